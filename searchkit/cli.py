@@ -1,0 +1,470 @@
+"""The ``searchkit`` command: a thin layer over the library API.
+
+Every command takes ``--index DIR`` (default ``$SEARCHKIT_INDEX``, else ``index/``), prints one
+clear line on errors and exits non-zero. ``--json`` prints the same JSON as the HTTP API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import SearchkitError
+from .index import Index, IngestReport, default_index_path
+from .model import Document
+
+INDEX_OPTION = click.option(
+    "--index",
+    "index_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index folder (default: $SEARCHKIT_INDEX, else ./index).",
+)
+
+
+def _fail(error: Exception) -> None:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(1)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class _Group(click.Group):
+    """Turns searchkit errors into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SearchkitError as error:
+            _fail(error)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="searchkit")
+def main() -> None:
+    """searchkit: German news search with date and entity facets."""
+
+
+def _batches(docs: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    while batch := list(islice(docs, size)):
+        yield batch
+
+
+def index_documents(  # noqa: PLR0913 - one knob each
+    index: Index,
+    docs: Iterator[Document],
+    *,
+    enrich: bool = True,
+    batch_size: int = 500,
+    progress: bool = True,
+    workers: int = 1,
+    dask: str | None = None,
+) -> IngestReport:
+    """Index in batches, one atomic commit per batch: an interrupt loses at most the current
+    batch and never leaves a half-written index. With ``dask`` the NLP stage runs on that
+    Dask cluster and only the writing happens here."""
+    from tqdm import tqdm
+
+    from .pipeline import enrich as enrich_fn
+    from .pipeline import enrich_on_dask
+
+    if enrich and dask:
+        docs, enrich = enrich_on_dask(docs, dask), False
+    report = IngestReport()
+    with tqdm(desc="Indexing", unit=" docs", disable=not progress, file=sys.stderr) as bar:
+        for batch in _batches(docs, batch_size):
+            part = index.add(
+                batch, enrich=enrich_fn if enrich else None, workers=workers, on_document=lambda *_: bar.update()
+            )
+            report.merge(part)
+            bar.set_postfix(added=report.added, updated=report.updated, skipped=report.skipped)
+    return report
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@INDEX_OPTION
+@click.option("--rebuild", is_flag=True, help="Delete the index first and build it anew.")
+@click.option("--no-enrich", is_flag=True, help="Skip entity and mentioned-date extraction.")
+@click.option("--batch-size", default=500, show_default=True, help="Documents per commit.")
+@click.option("--strict", is_flag=True, help="Stop at the first file that fails.")
+@click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS", help="Processes for extraction and writing.")
+@click.option("--dask", "dask_scheduler", default=None, metavar="ADDRESS", help="Run extraction on this Dask scheduler (tcp://host:8786).")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, envvar="SEARCHKIT_ALIASES", help="Entity alias file (TOML/JSON): renames, types, ignored names.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def index_command(  # noqa: PLR0913 - one flag each
+    paths: tuple[Path, ...],
+    index_path: Path | None,
+    rebuild: bool,
+    no_enrich: bool,
+    batch_size: int,
+    strict: bool,
+    workers: int,
+    dask_scheduler: str | None,
+    aliases: Path | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Index files and folders (txt/seed, jsonl, csv, html; folders recursively).
+
+    Example: searchkit index ../shared/seeds --index index/
+    """
+    from .ingest import read_paths
+
+    _use_aliases(aliases)
+
+    path = index_path or default_index_path()
+    index = Index.rebuild(path) if rebuild else Index(path, create=True)
+    file_errors: list[str] = []
+
+    def on_error(file: Path, error: SearchkitError) -> None:
+        if strict:
+            raise error
+        file_errors.append(str(error))
+
+    report = index_documents(
+        index,
+        read_paths(paths, on_error=on_error),
+        enrich=not no_enrich,
+        batch_size=batch_size,
+        progress=not quiet,
+        workers=workers,
+        dask=dask_scheduler,
+    )
+    report.failed += len(file_errors)
+    report.errors = file_errors + report.errors
+    if as_json:
+        _echo_json(report.to_dict() | {"documents": len(index)})
+    else:
+        click.echo(
+            f"added {report.added}, updated {report.updated}, skipped {report.skipped},"
+            f" failed {report.failed} — {len(index)} documents in {path}"
+        )
+        for line in report.errors:
+            click.echo(f"  failed: {line}", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command("search")
+@click.argument("query", default="")
+@INDEX_OPTION
+@click.option("--year", multiple=True, help="Filter by year (repeatable: OR).")
+@click.option("--month", multiple=True, help="Filter by month YYYY-MM (repeatable).")
+@click.option("--person", multiple=True, help="Filter by person (repeatable).")
+@click.option("--place", multiple=True, help="Filter by place (repeatable).")
+@click.option("--organisation", multiple=True, help="Filter by organisation (repeatable).")
+@click.option("--from", "date_from", default=None, help="Published on or after (2025, 2025-03, 2025-03-10).")
+@click.option("--to", "date_to", default=None, help="Published on or before.")
+@click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]), default="relevance")
+@click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto")
+@click.option("--page", default=1, show_default=True)
+@click.option("--per-page", default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
+def search_command(  # noqa: PLR0913 - one flag each
+    query: str,
+    index_path: Path | None,
+    year: tuple[str, ...],
+    month: tuple[str, ...],
+    person: tuple[str, ...],
+    place: tuple[str, ...],
+    organisation: tuple[str, ...],
+    date_from: str | None,
+    date_to: str | None,
+    sort: str,
+    operator: str,
+    page: int,
+    per_page: int,
+    as_json: bool,
+) -> None:
+    """Search the index. Whoosh syntax works: AND/OR/NOT, "phrases", title:wort, präfix*.
+
+    Example: searchkit search "Türkei Aserbaidschan" --year 2025 --json
+    """
+    filters = {
+        name: list(values)
+        for name, values in (
+            ("year", year), ("month", month), ("person", person), ("place", place), ("organisation", organisation)
+        )
+        if values
+    }
+    index = Index(index_path or default_index_path())
+    result = index.search(
+        query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
+        operator=operator, page=page, per_page=per_page,
+    )
+    if as_json:
+        _echo_json(result.to_dict())
+        return
+    if result.date_filter:
+        click.echo(f"Zeitraum: {result.date_filter.label or result.date_filter.to_dict()}")
+    click.echo(f"{result.total} Treffer ({result.took_ms:.1f} ms), Seite {page} von {result.pages}")
+    for number, hit in enumerate(result.hits, (page - 1) * per_page + 1):
+        doc = hit.document
+        date = doc.published.label() if doc.published else "ohne Datum"
+        click.echo(f"{number:3d}. {doc.title}  [{date}]  ({doc.id})")
+    for facet in result.facets:
+        values = ", ".join(f"{v.label} ({v.count})" for v in facet.results[:5])
+        if values:
+            click.echo(f"  {facet.label}: {values}")
+
+
+@main.command("info")
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def info_command(index_path: Path | None, as_json: bool) -> None:
+    """Document count, date range and top facet values."""
+    info = Index(index_path or default_index_path()).info()
+    if as_json:
+        _echo_json(info)
+        return
+    dates = info["date_range"]
+    click.echo(f"{info['documents']} documents in {info['path']} (schema {info['schema_version']})")
+    click.echo(f"published: {dates['first'] or '–'} … {dates['last'] or '–'}")
+    for facet in info["facets"]:
+        values = ", ".join(f"{v['label']} ({v['count']})" for v in facet["results"])
+        click.echo(f"{facet['label']}: {values or '–'}")
+
+
+def _use_aliases(path: Path | None) -> None:
+    """Check the alias file now (a clear error before any work) and hand it to every worker
+    process through the environment."""
+    if path is None:
+        return
+    from .entities.aliases import ALIASES_ENV, load_aliases
+
+    load_aliases(path)
+    os.environ[ALIASES_ENV] = str(path.resolve())
+
+
+@main.command("reextract")
+@INDEX_OPTION
+@click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, envvar="SEARCHKIT_ALIASES", help="Entity alias file (TOML/JSON): renames, types, ignored names.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def reextract_command(index_path: Path | None, workers: int, aliases: Path | None, quiet: bool) -> None:
+    """Extract entities and mentioned dates again for every stored document (after a model or
+    alias-file change) without re-reading the sources."""
+    from tqdm import tqdm
+
+    from .pipeline import enrich
+
+    _use_aliases(aliases)
+
+    index = Index(index_path or default_index_path())
+    with tqdm(total=len(index), desc="Re-extracting", unit=" docs", disable=quiet, file=sys.stderr) as bar:
+        report = index.reextract(enrich, workers=workers, on_document=lambda *_: bar.update())
+    click.echo(f"updated {report.updated}, failed {report.failed}")
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command("entity")
+@click.argument("facet", type=click.Choice(["person", "place", "organisation"]))
+@click.argument("name")
+@INDEX_OPTION
+@click.option("--json", "as_json", is_flag=True)
+def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool) -> None:
+    """An entity's documents over time and the entities seen with it.
+
+    Example: searchkit entity person "Recep Tayyip Erdoğan"
+    """
+    report = Index(index_path or default_index_path()).entity(facet, name)
+    if as_json:
+        _echo_json(report.to_dict())
+        return
+    click.echo(f"{report.name}: {report.count} Dokumente")
+    for value in report.timeline:
+        click.echo(f"  {value.label:>16} {'█' * value.count} {value.count}")
+    for other, values in report.cooccurring.items():
+        if values:
+            click.echo(f"  mit {other}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
+
+
+@main.command("facet-values")
+@click.argument("facet")
+@click.argument("text", default="")
+@INDEX_OPTION
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def facet_values_command(facet: str, text: str, index_path: Path | None, limit: int, as_json: bool) -> None:
+    """Search the values of one facet: searchkit facet-values person Erd"""
+    values = Index(index_path or default_index_path()).facet_values(facet, text, limit=limit)
+    if as_json:
+        _echo_json([v.to_dict() for v in values])
+        return
+    for value in values:
+        click.echo(f"{value.count:6d}  {value.label}")
+
+
+@main.command("get")
+@click.argument("doc_id")
+@INDEX_OPTION
+def get_command(doc_id: str, index_path: Path | None) -> None:
+    """Print one document as JSON."""
+    _echo_json(Index(index_path or default_index_path()).get(doc_id).to_dict())
+
+
+@main.command("delete")
+@click.argument("doc_ids", nargs=-1, required=True)
+@INDEX_OPTION
+def delete_command(doc_ids: tuple[str, ...], index_path: Path | None) -> None:
+    """Delete documents by id."""
+    index = Index(index_path or default_index_path())
+    for doc_id in doc_ids:
+        index.delete(doc_id)
+    click.echo(f"deleted {len(doc_ids)} — {len(index)} documents left")
+
+
+@main.command("export")
+@INDEX_OPTION
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout).")
+def export_command(index_path: Path | None, output: Path | None) -> None:
+    """Write every document (with dates and entities) as JSON Lines; `searchkit index` reads it back."""
+    index = Index(index_path or default_index_path())
+    stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for doc in index.documents():
+            stream.write(doc.to_json() + "\n")
+    finally:
+        if output:
+            stream.close()
+
+
+def _serve(index_path: Path, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+    from server.serving import choose_server, serve
+
+    kind = choose_server()
+    how = f"gunicorn, {workers} worker(s) × {threads} threads" if kind == "gunicorn" else f"waitress, {threads} threads"
+    click.echo(f"searchkit: serving {index_path} on http://{host}:{port}/ ({how}; Ctrl-C to stop)")
+    serve(index_path, host, port, workers=workers, threads=threads)
+
+
+@main.command("serve")
+@INDEX_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST")
+@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    envvar="SEARCHKIT_WORKERS",
+    type=click.IntRange(1, 64),
+    help="Worker processes (gunicorn); where the platform cannot fork, waitress serves in one process.",
+)
+@click.option(
+    "--threads", default=8, show_default=True, envvar="SEARCHKIT_THREADS", type=click.IntRange(1, 256),
+    help="Threads per worker.",
+)
+def serve_command(index_path: Path | None, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web page and the JSON API.
+
+    Example: searchkit serve --host 0.0.0.0 --port 8000 --workers 4
+    """
+    path = index_path or default_index_path()
+    Index(path)  # fail early with a clear message if there is no index
+    _serve(path, host, port, workers, threads)
+
+
+def demo_corpus_path() -> Path:
+    """The demo articles shipped inside the package."""
+    from importlib.resources import files
+
+    return Path(str(files("searchkit") / "demo" / "corpus"))
+
+
+@main.command("demo")
+@INDEX_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST")
+@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT")
+@click.option("--no-serve", is_flag=True, help="Only build the demo index.")
+def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool) -> None:
+    """Build an index of the shipped demo articles and serve it."""
+    from .ingest import read_paths
+
+    path = index_path or default_index_path()
+    index = Index.rebuild(path)
+    report = index_documents(index, read_paths([demo_corpus_path()]))
+    click.echo(f"demo index: {report.added} articles in {path}")
+    if not no_serve:
+        _serve(path, host, port)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Quality evaluations: retrieval, entities, dates."""
+
+
+def _report(result: dict[str, Any], table: str, as_json: bool, output: Path | None) -> None:
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    if as_json:
+        _echo_json(result)
+    else:
+        click.echo(table)
+
+
+OUTPUT_OPTION = click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the results as JSON to this file."
+)
+
+
+@eval_group.command("retrieval")
+@click.option("--docs", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="DOCS.jsonl: {id, title?, text} a line.")
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="QUERIES.tsv: query_id<TAB>text.")
+@click.option("--qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="TREC qrels: query_id 0 doc_id relevance.")
+@click.option("--baselines", is_flag=True, help="Also run Whoosh standard, Whoosh LanguageAnalyzer('de') and tantivy.")
+@click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="or", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@OUTPUT_OPTION
+def eval_retrieval(  # noqa: PLR0913 - one flag each
+    docs: Path, queries: Path, qrels: Path, baselines: bool, operator: str, as_json: bool, output: Path | None
+) -> None:
+    """MRR@10, nDCG@10 and Recall@100 of searchkit (and baselines) on any query set."""
+    from .evaluate.retrieval import evaluate_retrieval, format_retrieval_table
+
+    result = evaluate_retrieval(docs, queries, qrels, baselines=baselines, operator=operator, progress=not as_json)
+    _report(result, format_retrieval_table(result), as_json, output)
+
+
+@eval_group.command("entities")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="GermEval 2014 TSV file.")
+@click.option("--json", "as_json", is_flag=True)
+@OUTPUT_OPTION
+def eval_entities(gold: Path, as_json: bool, output: Path | None) -> None:
+    """Strict span P/R/F1 per type and micro over PER/LOC/ORG."""
+    from .evaluate.entities import evaluate_entities, format_entity_table
+
+    result = evaluate_entities(gold)
+    _report(result, format_entity_table(result), as_json, output)
+
+
+@eval_group.command("dates")
+@click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="TSV of labelled expressions (default: the shipped set).")
+@click.option("--json", "as_json", is_flag=True)
+@OUTPUT_OPTION
+def eval_dates(gold: Path | None, as_json: bool, output: Path | None) -> None:
+    """Accuracy of date parsing (value and precision) on labelled German expressions."""
+    import logging
+
+    from .evaluate.dates import evaluate_dates, format_date_table
+
+    # The labelled set holds invalid dates on purpose; their warnings are not news here.
+    logging.getLogger("searchkit.dates").setLevel(logging.ERROR)
+    result = evaluate_dates(gold)
+    _report(result, format_date_table(result), as_json, output)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,51 @@
+"""Typed exceptions: every failure a user can cause has its own class and a message that says
+what to do next. The CLI prints ``str(error)`` and exits non-zero; the server maps them to 4xx."""
+
+from __future__ import annotations
+
+
+class SearchkitError(Exception):
+    """Base class of every error searchkit raises on purpose."""
+
+    #: HTTP status the server answers with when this error reaches it.
+    http_status = 400
+
+
+class IndexNotFoundError(SearchkitError):
+    """No searchkit index exists at the path."""
+
+    http_status = 404
+
+
+class IndexVersionError(SearchkitError):
+    """The index was written by another schema version (or is not a searchkit index)."""
+
+    http_status = 409
+
+
+class IndexLockedError(SearchkitError):
+    """Another writer holds the index lock."""
+
+    http_status = 423
+
+
+class QueryError(SearchkitError):
+    """The query text or a search parameter cannot be used."""
+
+
+class DateError(SearchkitError):
+    """A date or date range given by the user cannot be understood."""
+
+
+class DocumentError(SearchkitError):
+    """A document is invalid (missing id and text, wrong types)."""
+
+
+class DocumentNotFoundError(SearchkitError):
+    """No document with that id is in the index."""
+
+    http_status = 404
+
+
+class IngestError(SearchkitError):
+    """A source file cannot be read or parsed."""

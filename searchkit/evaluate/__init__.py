@@ -1,0 +1,1 @@
+"""Evaluation commands: retrieval, entities and dates, each scored on a labelled set."""

@@ -1,0 +1,163 @@
+"""Facet counting as array operations.
+
+For every facet field we keep, per index generation, the postings of each value as arrays of
+document numbers (a CSR layout: ``entry_doc[i]`` has value ``entry_value[i]``). A query then
+becomes a boolean mask over documents, and counting a facet is one ``numpy.bincount`` over the
+entries whose document is in the mask — no per-hit Python loop, whatever the number of hits.
+
+Multi-select facets are *disjunctive*: values inside one facet are OR-ed, facets are AND-ed, and
+the counts of a facet are computed with every filter except its own (so the other values of that
+facet stay selectable and show how many hits they would add).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE
+from .model import GERMAN_MONTHS, EntityType
+
+#: Facet name → (index field, German label). The order is the sidebar order.
+FACETS: dict[str, tuple[str, str]] = {
+    "year": ("year", "Jahr"),
+    "month": ("month", "Monat"),
+    "person": ("person", EntityType.PERSON.label),
+    "place": ("place", EntityType.PLACE.label),
+    "organisation": ("organisation", EntityType.ORGANISATION.label),
+    "mentioned": ("mentioned", "Erwähnte Zeiträume"),
+}
+
+
+@dataclass
+class FacetField:
+    """Values of one facet field and which documents carry them."""
+
+    values: list[str]
+    entry_doc: np.ndarray
+    entry_value: np.ndarray
+    #: value → its index in ``values``
+    lookup: dict[str, int] = field(default_factory=dict)
+
+    def mask(self, value_ids: list[int], doc_count: int) -> np.ndarray:
+        """Documents that carry any of the values (OR inside a facet)."""
+        selected = np.isin(self.entry_value, value_ids)
+        result = np.zeros(doc_count, dtype=bool)
+        result[self.entry_doc[selected]] = True
+        return result
+
+    def counts(self, doc_mask: np.ndarray) -> np.ndarray:
+        """How many documents of the mask carry each value."""
+        hit = doc_mask[self.entry_doc]
+        return np.bincount(self.entry_value[hit], minlength=len(self.values))
+
+
+@dataclass
+class FacetData:
+    """Everything facets, date filters and date sorting need, for one searcher generation."""
+
+    searcher: Any
+    doc_count: int
+    live: np.ndarray
+    fields: dict[str, FacetField]
+    pub_start: np.ndarray
+    pub_end: np.ndarray
+    #: (entity type, key) → display spelling most used in the corpus
+    labels: dict[tuple[str, str], str]
+
+    @classmethod
+    def build(cls, searcher: Any) -> FacetData:
+        reader = searcher.reader()
+        doc_count = reader.doc_count_all()
+        live = np.zeros(doc_count, dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        fields = {name: _read_field(reader, index_field) for name, (index_field, _) in FACETS.items()}
+        return cls(
+            searcher=searcher,
+            doc_count=doc_count,
+            live=live,
+            fields=fields,
+            pub_start=_read_column(reader, "pub_start", doc_count),
+            pub_end=_read_column(reader, "pub_end", doc_count),
+            labels=_read_labels(reader),
+        )
+
+    def date_mask(self, start: date | None, end: date | None) -> np.ndarray:
+        """Documents whose publication period overlaps [start, end]. A month-precision article
+        overlaps every range that touches its month: it matches a filter for April or for 2025."""
+        mask = self.pub_start > 0
+        if start is not None:
+            mask &= self.pub_end >= start.year * 10000 + start.month * 100 + start.day
+        if end is not None:
+            mask &= self.pub_start <= end.year * 10000 + end.month * 100 + end.day
+        return mask
+
+    def date_range(self) -> dict[str, str | None]:
+        """Publication dates of the oldest and newest document, each with its own precision
+        (an April 2025 article is "2025-04", never 2025-04-01)."""
+        dated = np.flatnonzero(self.live & (self.pub_start > 0))
+        if not len(dated):
+            return {"first": None, "last": None}
+        first = int(dated[np.argmin(self.pub_start[dated])])
+        last = int(dated[np.argmax(self.pub_end[dated])])
+        return {"first": self._published(first), "last": self._published(last)}
+
+    def _published(self, docnum: int) -> str | None:
+        return json.loads(self.searcher.stored_fields(docnum)["doc"]).get("published")
+
+    def label(self, facet: str, value: str) -> str:
+        """What the user sees for a facet value."""
+        if facet == "year" and value == NO_DATE:
+            return "ohne Datum"
+        if facet == "month":
+            return f"{GERMAN_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+        if facet in ENTITY_FIELDS:
+            return self.labels.get((facet, value), value)
+        return value
+
+
+def _read_field(reader: Any, fieldname: str) -> FacetField:
+    values: list[str] = []
+    docs: list[np.ndarray] = []
+    if fieldname in reader.indexed_field_names():
+        for term in reader.lexicon(fieldname):
+            value = term.decode("utf-8") if isinstance(term, bytes) else term
+            ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
+            if len(ids):
+                values.append(value)
+                docs.append(ids)
+    entry_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    entry_value = (
+        np.repeat(np.arange(len(values)), [len(d) for d in docs]) if docs else np.zeros(0, dtype=np.int64)
+    )
+    return FacetField(values, entry_doc, entry_value, {v: i for i, v in enumerate(values)})
+
+
+def _read_column(reader: Any, fieldname: str, doc_count: int) -> np.ndarray:
+    if not reader.has_column(fieldname):
+        return np.zeros(doc_count, dtype=np.int64)
+    column = reader.column_reader(fieldname)
+    return np.fromiter((column[i] or 0 for i in range(doc_count)), dtype=np.int64, count=doc_count)
+
+
+def _read_labels(reader: Any) -> dict[tuple[str, str], str]:
+    """For each entity key, the spelling that most documents use (Erdoğan over Erdogan when the
+    corpus writes it so more often)."""
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    if "entity_label" not in reader.indexed_field_names():
+        return {}
+    for term in reader.lexicon("entity_label"):
+        text = term.decode("utf-8") if isinstance(term, bytes) else term
+        parts = text.split(LABEL_SEP)
+        if len(parts) != 3:
+            continue
+        etype, key, name = parts
+        freq = reader.doc_frequency("entity_label", term)
+        current = best.get((etype, key))
+        if current is None or (freq, name) > current:
+            best[(etype, key)] = (freq, name)
+    return {k: name for k, (_, name) in best.items()}

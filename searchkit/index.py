@@ -1,0 +1,502 @@
+"""The on-disk index: schema, versioned metadata, writing (add/update/delete) and opening.
+
+Whoosh gives us atomic commits (a new table of contents is written last, so a crash leaves the
+previous generation intact) and a writer lock. On top of that this module adds what a news archive
+needs: a schema version checked on open, idempotent re-ingest (same id and content, or the same
+content under another id, is skipped) and typed errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from .analysis import german_analyzer
+from .errors import (
+    DocumentNotFoundError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    SearchkitError,
+)
+from .model import Document, EntityType, entity_key
+
+#: Bumped whenever the schema or the meaning of a field changes; an index of another version
+#: must be rebuilt (``searchkit index --rebuild``).
+SCHEMA_VERSION = 1
+METADATA_FILE = "searchkit.json"
+DEFAULT_INDEX_ENV = "SEARCHKIT_INDEX"
+DEFAULT_INDEX_DIR = "index"
+#: Facet value for documents without a publication date.
+NO_DATE = "none"
+#: Separates type, key and spelling in the entity-label field.
+LABEL_SEP = "\x1f"
+ENTITY_FIELDS = tuple(t.value for t in EntityType)
+TEXT_FIELDS = ("title", "lead", "body", "names")
+#: Words offered as spelling suggestions: letters only, 4 to 40 of them (longer runs are junk).
+SPELL_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,40}(?![^\W\d_])")
+
+
+def default_index_path() -> Path:
+    """``$SEARCHKIT_INDEX`` if set, else ``./index``."""
+    return Path(os.environ.get(DEFAULT_INDEX_ENV) or DEFAULT_INDEX_DIR)
+
+
+def build_schema() -> Schema:
+    """Text fields share the German analyzer; facet fields hold exact terms (one per value), and
+    dates are integer columns (yyyymmdd of the period's first and last day) so that facets and
+    date ranges are array operations instead of per-hit Python loops."""
+    analyzer = german_analyzer()
+    facet = {"lowercase": False, "commas": True, "scorable": False}
+    return Schema(
+        id=ID(unique=True, stored=True),
+        content_hash=ID(),
+        title=TEXT(analyzer=analyzer, phrase=True),
+        lead=TEXT(analyzer=analyzer, phrase=True),
+        body=TEXT(analyzer=analyzer, phrase=True),
+        names=TEXT(analyzer=analyzer, phrase=True),
+        year=ID(),
+        month=ID(),
+        mentioned=KEYWORD(**facet),
+        person=KEYWORD(**facet),
+        place=KEYWORD(**facet),
+        organisation=KEYWORD(**facet),
+        entity_label=KEYWORD(**facet),
+        # Surface words (lowercase, not stemmed) for "Meinten Sie …?" suggestions.
+        spell=KEYWORD(lowercase=True, scorable=False),
+        pub_start=NUMERIC(numtype=int, bits=32, sortable=True),
+        pub_end=NUMERIC(numtype=int, bits=32, sortable=True),
+        doc=STORED(),
+    )
+
+
+def date_number(day: Any) -> int:
+    """yyyymmdd as an int: sortable, and readable when debugging."""
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _clean_facet_value(value: str) -> str:
+    return " ".join(value.replace(",", " ").replace(LABEL_SEP, " ").split())
+
+
+def document_fields(doc: Document) -> dict[str, Any]:
+    """The Whoosh fields of one document. Everything a hit needs is in the stored ``doc`` JSON."""
+
+
+    fields: dict[str, Any] = {
+        "id": doc.id,
+        "content_hash": doc.content_hash(),
+        "title": doc.title,
+        "lead": doc.lead,
+        "body": doc.body,
+        "doc": doc.to_json(),
+    }
+    if doc.published:
+        fields["year"] = str(doc.published.year)
+        if doc.published.month:
+            fields["month"] = doc.published.value[:7]
+        fields["pub_start"] = date_number(doc.published.start())
+        fields["pub_end"] = date_number(doc.published.end())
+    else:
+        # Explicit zeros: a missing column value would read as the column's default (max int).
+        fields["year"] = NO_DATE
+        fields["pub_start"] = fields["pub_end"] = 0
+    if doc.mentioned:
+        fields["mentioned"] = ",".join(sorted({str(d.year) for d in doc.mentioned}))
+    labels = []
+    for etype in EntityType:
+        names = [e.name for e in doc.entities if e.type == etype]
+        keys = sorted({_clean_facet_value(entity_key(n)) for n in names} - {""})
+        if keys:
+            fields[etype.value] = ",".join(keys)
+        labels += [
+            LABEL_SEP.join((etype.value, _clean_facet_value(entity_key(n)), _clean_facet_value(n)))
+            for n in set(names)
+        ]
+    words = {w.lower() for w in SPELL_WORD.findall(" ".join((doc.title, doc.lead, doc.body)))}
+    if words:
+        fields["spell"] = " ".join(sorted(words))
+    if labels:
+        fields["entity_label"] = ",".join(sorted(labels))
+        fields["names"] = " ".join(e.name for e in doc.entities)
+    return fields
+
+
+@dataclass
+class IngestReport:
+    """What one ``Index.add`` call did; the CLI prints it, the API returns it."""
+
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "errors": self.errors,
+        }
+
+    def merge(self, other: IngestReport) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.skipped += other.skipped
+        self.failed += other.failed
+        self.errors += other.errors
+
+
+def read_metadata(path: Path) -> dict[str, Any]:
+    """The metadata of the index at ``path``, with clear errors for every way it can be wrong."""
+    meta_file = path / METADATA_FILE
+    if not path.exists():
+        raise IndexNotFoundError(
+            f"no index at {path}: build one with `searchkit index FILES --index {path}`"
+            " (or `searchkit demo`)"
+        )
+    if not meta_file.exists():
+        if any(path.glob("*.toc")):
+            raise IndexVersionError(
+                f"{path} holds a Whoosh index that searchkit did not write: rebuild it with"
+                f" `searchkit index FILES --index {path} --rebuild`"
+            )
+        raise IndexNotFoundError(
+            f"no index at {path}: build one with `searchkit index FILES --index {path}`"
+        )
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise IndexVersionError(
+            f"the index metadata {meta_file} is damaged ({error}): rebuild with"
+            f" `searchkit index FILES --index {path} --rebuild`"
+        ) from error
+    version = meta.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise IndexVersionError(
+            f"the index at {path} has schema version {version}, this searchkit needs"
+            f" {SCHEMA_VERSION}: rebuild it with `searchkit index FILES --index {path} --rebuild`"
+        )
+    return meta
+
+
+def write_metadata(path: Path, meta: dict[str, Any]) -> None:
+    """Write metadata atomically (temp file + rename), so a crash never leaves half a file."""
+    tmp = path / (METADATA_FILE + ".tmp")
+    tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    os.replace(tmp, path / METADATA_FILE)
+
+
+Enricher = Callable[[Document], Document]
+
+
+def _safe(enrich: Enricher, doc: Document) -> Document | SearchkitError:
+    """Run one enrichment; a document that cannot be enriched fails alone, not the batch."""
+    try:
+        return enrich(doc)
+    except SearchkitError as error:
+        return error
+
+
+def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterator[Document | SearchkitError]:
+    """Enriched documents in input order, computed in a process pool when ``workers`` > 1."""
+    if enrich is None:
+        yield from docs
+        return
+    if workers <= 1 or len(docs) < 2 * workers:
+        for doc in docs:
+            yield _safe(enrich, doc)
+        return
+    import functools
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        yield from pool.imap(functools.partial(_safe, enrich), docs, chunksize=8)
+
+
+class Index:
+    """A searchkit index on disk.
+
+    >>> idx = Index("index", create=True)          # doctest: +SKIP
+    >>> idx.add(searchkit.ingest.read_paths(["articles/"]))  # doctest: +SKIP
+    >>> idx.search("Erdogan", filters={"year": ["2025"]})     # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        create: bool = False,
+        lock_timeout: float = 0.0,
+    ) -> None:
+        self.path = Path(path) if path is not None else default_index_path()
+        self.lock_timeout = lock_timeout
+        if create and not (self.path / METADATA_FILE).exists():
+            self._create()
+        self.metadata = read_metadata(self.path)
+        try:
+            self._whoosh = whoosh_index.open_dir(str(self.path))
+        except (OSError, whoosh_index.EmptyIndexError, ValueError) as error:
+            raise IndexVersionError(
+                f"the index at {self.path} is damaged ({error}): rebuild it with"
+                f" `searchkit index FILES --index {self.path} --rebuild`"
+            ) from error
+        self._searcher_lock = threading.Lock()
+        self._searcher = None
+        self._facet_cache: Any = None
+
+    # -- creation ---------------------------------------------------------------------------
+    def _create(self) -> None:
+        if self.path.exists() and any(self.path.iterdir()):
+            raise IndexVersionError(
+                f"{self.path} exists and is not an empty folder or a searchkit index;"
+                " choose another --index folder"
+            )
+        self.path.mkdir(parents=True, exist_ok=True)
+        whoosh_index.create_in(str(self.path), build_schema())
+        write_metadata(self.path, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "engine": "whoosh"})
+
+    @classmethod
+    def rebuild(cls, path: str | os.PathLike[str] | None = None) -> Index:
+        """Create an empty index at ``path``, replacing a searchkit or foreign index there."""
+        target = Path(path) if path is not None else default_index_path()
+        if target.exists():
+            import shutil
+
+            looks_like_index = (target / METADATA_FILE).exists() or any(target.glob("*.toc"))
+            if not looks_like_index and any(target.iterdir()):
+                raise IndexVersionError(f"refusing to replace {target}: it is not an index folder")
+            shutil.rmtree(target)
+        return cls(target, create=True)
+
+    # -- reading ----------------------------------------------------------------------------
+    def searcher(self):  # type: ignore[no-untyped-def]
+        """A Whoosh searcher reused across calls and refreshed when a commit changed the index
+        (by this process or another one)."""
+        with self._searcher_lock:
+            if self._searcher is None:
+                self._searcher = self._whoosh.searcher()
+            elif not self._searcher.up_to_date():
+                # A new searcher, not refresh(): requests of other threads may still be using the
+                # old one (it is closed when the last of them lets go), and Whoosh's refresh()
+                # fails on a reader of an empty index.
+                self._searcher = self._whoosh.searcher()
+            return self._searcher
+
+    def generation(self) -> int:
+        """Changes with every commit; used for caches and HTTP ETags."""
+        return self.searcher().reader().generation()  # type: ignore[no-any-return]
+
+    def __len__(self) -> int:
+        return self.searcher().doc_count()  # type: ignore[no-any-return]
+
+    def __contains__(self, doc_id: object) -> bool:
+        return self.searcher().document_number(id=str(doc_id)) is not None
+
+    def get(self, doc_id: str) -> Document:
+        """The stored document with this id (raises ``DocumentNotFoundError``)."""
+        stored = self.searcher().document(id=str(doc_id))
+        if stored is None:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        return Document.from_json(stored["doc"])
+
+    def documents(self) -> Iterator[Document]:
+        """Every document, in index order (for export and re-extraction)."""
+        searcher = self.searcher()
+        for _, stored in searcher.reader().iter_docs():
+            yield Document.from_json(stored["doc"])
+
+    def facet_data(self):  # type: ignore[no-untyped-def]
+        """Per-document facet arrays of the current generation (see ``facets.FacetData``)."""
+        from .facets import FacetData
+
+        searcher = self.searcher()
+        cache = self._facet_cache
+        if cache is None or cache.searcher is not searcher:
+            cache = self._facet_cache = FacetData.build(searcher)
+        return cache
+
+    def search(self, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
+        """Search; see ``searchkit.search.SearchRequest`` for the options."""
+        from .search import SearchRequest, run_search
+
+        request = options.pop("request", None) or SearchRequest(query=query, **options)
+        return run_search(self, request)
+
+    def facets(self, **options: Any):  # type: ignore[no-untyped-def]
+        """Facet counts over the whole index (or a query, with the same options as search)."""
+        return self.search(options.pop("query", ""), per_page=0, **options).facets
+
+    def facet_values(self, facet: str, text: str = "", *, limit: int = 20, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
+        """Values of one facet whose label contains ``text`` ("Erd" → Erdoğan), with counts."""
+        from .search import SearchRequest, facet_values
+
+        return facet_values(self, SearchRequest(query=query, **options), facet, text, limit)
+
+    def entity(self, facet: str, name: str, *, top: int = 10):  # type: ignore[no-untyped-def]
+        """The entity page: documents over time and co-occurring entities."""
+        from .search import entity_report
+
+        return entity_report(self, facet, name, top=top)
+
+    def reextract(
+        self, enrich: Enricher, *, workers: int = 1, batch_size: int = 500,
+        on_document: Callable[[Document, str], None] | None = None,
+    ) -> IngestReport:
+        """Run entity and date extraction again over the stored documents (after a better model
+        or a new alias file) without re-reading the sources. One commit per batch."""
+        report = IngestReport()
+        ids = [doc.id for doc in self.documents()]
+        for start in range(0, len(ids), batch_size):
+            batch = [self.get(doc_id) for doc_id in ids[start : start + batch_size]]
+            stripped = [dataclasses.replace(d, entities=[], mentioned=[]) for d in batch]
+            report.merge(self.add(stripped, enrich=enrich, workers=workers, force=True, on_document=on_document))
+        return report
+
+    def info(self, *, top: int = 5) -> dict[str, Any]:
+        """Document count, date range and top facet values: what ``searchkit info`` shows."""
+        data = self.facet_data()
+        result = self.facets(facet_size=top)
+        return {
+            "path": str(self.path),
+            "documents": len(self),
+            "schema_version": SCHEMA_VERSION,
+            "generation": self.generation(),
+            "date_range": data.date_range(),
+            "facets": [facet.to_dict() for facet in result],
+        }
+
+    # -- writing ----------------------------------------------------------------------------
+    def _writer(self, procs: int = 1):  # type: ignore[no-untyped-def]
+        try:
+            if procs > 1:
+                return self._whoosh.writer(timeout=self.lock_timeout, procs=procs, multisegment=True)
+            return self._whoosh.writer(timeout=self.lock_timeout)
+        except LockError as error:
+            raise IndexLockedError(
+                f"the index at {self.path} is locked by another writer; try again when it is done"
+            ) from error
+
+    def add(
+        self,
+        documents: Iterable[Document],
+        *,
+        enrich: Enricher | None = None,
+        workers: int = 1,
+        force: bool = False,
+        on_document: Callable[[Document, str], None] | None = None,
+    ) -> IngestReport:
+        """Add or update documents in one atomic commit.
+
+        A document whose id exists with the same content, or whose content exists under another
+        id, is skipped; an existing id with new content is replaced; of one id given twice the
+        last version wins. ``enrich`` (normally ``searchkit.enrich``) runs on new or changed
+        documents only (``force`` rewrites unchanged ones too), in ``workers`` processes when
+        more than one. If anything interrupts
+        the call (Ctrl-C included) nothing of it is committed.
+
+        The batch is held in memory (Whoosh cannot drop a document it has buffered, so duplicate
+        ids are resolved first); feed large archives in batches, as the CLI does.
+        """
+        report = IngestReport()
+        batch = list(documents)
+        last_of_id = {doc.id: position for position, doc in enumerate(batch)}
+        writer = self._writer(procs=workers)
+        try:
+            searcher = writer.searcher()
+            seen_hashes: set[str] = set()
+            seen_ids: set[str] = set()
+            todo: list[tuple[Document, int | None]] = []
+            for position, doc in enumerate(batch):
+                outcome, existing = self._triage(searcher, doc, seen_ids, seen_hashes, report, force)
+                if outcome in ("added", "updated") and last_of_id[doc.id] == position:
+                    todo.append((doc, existing))
+                if on_document and outcome == "skipped":
+                    on_document(doc, outcome)
+            for (doc, existing), prepared in zip(todo, _map(enrich, [d for d, _ in todo], workers)):
+                if isinstance(prepared, SearchkitError):
+                    report.failed += 1
+                    report.errors.append(f"{doc.id}: {prepared}")
+                    outcome = "failed"
+                else:
+                    if existing is not None:
+                        writer.delete_document(existing)
+                    writer.add_document(**document_fields(prepared))
+                    outcome = "written"
+                if on_document:
+                    on_document(doc, outcome)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return report
+
+    @staticmethod
+    def _triage(
+        searcher: Any,
+        doc: Document,
+        seen_ids: set[str],
+        seen_hashes: set[str],
+        report: IngestReport,
+        force: bool = False,
+    ) -> tuple[str, int | None]:
+        """Decide what happens to one document: skipped, added or updated (with the document
+        number it replaces)."""
+        content_hash = doc.content_hash()
+        existing = searcher.document_number(id=doc.id)
+        if content_hash in seen_hashes:
+            report.skipped += 1
+            return "skipped", existing
+        same_content = searcher.document_number(content_hash=content_hash)
+        if force and existing is not None and same_content == existing:
+            same_content = None
+        if same_content is not None and (existing is None or same_content == existing):
+            report.skipped += 1
+            return "skipped", existing
+        seen_hashes.add(content_hash)
+        first_in_batch = doc.id not in seen_ids
+        seen_ids.add(doc.id)
+        if existing is not None or not first_in_batch:
+            report.updated += 1
+            return "updated", existing
+        report.added += 1
+        return "added", None
+
+    def delete(self, doc_id: str) -> None:
+        """Delete one document by id (raises ``DocumentNotFoundError`` if there is none)."""
+        if doc_id not in self:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        writer = self._writer()
+        try:
+            writer.delete_by_term("id", doc_id)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def close(self) -> None:
+        with self._searcher_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        self._facet_cache = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,108 @@
+"""Reading source files into ``Document`` objects.
+
+One reader per format, chosen by file suffix (``READERS``); a folder is read recursively. Every
+reader returns raw-but-cleaned documents (scraping residue removed, publication date parsed with
+its precision); entities and mentioned dates are added later by ``searchkit.pipeline``.
+
+Failures are per file: ``read_paths`` reports an unreadable file through ``on_error`` and goes on
+with the rest of the batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ..errors import IngestError, SearchkitError
+from ..model import Document
+from .feeds import read_feed
+from .formats import read_csv, read_html, read_jsonl, read_text
+
+Reader = Callable[[Path, str], Iterator[Document]]
+
+#: suffix → reader(path, id_prefix). Register more with ``register_reader``.
+READERS: dict[str, Reader] = {
+    ".txt": read_text,
+    ".text": read_text,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".csv": read_csv,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xml": read_feed,
+    ".rss": read_feed,
+    ".atom": read_feed,
+}
+
+
+def register_reader(suffix: str, reader: Reader) -> None:
+    """Teach searchkit a new file format (``suffix`` like ``".xml"``)."""
+    READERS[suffix.lower()] = reader
+
+
+def _iter_one(path: Path) -> Iterator[tuple[Path, str]]:
+    if path.is_dir():
+        try:
+            files = sorted(path.rglob("*"))
+        except OSError as error:
+            raise IngestError(f"{path}: cannot list the folder ({error.strerror or error})") from error
+        for file in files:
+            rel = file.relative_to(path)
+            if file.is_file() and not any(part.startswith(".") for part in rel.parts):
+                yield file, rel.with_suffix("").as_posix()
+    elif path.exists():
+        yield path, path.stem
+    else:
+        raise IngestError(f"{path}: no such file or folder")
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
+    """Files to read with the id prefix of each: a folder is walked recursively (hidden entries
+    skipped, sorted for stable ids), and ids are paths relative to the folder given."""
+    for raw in paths:
+        yield from _iter_one(Path(raw))
+
+
+def read_file(path: str | os.PathLike[str], id_prefix: str | None = None) -> Iterator[Document]:
+    """Documents of one file (raises ``IngestError`` for an unknown format or unreadable file)."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise IngestError(f"{path}: unknown format {path.suffix!r} (known: {', '.join(sorted(READERS))})")
+    return reader(path, id_prefix if id_prefix is not None else path.stem)
+
+
+def read_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    on_error: Callable[[Path, SearchkitError], None] | None = None,
+    skip_unknown: bool = True,
+) -> Iterator[Document]:
+    """Documents of every file under ``paths``. Files of unknown formats inside folders are
+    skipped; a file that fails (or a path that does not exist) is passed to ``on_error`` (or
+    raises when none is given), and reading goes on with the next file."""
+    for raw in paths:
+        try:
+            files = list(_iter_one(Path(raw)))
+        except SearchkitError as error:
+            if on_error is None:
+                raise
+            on_error(Path(raw), error)
+            continue
+        given_file = len(files) == 1 and files[0][0] == Path(raw)
+        for file, id_prefix in files:
+            if file.suffix.lower() not in READERS and skip_unknown and not given_file:
+                continue  # other files in a folder (notes, images); a file named explicitly fails
+            try:
+                yield from read_file(file, id_prefix)
+            except SearchkitError as error:
+                if on_error is None:
+                    raise
+                on_error(file, error)
+            except (OSError, MemoryError, RecursionError, UnicodeError) as error:
+                # A reader's bug or an exhausted machine must not end the batch either.
+                wrapped = IngestError(f"{file}: cannot read ({type(error).__name__}: {error})")
+                if on_error is None:
+                    raise wrapped from error
+                on_error(file, wrapped)

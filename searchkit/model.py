@@ -1,0 +1,239 @@
+"""The data model shared by every layer: documents, dates with precision, typed entities.
+
+Everything here is a plain dataclass that turns into JSON-ready dicts and back, so that the CLI,
+the HTTP API and exports all show the same shapes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+from .errors import DateError, DocumentError
+
+
+class Precision(str, Enum):
+    """How much of a date is known. A news item dated ``2025-04`` has MONTH precision and must
+    never be shown as 1 April."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+    TIME = "time"
+
+
+_ISO_PATTERNS = {
+    Precision.YEAR: re.compile(r"^(\d{4})$"),
+    Precision.MONTH: re.compile(r"^(\d{4})-(\d{2})$"),
+    Precision.DAY: re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    Precision.TIME: re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class PubDate:
+    """A calendar period: a year, a month or a day.
+
+    ``value`` is the ISO prefix that matches the precision (``"2025"``, ``"2025-04"``,
+    ``"2025-04-10"``, ``"2025-04-10T14:30"`` in local time of the source), which is also how it
+    serializes.
+    """
+
+    value: str
+    precision: Precision
+
+    def __post_init__(self) -> None:
+        match = _ISO_PATTERNS[Precision(self.precision)].match(self.value)
+        if not match:
+            raise DateError(f"{self.value!r} is not an ISO date of {self.precision} precision")
+        parts = [int(p) for p in match.groups()] + [1, 1, 0, 0]
+        year, month, day, hour, minute = parts[:5]
+        if not 1 <= year <= 9999 or not 1 <= month <= 12 or hour > 23 or minute > 59:
+            raise DateError(f"{self.value!r} is not a valid date")
+        if day > calendar.monthrange(year, month)[1] or day < 1:
+            raise DateError(f"{self.value!r} is not a valid date")
+        object.__setattr__(self, "precision", Precision(self.precision))
+
+    @classmethod
+    def from_iso(cls, text: str) -> PubDate:
+        """Parse ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` (seconds and zone
+        are cut off)."""
+        text = text.strip()
+        for candidate in (text[:16].replace(" ", "T"), text[:10]):
+            for precision, pattern in _ISO_PATTERNS.items():
+                if pattern.match(candidate):
+                    return cls(candidate, precision)
+        raise DateError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+    @classmethod
+    def of_day(cls, day: date) -> PubDate:
+        return cls(day.isoformat(), Precision.DAY)
+
+    @classmethod
+    def of_month(cls, year: int, month: int) -> PubDate:
+        return cls(f"{year:04d}-{month:02d}", Precision.MONTH)
+
+    @classmethod
+    def of_year(cls, year: int) -> PubDate:
+        return cls(f"{year:04d}", Precision.YEAR)
+
+    @property
+    def year(self) -> int:
+        return int(self.value[:4])
+
+    @property
+    def month(self) -> int | None:
+        return int(self.value[5:7]) if self.precision != Precision.YEAR else None
+
+    @property
+    def day(self) -> int | None:
+        return int(self.value[8:10]) if self.precision in (Precision.DAY, Precision.TIME) else None
+
+    def start(self) -> date:
+        """First day of the period (for range overlap and sorting, never for display)."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def end(self) -> date:
+        """Last day of the period."""
+        if self.precision in (Precision.DAY, Precision.TIME):
+            return self.start()
+        month = self.month or 12
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def label(self) -> str:
+        """German display form that shows exactly the known precision."""
+        if self.precision == Precision.YEAR:
+            return self.value
+        if self.precision == Precision.MONTH:
+            return f"{GERMAN_MONTHS[self.month - 1]} {self.year}"  # type: ignore[operator]
+        day = f"{self.day}. {GERMAN_MONTHS[self.month - 1]} {self.year}"  # type: ignore[operator]
+        return day if self.precision == Precision.DAY else f"{day}, {self.value[11:16]} Uhr"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+GERMAN_MONTHS = (
+    "Januar", "Februar", "März", "April", "Mai", "Juni",
+    "Juli", "August", "September", "Oktober", "November", "Dezember",
+)
+
+
+class EntityType(str, Enum):
+    """The entity types that get a facet. Values are the facet field names."""
+
+    PERSON = "person"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+
+    @property
+    def label(self) -> str:
+        return {"person": "Personen", "place": "Orte", "organisation": "Organisationen"}[self.value]
+
+
+def entity_key(name: str) -> str:
+    """Identity of an entity name for facets: case, diacritics and spacing ignored, so that
+    "Erdoğan", "Erdogan" and "ERDOGAN" are one facet value (shown in its most used spelling)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name.replace("ß", "ss").casefold())
+    return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity as it appears in the facet: normalized display name plus type."""
+
+    name: str
+    type: EntityType
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "type": self.type.value}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Entity:
+        return cls(name=data["name"], type=EntityType(data["type"]))
+
+
+@dataclass
+class Document:
+    """One news item as searchkit indexes it.
+
+    ``lead`` is the teaser/first sentence shown above the body; ``published`` keeps its precision;
+    ``mentioned`` are periods the text talks about; ``metadata`` keeps every extra source field.
+    """
+
+    id: str
+    title: str = ""
+    lead: str = ""
+    body: str = ""
+    url: str = ""
+    source: str = ""
+    published: PubDate | None = None
+    entities: list[Entity] = field(default_factory=list)
+    mentioned: list[PubDate] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise DocumentError("a document needs a non-empty string id")
+        for name in ("title", "lead", "body", "url", "source"):
+            if not isinstance(getattr(self, name), str):
+                raise DocumentError(f"document {self.id!r}: {name} must be a string")
+
+    @property
+    def text(self) -> str:
+        """Lead and body as one text, for analysis steps that want all of it."""
+        return "\n\n".join(part for part in (self.lead, self.body) if part)
+
+    def content_hash(self) -> str:
+        """Hash of what a reader sees; the same article re-ingested under another id is found by it."""
+        digest = hashlib.sha1()
+        for part in (self.title, self.lead, self.body):
+            digest.update(" ".join(part.split()).encode("utf-8"))
+            digest.update(b"\x00")
+        return digest.hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "lead": self.lead,
+            "body": self.body,
+            "url": self.url,
+            "source": self.source,
+            "published": self.published.value if self.published else None,
+            "published_precision": self.published.precision.value if self.published else None,
+            "entities": [e.to_dict() for e in self.entities],
+            "mentioned": [d.value for d in self.mentioned],
+            "metadata": self.metadata,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        published = data.get("published")
+        return cls(
+            id=str(data.get("id", "")),
+            title=data.get("title") or "",
+            lead=data.get("lead") or "",
+            body=data.get("body") or "",
+            url=data.get("url") or "",
+            source=data.get("source") or "",
+            published=PubDate.from_iso(published) if published else None,
+            entities=[Entity.from_dict(e) for e in data.get("entities") or []],
+            mentioned=[PubDate.from_iso(d) for d in data.get("mentioned") or []],
+            metadata=dict(data.get("metadata") or {}),
+        )
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Document:
+        return cls.from_dict(json.loads(text))

@@ -1,0 +1,753 @@
+"""Searching: query understanding, filters, facets, highlights, sorting and paging.
+
+One call, ``run_search(index, SearchRequest)``, produces one ``SearchResult``; the CLI, the JSON
+API and the web page all render that same object.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from whoosh import highlight, query
+from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
+
+from .analysis import fold_diacritics
+from .errors import QueryError
+from .facets import FACETS, FacetData
+from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
+from .model import Document, PubDate, entity_key
+
+#: Query-time field boosts for BM25F: a word in the headline says more than one in the body.
+FIELD_BOOSTS = {"title": 3.0, "lead": 2.0, "body": 1.0, "names": 1.5}
+SORTS = ("relevance", "date_desc", "date_asc")
+OPERATORS = ("auto", "and", "or")
+MAX_QUERY_LENGTH = 1000
+MAX_PER_PAGE = 100
+MAX_RESULT_DEPTH = 10_000
+MAX_FILTER_VALUES = 50
+#: A wildcard or prefix that expands to more index terms than this is refused, so that ``a*`` on
+#: a large archive cannot stall the server.
+MAX_EXPANSION = 2000
+SNIPPET_CHARS = 240
+#: Offer a spelling suggestion when a query finds fewer documents than this.
+SUGGEST_BELOW = 3
+
+
+@dataclass
+class SearchRequest:
+    """Everything a search can be asked. Validated on creation: bad values raise ``QueryError``.
+
+    ``filters`` maps a facet name (year, month, person, place, organisation, mentioned) to the
+    values to keep (OR inside a facet, AND across facets). ``date_from``/``date_to`` bound the
+    publication period (overlap semantics: an April 2025 article matches a range ending
+    2025-04-10). ``parse_dates`` lets German date phrases in the query ("seit März 2025") become
+    a date filter.
+    """
+
+    query: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: PubDate | None = None
+    date_to: PubDate | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    operator: str = "auto"
+    parse_dates: bool = True
+    facet_size: int = 10
+    today: date | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.query, str):
+            raise QueryError("query must be a string")
+        if len(self.query) > MAX_QUERY_LENGTH:
+            raise QueryError(f"query is longer than {MAX_QUERY_LENGTH} characters")
+        if self.sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+        if self.operator not in OPERATORS:
+            raise QueryError(f"operator must be one of {', '.join(OPERATORS)}")
+        if not isinstance(self.page, int) or self.page < 1:
+            raise QueryError("page must be a positive integer")
+        if not isinstance(self.per_page, int) or not 0 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(f"per_page must be between 0 and {MAX_PER_PAGE}")
+        if self.page * self.per_page > MAX_RESULT_DEPTH:
+            raise QueryError(f"results beyond position {MAX_RESULT_DEPTH} are not available")
+        if not isinstance(self.facet_size, int) or not 1 <= self.facet_size <= 1000:
+            raise QueryError("facet_size must be between 1 and 1000")
+        clean: dict[str, list[str]] = {}
+        for name, values in (self.filters or {}).items():
+            if name not in FACETS:
+                raise QueryError(f"unknown filter {name!r}; known: {', '.join(FACETS)}")
+            values = [values] if isinstance(values, str) else list(values)
+            if len(values) > MAX_FILTER_VALUES:
+                raise QueryError(f"at most {MAX_FILTER_VALUES} values per filter")
+            if not all(isinstance(v, str) for v in values):
+                raise QueryError(f"filter {name!r} takes strings")
+            if values:
+                clean[name] = list(dict.fromkeys(values))
+        self.filters = clean
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                from .dates import parse_date_bound
+
+                setattr(self, name, parse_date_bound(value))
+
+
+#: URL/API parameter names besides the facet names.
+PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size")
+
+
+def _one(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = [v for v in params.get(name, []) if v != ""]
+    if len(values) > 1:
+        raise QueryError(f"parameter {name!r} given more than once")
+    return values[0] if values else None
+
+
+def _int(params: Mapping[str, list[str]], name: str, default: int) -> int:
+    value = _one(params, name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise QueryError(f"parameter {name!r} must be an integer, not {value!r}") from None
+
+
+def request_from_params(params: Mapping[str, list[str]], *, today: date | None = None) -> SearchRequest:
+    """A ``SearchRequest`` from URL-style parameters (each name → list of values), as the HTTP
+    API and the web form send them. Unknown parameters are an error, not silently ignored."""
+    unknown = sorted(set(params) - set(PARAMS) - set(FACETS))
+    if unknown:
+        raise QueryError(f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(PARAMS + tuple(FACETS))}")
+    return SearchRequest(
+        query=_one(params, "q") or "",
+        filters={name: [v for v in params[name] if v] for name in FACETS if params.get(name)},
+        date_from=_one(params, "from"),  # type: ignore[arg-type]
+        date_to=_one(params, "to"),  # type: ignore[arg-type]
+        sort=_one(params, "sort") or "relevance",
+        page=_int(params, "page", 1),
+        per_page=_int(params, "per_page", 10),
+        operator=_one(params, "operator") or "auto",
+        facet_size=_int(params, "facet_size", 10),
+        today=today,
+    )
+
+
+def request_to_params(request: SearchRequest) -> dict[str, list[str]]:
+    """The inverse of ``request_from_params`` (defaults left out), for building links."""
+    params: dict[str, list[str]] = {}
+    if request.query:
+        params["q"] = [request.query]
+    for name, values in request.filters.items():
+        params[name] = list(values)
+    if request.date_from:
+        params["from"] = [request.date_from.value]
+    if request.date_to:
+        params["to"] = [request.date_to.value]
+    if request.sort != "relevance":
+        params["sort"] = [request.sort]
+    if request.operator != "auto":
+        params["operator"] = [request.operator]
+    if request.per_page != 10:
+        params["per_page"] = [str(request.per_page)]
+    if request.page != 1:
+        params["page"] = [str(request.page)]
+    return params
+
+
+def toggle_params(request: SearchRequest, facet: str, value: str) -> dict[str, list[str]]:
+    """Parameters of the same search with ``value`` of ``facet`` switched on or off (back to
+    page 1): every facet value and every active-filter chip links to this."""
+    params = request_to_params(request)
+    params.pop("page", None)
+    values = params.get(facet, [])
+    params[facet] = [v for v in values if v != value] if value in values else values + [value]
+    if not params[facet]:
+        del params[facet]
+    return params
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "label": self.label, "count": self.count, "selected": self.selected}
+
+
+@dataclass
+class Facet:
+    """Datasette's facet shape: name, label, results and whether more values exist."""
+
+    name: str
+    label: str
+    results: list[FacetValue]
+    truncated: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "results": [v.to_dict() for v in self.results],
+            "truncated": self.truncated,
+        }
+
+
+@dataclass
+class Hit:
+    document: Document
+    score: float | None
+    title_html: str
+    snippet_html: str
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = self.document
+        return {
+            "id": doc.id,
+            "title": doc.title,
+            "title_html": self.title_html,
+            "snippet_html": self.snippet_html,
+            "url": doc.url,
+            "source": doc.source,
+            "published": doc.published.value if doc.published else None,
+            "published_precision": doc.published.precision.value if doc.published else None,
+            "published_label": doc.published.label() if doc.published else None,
+            "entities": [e.to_dict() for e in doc.entities],
+            "score": self.score,
+        }
+
+
+@dataclass
+class DateFilter:
+    """The publication-date bounds in force, and where they came from."""
+
+    start: PubDate | None
+    end: PubDate | None
+    phrase: str = ""
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.value if self.start else None,
+            "to": self.end.value if self.end else None,
+            "phrase": self.phrase,
+            "label": self.label,
+        }
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    hits: list[Hit]
+    total: int
+    facets: list[Facet]
+    took_ms: float
+    query_text: str
+    operator: str
+    date_filter: DateFilter | None = None
+    #: "Meinten Sie …?": the query with misspelt words replaced, when that finds more.
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        per_page = self.request.per_page or 1
+        return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // per_page))
+
+    def facet(self, name: str) -> Facet | None:
+        return next((f for f in self.facets if f.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        req = self.request
+        return {
+            "query": req.query,
+            "query_text": self.query_text,
+            "operator": self.operator,
+            "date_filter": self.date_filter.to_dict() if self.date_filter else None,
+            "filters": req.filters,
+            "sort": req.sort,
+            "page": req.page,
+            "per_page": req.per_page,
+            "pages": self.pages,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "suggestion": self.suggestion,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": [f.to_dict() for f in self.facets],
+        }
+
+
+class GermanQueryParser(QueryParser):
+    """Whoosh's parser with German compound semantics: a word that the analyzer splits matches
+    the whole word OR all of its parts (never just one part), and prefixes/wildcards are folded
+    but not stemmed (a stem of a prefix is no prefix)."""
+
+    def term_query(  # noqa: PLR0913 - Whoosh's signature
+        self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
+    ):  # type: ignore[no-untyped-def]
+        if fieldname not in QUERY_FIELDS:
+            _check_fields(query.Term(fieldname, text))
+        if termclass in (query.Prefix, query.Wildcard):
+            return termclass(fieldname, fold_diacritics(text.lower()), boost=boost)
+        field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if termclass is not query.Term or field_obj is None or not field_obj.analyzer or not tokenize:
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        groups: dict[int, list[str]] = {}
+        for token in field_obj.analyzer(text, positions=True, mode="index", removestops=removestops):
+            if not token.stopped:
+                groups.setdefault(token.pos, []).append(token.text)
+        clauses = []
+        for texts in groups.values():
+            whole, parts = texts[0], [t for t in texts[1:] if t != texts[0]]
+            term = query.Term(fieldname, whole, boost=boost)
+            clauses.append(
+                query.Or([term, query.And([query.Term(fieldname, p, boost=boost * 0.5) for p in parts])])
+                if parts
+                else term
+            )
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else query.And(clauses)
+
+
+_EXPLICIT_SYNTAX = re.compile(r'\b(AND|OR|NOT|ANDNOT)\b|["()]|[+-]\w|\w:')
+
+
+#: A question mark that ends a word ("Wer sang die Nationalhymne?") is punctuation, not the
+#: one-letter wildcard: people type questions. Inside a word ("Mei?er") it stays a wildcard.
+_QUESTION_MARK = re.compile(r"(?<=[^\W\d_])\?+(?=[\s\"'\)\]]|$)")
+
+
+def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
+    """Parse user text into a Whoosh query over the text fields, or None for an empty query."""
+    text = _QUESTION_MARK.sub("", text)
+    if not text.strip():
+        return None
+    group = OrGroup.factory(0.9) if operator == "or" else AndGroup
+    parser = GermanQueryParser(None, index._whoosh.schema, group=group)
+    parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=FIELD_BOOSTS))
+    try:
+        parsed = parser.parse(text)
+    except (QueryParserError, ValueError, RecursionError) as error:
+        raise QueryError(f"cannot parse query: {error}") from error
+    if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
+        return None
+    _check_fields(parsed)
+    return parsed
+
+
+#: Fields a user may name in a query (``title:Baku``, ``person:…``); the rest are internal.
+QUERY_FIELDS = frozenset(TEXT_FIELDS) | frozenset(FACETS) | {"id"}
+
+
+def _check_fields(q: query.Query) -> None:
+    for sub in q.leaves():
+        name = getattr(sub, "fieldname", None)
+        if name is not None and name not in QUERY_FIELDS:
+            allowed = ", ".join(sorted(QUERY_FIELDS))
+            raise QueryError(f"field {name!r} cannot be searched; searchable fields: {allowed}")
+
+
+def _check_expansion(q: query.Query, searcher: Any) -> None:
+    reader = searcher.reader()
+    for sub in q.leaves():
+        if isinstance(sub, (query.Prefix, query.Wildcard)):
+            if len(sub.text.strip("*?")) < 2:
+                raise QueryError(f"wildcard {sub.text!r} is too broad: give at least two letters")
+            count = 0
+            for _ in sub._btexts(reader):
+                count += 1
+                if count > MAX_EXPANSION:
+                    raise QueryError(
+                        f"wildcard {sub.text!r} matches more than {MAX_EXPANSION} words; make it longer"
+                    )
+
+
+def _matching_mask(q: query.Query | None, searcher: Any, data: FacetData) -> np.ndarray:
+    if q is None:
+        return data.live.copy()
+    mask = np.zeros(data.doc_count, dtype=bool)
+    try:
+        ids = np.fromiter(q.docs(searcher), dtype=np.int64)
+    except RecursionError as error:
+        raise QueryError("query is nested too deeply") from error
+    if len(ids):
+        mask[ids] = True
+    return mask & data.live
+
+
+def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[int]]:
+    """Value ids of every filter; entity values match in any spelling (Erdogan = Erdoğan). The
+    request's values are rewritten to the facet's own values so that links toggle them off."""
+
+
+    resolved: dict[str, list[int]] = {}
+    for name, values in request.filters.items():
+        facet = data.fields[name]
+        ids, canonical = [], []
+        for value in values:
+            idx = facet.lookup.get(value)
+            if idx is None and name in ENTITY_FIELDS:
+                idx = facet.lookup.get(entity_key(value))
+            if idx is None and name == "year" and value.casefold() == "ohne datum":
+                idx = facet.lookup.get(NO_DATE)
+            if idx is not None:
+                ids.append(idx)
+            canonical.append(_facet_value(name, facet.values[idx], data) if idx is not None else value)
+        resolved[name] = ids
+        request.filters[name] = list(dict.fromkeys(canonical))
+    return resolved
+
+
+def _facet_value(name: str, term: str, data: FacetData) -> str:
+    """The value a facet shows and links with: the display name for entities (readable URLs),
+    the term itself for dates."""
+    return data.label(name, term) if name in ENTITY_FIELDS else term
+
+
+def _facets(
+    request: SearchRequest,
+    data: FacetData,
+    base: np.ndarray,
+    masks: dict[str, np.ndarray],
+    selected_ids: dict[str, list[int]],
+) -> list[Facet]:
+    facets = []
+    for name, (_, label) in FACETS.items():
+        others = base.copy()
+        for other, mask in masks.items():
+            if other != name:
+                others &= mask
+        ffield = data.fields[name]
+        counts = ffield.counts(others)
+        selected = set(selected_ids.get(name, []))
+        years = {data.fields["year"].values[i] for i in selected_ids.get("year", [])}
+        results = []
+        for idx in _facet_order(name, ffield.values, counts):
+            if counts[idx] == 0 and idx not in selected:
+                continue
+            term = ffield.values[idx]
+            if name == "month" and years and term[:4] not in years and idx not in selected:
+                continue  # drill-down: with years chosen, the month facet lists their months
+            results.append(
+                FacetValue(_facet_value(name, term, data), data.label(name, term), int(counts[idx]), idx in selected)
+            )
+        shown = results[: request.facet_size]
+        shown += [v for v in results[request.facet_size :] if v.selected]
+        facets.append(Facet(name, label, shown, truncated=len(results) > len(shown)))
+    return facets
+
+
+def _facet_order(name: str, values: list[str], counts: np.ndarray) -> list[int]:
+    if name in ("year", "month", "mentioned"):
+        # Newest first; "ohne Datum" last.
+        return sorted(range(len(values)), key=lambda i: (values[i] == NO_DATE, _neg(values[i])))
+    return sorted(range(len(values)), key=lambda i: (-counts[i], values[i]))
+
+
+def _neg(value: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in value)
+
+
+def _date_filter(
+    request: SearchRequest, text: str, *, interpret: bool = True
+) -> tuple[str, DateFilter | None]:
+    start, end, phrase, label = request.date_from, request.date_to, "", ""
+    if interpret and request.parse_dates and text.strip():
+        from .dates import parse_query_dates
+
+        interpreted = parse_query_dates(text, today=request.today)
+        if interpreted.start or interpreted.end:
+            text = interpreted.query
+            phrase, label = interpreted.phrase, interpreted.label
+            start = max(filter(None, (start, interpreted.start)), key=lambda d: d.start(), default=None)
+            end = min(filter(None, (end, interpreted.end)), key=lambda d: d.end(), default=None)
+    if start is None and end is None:
+        return text, None
+    if start and end and start.start() > end.end():
+        raise QueryError(f"the date range {start} … {end} is empty: its start lies after its end")
+    return text, DateFilter(start, end, phrase, label)
+
+
+@dataclass
+class _Evaluation:
+    """The masks of one request: what the query matched (with the date filter) and each facet
+    filter, before they are combined."""
+
+    data: FacetData
+    q: query.Query | None
+    text: str
+    operator: str
+    date_filter: DateFilter | None
+    matched: np.ndarray
+    selected_ids: dict[str, list[int]]
+    masks: dict[str, np.ndarray]
+
+    def hits_mask(self, *, except_facet: str | None = None) -> np.ndarray:
+        mask = self.matched.copy()
+        for name, facet_mask in self.masks.items():
+            if name != except_facet:
+                mask &= facet_mask
+        return mask
+
+
+def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:
+    evaluation = _evaluate_text(index, request, interpret_dates=True)
+    if evaluation.date_filter and evaluation.date_filter.phrase and not evaluation.matched.any():
+        # Read as a date filter, the date words leave nothing ("Super Bowl 2015" over undated
+        # or older articles): they were meant as words, so search for them as words.
+        evaluation = _evaluate_text(index, request, interpret_dates=False)
+    return evaluation
+
+
+def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool) -> _Evaluation:
+    searcher = index.searcher()
+    data = index.facet_data()
+    text, date_filter = _date_filter(request, request.query, interpret=interpret_dates)
+    operator = "and" if request.operator == "auto" else request.operator
+    q = parse_query(index, text, operator)
+    if q is not None:
+        _check_expansion(q, searcher)
+    matched = _matching_mask(q, searcher, data)
+    if (
+        request.operator == "auto"
+        and q is not None
+        and not matched.any()
+        and not _EXPLICIT_SYNTAX.search(text)
+        and len(text.split()) > 1
+    ):
+        # Conjunctive first; when no document has every word, rank those with most of them.
+        operator = "or"
+        q = parse_query(index, text, operator)
+        matched = _matching_mask(q, searcher, data)
+    if date_filter:
+        matched &= data.date_mask(
+            date_filter.start.start() if date_filter.start else None,
+            date_filter.end.end() if date_filter.end else None,
+        )
+    selected_ids = _resolve_filters(request, data)
+    masks = {name: data.fields[name].mask(ids, data.doc_count) for name, ids in selected_ids.items()}
+    return _Evaluation(data, q, text, operator, date_filter, matched, selected_ids, masks)
+
+
+def run_search(index: Any, request: SearchRequest) -> SearchResult:
+    """Execute one search request against an index."""
+    started = time.perf_counter()
+    ev = _evaluate(index, request)
+    hits_mask = ev.hits_mask()
+    total = int(hits_mask.sum())
+    facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids)
+    hits = _page(request, index, index.searcher(), ev.data, ev.q, hits_mask, total)
+    suggestion = None
+    if total < SUGGEST_BELOW and ev.text.strip() and not _EXPLICIT_SYNTAX.search(ev.text):
+        # After the OR fallback no document had all words: any suggestion that finds documents
+        # with all of them is better.
+        suggestion = suggest(index, ev.text, better_than=total if ev.operator == "and" else 0)
+    took = (time.perf_counter() - started) * 1000
+    return SearchResult(
+        request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion
+    )
+
+
+def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "", limit: int = 20) -> list[FacetValue]:
+    """Values of one facet whose label contains ``text`` (diacritics and case ignored: "erd"
+    finds Erdoğan), counted like the facet itself, most frequent first. This is the facet-value
+    search box behind "mehr anzeigen"."""
+    if facet not in FACETS:
+        raise QueryError(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
+    if not 1 <= limit <= 1000:
+        raise QueryError("limit must be between 1 and 1000")
+    ev = _evaluate(index, request)
+    ffield = ev.data.fields[facet]
+    counts = ffield.counts(ev.hits_mask(except_facet=facet))
+    needle = fold_diacritics(text.casefold()).strip()
+    selected = set(ev.selected_ids.get(facet, []))
+    found = []
+    for idx in np.argsort(-counts, kind="stable"):
+        if counts[idx] == 0:
+            break
+        label = ev.data.label(facet, ffield.values[idx])
+        if needle and needle not in fold_diacritics(label.casefold()):
+            continue
+        found.append(
+            FacetValue(_facet_value(facet, ffield.values[idx], ev.data), label, int(counts[idx]), int(idx) in selected)
+        )
+        if len(found) >= limit:
+            break
+    return found
+
+
+def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:
+    """The query with each word that the index does not know replaced by the most frequent
+    known word within one or two edits (two for words of five letters or more), if the new
+    query finds more than ``better_than`` documents."""
+    reader = index.searcher().reader()
+    if "spell" not in reader.indexed_field_names():
+        return None
+    changed = False
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 4 or reader.doc_frequency("spell", lower) > 0:
+            return word
+        maxdist = 2 if len(lower) >= 5 else 1
+        candidates = [
+            (-_distance(lower, c), reader.doc_frequency("spell", c), c)
+            for c in reader.terms_within("spell", lower, maxdist, prefix=1)
+        ]
+        if not candidates:
+            return word
+        changed = True
+        best = max(candidates)[2]
+        return best.capitalize() if word[:1].isupper() else best
+
+    fixed = re.sub(r"[^\W\d_]+", fix, text)
+    if not changed:
+        return None
+    q = parse_query(index, fixed, "and")
+    if q is None or int(_matching_mask(q, index.searcher(), index.facet_data()).sum()) <= better_than:
+        return None
+    return fixed
+
+
+def _distance(a: str, b: str) -> int:
+    from whoosh.support.levenshtein import distance
+
+    return int(distance(a, b))
+
+
+def _page(
+    request: SearchRequest,
+    index: Any,
+    searcher: Any,
+    data: FacetData,
+    q: query.Query | None,
+    hits_mask: np.ndarray,
+    total: int,
+) -> list[Hit]:
+    if request.per_page == 0 or total == 0:
+        return []
+    start = (request.page - 1) * request.per_page
+    stop = start + request.per_page
+    if request.sort == "relevance" and q is not None:
+        allow = None if total == int(data.live.sum()) else set(np.flatnonzero(hits_mask).tolist())
+        results = searcher.search(q, filter=allow, limit=stop)
+        ranked = [(hit.docnum, hit.score) for hit in results][start:stop]
+    else:
+        ids = np.flatnonzero(hits_mask)
+        dated = data.pub_start[ids] > 0
+        descending = request.sort != "date_asc"
+        key = -data.pub_start[ids] if descending else data.pub_start[ids]
+        order = np.lexsort((ids, key, ~dated))
+        ranked = [(int(d), None) for d in ids[order][start:stop]]
+    terms = _highlight_terms(q, searcher)
+    analyzer = index._whoosh.schema["body"].analyzer
+    hits = []
+    for docnum, score in ranked:
+        doc = Document.from_json(searcher.stored_fields(docnum)["doc"])
+        hits.append(
+            Hit(
+                document=doc,
+                score=round(float(score), 4) if score is not None else None,
+                title_html=_highlight(doc.title, terms, analyzer, whole=True),
+                snippet_html=_snippet(doc, terms, analyzer),
+            )
+        )
+    return hits
+
+
+def _highlight_terms(q: query.Query | None, searcher: Any) -> frozenset[str]:
+    """Index terms the query matched (prefixes and wildcards expanded)."""
+    if q is None:
+        return frozenset()
+    terms = set()
+    for fieldname, text in q.existing_terms(searcher.reader(), phrases=True, expand=True):
+        if fieldname in TEXT_FIELDS:
+            terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return frozenset(terms)
+
+
+_FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
+
+
+def _highlight(text: str, terms: frozenset[str], analyzer: Any, *, whole: bool = False) -> str:
+    """HTML with the matched words in ``<mark>``; everything else escaped."""
+    if not text:
+        return ""
+    if terms:
+        fragmenter = highlight.WholeFragmenter() if whole else highlight.ContextFragmenter(
+            maxchars=SNIPPET_CHARS, surround=70
+        )
+        marked = highlight.highlight(text, terms, analyzer, fragmenter, _FORMATTER, top=2, mode="index")
+        if marked:
+            return marked
+    if whole:
+        return html.escape(text, quote=False)
+    return ""
+
+
+def _snippet(doc: Document, terms: frozenset[str], analyzer: Any) -> str:
+    for text in (doc.lead, doc.body):
+        marked = _highlight(text, terms, analyzer)
+        if marked:
+            return marked
+    plain = doc.lead or doc.body
+    if len(plain) > SNIPPET_CHARS:
+        plain = plain[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return html.escape(plain, quote=False)
+
+
+@dataclass
+class EntityReport:
+    """One person, place or organisation: how often, when, with whom (the entity page)."""
+
+    facet: str
+    name: str
+    count: int
+    timeline: list[FacetValue]
+    cooccurring: dict[str, list[FacetValue]]
+    latest: list[Hit]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "facet": self.facet,
+            "name": self.name,
+            "count": self.count,
+            "timeline": [v.to_dict() for v in self.timeline],
+            "cooccurring": {k: [v.to_dict() for v in vs] for k, vs in self.cooccurring.items()},
+            "latest": [h.to_dict() for h in self.latest],
+        }
+
+
+def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> EntityReport:
+    """Documents of an entity over time (per month, oldest first; year-only dates per year) and
+    the entities that appear with it most often."""
+    from .errors import DocumentNotFoundError
+
+    if facet not in ENTITY_FIELDS:
+        raise QueryError(f"{facet!r} is not an entity facet; use one of {', '.join(ENTITY_FIELDS)}")
+    result = run_search(
+        index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
+    )
+    if result.total == 0:
+        raise DocumentNotFoundError(f"no documents mention {name!r}")
+    label = result.request.filters[facet][0]
+    months = result.facet("month")
+    timeline = sorted(months.results if months else [], key=lambda v: v.value)
+    cooccurring = {}
+    for other in ENTITY_FIELDS:
+        values = result.facet(other)
+        cooccurring[other] = [v for v in (values.results if values else []) if not v.selected][:top]
+    return EntityReport(facet, label, result.total, timeline, cooccurring, result.hits)

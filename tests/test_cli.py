@@ -1,0 +1,88 @@
+"""The `searchkit` command, run in-process with click's runner and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from searchkit.cli import main
+
+
+def run(*args: str, env: dict | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def test_index_search_info_export_roundtrip(tmp_path: Path, seeds: Path) -> None:
+    index = str(tmp_path / "idx")
+    result = run("index", str(seeds), "--index", index, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "added 2" in result.output
+    again = run("index", str(seeds), "--index", index, "--quiet")
+    assert "added 0, updated 0, skipped 2" in again.output
+
+    found = run("search", "Erdogan", "--index", index, "--json")
+    data = json.loads(found.output)
+    assert data["total"] == 2 and {f["name"] for f in data["facets"]} >= {"year", "month", "person", "place"}
+
+    text = run("search", "Israels", "--index", index)
+    assert "1 Treffer" in text.output and "000_079276a2251994fb" in text.output
+
+    info = json.loads(run("info", "--index", index, "--json").output)
+    assert info["documents"] == 2
+    assert info["date_range"] == {"first": "2025-04", "last": "2025-07"}
+
+    export = tmp_path / "export.jsonl"
+    assert run("export", "--index", index, "-o", str(export)).exit_code == 0
+    rows = [json.loads(line) for line in export.read_text().splitlines()]
+    assert {r["id"] for r in rows} == {"000_079276a2251994fb", "002_0c2c8b6c778a55f0"}
+    copy = str(tmp_path / "copy")
+    assert run("index", str(export), "--index", copy, "--quiet", "--no-enrich").exit_code == 0
+    assert json.loads(run("search", "--index", copy, "--json").output)["facets"] == data_facets(index)
+
+
+def data_facets(index: str) -> list:
+    return json.loads(run("search", "--index", index, "--json").output)["facets"]
+
+
+def test_index_env_variable(tmp_path: Path, seeds: Path) -> None:
+    env = {"SEARCHKIT_INDEX": str(tmp_path / "envidx")}
+    assert run("index", str(seeds), "--quiet", env=env).exit_code == 0
+    assert (tmp_path / "envidx" / "searchkit.json").exists()
+    assert "2 documents" in run("info", env=env).output
+
+
+def test_errors_are_one_line_and_non_zero(tmp_path: Path) -> None:
+    missing = run("search", "x", "--index", str(tmp_path / "none"))
+    assert missing.exit_code == 1 and missing.output.startswith("Error: no index at")
+    bad_file = tmp_path / "bad.txt"
+    bad_file.write_bytes(b"\x00\x00\x00")
+    result = run("index", str(bad_file), "--index", str(tmp_path / "i"), "--quiet")
+    assert result.exit_code == 1 and "binary" in result.output
+
+
+def test_filters_and_sort_flags(tmp_path: Path, seeds: Path) -> None:
+    index = str(tmp_path / "idx")
+    run("index", str(seeds), "--index", index, "--quiet")
+    data = json.loads(run("search", "Türkei", "--index", index, "--month", "2025-07", "--json").output)
+    assert [h["id"] for h in data["hits"]] == ["002_0c2c8b6c778a55f0"]
+    data = json.loads(run("search", "--index", index, "--sort", "date_asc", "--json").output)
+    assert [h["published"] for h in data["hits"]] == ["2025-04", "2025-07"]
+    bad = run("search", "x", "--index", index, "--from", "31.02.2025")
+    assert bad.exit_code == 1 and bad.output.startswith("Error:")
+
+
+def test_console_script_runs(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "searchkit.cli", "--help"], capture_output=True, text=True, check=True)
+    for command in ("index", "search", "serve", "demo", "info", "export"):
+        assert command in out.stdout
+
+
+def test_demo_builds_the_shipped_corpus(tmp_path: Path) -> None:
+    result = run("demo", "--index", str(tmp_path / "demo"), "--no-serve")
+    assert result.exit_code == 0, result.output
+    info = json.loads(run("info", "--index", str(tmp_path / "demo"), "--json").output)
+    assert info["documents"] >= 40

@@ -1,0 +1,140 @@
+"""Index lifecycle: create/open, add/update/delete, idempotent re-ingest, versions, locks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from searchkit import (
+    Document,
+    DocumentNotFoundError,
+    Entity,
+    EntityType,
+    Index,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    PubDate,
+)
+from searchkit.index import METADATA_FILE
+
+
+def doc(doc_id: str, body: str = "Ein Text über Baku.", **kw) -> Document:  # type: ignore[no-untyped-def]
+    return Document(id=doc_id, title=kw.pop("title", f"Titel {doc_id}"), body=body, **kw)
+
+
+def test_missing_index_names_the_command(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="searchkit index"):
+        Index(tmp_path / "nothing")
+
+
+def test_add_update_delete(fresh_index: Index) -> None:
+    report = fresh_index.add([doc("a"), doc("b", "Anderer Text über Ankara.")])
+    assert (report.added, report.updated, report.skipped) == (2, 0, 0)
+    assert len(fresh_index) == 2
+    report = fresh_index.add([doc("a", "Neuer Text über Wien.")])
+    assert (report.added, report.updated) == (0, 1)
+    assert len(fresh_index) == 2
+    assert fresh_index.get("a").body == "Neuer Text über Wien."
+    assert fresh_index.search("Wien").total == 1 and fresh_index.search("Baku").total == 0
+    fresh_index.delete("a")
+    assert "a" not in fresh_index and len(fresh_index) == 1
+    with pytest.raises(DocumentNotFoundError):
+        fresh_index.delete("a")
+    with pytest.raises(DocumentNotFoundError):
+        fresh_index.get("a")
+
+
+def test_reingest_is_idempotent(fresh_index: Index) -> None:
+    docs = [doc("a"), doc("b", "Zweiter Text.")]
+    fresh_index.add(docs)
+    report = fresh_index.add(docs)
+    assert (report.added, report.updated, report.skipped) == (0, 0, 2)
+    # the same content under another id is not a second hit
+    report = fresh_index.add([doc("copy-of-a", title="Titel a")])
+    assert report.skipped == 1
+    assert fresh_index.search("Baku").total == 1
+
+
+def test_duplicate_ids_in_one_batch_leave_one_document(fresh_index: Index) -> None:
+    report = fresh_index.add([doc("a", "Erste Fassung."), doc("a", "Zweite Fassung.")])
+    assert report.added == 1 and report.updated == 1
+    assert len(fresh_index) == 1
+    assert fresh_index.search("Fassung").total == 1
+    assert fresh_index.get("a").body == "Zweite Fassung."
+
+
+def test_interrupted_batch_commits_nothing(fresh_index: Index) -> None:
+    fresh_index.add([doc("keep")])
+
+    def docs():  # type: ignore[no-untyped-def]
+        yield doc("lost-1", "Verloren eins.")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fresh_index.add(docs())
+    reopened = Index(fresh_index.path)
+    assert len(reopened) == 1 and "keep" in reopened
+    reopened.add([doc("after", "Danach.")])  # the lock was released
+    assert len(reopened) == 2
+
+
+def test_second_writer_gets_a_clear_error(fresh_index: Index) -> None:
+    writer = fresh_index._whoosh.writer()
+    try:
+        with pytest.raises(IndexLockedError, match="locked"):
+            Index(fresh_index.path).add([doc("x")])
+    finally:
+        writer.cancel()
+
+
+def test_schema_version_is_checked(fresh_index: Index) -> None:
+    meta_file = fresh_index.path / METADATA_FILE
+    meta = json.loads(meta_file.read_text())
+    meta["schema_version"] = 0
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(IndexVersionError, match="--rebuild"):
+        Index(fresh_index.path)
+    meta_file.write_text("{broken")
+    with pytest.raises(IndexVersionError, match="damaged"):
+        Index(fresh_index.path)
+
+
+def test_rebuild_replaces_an_old_index(fresh_index: Index) -> None:
+    fresh_index.add([doc("a")])
+    (fresh_index.path / METADATA_FILE).write_text('{"schema_version": 0}')
+    rebuilt = Index.rebuild(fresh_index.path)
+    assert len(rebuilt) == 0
+
+
+def test_rebuild_refuses_a_foreign_folder(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("keep me")
+    with pytest.raises(IndexVersionError):
+        Index.rebuild(tmp_path)
+    assert (tmp_path / "notes.txt").exists()
+
+
+def test_create_refuses_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("x")
+    with pytest.raises(IndexVersionError):
+        Index(tmp_path, create=True)
+
+
+def test_documents_roundtrip_with_dates_and_entities(fresh_index: Index) -> None:
+    original = doc(
+        "a",
+        published=PubDate.from_iso("2025-04"),
+        entities=[Entity("Ilham Alijew", EntityType.PERSON)],
+        metadata={"ressort": "Politik"},
+    )
+    fresh_index.add([original])
+    assert list(fresh_index.documents()) == [original]
+
+
+def test_a_second_process_sees_commits_without_reopening(fresh_index: Index) -> None:
+    reader = Index(fresh_index.path)
+    assert len(reader) == 0
+    fresh_index.add([doc("a")])
+    assert len(reader) == 1

@@ -1,0 +1,178 @@
+"""Readers for every format, cleaning of scraping residue, recursive folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from searchkit import IngestError, read_file, read_paths
+from searchkit.ingest.clean import clean_body, first_sentence
+from searchkit.model import Precision
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+SEED = """ date 2025-04 Israel und die Türkei führen Gespräche in Baku.
+
+Teilen
+
+Baku – Israel und die Türkei führen Gespräche in Baku.
+
+Erster Absatz über die Gespräche.
+
+Erster Absatz über die Gespräche.
+
+Zweiter Absatz mit Details.
+
+Dritter Absatz mit weiteren Details.
+
+Zum Thema
+
+– Luftwaffenstützpunkt –
+
+Syrien: Israel bombardiert Stützpunkte
+"""
+
+
+def test_seed_format(tmp_path: Path) -> None:
+    doc = next(read_file(write(tmp_path / "001_baku.txt", SEED)))
+    assert doc.id == "001_baku"
+    assert doc.published is not None
+    assert doc.published.value == "2025-04"
+    assert doc.published.precision == Precision.MONTH
+    assert doc.lead == "Israel und die Türkei führen Gespräche in Baku."
+    assert doc.title == doc.lead
+    paragraphs = doc.body.split("\n\n")
+    assert paragraphs == [
+        "Erster Absatz über die Gespräche.",
+        "Zweiter Absatz mit Details.",
+        "Dritter Absatz mit weiteren Details.",
+    ]
+
+
+def test_real_seed_articles_are_cleaned(seeds: Path) -> None:
+    docs = {d.id: d for d in read_paths([seeds])}
+    assert len(docs) == 2
+    first = docs["000_079276a2251994fb"]
+    assert "Teilen" not in first.body.split("\n\n")
+    assert "Zum Thema" not in first.body
+    assert not first.body.startswith("Baku –")
+    assert first.published and first.published.value == "2025-04"
+    assert docs["002_0c2c8b6c778a55f0"].published.value == "2025-07"  # type: ignore[union-attr]
+
+
+def test_plain_text_headline(tmp_path: Path) -> None:
+    doc = next(read_file(write(tmp_path / "a.txt", "Bahnstreik legt Verkehr lahm\n\nDie Gewerkschaft ruft zum Streik auf.")))
+    assert doc.title == "Bahnstreik legt Verkehr lahm"
+    assert doc.body == "Die Gewerkschaft ruft zum Streik auf."
+    assert doc.published is None
+
+
+def test_jsonl_with_aliases_and_metadata(tmp_path: Path) -> None:
+    rows = [
+        {"id": "a1", "title": "Titel", "text": "Text eins.", "date": "2024-11-05", "url": "https://example.org/a1", "ressort": "Politik"},
+        {"title": "Nur Titel", "content": "Inhalt.", "gathered_date": "2025-08-05", "source": "zeit.de", "published_date": None},
+    ]
+    path = write(tmp_path / "feed.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    first, second = list(read_file(path))
+    assert first.id == "a1" and first.metadata == {"ressort": "Politik"}
+    assert first.published.value == "2024-11-05"  # type: ignore[union-attr]
+    assert second.id == "feed:2" and second.body == "Inhalt."
+    assert second.published.value == "2025-08-05"  # type: ignore[union-attr]
+    assert second.source == "zeit.de"
+
+
+def test_jsonl_bad_line_reported_after_good_lines(tmp_path: Path) -> None:
+    path = write(tmp_path / "x.jsonl", '{"id": "ok", "text": "gut"}\n{"id": "broken", "text": \n{"id": "ok2", "text": "auch gut"}\n')
+    docs = []
+    with pytest.raises(IngestError, match="line 2"):
+        for doc in read_file(path):
+            docs.append(doc)
+    assert [d.id for d in docs] == ["ok", "ok2"]
+
+
+def test_csv_10kgnad_layout(tmp_path: Path) -> None:
+    path = write(tmp_path / "k.csv", "Inland;'Bahnstreik legt Verkehr lahm. Die Gewerkschaft ruft auf, sagt ''Nein''.'\nWirtschaft;'Preise steigen. Mehr Text.'\n")
+    docs = list(read_file(path))
+    assert [d.metadata["category"] for d in docs] == ["Inland", "Wirtschaft"]
+    assert docs[0].title == "Bahnstreik legt Verkehr lahm."
+    assert "''" not in docs[0].body and "'Nein'" in docs[0].body
+
+
+def test_csv_with_header(tmp_path: Path) -> None:
+    path = write(tmp_path / "h.csv", "id,title,text,date\nx1,Titel,Ein Text.,2023-05\n")
+    (doc,) = read_file(path)
+    assert doc.id == "x1" and doc.published.value == "2023-05"  # type: ignore[union-attr]
+
+
+HTML = """<!doctype html><html><head><title>Wahl – Zeitung</title>
+<meta property="article:published_time" content="2025-02-23T18:00:00+01:00">
+</head><body><nav><a href="/">Start</a><a href="/politik">Politik</a></nav>
+<div class="cookie-banner">Wir verwenden Cookies</div>
+<article><h1>Wahlabend in Berlin</h1><p>Der erste Absatz.</p><p>Der zweite Absatz.</p>
+<div class="share">Teilen Twittern</div></article>
+<footer>Impressum Datenschutz</footer></body></html>"""
+
+
+def test_html_article_without_boilerplate(tmp_path: Path) -> None:
+    (doc,) = read_file(write(tmp_path / "web" / "wahl.html", HTML))
+    assert doc.title == "Wahlabend in Berlin"
+    assert doc.lead == "Der erste Absatz."
+    assert doc.body == "Der zweite Absatz."
+    assert doc.published is not None and doc.published.value.startswith("2025-02-23")
+    for junk in ("Cookies", "Impressum", "Politik", "Twittern"):
+        assert junk not in doc.text
+
+
+def test_folder_is_read_recursively_with_relative_ids(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "b" / "one.txt", SEED)
+    write(tmp_path / "two.html", HTML)
+    write(tmp_path / "notes.md", "ignored")
+    ids = sorted(d.id for d in read_paths([tmp_path]))
+    assert ids == ["a/b/one", "two"]
+
+
+def test_encodings(tmp_path: Path) -> None:
+    text = "Grüße aus München\n\nÄrger über Straßenbau."
+    for encoding in ("utf-8-sig", "utf-16", "cp1252", "latin-1"):
+        (doc,) = read_file(write(tmp_path / f"{encoding}.txt", text, encoding=encoding))
+        assert doc.title == "Grüße aus München", encoding
+
+
+def test_binary_and_empty_files_fail_clearly(tmp_path: Path) -> None:
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01\x02PNG" * 100)
+    with pytest.raises(IngestError, match="binary"):
+        list(read_file(binary))
+    with pytest.raises(IngestError, match="empty"):
+        list(read_file(write(tmp_path / "empty.txt", "")))
+
+
+def test_errors_do_not_stop_the_batch(tmp_path: Path) -> None:
+    write(tmp_path / "good.txt", SEED)
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x00")
+    failures: list[str] = []
+    docs = list(read_paths([tmp_path], on_error=lambda path, error: failures.append(path.name)))
+    assert [d.id for d in docs] == ["good"]
+    assert failures == ["bad.txt"]
+
+
+def test_unknown_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="no such file"):
+        list(read_paths([tmp_path / "missing"]))
+
+
+def test_clean_keeps_related_heading_early_in_text() -> None:
+    body = "Zum Thema\n\nDer eigentliche Text.\n\nNoch mehr Text.\n\nUnd noch mehr."
+    assert clean_body(body) == "Der eigentliche Text.\n\nNoch mehr Text.\n\nUnd noch mehr."
+
+
+def test_first_sentence_is_cut_at_a_word() -> None:
+    assert first_sentence("Ein Satz. Noch einer.") == "Ein Satz."
+    assert len(first_sentence("Wort " * 100)) <= 162

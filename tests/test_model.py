@@ -1,0 +1,64 @@
+"""Documents and dates with precision."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from searchkit import DateError, Document, DocumentError, Entity, EntityType, Precision, PubDate
+
+
+def test_month_precision_is_kept() -> None:
+    date = PubDate.from_iso("2025-04")
+    assert date.precision == Precision.MONTH
+    assert date.label() == "April 2025"
+    assert str(date.start()) == "2025-04-01" and str(date.end()) == "2025-04-30"
+
+
+def test_time_precision() -> None:
+    date = PubDate.from_iso("2025-02-23T18:00:00+01:00")
+    assert date.precision == Precision.TIME and date.value == "2025-02-23T18:00"
+    assert date.label() == "23. Februar 2025, 18:00 Uhr"
+
+
+@pytest.mark.parametrize("bad", ["2025-02-31", "2025-13", "0000", "99999", "abc", ""])
+def test_invalid_dates_raise(bad: str) -> None:
+    with pytest.raises(DateError):
+        PubDate.from_iso(bad)
+
+
+def test_document_json_roundtrip() -> None:
+    doc = Document(
+        id="x",
+        title="Titel",
+        lead="Lead",
+        body="Body",
+        url="https://example.org",
+        published=PubDate.from_iso("2025-04"),
+        entities=[Entity("Recep Tayyip Erdoğan", EntityType.PERSON)],
+        mentioned=[PubDate.from_iso("2020-11-10")],
+        metadata={"ressort": "Politik"},
+    )
+    assert Document.from_json(doc.to_json()) == doc
+    assert doc.to_dict()["published_precision"] == "month"
+
+
+def test_content_hash_ignores_whitespace_only() -> None:
+    a = Document(id="a", title="T", body="Ein  Text")
+    assert a.content_hash() == Document(id="b", title="T", body="Ein Text").content_hash()
+    assert a.content_hash() != Document(id="a", title="T", body="Ein Test").content_hash()
+
+
+def test_document_needs_an_id() -> None:
+    with pytest.raises(DocumentError):
+        Document(id=" ")
+
+
+@given(st.dates(), st.sampled_from(list(Precision)))
+def test_start_never_after_end(day, precision) -> None:  # type: ignore[no-untyped-def]
+    iso = day.isoformat()
+    value = {"year": iso[:4], "month": iso[:7], "day": iso, "time": iso + "T12:00"}[precision.value]
+    date = PubDate(value, precision)
+    assert date.start() <= day <= date.end() or precision in (Precision.DAY, Precision.TIME)
+    assert PubDate.from_iso(date.value) == date

@@ -1,0 +1,279 @@
+"""Searching: syntax, ranking fields, facets (checked by brute force), filters, sort, paging."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+
+import pytest
+
+from searchkit import Document, Entity, EntityType, Index, PubDate, QueryError
+from searchkit.search import SearchRequest, request_from_params, toggle_params
+
+
+def make(doc_id: str, title: str, body: str, date: str | None, people=(), places=()) -> Document:  # type: ignore[no-untyped-def]
+    return Document(
+        id=doc_id,
+        title=title,
+        body=body,
+        published=PubDate.from_iso(date) if date else None,
+        entities=[Entity(p, EntityType.PERSON) for p in people] + [Entity(p, EntityType.PLACE) for p in places],
+    )
+
+
+@pytest.fixture
+def small(fresh_index: Index) -> Index:
+    fresh_index.add(
+        [
+            make("1", "Gipfel in Baku", "Erdoğan trifft Alijew in Baku.", "2025-04", ["Recep Tayyip Erdoğan", "Ilham Alijew"], ["Baku"]),
+            make("2", "Gespräche in Ankara", "Erdogan empfängt Netanjahu in Ankara.", "2025-07-02", ["Recep Tayyip Erdogan", "Benjamin Netanjahu"], ["Ankara"]),
+            make("3", "Bahnstreik", "Der Bahnstreik legt Berlin lahm. Baku ist weit weg.", "2024", [], ["Berlin"]),
+            make("4", "Ohne Datum", "Ein Text über Wiederaufbau-Hilfen in Bergkarabach.", None, [], ["Bergkarabach"]),
+            make("5", "Militärstützpunkte in Syrien", "Die Türkei baut Militärstützpunkte.", "2023-11", [], ["Syrien"]),
+        ]
+    )
+    return fresh_index
+
+
+def ids(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.document.id for h in result.hits]
+
+
+def test_boolean_phrase_field_and_prefix_syntax(small: Index) -> None:
+    assert set(ids(small.search("Baku AND Bahnstreik"))) == {"3"}
+    assert set(ids(small.search("Bahnstreik OR Ankara"))) == {"2", "3"}
+    assert set(ids(small.search("Baku NOT Bahnstreik"))) == {"1"}
+    assert ids(small.search('"legt Berlin lahm"')) == ["3"]
+    assert ids(small.search('"Berlin legt"')) == []
+    assert ids(small.search("title:Bahnstreik")) == ["3"]
+    assert set(ids(small.search("Milit*"))) == {"5"}
+
+
+def test_compound_query_means_whole_or_all_parts(small: Index) -> None:
+    assert ids(small.search("Stützpunkt")) == ["5"]
+    assert ids(small.search("Hilfe")) == ["4"]
+    assert ids(small.search("Wiederaufbauhilfen")) == ["4"]
+
+
+def test_a_question_mark_ending_a_word_is_punctuation(small: Index) -> None:
+    assert ids(small.search("Wo streikt die Bahn? Bahnstreik?", operator="or"))[0] == "3"
+    assert ids(small.search("Wer trifft Alijew?")) == ["1"]
+    assert ids(small.search("Baku?")) != []
+
+
+def test_date_words_that_filter_out_everything_are_searched_as_words(small: Index) -> None:
+    small.add([make("6", "Rückblick", "Die Bilanz von 1999 fällt gemischt aus.", None)])
+    result = small.search("Bilanz 1999")
+    assert ids(result) == ["6"] and result.date_filter is None
+    # a date phrase that leaves hits stays a filter
+    result = small.search("Baku 2025")
+    assert ids(result) == ["1"] and result.date_filter is not None
+
+
+def test_internal_fields_cannot_be_queried(small: Index) -> None:
+    for text in ("doc:x", "spell:baku", "content_hash:abc", "pub_start:1"):
+        with pytest.raises(QueryError, match="cannot be searched"):
+            small.search(text)
+
+
+def test_title_ranks_above_body(small: Index) -> None:
+    assert ids(small.search("Bahnstreik"))[0] == "3"
+    assert ids(small.search("Baku"))[0] == "1"
+
+
+def test_and_first_then_or_fallback(small: Index) -> None:
+    result = small.search("Baku Ankara")
+    assert result.operator == "or" and set(ids(result)) == {"1", "2", "3"}
+    assert small.search("Baku Alijew").operator == "and"
+    assert small.search("Baku Ankara", operator="and").total == 0
+
+
+def test_highlights_escape_everything_but_mark(fresh_index: Index) -> None:
+    fresh_index.add([make("x", "<script>alert(1)</script> Baku", "Baku & <b>Ankara</b>", None)])
+    hit = fresh_index.search("Baku").hits[0]
+    assert "<script>" not in hit.title_html and "&lt;script&gt;" in hit.title_html
+    assert "<b>" not in hit.snippet_html
+    assert re.sub(r"</?mark[^>]*>", "", hit.snippet_html).count("<") == 0
+    assert "<mark" in hit.snippet_html
+
+
+def test_entity_facets_merge_spellings_and_show_the_most_used(small: Index) -> None:
+    person = small.search("").facet("person")
+    assert person is not None
+    erdogan = [v for v in person.results if "Erdo" in v.label]
+    assert len(erdogan) == 1 and erdogan[0].count == 2
+
+
+def test_filter_by_any_spelling(small: Index) -> None:
+    assert set(ids(small.search("", filters={"person": ["Recep Tayyip Erdogan"]}))) == {"1", "2"}
+    assert set(ids(small.search("", filters={"person": ["recep tayyip erdoğan"]}))) == {"1", "2"}
+
+
+def test_date_facets_keep_precision(small: Index) -> None:
+    result = small.search("")
+    years = {v.value: v.count for v in result.facet("year").results}  # type: ignore[union-attr]
+    months = {v.value: v.count for v in result.facet("month").results}  # type: ignore[union-attr]
+    assert years == {"2025": 2, "2024": 1, "2023": 1, "none": 1}
+    assert months == {"2025-07": 1, "2025-04": 1, "2023-11": 1}
+    assert [v.label for v in result.facet("year").results][-1] == "ohne Datum"  # type: ignore[union-attr]
+
+
+def test_date_range_overlaps_periods(small: Index) -> None:
+    assert set(ids(small.search("", date_from="2025-04-10", date_to="2025-04-20"))) == {"1"}
+    assert set(ids(small.search("", date_from="2024-06"))) == {"1", "2", "3"}
+    assert set(ids(small.search("", date_to="2023"))) == {"5"}
+    with pytest.raises(QueryError):
+        small.search("", date_from="2025", date_to="2024")
+
+
+def test_sort_by_date_both_ways_undated_last(small: Index) -> None:
+    assert ids(small.search("", sort="date_desc")) == ["2", "1", "3", "5", "4"]
+    assert ids(small.search("", sort="date_asc")) == ["5", "3", "1", "2", "4"]
+
+
+def test_pagination(small: Index) -> None:
+    first = small.search("", sort="date_desc", per_page=2)
+    second = small.search("", sort="date_desc", per_page=2, page=2)
+    third = small.search("", sort="date_desc", per_page=2, page=3)
+    assert first.total == 5 and first.pages == 3
+    assert ids(first) + ids(second) + ids(third) == ids(small.search("", sort="date_desc"))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"page": 0}, {"per_page": 1000}, {"sort": "random"}, {"filters": {"colour": ["red"]}}, {"page": 10_000, "per_page": 10}],
+)
+def test_bad_options_raise_query_error(small: Index, options: dict) -> None:
+    with pytest.raises(QueryError):
+        small.search("Baku", **options)
+
+
+def test_too_broad_wildcards_are_refused(small: Index) -> None:
+    with pytest.raises(QueryError):
+        small.search("a*")
+    with pytest.raises(QueryError):
+        small.search("?*")
+    assert small.search("*").total == 5  # Whoosh's "everything"
+
+
+def test_params_roundtrip_and_toggle() -> None:
+    req = request_from_params({"q": ["Baku"], "person": ["A", "B"], "page": ["2"], "from": ["2024"]})
+    assert req.filters == {"person": ["A", "B"]} and req.page == 2 and req.date_from.value == "2024"  # type: ignore[union-attr]
+    toggled = toggle_params(req, "person", "A")
+    assert toggled["person"] == ["B"] and "page" not in toggled
+    assert toggle_params(req, "year", "2025")["year"] == ["2025"]
+    with pytest.raises(QueryError):
+        request_from_params({"bogus": ["1"]})
+    with pytest.raises(QueryError):
+        request_from_params({"per_page": ["zehn"]})
+
+
+def brute_force(docs: list[Document], query_ids: set[str], filters: dict[str, list[str]]) -> tuple[int, dict[str, dict[str, int]]]:
+    """Hit count and disjunctive facet counts computed the slow, obvious way."""
+    from searchkit.model import entity_key
+
+    def values(doc: Document, facet: str) -> set[str]:
+        if facet == "year":
+            return {str(doc.published.year) if doc.published else "none"}
+        if facet == "month":
+            return {doc.published.value[:7]} if doc.published and doc.published.month else set()
+        if facet == "mentioned":
+            return {str(d.year) for d in doc.mentioned}
+        return {entity_key(e.name) for e in doc.entities if e.type.value == facet}
+
+    def keep(doc: Document, skip: str | None) -> bool:
+        return doc.id in query_ids and all(
+            values(doc, f) & {entity_key(v) if f not in ("year", "month", "mentioned") else v for v in vals}
+            for f, vals in filters.items()
+            if f != skip
+        )
+
+    total = sum(keep(d, None) for d in docs)
+    counts: dict[str, dict[str, int]] = {}
+    years = set(filters.get("year", []))
+    for facet in ("year", "month", "person", "place", "organisation", "mentioned"):
+        counts[facet] = {}
+        for d in docs:
+            if keep(d, facet):
+                for v in values(d, facet):
+                    if facet == "month" and years and v[:4] not in years and v not in filters.get("month", []):
+                        continue  # drill-down: chosen years restrict the month facet
+                    counts[facet][v] = counts[facet].get(v, 0) + 1
+    return total, counts
+
+
+def test_disjunctive_facet_counts_match_brute_force(demo_index: Index) -> None:
+    from searchkit.model import entity_key
+
+    docs = list(demo_index.documents())
+    everything = demo_index.search("", facet_size=1000)
+    pool = [(f.name, v.value) for f in everything.facets for v in f.results]
+    rng = random.Random(7)
+    for query in ("", "Türkei", "Regierung OR Bahn"):
+        query_ids = {h.document.id for h in _all_hits(demo_index, query)}
+        for _ in range(12):
+            picked = rng.sample(pool, k=rng.randint(1, 3))
+            filters: dict[str, list[str]] = {}
+            for name, value in picked:
+                filters.setdefault(name, []).append(value)
+            result = demo_index.search(query, filters={k: list(v) for k, v in filters.items()}, facet_size=1000)
+            total, counts = brute_force(docs, query_ids, filters)
+            assert result.total == total, (query, filters)
+            for facet in result.facets:
+                got = {
+                    (entity_key(v.value) if facet.name in ("person", "place", "organisation") else v.value): v.count
+                    for v in facet.results
+                    if v.count
+                }
+                assert got == counts[facet.name], (query, filters, facet.name)
+
+
+def _all_hits(index: Index, query: str):  # type: ignore[no-untyped-def]
+    for page in itertools.count(1):
+        result = index.search(query, per_page=100, page=page)
+        yield from result.hits
+        if page >= result.pages:
+            return
+
+
+def test_facets_without_query_cover_the_index(demo_index: Index) -> None:
+    result = demo_index.search("", per_page=0)
+    years = result.facet("year")
+    assert years is not None
+    assert sum(v.count for v in years.results) == len(demo_index)
+
+
+def test_month_facet_drills_down_into_chosen_years(small: Index) -> None:
+    months = small.search("", filters={"year": ["2025"]}).facet("month")
+    assert months is not None and {v.value for v in months.results} == {"2025-04", "2025-07"}
+
+
+def test_spelling_suggestion(small: Index) -> None:
+    assert small.search("Bahnstriek").suggestion == "Bahnstreik"
+    assert small.search("Bahnstreik").suggestion is None
+    assert small.search("Gipfle Baku").suggestion == "Gipfel Baku"
+
+
+def test_facet_value_search_ignores_case_and_diacritics(small: Index) -> None:
+    values = small.facet_values("person", "erdog")
+    assert [v.label for v in values] == ["Recep Tayyip Erdoğan"] and values[0].count == 2
+    assert small.facet_values("place", "") and small.facet_values("place", "zzz") == []
+    with pytest.raises(QueryError):
+        small.facet_values("colour", "x")
+
+
+def test_entity_report_timeline_and_cooccurrence(small: Index) -> None:
+    report = small.entity("person", "Recep Tayyip Erdogan")
+    assert report.count == 2
+    assert [v.value for v in report.timeline] == ["2025-04", "2025-07"]
+    assert {v.label for v in report.cooccurring["person"]} == {"Ilham Alijew", "Benjamin Netanjahu"}
+    assert {v.label for v in report.cooccurring["place"]} == {"Baku", "Ankara"}
+
+
+def test_reextract_rewrites_entities(small: Index) -> None:
+    from dataclasses import replace
+
+    report = small.reextract(lambda d: replace(d, entities=[Entity("Neu", EntityType.PLACE)]))
+    assert report.updated == 5
+    assert small.facet_values("place", "") and [v.label for v in small.facet_values("place", "")] == ["Neu"]
