@@ -1,0 +1,310 @@
+#!/usr/bin/env python
+"""Train the German NER tagger (CRF, python-crfsuite) that searchkit ships.
+
+    /work/venv/bin/python scripts/train_ner.py             # tune c1/c2, train, evaluate on dev
+    /work/venv/bin/python scripts/train_ner.py --no-tune   # use the stored c1/c2
+
+Training data: GermEval 2014 ``NER-de-test.tsv`` (the official train split is not available
+here), optionally plus Europeana Newspapers (``--europeana``, CC0). ``NER-de-dev.tsv`` is never
+used for training or tuning: regularization is chosen on a held-out fifth of the training file,
+then the model is trained on all of it and scored once on dev.
+
+Writes ``searchkit/entities/model.crfsuite`` and ``searchkit/entities/model.json`` (parameters,
+data, scores). Needs the lexicons from ``scripts/build_gazetteers.py`` (shipped in the package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pycrfsuite  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from searchkit.entities.corpus import read_europeana, read_germeval  # noqa: E402
+from searchkit.entities.features import Featurizer  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+TRAIN = DATA / "germeval2014" / "NER-de-test.tsv"
+DEV = DATA / "germeval2014" / "NER-de-dev.tsv"
+EUROPEANA = sorted((DATA / "europeana-ner-de").glob("*.bio"))
+MODEL = ROOT / "searchkit" / "entities" / "model.crfsuite"
+SEED = 13
+#: Chosen by ``--tune`` on the held-out fifth of the training file (see model.json).
+DEFAULT_C1 = 0.05
+DEFAULT_C2 = 0.05
+GRID = [(0.0, 0.05), (0.05, 0.05), (0.1, 0.05), (0.2, 0.05), (0.05, 0.01), (0.05, 0.2),
+        (0.1, 0.1)]
+
+
+class ProgressTrainer(pycrfsuite.Trainer):
+    """crfsuite trainer that advances a tqdm bar per L-BFGS iteration."""
+
+    bar: tqdm | None = None
+
+    def on_iteration(self, log, info):  # noqa: D102 - crfsuite callback
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(loss=f"{info.get('loss', 0):.0f}",
+                                 feats=info.get("active_features", 0))
+
+    # crfsuite's own log is silenced; pycrfsuite only calls these hooks with verbose=True
+    def on_start(self, log):
+        pass
+
+    def on_featgen_progress(self, log, percent):
+        pass
+
+    def on_featgen_end(self, log):
+        pass
+
+    def on_prepared(self, log):
+        pass
+
+    def on_optimization_end(self, log):
+        pass
+
+    def on_end(self, log):
+        pass
+
+
+def featurize(featurizer: Featurizer, sentences, desc: str):
+    return [
+        (featurizer.sentence(tokens), tags)
+        for tokens, tags in tqdm(sentences, desc=desc, unit="sent", leave=False)
+    ]
+
+
+ALGORITHM = "lbfgs"
+
+
+def train(data, path: Path, *, c1: float, c2: float, max_iterations: int, desc: str) -> None:
+    trainer = ProgressTrainer(algorithm=ALGORITHM, verbose=True)
+    for xseq, yseq in data:
+        trainer.append(xseq, yseq)
+    params = {
+        "max_iterations": max_iterations,
+        "feature.possible_transitions": True,
+        "feature.minfreq": 1,
+    }
+    if ALGORITHM == "lbfgs":
+        params |= {"c1": c1, "c2": c2}
+    trainer.set_params(params)
+    with tqdm(total=max_iterations, desc=desc, unit="it") as bar:
+        trainer.bar = bar
+        trainer.train(str(path))
+
+
+def score(path: Path, data) -> dict:
+    """Strict span micro-F1 over PER/LOC/ORG (OTH and variants count as O)."""
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    gold, pred = [], []
+    for xseq, yseq in data:
+        gold.append([_facet(t) for t in yseq])
+        pred.append([_facet(t) for t in tagger.tag(xseq)])
+    report = classification_report(gold, pred, mode="strict", scheme=IOB2, output_dict=True,
+                                    zero_division=0)
+    return {k: round(v["f1-score"], 4) for k, v in report.items() if k in
+            ("PER", "LOC", "ORG", "micro avg")}
+
+
+def _facet(tag: str) -> str:
+    return tag if tag[2:] in ("PER", "LOC", "ORG") else "O"
+
+
+def replace_mentions(sentences, copies: int):
+    """Mention replacement (Dai & Adel 2020): each sentence with names is copied ``copies``
+    times with every PER/LOC/ORG span swapped for a random span of the same type seen in
+    training, so that the model leans on context more than on memorised names."""
+    from searchkit.entities.corpus import iter_spans
+
+    pools: dict[str, list[list[str]]] = {}
+    for tokens, tags in sentences:
+        for start, end, kind in iter_spans(tags):
+            if kind in ("PER", "LOC", "ORG"):
+                pools.setdefault(kind, []).append(tokens[start:end])
+    rng = random.Random(SEED)
+    out = []
+    for tokens, tags in sentences:
+        spans = [s for s in iter_spans(tags) if s[2] in pools]
+        if not spans:
+            continue
+        for _ in range(copies):
+            new_tokens, new_tags, pos = [], [], 0
+            for start, end, kind in spans:
+                new_tokens += tokens[pos:start]
+                new_tags += tags[pos:start]
+                name = rng.choice(pools[kind])
+                new_tokens += name
+                new_tags += ["B-" + kind] + ["I-" + kind] * (len(name) - 1)
+                pos = end
+            new_tokens += tokens[pos:]
+            new_tags += tags[pos:]
+            out.append((new_tokens, new_tags))
+    return out
+
+
+def unlabeled_sentences() -> list[list[str]]:
+    """Sentences of the unlabeled German news in ../shared/data, tokenized as at run time."""
+    import csv
+    import json as _json
+
+    from searchkit.entities.tokenize import clean_text, sentences, tokenize
+
+    texts: list[str] = []
+    zeitgeist = DATA / "zeitgeist" / "archive.jsonl"
+    if zeitgeist.exists():
+        with open(zeitgeist, encoding="utf-8") as handle:
+            for line in handle:
+                row = _json.loads(line)
+                texts.append(str(row.get("content") or ""))
+    gnad = DATA / "10kgnad" / "test.csv"
+    if gnad.exists():
+        with open(gnad, encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle, delimiter=";", quotechar="'"):
+                if len(row) >= 2:
+                    texts.append(row[1])
+    out = []
+    for text in texts:
+        text = clean_text(text)
+        for sentence in sentences(tokenize(text), text):
+            words = [t.text for t in sentence]
+            if 5 <= len(words) <= 60:
+                out.append(words)
+    return out
+
+
+def select_confident(model: Path, featurizer: Featurizer, limit: int,
+                     confidence: float) -> list:
+    """Self-training data: unlabeled sentences the first model tags with high probability and at
+    least one entity, in a seeded random order, at most ``limit``."""
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    pool = unlabeled_sentences()
+    random.Random(SEED).shuffle(pool)
+    chosen = []
+    for words in tqdm(pool, desc="self-training", unit="sent"):
+        xseq = featurizer.sentence(words)
+        tags = tagger.tag(xseq)
+        if not any(t[2:] in ("PER", "LOC", "ORG") for t in tags):
+            continue
+        if tagger.probability(tags) >= confidence:
+            chosen.append((xseq, tags))
+            if len(chosen) >= limit:
+                break
+    return chosen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--train", type=Path, default=TRAIN)
+    parser.add_argument("--dev", type=Path, default=DEV)
+    parser.add_argument("--out", type=Path, default=MODEL)
+    parser.add_argument("--no-tune", action="store_true", help="skip the c1/c2 search")
+    parser.add_argument("--c1", type=float, default=DEFAULT_C1)
+    parser.add_argument("--c2", type=float, default=DEFAULT_C2)
+    parser.add_argument("--max-iterations", type=int, default=150)
+    parser.add_argument("--tune-iterations", type=int, default=100)
+    parser.add_argument("--europeana", action="store_true", help="add Europeana (CC0) data")
+    parser.add_argument("--no-oth", action="store_true", help="train OTH as O")
+    parser.add_argument("--self-train", type=int, default=0, metavar="N",
+                        help="add N confidently tagged sentences of unlabeled news (zeitgeist, "
+                             "10kGNAD) and train again")
+    parser.add_argument("--algorithm", default="lbfgs", choices=["lbfgs", "ap", "pa", "l2sgd"],
+                        help="crfsuite training algorithm")
+    parser.add_argument("--augment", type=int, default=0, metavar="K",
+                        help="add K copies of each training sentence with its names replaced by "
+                             "other names of the same type from the training data")
+    parser.add_argument("--confidence", type=float, default=0.95,
+                        help="least sequence probability of a self-training sentence")
+    args = parser.parse_args()
+    random.seed(SEED)
+    global ALGORITHM
+    ALGORITHM = args.algorithm
+
+    if not args.train.exists():
+        sys.exit(f"{args.train} is missing (../shared/data/germeval2014)")
+    started = time.perf_counter()
+    keep_oth = not args.no_oth
+    sentences = read_germeval(args.train, keep_oth=keep_oth)
+    extra = []
+    if args.europeana:
+        for path in EUROPEANA:
+            extra += read_europeana(path)
+    print(f"train: {len(sentences):,} GermEval sentences, {len(extra):,} Europeana sentences")
+    if args.augment:
+        copies = replace_mentions(sentences, args.augment)
+        print(f"mention replacement: {len(copies):,} augmented sentences")
+        sentences = sentences + copies
+    featurizer = Featurizer()
+    data = featurize(featurizer, sentences, "features")
+    extra_data = featurize(featurizer, extra, "features (Europeana)") if extra else []
+
+    c1, c2 = args.c1, args.c2
+    tuning = []
+    if not args.no_tune:
+        order = list(range(len(data)))
+        random.Random(SEED).shuffle(order)
+        cut = len(order) // 5
+        held = [data[i] for i in order[:cut]]
+        rest = [data[i] for i in order[cut:]] + extra_data
+        best = None
+        with tempfile.TemporaryDirectory() as tmp:
+            for g1, g2 in GRID:
+                path = Path(tmp) / "tune.crfsuite"
+                train(rest, path, c1=g1, c2=g2, max_iterations=args.tune_iterations,
+                      desc=f"tune c1={g1} c2={g2}")
+                result = score(path, held)
+                tuning.append({"c1": g1, "c2": g2, **result})
+                print(f"  held-out micro-F1 {result['micro avg']:.4f}  (c1={g1}, c2={g2})")
+                if best is None or result["micro avg"] > best[0]:
+                    best = (result["micro avg"], g1, g2)
+        _, c1, c2 = best
+        print(f"chosen: c1={c1} c2={c2}")
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    train(data + extra_data, args.out, c1=c1, c2=c2, max_iterations=args.max_iterations,
+          desc="train")
+    self_trained = 0
+    if args.self_train:
+        confident = select_confident(args.out, featurizer, args.self_train, args.confidence)
+        self_trained = len(confident)
+        print(f"self-training: {self_trained:,} confidently tagged unlabeled sentences")
+        train(data + extra_data + confident, args.out, c1=c1, c2=c2,
+              max_iterations=args.max_iterations, desc="train (self-training)")
+    info = {
+        "train": [args.train.name] + ([p.name for p in EUROPEANA] if extra else []),
+        "labels": "PER LOC ORG" + (" OTH" if keep_oth else ""),
+        "algorithm": args.algorithm,
+        "c1": c1,
+        "c2": c2,
+        "max_iterations": args.max_iterations,
+        "augment": args.augment,
+        "self_training_sentences": self_trained,
+        "self_training_confidence": args.confidence if self_trained else None,
+        "tuning_heldout_fifth_of_train": tuning,
+        "size_bytes": args.out.stat().st_size,
+        "train_seconds": round(time.perf_counter() - started, 1),
+    }
+    if args.dev.exists():
+        dev = featurize(featurizer, read_germeval(args.dev), "features (dev)")
+        info["dev_f1"] = score(args.out, dev)
+        print("dev strict F1:", json.dumps(info["dev_f1"]))
+    (args.out.with_suffix(".json")).write_text(json.dumps(info, indent=2) + "\n")
+    print(f"model: {args.out} ({info['size_bytes'] / 1e6:.1f} MB) in {info['train_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()

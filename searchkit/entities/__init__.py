@@ -1,0 +1,159 @@
+"""Named entities for the facets: people, places and organisations in German news text.
+
+The pipeline per document::
+
+    clean_text → tokenize → sentences → CRF tagger (PER/LOC/ORG/OTH, IOB2)
+      → spans → normalize (genitive, titles, demonyms, partial names, type vote) → aliases
+
+The tagger is a linear-chain CRF (python-crfsuite) trained by ``scripts/train_ner.py`` on
+GermEval 2014 (+ Europeana Newspapers, CC0) with shape, affix, context, gazetteer and word-class
+features; the model ships in the package (``model.crfsuite``) and is loaded on first use, never
+when ``searchkit`` is imported. Anything that is not text gives no entities rather than an error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+
+from ..model import Entity, EntityType, entity_key
+from .aliases import Aliases, AliasFileError, load_aliases
+from .normalize import Mention, normalize_mentions
+from .tokenize import MAX_TEXT_CHARS, clean_text, sentences, tokenize
+
+__all__ = [
+    "AliasFileError", "Aliases", "Entity", "EntityType", "Mention", "entity_key",
+    "extract_entities", "extract_mentions", "load_aliases", "tag_tokens",
+]
+
+
+def tag_tokens(words: Sequence[str]) -> list[str]:
+    """IOB2 tags for one tokenized sentence (loads the model on first call)."""
+    from .tagger import get_tagger
+
+    return get_tagger().tag(words)
+
+
+def _spans(tags: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, label) of each IOB2 span, end exclusive."""
+    start, label = None, ""
+    for i, tag in enumerate([*tags, "O"]):
+        if start is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != label):
+            yield start, i, label
+            start = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, label = i, tag[2:]
+
+
+def _usable(text: str) -> bool:
+    """Text worth tagging: some letters, mostly printable (binary junk is skipped)."""
+    sample = text[:4096]
+    letters = sum(ch.isalpha() for ch in sample)
+    controls = sum(ch < " " and ch not in "\n\r\t" for ch in sample)
+    return letters >= 2 and controls * 20 < len(sample)
+
+
+def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple[int, int, str]]]]:
+    out = []
+    for part in (title, text):
+        if not part or not isinstance(part, str):
+            continue
+        part = clean_text(part[:MAX_TEXT_CHARS])
+        if not _usable(part):
+            continue
+        for sentence in sentences(tokenize(part), part):
+            words = [token.text for token in sentence]
+            out.append((words, list(_spans(tag_tokens(words)))))
+    return out
+
+
+#: A common noun right before a name says what kind of name it is ("der Sender Kan", "die Stadt
+#: Schuscha", "die Partei Likud"): these cues override the tagger's type, never its span.
+TYPE_CUES = {
+    "ORG": frozenset("""
+        agentur allianz bank behörde bewegung bündnis club fraktion firma gewerkschaft gruppe
+        gruppierung hersteller institut klub konzern miliz ministerium nachrichtenagentur
+        organisation partei rundfunk sender stiftung tageszeitung unternehmen verband verein
+        verlag zeitung zeitschrift
+    """.split()),
+    "LOC": frozenset("""
+        bezirk bundesland dorf gemeinde grenzstadt hafenstadt hauptstadt insel kanton kreis
+        landkreis metropole ort ortschaft provinz region stadt stadtteil
+    """.split()),
+}
+
+
+def _cued_label(words: Sequence[str], start: int, label: str) -> str:
+    if start == 0:
+        return label
+    cue = words[start - 1].lower()
+    for kind, cues in TYPE_CUES.items():
+        if cue in cues or (cue.endswith("s") and cue[:-1] in cues) or (cue.endswith("es") and cue[:-2] in cues):
+            return kind
+    return label
+
+
+def _complete(words: list[str], start: int, end: int,
+              longer: Sequence[Mention]) -> Mention | None:
+    """A longer name of the same document that this span is the start of a cut-off copy of:
+    "der Jerusalem Post" tagged "Jerusalem"/LOC is "The Jerusalem Post"/ORG."""
+    span = tuple(words[start:end])
+    for mention in longer:
+        tokens = mention.tokens
+        if len(tokens) <= len(span):
+            continue
+        for offset in range(len(tokens) - len(span) + 1):
+            if tokens[offset:offset + len(span)] != span:
+                continue
+            rest = tokens[offset + len(span):]
+            if rest and tuple(words[end:end + len(rest)]) == rest:
+                return mention
+            if not rest and len(span) > 1:  # "Jerusalem Post" of "The Jerusalem Post"
+                return mention
+    return None
+
+
+def extract_mentions(text: str, title: str = "") -> list[Mention]:
+    """Every tagged span of the title and text, in order (before normalization). A span that
+    the tagger cut short of a longer name found elsewhere in the document gets that name."""
+    tagged = _tagged_sentences(text, title)
+    found = {Mention(tuple(words[s:e]), label) for words, spans in tagged for s, e, label in spans}
+    longer = sorted((m for m in found if len(m.tokens) > 1), key=lambda m: -len(m.tokens))
+    mentions: list[Mention] = []
+    for words, spans in tagged:
+        for start, end, label in spans:
+            mention = _complete(words, start, end, longer) if longer else None
+            if mention is None:
+                mention = Mention(tuple(words[start:end]), _cued_label(words, start, label))
+            mentions.append(mention)
+    return mentions
+
+
+def extract_entities(
+    text: str, title: str = "", *, aliases: Aliases | str | os.PathLike[str] | None = None
+) -> list[Entity]:
+    """The people, places and organisations a reader finds in one article, normalized for the
+    facets (Israels → Israel, Netanjahu → Benjamin Netanjahu), in order of first mention.
+
+    ``aliases`` is an :class:`Aliases` object or the path of an alias file; by default the file
+    named by ``$SEARCHKIT_ALIASES`` is used, if any.
+    """
+    from .tagger import get_tagger
+
+    if not isinstance(aliases, Aliases):
+        aliases = load_aliases(aliases)
+    lexicon = get_tagger().featurizer.lexicon
+    entities: list[Entity] = []
+    seen: set[tuple[str, EntityType]] = set()
+    for name, kind in normalize_mentions(extract_mentions(text, title), lexicon):
+        applied = aliases.apply(name, kind) if aliases else (name, kind)
+        if applied is None:
+            continue
+        key = (entity_key(applied[0]), applied[1])
+        if key in seen:
+            continue
+        seen.add(key)
+        entities.append(Entity(*applied))
+    return entities
+
+

@@ -1,0 +1,113 @@
+"""Readers for labelled NER data: GermEval 2014 TSV and Europeana Newspapers BIO.
+
+Both return sentences as ``(tokens, tags)`` with IOB2 tags over the tagger's labels. The facets
+know PER, LOC and ORG only; OTH can be kept as a label of its own while training
+(``keep_oth=True``) because it teaches the model what is a name but not a facet value. The
+GermEval ``-deriv`` and ``-part`` variants ("deutschen", "EU-Kommission") are not names: O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+FACET_TYPES = ("PER", "LOC", "ORG")
+
+Sentence = tuple[list[str], list[str]]
+
+
+def map_tag(tag: str, *, keep_oth: bool = False) -> str:
+    """One GermEval/Europeana tag → ``B-PER`` … or ``O``."""
+    tag = tag.strip()
+    if len(tag) < 3 or tag[1] != "-" or tag[0] not in "BI":
+        return "O"
+    kind = tag[2:].upper()
+    allowed = FACET_TYPES + (("OTH",) if keep_oth else ())
+    if kind not in allowed:
+        return "O"
+    return f"{tag[0]}-{kind}"
+
+
+def repair_iob2(tags: list[str]) -> list[str]:
+    """An ``I-X`` that does not continue an ``X`` span starts one (``B-X``)."""
+    out = []
+    prev = "O"
+    for tag in tags:
+        if tag.startswith("I-") and prev[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        out.append(tag)
+        prev = tag
+    return out
+
+
+def read_germeval(path: Path | str, *, keep_oth: bool = False) -> list[Sentence]:
+    """Sentences of a GermEval 2014 file (``#`` comment lines, ``idx TAB token TAB outer TAB
+    inner``, blank line between sentences). Outer tags only."""
+    sentences: list[Sentence] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.rstrip("\n").rstrip("\r")
+            if line.startswith("#"):
+                continue
+            if not line.strip():
+                if tokens:
+                    sentences.append((tokens, repair_iob2(tags)))
+                    tokens, tags = [], []
+                continue
+            parts = line.split("\t")
+            if len(parts) < 3:
+                continue
+            tokens.append(parts[1])
+            tags.append(map_tag(parts[2], keep_oth=keep_oth))
+    if tokens:
+        sentences.append((tokens, repair_iob2(tags)))
+    return sentences
+
+
+_EUROPEANA_END = frozenset(".!?")
+_EUROPEANA_TAG = re.compile(r"^[BI]-(PER|LOC|ORG)$", re.IGNORECASE)
+
+
+def read_europeana(path: Path | str) -> list[Sentence]:
+    """Europeana Newspapers ``token SPACE tag`` file, cut into sentences at . ! ? (stray tags such
+    as I-MISC are O; B-PEr is B-PER)."""
+    sentences: list[Sentence] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+
+    def flush() -> None:
+        nonlocal tokens, tags
+        if tokens:
+            sentences.append((tokens, repair_iob2(tags)))
+        tokens, tags = [], []
+
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) != 2:
+                if not parts:
+                    flush()
+                continue
+            token, tag = parts
+            tag = tag.upper() if _EUROPEANA_TAG.match(tag) else "O"
+            tokens.append(token)
+            tags.append(tag)
+            if token in _EUROPEANA_END or len(tokens) >= 100:
+                flush()
+    flush()
+    return sentences
+
+
+def iter_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, type) of each IOB2 span, end exclusive."""
+    start = None
+    kind = ""
+    for i, tag in enumerate(tags + ["O"]):
+        if start is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != kind):
+            yield start, i, kind
+            start = None
+        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+            start, kind = i, tag[2:]

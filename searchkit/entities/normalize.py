@@ -1,0 +1,207 @@
+"""From tagged spans to facet values: what a reader would call the entity.
+
+The tagger marks text spans ("Israels", "Präsident Erdoğan", "Netanjahu"); the facet needs the
+entity ("Israel", "Recep Tayyip Erdoğan", "Benjamin Netanjahu"). The rules here are per document
+and use only the document itself plus the shipped lexicon:
+
+* genitive ``-s``/``-'`` is removed when the stem is a known name or is itself mentioned in the
+  same document (Israels → Israel, Aserbaidschans → Aserbaidschan), never from a word that is a
+  name as written (Paris, Nikolaus);
+* a leading common noun without name flags ("Präsident", "Kanzlerin") is not part of a name;
+* adjectives and demonyms (israelische, Türkischen) are not entities, nor are compounds that
+  only use a name (Karabach-Konflikt, SPD-Fraktion);
+* a person mentioned by a shorter form is the longest name in the same document that ends with
+  it (Netanjahu → Benjamin Netanjahu, Erdoğans → Recep Tayyip Erdoğan);
+* a name tagged with different types in one document takes its most frequent type;
+* finally the user's alias file (:mod:`searchkit.entities.aliases`) can rename, retype or drop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..model import EntityType, entity_key
+
+#: Tagger labels → facet types (OTH is recognised but not faceted).
+FACET_OF = {"PER": EntityType.PERSON, "LOC": EntityType.PLACE, "ORG": EntityType.ORGANISATION}
+#: Lexicon flags that mark proper names (see scripts/build_gazetteers.py).
+NAME_FLAGS = frozenset("TVSECRYFLO")
+_ADJECTIVE = re.compile(r"(?:isch|ische|ischen|ischer|isches|ischem)$", re.IGNORECASE)
+_EDGE_PUNCT = "\"'„“”‚‘’«»()[]{}.,;:!?–—-/*"
+#: Names never longer than this many tokens (longer spans are tagging noise).
+MAX_NAME_TOKENS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One tagged span: its tokens and the tagger's label (PER/LOC/ORG)."""
+
+    tokens: tuple[str, ...]
+    label: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def _flags(lexicon: Mapping[str, str], word: str) -> str:
+    value = lexicon.get(word)
+    return value[:-3] if value else ""
+
+
+def _is_name_word(lexicon: Mapping[str, str], word: str) -> bool:
+    return any(f in NAME_FLAGS for f in _flags(lexicon, word))
+
+
+def clean_tokens(tokens: Iterable[str]) -> tuple[str, ...]:
+    """Drop punctuation at the edges of a span and of its tokens ("„Kan" → "Kan")."""
+    out = [t.strip(_EDGE_PUNCT) if len(t) > 1 else t for t in tokens]
+    out = [t for t in out if t and any(c.isalnum() for c in t)]
+    return tuple(out)
+
+
+def is_adjective_or_demonym(tokens: tuple[str, ...]) -> bool:
+    """Lowercase words and -isch adjectives are descriptions, not names."""
+    if not tokens or not tokens[0][:1].isupper() and not tokens[0][:1].isdigit():
+        return True
+    return len(tokens) == 1 and bool(_ADJECTIVE.search(tokens[0]))
+
+
+def is_name_part(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> bool:
+    """A compound whose head is a common noun uses a name but is not one: "Karabach-Konflikt",
+    "SPD-Fraktion", "Assad-Regime" (GermEval's ``-part`` spans)."""
+    last = tokens[-1]
+    if "-" not in last:
+        return False
+    head = last.rsplit("-", 1)[1]
+    if not head:
+        return False
+    if head[0].islower():
+        return True
+    flags = _flags(lexicon, head)
+    return "N" in flags and not any(f in NAME_FLAGS for f in flags)
+
+
+def strip_titles(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> tuple[str, ...]:
+    """Remove leading common nouns that are not also names ("Präsident Erdoğan" → "Erdoğan")."""
+    start = 0
+    while start < len(tokens) - 1:
+        flags = _flags(lexicon, tokens[start])
+        if "N" in flags and not any(f in NAME_FLAGS for f in flags):
+            start += 1
+            continue
+        break
+    return tokens[start:]
+
+
+def genitive_stem(word: str) -> str | None:
+    """The word without a genitive ending, or None when it cannot be one."""
+    if len(word) < 4:
+        return None
+    if word.endswith("'"):
+        return word[:-1]
+    if word.endswith("s") and word[-2] not in "sxzß" and not word[-2].isupper():
+        return word[:-1]
+    return None
+
+
+def strip_genitive(
+    tokens: tuple[str, ...], lexicon: Mapping[str, str], seen_keys: set[str]
+) -> tuple[str, ...]:
+    """"Israels" → "Israel" when "Israel" is a name or is mentioned in the same document."""
+    last = tokens[-1]
+    stem = genitive_stem(last)
+    if stem is None:
+        return tokens
+    stemmed = tokens[:-1] + (stem,)
+    if entity_key(" ".join(stemmed)) in seen_keys:
+        return stemmed
+    if _is_name_word(lexicon, last) or "N" in _flags(lexicon, last):
+        return tokens  # "Paris", "Nikolaus", "Rathaus": the word is a name/noun as written
+    if _is_name_word(lexicon, stem):
+        return stemmed
+    return tokens
+
+
+def _partial_person_map(names: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Key of every proper suffix of a multi-word name → the longest such name."""
+    mapping: dict[str, tuple[str, ...]] = {}
+    for tokens in sorted(set(names), key=len, reverse=True):
+        for cut in range(1, len(tokens)):
+            key = entity_key(" ".join(tokens[cut:]))
+            mapping.setdefault(key, tokens)
+    return mapping
+
+
+_LEXICON_TYPE = (("TCRY", "LOC"), ("FVLS", "PER"), ("O", "ORG"))
+
+
+def _vote(counts: Counter[str], name: str, lexicon: Mapping[str, str]) -> str:
+    """The most frequent type; a tie goes to what the lexicon knows the name as, else LOC, PER,
+    ORG in that order (places are the most frequent entities in news)."""
+    ranked = counts.most_common()
+    best = [label for label, n in ranked if n == ranked[0][1]]
+    if len(best) == 1:
+        return best[0]
+    flags = _flags(lexicon, name.split()[-1])
+    for letters, label in _LEXICON_TYPE:
+        if label in best and any(f in flags for f in letters):
+            return label
+    return next(label for label in ("LOC", "PER", "ORG") if label in best)
+
+
+def normalize_mentions(
+    mentions: Iterable[Mention], lexicon: Mapping[str, str]
+) -> list[tuple[str, EntityType]]:
+    """Resolve the spans of one document into distinct (display name, type) pairs, in order of
+    first mention."""
+    raw: list[tuple[tuple[str, ...], str]] = []
+    for mention in mentions:
+        if mention.label not in FACET_OF:
+            continue
+        tokens = clean_tokens(mention.tokens)
+        if not tokens or len(tokens) > MAX_NAME_TOKENS or is_adjective_or_demonym(tokens):
+            continue
+        if len(tokens) == 1 and is_name_part(tokens, lexicon):
+            continue
+        if mention.label == "PER":
+            tokens = strip_titles(tokens, lexicon)
+        raw.append((tokens, mention.label))
+
+    # Nominative forms first, so that "Israels" can find "Israel" anywhere in the document.
+    seen_keys = {entity_key(" ".join(t)) for t, _ in raw if genitive_stem(t[-1]) is None}
+    seen_keys |= {entity_key(" ".join(t)) for t, _ in raw}
+    # ... and "Erdoğans" can find the surname of "Recep Tayyip Erdoğan"
+    seen_keys |= {entity_key(" ".join(t[cut:])) for t, label in raw if label == "PER"
+                  for cut in range(1, len(t))}
+    resolved = [(strip_genitive(t, lexicon, seen_keys - {entity_key(" ".join(t))}), label)
+                for t, label in raw]
+
+    persons = _partial_person_map(t for t, label in resolved if label == "PER" and len(t) > 1)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    display: dict[str, Counter[str]] = defaultdict(Counter)
+    order: list[str] = []
+    for tokens, label in resolved:
+        key = entity_key(" ".join(tokens))
+        full = persons.get(key)
+        if full is not None and label in ("PER",):
+            tokens = full
+            key = entity_key(" ".join(tokens))
+        elif full is not None and len(tokens) == 1 and label != "PER":
+            # a surname tagged as a place or organisation once ("Netanjahu" as ORG) is the person
+            tokens, label = full, "PER"
+            key = entity_key(" ".join(tokens))
+        if key not in votes:
+            order.append(key)
+        votes[key][label] += 1
+        display[key][" ".join(tokens)] += 1
+
+    out = []
+    for key in order:
+        label = _vote(votes[key], display[key].most_common(1)[0][0], lexicon)
+        name = display[key].most_common(1)[0][0]
+        out.append((name, FACET_OF[label]))
+    return out

@@ -1,0 +1,215 @@
+"""Entity extraction: the shipped CRF model, normalization for the facets, aliases, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchkit.entities import (
+    AliasFileError,
+    Mention,
+    extract_entities,
+    extract_mentions,
+    load_aliases,
+)
+from searchkit.entities.normalize import normalize_mentions
+from searchkit.entities.tagger import MODEL_PATH, get_tagger
+from searchkit.ingest import read_paths
+from searchkit.model import EntityType
+
+from conftest import SEEDS, SHARED
+
+PERSON, PLACE, ORG = EntityType.PERSON, EntityType.PLACE, EntityType.ORGANISATION
+
+
+def by_type(entities) -> dict[EntityType, set[str]]:
+    out: dict[EntityType, set[str]] = {PERSON: set(), PLACE: set(), ORG: set()}
+    for entity in entities:
+        out[entity.type].add(entity.name)
+    return out
+
+
+def seed(doc_id: str):
+    if not SEEDS.is_dir():
+        pytest.skip(f"{SEEDS} is absent (the seed articles live in ../shared/seeds)")
+    return {d.id: d for d in read_paths([SEEDS])}[doc_id]
+
+
+def test_model_ships_in_the_package_and_is_small() -> None:
+    assert MODEL_PATH.is_file(), "train it with scripts/train_ner.py"
+    assert MODEL_PATH.stat().st_size < 25_000_000
+
+
+def test_importing_searchkit_loads_no_model() -> None:
+    code = (
+        "import sys, searchkit; import searchkit.entities.tagger as t; "
+        "print(t.is_loaded(), 'pycrfsuite' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_seed_about_baku_talks_lists_what_a_reader_finds() -> None:
+    doc = seed("000_079276a2251994fb")
+    found = by_type(extract_entities(doc.text, title=doc.title))
+    assert found[PERSON] == {
+        "Zachi Hanegbi", "Benjamin Netanjahu", "Ilham Alijew", "Mukhtar Mammadov",
+        "Ahmad al-Scharaa", "Recep Tayyip Erdogan",
+    }
+    places = {"Israel", "Türkei", "Baku", "Aserbaidschan", "Syrien", "Ankara", "Palmyra", "Damaskus"}
+    # the Black Sea is a place a reader may or may not list; nothing else is
+    assert places <= found[PLACE] <= places | {"Schwarzes Meer", "Schwarze Meer"}
+    assert "The Jerusalem Post" in found[ORG]
+    assert found[ORG] <= {"The Jerusalem Post", "Kan", "Verteidigungsministerium"}
+
+
+def test_seed_about_shusha_declaration_lists_what_a_reader_finds() -> None:
+    doc = seed("002_0c2c8b6c778a55f0")
+    found = by_type(extract_entities(doc.text, title=doc.title))
+    assert found[PERSON] == {"Recep Tayyip Erdoğan"}  # "Präsident Erdoğan" is the same man
+    assert found[PLACE] == {
+        "Türkei", "Aserbaidschan", "Schuscha", "Bergkarabach", "Ankara", "Russland", "Iran",
+        "Georgien", "Armenien", "Baku", "Eriwan",
+    }
+    assert found[ORG] == set()
+
+
+def test_genitives_are_folded_into_the_name() -> None:
+    text = (
+        "Die Regierung Israels widersprach. Aserbaidschans Botschafter reiste nach Moskau. "
+        "Russlands Präsident Wladimir Putin schwieg."
+    )
+    names = {e.name for e in extract_entities(text)}
+    assert {"Israel", "Russland"} <= names
+    assert not names & {"Israels", "Aserbaidschans", "Russlands"}
+
+
+def test_partial_person_mentions_resolve_to_the_full_name() -> None:
+    text = (
+        "Ministerpräsident Benjamin Netanjahu reiste nach Washington. Dort traf Netanjahu den "
+        "Außenminister. Netanjahus Büro bestätigte das Treffen."
+    )
+    persons = by_type(extract_entities(text))[PERSON]
+    assert persons == {"Benjamin Netanjahu"}
+
+
+def test_adjectives_and_demonyms_are_not_entities() -> None:
+    text = "Die israelische Armee und türkischen Soldaten trafen sich. Israelische Medien berichteten."
+    names = {e.name.casefold() for e in extract_entities(text)}
+    assert not names & {"israelische", "türkischen", "israelische armee"}
+
+
+def test_normalization_rules_without_the_tagger() -> None:
+    mentions = [
+        Mention(("Präsident", "Recep", "Tayyip", "Erdoğan"), "PER"),
+        Mention(("Erdoğans",), "PER"),
+        Mention(("Israels",), "LOC"),
+        Mention(("Israel",), "LOC"),
+        Mention(("israelische",), "LOC"),
+        Mention(("Israel",), "PER"),  # one wrong vote
+        Mention(("Kunst",), "MISC"),
+    ]
+    lexicon = get_tagger().featurizer.lexicon
+    assert normalize_mentions(mentions, lexicon) == [
+        ("Recep Tayyip Erdoğan", PERSON),
+        ("Israel", PLACE),
+    ]
+
+
+def test_a_cue_noun_before_a_name_sets_its_type() -> None:
+    text = "Das meldete der Sender Kan. Sie reisten in die Stadt Schuscha und trafen die Partei Likud."
+    found = {(e.name, e.type) for e in extract_entities(text)}
+    assert ("Schuscha", PLACE) in found
+    assert all(kind == ORG for name, kind in found if name in ("Kan", "Likud"))
+
+
+def test_cut_off_copy_of_a_longer_name_takes_that_name() -> None:
+    text = "Das sagte er der Jerusalem Post. Ein Sprecher sagte The Jerusalem Post am Montag mehr."
+    mentions = {m.text for m in extract_mentions(text)}
+    assert "Jerusalem" not in mentions
+
+
+def test_alias_file_renames_retypes_and_ignores(tmp_path: Path) -> None:
+    path = tmp_path / "aliases.toml"
+    path.write_text(
+        '[alias]\n"Bibi" = "Benjamin Netanjahu"\n"Erdogan" = "Recep Tayyip Erdoğan"\n'
+        '[type]\n"Hamas" = "organisation"\n[ignore]\nnames = ["Baku"]\n',
+        encoding="utf-8",
+    )
+    aliases = load_aliases(path)
+    text = "Erdogan traf Bibi in Baku. Die Hamas protestierte in Gaza."
+    found = {(e.name, e.type) for e in extract_entities(text, aliases=aliases)}
+    assert ("Recep Tayyip Erdoğan", PERSON) in found
+    assert all(name != "Baku" for name, _ in found)
+    hamas = [t for n, t in found if n == "Hamas"]
+    assert hamas in ([], [ORG])
+    assert aliases.apply("bibi", PERSON) == ("Benjamin Netanjahu", PERSON)
+    assert aliases.apply("HAMAS", PLACE) == ("HAMAS", ORG)
+
+
+def test_alias_file_as_json_and_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "aliases.json"
+    path.write_text(json.dumps({"alias": {"Alijew": "Ilham Alijew"}}), encoding="utf-8")
+    monkeypatch.setenv("SEARCHKIT_ALIASES", str(path))
+    assert load_aliases().apply("Alijew", PERSON) == ("Ilham Alijew", PERSON)
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[alias]\nx = 3\n", "[type]\nHamas = 'partei'\n", "[colour]\n", "not toml = = =", "[ignore]\nnames = 3\n"],
+)
+def test_bad_alias_files_raise_a_typed_error(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "aliases.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(AliasFileError):
+        load_aliases(path)
+
+
+def test_missing_alias_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(AliasFileError, match="missing.toml"):
+        load_aliases(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n ",
+        "x" * 1_000_000,
+        "A" * 1_000_000,
+        "\x00\x01\x02\xff" * 5000,
+        "Путин встретился с Эрдоганом в Москве. 习近平 في بكين Merkel.",
+        "Berlin " * 50_000,
+    ],
+    ids=["empty", "blank", "1MB-lower", "1MB-upper", "binary", "mixed-scripts", "repetitive"],
+)
+def test_bad_input_gives_no_or_valid_entities(text: str) -> None:
+    for entity in extract_entities(text, title=text[:100]):
+        assert entity.name.strip() and entity.type in EntityType
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_valid_entities(text: str) -> None:
+    for entity in extract_entities(text):
+        assert entity.name == entity.name.strip() and entity.name
+        assert isinstance(entity.type, EntityType)
+
+
+@pytest.mark.slow
+@pytest.mark.data
+def test_dev_f1_meets_the_target() -> None:
+    gold = SHARED / "data" / "germeval2014" / "NER-de-dev.tsv"
+    if not gold.is_file():
+        pytest.skip(f"{gold} is absent (GermEval 2014 lives in ../shared/data)")
+    from searchkit.evaluate.entities import evaluate_entities
+
+    result = evaluate_entities(gold)
+    assert result["micro"]["f1"] >= 0.75, result
+    assert set(result["types"]) == {"PER", "LOC", "ORG"}
