@@ -1,0 +1,127 @@
+"""The Flask app: a thin HTTP layer over ``searchkit.Index``.
+
+``create_app(index_path=...)`` builds the app (Flask's app-factory pattern); the JSON API lives in
+the ``api`` blueprint, the German web page in ``pages``, the HTTP plumbing (caching, gzip, CORS,
+rate limits, request logs, security headers) in ``http``. Configuration comes from keyword
+arguments, then ``SEARCHKIT_*`` environment variables, then the defaults in ``DEFAULTS``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from searchkit import Index, SearchkitError
+from searchkit.index import default_index_path
+
+#: Every setting, with its default. Each can be given to ``create_app`` as a keyword or set as
+#: ``SEARCHKIT_<NAME>`` in the environment (e.g. ``SEARCHKIT_RATE_LIMIT=60/minute``).
+DEFAULTS: dict[str, Any] = {
+    # Write API (POST/DELETE /api/documents): off unless a key is configured.
+    "API_KEY": "",
+    # Rate limit per client address (flask-limiter syntax, "off" or "" to disable).
+    "RATE_LIMIT": "120/minute",
+    "RATE_LIMIT_EXEMPT_LOOPBACK": True,
+    "RATE_LIMIT_STORAGE": "memory://",
+    # CORS for /api/*: comma-separated origins or "*"; off when empty.
+    "CORS_ORIGINS": "",
+    # Cache-Control max-age (seconds) of search results and documents; ETags revalidate anyway.
+    "CACHE_MAX_AGE": 0,
+    # Number of reverse proxies in front of the app whose X-Forwarded-For to trust.
+    "PROXY_FIX": 0,
+    # Request body limit (bytes) and documents per write request.
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "MAX_BATCH": 1000,
+    # Seconds a write waits for another writer's lock before answering 423.
+    "WRITE_LOCK_TIMEOUT": 10.0,
+    # One JSON line per request on the ``searchkit.requests`` logger.
+    "LOG_REQUESTS": True,
+    # Responses smaller than this (bytes) are not gzipped.
+    "GZIP_MIN_SIZE": 500,
+}
+
+#: Settings read from the environment as plain strings (``from_prefixed_env`` would turn a key
+#: like ``12345`` into a number).
+_RAW_ENV = ("API_KEY", "RATE_LIMIT", "CORS_ORIGINS", "RATE_LIMIT_STORAGE")
+
+
+def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) -> Flask:
+    """Create the app for the index at ``index_path`` (default ``$SEARCHKIT_INDEX`` or ``index/``)."""
+    app = Flask(__name__)
+    # Document ids may be URLs ("https://…"): keep "//" in paths instead of redirecting.
+    app.url_map.merge_slashes = False
+    app.config.update(DEFAULTS)
+    app.config.update(
+        SEARCHKIT_INDEX=str(index_path or default_index_path()),
+        JSON_SORT_KEYS=False,
+    )
+    app.config.from_prefixed_env("SEARCHKIT")
+    for name in _RAW_ENV:
+        if f"SEARCHKIT_{name}" in os.environ:
+            app.config[name] = os.environ[f"SEARCHKIT_{name}"]
+    app.config.update(config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["searchkit_index"] = None
+
+    from .api import api
+    from .http import init_http
+    from .pages import pages
+
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    _register_errors(app)
+    init_http(app)
+    return app
+
+
+def get_index() -> Index:
+    """The app's index, opened once per process and shared by all requests (the searcher inside
+    refreshes itself when another process commits)."""
+    from flask import current_app
+
+    index = current_app.extensions.get("searchkit_index")
+    if index is None:
+        index = Index(Path(current_app.config["SEARCHKIT_INDEX"]))
+        index.lock_timeout = float(current_app.config["WRITE_LOCK_TIMEOUT"])
+        current_app.extensions["searchkit_index"] = index
+    return index
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, message: str, headers: Any = None):  # type: ignore[no-untyped-def]
+    """One error shape for the whole API: ``{"error": {"status": ..., "message": ...}}``; the
+    web page shows the same message on a German error page."""
+    if wants_json():
+        response = jsonify({"error": {"status": status, "message": message}})
+    else:
+        response = make_response(render_template("error.html", status=status, message=message))
+    response.status_code = status
+    for name, value in headers or ():
+        if name.lower() not in ("content-type", "content-length"):
+            response.headers[name] = value
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(SearchkitError)
+    def searchkit_error(error: SearchkitError):  # type: ignore[no-untyped-def]
+        return error_response(error.http_status, str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        # Keep the headers the error carries (Allow on 405, Retry-After on 429, ...).
+        return error_response(error.code or 500, error.description or error.name, error.get_headers())
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unexpected error")
+        return error_response(500, "internal error")

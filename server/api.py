@@ -1,0 +1,298 @@
+"""The JSON API: search, facets, documents (read and, with a key, write), similar documents,
+health and the OpenAPI description. Every view is a thin layer over one library call."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+import searchkit
+from searchkit.errors import DocumentError, QueryError, SearchkitError
+from searchkit.ingest.formats import document_from_mapping
+from searchkit.model import Document
+from searchkit.search import SearchResult, request_from_params, toggle_params
+from searchkit.similar import similar_documents
+
+from . import error_response, get_index
+from .http import note_hits
+from .openapi import (
+    BAD_REQUEST,
+    CACHE_HEADERS,
+    NOT_FOUND,
+    NOT_MODIFIED,
+    TOO_MANY,
+    build_spec,
+    error,
+    json_response,
+    operation,
+    ref,
+    search_parameters,
+    similar_parameters,
+)
+
+api = Blueprint("api", __name__)
+
+JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/jsonlines")
+
+
+def search_from_request(params: Mapping[str, list[str]] | None = None) -> SearchResult:
+    """Run the search the query string asks for (400 on bad parameters, via QueryError)."""
+    if params is None:
+        params = {key: request.args.getlist(key) for key in request.args}
+    result = get_index().search(request=request_from_params(params))
+    note_hits(result.total)
+    return result
+
+
+def facets_with_urls(result: SearchResult, endpoint: str) -> list[dict[str, Any]]:
+    """Facets as in Datasette: every value carries the URL that toggles it."""
+    facets = []
+    for facet in result.facets:
+        data = facet.to_dict()
+        for value, entry in zip(facet.results, data["results"]):
+            entry["toggle_url"] = url_for(endpoint, **toggle_params(result.request, facet.name, value.value))
+        facets.append(data)
+    return facets
+
+
+def document_summary(doc: Document) -> dict[str, Any]:
+    data = doc.to_dict()
+    summary = {key: data[key] for key in ("id", "title", "lead", "url", "source", "published", "published_precision")}
+    summary["published_label"] = doc.published.label() if doc.published else None
+    summary["entities"] = data["entities"]
+    return summary
+
+
+@api.get("/api/search")
+@operation(
+    summary="Suchen",
+    description="Treffer (mit hervorgehobenen Titeln und Auszügen), Gesamtzahl, Seiten und Facetten. "
+    "Facettenzahlen sind disjunktiv: jede Facette wird mit allen Filtern außer ihren eigenen gezählt.",
+    parameters=search_parameters(),
+    responses={
+        "200": json_response("Suchergebnis", "SearchResult") | {"headers": CACHE_HEADERS},
+        "304": NOT_MODIFIED,
+        "400": BAD_REQUEST,
+        "429": TOO_MANY,
+    },
+)
+def search():  # type: ignore[no-untyped-def]
+    result = search_from_request()
+    data = result.to_dict()
+    data["facets"] = facets_with_urls(result, "api.search")
+    return jsonify(data)
+
+
+@api.get("/api/facets")
+@operation(
+    summary="Nur Facetten",
+    description="Dieselben Parameter wie `/api/search`; liefert Gesamtzahl und Facetten ohne Treffer.",
+    parameters=search_parameters(),
+    responses={"200": json_response("Facetten", "FacetsResult"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "429": TOO_MANY},
+)
+def facets():  # type: ignore[no-untyped-def]
+    result = search_from_request()
+    return jsonify({"total": result.total, "facets": facets_with_urls(result, "api.facets")})
+
+
+@api.get("/api/documents/<path:doc_id>")
+@operation(
+    summary="Ein Dokument",
+    description="Das gespeicherte Dokument mit bereinigtem Text, Datum (mit Genauigkeit), Entitäten und Metadaten.",
+    responses={"200": json_response("Dokument", "Document"), "304": NOT_MODIFIED, "404": NOT_FOUND, "429": TOO_MANY},
+)
+def document(doc_id: str):  # type: ignore[no-untyped-def]
+    return jsonify(get_index().get(doc_id).to_dict())
+
+
+@api.get("/api/similar/<path:doc_id>")
+@operation(
+    summary="Ähnliche Artikel",
+    description="Artikel mit ähnlichem Inhalt (Whoosh „more like this“ über die Schlüsselwörter des Textes).",
+    parameters=similar_parameters(),
+    responses={
+        "200": json_response("Ähnliche Artikel, die ähnlichsten zuerst", "SimilarResult"),
+        "304": NOT_MODIFIED,
+        "400": BAD_REQUEST,
+        "404": NOT_FOUND,
+        "429": TOO_MANY,
+    },
+)
+def similar(doc_id: str):  # type: ignore[no-untyped-def]
+    unknown = set(request.args) - {"limit"}
+    if unknown:
+        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: limit")
+    values = request.args.getlist("limit")
+    if len(values) > 1:
+        raise QueryError("parameter 'limit' given more than once")
+    try:
+        limit = int(values[0]) if values and values[0] != "" else 5
+    except ValueError:
+        raise QueryError(f"parameter 'limit' must be an integer, not {values[0]!r}") from None
+    docs = similar_documents(get_index(), doc_id, limit=limit)
+    note_hits(len(docs))
+    return jsonify({"id": doc_id, "similar": [document_summary(d) for d in docs]})
+
+
+# -- write API ---------------------------------------------------------------------------------
+WRITE_SECURITY = [{"bearer": []}, {"apiKey": []}]
+WRITE_ERRORS = {
+    "401": error("Schlüssel fehlt oder ist falsch (`Authorization: Bearer …` oder `X-API-Key`)."),
+    "403": error("Schreib-API ist abgeschaltet (kein `SEARCHKIT_API_KEY` gesetzt)."),
+    "423": error("Ein anderer Schreibvorgang hält die Indexsperre; später erneut versuchen."),
+    "429": TOO_MANY,
+}
+
+
+def _presented_key() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return request.headers.get("X-API-Key") or None
+
+
+def check_write_access() -> Response | None:
+    """403 while no key is configured, 401 for a missing or wrong key (compared in constant
+    time), None when the request may write."""
+    configured = str(current_app.config.get("API_KEY") or "")
+    if not configured:
+        return error_response(403, "the write API is disabled: set SEARCHKIT_API_KEY to enable it")
+    presented = _presented_key()
+    if presented is None or not hmac.compare_digest(presented.encode("utf-8"), configured.encode("utf-8")):
+        response = error_response(401, "missing or wrong API key (send 'Authorization: Bearer KEY' or 'X-API-Key: KEY')")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="searchkit"'
+        return response
+    return None
+
+
+def _rows_from_body() -> list[Any]:
+    """The JSON objects of the request body: one object, an array, or JSON Lines."""
+    mimetype = request.mimetype
+    if mimetype != "application/json" and mimetype not in JSONL_TYPES:
+        return _unsupported(mimetype)
+    try:
+        text = request.get_data(cache=False).decode("utf-8")
+    except UnicodeDecodeError:
+        raise DocumentError("the request body is not UTF-8") from None
+    if not text.strip():
+        raise DocumentError("the request body is empty: send a JSON object, an array of objects or JSON Lines")
+    if mimetype == "application/json":
+        try:
+            data = json.loads(text)
+        except ValueError as err:
+            raise DocumentError(f"the request body is not valid JSON: {err}") from None
+        return data if isinstance(data, list) else [data]
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except ValueError as err:
+                raise DocumentError(f"line {number} is not valid JSON: {err}") from None
+    return rows
+
+
+def _unsupported(mimetype: str) -> list[Any]:
+    from werkzeug.exceptions import UnsupportedMediaType
+
+    raise UnsupportedMediaType(
+        f"send Content-Type application/json (an object or an array) or application/x-ndjson (JSON Lines), not {mimetype or 'nothing'}"
+    )
+
+
+def documents_from_rows(rows: list[Any]) -> list[Document]:
+    """Validate every row into a Document (as `searchkit index` reads JSON Lines); any invalid row
+    rejects the whole batch, so that nothing is written half."""
+    limit = int(current_app.config["MAX_BATCH"])
+    if not rows:
+        raise DocumentError("no documents in the request")
+    if len(rows) > limit:
+        raise DocumentError(f"at most {limit} documents per request, got {len(rows)}")
+    docs, problems = [], []
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict):
+            problems.append(f"document {number}: must be a JSON object, not {type(row).__name__}")
+            continue
+        fallback = "api:" + hashlib.sha1(json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+        try:
+            docs.append(document_from_mapping(row, fallback))
+        except SearchkitError as err:
+            problems.append(f"document {number}: {err}")
+    if problems:
+        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+        raise DocumentError("invalid documents, nothing was written: " + "; ".join(problems[:5]) + more)
+    return docs
+
+
+@api.post("/api/documents")
+@operation(
+    "post",
+    summary="Dokumente hinzufügen oder ersetzen",
+    description="Ein JSON-Objekt, ein Array von Objekten oder JSON Lines (`application/x-ndjson`). Jedes wird "
+    "wie beim Import geprüft und bereinigt, mit Entitäten und erwähnten Zeiträumen angereichert und in einem "
+    "Commit geschrieben. Ist ein Dokument ungültig, wird nichts geschrieben (400). Gleiche ID mit neuem Inhalt "
+    "ersetzt, gleicher Inhalt wird übersprungen. Nur mit API-Schlüssel.",
+    security=WRITE_SECURITY,
+    requestBody={
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"oneOf": [ref("DocumentInput"), {"type": "array", "items": ref("DocumentInput")}]}},
+            "application/x-ndjson": {"schema": {"type": "string", "description": "Ein DocumentInput-Objekt je Zeile"}},
+        },
+    },
+    responses={
+        "200": json_response("Nichts neu hinzugefügt (übersprungen oder ersetzt)", "IngestReport"),
+        "201": json_response("Mindestens ein Dokument hinzugefügt", "IngestReport"),
+        "400": error("Ungültiger Inhalt oder zu viele Dokumente; nichts geschrieben."),
+        **WRITE_ERRORS,
+        "413": error("Anfrage zu groß."),
+        "415": error("Falscher Content-Type."),
+    },
+)
+def add_documents():  # type: ignore[no-untyped-def]
+    denied = check_write_access()
+    if denied is not None:
+        return denied
+    docs = documents_from_rows(_rows_from_body())
+    index = get_index()
+    report = index.add(docs, enrich=searchkit.enrich)
+    note_hits(len(docs))
+    data = report.to_dict() | {"ids": [d.id for d in docs], "documents": len(index)}
+    return jsonify(data), 201 if report.added else 200
+
+
+@api.delete("/api/documents/<path:doc_id>")
+@operation(
+    "delete",
+    summary="Dokument löschen",
+    description="Löscht das Dokument mit dieser ID. Nur mit API-Schlüssel.",
+    security=WRITE_SECURITY,
+    responses={"200": json_response("Gelöscht", "Deleted"), "404": NOT_FOUND, **WRITE_ERRORS},
+)
+def delete_document(doc_id: str):  # type: ignore[no-untyped-def]
+    denied = check_write_access()
+    if denied is not None:
+        return denied
+    index = get_index()
+    index.delete(doc_id)
+    return jsonify({"deleted": doc_id, "documents": len(index)})
+
+
+# -- service -------------------------------------------------------------------------------------
+@api.get("/healthz")
+@operation(summary="Zustand", description="Dokumentzahl und Index-Generation.", responses={"200": json_response("OK", "Health")})
+def healthz():  # type: ignore[no-untyped-def]
+    index = get_index()
+    return jsonify({"status": "ok", "documents": len(index), "generation": index.generation()})
+
+
+@api.get("/api/openapi.json")
+def openapi():  # type: ignore[no-untyped-def]
+    """The OpenAPI 3.1 description of this API, generated from the code."""
+    return jsonify(build_spec(current_app))  # type: ignore[arg-type]

@@ -1,0 +1,242 @@
+"""HTTP plumbing shared by the API and the page: conditional requests keyed on the index
+generation, gzip, CORS, rate limits, structured request logs and security headers."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import ipaddress
+import json
+import logging
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+
+import searchkit
+
+#: Endpoints whose answer depends only on the URL, the index generation and the code: they get
+#: an ETag and answer 304 to a matching If-None-Match without running the search.
+CACHEABLE = {
+    "api.search",
+    "api.facets",
+    "api.document",
+    "api.similar",
+    "api.openapi",
+    "pages.index",
+    "pages.document",
+    "pages.api_docs",
+}
+COMPRESSIBLE = ("application/json", "text/html", "text/css", "text/plain", "application/javascript")
+#: No scripts at all: the page works without JavaScript.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+access_log = logging.getLogger("searchkit.requests")
+
+
+def init_http(app: Flask) -> None:
+    """Install everything on ``app``. The order of ``after_request`` functions matters: Flask
+    runs them last-registered first, so ``finish`` (gzip, then the log line) is registered first."""
+    app.config["_CODE_TAG"] = _code_tag(f"{bool(app.config['API_KEY'])}|{app.config['RATE_LIMIT']}")
+    if int(app.config["PROXY_FIX"]):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    if app.config["LOG_REQUESTS"] and not access_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
+
+    app.after_request(finish)
+    app.before_request(start_timer)
+    _init_rate_limit(app)  # before conditional_get: a 304 counts against the limit too
+    app.before_request(conditional_get)
+    app.after_request(caching_headers)
+    app.after_request(security_headers)
+    _init_cors(app)
+
+
+def _code_tag(settings: str) -> str:
+    """Changes when searchkit or the page's templates/styles change, so that a new release never
+    answers 304 with an old page."""
+    here = Path(__file__).parent
+    stamps = [searchkit.__version__, settings] + [
+        f"{p.name}:{p.stat().st_mtime_ns}" for p in sorted(here.rglob("*")) if p.suffix in (".html", ".css", ".py")
+    ]
+    return hashlib.sha1("|".join(stamps).encode()).hexdigest()[:10]
+
+
+# -- timing and logs ----------------------------------------------------------------------------
+def start_timer() -> None:
+    g.started = time.perf_counter()
+
+
+def note_hits(total: int) -> None:
+    """Views that search call this so that the request log line carries the hit count."""
+    g.hits = total
+
+
+def finish(response: Response) -> Response:
+    _gzip(response)
+    if current_app.config["LOG_REQUESTS"]:
+        started = g.get("started")
+        line = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 2) if started else None,
+            "hits": g.get("hits"),
+            "bytes": response.content_length,
+            "pid": os.getpid(),
+        }
+        access_log.info(json.dumps(line, ensure_ascii=False))
+    return response
+
+
+# -- conditional requests -------------------------------------------------------------------
+def _etag() -> str:
+    from . import get_index
+
+    generation = get_index().generation()
+    # The date is part of the key because German date phrases ("letzte Woche") are relative.
+    key = "|".join((current_app.config["_CODE_TAG"], date.today().isoformat(), request.host_url, request.full_path))
+    return f"g{generation}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
+
+
+def conditional_get() -> Response | None:
+    if request.method not in ("GET", "HEAD") or request.endpoint not in CACHEABLE:
+        return None
+    g.etag = etag = _etag()
+    if request.if_none_match and request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+        response.set_etag(etag, weak=True)
+        _cache_control(response)
+        return response
+    return None
+
+
+def _cache_control(response: Response) -> None:
+    max_age = int(current_app.config["CACHE_MAX_AGE"])
+    response.headers["Cache-Control"] = f"public, max-age={max_age}, must-revalidate" if max_age else "no-cache"
+    response.vary.add("Accept-Encoding")
+
+
+def caching_headers(response: Response) -> Response:
+    etag = g.get("etag")
+    if etag and response.status_code == 200:
+        response.set_etag(etag, weak=True)
+        _cache_control(response)
+    elif request.endpoint != "static" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- gzip -------------------------------------------------------------------------------------
+def _accepts_gzip() -> bool:
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            q = params.strip().lower()
+            return not (q.startswith("q=") and _float(q[2:]) == 0.0)
+    return False
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 1.0
+
+
+def _gzip(response: Response) -> None:
+    if (
+        response.status_code != 200
+        or request.method == "HEAD"
+        or "Content-Encoding" in response.headers
+        or response.mimetype not in COMPRESSIBLE
+    ):
+        return
+    response.vary.add("Accept-Encoding")
+    if not _accepts_gzip():
+        return
+    response.direct_passthrough = False
+    data = response.get_data()
+    if len(data) < int(current_app.config["GZIP_MIN_SIZE"]):
+        return
+    response.set_data(gzip.compress(data, compresslevel=6))
+    response.headers["Content-Encoding"] = "gzip"
+
+
+# -- security ---------------------------------------------------------------------------------
+def security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
+# -- CORS and rate limits ---------------------------------------------------------------------
+def cors_origins(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    return [origin.strip() for origin in value or () if origin and origin.strip()]
+
+
+def _init_cors(app: Flask) -> None:
+    origins = cors_origins(app.config["CORS_ORIGINS"])
+    if not origins:
+        return
+    from flask_cors import CORS
+
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": "*" if origins == ["*"] else origins}},
+        expose_headers=["ETag", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"],
+        allow_headers=["Content-Type", "Authorization", "X-API-Key", "If-None-Match"],
+        methods=["GET", "HEAD", "POST", "DELETE", "OPTIONS"],
+        max_age=600,
+        send_wildcard=origins == ["*"],
+    )
+
+
+def is_loopback(address: str | None) -> bool:
+    try:
+        return address is not None and ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _init_rate_limit(app: Flask) -> None:
+    limit = str(app.config["RATE_LIMIT"] or "").strip()
+    if limit.lower() in ("", "off", "none", "0", "false"):
+        return
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    exempt_loopback = app.config["RATE_LIMIT_EXEMPT_LOOPBACK"]
+    if isinstance(exempt_loopback, str):
+        exempt_loopback = exempt_loopback.strip().lower() not in ("0", "false", "no", "off")
+
+    limiter = Limiter(
+        key_func=get_remote_address,
+        app=app,
+        application_limits=[limit],  # one budget per client for the whole app, not per route
+        storage_uri=str(app.config["RATE_LIMIT_STORAGE"]),
+        headers_enabled=True,
+        key_prefix="searchkit",
+    )
+
+    @limiter.request_filter
+    def exempt() -> bool:
+        return request.endpoint == "static" or (bool(exempt_loopback) and is_loopback(request.remote_addr))

@@ -1,0 +1,91 @@
+"""Production serving: gunicorn with several worker processes where the platform can fork,
+waitress (threads in one process) where it cannot.
+
+Each gunicorn worker builds its own app and opens the index on its first request; all workers
+read the same index folder, and each one's searcher notices a commit by any process (the CLI,
+the write API in another worker) on the next request, without a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+#: gunicorn's default (4094) is shorter than a maximal query (1000 characters, percent-encoded).
+LIMIT_REQUEST_LINE = 8190
+
+
+def choose_server(has_fork: bool | None = None) -> str:
+    """``gunicorn`` where it is installed and the platform forks, else ``waitress``."""
+    if has_fork is None:
+        has_fork = hasattr(os, "fork")
+    if not has_fork:
+        return "waitress"
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return "waitress"
+    return "gunicorn"
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
+    return {
+        "bind": [bind_address(host, port)],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "limit_request_line": LIMIT_REQUEST_LINE,
+        # searchkit writes one JSON line per request itself (logger ``searchkit.requests``).
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "searchkit",
+        "preload_app": False,
+    }
+
+
+def serve(index_path: str | os.PathLike[str], host: str, port: int, *, workers: int = 1, threads: int = 8) -> str:
+    """Serve the app until interrupted; returns (after shutdown) which server ran."""
+    from . import create_app
+
+    def factory() -> Any:
+        return create_app(index_path=Path(index_path))
+
+    kind = choose_server()
+    if kind == "gunicorn":
+        _run_gunicorn(factory, gunicorn_options(host, port, max(1, workers), max(1, threads)))
+    else:
+        if workers > 1:
+            print(
+                "searchkit: this platform cannot fork; serving with waitress in one process"
+                f" ({threads} threads) instead of {workers} workers",
+                file=sys.stderr,
+            )
+        from waitress import serve as waitress_serve
+
+        waitress_serve(factory(), host=host, port=port, threads=max(1, threads))
+    return kind
+
+
+def _run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class SearchkitApplication(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return factory()
+
+    SearchkitApplication().run()

@@ -1,0 +1,181 @@
+"""The JSON API and the HTML page through Flask's test client, on the real demo index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from server import create_app
+
+
+@pytest.fixture(scope="module")
+def client(demo_index_path: Path) -> FlaskClient:
+    return create_app(index_path=demo_index_path, LOG_REQUESTS=False).test_client()
+
+
+@pytest.fixture(scope="module")
+def seed_client(seed_index_path: Path) -> FlaskClient:
+    return create_app(index_path=seed_index_path, LOG_REQUESTS=False).test_client()
+
+
+def test_seed_acceptance(seed_client: FlaskClient) -> None:
+    """The foundation issue's 'done when': the right article for each query, and the facets."""
+    expectations = {
+        "Erdogan": {"000_079276a2251994fb", "002_0c2c8b6c778a55f0"},
+        "Israels": {"000_079276a2251994fb"},
+    }
+    for query, expected in expectations.items():
+        data = seed_client.get("/api/search", query_string={"q": query}).get_json()
+        assert {h["id"] for h in data["hits"]} == expected, query
+    data = seed_client.get("/api/search", query_string={"q": "Türkei Aserbaidschan"}).get_json()
+    assert data["hits"][0]["id"] == "002_0c2c8b6c778a55f0"
+    facets = {f["name"]: {v["value"]: v["count"] for v in f["results"]} for f in data["facets"]}
+    assert facets["year"] == {"2025": 2}
+    assert facets["month"] == {"2025-07": 1, "2025-04": 1}
+    assert {"Recep Tayyip Erdoğan", "Benjamin Netanjahu", "Ilham Alijew"} <= set(facets["person"])
+    assert {"Israel", "Türkei", "Aserbaidschan", "Baku"} <= set(facets["place"])
+    assert "Israels" not in facets["place"]
+
+
+def test_search_json_shape(client: FlaskClient) -> None:
+    response = client.get("/api/search?q=Erdogan&per_page=3")
+    assert response.status_code == 200
+    data = response.get_json()
+    assert set(data) >= {"hits", "facets", "total", "took_ms", "page", "per_page", "pages"}
+    assert len(data["hits"]) <= 3 and data["total"] >= 3
+    hit = data["hits"][0]
+    assert set(hit) >= {"id", "title", "title_html", "snippet_html", "published", "published_precision"}
+    value = data["facets"][0]["results"][0]
+    assert value["toggle_url"].startswith("/api/search?")
+
+
+def test_toggle_url_applies_the_filter(client: FlaskClient) -> None:
+    data = client.get("/api/search?q=Türkei").get_json()
+    year = next(f for f in data["facets"] if f["name"] == "year")["results"][0]
+    filtered = client.get(year["toggle_url"]).get_json()
+    assert filtered["total"] == year["count"]
+    assert filtered["filters"] == {"year": [year["value"]]}
+
+
+def test_multi_select_is_or_inside_and_across(client: FlaskClient) -> None:
+    years = [v["value"] for v in next(f for f in client.get("/api/search").get_json()["facets"] if f["name"] == "year")["results"]]
+    a = client.get(f"/api/search?year={years[0]}").get_json()["total"]
+    b = client.get(f"/api/search?year={years[1]}").get_json()["total"]
+    both = client.get(f"/api/search?year={years[0]}&year={years[1]}").get_json()["total"]
+    assert both == a + b
+
+
+def test_document_and_facets_and_health(client: FlaskClient) -> None:
+    hit = client.get("/api/search?q=Baku").get_json()["hits"][0]
+    doc = client.get(f"/api/documents/{hit['id']}").get_json()
+    assert doc["id"] == hit["id"] and "body" in doc
+    facets = client.get("/api/facets?q=Baku").get_json()
+    assert facets["total"] >= 1 and facets["facets"]
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["documents"] >= 40
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/search?bogus=1",
+        "/api/search?page=abc",
+        "/api/search?page=0",
+        "/api/search?per_page=100000",
+        "/api/search?sort=up",
+        "/api/search?from=31.02.2025",
+        "/api/search?q=a*",
+        "/api/search?q=" + "x" * 2000,
+        "/api/search?q=a&q=b",
+    ],
+)
+def test_bad_parameters_are_400_json(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.is_json and response.get_json()["error"]["message"]
+
+
+def test_unknown_document_and_route_are_404_json(client: FlaskClient) -> None:
+    for url in ("/api/documents/does-not-exist", "/api/nothing"):
+        response = client.get(url)
+        assert response.status_code == 404 and response.get_json()["error"]["status"] == 404
+
+
+def test_page_renders_german_form_results_and_facets(client: FlaskClient) -> None:
+    html = client.get("/?q=Erdogan").get_data(as_text=True)
+    for text in ('lang="de"', "Suchbegriff", "Treffer", "Jahr", "Monat", "Personen", "Orte", "Organisationen", "<mark"):
+        assert text in html, text
+    empty = client.get("/?q=xyzzyqwertz").get_data(as_text=True)
+    assert "Keine Treffer" in empty
+
+
+def test_page_escapes_user_input(client: FlaskClient) -> None:
+    attack = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+    html = client.get("/", query_string={"q": attack}).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp and "script-src" not in csp
+
+
+def test_page_bad_parameter_is_a_german_400_page(client: FlaskClient) -> None:
+    response = client.get("/?page=abc")
+    assert response.status_code == 400 and "Ungültige Anfrage" in response.get_data(as_text=True)
+
+
+def test_document_page(client: FlaskClient) -> None:
+    hit = client.get("/api/search?q=Baku").get_json()["hits"][0]
+    html = client.get(f"/dokument/{hit['id']}").get_data(as_text=True)
+    assert hit["title"].split()[0] in html and "Zur Suche" in html
+    assert "Ähnliche Artikel" in html and "Erwähnt" in html
+
+
+def test_similar_documents_api(client: FlaskClient) -> None:
+    hit = client.get("/api/search?q=Erdogan").get_json()["hits"][0]
+    data = client.get(f"/api/similar/{hit['id']}?limit=3").get_json()
+    assert data["id"] == hit["id"] and 1 <= len(data["similar"]) <= 3
+    assert hit["id"] not in {d["id"] for d in data["similar"]}
+    assert client.get("/api/similar/does-not-exist").status_code == 404
+    assert client.get(f"/api/similar/{hit['id']}?limit=0").status_code == 400
+
+
+def test_similar_documents_library(demo_index) -> None:  # type: ignore[no-untyped-def]
+    from searchkit.similar import similar_documents
+
+    doc = demo_index.search("Erdogan").hits[0].document
+    similar = similar_documents(demo_index, doc.id, limit=5)
+    assert 1 <= len(similar) <= 5 and doc.id not in {d.id for d in similar}
+    assert len({d.id for d in similar}) == len(similar)
+
+
+def test_facet_show_more_is_per_facet(client: FlaskClient) -> None:
+    import re
+
+    def values(html: str, facet: str) -> int:
+        section = html.split(f'id="facet-{facet}"', 1)[1].split("</section>", 1)[0]
+        return len(re.findall(r"<li>", section))
+
+    plain = client.get("/").get_data(as_text=True)
+    truncated = [f for f in ("person", "place", "organisation", "month") if f'mehr={f}' in plain]
+    assert truncated, "the demo corpus has a facet with more than ten values"
+    facet = truncated[0]
+    more = client.get(f"/?mehr={facet}").get_data(as_text=True)
+    assert values(more, facet) > values(plain, facet) == 10
+    assert "weniger anzeigen" in more
+    for other in ("person", "place", "organisation", "month"):
+        if other != facet and f'id="facet-{other}"' in plain:
+            assert values(more, other) == values(plain, other)
+    assert client.get("/?mehr=bogus").status_code == 400
+
+
+def test_api_docs_page_is_german_html_from_the_spec(client: FlaskClient) -> None:
+    response = client.get("/api")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    for text in ("API-Dokumentation", "/api/search", "/api/documents/{doc_id}", "Schreib-API", "Parameter", "per_page"):
+        assert text in html, text
+    assert "http://" not in html.split("<body", 1)[0] and "https://" not in html.split("<body", 1)[0]
+    assert "<script" not in html
+    assert client.get("/api/docs").status_code == 200

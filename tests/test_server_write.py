@@ -1,0 +1,165 @@
+"""The write API: POST /api/documents and DELETE /api/documents/<id>, off unless a key is set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from searchkit import Index
+from server import create_app
+
+KEY = "s3cret-key-for-tests"
+AUTH = {"Authorization": f"Bearer {KEY}"}
+ARTICLE = {
+    "id": "api-1",
+    "title": "Neue Brücke über die Elbe in Dresden eröffnet",
+    "text": "Nach vier Jahren Bauzeit ist die neue Brücke über die Elbe in Dresden eröffnet worden.\n\n"
+    "Die Stadt rechnet mit weniger Stau in der Innenstadt.",
+    "date": "2025-06-02",
+    "source": "Testquelle",
+    "ressort": "Lokales",
+}
+
+
+def state(path: Path) -> tuple[int, int, list[str]]:
+    """Generation, count and ids: everything a write could change."""
+    with Index(path) as index:
+        return index.generation(), len(index), sorted(d.id for d in index.documents())
+
+
+def make_client(path: Path, **config: object) -> FlaskClient:
+    return create_app(index_path=path, LOG_REQUESTS=False, **config).test_client()
+
+
+def test_without_a_configured_key_every_write_is_403(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SEARCHKIT_API_KEY", raising=False)
+    client = make_client(demo_copy)
+    victim = client.get("/api/search").get_json()["hits"][0]["id"]
+    before = state(demo_copy)
+    for headers in ({}, AUTH, {"X-API-Key": KEY}, {"Authorization": "Bearer "}):
+        assert client.post("/api/documents", json=ARTICLE, headers=headers).status_code == 403
+        assert client.delete(f"/api/documents/{victim}", headers=headers).status_code == 403
+    response = client.post("/api/documents", json=ARTICLE)
+    assert response.get_json()["error"]["message"].startswith("the write API is disabled")
+    assert state(demo_copy) == before
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": f"Bearer {KEY}x"},
+        {"Authorization": f"Basic {KEY}"},
+        {"X-API-Key": KEY[:-1]},
+        {"X-API-Key": ""},
+        {"Authorization": "Bearer ÄÖÜ-not-ascii"},
+    ],
+)
+def test_wrong_or_missing_key_is_401_and_changes_nothing(demo_copy: Path, headers: dict[str, str]) -> None:
+    client = make_client(demo_copy, API_KEY=KEY)
+    victim = client.get("/api/search").get_json()["hits"][0]["id"]
+    before = state(demo_copy)
+    posted = client.post("/api/documents", json=[ARTICLE], headers=headers)
+    deleted = client.delete(f"/api/documents/{victim}", headers=headers)
+    for response in (posted, deleted):
+        assert response.status_code == 401 and response.get_json()["error"]["status"] == 401
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert state(demo_copy) == before
+
+
+def test_add_search_replace_and_delete_with_the_key(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEARCHKIT_API_KEY", KEY)  # from the environment, as in production
+    client = make_client(demo_copy)
+    count = client.get("/healthz").get_json()["documents"]
+
+    added = client.post("/api/documents", json=ARTICLE, headers=AUTH)
+    assert added.status_code == 201
+    report = added.get_json()
+    assert report["added"] == 1 and report["ids"] == ["api-1"] and report["documents"] == count + 1
+
+    hits = client.get("/api/search?q=Elbbrücke OR Brücke Dresden").get_json()["hits"]
+    assert "api-1" in [h["id"] for h in hits]
+    doc = client.get("/api/documents/api-1").get_json()
+    assert doc["published"] == "2025-06-02" and doc["metadata"]["ressort"] == "Lokales"
+    assert doc["entities"], "enriched with entities (Dresden, Elbe)"
+
+    again = client.post("/api/documents", json=ARTICLE, headers={"X-API-Key": KEY})
+    assert again.status_code == 200 and again.get_json()["skipped"] == 1
+
+    changed = dict(ARTICLE, text=ARTICLE["text"] + " Der Verkehr fließt.")
+    replaced = client.post("/api/documents", json=changed, headers=AUTH)
+    assert replaced.status_code == 200 and replaced.get_json()["updated"] == 1
+    assert client.get("/healthz").get_json()["documents"] == count + 1
+
+    removed = client.delete("/api/documents/api-1", headers=AUTH)
+    assert removed.status_code == 200 and removed.get_json() == {"deleted": "api-1", "documents": count}
+    assert client.get("/api/documents/api-1").status_code == 404
+    assert client.delete("/api/documents/api-1", headers=AUTH).status_code == 404
+
+
+def test_batches_as_array_and_json_lines(demo_copy: Path) -> None:
+    client = make_client(demo_copy, API_KEY=KEY)
+    count = client.get("/healthz").get_json()["documents"]
+    batch = [
+        {"title": "Erster Testartikel über Hochwasser", "text": "Das Hochwasser an der Oder steigt weiter."},
+        {"url": "https://example.org/b", "headline": "Zweiter Testartikel", "content": "Hochwasser auch an der Neiße."},
+    ]
+    response = client.post("/api/documents", json=batch, headers=AUTH)
+    assert response.status_code == 201 and response.get_json()["added"] == 2
+    ids = response.get_json()["ids"]
+    assert ids[0].startswith("api:") and ids[1] == "https://example.org/b"
+    for url in ("/api/documents/https://example.org/b", "/dokument/https://example.org/b", "/api/similar/https://example.org/b"):
+        assert client.get(url).status_code == 200, url  # a URL id, "//" and all
+    lines = "\n".join(json.dumps({"id": f"line-{i}", "text": f"Pegelstand Nummer {i} an der Elbe."}) for i in range(3))
+    response = client.post("/api/documents", data=lines + "\n\n", headers=AUTH | {"Content-Type": "application/x-ndjson"})
+    assert response.status_code == 201 and response.get_json()["ids"] == ["line-0", "line-1", "line-2"]
+    assert client.get("/healthz").get_json()["documents"] == count + 5
+    assert client.get("/api/search?q=Hochwasser").get_json()["total"] >= 2
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "message"),
+    [
+        ("{not json", "application/json", 400, "not valid JSON"),
+        ("", "application/json", 400, "empty"),
+        ("[]", "application/json", 400, "no documents"),
+        ('"just a string"', "application/json", 400, "must be a JSON object"),
+        ('[{"id": "ok", "text": "Gut."}, {"id": "bad"}]', "application/json", 400, "document 2: no text"),
+        ('[{"id": "x", "text": 5}]', "application/json", 400, "must be a string"),
+        ('{"id": "ok", "text": "Gut."}\n{broken', "application/x-ndjson", 400, "line 2"),
+        ('{"id": "ok", "text": "Gut."}', "text/plain", 415, "Content-Type"),
+        (b"\xff\xfe\x00", "application/json", 400, "UTF-8"),
+    ],
+)
+def test_invalid_bodies_write_nothing(
+    demo_copy: Path, body: str | bytes, content_type: str, status: int, message: str
+) -> None:
+    client = make_client(demo_copy, API_KEY=KEY)
+    before = state(demo_copy)
+    response = client.post("/api/documents", data=body, headers=AUTH | {"Content-Type": content_type})
+    assert response.status_code == status
+    assert message in response.get_json()["error"]["message"]
+    assert state(demo_copy) == before
+
+
+def test_size_and_batch_limits(demo_copy: Path) -> None:
+    client = make_client(demo_copy, API_KEY=KEY, MAX_BATCH=3, MAX_CONTENT_LENGTH=2000)
+    before = state(demo_copy)
+    many = [{"id": f"n{i}", "text": "Kurz."} for i in range(4)]
+    response = client.post("/api/documents", json=many, headers=AUTH)
+    assert response.status_code == 400 and "at most 3 documents" in response.get_json()["error"]["message"]
+    big = client.post("/api/documents", json={"id": "big", "text": "Wort " * 1000}, headers=AUTH)
+    assert big.status_code == 413 and big.get_json()["error"]["status"] == 413
+    assert state(demo_copy) == before
+
+
+def test_key_from_environment_is_taken_verbatim(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A numeric key must not become an int on the way through Flask's env parsing."""
+    monkeypatch.setenv("SEARCHKIT_API_KEY", "0123456789")
+    client = make_client(demo_copy)
+    response = client.post("/api/documents", json=ARTICLE, headers={"X-API-Key": "0123456789"})
+    assert response.status_code == 201
