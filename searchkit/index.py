@@ -48,6 +48,17 @@ TEXT_FIELDS = ("title", "lead", "body", "names")
 SPELL_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,40}(?![^\W\d_])")
 
 
+def title_repeats_text(doc: Document) -> bool:
+    """A title the reader took from the first sentence (sources without a headline) is already
+    in the lead or body: indexed again with the title boost it would count that sentence four
+    times and outrank what the query is about."""
+    title = " ".join(doc.title.split()).removesuffix("…").removesuffix("...").rstrip()
+    if not title:
+        return False
+    start = " ".join(f"{doc.lead} {doc.body}".split())[: len(title) + 1]
+    return start.startswith(title)
+
+
 def default_index_path() -> Path:
     """``$SEARCHKIT_INDEX`` if set, else ``./index``."""
     return Path(os.environ.get(DEFAULT_INDEX_ENV) or DEFAULT_INDEX_DIR)
@@ -97,7 +108,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "id": doc.id,
         "content_hash": doc.content_hash(),
-        "title": doc.title,
+        "title": "" if title_repeats_text(doc) else doc.title,
         "lead": doc.lead,
         "body": doc.body,
         "doc": doc.to_json(),

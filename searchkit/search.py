@@ -333,7 +333,9 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     text = _QUESTION_MARK.sub("", text)
     if not text.strip():
         return None
-    group = OrGroup.factory(0.9) if operator == "or" else AndGroup
+    # Plain OrGroup: its coordination variant (OrGroup.factory) crashes in Whoosh 2.7 on
+    # multi-segment indexes (CoordMatcher asks an exhausted MultiMatcher for its children).
+    group = OrGroup if operator == "or" else AndGroup
     parser = GermanQueryParser(None, index._whoosh.schema, group=group)
     parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS), fieldboosts=FIELD_BOOSTS))
     try:

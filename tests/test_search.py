@@ -71,6 +71,17 @@ def test_date_words_that_filter_out_everything_are_searched_as_words(small: Inde
     assert ids(result) == ["1"] and result.date_filter is not None
 
 
+def test_or_queries_work_on_a_multi_segment_index(fresh_index: Index) -> None:
+    # Whoosh's coordination matcher crashed once a segment ran out of postings
+    for batch in range(4):
+        fresh_index.add([
+            make(f"{batch}-{i}", f"Titel {batch} {i}", f"Wort{i % 3} Bahn Streik {'Hymne' if i % 7 == 0 else ''}", None)
+            for i in range(40)
+        ])
+    result = fresh_index.search("Wer sang die Hymne beim Streik?", operator="or", per_page=100)
+    assert result.total == 160 and ids(result)[0].endswith(("-0", "-7", "-14", "-21", "-28", "-35"))
+
+
 def test_internal_fields_cannot_be_queried(small: Index) -> None:
     for text in ("doc:x", "spell:baku", "content_hash:abc", "pub_start:1"):
         with pytest.raises(QueryError, match="cannot be searched"):
