@@ -72,7 +72,7 @@ def test_date_words_that_filter_out_everything_are_searched_as_words(small: Inde
 
 
 def test_or_queries_work_on_a_multi_segment_index(fresh_index: Index) -> None:
-    # Whoosh's coordination matcher crashed once a segment ran out of postings
+    # several commits give several segments; OR queries must rank across all of them
     for batch in range(4):
         fresh_index.add([
             make(f"{batch}-{i}", f"Titel {batch} {i}", f"Wort{i % 3} Bahn Streik {'Hymne' if i % 7 == 0 else ''}", None)
@@ -80,6 +80,11 @@ def test_or_queries_work_on_a_multi_segment_index(fresh_index: Index) -> None:
         ])
     result = fresh_index.search("Wer sang die Hymne beim Streik?", operator="or", per_page=100)
     assert result.total == 160 and ids(result)[0].endswith(("-0", "-7", "-14", "-21", "-28", "-35"))
+
+
+def test_words_found_only_in_the_body_are_highlighted(small: Index) -> None:
+    hit = small.search("Alijew").hits[0]
+    assert "<mark" in hit.snippet_html and "<mark" not in hit.title_html
 
 
 def test_internal_fields_cannot_be_queried(small: Index) -> None:
