@@ -92,6 +92,19 @@ def main(argv: list[str] | None = None) -> int:
         return result
 
     SegmentWriter.commit = traced_commit  # type: ignore[method-assign]
+    if args.workers > 1:
+        # the process-pool writer commits through its own class
+        from whoosh.multiproc import MpWriter
+
+        original_mp_commit = MpWriter.commit
+
+        def traced_mp_commit(self, *a, **kw):  # type: ignore[no-untyped-def]
+            say(f"commit-start {current['k']}")
+            result = original_mp_commit(self, *a, **kw)
+            say(f"commit-end {current['k']}")
+            return result
+
+        MpWriter.commit = traced_mp_commit  # type: ignore[method-assign]
 
     index = Index(args.index, lock_timeout=args.lock_timeout)
     try:

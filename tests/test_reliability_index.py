@@ -1,0 +1,141 @@
+"""Faults in the index: a writer killed with SIGKILL at random moments (also inside Whoosh's
+commit), readers during commits, a second writer. The last committed state must always be
+readable and complete, and nothing committed may be lost."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from searchkit import Index, IndexLockedError
+from searchkit.errors import IndexVersionError
+
+sys.path.insert(0, str(Path(__file__).parent))
+from crash_worker import batch_word  # noqa: E402
+
+WORKER = Path(__file__).parent / "crash_worker.py"
+BATCH = 40
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+
+
+def start_worker(index: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), str(index), "--batch-size", str(BATCH), *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+
+
+def wait_for(proc: subprocess.Popen[str], prefix: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            raise AssertionError(f"worker ended before {prefix!r}: {proc.stderr.read() if proc.stderr else ''}")
+        if line.startswith(prefix):
+            return line
+    raise AssertionError(f"no {prefix!r} within {timeout} s")
+
+
+def check_complete(path: Path) -> int:
+    """Every committed batch is there in full, nothing of a later one; returns the last batch."""
+    index = Index(path)
+    try:
+        state = index.get("state") if "state" in index else None
+        last = int(state.metadata["batch"]) if state else -1
+        assert len(index) == (last + 1) * BATCH + (1 if state else 0)
+        for k in range(last + 2):
+            found = index.search(batch_word(k), per_page=0).total
+            assert found == (BATCH if k <= last else 0), (k, last, found)
+        return last
+    finally:
+        index.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigkill_at_random_moments_keeps_the_last_commit(tmp_path: Path, workers: str) -> None:
+    path = tmp_path / "index"
+    Index(path, create=True).close()
+    rng = random.Random(int(workers))
+    last = -1
+    moments = ["begin", "commit-start", "commit-end", "committed"]
+    for round_ in range(6):
+        proc = start_worker(path, "--workers", workers)
+        try:
+            wait_for(proc, "ready")
+            # kill at a chosen event of a chosen batch, plus a random delay inside it
+            for _ in range(rng.randint(0, 2)):
+                wait_for(proc, "committed")
+            wait_for(proc, moments[round_ % len(moments)])
+            time.sleep(rng.uniform(0, 0.05))
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+        now = check_complete(path)
+        assert now >= last, "a committed batch was lost"
+        last = now
+    assert last >= 2
+
+
+@pytest.mark.slow
+def test_readers_see_whole_batches_while_a_writer_commits(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    Index(path, create=True).close()
+    proc = start_worker(path, "--max-batches", "8")
+    partial: list[tuple[int, int]] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        index = Index(path)
+        while not stop.is_set():
+            for k in range(8):
+                found = index.search(batch_word(k), per_page=0).total
+                if found not in (0, BATCH):
+                    partial.append((k, found))
+        index.close()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        assert proc.wait(timeout=300) == 0
+    finally:
+        stop.set()
+        reader.join()
+    assert partial == []
+    assert check_complete(path) == 7
+
+
+def test_second_writer_waits_then_gets_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    Index(path, create=True).close()
+    holder = Index(path)
+    writer = holder._whoosh.writer()  # hold the write lock as a running indexer would
+    try:
+        other = Index(path, lock_timeout=0.3)
+        started = time.monotonic()
+        with pytest.raises(IndexLockedError, match="locked"):
+            other.add(__import__("crash_worker").make_batch(0, 2))
+        assert time.monotonic() - started >= 0.25  # it waited for the timeout first
+        assert len(other) == 0
+    finally:
+        writer.cancel()
+    assert check_complete(path) == -1
+
+
+def test_damaged_metadata_names_the_rebuild_command(tmp_path: Path) -> None:
+    path = tmp_path / "index"
+    Index(path, create=True).close()
+    (path / "searchkit.json").write_text("{ not json", encoding="utf-8")
+    with pytest.raises(IndexVersionError, match="--rebuild"):
+        Index(path)
