@@ -100,6 +100,7 @@ def index_documents(  # noqa: PLR0913 - one knob each
 @click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS", help="Processes for extraction and writing.")
 @click.option("--dask", "dask_scheduler", default=None, metavar="ADDRESS", help="Run extraction on this Dask scheduler (tcp://host:8786).")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, envvar="SEARCHKIT_ALIASES", help="Entity alias file (TOML/JSON): renames, types, ignored names.")
+@click.option("--optimize", is_flag=True, help="Merge the index into one segment afterwards (faster queries after a bulk import).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index_command(  # noqa: PLR0913 - one flag each
@@ -112,6 +113,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     workers: int,
     dask_scheduler: str | None,
     aliases: Path | None,
+    optimize: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -143,6 +145,8 @@ def index_command(  # noqa: PLR0913 - one flag each
     )
     report.failed += len(file_errors)
     report.errors = file_errors + report.errors
+    if optimize:
+        index.optimize()
     if as_json:
         _echo_json(report.to_dict() | {"documents": len(index)})
     else:
@@ -245,6 +249,16 @@ def _use_aliases(path: Path | None) -> None:
 
     load_aliases(path)
     os.environ[ALIASES_ENV] = str(path.resolve())
+
+
+@main.command("optimize")
+@INDEX_OPTION
+def optimize_command(index_path: Path | None) -> None:
+    """Merge all segments into one (after a bulk import: queries get faster)."""
+    index = Index(index_path or default_index_path())
+    before = index.segment_count()
+    index.optimize()
+    click.echo(f"{before} segment(s) merged into {index.segment_count()} — {len(index)} documents")
 
 
 @main.command("reextract")

@@ -10,15 +10,16 @@ import html
 import re
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from whoosh import highlight, query
+from whoosh import query
 from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
 
-from .analysis import fold_diacritics
+from .analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, _shared_analyzer, fold_diacritics
 from .errors import QueryError
 from .facets import FACETS, FacetData
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
@@ -40,6 +41,8 @@ MAX_FILTER_VALUES = 50
 #: a large archive cannot stall the server.
 MAX_EXPANSION = 2000
 SNIPPET_CHARS = 240
+#: Characters of context a snippet shows before its first match.
+SNIPPET_LEAD = 70
 #: Offer a spelling suggestion when a query finds fewer documents than this.
 SUGGEST_BELOW = 3
 
@@ -689,23 +692,64 @@ def _highlight_terms(q: query.Query | None, searcher: Any) -> frozenset[str]:
     return frozenset(terms)
 
 
-_FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ")
 
 
-def _highlight(text: str, terms: frozenset[str], analyzer: Any, *, whole: bool = False) -> str:
-    """HTML with the matched words in ``<mark>``; everything else escaped."""
+@lru_cache(maxsize=200_000)
+def _word_terms(word: str) -> frozenset[str]:
+    """Index terms of one surface word (stem, folded, compound parts), cached: a snippet then
+    costs one regular-expression pass and dictionary lookups instead of re-analysing the text."""
+    return frozenset(t.text for t in _shared_analyzer()(word, mode="index"))
+
+
+def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    return [
+        m.span() for m in TOKEN_PATTERN.finditer(text)
+        if len(m.group()) <= MAX_TOKEN_LENGTH and _word_terms(m.group()) & terms
+    ]
+
+
+def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out, pos = [], start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out.append(html.escape(text[pos:a], quote=False))
+        out.append(f'<mark class="match">{html.escape(text[a:b], quote=False)}</mark>')
+        pos = b
+    out.append(html.escape(text[pos:end], quote=False))
+    return "".join(out)
+
+
+def _highlight(text: str, terms: frozenset[str], analyzer: Any = None, *, whole: bool = False) -> str:
+    """HTML with the matched words in ``<mark>``; everything else escaped. ``whole`` marks the
+    entire text (titles); otherwise the window of ``SNIPPET_CHARS`` with the most matches, or ""
+    when nothing matches."""
     if not text:
         return ""
-    if terms:
-        fragmenter = highlight.WholeFragmenter() if whole else highlight.ContextFragmenter(
-            maxchars=SNIPPET_CHARS, surround=70
-        )
-        marked = highlight.highlight(text, terms, analyzer, fragmenter, _FORMATTER, top=2, mode="index")
-        if marked:
-            return marked
+    spans = _matches(text, terms) if terms else []
     if whole:
-        return html.escape(text, quote=False)
-    return ""
+        return _marked(text, spans, 0, len(text))
+    if not spans:
+        return ""
+    best, best_count = 0, -1
+    right = 0
+    for left, (a, _) in enumerate(spans):  # densest window starting at a match
+        while right < len(spans) and spans[right][1] <= a + SNIPPET_CHARS:
+            right += 1
+        if right - left > best_count:
+            best, best_count = left, right - left
+    first = spans[best][0]
+    start = max(0, first - SNIPPET_LEAD)
+    if start:
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", max(spans[best][1], start), end)
+        end = space if space != -1 else end
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + _marked(text, spans, start, end) + suffix
 
 
 def _snippet(doc: Document, terms: frozenset[str], analyzer: Any) -> str:

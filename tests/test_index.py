@@ -138,3 +138,12 @@ def test_a_second_process_sees_commits_without_reopening(fresh_index: Index) -> 
     assert len(reader) == 0
     fresh_index.add([doc("a")])
     assert len(reader) == 1
+
+
+def test_optimize_merges_segments_and_keeps_every_document(fresh_index: Index) -> None:
+    for batch in range(3):
+        fresh_index.add([Document(id=f"{batch}-{i}", title=f"Meldung {batch} {i}", body="Baku") for i in range(5)])
+    assert fresh_index.segment_count() >= 2
+    fresh_index.optimize()
+    assert fresh_index.segment_count() == 1
+    assert len(fresh_index) == 15 and fresh_index.search("Baku", per_page=0).total == 15
