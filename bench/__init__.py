@@ -1,0 +1,1 @@
+"""searchkit benchmark suite (issue 8): ``python -m bench``; see docs/benchmarks.md."""

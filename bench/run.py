@@ -1,0 +1,742 @@
+"""``python -m bench``: searchkit's performance benchmark (issue 8).
+
+Per corpus size, on the same documents and queries in one run:
+
+1. indexing (documents/s, MB/s, peak memory, index size): the full pipeline (``searchkit.enrich``
+   + ``Index.add``) and the index step alone (documents already enriched) for searchkit with 1 and
+   2 workers, plain Whoosh (StandardAnalyzer and LanguageAnalyzer("de")) and tantivy; every build
+   runs in its own fresh process (``bench.phases``);
+2. query latency p50/p95/p99 per query kind for searchkit and the baselines (interleaved query by
+   query, so that machine noise hits every engine alike), and cold open time (fresh process);
+3. the entity tagger's tokens/s on one core against plain tokenization;
+4. optionally the HTTP server (``searchkit serve --workers 1/2``) under a small fixed load.
+
+Every figure is also given as a ratio to the baselines of the same run; the targets of the issue
+are checked on those ratios. Results go to a JSON file and a table (stdout, docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from . import corpus
+from .engines import COUNT_FACETS, ENGINES, Query, Searchkit
+from .util import BENCH_DIR, REPO, dump_json, machine_info, percentiles, progress, write_docs
+
+KINDS = ("word", "multi", "phrase", "prefix", "daterange", "faceted", "faceted_nofacets")
+KIND_LABELS = {
+    "word": "one word", "multi": "multi-word", "phrase": "phrase", "prefix": "prefix",
+    "daterange": "word + date range", "faceted": "faceted (5 facets, ≥10 % hits)",
+    "faceted_nofacets": "same, no facets counted",
+}
+#: Query engines: name → factory. ``searchkit`` runs as the API does (every facet counted,
+#: snippets highlighted); ``searchkit_nofacets`` is the same search with no facet counted.
+QUERY_ENGINES = {
+    "searchkit": Searchkit,
+    "searchkit_nofacets": lambda: Searchkit(facets=(), name="searchkit_nofacets"),
+    "whoosh_std": ENGINES["whoosh_std"],
+    "whoosh_de": ENGINES["whoosh_de"],
+    "tantivy": ENGINES["tantivy"],
+}
+#: Index builds: label → (engine, workers, full pipeline?)
+BUILDS = {
+    "searchkit pipeline, 1 worker": ("searchkit", 1, True),
+    "searchkit pipeline, 2 workers": ("searchkit", 2, True),
+    "searchkit index, 1 worker": ("searchkit", 1, False),
+    "searchkit index, 2 workers": ("searchkit", 2, False),
+    "whoosh_std index": ("whoosh_std", 1, False),
+    "whoosh_de index": ("whoosh_de", 1, False),
+    "tantivy index (1 thread)": ("tantivy", 1, False),
+}
+SEED = 8
+WORD = re.compile(r"[^\W\d_]+")
+
+
+class Interrupted(Exception):
+    pass
+
+
+# -- queries ----------------------------------------------------------------------------------------
+def build_queries(docs: list[Any], per_kind: int, seed: int = SEED) -> dict[str, list[Query]]:
+    """Natural queries drawn from the corpus itself with a seeded RNG: words of the articles
+    (no stopwords), word pairs of one article, adjacent word pairs, 4-letter prefixes of words,
+    date windows around real publication dates, and frequent words (≥ 10 % of the documents) for
+    the faceted queries. Hit fractions are checked later against the searchkit index."""
+    from searchkit.analysis import GERMAN_STOPWORDS
+
+    rng = random.Random(seed)
+    n = len(docs)
+    tokens = [[w.lower() for w in WORD.findall(" ".join((d.title, d.lead, d.body)))] for d in docs]
+    df: collections.Counter[str] = collections.Counter()
+    for words in tokens:
+        df.update(set(words))
+
+    def content(w: str) -> bool:
+        return len(w) >= 4 and w not in GERMAN_STOPWORDS
+
+    vocab = sorted(w for w, c in df.items() if content(w) and c >= 2 and c / n <= 0.05)
+    frequent = sorted(w for w, c in df.items() if content(w) and c / n >= 0.07)
+    rng.shuffle(frequent)
+    dated = [d for d in docs if d.published]
+    out: dict[str, list[Query]] = {k: [] for k in KINDS}
+    out["word"] = [Query("word", [w]) for w in rng.sample(vocab, min(per_kind, len(vocab)))]
+    tries = 0
+    while len(out["multi"]) < per_kind and tries < per_kind * 50:
+        tries += 1
+        words = sorted({w for w in tokens[rng.randrange(n)] if content(w) and df[w] >= 2})
+        if len(words) >= 2:
+            out["multi"].append(Query("multi", rng.sample(words, 2)))
+    tries = 0
+    while len(out["phrase"]) < per_kind and tries < per_kind * 50:
+        tries += 1
+        words = tokens[rng.randrange(n)]
+        pairs = [(a, b) for a, b in zip(words, words[1:]) if content(a) and content(b)]
+        if pairs:
+            out["phrase"].append(Query("phrase", list(rng.choice(pairs))))
+    long_words = [w for w in vocab if len(w) >= 7]
+    prefixes = sorted({w[:4] for w in long_words})
+    out["prefix"] = [Query("prefix", [p]) for p in rng.sample(prefixes, min(per_kind, len(prefixes)))]
+    for w in rng.sample(vocab, min(per_kind, len(vocab))):
+        if not dated:
+            break
+        day = rng.choice(dated).published.start()
+        start = day - dt.timedelta(days=45)
+        end = day + dt.timedelta(days=45)
+        out["daterange"].append(Query("daterange", [w], date_from=int(start.strftime("%Y%m%d")),
+                                      date_to=int(end.strftime("%Y%m%d"))))
+    years = collections.Counter(str(d.published.year) for d in dated)
+    for i in range(per_kind if frequent else 0):
+        w = frequent[i % len(frequent)] if i < len(frequent) else rng.choice(frequent)
+        filters = {"year": [years.most_common(1)[0][0]]} if (i % 2 and years) else {}
+        out["faceted"].append(Query("faceted", [w], filters=filters))
+    return out
+
+
+def check_queries(index_path: Path, queries: dict[str, list[Query]], n_docs: int) -> dict[str, list[Query]]:
+    """Run every query once on searchkit: record its hit fraction, drop queries searchkit refuses
+    or that find nothing, keep faceted queries that hit ≥ 10 % of the corpus."""
+    from searchkit.errors import QueryError
+
+    engine = Searchkit(facets=())
+    engine.open(index_path)
+    checked: dict[str, list[Query]] = {}
+    try:
+        for kind, qs in queries.items():
+            keep = []
+            for q in qs:
+                try:
+                    total = engine.run(Query(q.kind, q.words, q.date_from, q.date_to, q.filters, False))
+                except QueryError:
+                    continue
+                q.hit_fraction = round(total / max(n_docs, 1), 4)
+                if total == 0 or (kind == "faceted" and q.hit_fraction < 0.10):
+                    if kind == "faceted" and q.filters and total:
+                        # The year filter took it below 10 %: the same word without it.
+                        q.filters = {}
+                        q.hit_fraction = round(engine.run(Query("faceted", q.words, facets=False)) / n_docs, 4)
+                        if q.hit_fraction >= 0.10:
+                            keep.append(q)
+                    continue
+                keep.append(q)
+            checked[kind] = keep
+    finally:
+        engine.close()
+    checked["faceted_nofacets"] = [Query(**{**q.to_dict(), "facets": False}) for q in checked.get("faceted", [])]
+    return checked
+
+
+def time_queries(paths: dict[str, Path], queries: dict[str, list[Query]], repeat: int) -> dict[str, Any]:
+    """Warm latency: every engine opened once, a warm-up pass, then every query ``repeat`` times,
+    engines interleaved query by query (rotating order)."""
+    engines = {}
+    for name, factory in QUERY_ENGINES.items():
+        engine = factory()
+        engine.open(paths["searchkit" if name.startswith("searchkit") else name])
+        engines[name] = engine
+    samples: dict[str, dict[str, list[float]]] = {k: {e: [] for e in engines} for k in KINDS}
+    errors: dict[str, int] = collections.Counter()
+    flat = [(kind, q) for kind in KINDS for q in queries.get(kind, [])]
+    names = list(engines)
+    try:
+        for kind, q in flat[:: max(1, len(flat) // 40)]:  # warm-up (caches, lazy readers)
+            for engine in engines.values():
+                try:
+                    engine.run(q)
+                except Exception:  # noqa: BLE001
+                    pass
+        with progress(len(flat) * repeat, "queries", unit="q") as bar:
+            for r in range(repeat):
+                for i, (kind, q) in enumerate(flat):
+                    order = names[(i + r) % len(names):] + names[: (i + r) % len(names)]
+                    for name in order:
+                        if name == "searchkit_nofacets" and kind.startswith("faceted"):
+                            continue  # identical to searchkit's "no facets" row
+                        t = time.perf_counter()
+                        try:
+                            engines[name].run(q)
+                        except Exception:  # noqa: BLE001
+                            errors[f"{name}:{kind}"] += 1
+                            continue
+                        samples[kind][name].append(time.perf_counter() - t)
+                    bar.update(1)
+    finally:
+        for engine in engines.values():
+            engine.close()
+    return {
+        "latency": {k: {e: percentiles(v) for e, v in per.items() if v} for k, per in samples.items()},
+        "errors": dict(errors),
+    }
+
+
+# -- entity tagger ------------------------------------------------------------------------------------
+def tagger_throughput(docs: list[Any], max_docs: int) -> dict[str, Any]:
+    """tokens/s of ``extract_entities`` (one thread) over real article text, and of plain
+    tokenization (clean + tokenize + sentence split) as the baseline."""
+    from searchkit.entities import extract_entities
+    from searchkit.entities.tokenize import clean_text, sentences, tokenize
+
+    # The longer articles first (10kGNAD), then teasers: real running text.
+    sample = sorted(docs, key=lambda d: -len(d.text))[: max_docs // 2] + docs[: max_docs - max_docs // 2]
+    texts = [(d.title, d.text) for d in sample]
+    extract_entities("Angela Merkel besuchte Paris.")  # model load, not timed
+
+    def tok(title: str, text: str) -> int:
+        n = 0
+        for part in (title, text):
+            part = clean_text(part)
+            for sentence in sentences(tokenize(part), part):
+                n += len(sentence)
+        return n
+
+    t = time.process_time()
+    tokens = sum(tok(title, text) for title, text in texts)
+    tok_s = time.process_time() - t
+    t = time.process_time()
+    entities = 0
+    with progress(len(texts), "tagger", unit="doc") as bar:
+        for title, text in texts:
+            entities += len(extract_entities(text, title=title))
+            bar.update(1)
+    tag_s = time.process_time() - t
+    return {
+        "docs": len(texts), "tokens": tokens, "entities": entities,
+        "tagger_cpu_s": round(tag_s, 3), "tokenize_cpu_s": round(tok_s, 4),
+        "tagger_tokens_per_s": round(tokens / tag_s), "tokenize_tokens_per_s": round(tokens / tok_s),
+        "ratio_to_tokenize": round(tok_s / tag_s, 4),
+    }
+
+
+# -- HTTP server -----------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_load(index_path: Path, queries: list[str], workers: int, duration: float, threads: int,
+                procs: list[subprocess.Popen[bytes]]) -> dict[str, Any]:
+    """Start ``searchkit serve --workers N`` on a free loopback port, drive /api/search with
+    ``threads`` client threads for ``duration`` seconds, stop it."""
+    port = _free_port()
+    exe = Path(sys.executable).with_name("searchkit")
+    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "searchkit.cli"]),
+           "serve", "--index", str(index_path), "--host", "127.0.0.1", "--port", str(port),
+           "--workers", str(workers), "--threads", "4"]
+    env = {**os.environ, "SEARCHKIT_RATE_LIMIT": "off"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    procs.append(proc)
+    base = f"http://127.0.0.1:{port}/api/search?"
+
+    def url(q: str) -> str:
+        return base + urllib.parse.urlencode({"q": q})
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url(queries[0]), timeout=5) as r:
+                    r.read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start: {' '.join(cmd)}") from None
+                time.sleep(0.3)
+        for q in queries[:20]:  # warm every worker a little
+            with urllib.request.urlopen(url(q), timeout=30) as r:
+                r.read()
+        latencies: list[float] = []
+        failures = collections.Counter()
+        lock = threading.Lock()
+        stop_at = time.monotonic() + duration
+
+        def client(k: int) -> None:
+            i = k
+            local, bad = [], collections.Counter()
+            while time.monotonic() < stop_at:
+                q = queries[i % len(queries)]
+                i += threads
+                t = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(url(q), timeout=30) as r:
+                        r.read()
+                        status = r.status
+                except urllib.error.HTTPError as e:
+                    status = e.code
+                except OSError:
+                    status = -1
+                if status == 200:
+                    local.append(time.perf_counter() - t)
+                else:
+                    bad[str(status)] += 1
+            with lock:
+                latencies.extend(local)
+                failures.update(bad)
+
+        started = time.monotonic()
+        pool = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(threads)]
+        for th in pool:
+            th.start()
+        for th in pool:
+            th.join()
+        elapsed = time.monotonic() - started
+    finally:
+        _stop(proc)
+    return {"workers": workers, "client_threads": threads, "duration_s": round(elapsed, 2),
+            "requests": len(latencies), "requests_per_s": round(len(latencies) / elapsed, 1),
+            "failures": dict(failures), **percentiles(latencies)}
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
+# -- one corpus size ------------------------------------------------------------------------------------
+def _phase(args: list[str]) -> dict[str, Any]:
+    out = Path(args[args.index("--out") + 1])
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # Own session: Ctrl-C reaches this process only, which asks the phase to stop (its writer
+    # cancels, its pool shuts down) and waits for it before the temporary folder goes.
+    proc = subprocess.Popen([sys.executable, "-m", "bench.phases", *args], cwd=str(REPO), env=env,
+                            start_new_session=True)
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever of the phase's own group is left
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        raise
+    if proc.returncode == 130 or proc.returncode == -signal.SIGINT:
+        raise KeyboardInterrupt
+    if proc.returncode != 0:
+        raise RuntimeError(f"phase failed ({proc.returncode}): python -m bench.phases {' '.join(args)}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def run_size(size: int, keys: dict[str, Any], tmp: Path, opts: argparse.Namespace,
+             procs: list[subprocess.Popen[bytes]]) -> dict[str, Any]:
+    from .util import read_docs
+
+    work = tmp / f"n{size}"
+    work.mkdir()
+    raw = work / "raw.jsonl"
+    enriched = work / "enriched.jsonl"
+    n = write_docs(raw, corpus.stream(size, keys))
+    print(f"\n== {n} documents ==", file=sys.stderr)
+    result: dict[str, Any] = {"docs": n, "builds": {}}
+    paths: dict[str, Path] = {}
+    for label, (engine, workers, pipeline) in BUILDS.items():
+        index = work / f"{engine}-w{workers}-{'p' if pipeline else 'i'}"
+        args = ["build", "--engine", engine, "--workers", str(workers), "--index", str(index),
+                "--out", str(work / "build.json"), "--label", label, "--batch-size", str(opts.batch_size),
+                "--docs", str(raw if pipeline else enriched)]
+        if pipeline:
+            args.append("--enrich")
+            if workers == 1:
+                args += ["--dump", str(enriched)]
+        result["builds"][label] = _phase(args)
+        if not pipeline and workers == 1:
+            paths[engine] = index
+        if pipeline and workers == 2:
+            shutil.rmtree(index, ignore_errors=True)
+    docs = list(read_docs(enriched))
+    entity_docs = sum(1 for d in docs if d.entities)
+    result["enrichment"] = {"docs_with_entities": entity_docs,
+                            "entities": sum(len(d.entities) for d in docs),
+                            "mentioned_periods": sum(len(d.mentioned) for d in docs)}
+    queries = check_queries(paths["searchkit"], build_queries(docs, opts.queries), n)
+    result["queries"] = {k: [q.to_dict() for q in v] for k, v in queries.items()}
+    qfile = work / "queries.json"
+    first = [q.to_dict() for q in queries["word"][:1] or queries["multi"][:1]]
+    qfile.write_text(json.dumps(first), encoding="utf-8")
+    result["cold_open"] = {}
+    for name in ("searchkit", "whoosh_std", "whoosh_de", "tantivy"):
+        result["cold_open"][name] = _phase(["open", "--engine", name, "--index", str(paths[name]),
+                                            "--queries", str(qfile), "--out", str(work / "open.json")])
+    result.update(time_queries(paths, queries, opts.repeat))
+    if opts.server and size == opts.server_size:
+        texts = [q.text() for kind in ("word", "multi", "phrase") for q in queries[kind]]
+        random.Random(SEED).shuffle(texts)
+        result["server"] = []
+        for workers in (1, 2):
+            print(f"server: --workers {workers}, {opts.server_seconds:g} s", file=sys.stderr)
+            try:
+                result["server"].append(server_load(paths["searchkit"], texts, workers, opts.server_seconds,
+                                                    opts.server_threads, procs))
+            except RuntimeError as error:
+                result["server"].append({"workers": workers, "error": str(error)})
+    return result
+
+
+# -- ratios and targets ------------------------------------------------------------------------------------
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def derive(size_result: dict[str, Any]) -> dict[str, Any]:
+    """Ratios to the baselines and the issue's targets (pass/fail) for one corpus size."""
+    b = size_result["builds"]
+    speed = {label: r["docs_per_s"] for label, r in b.items()}
+    wde, tan = speed["whoosh_de index"], speed["tantivy index (1 thread)"]
+    ratios = {"indexing": {label: {"vs_whoosh_de": _ratio(s, wde), "vs_tantivy": _ratio(s, tan)}
+                           for label, s in speed.items()}}
+    lat = size_result["latency"]
+
+    def p(kind: str, engine: str, q: str = "p50_ms") -> float | None:
+        return lat.get(kind, {}).get(engine, {}).get(q)
+
+    ratios["latency_p50"] = {
+        kind: {f"{e}_vs_{base}": _ratio(p(kind, e), p(kind, base))
+               for e in ("searchkit", "searchkit_nofacets") for base in ("whoosh_de", "whoosh_std", "tantivy")
+               if p(kind, e) is not None}
+        for kind in KINDS
+    }
+    targets = []
+
+    def target(name: str, value: float | None, limit: float, ok: bool | None, note: str = "") -> None:
+        targets.append({"target": name, "value": value, "limit": limit,
+                        "met": None if value is None else ok, "note": note})
+
+    f = _ratio(p("faceted", "searchkit", "p95_ms"), p("faceted_nofacets", "searchkit", "p95_ms"))
+    target("faceted query p95 ≤ 2× the same query without facets (searchkit)", f, 2.0, f is not None and f <= 2.0)
+    for kind in ("word", "multi"):
+        for e, note in (("searchkit", "as the API runs it: all 6 facets counted + snippets"),
+                        ("searchkit_nofacets", "same search, no facet counted")):
+            r = _ratio(p(kind, e), p(kind, "whoosh_de"))
+            target(f"{KIND_LABELS[kind]} p50: {e} ≤ 1× whoosh_de", r, 1.0, r is not None and r <= 1.0, note)
+            r = _ratio(p(kind, e), p(kind, "tantivy"))
+            target(f"{KIND_LABELS[kind]} p50: {e} ≤ 20× tantivy", r, 20.0, r is not None and r <= 20.0, note)
+    r = _ratio(speed["searchkit index, 2 workers"], wde)
+    target("index step, searchkit 2 workers ≥ 1.5× whoosh_de (single process)", r, 1.5, r is not None and r >= 1.5)
+    for w in (1, 2):
+        r = _ratio(speed[f"searchkit pipeline, {w} worker{'s' if w > 1 else ''}"], wde)
+        target(f"full pipeline ({w} worker{'s' if w > 1 else ''}) ≥ 0.5× whoosh_de index step", r, 0.5,
+               r is not None and r >= 0.5)
+    return {"ratios": ratios, "targets": targets}
+
+
+# -- report --------------------------------------------------------------------------------------------------
+def _fmt(x: Any, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    if isinstance(x, float):
+        return f"{x:,.{digits}f}"
+    return f"{x:,}" if isinstance(x, int) else str(x)
+
+
+def tables(results: dict[str, Any]) -> str:
+    lines: list[str] = []
+    m = results["machine"]
+    lines += [f"Run {results['started']} · {m['cpus']} CPU cores · Python {m['python']} · {m['platform']}",
+              f"load average at start {m.get('loadavg_start')}, at end {m.get('loadavg_end')} · "
+              f"command `{results['command']}`",
+              f"searchkit sources sha256 {results['code_start']['sources_sha256']} (git HEAD "
+              f"{results['code_start'].get('git_head') or 'none'})", ""]
+    if results.get("code_end") and results["code_end"] != results["code_start"]:
+        lines += ["**Warning: the searchkit/server sources changed while this run went on "
+                  f"(sha256 {results['code_end']['sources_sha256']} at the end); figures mix two versions.**", ""]
+    tag = results.get("tagger")
+    if tag:
+        met = tag["tagger_tokens_per_s"] >= 20000
+        lines += ["### Entity tagger (one thread)", "",
+                  "| | tokens/s | ratio to tokenization |", "|---|---:|---:|",
+                  f"| `extract_entities` ({tag['docs']} articles, {tag['tokens']:,} tokens) | "
+                  f"{tag['tagger_tokens_per_s']:,} | {tag['ratio_to_tokenize']:.3f} |",
+                  f"| tokenization only (baseline) | {tag['tokenize_tokens_per_s']:,} | 1 |", "",
+                  f"Target ≥ 20,000 tokens/s: **{'met' if met else 'NOT met'}** ({tag['tagger_tokens_per_s']:,}).", ""]
+    for size, r in results["sizes"].items():
+        d = r["derived"]
+        lines += [f"## {int(size):,} documents", "",
+                  f"Entities found by `searchkit.enrich`: {r['enrichment']['entities']:,} in "
+                  f"{r['enrichment']['docs_with_entities']:,} documents; "
+                  f"{r['enrichment']['mentioned_periods']:,} mentioned periods.", "",
+                  "### Indexing", "",
+                  "| build | docs/s | MB/s | × whoosh_de | × tantivy | wall s | peak RSS MB | index MB |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for label, bld in r["builds"].items():
+            rat = d["ratios"]["indexing"][label]
+            rss = max(bld["peak_rss_mb"], bld["peak_rss_child_mb"])
+            lines.append(f"| {label} | {_fmt(bld['docs_per_s'])} | {_fmt(bld['mb_per_s'], 3)} | "
+                         f"{_fmt(rat['vs_whoosh_de'], 2)} | {_fmt(rat['vs_tantivy'], 3)} | {_fmt(bld['wall_s'], 2)} | "
+                         f"{_fmt(rss)} | {_fmt(bld['index_mb'], 2)} |")
+        lines += ["", "### Query latency (ms, warm; engines interleaved query by query)", "",
+                  "| query kind | n | searchkit p50 / p95 / p99 | searchkit no facets p50 | whoosh_de p50 / p95 "
+                  "| whoosh_std p50 | tantivy p50 / p95 | sk ÷ whoosh_de (p50) | sk ÷ tantivy (p50) |",
+                  "|---|---:|---|---:|---|---:|---|---:|---:|"]
+        for kind in KINDS:
+            lat = r["latency"].get(kind, {})
+            sk = lat.get("searchkit", {})
+            if not sk.get("n"):
+                continue
+
+            def g(e: str, q: str) -> Any:
+                return lat.get(e, {}).get(q)
+
+            rat = d["ratios"]["latency_p50"][kind]
+            hits = [q["hit_fraction"] for q in r["queries"][kind] if q["hit_fraction"] is not None]
+            lines.append(
+                f"| {KIND_LABELS[kind]} (median hits {100 * sorted(hits)[len(hits) // 2]:.2g} %) | {sk['n']} | "
+                f"{_fmt(sk['p50_ms'], 2)} / {_fmt(sk['p95_ms'], 2)} / {_fmt(sk['p99_ms'], 2)} | "
+                f"{_fmt(g('searchkit_nofacets', 'p50_ms'), 2)} | {_fmt(g('whoosh_de', 'p50_ms'), 2)} / "
+                f"{_fmt(g('whoosh_de', 'p95_ms'), 2)} | {_fmt(g('whoosh_std', 'p50_ms'), 2)} | "
+                f"{_fmt(g('tantivy', 'p50_ms'), 2)} / {_fmt(g('tantivy', 'p95_ms'), 2)} | "
+                f"{_fmt(rat.get('searchkit_vs_whoosh_de'), 2)} | {_fmt(rat.get('searchkit_vs_tantivy'), 1)} |")
+        lines += ["", "Cold open (fresh process, OS file cache warm): "
+                  + "; ".join(f"{e} {_fmt(c['open_ms'], 1)} ms + first query {_fmt(c['first_query_ms'], 1)} ms"
+                              for e, c in r["cold_open"].items()), ""]
+        if r.get("errors"):
+            lines += [f"Query errors: {r['errors']}", ""]
+        if r.get("server"):
+            lines += ["### HTTP server (`searchkit serve`, gunicorn, 4 threads/worker, /api/search)", "",
+                      "| workers | client threads | requests/s | p50 ms | p95 ms | failures |", "|---:|---:|---:|---:|---:|---|"]
+            for s in r["server"]:
+                if "error" in s:
+                    lines.append(f"| {s['workers']} | – | failed: {s['error']} | | | |")
+                else:
+                    lines.append(f"| {s['workers']} | {s['client_threads']} | {_fmt(s['requests_per_s'])} | "
+                                 f"{_fmt(s.get('p50_ms'), 1)} | {_fmt(s.get('p95_ms'), 1)} | {s['failures'] or '–'} |")
+            lines.append("")
+        lines += ["### Targets (issue 8)", "", "| target | measured | met? | note |", "|---|---:|---|---|"]
+        for t in d["targets"]:
+            met = "–" if t["met"] is None else ("**yes**" if t["met"] else "**NO**")
+            lines.append(f"| {t['target']} | {_fmt(t['value'], 2)} | {met} | {t['note']} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+DOC_HEADER = """# Benchmarks
+
+How fast searchkit indexes and searches German news, measured against plain Whoosh and tantivy on
+the same documents and queries in the same run (issue 8). Machines are noisy; the **ratios** to
+the baselines are what count, not the absolute figures.
+
+## How to run
+
+```
+python -m bench                       # 1,000 and 10,000 documents (~12 min on 2 cores), writes this file
+python -m bench --quick               # 500 documents, fewer queries, ~2-3 min; does not touch this file
+python -m bench --sizes 1000,10000,100000   # 100,000 documents: long-running (an hour or more)
+python -m bench --no-server           # skip the HTTP server load test
+python -m bench --markdown other.md   # write the tables elsewhere (--markdown '' : nowhere)
+python -m bench --render bench/results/X.json   # rewrite this file from a recorded run
+```
+
+Results are written to `bench/results/<timestamp>.json` (`--out` to change) and printed as tables.
+The data comes from `/work/shared/data` (or `$SEARCHKIT_BENCH_DATA`) and is never copied into the
+repository; without it the benchmark prints a message and exits 0. Indexes live in a temporary
+folder that is removed at the end, Ctrl-C included.
+
+## What is measured
+
+* **Corpus** (`bench/corpus.py`): 10kGNAD test articles and zeitgeist teasers, parsed by
+  searchkit's own readers and de-duplicated (~5,190 distinct articles); larger sizes re-ingest the
+  same articles under new ids (replica *k* is dated *k* years earlier; its body gets a run of
+  punctuation, which no engine indexes, so that duplicate detection does not skip it).
+* **Indexing** (`bench/phases.py`, each build in a fresh process): *pipeline* = `searchkit.enrich`
+  (CRF entity tagger + mentioned dates) + `Index.add`; *index* = `Index.add` of already enriched
+  documents. `workers=2` runs enrichment in a process pool and writes with Whoosh's `MpWriter`.
+  Baselines: plain Whoosh with `StandardAnalyzer` (`whoosh_std`) and `LanguageAnalyzer("de")`
+  (`whoosh_de`), single process, and tantivy with one indexing thread (lowercase + German
+  stemmer), all indexing title, text and the same facet fields. All builds commit once. MB = UTF-8
+  bytes of title + lead + body. Peak RSS = the larger of the process and its largest child
+  (pool / sub-writer); the tagger model is loaded before the clock starts (its load time is in
+  the JSON, `model_load_s`).
+* **Queries** (`bench/run.py`): drawn from the corpus with a fixed seed: random article words
+  without stopwords (document frequency ≤ 5 %), two words of one article, two adjacent words
+  (phrase), 4-letter prefixes, a word plus a 3-month window around a real publication date, and
+  frequent words hitting ≥ 10 % of the corpus for faceted queries (counting year, month, person,
+  place, organisation; every second one with a year filter; facets disjunctive in every engine).
+  `searchkit` runs as the API does (top 10 with highlighted snippets, every facet counted);
+  `searchkit no facets` is the same search with facet counting switched off; the baselines return
+  the top 10 with their titles. Date phrases in queries are not interpreted (`parse_dates=False`).
+* **Entity tagger**: `extract_entities` over real articles on one thread, tokens/s, against
+  searchkit's own tokenizer + sentence splitter as the baseline.
+* **HTTP server**: `searchkit serve --workers 1` and `--workers 2` (gunicorn) on a free loopback
+  port over the 1,000-document index (`--server-size`), driven by a few client threads on the same
+  machine for a fixed time (the clients share the 2 cores with the server).
+
+## Where the time goes (profile, not a measurement of this run)
+
+* **searchkit queries**: about 80 % of a keyword query's time is the highlighted snippets: Whoosh's
+  highlighter re-analyses title, lead and body of each of the 10 hits with the German analyzer
+  (compound splitting + stemming) to find the matched words. Counting facets costs far less (the
+  "no facets" column). The baselines return titles only, so the keyword targets compare an
+  API answer with a bare top-10; the gap is mostly snippet work.
+* **Faceted queries**: searchkit counts facets on numpy arrays and beats plain Whoosh's
+  `groupedby` counting by an order of magnitude; tantivy's fast-field aggregations are faster still.
+* **Indexing**: searchkit writes more than the baselines (stored document JSON, names, spell and
+  entity-label fields, content hash and duplicate checks), which explains most of the gap to plain
+  Whoosh; `searchkit.enrich` (CRF tagger + date extraction) is the largest single cost of the
+  pipeline. On a 2-core machine that is also running other work, 2 workers cannot double anything.
+
+## Latest results
+
+"""
+
+
+def write_markdown(path: Path, results: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(DOC_HEADER + tables(results) + "\n", encoding="utf-8")
+
+
+# -- main --------------------------------------------------------------------------------------------------
+def code_state() -> dict[str, Any]:
+    """A fingerprint of the searchkit and server sources measured (the work tree may change while
+    a long run goes on: compare start and end)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    files = sorted(p for d in ("searchkit", "server") for p in (REPO / d).rglob("*.py"))
+    for path in files:
+        h.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    state: dict[str, Any] = {"sources_sha256": h.hexdigest()[:16], "files": len(files)}
+    try:
+        git = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
+        state["git_head"] = git.stdout.strip() or None
+    except OSError:
+        state["git_head"] = None
+    return state
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="1000,10000", help="corpus sizes, comma-separated (100000 is long-running)")
+    p.add_argument("--quick", action="store_true", help="500 documents, fewer queries, short server test (~2-3 min)")
+    p.add_argument("--queries", type=int, default=None, help="queries per kind (default 100; --quick 20)")
+    p.add_argument("--repeat", type=int, default=None, help="timed passes over the queries (default 1)")
+    p.add_argument("--tagger-docs", type=int, default=None, help="articles for the tagger test (default 400)")
+    p.add_argument("--batch-size", type=int, default=20000, help="documents per commit in searchkit builds")
+    p.add_argument("--out", default=None, help="results JSON (default bench/results/<timestamp>.json)")
+    p.add_argument("--markdown", default=None,
+                   help="write the tables into this Markdown file (default docs/benchmarks.md, not with --quick; '' for none)")
+    p.add_argument("--no-server", dest="server", action="store_false", help="skip the HTTP server load test")
+    p.add_argument("--server-size", type=int, default=None, help="corpus size served (default: the smallest)")
+    p.add_argument("--server-seconds", type=float, default=None, help="load duration per server (default 10; --quick 4)")
+    p.add_argument("--server-threads", type=int, default=4)
+    p.add_argument("--render", metavar="RESULTS_JSON", help="only rewrite the Markdown tables from a recorded run")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.sizes = "500"
+    args.size_list = [int(s) for s in str(args.sizes).split(",") if s.strip()]
+    args.queries = args.queries or (20 if args.quick else 100)
+    args.repeat = args.repeat or 1
+    args.tagger_docs = args.tagger_docs or (60 if args.quick else 400)
+    args.server_seconds = args.server_seconds or (4.0 if args.quick else 10.0)
+    args.server_size = args.server_size or min(args.size_list)
+    if args.markdown is None:
+        args.markdown = "" if args.quick else str(REPO / "docs" / "benchmarks.md")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.render:
+        recorded = json.loads(Path(args.render).read_text(encoding="utf-8"))
+        target = Path(args.markdown or REPO / "docs" / "benchmarks.md")
+        write_markdown(target, recorded)
+        print(tables(recorded))
+        print(f"tables: {target}", file=sys.stderr)
+        return 0
+    missing = corpus.missing_sources()
+    if missing:
+        print("bench: skipped, the benchmark data is not there: " + ", ".join(missing)
+              + " (set SEARCHKIT_BENCH_DATA to the folder holding 10kgnad/ and zeitgeist/)", file=sys.stderr)
+        return 0
+    started = dt.datetime.now().astimezone()
+    out = Path(args.out) if args.out else BENCH_DIR / "results" / f"{started:%Y%m%d-%H%M%S}.json"
+    command = "python -m bench" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
+    results: dict[str, Any] = {"started": started.isoformat(timespec="seconds"), "command": command,
+                               "machine": machine_info(), "code_start": code_state(), "settings": {
+                                   "sizes": args.size_list, "queries_per_kind": args.queries, "repeat": args.repeat,
+                                   "seed": SEED, "batch_size": args.batch_size}, "sizes": {}}
+    tmp = Path(tempfile.mkdtemp(prefix="searchkit-bench-"))
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        keys = corpus.base_keys()
+        for size in args.size_list:
+            r = run_size(size, keys, tmp, args, procs)
+            r["derived"] = derive(r)
+            results["sizes"][str(size)] = r
+            if size == args.size_list[0]:
+                docs = [d for d in _read_enriched(tmp / f"n{size}")]
+                results["tagger"] = tagger_throughput(docs, args.tagger_docs)
+        results["finished"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        results["code_end"] = code_state()
+        try:
+            results["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+        except OSError:
+            pass
+    except KeyboardInterrupt:
+        print("\nbench: interrupted, temporary indexes removed, nothing written", file=sys.stderr)
+        return 130
+    finally:
+        for proc in procs:
+            _stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
+    dump_json(out, results)
+    text = tables(results)
+    print(text)
+    print(f"\nresults: {out}", file=sys.stderr)
+    if args.markdown:
+        write_markdown(Path(args.markdown), results)
+        print(f"tables: {args.markdown}", file=sys.stderr)
+    return 0
+
+
+def _read_enriched(work: Path) -> list[Any]:
+    from .util import read_docs
+
+    return list(read_docs(work / "enriched.jsonl"))
