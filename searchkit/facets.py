@@ -12,6 +12,8 @@ facet stay selectable and show how many hits they would add).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import json
 from dataclasses import dataclass, field
 from datetime import date
@@ -68,6 +70,8 @@ class FacetData:
     pub_end: np.ndarray
     #: (entity type, key) → display spelling most used in the corpus
     labels: dict[tuple[str, str], str]
+    #: query → matching documents, for this generation only (see ``search._matching_mask``)
+    match_cache: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict, repr=False)
 
     @classmethod
     def build(cls, searcher: Any) -> FacetData:

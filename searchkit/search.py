@@ -382,9 +382,19 @@ def _check_expansion(q: query.Query, searcher: Any) -> None:
                     )
 
 
+#: Queries whose matching documents are remembered per index generation (paging, facet clicks
+#: and sort changes repeat the same query; a commit starts a fresh cache).
+MATCH_CACHE_SIZE = 256
+
+
 def _matching_mask(q: query.Query | None, searcher: Any, data: FacetData) -> np.ndarray:
     if q is None:
         return data.live.copy()
+    key = repr(q)
+    cached = data.match_cache.get(key)
+    if cached is not None:
+        data.match_cache.move_to_end(key)
+        return cached.copy()
     mask = np.zeros(data.doc_count, dtype=bool)
     try:
         ids = np.fromiter(q.docs(searcher), dtype=np.int64)
@@ -392,7 +402,11 @@ def _matching_mask(q: query.Query | None, searcher: Any, data: FacetData) -> np.
         raise QueryError("query is nested too deeply") from error
     if len(ids):
         mask[ids] = True
-    return mask & data.live
+    mask &= data.live
+    data.match_cache[key] = mask
+    if len(data.match_cache) > MATCH_CACHE_SIZE:
+        data.match_cache.popitem(last=False)
+    return mask.copy()
 
 
 def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[int]]:
@@ -556,7 +570,8 @@ def run_search(index: Any, request: SearchRequest) -> SearchResult:
     hits_mask = ev.hits_mask()
     total = int(hits_mask.sum())
     facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids)
-    hits = _page(request, index, index.searcher(), ev.data, ev.q, hits_mask, total)
+    unfiltered = not ev.masks and ev.date_filter is None
+    hits = _page(request, index, index.searcher(), ev.data, ev.q, hits_mask, total, unfiltered=unfiltered)
     suggestion = None
     if total < SUGGEST_BELOW and ev.text.strip() and not _EXPLICIT_SYNTAX.search(ev.text):
         # After the OR fallback no document had all words: any suggestion that finds documents
@@ -645,13 +660,18 @@ def _page(
     q: query.Query | None,
     hits_mask: np.ndarray,
     total: int,
+    *,
+    unfiltered: bool = False,
 ) -> list[Hit]:
     if request.per_page == 0 or total == 0:
         return []
     start = (request.page - 1) * request.per_page
     stop = start + request.per_page
     if request.sort == "relevance" and q is not None:
-        allow = None if total == int(data.live.sum()) else set(np.flatnonzero(hits_mask).tolist())
+        # Without facet or date filters the hits are exactly the query's matches: let Whoosh rank
+        # them on its own (a filter set makes it score every match instead of skipping ahead).
+        unfiltered = unfiltered or total == int(data.live.sum())
+        allow = None if unfiltered else set(np.flatnonzero(hits_mask).tolist())
         results = searcher.search(q, filter=allow, limit=stop)
         ranked = [(hit.docnum, hit.score) for hit in results][start:stop]
     else:
