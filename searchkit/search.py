@@ -352,7 +352,35 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
         return None
     _check_fields(parsed)
-    return parsed
+    return _with_proximity(parsed, text)
+
+
+#: Neighbouring words of a plain query that stand within this many positions of each other in
+#: a document score extra (``PROXIMITY_BOOST`` times the field boost); 0 turns it off. Measured
+#: on XQuAD-de (1,190 questions, no enrichment): off 0.9089, slop 1 / boost 0.5 0.9098,
+#: slop 4 / boost 1 0.8998 — wide windows reward chance co-occurrence in long articles.
+PROXIMITY_SLOP = 1
+PROXIMITY_BOOST = 0.5
+
+
+def _with_proximity(parsed: query.Query, text: str) -> query.Query:
+    """Documents where the query's words stand together rank higher: the parsed query stays
+    what must match, a sloppy phrase over the same words is an optional extra score."""
+    if not PROXIMITY_SLOP or _EXPLICIT_SYNTAX.search(text):
+        return parsed
+    from .analysis import analyze
+
+    words = list(dict.fromkeys(analyze(text, mode="query")))
+    if not 2 <= len(words) <= 12:
+        return parsed
+    # every pair of neighbouring query words, not the whole query: a question's words rarely
+    # all stand together, but its noun phrases do ("Super Bowl", "Nationalhymne gesungen")
+    phrases = [
+        query.Phrase(name, [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST * boost)
+        for a, b in zip(words, words[1:])
+        for name, boost in FIELD_BOOSTS.items()
+    ]
+    return query.AndMaybe(parsed, query.Or(phrases))
 
 
 #: Fields a user may name in a query (``title:Baku``, ``person:…``); the rest are internal.

@@ -87,6 +87,14 @@ def test_words_found_only_in_the_body_are_highlighted(small: Index) -> None:
     assert "<mark" in hit.snippet_html and "<mark" not in hit.title_html
 
 
+def test_words_standing_together_rank_higher(fresh_index: Index) -> None:
+    fresh_index.add([
+        make("apart", "Bericht", "Olaf traf Minister in Berlin. Später sprach Scholz.", None),
+        make("together", "Bericht", "Olaf Scholz traf Minister in Berlin. Später sprach er.", None),
+    ])
+    assert ids(fresh_index.search("Olaf Scholz"))[0] == "together"
+
+
 def test_internal_fields_cannot_be_queried(small: Index) -> None:
     for text in ("doc:x", "spell:baku", "content_hash:abc", "pub_start:1"):
         with pytest.raises(QueryError, match="cannot be searched"):
