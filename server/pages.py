@@ -10,10 +10,19 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from searchkit.errors import QueryError
+from searchkit.errors import DateError, QueryError
 from searchkit.facets import FACETS
-from searchkit.model import EntityType
-from searchkit.search import SORTS, request_to_params, toggle_params
+from searchkit.index import ENTITY_FIELDS, NO_DATE
+from searchkit.model import GERMAN_MONTHS, EntityType
+from searchkit.search import (
+    SORTS,
+    Facet,
+    SearchRequest,
+    SearchResult,
+    facet_values,
+    request_to_params,
+    toggle_params,
+)
 from searchkit.similar import similar_documents
 
 from . import get_index
@@ -41,6 +50,171 @@ MORE_PARAM = "mehr"
 #: Values a facet shows after "mehr anzeigen".
 MORE_SIZE = 100
 SIMILAR_COUNT = 5
+#: The page's own parameters of the facet-value search: ``person_suche=Erd`` lists the persons
+#: whose name contains "Erd" (entity facets only).
+VALUE_SEARCH_SUFFIX = "_suche"
+VALUE_SEARCH_LIMIT = 20
+#: Facet values the histogram needs at most (every year, or the months of one year).
+HISTOGRAM_FACET_SIZE = 1000
+#: Histogram geometry in SVG user units (= CSS pixels at natural size).
+BAR_SLOT, BAR_WIDTH, BAR_MAX, BAR_TOP, BAR_LABELS = 48, 32, 84, 22, 22
+#: Year bars with gaps filled in up to this many years; a longer span shows only years with hits.
+MAX_YEAR_SPAN = 60
+MONTH_SHORT = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+ENTITY_SINGULAR = {"person": "Person", "place": "Ort", "organisation": "Organisation"}
+
+
+def _treffer(count: int) -> str:
+    return f"{count} Treffer"
+
+
+@dataclasses.dataclass
+class Bar:
+    label: str
+    title: str
+    count: int
+    url: str | None
+    selected: bool
+    x: int
+    y: int
+    height: int
+
+
+@dataclasses.dataclass
+class Histogram:
+    """A bar chart of hits over time, rendered as inline SVG by the template (no JavaScript)."""
+
+    caption: str
+    bars: list[Bar]
+    width: int
+    height: int
+    undated: int = 0
+    undated_url: str | None = None
+    #: Hits dated to the year only (month mode): they have no month bar.
+    year_only: int = 0
+    #: Some bar is selected as a filter: the others are drawn lighter.
+    selection: bool = False
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{b.title}" for b in self.bars if b.count]
+        if self.undated:
+            parts.append(f"ohne Datum: {_treffer(self.undated)}")
+        return f"{self.caption}: " + "; ".join(parts)
+
+
+def _bars(items: list[tuple[str, str, int, str | None, bool]]) -> tuple[list[Bar], int, int]:
+    """(short label, title, count, url, selected) → positioned bars, chart width and height."""
+    top = max((count for _, _, count, _, _ in items), default=0) or 1
+    bars = []
+    for i, (label, title, count, url, selected) in enumerate(items):
+        height = round(count / top * BAR_MAX) if count else 0
+        if count and height < 2:
+            height = 2
+        bars.append(Bar(label, title, count, url, selected, i * BAR_SLOT + (BAR_SLOT - BAR_WIDTH) // 2,
+                        BAR_TOP + BAR_MAX - height, height))
+    return bars, max(1, len(items)) * BAR_SLOT, BAR_TOP + BAR_MAX + BAR_LABELS
+
+
+def _full_facets(index: Any, result: SearchResult, names: tuple[str, ...]) -> dict[str, Facet]:
+    """The named facets of the result with every value (one more count-only search when the
+    page's short lists are cut off)."""
+    facets = {name: result.facet(name) for name in names}
+    if any(f is None or f.truncated for f in facets.values()):
+        wide = index.search(
+            request=dataclasses.replace(result.request, per_page=0, page=1, facet_size=HISTOGRAM_FACET_SIZE)
+        )
+        facets = {name: wide.facet(name) for name in names}
+    return {name: f for name, f in facets.items() if f is not None}
+
+
+def build_histogram(index: Any, result: SearchResult, url: Any) -> Histogram | None:
+    """Hits per year, or per month when the hits lie in one year (one year selected, a date
+    range inside one year, or only one year with hits). ``url(params)`` builds a link from search
+    parameters. Each bar links to the same search narrowed to its period; a selected bar links to
+    the search without it."""
+    req = result.request
+    if result.total == 0:
+        return None
+    facets = _full_facets(index, result, ("year", "month"))
+    year_facet, month_facet = facets.get("year"), facets.get("month")
+    if year_facet is None:
+        return None
+    chosen_years = req.filters.get("year", [])
+    years = {v.value: v for v in year_facet.results}
+    dated = [v for v in year_facet.results if v.value != NO_DATE and v.count]
+    single: str | None = None
+    df = result.date_filter
+    if len(chosen_years) == 1 and chosen_years[0] != NO_DATE:
+        single = chosen_years[0]
+    elif df and df.start and df.end and df.start.start().year == df.end.end().year:
+        single = str(df.start.start().year)
+    elif not chosen_years and len(dated) == 1:
+        single = dated[0].value
+
+    def period_url(facet: str, value: str, selected: bool) -> str:
+        if selected:
+            return url(toggle_params(req, facet, value))
+        params = request_to_params(req)
+        params.pop("page", None)
+        params[facet] = [value]
+        return url(params)
+
+    items: list[tuple[str, str, int, str | None, bool]] = []
+    selection = False
+    year_only = 0
+    if single is not None:
+        months = {v.value: v for v in (month_facet.results if month_facet else []) if v.value[:4] == single}
+        chosen = set(req.filters.get("month", []))
+        selection = bool(chosen & set(months))
+        for number, short in enumerate(MONTH_SHORT, start=1):
+            value = f"{single}-{number:02d}"
+            month = months.get(value)
+            count = month.count if month else 0
+            selected = value in chosen
+            title = f"{GERMAN_MONTHS[number - 1]} {single}: {_treffer(count)}"
+            if selected:
+                title += " (ausgewählt, Filter entfernen)"
+            items.append((short, title, count, period_url("month", value, selected) if count or selected else None, selected))
+        if not chosen and single in years:
+            year_only = max(0, years[single].count - sum(v.count for v in months.values()))
+        caption = f"Treffer pro Monat {single}"
+    else:
+        values = sorted(v.value for v in dated)
+        if values and int(values[-1]) - int(values[0]) < MAX_YEAR_SPAN and all(v.isdigit() for v in values):
+            values = [str(y) for y in range(int(values[0]), int(values[-1]) + 1)]
+        chosen = set(chosen_years)
+        selection = bool(chosen - {NO_DATE})
+        for value in values:
+            year = years.get(value)
+            count = year.count if year else 0
+            selected = value in chosen
+            title = f"{value}: {_treffer(count)}" + (" (ausgewählt, Filter entfernen)" if selected else "")
+            items.append((value, title, count, period_url("year", value, selected) if count or selected else None, selected))
+        caption = "Treffer pro Jahr"
+    if not any(count for _, _, count, _, _ in items):
+        return None
+    undated = 0
+    undated_url = None
+    if NO_DATE in years and (not chosen_years or NO_DATE in chosen_years):
+        undated = years[NO_DATE].count
+        undated_url = period_url("year", NO_DATE, NO_DATE in chosen_years)
+    bars, width, height = _bars(items)
+    return Histogram(caption, bars, width, height, undated, undated_url, year_only, selection)
+
+
+def _value_searches(params: dict[str, list[str]]) -> dict[str, str]:
+    """Pop the facet-value search parameters (``person_suche`` …): facet → text."""
+    searches = {}
+    for facet in ENTITY_FIELDS:
+        values = [v.strip() for v in params.pop(facet + VALUE_SEARCH_SUFFIX, []) if v.strip()]
+        if len(values) > 1:
+            raise QueryError(f"parameter {facet + VALUE_SEARCH_SUFFIX!r} given more than once")
+        if values:
+            if len(values[0]) > 200:
+                raise QueryError(f"parameter {facet + VALUE_SEARCH_SUFFIX!r} is longer than 200 characters")
+            searches[facet] = values[0]
+    return searches
 
 
 @pages.get("/")
@@ -50,7 +224,12 @@ def index():  # type: ignore[no-untyped-def]
     if len(more_values) > 1 or (more_values and more_values[0] not in FACETS):
         raise QueryError(f"parameter {MORE_PARAM!r} takes one facet name: {', '.join(FACETS)}")
     more = more_values[0] if more_values else None
-    result = search_from_request(params)
+    value_searches = _value_searches(params)
+    try:
+        result = search_from_request(params)
+    except (QueryError, DateError) as error:
+        # The search page again, with the form as the user filled it and the message: 400.
+        return _search_error(params, error)
     req = result.request
     if more:
         # The same search with more values, for this one facet only (no hits needed).
@@ -92,6 +271,22 @@ def index():  # type: ignore[no-untyped-def]
             params["q"] = [result.query_text] if result.query_text else []
         return link(params)
 
+    def suggestion_url() -> str | None:
+        if not result.suggestion:
+            return None
+        params = request_to_params(req)
+        params.pop("page", None)
+        phrase = result.date_filter.phrase if result.date_filter else ""
+        params["q"] = [f"{result.suggestion} {phrase}".strip()]
+        return link(params)
+
+    def close_value_search(facet: str) -> str:
+        return link(request_to_params(req)) + f"#facet-{facet}"
+
+    found = {
+        facet: (text, facet_values(get_index(), req, facet, text, VALUE_SEARCH_LIMIT))
+        for facet, text in value_searches.items()
+    }
     labels = {(f.name, v.value): v.label for f in result.facets for v in f.results}
     facet_labels = {f.name: f.label for f in result.facets}
     active = [
@@ -113,6 +308,69 @@ def index():  # type: ignore[no-untyped-def]
         date_filter_removed=date_filter_removed,
         sort_labels=SORT_LABELS,
         first=(req.page - 1) * req.per_page + 1,
+        form=_form_values(request_to_params(req)),
+        suggestion_url=suggestion_url(),
+        histogram=build_histogram(get_index(), result, link) if result.hits or result.total else None,
+        entity_facets=ENTITY_FIELDS,
+        value_search_suffix=VALUE_SEARCH_SUFFIX,
+        found=found,
+        close_value_search=close_value_search,
+        error=None,
+    )
+
+
+def _form_values(params: dict[str, list[str]]) -> dict[str, Any]:
+    """What the search form shows and carries: query, dates and sort as typed, the filters as
+    hidden fields (only known facets)."""
+    def one(name: str) -> str:
+        return next((v for v in params.get(name, []) if v), "")
+
+    return {
+        "q": one("q"),
+        "from": one("from"),
+        "to": one("to"),
+        "sort": one("sort"),
+        "hidden": [(name, v) for name in FACETS for v in params.get(name, []) if v],
+    }
+
+
+def _search_error(params: dict[str, list[str]], error: Exception):  # type: ignore[no-untyped-def]
+    response = render_template(
+        "search.html",
+        result=None,
+        req=None,
+        form=_form_values(params),
+        error=str(error),
+        searched=True,
+    )
+    return response, 400, {"Cache-Control": "no-store"}
+
+
+@pages.get("/entitaet/<facet>/<path:name>")
+def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
+    if facet not in ENTITY_FIELDS:
+        from werkzeug.exceptions import NotFound
+
+        raise NotFound(f"Unbekannte Art {facet!r}: erwartet {', '.join(ENTITY_FIELDS)}")
+    index = get_index()
+    report = index.entity(facet, name, top=10)  # DocumentNotFoundError → 404
+    # The same documents as a search: the histogram of their dates, with links that narrow it.
+    result = index.search(
+        request=SearchRequest(filters={facet: [report.name]}, per_page=0, facet_size=HISTOGRAM_FACET_SIZE)
+    )
+
+    def search_url(params: dict[str, list[str]]) -> str:
+        return url_for("pages.index", **{k: v for k, v in params.items() if v})
+
+    return render_template(
+        "entity.html",
+        report=report,
+        facet=facet,
+        type_label=ENTITY_SINGULAR[facet],
+        facet_labels={name: label for name, (_, label) in FACETS.items()},
+        histogram=build_histogram(index, result, search_url),
+        search_url=url_for("pages.index", **{facet: report.name}),
+        newest_url=url_for("pages.index", sort="date_desc", **{facet: report.name}),
     )
 
 

@@ -211,12 +211,85 @@ def test_document_page_with_entities_and_similar(page) -> None:  # type: ignore[
     assert page.locator("h1").inner_text() == other != title
     page.go_back()
 
-    entity = page.locator(".entities a").first
+    entity = page.locator(".entities li").first
     assert entity.count() == 1, "demo articles about Erdogan have entities"
-    name = entity.inner_text()
-    entity.click()
+    name = entity.locator("a").first.inner_text()
+    entity.locator("a.entity-search").click()
     assert page.locator(".chip").count() == 1 and name in page.locator(".chip").inner_text()
     assert total(page) >= 1
+    page.go_back()
+    # The name itself leads to the entity page: its articles newest first, and who appears with it.
+    page.locator(".entities li").first.locator("a").first.click()
+    assert page.locator("h1").inner_text() == name
+    dates = page.locator(".docs time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert dates == sorted(dates, reverse=True)
+    other = page.get_by_role("complementary", name="Oft zusammen genannt").locator("li a:not(.together)").first
+    other_name = other.inner_text()
+    other.click()
+    assert page.locator("h1").inner_text() == other_name
+
+
+def test_date_range_fields_filter_and_bad_dates_explain(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.base + "/?q=Türkei")
+    everything = total(page)
+    page.get_by_label("Von", exact=True).fill("2024")
+    page.get_by_label("Bis", exact=True).fill("2024-12-31")
+    page.get_by_role("button", name="Suchen", exact=True).click()
+    assert "from=2024" in page.url and "to=2024-12-31" in page.url
+    ranged = total(page)
+    assert 0 < ranged < everything
+    assert "Zeitraum" in page.locator(".chip").inner_text()
+    assert page.get_by_label("Von", exact=True).input_value() == "2024"
+    assert page.locator(".histogram figcaption").inner_text().startswith("Treffer pro Monat 2024")
+    dates = page.locator(".hit time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert dates and all(d.startswith("2024") for d in dates)
+    # A date that does not exist: the same page, the message, the value still there to fix.
+    page.get_by_label("Bis", exact=True).fill("31.02.2025")
+    response_status = []
+    page.on("response", lambda r: response_status.append(r.status) if "to=31.02.2025" in r.url else None)
+    page.get_by_role("button", name="Suchen", exact=True).click()
+    assert response_status == [400]
+    assert "gibt es im Kalender nicht" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Bis", exact=True).input_value() == "31.02.2025"
+    assert page.get_by_label("Suchbegriff").input_value() == "Türkei"
+
+
+def test_histogram_bar_narrows_the_search(browser, base_url) -> None:  # type: ignore[no-untyped-def]
+    for width in (1200, 375):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="de-DE", java_script_enabled=False)
+        page = context.new_page()
+        page.goto(base_url + "/?q=Scholz")
+        before = total(page)
+        bars = page.locator(".histogram a.bar-link")
+        assert bars.count() >= 2
+        label = bars.first.get_attribute("aria-label")
+        year, count = label.split(":")[0], int(label.split(": ")[1].split()[0])
+        box = bars.first.bounding_box()
+        assert box and box["width"] >= 15 and box["height"] >= 40, box
+        bars.first.click()
+        assert f"year={year}" in page.url
+        assert total(page) == count < before
+        assert page.locator(".histogram figcaption").inner_text().startswith(f"Treffer pro Monat {year}")
+        month_bar = page.locator(".histogram a.bar-link").first
+        month_count = int(month_bar.get_attribute("aria-label").split(": ")[1].split()[0])
+        month_bar.click()
+        assert total(page) == month_count
+        assert page.locator(".histogram a.bar-link.selected").count() == 1
+        page.screenshot(path=str(Path("/tmp") / f"histogram-{width}.png"), full_page=True)
+        context.close()
+
+
+def test_facet_value_search_finds_a_name(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.base + "/")
+    facet = page.locator("#facet-person")
+    facet.get_by_label("Name suchen").fill("Erd")
+    facet.get_by_role("button", name="Finden").click()
+    assert "person_suche=Erd" in page.url
+    found = page.locator("#facet-person .found a", has_text="Erdoğan")
+    count = int(found.locator(".count").inner_text().split()[0])
+    found.click()
+    assert total(page) == count
+    assert "Erdoğan" in page.locator(".chip").inner_text()
 
 
 def test_xss_attempts_in_the_query_are_shown_as_text(page) -> None:  # type: ignore[no-untyped-def]
@@ -249,8 +322,11 @@ def test_xss_in_document_title_source_and_entity_is_shown_as_text(browser, hosti
     assert page.locator("h1").inner_text() == f"Angriff {ATTACK}"
     assert ATTACK in page.locator(".entities").inner_text()
     assert page.locator("a[href^='javascript:']").count() == 0
-    page.locator(".entities a", has_text="Böse").click()
+    page.locator(".entities li", has_text="Böse").locator("a.entity-search").click()
     assert total(page) == 1
+    page.go_back()
+    page.locator(".entities a", has_text="Böse").click()
+    assert page.locator("h1").inner_text() == f"Böse {ATTACK}"
     assert page.locator("img[src=x]").count() == 0 and page.locator("body script").count() == 0
     assert dialogs == []
     context.close()
@@ -273,8 +349,11 @@ def test_keyboard_skip_link_and_search(browser, base_url) -> None:  # type: igno
 
 
 AXE_PAGES = {
-    1200: ["/", "/?q=Türkei&sort=date_desc&mehr=place", "/?q=xyzzyqwertz", "/api", "/?page=abc"],
-    375: ["/?q=Türkei", "/api"],
+    1200: [
+        "/", "/?q=Türkei&sort=date_desc&mehr=place", "/?q=xyzzyqwertz", "/api", "/?page=abc", "/?q=Erdogn",
+        "/?year=2024&month=2024-07", "/?person_suche=erd", "/?to=31.02.2025", "/entitaet/person/Olaf Scholz",
+    ],
+    375: ["/?q=Türkei", "/api", "/entitaet/place/Berlin"],
 }
 
 
@@ -305,7 +384,8 @@ def test_phone_width_has_no_horizontal_scroll(browser, base_url) -> None:  # typ
     page = context.new_page()
     page.goto(base_url + "/?q=Erdogan")
     doc_url = page.locator(".hit h2 a").first.get_attribute("href")
-    for path in ("/?q=Baku", "/?q=Türkei&mehr=place", doc_url, "/api"):
+    for path in ("/?q=Baku", "/?q=Türkei&mehr=place", doc_url, "/api", "/?year=2024", "/?person_suche=erd",
+                 "/entitaet/person/Olaf Scholz", "/?to=31.02.2025"):
         page.goto(base_url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 380, path
     context.close()

@@ -99,6 +99,12 @@ def test_partial_person_mentions_resolve_to_the_full_name() -> None:
     assert persons == {"Benjamin Netanjahu"}
 
 
+def test_name_particles_join_the_parts_of_one_name() -> None:
+    text = "Kommissionspräsidentin Ursula von der Leyen sprach in Brüssel. Von der Leyen sagte wenig."
+    persons = by_type(extract_entities(text))[PERSON]
+    assert persons == {"Ursula von der Leyen"}
+
+
 def test_adjectives_and_demonyms_are_not_entities() -> None:
     text = "Die israelische Armee und türkischen Soldaten trafen sich. Israelische Medien berichteten."
     names = {e.name.casefold() for e in extract_entities(text)}

@@ -53,6 +53,25 @@ def _usable(text: str) -> bool:
     return letters >= 2 and controls * 20 < len(sample)
 
 
+#: Lowercase words inside names ("Ursula von der Leyen", "Rafael van der Vaart").
+NAME_PARTICLES = frozenset("von van der den de zu du di da del della la le al ten ter vom zum".split())
+
+
+def _join_particles(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Two spans with only name particles between them are one name, typed by the first
+    ("Ursula" PER + "von der" + "Leyen" ORG → "Ursula von der Leyen" PER)."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if out:
+            prev_start, prev_end, prev_label = out[-1]
+            between = words[prev_end:start]
+            if between and len(between) <= 3 and all(w in NAME_PARTICLES for w in between):
+                out[-1] = (prev_start, end, prev_label)
+                continue
+        out.append((start, end, label))
+    return out
+
+
 def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple[int, int, str]]]]:
     out = []
     for part in (title, text):
@@ -63,7 +82,7 @@ def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple
             continue
         for sentence in sentences(tokenize(part), part):
             words = [token.text for token in sentence]
-            out.append((words, list(_spans(tag_tokens(words)))))
+            out.append((words, _join_particles(words, list(_spans(tag_tokens(words))))))
     return out
 
 

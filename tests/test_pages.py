@@ -1,0 +1,230 @@
+"""The web page's search aids through Flask's test client: "Meinten Sie …?", the Von/Bis date
+fields, the histogram of hits over time, the facet-value search and the entity page."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask.testing import FlaskClient
+
+from searchkit import Document, Entity, EntityType, Index, PubDate
+from server import create_app
+
+ATTACK = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+
+
+@pytest.fixture(scope="module")
+def client(demo_index_path: Path) -> FlaskClient:
+    return create_app(index_path=demo_index_path, LOG_REQUESTS=False).test_client()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    path = tmp_path_factory.mktemp("hostile-pages") / "index"
+    index = Index(path, create=True)
+    evil = f"Böse {ATTACK}"
+    docs = [
+        Document(
+            id=f"h{i}", title=f"Angriff {i} {ATTACK}", body=f"Gefährliche Zeichen {ATTACK} im Text.",
+            source=f"Quelle {ATTACK}", published=PubDate.from_iso(day),
+            entities=[Entity(evil, EntityType.PERSON), Entity(f"Ort {ATTACK}", EntityType.PLACE)],
+        )
+        for i, day in enumerate(["2024-03-10", "2025-01-02"])
+    ]
+    assert index.add(docs).added == 2
+    index.close()
+    return create_app(index_path=path, LOG_REQUESTS=False).test_client()
+
+
+def html_of(client: FlaskClient, url: str, status: int = 200, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(url, **kwargs)
+    assert response.status_code == status, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def no_markup_injected(html: str) -> None:
+    assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def hrefs(html: str, css_class: str | None = None) -> list[str]:
+    links = []
+    for tag in re.findall(r"<a\s[^>]*>", html):
+        href = re.search(r'href="([^"]*)"', tag)
+        if href and (css_class is None or re.search(rf'class="[^"]*\b{css_class}\b', tag)):
+            links.append(unescape(href.group(1)))
+    return links
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+# 1. Meinten Sie …?
+
+def test_suggestion_links_to_the_corrected_search_and_keeps_filters(client: FlaskClient) -> None:
+    html = html_of(client, "/?q=Erdogn&sort=date_desc&place=T%C3%BCrkei")
+    match = re.search(r'<p class="suggestion">Meinten Sie: <a href="([^"]+)"[^>]*>([^<]+)</a>\?</p>', html)
+    assert match, "a misspelt query gets a suggestion"
+    params = query(unescape(match.group(1)))
+    assert params["q"] == [match.group(2)] and match.group(2).startswith("Erdo")
+    assert params["sort"] == ["date_desc"] and params["place"] == ["Türkei"]
+    assert html_of(client, unescape(match.group(1))).count("Keine Treffer") == 0
+    assert 'class="suggestion"' not in html_of(client, "/?q=Erdogan")
+
+
+def test_suggestion_page_escapes_the_query(client: FlaskClient) -> None:
+    html = html_of(client, "/", query_string={"q": f"Erdogn {ATTACK}"})
+    no_markup_injected(html)
+
+
+# 2. Von / Bis
+
+def test_date_fields_are_visible_labelled_and_filter(client: FlaskClient) -> None:
+    html = html_of(client, "/?q=T%C3%BCrkei&from=2024-03&to=2024")
+    for field, value in (("from", "2024-03"), ("to", "2024")):
+        assert re.search(rf'<label for="{field}">', html)
+        assert re.search(rf'<input id="{field}" name="{field}" type="text" value="{value}"', html)
+    main_form = html.split('role="search"', 1)[1].split("</form>", 1)[0]
+    assert 'type="hidden" name="from"' not in main_form and 'aria-describedby="date-hint"' in main_form
+    assert "2025-03-10" in html  # the hint
+    assert "Zeitraum:" in html  # the chip
+    everything = client.get("/api/search?q=T%C3%BCrkei").get_json()["total"]
+    ranged = client.get("/api/search?q=T%C3%BCrkei&from=2024-03&to=2024").get_json()["total"]
+    assert f"{ranged} Treffer" in html and ranged < everything
+
+
+@pytest.mark.parametrize("bad", ["31.02.2025", "gestern irgendwann", "2025-13"])
+def test_bad_date_is_a_400_on_the_search_page_with_the_message(client: FlaskClient, bad: str) -> None:
+    html = html_of(client, "/", 400, query_string={"q": "Türkei", "to": bad, "person": "Olaf Scholz"})
+    message = client.get("/api/search", query_string={"to": bad}).get_json()["error"]["message"]
+    assert "Ungültige Anfrage" in html and unescape(message) in unescape(html)
+    # The form comes back as typed, filters kept.
+    assert f'value="{bad}"' in html and 'value="Türkei"' in html
+    assert '<input type="hidden" name="person" value="Olaf Scholz">' in html
+
+
+def test_bad_date_escapes_the_value(client: FlaskClient) -> None:
+    html = html_of(client, "/", 400, query_string={"from": ATTACK, "q": ATTACK})
+    no_markup_injected(html)
+    assert "Ungültige Anfrage" in html
+
+
+def test_empty_date_range_is_a_400(client: FlaskClient) -> None:
+    html = html_of(client, "/?from=2025&to=2023", 400)
+    assert "Ungültige Anfrage" in html and "empty" in html
+
+
+# 3. Histogram
+
+def bars(html: str) -> list[tuple[str, str]]:
+    figure = html.split('<figure class="histogram', 1)[1].split("</figure>", 1)[0]
+    return [(unescape(h), t) for h, t in re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" class="bar-link', figure)]
+
+
+def test_histogram_has_a_bar_per_year_linking_to_the_filtered_search(client: FlaskClient) -> None:
+    html = html_of(client, "/")
+    assert 'role="group"' in html and "Treffer pro Jahr" in html and "<svg" in html and "style=" not in html
+    data = client.get("/api/search").get_json()
+    years = {v["value"]: v["count"] for v in next(f for f in data["facets"] if f["name"] == "year")["results"]}
+    found = bars(html)
+    assert [t for _, t in found] == [f"{y}: {years[y]} Treffer" for y in sorted(y for y in years if y != "none")]
+    for url, title in found:
+        year, count = title.split(":")[0], int(title.split()[1])
+        assert query(url)["year"] == [year]
+        assert client.get("/api/search", query_string=query(url)).get_json()["total"] == count
+    assert f"ohne Datum: {years['none']}" in html
+
+
+def test_histogram_shows_months_when_one_year_is_chosen(client: FlaskClient) -> None:
+    for url in ("/?year=2024", "/?from=2024&to=2024", "/?q=Scholz&from=2024-01-01&to=2024-12-31"):
+        html = html_of(client, url)
+        assert "Treffer pro Monat 2024" in html, url
+        found = bars(html)
+        assert found and all(t.split(":")[0].endswith("2024") for _, t in found)
+        url0, title = found[0]
+        assert query(url0)["month"][0].startswith("2024-")
+        total = client.get("/api/search", query_string=query(url0)).get_json()["total"]
+        assert total == int(title.split(": ")[1].split()[0])
+        assert html.count("<title>") >= 12  # every month has a slot
+
+
+def test_histogram_selected_bar_removes_its_filter(client: FlaskClient) -> None:
+    html = html_of(client, "/?year=2024&month=2024-07")
+    selected = [(u, t) for u, t in bars(html) if "ausgewählt" in t]
+    assert len(selected) == 1 and "month" not in query(selected[0][0])
+
+
+def test_histogram_absent_without_hits_and_escaped(client: FlaskClient, hostile: FlaskClient) -> None:
+    assert "<figure" not in html_of(client, "/?q=xyzzyqwertz")
+    html = html_of(hostile, "/", query_string={"q": "Angriff", "person": f"Böse {ATTACK}"})
+    assert "Treffer pro Jahr" in html and len(bars(html)) == 2
+    no_markup_injected(html)
+
+
+# 4. Facet-value search
+
+def test_facet_value_search_lists_matching_names_as_filter_links(client: FlaskClient) -> None:
+    plain = html_of(client, "/?q=T%C3%BCrkei")
+    for facet in ("person", "place", "organisation"):
+        if f'id="facet-{facet}"' in plain:
+            assert f'name="{facet}_suche"' in plain and f'<label for="{facet}_suche">Name suchen' in plain
+    assert 'name="year_suche"' not in plain
+    html = html_of(client, "/?q=T%C3%BCrkei&person_suche=erd")
+    found = html.split('<div class="found"', 1)[1].split("</div>", 1)[0]
+    assert "Erdoğan" in found
+    link = next(h for h in hrefs(found) if "person=" in h)
+    assert query(link)["person"] == ["Recep Tayyip Erdoğan"] and query(link)["q"] == ["Türkei"]
+    assert "person_suche" not in link
+    assert "Recep Tayyip Erdoğan" in html_of(client, link).split('class="active"', 1)[1].split("</section>", 1)[0]
+    none = html_of(client, "/?person_suche=zzzqqq")
+    assert "Kein Name mit „zzzqqq“" in none
+
+
+def test_facet_value_search_escapes_and_rejects_repeats(client: FlaskClient, hostile: FlaskClient) -> None:
+    html = html_of(client, "/", query_string={"person_suche": ATTACK})
+    no_markup_injected(html)
+    html = html_of(hostile, "/", query_string={"person_suche": "böse"})
+    assert "Böse &lt;script&gt;" in html
+    no_markup_injected(html)
+    assert client.get("/?person_suche=a&person_suche=b").status_code == 400
+
+
+# 5. Entity page
+
+def test_entity_page_shows_documents_over_time_and_co_occurring(client: FlaskClient) -> None:
+    name = "Recep Tayyip Erdoğan"
+    html = html_of(client, f"/entitaet/person/{name}")
+    assert f"<h1>{name}</h1>" in html and "Person" in html
+    dates = re.findall(r'<time datetime="([^"]+)"', html.split('class="docs"', 1)[1].split("</ol>", 1)[0])
+    assert dates and dates == sorted(dates, reverse=True)
+    assert "Treffer pro" in html  # the histogram
+    cooc = html.split('aria-labelledby="cooc-heading"', 1)[1]
+    pages = [h for h in hrefs(cooc) if h.startswith("/entitaet/")]
+    together = hrefs(cooc, "together")
+    assert pages and together
+    params = query(together[0])
+    assert params["person"] == [name] and len(params) == 2
+    assert client.get(pages[0]).status_code == 200
+    # Any spelling leads to the same entity.
+    assert f"<h1>{name}</h1>" in html_of(client, "/entitaet/person/recep tayyip erdogan")
+
+
+def test_entity_page_errors(client: FlaskClient) -> None:
+    assert client.get("/entitaet/person/Niemand Nirgendwo").status_code == 404
+    assert client.get("/entitaet/year/2024").status_code == 404
+
+
+def test_entity_page_and_document_links_escape(hostile: FlaskClient) -> None:
+    doc = html_of(hostile, "/dokument/h0")
+    no_markup_injected(doc)
+    entity_links = [h for h in hrefs(doc) if h.startswith("/entitaet/person/")]
+    assert len(entity_links) == 1 and "<" not in entity_links[0]
+    assert any(h.startswith("/?person=") for h in hrefs(doc))  # the filtered search stays
+    html = html_of(hostile, entity_links[0])
+    no_markup_injected(html)
+    assert "<h1>Böse &lt;script&gt;" in html
+    assert "Orte" in html and "/entitaet/place/" in html
