@@ -439,7 +439,7 @@ OUTPUT_OPTION = click.option(
 @click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="QUERIES.tsv: query_id<TAB>text.")
 @click.option("--qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="TREC qrels: query_id 0 doc_id relevance.")
 @click.option("--baselines", is_flag=True, help="Also run Whoosh standard, Whoosh LanguageAnalyzer('de') and tantivy.")
-@click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="or", show_default=True)
+@click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @OUTPUT_OPTION
 def eval_retrieval(  # noqa: PLR0913 - one flag each

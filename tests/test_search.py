@@ -95,6 +95,15 @@ def test_words_standing_together_rank_higher(fresh_index: Index) -> None:
     assert ids(fresh_index.search("Olaf Scholz"))[0] == "together"
 
 
+def test_auto_operator_keywords_need_all_words_questions_rank_any(small: Index) -> None:
+    assert small.search("Baku Alijew").operator == "and"
+    assert small.search("Wo traf Erdoğan Alijew?").operator == "or"
+    assert small.search("Welche Militärstützpunkte baut die Türkei in Syrien").operator == "or"
+    # a hyphen inside a word is not the NOT operator: the OR fallback still applies
+    result = small.search("Wiederaufbau-Hilfen Ankara")
+    assert result.operator == "or" and set(ids(result)) == {"2", "4"}
+
+
 def test_internal_fields_cannot_be_queried(small: Index) -> None:
     for text in ("doc:x", "spell:baku", "content_hash:abc", "pub_start:1"):
         with pytest.raises(QueryError, match="cannot be searched"):
