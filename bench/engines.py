@@ -121,9 +121,9 @@ class Engine:
 # -- searchkit --------------------------------------------------------------------------------
 @contextlib.contextmanager
 def facets_only(names: Sequence[str] | None) -> Iterator[None]:
-    """Run searchkit's searches computing only the facets ``names`` (None: all, the default;
-    empty: none). searchkit has no per-request switch (the API always counts every facet; a
-    ``SearchRequest(facets=...)`` would be one); this swaps the module's facet table around ``_facets``."""
+    """Run searchkit's searches computing only the facets ``names`` (None: all, the default).
+    No facets at all is ``SearchRequest(facets=False)``; a subset has no public switch (the API
+    counts every facet), so this swaps the module's facet table around ``_facets``."""
     import searchkit.search as sks
 
     if names is None:
@@ -206,8 +206,12 @@ class Searchkit(Engine):
             # The faceted benchmark counts the same five facets in every engine; "without facets"
             # is the same query and filters with no facet counted.
             names = (names if names is not None else COUNT_FACETS) if q.facets else ()
+        options = self.request_options(q)
+        if names is not None and not names:
+            options["facets"] = False
+            names = None
         with facets_only(names):
-            result = self.index.search(q.text(), **self.request_options(q))  # type: ignore[union-attr]
+            result = self.index.search(q.text(), **options)  # type: ignore[union-attr]
         return result.total
 
     def close(self):  # type: ignore[no-untyped-def]

@@ -68,6 +68,8 @@ class SearchRequest:
     operator: str = "auto"
     parse_dates: bool = True
     facet_size: int = 10
+    #: Count facets (False: hits only — cheaper when a caller shows no facets)
+    facets: bool = True
     today: date | None = None
 
     def __post_init__(self) -> None:
@@ -108,7 +110,7 @@ class SearchRequest:
 
 
 #: URL/API parameter names besides the facet names.
-PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size")
+PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size", "facets")
 
 
 def _one(params: Mapping[str, list[str]], name: str) -> str | None:
@@ -144,8 +146,20 @@ def request_from_params(params: Mapping[str, list[str]], *, today: date | None =
         per_page=_int(params, "per_page", 10),
         operator=_one(params, "operator") or "auto",
         facet_size=_int(params, "facet_size", 10),
+        facets=_bool(params, "facets", True),
         today=today,
     )
+
+
+def _bool(params: Mapping[str, list[str]], name: str, default: bool) -> bool:
+    value = _one(params, name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise QueryError(f"{name} must be true or false")
 
 
 def request_to_params(request: SearchRequest) -> dict[str, list[str]]:
@@ -167,6 +181,8 @@ def request_to_params(request: SearchRequest) -> dict[str, list[str]]:
         params["per_page"] = [str(request.per_page)]
     if request.page != 1:
         params["page"] = [str(request.page)]
+    if not request.facets:
+        params["facets"] = ["false"]
     return params
 
 
@@ -623,7 +639,7 @@ def run_search(index: Any, request: SearchRequest) -> SearchResult:
     ev = _evaluate(index, request)
     hits_mask = ev.hits_mask()
     total = int(hits_mask.sum())
-    facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids)
+    facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids) if request.facets else []
     unfiltered = not ev.masks and ev.date_filter is None
     hits = _page(request, index, index.searcher(), ev.data, ev.q, hits_mask, total, unfiltered=unfiltered)
     suggestion = None

@@ -75,6 +75,7 @@ _DESCRIPTIONS = {
     "per_page": "Treffer pro Seite (0 liefert nur Facetten).",
     "operator": "`auto`: erst alle Wörter, ohne Treffer dann irgendeines; `and`; `or`.",
     "facet_size": "Höchstzahl der Werte je Facette.",
+    "facets": "`false`: keine Facetten zählen (nur Treffer, schneller).",
 }
 
 
@@ -94,6 +95,7 @@ def search_parameters() -> list[dict[str, Any]]:
         "per_page": {"type": "integer", "minimum": 0, "maximum": s.MAX_PER_PAGE, "default": 10},
         "operator": {"type": "string", "enum": list(s.OPERATORS), "default": "auto"},
         "facet_size": {"type": "integer", "minimum": 1, "maximum": MAX_FACET_SIZE, "default": 10},
+        "facets": {"type": "boolean", "default": True},
     }
     missing = set(s.PARAMS) - set(schemas)
     if missing:  # the library grew a parameter: describe it here

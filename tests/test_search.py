@@ -104,6 +104,15 @@ def test_auto_operator_keywords_need_all_words_questions_rank_any(small: Index) 
     assert result.operator == "or" and set(ids(result)) == {"2", "4"}
 
 
+def test_facets_can_be_switched_off(small: Index) -> None:
+    result = small.search("Baku", facets=False)
+    assert result.facets == [] and set(ids(result)) == {"1", "3"}
+    req = request_from_params({"q": ["Baku"], "facets": ["false"]})
+    assert req.facets is False and request_from_params({"facets": ["1"]}).facets is True
+    with pytest.raises(QueryError, match="true or false"):
+        request_from_params({"facets": ["vielleicht"]})
+
+
 def test_internal_fields_cannot_be_queried(small: Index) -> None:
     for text in ("doc:x", "spell:baku", "content_hash:abc", "pub_start:1"):
         with pytest.raises(QueryError, match="cannot be searched"):
