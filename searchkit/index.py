@@ -13,6 +13,7 @@ import json
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,8 @@ from .model import Document, EntityType, entity_key
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
 #: must be rebuilt (``searchkit index --rebuild``).
 SCHEMA_VERSION = 1
+#: Attempts to open the newest generation while other processes commit.
+OPEN_RETRIES = 10
 METADATA_FILE = "searchkit.json"
 DEFAULT_INDEX_ENV = "SEARCHKIT_INDEX"
 DEFAULT_INDEX_DIR = "index"
@@ -266,7 +269,10 @@ class Index:
                 f"the index at {self.path} is damaged ({error}): rebuild it with"
                 f" `searchkit index FILES --index {self.path} --rebuild`"
             ) from error
-        self._searcher_lock = threading.Lock()
+        self._searcher_lock = threading.RLock()
+        #: Whoosh's readers are not safe for concurrent use: reads of one Index take turns
+        #: (threads share the GIL anyway; parallel searching is per process, serve --workers N).
+        self._read_lock = threading.RLock()
         self._searcher = None
         self._facet_cache: Any = None
 
@@ -300,13 +306,30 @@ class Index:
         (by this process or another one)."""
         with self._searcher_lock:
             if self._searcher is None:
-                self._searcher = self._whoosh.searcher()
+                self._searcher = self._open_searcher()
             elif not self._searcher.up_to_date():
                 # A new searcher, not refresh(): requests of other threads may still be using the
                 # old one (it is closed when the last of them lets go), and Whoosh's refresh()
                 # fails on a reader of an empty index.
-                self._searcher = self._whoosh.searcher()
+                self._searcher = self._open_searcher()
             return self._searcher
+
+    def _open_searcher(self):  # type: ignore[no-untyped-def]
+        """Open the newest generation; a writer in another process may delete the files of the
+        generation we just read about (its commit finished in between): then read again."""
+        for attempt in range(OPEN_RETRIES):
+            try:
+                return self._whoosh.searcher()
+            except FileNotFoundError:
+                if attempt == OPEN_RETRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def reading(self) -> threading.RLock:
+        """The lock that reads of this Index take turns on (``with index.reading(): ...`` when
+        using ``searcher()`` directly from several threads)."""
+        return self._read_lock
 
     def generation(self) -> int:
         """Changes with every commit; used for caches and HTTP ETags."""
@@ -316,11 +339,13 @@ class Index:
         return self.searcher().doc_count()  # type: ignore[no-any-return]
 
     def __contains__(self, doc_id: object) -> bool:
-        return self.searcher().document_number(id=str(doc_id)) is not None
+        with self._read_lock:
+            return self.searcher().document_number(id=str(doc_id)) is not None
 
     def get(self, doc_id: str) -> Document:
         """The stored document with this id (raises ``DocumentNotFoundError``)."""
-        stored = self.searcher().document(id=str(doc_id))
+        with self._read_lock:
+            stored = self.searcher().document(id=str(doc_id))
         if stored is None:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         return Document.from_json(stored["doc"])
@@ -335,18 +360,20 @@ class Index:
         """Per-document facet arrays of the current generation (see ``facets.FacetData``)."""
         from .facets import FacetData
 
-        searcher = self.searcher()
-        cache = self._facet_cache
-        if cache is None or cache.searcher is not searcher:
-            cache = self._facet_cache = FacetData.build(searcher)
-        return cache
+        with self._read_lock:
+            searcher = self.searcher()
+            cache = self._facet_cache
+            if cache is None or cache.searcher is not searcher:
+                cache = self._facet_cache = FacetData.build(searcher)
+            return cache
 
     def search(self, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
         """Search; see ``searchkit.search.SearchRequest`` for the options."""
         from .search import SearchRequest, run_search
 
         request = options.pop("request", None) or SearchRequest(query=query, **options)
-        return run_search(self, request)
+        with self._read_lock:
+            return run_search(self, request)
 
     def facets(self, **options: Any):  # type: ignore[no-untyped-def]
         """Facet counts over the whole index (or a query, with the same options as search)."""
@@ -356,13 +383,16 @@ class Index:
         """Values of one facet whose label contains ``text`` ("Erd" → Erdoğan), with counts."""
         from .search import SearchRequest, facet_values
 
-        return facet_values(self, SearchRequest(query=query, **options), facet, text, limit)
+        request = SearchRequest(query=query, **options)
+        with self._read_lock:
+            return facet_values(self, request, facet, text, limit)
 
     def entity(self, facet: str, name: str, *, top: int = 10):  # type: ignore[no-untyped-def]
         """The entity page: documents over time and co-occurring entities."""
         from .search import entity_report
 
-        return entity_report(self, facet, name, top=top)
+        with self._read_lock:
+            return entity_report(self, facet, name, top=top)
 
     def reextract(
         self, enrich: Enricher, *, workers: int = 1, batch_size: int = 500,

@@ -359,7 +359,9 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     # Plain OrGroup: its coordination variant (OrGroup.factory) crashes in Whoosh 2.7 on
     # multi-segment indexes (CoordMatcher asks an exhausted MultiMatcher for its children).
     group = OrGroup if operator == "or" else AndGroup
-    parser = GermanQueryParser(None, index._whoosh.schema, group=group)
+    # the searcher's schema: Index.schema re-reads the newest table of contents from disk, which
+    # a concurrent writer may just have replaced (FileNotFoundError under load)
+    parser = GermanQueryParser(None, index.searcher().schema, group=group)
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     try:
         parsed = parser.parse(text)
@@ -752,7 +754,7 @@ def _page(
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
     terms = _highlight_terms(q, searcher)
-    analyzer = index._whoosh.schema["body"].analyzer
+    analyzer = searcher.schema["body"].analyzer
     hits = []
     for docnum, score in ranked:
         doc = Document.from_json(searcher.stored_fields(docnum)["doc"])

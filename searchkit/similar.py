@@ -23,13 +23,14 @@ def similar_documents(index: Any, doc_id: str, limit: int = 5) -> list[Document]
     """
     if not isinstance(limit, int) or not 1 <= limit <= MAX_SIMILAR:
         raise QueryError(f"limit must be between 1 and {MAX_SIMILAR}")
-    searcher = index.searcher()
-    docnum = searcher.document_number(id=str(doc_id))
-    if docnum is None:
-        raise DocumentNotFoundError(f"no document with id {doc_id!r}")
-    doc = Document.from_json(searcher.stored_fields(docnum)["doc"])
-    text = "\n\n".join(part for part in (doc.title, doc.lead, doc.body) if part)
-    if not text.strip():
-        return []
-    results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=KEY_TERMS)
-    return [Document.from_json(hit["doc"]) for hit in results if hit.docnum != docnum]
+    with index.reading():
+        searcher = index.searcher()
+        docnum = searcher.document_number(id=str(doc_id))
+        if docnum is None:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        doc = Document.from_json(searcher.stored_fields(docnum)["doc"])
+        text = "\n\n".join(part for part in (doc.title, doc.lead, doc.body) if part)
+        if not text.strip():
+            return []
+        results = searcher.more_like(docnum, "body", text=text, top=limit, numterms=KEY_TERMS)
+        return [Document.from_json(hit["doc"]) for hit in results if hit.docnum != docnum]
