@@ -134,11 +134,43 @@ def _read_field(reader: Any, fieldname: str) -> FacetField:
             if len(ids):
                 values.append(value)
                 docs.append(ids)
+    aliases: dict[str, str] = {}
+    if fieldname == EntityType.PERSON.value:
+        values, docs, aliases = _merge_short_names(values, docs)
     entry_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
     entry_value = (
         np.repeat(np.arange(len(values)), [len(d) for d in docs]) if docs else np.zeros(0, dtype=np.int64)
     )
-    return FacetField(values, entry_doc, entry_value, {v: i for i, v in enumerate(values)})
+    lookup = {v: i for i, v in enumerate(values)}
+    lookup.update({short: lookup[full] for short, full in aliases.items()})
+    return FacetField(values, entry_doc, entry_value, lookup)
+
+
+def _merge_short_names(
+    values: list[str], docs: list[np.ndarray]
+) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
+    """Across articles, a person named by a shorter form ("selenskyj") is the one person of the
+    index whose full name ends with it ("wolodymyr selenskyj"), when there is exactly one such
+    person; within an article the extraction already did this. Ambiguous surnames stay apart.
+    Returns the merged values and documents, and short key → full key."""
+    by_suffix: dict[str, list[str]] = {}
+    for value in values:
+        words = value.split()
+        for cut in range(1, len(words)):
+            by_suffix.setdefault(" ".join(words[cut:]), []).append(value)
+    aliases = {}
+    for value in values:
+        fuller = by_suffix.get(value, [])
+        longest = [f for f in fuller if not any(g != f and g.endswith(" " + f) for g in fuller)]
+        if len(longest) == 1:
+            aliases[value] = longest[0]
+    if not aliases:
+        return values, docs, {}
+    merged: dict[str, np.ndarray] = dict(zip(values, docs))
+    for short, full in aliases.items():
+        merged[full] = np.union1d(merged[full], merged[short])
+    kept = [v for v in values if v not in aliases]
+    return kept, [merged[v] for v in kept], aliases
 
 
 def _read_column(reader: Any, fieldname: str, doc_count: int) -> np.ndarray:

@@ -113,6 +113,21 @@ def test_facets_can_be_switched_off(small: Index) -> None:
         request_from_params({"facets": ["vielleicht"]})
 
 
+def test_a_surname_alone_counts_for_the_one_person_with_that_full_name(fresh_index: Index) -> None:
+    fresh_index.add([
+        make("a", "Kiew", "Selenskyj spricht.", None, ["Selenskyj"]),
+        make("b", "Kiew", "Wolodymyr Selenskyj reist.", None, ["Wolodymyr Selenskyj"]),
+        make("c", "Berlin", "Merz und Friedrich Merz.", None, ["Merz"]),
+        make("d", "Berlin", "Friedrich Merz.", None, ["Friedrich Merz"]),
+        make("e", "Bonn", "Christian Merz, ein anderer.", None, ["Christian Merz"]),
+    ])
+    person = {v.label: v.count for v in fresh_index.search("").facet("person").results}
+    assert person["Wolodymyr Selenskyj"] == 2 and "Selenskyj" not in person
+    # "Merz" alone is ambiguous here (Friedrich or Christian): it stays its own value
+    assert person["Merz"] == 1 and person["Friedrich Merz"] == 1
+    assert set(ids(fresh_index.search("", filters={"person": ["Selenskyj"]}))) == {"a", "b"}
+
+
 def test_internal_fields_cannot_be_queried(small: Index) -> None:
     for text in ("doc:x", "spell:baku", "content_hash:abc", "pub_start:1"):
         with pytest.raises(QueryError, match="cannot be searched"):
@@ -215,6 +230,14 @@ def brute_force(docs: list[Document], query_ids: set[str], filters: dict[str, li
     """Hit count and disjunctive facet counts computed the slow, obvious way."""
     from searchkit.model import entity_key
 
+    # a person's surname alone means the one person whose full name ends with it, if unique
+    people = {entity_key(e.name) for d in docs for e in d.entities if e.type.value == "person"}
+
+    def person(key: str) -> str:
+        fuller = [p for p in people if p.endswith(" " + key)]
+        longest = [p for p in fuller if not any(q != p and q.endswith(" " + p) for q in fuller)]
+        return longest[0] if len(longest) == 1 else key
+
     def values(doc: Document, facet: str) -> set[str]:
         if facet == "year":
             return {str(doc.published.year) if doc.published else "none"}
@@ -222,11 +245,17 @@ def brute_force(docs: list[Document], query_ids: set[str], filters: dict[str, li
             return {doc.published.value[:7]} if doc.published and doc.published.month else set()
         if facet == "mentioned":
             return {str(d.year) for d in doc.mentioned}
-        return {entity_key(e.name) for e in doc.entities if e.type.value == facet}
+        keys = {entity_key(e.name) for e in doc.entities if e.type.value == facet}
+        return {person(k) for k in keys} if facet == "person" else keys
+
+    def wanted(f: str, v: str) -> str:
+        if f in ("year", "month", "mentioned"):
+            return v
+        return person(entity_key(v)) if f == "person" else entity_key(v)
 
     def keep(doc: Document, skip: str | None) -> bool:
         return doc.id in query_ids and all(
-            values(doc, f) & {entity_key(v) if f not in ("year", "month", "mentioned") else v for v in vals}
+            values(doc, f) & {wanted(f, v) for v in vals}
             for f, vals in filters.items()
             if f != skip
         )
