@@ -31,6 +31,8 @@ from .openapi import (
     json_response,
     operation,
     ref,
+    entity_parameters,
+    facet_value_parameters,
     search_parameters,
     similar_parameters,
 )
@@ -137,6 +139,60 @@ def similar(doc_id: str):  # type: ignore[no-untyped-def]
     docs = similar_documents(get_index(), doc_id, limit=limit)
     note_hits(len(docs))
     return jsonify({"id": doc_id, "similar": [document_summary(d) for d in docs]})
+
+
+def _single(name: str, default: str = "") -> str:
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise QueryError(f"parameter {name!r} given more than once")
+    return values[0] if values else default
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = _single(name)
+    try:
+        return int(raw) if raw != "" else default
+    except ValueError:
+        raise QueryError(f"parameter {name!r} must be an integer, not {raw!r}") from None
+
+
+@api.get("/api/facets/<facet>/values")
+@operation(
+    summary="Facettenwerte suchen",
+    description="Werte einer Facette, deren Name `text` enthält (Groß-/Kleinschreibung und Akzente egal: "
+    "„erd“ findet Erdoğan), gezählt wie die Facette selbst, häufigste zuerst. Optional im Kontext einer "
+    "Suche (`q`).",
+    parameters=facet_value_parameters(),
+    responses={"200": json_response("Passende Werte", "FacetValues"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "429": TOO_MANY},
+)
+def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
+    unknown = set(request.args) - {"text", "limit", "q"}
+    if unknown:
+        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: limit, q, text")
+    text = _single("text")
+    values = get_index().facet_values(facet, text, limit=_int_arg("limit", 20), query=_single("q"))
+    note_hits(len(values))
+    return jsonify({"facet": facet, "text": text, "values": [v.to_dict() for v in values]})
+
+
+@api.get("/api/entities/<facet>/<path:name>")
+@operation(
+    summary="Eine Entität",
+    description="Wie oft eine Person, ein Ort oder eine Organisation vorkommt, Verlauf pro Monat, die "
+    "neuesten Artikel und die Entitäten, die am häufigsten gemeinsam genannt werden.",
+    parameters=entity_parameters(),
+    responses={"200": json_response("Entität", "EntityReport"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "404": NOT_FOUND, "429": TOO_MANY},
+)
+def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
+    unknown = set(request.args) - {"top"}
+    if unknown:
+        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: top")
+    top = _int_arg("top", 10)
+    if not 1 <= top <= 100:
+        raise QueryError("top must be between 1 and 100")
+    report = get_index().entity(facet, name, top=top)
+    note_hits(report.count)
+    return jsonify(report.to_dict())
 
 
 # -- write API ---------------------------------------------------------------------------------

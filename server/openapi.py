@@ -235,6 +235,28 @@ def schemas() -> dict[str, dict[str, Any]]:
             "required": ["total", "facets"],
             "properties": {"total": integer, "facets": {"type": "array", "items": ref("Facet")}},
         },
+        "FacetCount": {
+            "type": "object",
+            "required": ["value", "label", "count", "selected"],
+            "properties": {
+                "value": string, "label": string, "count": {"type": "integer", "minimum": 0}, "selected": boolean,
+            },
+        },
+        "FacetValues": {
+            "type": "object",
+            "required": ["facet", "text", "values"],
+            "properties": {"facet": string, "text": string, "values": {"type": "array", "items": ref("FacetCount")}},
+        },
+        "EntityReport": {
+            "type": "object",
+            "required": ["facet", "name", "count", "timeline", "cooccurring", "latest"],
+            "properties": {
+                "facet": string, "name": string, "count": integer,
+                "timeline": {"type": "array", "items": ref("FacetCount")},
+                "cooccurring": {"type": "object", "additionalProperties": {"type": "array", "items": ref("FacetCount")}},
+                "latest": {"type": "array", "items": ref("Hit")},
+            },
+        },
         "SimilarResult": {
             "type": "object",
             "required": ["id", "similar"],
@@ -315,6 +337,30 @@ def build_spec(app: Flask) -> dict[str, Any]:
         ]
         spec.path(path=path, operations=paths[path], parameters=path_params or None)
     return spec.to_dict()
+
+
+def facet_value_parameters() -> list[dict[str, Any]]:
+    def query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+    return [
+        {"name": "facet", "in": "path", "required": True, "description": "Facette.",
+         "schema": {"type": "string", "enum": list(FACETS)}},
+        query("text", "Teil des Namens (leer: alle Werte).", {"type": "string"}),
+        query("limit", "Höchstzahl der Werte.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
+        query("q", "Suchanfrage, in deren Treffern gezählt wird.", {"type": "string", "maxLength": search_module.MAX_QUERY_LENGTH}),
+    ]
+
+
+def entity_parameters() -> list[dict[str, Any]]:
+    return [
+        {"name": "facet", "in": "path", "required": True, "description": "Art der Entität.",
+         "schema": {"type": "string", "enum": ["person", "place", "organisation"]}},
+        {"name": "name", "in": "path", "required": True, "description": "Name (wie in der Facette).",
+         "schema": {"type": "string"}},
+        {"name": "top", "in": "query", "required": False, "description": "Artikel und Mit-Entitäten je Liste.",
+         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
+    ]
 
 
 def similar_parameters() -> list[dict[str, Any]]:

@@ -179,3 +179,22 @@ def test_api_docs_page_is_german_html_from_the_spec(client: FlaskClient) -> None
     assert "http://" not in html.split("<body", 1)[0] and "https://" not in html.split("<body", 1)[0]
     assert "<script" not in html
     assert client.get("/api/docs").status_code == 200
+
+
+def test_facet_value_search_api(client: FlaskClient) -> None:
+    data = client.get("/api/facets/person/values?text=erd").get_json()
+    assert data["facet"] == "person" and data["values"]
+    assert all("erd" in v["label"].casefold().replace("ğ", "g") for v in data["values"])
+    assert any(v["label"] == "Recep Tayyip Erdoğan" for v in data["values"])
+    assert client.get("/api/facets/farbe/values?text=x").status_code == 400
+    assert client.get("/api/facets/person/values?limit=abc").status_code == 400
+    assert client.get("/api/facets/person/values?bogus=1").status_code == 400
+
+
+def test_entity_report_api(client: FlaskClient) -> None:
+    data = client.get("/api/entities/person/Recep Tayyip Erdoğan?top=3").get_json()
+    assert data["count"] >= 2 and len(data["latest"]) <= 3 and data["timeline"]
+    assert set(data["cooccurring"]) == {"person", "place", "organisation"}
+    missing = client.get("/api/entities/person/Niemand Unbekannt")
+    assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
+    assert client.get("/api/entities/year/2025").status_code == 400
