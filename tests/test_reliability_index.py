@@ -32,16 +32,21 @@ def start_worker(index: Path, *extra: str) -> subprocess.Popen[str]:
         [sys.executable, str(WORKER), str(index), "--batch-size", str(BATCH), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+        start_new_session=True,  # its own process group: a crash takes the pool workers with it
     )
 
 
 def wait_for(proc: subprocess.Popen[str], prefix: str, timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     assert proc.stdout is not None
+    seen = []
     while time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line:
-            raise AssertionError(f"worker ended before {prefix!r}: {proc.stderr.read() if proc.stderr else ''}")
+            raise AssertionError(
+                f"worker ended before {prefix!r} after {seen[-5:]}: {proc.stderr.read() if proc.stderr else ''}"
+            )
+        seen.append(line.strip())
         if line.startswith(prefix):
             return line
     raise AssertionError(f"no {prefix!r} within {timeout} s")
@@ -80,7 +85,7 @@ def test_sigkill_at_random_moments_keeps_the_last_commit(tmp_path: Path, workers
             wait_for(proc, moments[round_ % len(moments)])
             time.sleep(rng.uniform(0, 0.05))
         finally:
-            proc.send_signal(signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)  # the worker and its writer subprocesses
             proc.wait(timeout=30)
         now = check_complete(path)
         assert now >= last, "a committed batch was lost"
