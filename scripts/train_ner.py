@@ -219,7 +219,8 @@ def main() -> None:
     parser.add_argument("--c2", type=float, default=DEFAULT_C2)
     parser.add_argument("--max-iterations", type=int, default=150)
     parser.add_argument("--tune-iterations", type=int, default=100)
-    parser.add_argument("--europeana", action="store_true", help="add Europeana (CC0) data")
+    parser.add_argument("--europeana", type=int, nargs="?", const=-1, default=0, metavar="N",
+                        help="add Europeana (CC0) data: all of it, or N sentences sampled (seeded)")
     parser.add_argument("--no-oth", action="store_true", help="train OTH as O")
     parser.add_argument("--self-train", type=int, default=0, metavar="N",
                         help="add N confidently tagged sentences of unlabeled news (zeitgeist, "
@@ -245,6 +246,8 @@ def main() -> None:
     if args.europeana:
         for path in EUROPEANA:
             extra += read_europeana(path)
+        if args.europeana > 0:
+            extra = random.Random(SEED).sample(extra, min(args.europeana, len(extra)))
     print(f"train: {len(sentences):,} GermEval sentences, {len(extra):,} Europeana sentences")
     if args.augment:
         copies = replace_mentions(sentences, args.augment)
