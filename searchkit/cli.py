@@ -440,15 +440,19 @@ OUTPUT_OPTION = click.option(
 @click.option("--qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="TREC qrels: query_id 0 doc_id relevance.")
 @click.option("--baselines", is_flag=True, help="Also run Whoosh standard, Whoosh LanguageAnalyzer('de') and tantivy.")
 @click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto", show_default=True)
+@click.option("--no-enrich", is_flag=True, help="Index without entity and date extraction (measures the analyzer and index alone).")
 @click.option("--json", "as_json", is_flag=True)
 @OUTPUT_OPTION
 def eval_retrieval(  # noqa: PLR0913 - one flag each
-    docs: Path, queries: Path, qrels: Path, baselines: bool, operator: str, as_json: bool, output: Path | None
+    docs: Path, queries: Path, qrels: Path, baselines: bool, operator: str, no_enrich: bool, as_json: bool,
+    output: Path | None,
 ) -> None:
     """MRR@10, nDCG@10 and Recall@100 of searchkit (and baselines) on any query set."""
     from .evaluate.retrieval import evaluate_retrieval, format_retrieval_table
 
-    result = evaluate_retrieval(docs, queries, qrels, baselines=baselines, operator=operator, progress=not as_json)
+    result = evaluate_retrieval(
+        docs, queries, qrels, baselines=baselines, operator=operator, enrich=not no_enrich, progress=not as_json
+    )
     _report(result, format_retrieval_table(result), as_json, output)
 
 
