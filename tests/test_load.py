@@ -20,7 +20,7 @@ import pytest
 
 from searchkit import Document, Index
 
-from test_server_serving import free_port, get  # noqa: E402  (same folder, plain helpers)
+from test_server_serving import get, start_serve  # noqa: E402  (same folder, plain helpers)
 
 #: Seconds of load (the issue asks for 60; SEARCHKIT_LOAD_SECONDS shortens local runs).
 LOAD_SECONDS = float(os.environ.get("SEARCHKIT_LOAD_SECONDS", "60"))
@@ -36,27 +36,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_index_path: Path) -> I
     folder = tmp_path_factory.mktemp("load")
     path = folder / "index"
     shutil.copytree(demo_index_path, path)
-    port = free_port()
-    log = folder / "server.log"
-    env = dict(os.environ, SEARCHKIT_RATE_LIMIT="off", SEARCHKIT_LOG_REQUESTS="false")
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from searchkit.cli import main; main()", "serve", "--index", str(path),
-             "--port", str(port), "--workers", "2", "--threads", "4"],
-            stdout=sink, stderr=subprocess.STDOUT, env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if get(base + "/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("server did not start: " + log.read_text(errors="replace")[-2000:])
-        time.sleep(0.2)
+    base, process, _ = start_serve(path, folder, workers=2, threads=4, SEARCHKIT_LOG_REQUESTS="false")
     yield base, path
     process.terminate()
     try:

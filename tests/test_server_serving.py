@@ -37,6 +37,37 @@ def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str,
         return error.code, dict(error.headers), error.read()
 
 
+def start_serve(
+    path: Path, folder: Path, *, workers: int, threads: int, wait_for_workers: bool = False, **env: str
+) -> tuple[str, subprocess.Popen, Path]:
+    """`searchkit serve` on a free loopback port, waited for until it answers (and, where /proc
+    tells, until all workers have booted)."""
+    port = free_port()
+    log = folder / "server.log"
+    environment = dict(os.environ, SEARCHKIT_RATE_LIMIT="off", **env)
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from searchkit.cli import main; main()", "serve", "--index", str(path),
+             "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=environment,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            booted = not wait_for_workers or not Path("/proc").exists() or len(children(process.pid)) == workers
+            if get(base + "/healthz")[0] == 200 and booted:
+                return base, process, log
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("server did not start: " + log.read_text(errors="replace")[-2000:])
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, subprocess.Popen, Path]]:
     folder = tmp_path_factory.mktemp("served")
@@ -48,30 +79,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
                 Document(id="a-2", title="Messe in Leipzig", body="Die Buchmesse in Leipzig öffnet ihre Tore."),
             ]
         )
-    port = free_port()
-    log = folder / "server.log"
-    env = dict(os.environ, SEARCHKIT_RATE_LIMIT="off")
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-c", "from searchkit.cli import main; main()", "serve", "--index", str(path),
-             "--port", str(port), "--workers", "2", "--threads", "2"],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            # Up when it answers and (where /proc tells) both workers have booted.
-            if get(base + "/healthz")[0] == 200 and (not Path("/proc").exists() or len(children(process.pid)) == 2):
-                break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("server did not start: " + log.read_text(errors="replace")[-2000:])
-        time.sleep(0.2)
+    base, process, log = start_serve(path, folder, workers=2, threads=2, wait_for_workers=True)
     yield base, path, process, log
     process.terminate()
     try:
