@@ -500,32 +500,36 @@ def _facets(
         ffield = data.fields[name]
         counts = ffield.counts(others)
         selected = set(selected_ids.get(name, []))
-        years = {data.fields["year"].values[i] for i in selected_ids.get("year", [])}
-        results = []
-        for idx in _facet_order(name, ffield.values, counts):
-            if counts[idx] == 0 and idx not in selected:
-                continue
-            term = ffield.values[idx]
-            if name == "month" and years and term[:4] not in years and idx not in selected:
-                continue  # drill-down: with years chosen, the month facet lists their months
-            results.append(
-                FacetValue(_facet_value(name, term, data), data.label(name, term), int(counts[idx]), idx in selected)
+        candidates = np.union1d(np.flatnonzero(counts), np.array(sorted(selected), dtype=np.int64))
+        if name == "month" and "year" in selected_ids:
+            # drill-down: with years chosen, the month facet lists their months
+            years = {data.fields["year"].values[i] for i in selected_ids["year"]}
+            candidates = np.array(
+                [i for i in candidates.tolist() if ffield.values[i][:4] in years or i in selected], dtype=np.int64
             )
-        shown = results[: request.facet_size]
-        shown += [v for v in results[request.facet_size :] if v.selected]
-        facets.append(Facet(name, label, shown, truncated=len(results) > len(shown)))
+        order = _facet_order(name, ffield.values, counts, candidates)
+        shown_ids = order[: request.facet_size] + [i for i in order[request.facet_size :] if i in selected]
+        shown = [
+            FacetValue(_facet_value(name, ffield.values[idx], data), data.label(name, ffield.values[idx]),
+                       int(counts[idx]), idx in selected)
+            for idx in shown_ids
+        ]
+        facets.append(Facet(name, label, shown, truncated=len(order) > len(shown_ids)))
     return facets
 
 
-def _facet_order(name: str, values: list[str], counts: np.ndarray) -> list[int]:
+def _facet_order(name: str, values: list[str], counts: np.ndarray, candidates: np.ndarray) -> list[int]:
+    """The candidates in display order. Values are in lexicon (alphabetical) order, so an index
+    order is an alphabetical order: dates newest first with "ohne Datum" last, entities by count
+    and then name. Only candidates are sorted, never a facet's whole vocabulary."""
+    if not len(candidates):
+        return []
     if name in ("year", "month", "mentioned"):
-        # Newest first; "ohne Datum" last.
-        return sorted(range(len(values)), key=lambda i: (values[i] == NO_DATE, _neg(values[i])))
-    return sorted(range(len(values)), key=lambda i: (-counts[i], values[i]))
-
-
-def _neg(value: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in value)
+        undated = np.array([values[i] == NO_DATE for i in candidates.tolist()])
+        order = np.lexsort((-candidates, undated))
+    else:
+        order = np.lexsort((candidates, -counts[candidates]))
+    return candidates[order].tolist()
 
 
 def _date_filter(
