@@ -367,6 +367,9 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
         parsed = parser.parse(text)
     except (QueryParserError, ValueError, RecursionError) as error:
         raise QueryError(f"cannot parse query: {error}") from error
+    except (IndexError, KeyError, TypeError, AttributeError) as error:
+        # Whoosh's parser has crashes of its own on odd operator chains ("NOT NOT … Baku")
+        raise QueryError("cannot parse query: check the use of AND, OR, NOT and brackets") from error
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
         return None
     _check_fields(parsed)

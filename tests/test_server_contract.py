@@ -299,3 +299,22 @@ def test_fuzz_write_api_never_500(writer: FlaskClient, body: object) -> None:
     random.seed()
     response = writer.post("/api/documents", data=json.dumps(body), headers={"X-API-Key": KEY, "Content-Type": "application/json"})
     assert response.status_code in (200, 201, 400), response.get_data(as_text=True)[:500]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "(" * 499 + "Baku" + ")" * 499,  # as deep as the length limit allows
+        "NOT " * 240 + "Baku",
+        " OR ".join(["Baku"] * 240),
+        " ".join(f"w{i}" for i in range(330)),  # as many terms as fit in 1,000 characters
+        '"' + " ".join(["Baku"] * 190) + '"~5',
+        "Baku^" + "9" * 900,
+    ],
+    ids=["nesting", "nots", "ors", "terms", "sloppy-phrase", "boost"],
+)
+def test_pathological_queries_never_500(client: FlaskClient, query: str) -> None:
+    response = client.get("/api/search?" + urlencode({"q": query}))
+    assert response.status_code in (200, 400), response.get_json()
+    body = "x" * 10_000  # beyond the length limit: refused before parsing
+    assert client.get("/api/search?" + urlencode({"q": body})).status_code == 400
