@@ -269,7 +269,7 @@ class Index:
                 f"the index at {self.path} is damaged ({error}): rebuild it with"
                 f" `searchkit index FILES --index {self.path} --rebuild`"
             ) from error
-        self._searcher_lock = threading.RLock()
+        self._searcher_lock = threading.Lock()
         #: Whoosh's readers are not safe for concurrent use: reads of one Index take turns
         #: (threads share the GIL anyway; parallel searching is per process, serve --workers N).
         self._read_lock = threading.RLock()

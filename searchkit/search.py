@@ -19,7 +19,7 @@ import numpy as np
 from whoosh import query
 from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
 
-from .analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, _shared_analyzer, fold_diacritics
+from .analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, analyze, fold_diacritics
 from .errors import QueryError
 from .facets import FACETS, FacetData
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
@@ -389,8 +389,6 @@ def _with_proximity(parsed: query.Query, text: str) -> query.Query:
     what must match, a sloppy phrase over the same words is an optional extra score."""
     if not PROXIMITY_SLOP or _EXPLICIT_SYNTAX.search(text):
         return parsed
-    from .analysis import analyze
-
     words = list(dict.fromkeys(analyze(text, mode="query")))
     if not 2 <= len(words) <= 12:
         return parsed
@@ -605,8 +603,6 @@ def _is_keyword_query(text: str) -> bool:
         return True  # the user wrote the logic; the default group is AND as in Whoosh
     if _QUESTION.search(text):
         return False  # a question is natural language
-    from .analysis import analyze
-
     return len(set(analyze(text, mode="query"))) <= KEYWORD_QUERY_WORDS
 
 
@@ -761,7 +757,6 @@ def _page(
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
     terms = _highlight_terms(q, searcher)
-    analyzer = searcher.schema["body"].analyzer
     hits = []
     for docnum, score in ranked:
         doc = Document.from_json(searcher.stored_fields(docnum)["doc"])
@@ -769,8 +764,8 @@ def _page(
             Hit(
                 document=doc,
                 score=round(float(score), 4) if score is not None else None,
-                title_html=_highlight(doc.title, terms, analyzer, whole=True),
-                snippet_html=_snippet(doc, terms, analyzer),
+                title_html=_highlight(doc.title, terms, whole=True),
+                snippet_html=_snippet(doc, terms),
             )
         )
     return hits
@@ -792,12 +787,11 @@ def _highlight_terms(q: query.Query | None, searcher: Any) -> frozenset[str]:
 
 
 
-
 @lru_cache(maxsize=200_000)
 def _word_terms(word: str) -> frozenset[str]:
     """Index terms of one surface word (stem, folded, compound parts), cached: a snippet then
     costs one regular-expression pass and dictionary lookups instead of re-analysing the text."""
-    return frozenset(t.text for t in _shared_analyzer()(word, mode="index"))
+    return frozenset(analyze(word, mode="index"))
 
 
 def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
@@ -819,7 +813,7 @@ def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> st
     return "".join(out)
 
 
-def _highlight(text: str, terms: frozenset[str], analyzer: Any = None, *, whole: bool = False) -> str:
+def _highlight(text: str, terms: frozenset[str], *, whole: bool = False) -> str:
     """HTML with the matched words in ``<mark>``; everything else escaped. ``whole`` marks the
     entire text (titles); otherwise the window of ``SNIPPET_CHARS`` with the most matches, or ""
     when nothing matches."""
@@ -851,9 +845,9 @@ def _highlight(text: str, terms: frozenset[str], analyzer: Any = None, *, whole:
     return prefix + _marked(text, spans, start, end) + suffix
 
 
-def _snippet(doc: Document, terms: frozenset[str], analyzer: Any) -> str:
+def _snippet(doc: Document, terms: frozenset[str]) -> str:
     for text in (doc.lead, doc.body):
-        marked = _highlight(text, terms, analyzer)
+        marked = _highlight(text, terms)
         if marked:
             return marked
     plain = doc.lead or doc.body

@@ -14,10 +14,11 @@ when ``searchkit`` is imported. Anything that is not text gives no entities rath
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from ..model import Entity, EntityType, entity_key
 from .aliases import Aliases, AliasFileError, load_aliases
+from .corpus import iter_spans
 from .normalize import Mention, normalize_mentions
 from .tokenize import MAX_TEXT_CHARS, clean_text, sentences, tokenize
 
@@ -32,17 +33,6 @@ def tag_tokens(words: Sequence[str]) -> list[str]:
     from .tagger import get_tagger
 
     return get_tagger().tag(words)
-
-
-def _spans(tags: Sequence[str]) -> Iterator[tuple[int, int, str]]:
-    """(start, end, label) of each IOB2 span, end exclusive."""
-    start, label = None, ""
-    for i, tag in enumerate([*tags, "O"]):
-        if start is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != label):
-            yield start, i, label
-            start = None
-        if tag.startswith("B-") or (tag.startswith("I-") and start is None):
-            start, label = i, tag[2:]
 
 
 def _usable(text: str) -> bool:
@@ -82,7 +72,7 @@ def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple
             continue
         for sentence in sentences(tokenize(part), part):
             words = [token.text for token in sentence]
-            out.append((words, _join_particles(words, list(_spans(tag_tokens(words))))))
+            out.append((words, _join_particles(words, list(iter_spans(tag_tokens(words))))))
     return out
 
 

@@ -9,7 +9,7 @@ GermEval ``-deriv`` and ``-part`` variants ("deutschen", "EU-Kommission") are no
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 FACET_TYPES = ("PER", "LOC", "ORG")
@@ -101,11 +101,12 @@ def read_europeana(path: Path | str) -> list[Sentence]:
     return sentences
 
 
-def iter_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
-    """(start, end, type) of each IOB2 span, end exclusive."""
+def iter_spans(tags: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    """(start, end, type) of each IOB2 span, end exclusive (training data and the tagger's
+    output alike)."""
     start = None
     kind = ""
-    for i, tag in enumerate(tags + ["O"]):
+    for i, tag in enumerate([*tags, "O"]):
         if start is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != kind):
             yield start, i, kind
             start = None
