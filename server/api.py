@@ -112,33 +112,11 @@ def document(doc_id: str):  # type: ignore[no-untyped-def]
     return jsonify(get_index().get(doc_id).to_dict())
 
 
-@api.get("/api/similar/<path:doc_id>")
-@operation(
-    summary="Ähnliche Artikel",
-    description="Artikel mit ähnlichem Inhalt (Whoosh „more like this“ über die Schlüsselwörter des Textes).",
-    parameters=similar_parameters(),
-    responses={
-        "200": json_response("Ähnliche Artikel, die ähnlichsten zuerst", "SimilarResult"),
-        "304": NOT_MODIFIED,
-        "400": BAD_REQUEST,
-        "404": NOT_FOUND,
-        "429": TOO_MANY,
-    },
-)
-def similar(doc_id: str):  # type: ignore[no-untyped-def]
-    unknown = set(request.args) - {"limit"}
+def _only_params(*known: str) -> None:
+    """Unknown query parameters are an error, not silently ignored."""
+    unknown = set(request.args) - set(known)
     if unknown:
-        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: limit")
-    values = request.args.getlist("limit")
-    if len(values) > 1:
-        raise QueryError("parameter 'limit' given more than once")
-    try:
-        limit = int(values[0]) if values and values[0] != "" else 5
-    except ValueError:
-        raise QueryError(f"parameter 'limit' must be an integer, not {values[0]!r}") from None
-    docs = similar_documents(get_index(), doc_id, limit=limit)
-    note_hits(len(docs))
-    return jsonify({"id": doc_id, "similar": [document_summary(d) for d in docs]})
+        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
 
 
 def _single(name: str, default: str = "") -> str:
@@ -156,6 +134,26 @@ def _int_arg(name: str, default: int) -> int:
         raise QueryError(f"parameter {name!r} must be an integer, not {raw!r}") from None
 
 
+@api.get("/api/similar/<path:doc_id>")
+@operation(
+    summary="Ähnliche Artikel",
+    description="Artikel mit ähnlichem Inhalt (Whoosh „more like this“ über die Schlüsselwörter des Textes).",
+    parameters=similar_parameters(),
+    responses={
+        "200": json_response("Ähnliche Artikel, die ähnlichsten zuerst", "SimilarResult"),
+        "304": NOT_MODIFIED,
+        "400": BAD_REQUEST,
+        "404": NOT_FOUND,
+        "429": TOO_MANY,
+    },
+)
+def similar(doc_id: str):  # type: ignore[no-untyped-def]
+    _only_params("limit")
+    docs = similar_documents(get_index(), doc_id, limit=_int_arg("limit", 5))
+    note_hits(len(docs))
+    return jsonify({"id": doc_id, "similar": [document_summary(d) for d in docs]})
+
+
 @api.get("/api/facets/<facet>/values")
 @operation(
     summary="Facettenwerte suchen",
@@ -166,9 +164,7 @@ def _int_arg(name: str, default: int) -> int:
     responses={"200": json_response("Passende Werte", "FacetValues"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "429": TOO_MANY},
 )
 def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
-    unknown = set(request.args) - {"text", "limit", "q"}
-    if unknown:
-        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: limit, q, text")
+    _only_params("text", "limit", "q")
     text = _single("text")
     values = get_index().facet_values(facet, text, limit=_int_arg("limit", 20), query=_single("q"))
     note_hits(len(values))
@@ -184,9 +180,7 @@ def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
     responses={"200": json_response("Entität", "EntityReport"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "404": NOT_FOUND, "429": TOO_MANY},
 )
 def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
-    unknown = set(request.args) - {"top"}
-    if unknown:
-        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: top")
+    _only_params("top")
     top = _int_arg("top", 10)
     if not 1 <= top <= 100:
         raise QueryError("top must be between 1 and 100")

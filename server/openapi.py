@@ -133,6 +133,14 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
 
 def schemas() -> dict[str, dict[str, Any]]:
     string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+    #: a facet value with its count (FacetValue adds the search's toggle link)
+    facet_count = {
+        "type": "object",
+        "required": ["value", "label", "count", "selected"],
+        "properties": {
+            "value": string, "label": string, "count": {"type": "integer", "minimum": 0}, "selected": boolean,
+        },
+    }
     entity = {
         "type": "object",
         "required": ["name", "type"],
@@ -194,9 +202,9 @@ def schemas() -> dict[str, dict[str, Any]]:
         },
         "FacetValue": {
             "type": "object",
-            "required": ["value", "label", "count", "selected", "toggle_url"],
+            "required": [*facet_count["required"], "toggle_url"],
             "properties": {
-                "value": string, "label": string, "count": {"type": "integer", "minimum": 0}, "selected": boolean,
+                **facet_count["properties"],
                 "toggle_url": {"type": "string", "description": "Dieselbe Suche mit diesem Wert an/aus"},
             },
         },
@@ -235,13 +243,7 @@ def schemas() -> dict[str, dict[str, Any]]:
             "required": ["total", "facets"],
             "properties": {"total": integer, "facets": {"type": "array", "items": ref("Facet")}},
         },
-        "FacetCount": {
-            "type": "object",
-            "required": ["value", "label", "count", "selected"],
-            "properties": {
-                "value": string, "label": string, "count": {"type": "integer", "minimum": 0}, "selected": boolean,
-            },
-        },
+        "FacetCount": facet_count,
         "FacetValues": {
             "type": "object",
             "required": ["facet", "text", "values"],
