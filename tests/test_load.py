@@ -20,7 +20,7 @@ import pytest
 
 from searchkit import Document, Index
 
-from test_server_serving import get, start_serve  # noqa: E402  (same folder, plain helpers)
+from test_server_serving import get, start_serve, stop_serve  # noqa: E402  (same folder, plain helpers)
 
 #: Seconds of load (the issue asks for 60; SEARCHKIT_LOAD_SECONDS shortens local runs).
 LOAD_SECONDS = float(os.environ.get("SEARCHKIT_LOAD_SECONDS", "60"))
@@ -38,12 +38,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, demo_index_path: Path) -> I
     shutil.copytree(demo_index_path, path)
     base, process, _ = start_serve(path, folder, workers=2, threads=4, SEARCHKIT_LOG_REQUESTS="false")
     yield base, path
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_serve(process)
 
 
 WRITER = """

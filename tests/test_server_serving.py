@@ -68,6 +68,15 @@ def start_serve(
         time.sleep(0.2)
 
 
+def stop_serve(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, subprocess.Popen, Path]]:
     folder = tmp_path_factory.mktemp("served")
@@ -81,12 +90,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         )
     base, process, log = start_serve(path, folder, workers=2, threads=2, wait_for_workers=True)
     yield base, path, process, log
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_serve(process)
 
 
 def children(pid: int) -> list[int]:
