@@ -62,7 +62,7 @@ class FacetField:
 class FacetData:
     """Everything facets, date filters and date sorting need, for one searcher generation."""
 
-    searcher: Any
+    snapshot: Any
     doc_count: int
     live: np.ndarray
     fields: dict[str, FacetField]
@@ -74,20 +74,15 @@ class FacetData:
     match_cache: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict, repr=False)
 
     @classmethod
-    def build(cls, searcher: Any) -> FacetData:
-        reader = searcher.reader()
-        doc_count = reader.doc_count_all()
-        live = np.zeros(doc_count, dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        fields = {name: _read_field(reader, index_field) for name, (index_field, _) in FACETS.items()}
+    def build(cls, snapshot: Any) -> FacetData:
         return cls(
-            searcher=searcher,
-            doc_count=doc_count,
-            live=live,
-            fields=fields,
-            pub_start=_read_column(reader, "pub_start", doc_count),
-            pub_end=_read_column(reader, "pub_end", doc_count),
-            labels=_read_labels(reader),
+            snapshot=snapshot,
+            doc_count=snapshot.doc_space(),
+            live=snapshot.live(),
+            fields={name: _read_field(snapshot, index_field) for name, (index_field, _) in FACETS.items()},
+            pub_start=snapshot.column("pub_start"),
+            pub_end=snapshot.column("pub_end"),
+            labels=_read_labels(snapshot),
         )
 
     def date_mask(self, start: date | None, end: date | None) -> np.ndarray:
@@ -111,7 +106,7 @@ class FacetData:
         return {"first": self._published(first), "last": self._published(last)}
 
     def _published(self, docnum: int) -> str | None:
-        return json.loads(self.searcher.stored_fields(docnum)["doc"]).get("published")
+        return json.loads(self.snapshot.stored(docnum)).get("published")
 
     def label(self, facet: str, value: str) -> str:
         """What the user sees for a facet value."""
@@ -124,16 +119,12 @@ class FacetData:
         return value
 
 
-def _read_field(reader: Any, fieldname: str) -> FacetField:
+def _read_field(snapshot: Any, fieldname: str) -> FacetField:
     values: list[str] = []
     docs: list[np.ndarray] = []
-    if fieldname in reader.indexed_field_names():
-        for term in reader.lexicon(fieldname):
-            value = term.decode("utf-8") if isinstance(term, bytes) else term
-            ids = np.fromiter(reader.postings(fieldname, term).all_ids(), dtype=np.int64)
-            if len(ids):
-                values.append(value)
-                docs.append(ids)
+    for value, ids in snapshot.postings(fieldname):
+        values.append(value)
+        docs.append(ids)
     aliases: dict[str, str] = {}
     if fieldname == EntityType.PERSON.value:
         values, docs, aliases = _merge_short_names(values, docs)
@@ -173,26 +164,15 @@ def _merge_short_names(
     return kept, [merged[v] for v in kept], aliases
 
 
-def _read_column(reader: Any, fieldname: str, doc_count: int) -> np.ndarray:
-    if not reader.has_column(fieldname):
-        return np.zeros(doc_count, dtype=np.int64)
-    column = reader.column_reader(fieldname)
-    return np.fromiter((column[i] or 0 for i in range(doc_count)), dtype=np.int64, count=doc_count)
-
-
-def _read_labels(reader: Any) -> dict[tuple[str, str], str]:
+def _read_labels(snapshot: Any) -> dict[tuple[str, str], str]:
     """For each entity key, the spelling that most documents use (Erdoğan over Erdogan when the
     corpus writes it so more often)."""
     best: dict[tuple[str, str], tuple[int, str]] = {}
-    if "entity_label" not in reader.indexed_field_names():
-        return {}
-    for term in reader.lexicon("entity_label"):
-        text = term.decode("utf-8") if isinstance(term, bytes) else term
+    for text, freq in snapshot.terms("entity_label"):
         parts = text.split(LABEL_SEP)
         if len(parts) != 3:
             continue
         etype, key, name = parts
-        freq = reader.doc_frequency("entity_label", term)
         current = best.get((etype, key))
         if current is None or (freq, name) > current:
             best[(etype, key)] = (freq, name)

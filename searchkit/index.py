@@ -1,9 +1,9 @@
-"""The on-disk index: schema, versioned metadata, writing (add/update/delete) and opening.
+"""The on-disk index: versioned metadata, writing (add/update/delete) and opening.
 
-Whoosh gives us atomic commits (a new table of contents is written last, so a crash leaves the
-previous generation intact) and a writer lock. On top of that this module adds what a news archive
-needs: a schema version checked on open, idempotent re-ingest (same id and content, or the same
-content under another id, is skipped) and typed errors.
+The engine underneath (``searchkit.engines``: Whoosh by default, tantivy on request) gives atomic
+commits and a writer lock. On top of that this module adds what a news archive needs: a schema
+version and the engine checked on open, idempotent re-ingest (same id and content, or the same
+content under another id, is skipped), the fields every engine indexes, and typed errors.
 """
 
 from __future__ import annotations
@@ -13,20 +13,14 @@ import json
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.index import LockError
-
-from .analysis import german_analyzer
+from .engines import Engine, Snapshot, Writer, check_engine, default_engine, engine_class
 from .errors import (
     DocumentNotFoundError,
-    IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
     SearchkitError,
@@ -36,8 +30,6 @@ from .model import Document, EntityType, entity_key
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
 #: must be rebuilt (``searchkit index --rebuild``).
 SCHEMA_VERSION = 1
-#: Attempts to open the newest generation while other processes commit.
-OPEN_RETRIES = 10
 METADATA_FILE = "searchkit.json"
 DEFAULT_INDEX_ENV = "SEARCHKIT_INDEX"
 DEFAULT_INDEX_DIR = "index"
@@ -67,34 +59,6 @@ def default_index_path() -> Path:
     return Path(os.environ.get(DEFAULT_INDEX_ENV) or DEFAULT_INDEX_DIR)
 
 
-def build_schema() -> Schema:
-    """Text fields share the German analyzer; facet fields hold exact terms (one per value), and
-    dates are integer columns (yyyymmdd of the period's first and last day) so that facets and
-    date ranges are array operations instead of per-hit Python loops."""
-    analyzer = german_analyzer()
-    facet = {"lowercase": False, "commas": True, "scorable": False}
-    return Schema(
-        id=ID(unique=True, stored=True),
-        content_hash=ID(),
-        title=TEXT(analyzer=analyzer, phrase=True),
-        lead=TEXT(analyzer=analyzer, phrase=True),
-        body=TEXT(analyzer=analyzer, phrase=True),
-        names=TEXT(analyzer=analyzer, phrase=True),
-        year=ID(),
-        month=ID(),
-        mentioned=KEYWORD(**facet),
-        person=KEYWORD(**facet),
-        place=KEYWORD(**facet),
-        organisation=KEYWORD(**facet),
-        entity_label=KEYWORD(**facet),
-        # Surface words (lowercase, not stemmed) for "Meinten Sie …?" suggestions.
-        spell=KEYWORD(lowercase=True, scorable=False),
-        pub_start=NUMERIC(numtype=int, bits=32, sortable=True),
-        pub_end=NUMERIC(numtype=int, bits=32, sortable=True),
-        doc=STORED(),
-    )
-
-
 def date_number(day: Any) -> int:
     """yyyymmdd as an int: sortable, and readable when debugging."""
     return day.year * 10000 + day.month * 100 + day.day
@@ -105,9 +69,9 @@ def _clean_facet_value(value: str) -> str:
 
 
 def document_fields(doc: Document) -> dict[str, Any]:
-    """The Whoosh fields of one document. Everything a hit needs is in the stored ``doc`` JSON."""
-
-
+    """The fields of one document, as every engine indexes them: text fields as text, facet
+    fields as comma-separated exact values, spelling words space-separated, dates as yyyymmdd
+    integers. Everything a hit needs is in the stored ``doc`` JSON."""
     fields: dict[str, Any] = {
         "id": doc.id,
         "content_hash": doc.content_hash(),
@@ -248,6 +212,9 @@ class Index:
     >>> idx = Index("index", create=True)          # doctest: +SKIP
     >>> idx.add(searchkit.ingest.read_paths(["articles/"]))  # doctest: +SKIP
     >>> idx.search("Erdogan", filters={"year": ["2025"]})     # doctest: +SKIP
+
+    ``engine`` chooses the engine of a new index ("whoosh", the default, or "tantivy"; see
+    ``searchkit.engines``); an existing index is opened with the engine it was built with.
     """
 
     def __init__(
@@ -256,39 +223,40 @@ class Index:
         *,
         create: bool = False,
         lock_timeout: float = 0.0,
+        engine: str | None = None,
     ) -> None:
         self.path = Path(path) if path is not None else default_index_path()
         self.lock_timeout = lock_timeout
         if create and not (self.path / METADATA_FILE).exists():
-            self._create()
+            self._create(check_engine(engine or default_engine()))
         self.metadata = read_metadata(self.path)
-        try:
-            self._whoosh = whoosh_index.open_dir(str(self.path))
-        except (OSError, whoosh_index.EmptyIndexError, ValueError) as error:
+        self.engine_name = check_engine(self.metadata.get("engine", "whoosh"))
+        if engine is not None and engine != self.engine_name:
             raise IndexVersionError(
-                f"the index at {self.path} is damaged ({error}): rebuild it with"
-                f" `searchkit index FILES --index {self.path} --rebuild`"
-            ) from error
-        self._searcher_lock = threading.Lock()
+                f"the index at {self.path} uses the {self.engine_name} engine, not {engine}: copy it"
+                f" with `searchkit migrate --index {self.path} --to NEW_FOLDER --engine {engine}`"
+            )
+        self._engine: Engine = engine_class(self.engine_name).open(self.path)
+        self._snapshot_lock = threading.Lock()
         #: Whoosh's readers are not safe for concurrent use: reads of one Index take turns
         #: (threads share the GIL anyway; parallel searching is per process, serve --workers N).
         self._read_lock = threading.RLock()
-        self._searcher = None
+        self._snapshot: Snapshot | None = None
         self._facet_cache: Any = None
 
     # -- creation ---------------------------------------------------------------------------
-    def _create(self) -> None:
+    def _create(self, engine: str) -> None:
         if self.path.exists() and any(self.path.iterdir()):
             raise IndexVersionError(
                 f"{self.path} exists and is not an empty folder or a searchkit index;"
                 " choose another --index folder"
             )
         self.path.mkdir(parents=True, exist_ok=True)
-        whoosh_index.create_in(str(self.path), build_schema())
-        write_metadata(self.path, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "engine": "whoosh"})
+        engine_class(engine).create(self.path)
+        write_metadata(self.path, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "engine": engine})
 
     @classmethod
-    def rebuild(cls, path: str | os.PathLike[str] | None = None) -> Index:
+    def rebuild(cls, path: str | os.PathLike[str] | None = None, *, engine: str | None = None) -> Index:
         """Create an empty index at ``path``, replacing a searchkit or foreign index there."""
         target = Path(path) if path is not None else default_index_path()
         if target.exists():
@@ -298,73 +266,58 @@ class Index:
             if not looks_like_index and any(target.iterdir()):
                 raise IndexVersionError(f"refusing to replace {target}: it is not an index folder")
             shutil.rmtree(target)
-        return cls(target, create=True)
+        return cls(target, create=True, engine=engine)
 
     # -- reading ----------------------------------------------------------------------------
-    def searcher(self):  # type: ignore[no-untyped-def]
-        """A Whoosh searcher reused across calls and refreshed when a commit changed the index
-        (by this process or another one)."""
-        with self._searcher_lock:
-            if self._searcher is None:
-                self._searcher = self._open_searcher()
-            elif not self._searcher.up_to_date():
-                # A new searcher, not refresh(): requests of other threads may still be using the
-                # old one (it is closed when the last of them lets go), and Whoosh's refresh()
-                # fails on a reader of an empty index.
-                self._searcher = self._open_searcher()
-            return self._searcher
-
-    def _open_searcher(self):  # type: ignore[no-untyped-def]
-        """Open the newest generation; a writer in another process may delete the files of the
-        generation we just read about (its commit finished in between): then read again."""
-        for attempt in range(OPEN_RETRIES):
-            try:
-                return self._whoosh.searcher()
-            except FileNotFoundError:
-                if attempt == OPEN_RETRIES - 1:
-                    raise
-                time.sleep(0.01 * (attempt + 1))
-        raise AssertionError("unreachable")
+    def snapshot(self) -> Snapshot:
+        """The newest committed generation, reused across calls and replaced when a commit
+        changed the index (by this process or another one)."""
+        with self._snapshot_lock:
+            if self._snapshot is None or not self._snapshot.up_to_date():
+                # A new snapshot, never a refresh in place: requests of other threads may still
+                # be using the old one (it is closed when the last of them lets go).
+                self._snapshot = self._engine.snapshot()
+            return self._snapshot
 
     def reading(self) -> threading.RLock:
         """The lock that reads of this Index take turns on (``with index.reading(): ...`` when
-        using ``searcher()`` directly from several threads)."""
+        using ``snapshot()`` directly from several threads)."""
         return self._read_lock
 
     def generation(self) -> int:
         """Changes with every commit; used for caches and HTTP ETags."""
-        return self.searcher().reader().generation()  # type: ignore[no-any-return]
+        return self.snapshot().generation
 
     def __len__(self) -> int:
-        return self.searcher().doc_count()  # type: ignore[no-any-return]
+        return self.snapshot().doc_count()
 
     def __contains__(self, doc_id: object) -> bool:
         with self._read_lock:
-            return self.searcher().document_number(id=str(doc_id)) is not None
+            return self.snapshot().docnum("id", str(doc_id)) is not None
 
     def get(self, doc_id: str) -> Document:
         """The stored document with this id (raises ``DocumentNotFoundError``)."""
         with self._read_lock:
-            stored = self.searcher().document(id=str(doc_id))
-        if stored is None:
-            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
-        return Document.from_json(stored["doc"])
+            snapshot = self.snapshot()
+            docnum = snapshot.docnum("id", str(doc_id))
+            if docnum is None:
+                raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+            return Document.from_json(snapshot.stored(docnum))
 
     def documents(self) -> Iterator[Document]:
         """Every document, in index order (for export and re-extraction)."""
-        searcher = self.searcher()
-        for _, stored in searcher.reader().iter_docs():
-            yield Document.from_json(stored["doc"])
+        for stored in self.snapshot().iter_stored():
+            yield Document.from_json(stored)
 
     def facet_data(self):  # type: ignore[no-untyped-def]
         """Per-document facet arrays of the current generation (see ``facets.FacetData``)."""
         from .facets import FacetData
 
         with self._read_lock:
-            searcher = self.searcher()
+            snapshot = self.snapshot()
             cache = self._facet_cache
-            if cache is None or cache.searcher is not searcher:
-                cache = self._facet_cache = FacetData.build(searcher)
+            if cache is None or cache.snapshot is not snapshot:
+                cache = self._facet_cache = FacetData.build(snapshot)
             return cache
 
     def search(self, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
@@ -416,21 +369,15 @@ class Index:
             "path": str(self.path),
             "documents": len(self),
             "schema_version": SCHEMA_VERSION,
+            "engine": self.engine_name,
             "generation": self.generation(),
             "date_range": data.date_range(),
             "facets": [facet.to_dict() for facet in result],
         }
 
     # -- writing ----------------------------------------------------------------------------
-    def _writer(self, procs: int = 1):  # type: ignore[no-untyped-def]
-        try:
-            if procs > 1:
-                return self._whoosh.writer(timeout=self.lock_timeout, procs=procs, multisegment=True)
-            return self._whoosh.writer(timeout=self.lock_timeout)
-        except LockError as error:
-            raise IndexLockedError(
-                f"the index at {self.path} is locked by another writer; try again when it is done"
-            ) from error
+    def _writer(self, procs: int = 1) -> Writer:
+        return self._engine.writer(timeout=self.lock_timeout, procs=procs)
 
     def add(
         self,
@@ -458,12 +405,12 @@ class Index:
         last_of_id = {doc.id: position for position, doc in enumerate(batch)}
         writer = self._writer(procs=workers)
         try:
-            searcher = writer.searcher()
+            committed = writer.snapshot()
             seen_hashes: set[str] = set()
             seen_ids: set[str] = set()
             todo: list[tuple[Document, int | None]] = []
             for position, doc in enumerate(batch):
-                outcome, existing = self._triage(searcher, doc, seen_ids, seen_hashes, report, force)
+                outcome, existing = self._triage(committed, doc, seen_ids, seen_hashes, report, force)
                 if outcome in ("added", "updated") and last_of_id[doc.id] == position:
                     todo.append((doc, existing))
                 if on_document and outcome == "skipped":
@@ -474,9 +421,7 @@ class Index:
                     report.errors.append(f"{doc.id}: {prepared}")
                     outcome = "failed"
                 else:
-                    if existing is not None:
-                        writer.delete_document(existing)
-                    writer.add_document(**document_fields(prepared))
+                    writer.add(document_fields(prepared), replaces=existing)
                     outcome = "written"
                 if on_document:
                     on_document(doc, outcome)
@@ -488,7 +433,7 @@ class Index:
 
     @staticmethod
     def _triage(
-        searcher: Any,
+        committed: Snapshot,
         doc: Document,
         seen_ids: set[str],
         seen_hashes: set[str],
@@ -498,11 +443,11 @@ class Index:
         """Decide what happens to one document: skipped, added or updated (with the document
         number it replaces)."""
         content_hash = doc.content_hash()
-        existing = searcher.document_number(id=doc.id)
+        existing = committed.docnum("id", doc.id)
         if content_hash in seen_hashes:
             report.skipped += 1
             return "skipped", existing
-        same_content = searcher.document_number(content_hash=content_hash)
+        same_content = committed.docnum("content_hash", content_hash)
         if force and existing is not None and same_content == existing:
             same_content = None
         if same_content is not None and (existing is None or same_content == existing):
@@ -523,7 +468,7 @@ class Index:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         writer = self._writer()
         try:
-            writer.delete_by_term("id", doc_id)
+            writer.delete(doc_id)
         except BaseException:
             writer.cancel()
             raise
@@ -531,11 +476,10 @@ class Index:
 
     def segment_count(self) -> int:
         """How many segments the index has (each commit may add one; queries visit them all)."""
-        reader = self.searcher().reader()
-        return len(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else 1
+        return self.snapshot().segment_count()
 
     def optimize(self) -> None:
-        """Merge all segments into one. Queries on an index built in many batches get about
+        """Merge segments (Whoosh: into one; tantivy: as far as its merge policy goes). Queries on an index built in many batches get about
         2x faster (XQuAD-de, 12 → 1 segments: 58 → 23 ms); it rewrites the whole index, so it
         is worth it after a bulk import, not after every small update. Atomic like any commit."""
         writer = self._writer()
@@ -546,10 +490,10 @@ class Index:
             raise
 
     def close(self) -> None:
-        with self._searcher_lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        with self._snapshot_lock:
+            if self._snapshot is not None:
+                self._snapshot.close()
+                self._snapshot = None
         self._facet_cache = None
 
     def __enter__(self) -> Index:

@@ -20,6 +20,7 @@ from whoosh import query
 from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
 
 from .analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, analyze, fold_diacritics
+from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS, FacetData
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
@@ -359,9 +360,7 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     # Plain OrGroup: its coordination variant (OrGroup.factory) crashes in Whoosh 2.7 on
     # multi-segment indexes (CoordMatcher asks an exhausted MultiMatcher for its children).
     group = OrGroup if operator == "or" else AndGroup
-    # the searcher's schema: Index.schema re-reads the newest table of contents from disk, which
-    # a concurrent writer may just have replaced (FileNotFoundError under load)
-    parser = GermanQueryParser(None, index.searcher().schema, group=group)
+    parser = GermanQueryParser(None, query_schema(), group=group)
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     try:
         parsed = parser.parse(text)
@@ -414,19 +413,15 @@ def _check_fields(q: query.Query) -> None:
             raise QueryError(f"field {name!r} cannot be searched; searchable fields: {allowed}")
 
 
-def _check_expansion(q: query.Query, searcher: Any) -> None:
-    reader = searcher.reader()
+def _check_expansion(q: query.Query, snapshot: Any) -> None:
     for sub in q.leaves():
         if isinstance(sub, (query.Prefix, query.Wildcard)):
             if len(sub.text.strip("*?")) < 2:
                 raise QueryError(f"wildcard {sub.text!r} is too broad: give at least two letters")
-            count = 0
-            for _ in sub._btexts(reader):
-                count += 1
-                if count > MAX_EXPANSION:
-                    raise QueryError(
-                        f"wildcard {sub.text!r} matches more than {MAX_EXPANSION} words; make it longer"
-                    )
+            if len(snapshot.expand(sub, MAX_EXPANSION)) > MAX_EXPANSION:
+                raise QueryError(
+                    f"wildcard {sub.text!r} matches more than {MAX_EXPANSION} words; make it longer"
+                )
 
 
 #: Queries whose matching documents are remembered per index generation (paging, facet clicks
@@ -434,7 +429,7 @@ def _check_expansion(q: query.Query, searcher: Any) -> None:
 MATCH_CACHE_SIZE = 256
 
 
-def _matching_mask(q: query.Query | None, searcher: Any, data: FacetData) -> np.ndarray:
+def _matching_mask(q: query.Query | None, snapshot: Any, data: FacetData) -> np.ndarray:
     if q is None:
         return data.live.copy()
     key = repr(q)
@@ -444,7 +439,7 @@ def _matching_mask(q: query.Query | None, searcher: Any, data: FacetData) -> np.
         return cached.copy()
     mask = np.zeros(data.doc_count, dtype=bool)
     try:
-        ids = np.fromiter(q.docs(searcher), dtype=np.int64)
+        ids = snapshot.match(q)
     except RecursionError as error:
         raise QueryError("query is nested too deeply") from error
     if len(ids):
@@ -607,16 +602,16 @@ def _is_keyword_query(text: str) -> bool:
 
 
 def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool) -> _Evaluation:
-    searcher = index.searcher()
     data = index.facet_data()
+    snapshot = data.snapshot
     text, date_filter = _date_filter(request, request.query, interpret=interpret_dates)
     operator = request.operator
     if operator == "auto":
         operator = "and" if _is_keyword_query(text) else "or"
     q = parse_query(index, text, operator)
     if q is not None:
-        _check_expansion(q, searcher)
-    matched = _matching_mask(q, searcher, data)
+        _check_expansion(q, snapshot)
+    matched = _matching_mask(q, snapshot, data)
     if (
         request.operator == "auto"
         and q is not None
@@ -627,7 +622,7 @@ def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool)
         # Conjunctive first; when no document has every word, rank those with most of them.
         operator = "or"
         q = parse_query(index, text, operator)
-        matched = _matching_mask(q, searcher, data)
+        matched = _matching_mask(q, snapshot, data)
     if date_filter:
         matched &= data.date_mask(
             date_filter.start.start() if date_filter.start else None,
@@ -646,7 +641,7 @@ def run_search(index: Any, request: SearchRequest) -> SearchResult:
     total = int(hits_mask.sum())
     facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids) if request.facets else []
     unfiltered = not ev.masks and ev.date_filter is None
-    hits = _page(request, index, index.searcher(), ev.data, ev.q, hits_mask, total, unfiltered=unfiltered)
+    hits = _page(request, ev.data, ev.q, hits_mask, total, unfiltered=unfiltered)
     suggestion = None
     if total < SUGGEST_BELOW and ev.text.strip() and not _EXPLICIT_SYNTAX.search(ev.text):
         # After the OR fallback no document had all words: any suggestion that finds documents
@@ -690,21 +685,20 @@ def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:
     """The query with each word that the index does not know replaced by the most frequent
     known word within one or two edits (two for words of five letters or more), if the new
     query finds more than ``better_than`` documents."""
-    reader = index.searcher().reader()
-    if "spell" not in reader.indexed_field_names():
-        return None
+    data = index.facet_data()
+    snapshot = data.snapshot
     changed = False
 
     def fix(match: re.Match[str]) -> str:
         nonlocal changed
         word = match.group(0)
         lower = word.lower()
-        if len(lower) < 4 or reader.doc_frequency("spell", lower) > 0:
+        if len(lower) < 4 or snapshot.doc_frequency("spell", lower) > 0:
             return word
         maxdist = 2 if len(lower) >= 5 else 1
         candidates = [
-            (-_distance(lower, c), reader.doc_frequency("spell", c), c)
-            for c in reader.terms_within("spell", lower, maxdist, prefix=1)
+            (-_distance(lower, c), snapshot.doc_frequency("spell", c), c)
+            for c in snapshot.similar_terms("spell", lower, maxdist, prefix=1)
         ]
         if not candidates:
             return word
@@ -716,7 +710,7 @@ def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:
     if not changed:
         return None
     q = parse_query(index, fixed, "and")
-    if q is None or int(_matching_mask(q, index.searcher(), index.facet_data()).sum()) <= better_than:
+    if q is None or int(_matching_mask(q, snapshot, data).sum()) <= better_than:
         return None
     return fixed
 
@@ -729,8 +723,6 @@ def _distance(a: str, b: str) -> int:
 
 def _page(
     request: SearchRequest,
-    index: Any,
-    searcher: Any,
     data: FacetData,
     q: query.Query | None,
     hits_mask: np.ndarray,
@@ -746,9 +738,7 @@ def _page(
         # Without facet or date filters the hits are exactly the query's matches: let Whoosh rank
         # them on its own (a filter set makes it score every match instead of skipping ahead).
         unfiltered = unfiltered or total == int(data.live.sum())
-        allow = None if unfiltered else set(np.flatnonzero(hits_mask).tolist())
-        results = searcher.search(q, filter=allow, limit=stop)
-        ranked = [(hit.docnum, hit.score) for hit in results][start:stop]
+        ranked = data.snapshot.ranked(q, None if unfiltered else hits_mask, stop)[start:stop]
     else:
         ids = np.flatnonzero(hits_mask)
         dated = data.pub_start[ids] > 0
@@ -756,10 +746,10 @@ def _page(
         key = -data.pub_start[ids] if descending else data.pub_start[ids]
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
-    terms = _highlight_terms(q, searcher)
+    terms = _highlight_terms(q, data.snapshot)
     hits = []
     for docnum, score in ranked:
-        doc = Document.from_json(searcher.stored_fields(docnum)["doc"])
+        doc = Document.from_json(data.snapshot.stored(docnum))
         hits.append(
             Hit(
                 document=doc,
@@ -771,20 +761,21 @@ def _page(
     return hits
 
 
-def _highlight_terms(q: query.Query | None, searcher: Any) -> frozenset[str]:
-    """Index terms the query matched (prefixes and wildcards expanded)."""
+def _highlight_terms(q: query.Query | None, snapshot: Any) -> frozenset[str]:
+    """Index terms of the text fields the query looks for (prefixes and wildcards expanded)."""
     if q is None:
         return frozenset()
-    terms = set()
-    reader = searcher.reader()
-    # Leaf by leaf: Whoosh 2.7's Query.existing_terms reuses its loop variable as the field
-    # filter, so over several fields it only ever looks at the first one.
+    terms: set[str] = set()
     for leaf in q.leaves():
-        for fieldname, text in leaf.existing_terms(reader, phrases=True, expand=True):
-            if fieldname in TEXT_FIELDS:
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        if getattr(leaf, "fieldname", None) not in TEXT_FIELDS:
+            continue
+        if isinstance(leaf, (query.Prefix, query.Wildcard)):
+            terms.update(snapshot.expand(leaf, MAX_EXPANSION))
+        elif isinstance(leaf, query.Phrase):
+            terms.update(leaf.words)
+        elif isinstance(leaf, query.Term):
+            terms.add(leaf.text)
     return frozenset(terms)
-
 
 
 @lru_cache(maxsize=200_000)

@@ -82,7 +82,7 @@ def test_interrupted_batch_commits_nothing(fresh_index: Index) -> None:
 
 
 def test_second_writer_gets_a_clear_error(fresh_index: Index) -> None:
-    writer = fresh_index._whoosh.writer()
+    writer = fresh_index._writer()
     try:
         with pytest.raises(IndexLockedError, match="locked"):
             Index(fresh_index.path).add([doc("x")])

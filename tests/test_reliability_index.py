@@ -125,7 +125,7 @@ def test_second_writer_waits_then_gets_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "index"
     Index(path, create=True).close()
     holder = Index(path)
-    writer = holder._whoosh.writer()  # hold the write lock as a running indexer would
+    writer = holder._writer()  # hold the write lock as a running indexer would
     try:
         other = Index(path, lock_timeout=0.3)
         started = time.monotonic()

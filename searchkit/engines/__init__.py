@@ -1,0 +1,205 @@
+"""Index engines: where documents are stored, matched and scored.
+
+Everything above this package (``Index``, search, facets, the CLI, the server, the evaluation)
+talks to an engine through three small objects:
+
+* ``Engine`` — one index folder: opens snapshots and writers;
+* ``Snapshot`` — one committed generation, read-only: stored documents, document numbers,
+  facet postings, date columns, term dictionaries, and query execution;
+* ``Writer`` — one atomic batch of additions and deletions.
+
+Queries reach an engine as Whoosh query trees: Whoosh's parser with searchkit's German analyzer
+is the one query language, so decompounding, folding, stemming and field boosts are decided
+once, above the seam; each engine executes the tree its own way. Document numbers
+("docnums") are dense integers per snapshot, which lets facets, date filters and date sorting
+be the same numpy code over every engine.
+
+``whoosh`` (pure Python) is the default; ``tantivy`` (Rust, ``pip install "searchkit[fast]"``)
+answers the same queries many times faster. The engine of an index is stored in its metadata;
+``SEARCHKIT_ENGINE`` chooses the engine of new indexes.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import query
+
+from ..errors import IndexVersionError, SearchkitError
+
+ENGINES = ("whoosh", "tantivy")
+DEFAULT_ENGINE = "whoosh"
+ENGINE_ENV = "SEARCHKIT_ENGINE"
+
+
+class EngineUnavailableError(SearchkitError):
+    """The engine is known but its library is not installed."""
+
+
+def default_engine() -> str:
+    """``$SEARCHKIT_ENGINE`` if set, else ``whoosh``."""
+    return os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE
+
+
+def check_engine(name: str) -> str:
+    if name not in ENGINES:
+        raise IndexVersionError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return name
+
+
+class Snapshot(ABC):
+    """One committed generation of an index. Safe to share between threads of one process
+    (callers serialize reads with ``Index.reading()`` where the engine needs it)."""
+
+    #: changes with every commit (caches and HTTP ETags key on it)
+    generation: int
+
+    @abstractmethod
+    def doc_space(self) -> int:
+        """Upper bound of the document numbers of this snapshot (deleted ones included)."""
+
+    @abstractmethod
+    def live(self) -> np.ndarray:
+        """Boolean mask over ``doc_space()``: the documents that are not deleted."""
+
+    @abstractmethod
+    def doc_count(self) -> int:
+        """How many live documents."""
+
+    @abstractmethod
+    def stored(self, docnum: int) -> str:
+        """The stored document JSON of one document number."""
+
+    @abstractmethod
+    def iter_stored(self) -> Iterator[str]:
+        """Every live document's JSON, in document-number order."""
+
+    @abstractmethod
+    def docnum(self, field: str, value: str) -> int | None:
+        """The document number of the (first) live document whose exact-value field
+        (``id``, ``content_hash``) is ``value``."""
+
+    @abstractmethod
+    def postings(self, field: str) -> Iterator[tuple[str, np.ndarray]]:
+        """(value, document numbers) for every value of an exact-value field, values sorted."""
+
+    @abstractmethod
+    def column(self, field: str) -> np.ndarray:
+        """One integer per document number (``pub_start``, ``pub_end``; 0 when missing)."""
+
+    @abstractmethod
+    def terms(self, field: str, prefix: str = "") -> Iterator[tuple[str, int]]:
+        """(term, document frequency) of a field's terms that start with ``prefix``, sorted."""
+
+    @abstractmethod
+    def doc_frequency(self, field: str, text: str) -> int:
+        """In how many documents the term occurs."""
+
+    @abstractmethod
+    def expand(self, leaf: query.Query, limit: int) -> list[str]:
+        """The index terms a prefix or wildcard leaf stands for (at most ``limit`` + 1, so that
+        callers can tell "too many")."""
+
+    @abstractmethod
+    def match(self, q: query.Query) -> np.ndarray:
+        """Document numbers of every document that matches (any order)."""
+
+    @abstractmethod
+    def ranked(self, q: query.Query, allow: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
+        """The best ``limit`` (docnum, score) pairs, best first; ``allow`` (a boolean mask)
+        restricts the candidates."""
+
+    @abstractmethod
+    def similar_terms(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
+        """Terms within ``maxdist`` edits of ``word`` that share its first ``prefix`` letters
+        (spelling suggestions)."""
+
+    @abstractmethod
+    def more_like(self, docnum: int, text: str, top: int, numterms: int) -> list[int]:
+        """Documents most like ``docnum`` by the key terms of ``text``, best first."""
+
+    @abstractmethod
+    def up_to_date(self) -> bool:
+        """False once a newer generation has been committed."""
+
+    @abstractmethod
+    def segment_count(self) -> int:
+        """How many segments the snapshot reads (each commit may add one)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release files and memory."""
+
+
+class Writer(ABC):
+    """One atomic batch: nothing is visible to readers before ``commit``; ``cancel`` (or a
+    crash) leaves the previous generation as it was."""
+
+    @abstractmethod
+    def snapshot(self) -> Snapshot:
+        """The committed state the batch starts from (duplicate detection reads it)."""
+
+    @abstractmethod
+    def add(self, fields: dict[str, Any], *, replaces: int | None = None) -> None:
+        """Add a document (``index.document_fields`` output); ``replaces`` is the document
+        number of the version it supersedes (same id)."""
+
+    @abstractmethod
+    def delete(self, doc_id: str) -> None:
+        """Delete the document with this id."""
+
+    @abstractmethod
+    def commit(self, *, optimize: bool = False) -> None:
+        """Make the batch visible atomically; ``optimize`` merges segments as far as the engine
+        can."""
+
+    @abstractmethod
+    def cancel(self) -> None:
+        """Drop the batch and release the write lock."""
+
+
+class Engine(ABC):
+    """One index folder of one engine."""
+
+    name: str
+
+    @classmethod
+    @abstractmethod
+    def create(cls, path: Path) -> Engine:
+        """Create an empty index in ``path`` (which exists and holds only searchkit's
+        metadata)."""
+
+    @classmethod
+    @abstractmethod
+    def open(cls, path: Path) -> Engine:
+        """Open the index in ``path``; raises ``IndexVersionError`` when it is damaged."""
+
+    @abstractmethod
+    def snapshot(self) -> Snapshot:
+        """The newest committed generation."""
+
+    @abstractmethod
+    def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:
+        """The write lock and a new batch; ``IndexLockedError`` when another writer holds the
+        lock for longer than ``timeout`` seconds."""
+
+
+def engine_class(name: str) -> type[Engine]:
+    """The class of an engine by name, importing its library only now."""
+    check_engine(name)
+    if name == "tantivy":
+        try:
+            from .tantivy_engine import TantivyEngine
+        except ImportError as error:
+            raise EngineUnavailableError(
+                'the tantivy engine needs the tantivy package: pip install "searchkit[fast]"'
+            ) from error
+        return TantivyEngine
+    from .whoosh_engine import WhooshEngine
+
+    return WhooshEngine

@@ -1,0 +1,216 @@
+"""The default engine: Whoosh, pure Python, nothing to compile.
+
+Whoosh gives atomic commits (a new table of contents is written last, so a crash leaves the
+previous generation intact), a writer lock, a multi-process writer and BM25F. Its files live
+directly in the index folder, beside searchkit's metadata.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from ..analysis import german_analyzer
+from ..errors import IndexLockedError, IndexVersionError
+from . import Engine, Snapshot, Writer
+
+#: Attempts to open the newest generation while other processes commit.
+OPEN_RETRIES = 10
+
+
+def build_schema() -> Schema:
+    """Text fields share the German analyzer; facet fields hold exact terms (one per value), and
+    dates are integer columns (yyyymmdd of the period's first and last day) so that facets and
+    date ranges are array operations instead of per-hit Python loops."""
+    analyzer = german_analyzer()
+    facet = {"lowercase": False, "commas": True, "scorable": False}
+    return Schema(
+        id=ID(unique=True, stored=True),
+        content_hash=ID(),
+        title=TEXT(analyzer=analyzer, phrase=True),
+        lead=TEXT(analyzer=analyzer, phrase=True),
+        body=TEXT(analyzer=analyzer, phrase=True),
+        names=TEXT(analyzer=analyzer, phrase=True),
+        year=ID(),
+        month=ID(),
+        mentioned=KEYWORD(**facet),
+        person=KEYWORD(**facet),
+        place=KEYWORD(**facet),
+        organisation=KEYWORD(**facet),
+        entity_label=KEYWORD(**facet),
+        # Surface words (lowercase, not stemmed) for "Meinten Sie …?" suggestions.
+        spell=KEYWORD(lowercase=True, scorable=False),
+        pub_start=NUMERIC(numtype=int, bits=32, sortable=True),
+        pub_end=NUMERIC(numtype=int, bits=32, sortable=True),
+        doc=STORED(),
+    )
+
+
+@lru_cache(maxsize=1)
+def query_schema() -> Schema:
+    """The schema queries are parsed against, whatever the engine: the fields and analyzers are
+    the query language. Built once; never re-read from disk (a concurrent writer may just have
+    replaced the table of contents)."""
+    return build_schema()
+
+
+def _text(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+class WhooshSnapshot(Snapshot):
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.generation = self.reader.generation()
+
+    def doc_space(self) -> int:
+        return self.reader.doc_count_all()  # type: ignore[no-any-return]
+
+    def live(self) -> np.ndarray:
+        live = np.zeros(self.doc_space(), dtype=bool)
+        live[np.fromiter(self.reader.all_doc_ids(), dtype=np.int64)] = True
+        return live
+
+    def doc_count(self) -> int:
+        return self.searcher.doc_count()  # type: ignore[no-any-return]
+
+    def stored(self, docnum: int) -> str:
+        return self.searcher.stored_fields(docnum)["doc"]  # type: ignore[no-any-return]
+
+    def iter_stored(self) -> Iterator[str]:
+        for _, stored in self.reader.iter_docs():
+            yield stored["doc"]
+
+    def docnum(self, field: str, value: str) -> int | None:
+        return self.searcher.document_number(**{field: value})  # type: ignore[no-any-return]
+
+    def postings(self, field: str) -> Iterator[tuple[str, np.ndarray]]:
+        if field not in self.reader.indexed_field_names():
+            return
+        for term in self.reader.lexicon(field):
+            ids = np.fromiter(self.reader.postings(field, term).all_ids(), dtype=np.int64)
+            if len(ids):
+                yield _text(term), ids
+
+    def column(self, field: str) -> np.ndarray:
+        count = self.doc_space()
+        if not self.reader.has_column(field):
+            return np.zeros(count, dtype=np.int64)
+        column = self.reader.column_reader(field)
+        return np.fromiter((column[i] or 0 for i in range(count)), dtype=np.int64, count=count)
+
+    def terms(self, field: str, prefix: str = "") -> Iterator[tuple[str, int]]:
+        if field not in self.reader.indexed_field_names():
+            return
+        for term in self.reader.expand_prefix(field, prefix):
+            yield _text(term), self.reader.doc_frequency(field, term)
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        if field not in self.reader.indexed_field_names():
+            return 0
+        return self.reader.doc_frequency(field, text)  # type: ignore[no-any-return]
+
+    def expand(self, leaf: query.Query, limit: int) -> list[str]:
+        return [_text(t) for t in itertools.islice(leaf._btexts(self.reader), limit + 1)]
+
+    def match(self, q: query.Query) -> np.ndarray:
+        return np.fromiter(q.docs(self.searcher), dtype=np.int64)
+
+    def ranked(self, q: query.Query, allow: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
+        # A filter set makes Whoosh score every match instead of skipping ahead: only with one.
+        allowed = None if allow is None else set(np.flatnonzero(allow).tolist())
+        return [(hit.docnum, hit.score) for hit in self.searcher.search(q, filter=allowed, limit=limit)]
+
+    def similar_terms(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
+        return [_text(t) for t in self.reader.terms_within(field, word, maxdist, prefix=prefix)]
+
+    def more_like(self, docnum: int, text: str, top: int, numterms: int) -> list[int]:
+        results = self.searcher.more_like(docnum, "body", text=text, top=top, numterms=numterms)
+        return [hit.docnum for hit in results]
+
+    def up_to_date(self) -> bool:
+        return self.searcher.up_to_date()  # type: ignore[no-any-return]
+
+    def segment_count(self) -> int:
+        return len(self.reader.leaf_readers()) if hasattr(self.reader, "leaf_readers") else 1
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class WhooshWriter(Writer):
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def snapshot(self) -> Snapshot:
+        return WhooshSnapshot(self._writer.searcher())
+
+    def add(self, fields: dict[str, Any], *, replaces: int | None = None) -> None:
+        if replaces is not None:
+            self._writer.delete_document(replaces)
+        self._writer.add_document(**fields)
+
+    def delete(self, doc_id: str) -> None:
+        self._writer.delete_by_term("id", doc_id)
+
+    def commit(self, *, optimize: bool = False) -> None:
+        self._writer.commit(optimize=optimize)
+
+    def cancel(self) -> None:
+        self._writer.cancel()
+
+
+class WhooshEngine(Engine):
+    name = "whoosh"
+
+    def __init__(self, path: Path, index: Any) -> None:
+        self.path = path
+        self._index = index
+
+    @classmethod
+    def create(cls, path: Path) -> WhooshEngine:
+        return cls(path, whoosh_index.create_in(str(path), build_schema()))
+
+    @classmethod
+    def open(cls, path: Path) -> WhooshEngine:
+        try:
+            return cls(path, whoosh_index.open_dir(str(path)))
+        except (OSError, whoosh_index.EmptyIndexError, ValueError) as error:
+            raise IndexVersionError(
+                f"the index at {path} is damaged ({error}): rebuild it with"
+                f" `searchkit index FILES --index {path} --rebuild`"
+            ) from error
+
+    def snapshot(self) -> Snapshot:
+        """Open the newest generation; a writer in another process may delete the files of the
+        generation we just read about (its commit finished in between): then read again."""
+        for attempt in range(OPEN_RETRIES):
+            try:
+                return WhooshSnapshot(self._index.searcher())
+            except FileNotFoundError:
+                if attempt == OPEN_RETRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:
+        try:
+            if procs > 1:
+                return WhooshWriter(self._index.writer(timeout=timeout, procs=procs, multisegment=True))
+            return WhooshWriter(self._index.writer(timeout=timeout))
+        except LockError as error:
+            raise IndexLockedError(
+                f"the index at {self.path} is locked by another writer; try again when it is done"
+            ) from error
+
