@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from .engines import ENGINE_ENV, ENGINES
 from .errors import SearchkitError
 from .index import Index, IngestReport, default_index_path
 from .model import Document
@@ -26,6 +27,13 @@ INDEX_OPTION = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Index folder (default: $SEARCHKIT_INDEX, else ./index).",
+)
+
+
+#: The engine of a new index; an existing index keeps the engine it was built with.
+ENGINE_OPTION = click.option(
+    "--engine", type=click.Choice(ENGINES), default=None, envvar=ENGINE_ENV,
+    help="Engine of a new index: whoosh (default, pure Python) or tantivy (pip install \"searchkit[fast]\").",
 )
 
 
@@ -101,6 +109,7 @@ def index_documents(  # noqa: PLR0913 - one knob each
 @click.option("--dask", "dask_scheduler", default=None, metavar="ADDRESS", help="Run extraction on this Dask scheduler (tcp://host:8786).")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, envvar="SEARCHKIT_ALIASES", help="Entity alias file (TOML/JSON): renames, types, ignored names.")
 @click.option("--optimize", is_flag=True, help="Merge the index into one segment afterwards (faster queries after a bulk import).")
+@ENGINE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index_command(  # noqa: PLR0913 - one flag each
@@ -114,6 +123,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     dask_scheduler: str | None,
     aliases: Path | None,
     optimize: bool,
+    engine: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -126,7 +136,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     _use_aliases(aliases)
 
     path = index_path or default_index_path()
-    index = Index.rebuild(path) if rebuild else Index(path, create=True)
+    index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
     file_errors: list[str] = []
 
     def on_error(file: Path, error: SearchkitError) -> None:
@@ -233,7 +243,7 @@ def info_command(index_path: Path | None, as_json: bool) -> None:
         _echo_json(info)
         return
     dates = info["date_range"]
-    click.echo(f"{info['documents']} documents in {info['path']} (schema {info['schema_version']})")
+    click.echo(f"{info['documents']} documents in {info['path']} ({info['engine']} engine, schema {info['schema_version']})")
     click.echo(f"published: {dates['first'] or '–'} … {dates['last'] or '–'}")
     for facet in info["facets"]:
         values = ", ".join(f"{v['label']} ({v['count']})" for v in facet["results"])
@@ -397,17 +407,56 @@ def demo_corpus_path() -> Path:
     return Path(str(files("searchkit") / "demo" / "corpus"))
 
 
+@main.command("migrate")
+@INDEX_OPTION
+@click.option("--engine", type=click.Choice(ENGINES), required=True, help="Engine of the copy.")
+@click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the copy (default: replace the index in place once the copy is complete).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def migrate_command(index_path: Path | None, engine: str, target: Path | None, quiet: bool) -> None:
+    """Copy an index to another engine (documents, entities and dates as they are).
+
+    Example: searchkit migrate --index index/ --engine tantivy
+    """
+    import shutil
+
+    from tqdm import tqdm
+
+    source_path = index_path or default_index_path()
+    source = Index(source_path)
+    in_place = target is None
+    copy_path = source_path.with_name(source_path.name + f".{engine}-migrating") if in_place else target
+    if in_place and copy_path.exists():
+        shutil.rmtree(copy_path)  # left over from an interrupted migration
+    with tqdm(total=len(source), desc="Copying", unit=" docs", disable=quiet, file=sys.stderr) as bar:
+        copy = source.migrate(copy_path, engine=engine, on_document=lambda *_: bar.update())
+    count = len(copy)
+    copy.close()
+    source.close()
+    if in_place:
+        # the complete copy replaces the source; until the last rename the source is intact
+        old = source_path.with_name(source_path.name + ".old")
+        if old.exists():
+            shutil.rmtree(old)
+        source_path.rename(old)
+        copy_path.rename(source_path)
+        shutil.rmtree(old)
+        copy_path = source_path
+    click.echo(f"{count} documents in {copy_path} ({engine})")
+
+
 @main.command("demo")
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST")
 @click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT")
 @click.option("--no-serve", is_flag=True, help="Only build the demo index.")
-def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool) -> None:
+@ENGINE_OPTION
+def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool, engine: str | None) -> None:
     """Build an index of the shipped demo articles and serve it."""
     from .ingest import read_paths
 
     path = index_path or default_index_path()
-    index = Index.rebuild(path)
+    index = Index.rebuild(path, engine=engine)
     report = index_documents(index, read_paths([demo_corpus_path()]))
     click.echo(f"demo index: {report.added} articles in {path}")
     if not no_serve:

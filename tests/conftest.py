@@ -1,20 +1,52 @@
-"""Shared fixtures: indexes built from the project's own files (demo corpus, seed articles)."""
+"""Shared fixtures: indexes built from the project's own files (demo corpus, seed articles).
+
+Every test that touches an index runs once per engine (``[whoosh]``, ``[tantivy]``): the index
+fixtures depend on ``engine``, and modules that create indexes themselves (also through the CLI,
+the server or subprocesses) declare ``pytestmark = pytest.mark.usefixtures("engine")``.
+``SEARCHKIT_TEST_ENGINES=whoosh`` narrows the run to one engine.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from searchkit import Index, enrich, read_paths
 from searchkit.cli import demo_corpus_path
+from searchkit.engines import ENGINE_ENV, ENGINES
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SEARCHKIT_SHARED", ROOT.parent / "shared"))
 SEEDS = SHARED / "seeds"
 DATA = SHARED / "data"
+
+
+ENGINES_UNDER_TEST = [e for e in os.environ.get("SEARCHKIT_TEST_ENGINES", ",".join(ENGINES)).split(",") if e]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ENGINES_UNDER_TEST, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The engine under test; also the default (``SEARCHKIT_ENGINE``) for every index the test
+    creates, in this process and in the processes it starts."""
+    name = request.param
+    if name == "tantivy":
+        pytest.importorskip("tantivy", reason='the tantivy engine needs pip install "searchkit[fast]"')
+    before = os.environ.get(ENGINE_ENV)
+    os.environ[ENGINE_ENV] = name
+    yield name
+    if before is None:
+        os.environ.pop(ENGINE_ENV, None)
+    else:
+        os.environ[ENGINE_ENV] = before
 
 
 def require(path: Path) -> Path:
@@ -30,10 +62,10 @@ def seeds() -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo corpus, indexed once per test session with the full pipeline."""
-    path = tmp_path_factory.mktemp("demo") / "index"
-    index = Index(path, create=True)
+def demo_index_path(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    """The demo corpus, indexed once per test session and engine with the full pipeline."""
+    path = tmp_path_factory.mktemp(f"demo-{engine}") / "index"
+    index = Index(path, create=True, engine=engine)
     report = index.add(read_paths([demo_corpus_path()]), enrich=enrich)
     assert report.failed == 0, report.errors
     index.close()
@@ -46,9 +78,9 @@ def demo_index(demo_index_path: Path) -> Index:
 
 
 @pytest.fixture(scope="session")
-def seed_index_path(tmp_path_factory: pytest.TempPathFactory, seeds: Path) -> Path:
-    path = tmp_path_factory.mktemp("seeds") / "index"
-    Index(path, create=True).add(read_paths([seeds]), enrich=enrich)
+def seed_index_path(tmp_path_factory: pytest.TempPathFactory, seeds: Path, engine: str) -> Path:
+    path = tmp_path_factory.mktemp(f"seeds-{engine}") / "index"
+    Index(path, create=True, engine=engine).add(read_paths([seeds]), enrich=enrich)
     return path
 
 
@@ -58,8 +90,8 @@ def seed_index(seed_index_path: Path) -> Index:
 
 
 @pytest.fixture
-def fresh_index(tmp_path: Path) -> Index:
-    return Index(tmp_path / "index", create=True)
+def fresh_index(tmp_path: Path, engine: str) -> Index:
+    return Index(tmp_path / "index", create=True, engine=engine)
 
 
 @pytest.fixture

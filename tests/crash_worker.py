@@ -9,8 +9,8 @@ commit also rewrites the document ``state`` with ``metadata={"batch": k, "size":
 crash the state names the last committed batch, and every batch up to it must be complete.
 
 The worker prints one line per event, flushed at once, so that the test knows what it was doing
-when it was killed: ``ready``, ``begin k``, ``commit-start k`` / ``commit-end k`` (around Whoosh's
-commit, i.e. while segment and table-of-contents files are being written), ``committed k``.
+when it was killed: ``ready``, ``begin k``, ``commit-start k`` / ``commit-end k`` (around the
+engine's commit, i.e. while segment and table-of-contents files are being written), ``committed k``.
 """
 
 from __future__ import annotations
@@ -78,12 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lock-timeout", type=float, default=0.0)
     args = parser.parse_args(argv)
 
-    from whoosh.writing import SegmentWriter
-
     from searchkit import Index, IndexLockedError
 
     current = {"k": -1}
-    original_commit = SegmentWriter.commit
+    index = Index(args.index, lock_timeout=args.lock_timeout)
+    # trace the commit of this index's engine (Whoosh: the segment and table-of-contents files
+    # are written then; tantivy: segments are flushed and meta.json replaced)
+    if index.engine_name == "tantivy":
+        from searchkit.engines.tantivy_engine import TantivyWriter as writer_class
+    else:
+        from searchkit.engines.whoosh_engine import WhooshWriter as writer_class
+    original_commit = writer_class.commit
 
     def traced_commit(self, *a, **kw):  # type: ignore[no-untyped-def]
         say(f"commit-start {current['k']}")
@@ -91,22 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"commit-end {current['k']}")
         return result
 
-    SegmentWriter.commit = traced_commit  # type: ignore[method-assign]
-    if args.workers > 1:
-        # the process-pool writer commits through its own class
-        from whoosh.multiproc import MpWriter
-
-        original_mp_commit = MpWriter.commit
-
-        def traced_mp_commit(self, *a, **kw):  # type: ignore[no-untyped-def]
-            say(f"commit-start {current['k']}")
-            result = original_mp_commit(self, *a, **kw)
-            say(f"commit-end {current['k']}")
-            return result
-
-        MpWriter.commit = traced_mp_commit  # type: ignore[method-assign]
-
-    index = Index(args.index, lock_timeout=args.lock_timeout)
+    writer_class.commit = traced_commit  # type: ignore[method-assign]
     try:
         state = index.get("state")
         k = int(state.metadata["batch"]) + 1

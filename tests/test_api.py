@@ -9,6 +9,9 @@ from flask.testing import FlaskClient
 
 from server import create_app
 
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 
 @pytest.fixture(scope="module")
 def client(demo_index_path: Path) -> FlaskClient:

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from searchkit import Document, Entity, EntityType, Index, PubDate
 from server import create_app
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("engine")]
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "docs" / "screenshots"

@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from searchkit.cli import main
+
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
 
 
 def run(*args: str, env: dict | None = None):  # type: ignore[no-untyped-def]

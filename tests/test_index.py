@@ -20,6 +20,9 @@ from searchkit import (
 )
 from searchkit.index import METADATA_FILE
 
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 
 def doc(doc_id: str, body: str = "Ein Text über Baku.", **kw) -> Document:  # type: ignore[no-untyped-def]
     return Document(id=doc_id, title=kw.pop("title", f"Titel {doc_id}"), body=body, **kw)

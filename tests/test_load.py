@@ -28,7 +28,10 @@ CLIENTS = 20
 QUERIES = ["Erdogan", "Türkei", "Bahn Streik", "Berlin", "Scholz", "Wahl 2025", "Militär*", "Ukraine Kiew",
            "Klima", "Wer regiert in Ankara?", "Haushalt Bundestag", "Baerbock"]
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="gunicorn needs fork")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="gunicorn needs fork"),
+    pytest.mark.usefixtures("engine"),  # once per engine (see conftest.py)
+]
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,9 @@ from flask.testing import FlaskClient
 from searchkit import Document, Entity, EntityType, Index, PubDate
 from server import create_app
 
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 ATTACK = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 
 

@@ -9,6 +9,9 @@ import pytest
 from searchkit import Index, enrich, read_paths
 from searchkit.cli import demo_corpus_path
 
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 
 def facet_counts(index: Index) -> list:
     return [f.to_dict() for f in index.search("", facet_size=1000).facets]

@@ -24,7 +24,10 @@ from crash_worker import batch_word  # noqa: E402
 WORKER = Path(__file__).parent / "crash_worker.py"
 BATCH = 40
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals"),
+    pytest.mark.usefixtures("engine"),  # once per engine (see conftest.py)
+]
 
 
 def start_worker(index: Path, *extra: str) -> subprocess.Popen[str]:

@@ -169,6 +169,7 @@ def test_jsonl_bad_rows_are_reported_after_the_good_ones(tmp_path: Path) -> None
     assert "(and 4 more)" in message
 
 
+@pytest.mark.usefixtures("engine")
 def test_jsonl_odd_but_valid_values(tmp_path: Path) -> None:
     rows = [
         '{"id": "a", "title": "Zeilen\\u2028trenner", "text": "Text mit \\u2029 und \\u0085 darin."}',
@@ -466,6 +467,7 @@ def test_xml_that_is_not_a_feed(tmp_path: Path) -> None:
 
 
 # -- documents without dates or titles, duplicate ids -----------------------------------------
+@pytest.mark.usefixtures("engine")
 def test_documents_without_dates_or_titles_are_indexed(tmp_path: Path) -> None:
     write(tmp_path / "nohead.txt", "Nur ein einziger Absatz ohne Überschrift. Er hat zwei Sätze.")
     write(tmp_path / "rows.jsonl", json.dumps({"id": "r1", "text": "Ein Text ohne Titel und ohne Datum. Zweiter Satz."}))
@@ -479,6 +481,7 @@ def test_documents_without_dates_or_titles_are_indexed(tmp_path: Path) -> None:
     assert result.total == 2
 
 
+@pytest.mark.usefixtures("engine")
 def test_duplicate_ids_in_one_batch(tmp_path: Path) -> None:
     rows = [
         {"id": "dup", "title": "Erste Fassung", "text": "Alter Text."},
@@ -498,6 +501,7 @@ def test_duplicate_ids_in_one_batch(tmp_path: Path) -> None:
 
 
 # -- control characters, very long tokens -----------------------------------------------------
+@pytest.mark.usefixtures("engine")
 def test_control_characters_are_removed_everywhere(tmp_path: Path) -> None:
     junk = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r") + "\x7f\x80\x9f\ufffe\uffff"
     filler = " Ein ganz normaler Satz über den Straßenbau." * 100  # junk stays below 5 % of the file
@@ -524,6 +528,7 @@ def test_very_long_ids_and_titles(tmp_path: Path) -> None:
     assert len(docs[0].title) <= 502
 
 
+@pytest.mark.usefixtures("engine")
 def test_very_long_tokens_do_not_bloat_the_index(tmp_path: Path) -> None:
     blob = "A" * 1_000_000
     (doc,) = read_file(write(tmp_path / "t.jsonl", json.dumps({"id": "long", "title": "Langes Token", "text": f"Vorher {blob} nachher Baku."})))
@@ -536,6 +541,7 @@ def test_very_long_tokens_do_not_bloat_the_index(tmp_path: Path) -> None:
     assert size < 200_000  # the stored text compresses; no term is longer than 64 characters
 
 
+@pytest.mark.usefixtures("engine")
 def test_random_tokens_index_in_bounded_time(tmp_path: Path) -> None:
     junk = "".join(random.Random(1).choices("abcdefghijklmnopqrstuvwxyz0123456789+/", k=200_000))
     index = Index(tmp_path / "index", create=True)

@@ -11,6 +11,9 @@ import pytest
 from searchkit import Document, Entity, EntityType, Index, PubDate, QueryError
 from searchkit.search import SearchRequest, request_from_params, toggle_params
 
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 
 def make(doc_id: str, title: str, body: str, date: str | None, people=(), places=()) -> Document:  # type: ignore[no-untyped-def]
     return Document(

@@ -25,6 +25,9 @@ from searchkit.index import TEXT_FIELDS
 from server import create_app
 from server.openapi import MAX_FACET_SIZE
 
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 KEY = "contract-key"
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -15,6 +15,9 @@ from flask.testing import FlaskClient
 from searchkit import Document, Index
 from server import create_app
 
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 OUTSIDE = {"REMOTE_ADDR": "203.0.113.7"}
 
 

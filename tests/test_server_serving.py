@@ -19,7 +19,10 @@ import pytest
 from searchkit import Document, Index
 from server.serving import bind_address, choose_server, gunicorn_options
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="gunicorn needs fork (waitress is used instead)")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="gunicorn needs fork (waitress is used instead)"),
+    pytest.mark.usefixtures("engine"),  # once per engine (see conftest.py)
+]
 
 
 def free_port() -> int:

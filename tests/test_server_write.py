@@ -11,6 +11,9 @@ from flask.testing import FlaskClient
 from searchkit import Index
 from server import create_app
 
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 KEY = "s3cret-key-for-tests"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 ARTICLE = {
