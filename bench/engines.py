@@ -2,7 +2,8 @@
 run a neutral query description (``Query``).
 
 * ``searchkit``   the library itself (``Index.add`` / ``Index.search``: hits with highlighted
-                  snippets plus every facet, as the API returns them)
+                  snippets plus every facet, as the API returns them), Whoosh engine
+* ``searchkit_tantivy``  the same library on its tantivy engine (``--engine tantivy``)
 * ``whoosh_std``  plain Whoosh, default settings: ``StandardAnalyzer``
 * ``whoosh_de``   plain Whoosh, ``LanguageAnalyzer("de")`` (Whoosh's pure-Python Snowball)
 * ``tantivy``     tantivy-py: simple tokenizer + lowercase + German stemmer, facet counts with
@@ -151,11 +152,13 @@ def facets_only(names: Sequence[str] | None) -> Iterator[None]:
 class Searchkit(Engine):
     name = "searchkit"
 
-    def __init__(self, facets: Sequence[str] | None = None, name: str | None = None) -> None:
+    def __init__(self, facets: Sequence[str] | None = None, name: str | None = None, engine: str = "whoosh") -> None:
         #: None: every facet (what the API returns); () none; or a subset.
         self.facet_names = facets
         if name:
             self.name = name
+        #: searchkit's own engine underneath (``searchkit.engines``)
+        self.engine = engine
         self.index = None
 
     def build(self, docs, path, workers=1, enrich=None, batch_size=0, progress=None, deadline=None, **_):  # type: ignore[no-untyped-def]
@@ -163,7 +166,7 @@ class Searchkit(Engine):
 
         import searchkit
 
-        index = searchkit.Index.rebuild(path)
+        index = searchkit.Index.rebuild(path, engine=self.engine)
         size = batch_size or len(docs) or 1
         report = searchkit.IngestReport()
         done = 0
@@ -452,6 +455,7 @@ class Tantivy(Engine):
 
 ENGINES: dict[str, Callable[[], Engine]] = {
     "searchkit": Searchkit,
+    "searchkit_tantivy": lambda: Searchkit(name="searchkit_tantivy", engine="tantivy"),
     "whoosh_std": lambda: PlainWhoosh("standard"),
     "whoosh_de": lambda: PlainWhoosh("de"),
     "tantivy": Tantivy,

@@ -76,7 +76,7 @@ def open_cold(args: argparse.Namespace) -> None:
     engine = ENGINES[args.engine]()
     queries = [Query.from_dict(q) for q in json.loads(Path(args.queries).read_text(encoding="utf-8"))]
     # Imports are not part of the open time (a server has them loaded).
-    if args.engine == "searchkit":
+    if args.engine.startswith("searchkit"):
         import searchkit.facets  # noqa: F401
         import searchkit.search  # noqa: F401
     t0 = time.perf_counter()

@@ -52,6 +52,8 @@ KIND_LABELS = {
 QUERY_ENGINES = {
     "searchkit": Searchkit,
     "searchkit_nofacets": lambda: Searchkit(facets=(), name="searchkit_nofacets"),
+    "searchkit_tantivy": ENGINES["searchkit_tantivy"],
+    "searchkit_tantivy_nofacets": lambda: Searchkit(facets=(), name="searchkit_tantivy_nofacets", engine="tantivy"),
     "whoosh_std": ENGINES["whoosh_std"],
     "whoosh_de": ENGINES["whoosh_de"],
     "tantivy": ENGINES["tantivy"],
@@ -62,6 +64,7 @@ BUILDS = {
     "searchkit pipeline, 2 workers": ("searchkit", 2, True),
     "searchkit index, 1 worker": ("searchkit", 1, False),
     "searchkit index, 2 workers": ("searchkit", 2, False),
+    "searchkit index, tantivy engine": ("searchkit_tantivy", 1, False),
     "whoosh_std index": ("whoosh_std", 1, False),
     "whoosh_de index": ("whoosh_de", 1, False),
     "tantivy index (1 thread)": ("tantivy", 1, False),
@@ -169,7 +172,7 @@ def time_queries(paths: dict[str, Path], queries: dict[str, list[Query]], repeat
     engines = {}
     for name, factory in QUERY_ENGINES.items():
         engine = factory()
-        engine.open(paths["searchkit" if name.startswith("searchkit") else name])
+        engine.open(paths[name.removesuffix("_nofacets")])
         engines[name] = engine
     samples: dict[str, dict[str, list[float]]] = {k: {e: [] for e in engines} for k in KINDS}
     errors: dict[str, int] = collections.Counter()
@@ -187,7 +190,7 @@ def time_queries(paths: dict[str, Path], queries: dict[str, list[Query]], repeat
                 for i, (kind, q) in enumerate(flat):
                     order = names[(i + r) % len(names):] + names[: (i + r) % len(names)]
                     for name in order:
-                        if name == "searchkit_nofacets" and kind.startswith("faceted"):
+                        if name.endswith("_nofacets") and kind.startswith("faceted"):
                             continue  # identical to searchkit's "no facets" row
                         t = time.perf_counter()
                         try:
@@ -403,7 +406,7 @@ def run_size(size: int, keys: dict[str, Any], tmp: Path, opts: argparse.Namespac
     first = [q.to_dict() for q in queries["word"][:1] or queries["multi"][:1]]
     qfile.write_text(json.dumps(first), encoding="utf-8")
     result["cold_open"] = {}
-    for name in ("searchkit", "whoosh_std", "whoosh_de", "tantivy"):
+    for name in ("searchkit", "searchkit_tantivy", "whoosh_std", "whoosh_de", "tantivy"):
         result["cold_open"][name] = _phase(["open", "--engine", name, "--index", str(paths[name]),
                                             "--queries", str(qfile), "--out", str(work / "open.json")])
     result.update(time_queries(paths, queries, opts.repeat))
@@ -440,7 +443,8 @@ def derive(size_result: dict[str, Any]) -> dict[str, Any]:
 
     ratios["latency_p50"] = {
         kind: {f"{e}_vs_{base}": _ratio(p(kind, e), p(kind, base))
-               for e in ("searchkit", "searchkit_nofacets") for base in ("whoosh_de", "whoosh_std", "tantivy")
+               for e in ("searchkit", "searchkit_nofacets", "searchkit_tantivy", "searchkit_tantivy_nofacets")
+               for base in ("whoosh_de", "whoosh_std", "tantivy")
                if p(kind, e) is not None}
         for kind in KINDS
     }
@@ -465,6 +469,17 @@ def derive(size_result: dict[str, Any]) -> dict[str, Any]:
         r = _ratio(speed[f"searchkit pipeline, {w} worker{'s' if w > 1 else ''}"], wde)
         target(f"full pipeline ({w} worker{'s' if w > 1 else ''}) ≥ 0.5× whoosh_de index step", r, 0.5,
                r is not None and r >= 0.5)
+    # issue 10: the tantivy engine near raw tantivy (keyword: top 10 + total, as raw tantivy
+    # runs it; faceted: five facets each way)
+    for kind, e in (("word", "searchkit_tantivy_nofacets"), ("multi", "searchkit_tantivy_nofacets"),
+                    ("word", "searchkit_tantivy"), ("faceted", "searchkit_tantivy")):
+        for q in ("p50_ms", "p95_ms"):
+            r = _ratio(p(kind, e, q), p(kind, "tantivy", q))
+            target(f"{KIND_LABELS[kind]} {q[:3]}: {e} ≤ 3× tantivy", r, 3.0, r is not None and r <= 3.0,
+                   "issue 10")
+    r = _ratio(tan, speed.get("searchkit index, tantivy engine"))
+    target("index step, searchkit tantivy engine ≤ 2× the time of raw tantivy", r, 2.0, r is not None and r <= 2.0,
+           "issue 10")
     return {"ratios": ratios, "targets": targets}
 
 
@@ -534,6 +549,19 @@ def tables(results: dict[str, Any]) -> str:
                 f"{_fmt(g('whoosh_de', 'p95_ms'), 2)} | {_fmt(g('whoosh_std', 'p50_ms'), 2)} | "
                 f"{_fmt(g('tantivy', 'p50_ms'), 2)} / {_fmt(g('tantivy', 'p95_ms'), 2)} | "
                 f"{_fmt(rat.get('searchkit_vs_whoosh_de'), 2)} | {_fmt(rat.get('searchkit_vs_tantivy'), 1)} |")
+        lines += ["", "### searchkit on its tantivy engine (`--engine tantivy`) next to raw tantivy (ms)", "",
+                  "| query kind | searchkit tantivy p50 / p95 | same, no facets p50 / p95 | raw tantivy p50 / p95 "
+                  "| ÷ tantivy p50 | no facets ÷ tantivy p50 |", "|---|---|---|---|---:|---:|"]
+        for kind in KINDS:
+            lat = r["latency"].get(kind, {})
+            st, sn, tv = (lat.get(e, {}) for e in ("searchkit_tantivy", "searchkit_tantivy_nofacets", "tantivy"))
+            if not st.get("n"):
+                continue
+            lines.append(
+                f"| {KIND_LABELS[kind]} | {_fmt(st.get('p50_ms'), 2)} / {_fmt(st.get('p95_ms'), 2)} | "
+                f"{_fmt(sn.get('p50_ms'), 2)} / {_fmt(sn.get('p95_ms'), 2)} | "
+                f"{_fmt(tv.get('p50_ms'), 2)} / {_fmt(tv.get('p95_ms'), 2)} | "
+                f"{_fmt(_ratio(st.get('p50_ms'), tv.get('p50_ms')), 2)} | {_fmt(_ratio(sn.get('p50_ms'), tv.get('p50_ms')), 2)} |")
         lines += ["", "Cold open (fresh process, OS file cache warm): "
                   + "; ".join(f"{e} {_fmt(c['open_ms'], 1)} ms + first query {_fmt(c['first_query_ms'], 1)} ms"
                               for e, c in r["cold_open"].items()), ""]
@@ -549,7 +577,7 @@ def tables(results: dict[str, Any]) -> str:
                     lines.append(f"| {s['workers']} | {s['client_threads']} | {_fmt(s['requests_per_s'])} | "
                                  f"{_fmt(s.get('p50_ms'), 1)} | {_fmt(s.get('p95_ms'), 1)} | {s['failures'] or '–'} |")
             lines.append("")
-        lines += ["### Targets (issue 8)", "", "| target | measured | met? | note |", "|---|---:|---|---|"]
+        lines += ["### Targets (issues 8 and 10)", "", "| target | measured | met? | note |", "|---|---:|---|---|"]
         for t in d["targets"]:
             met = "–" if t["met"] is None else ("**yes**" if t["met"] else "**NO**")
             lines.append(f"| {t['target']} | {_fmt(t['value'], 2)} | {met} | {t['note']} |")

@@ -13,6 +13,7 @@ from .errors import (
     DateError,
     DocumentError,
     DocumentNotFoundError,
+    EngineError,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
@@ -29,7 +30,7 @@ from .search import Facet, FacetValue, Hit, SearchRequest, SearchResult
 __version__ = "0.1.0"
 
 __all__ = [
-    "DateError", "Document", "DocumentError", "DocumentNotFoundError", "Entity", "EntityType",
+    "DateError", "Document", "DocumentError", "DocumentNotFoundError", "EngineError", "Entity", "EntityType",
     "Facet", "FacetValue", "Hit", "Index", "IndexLockedError", "IndexNotFoundError",
     "IndexVersionError", "IngestError", "IngestReport", "Precision", "PubDate", "QueryError",
     "SearchRequest", "SearchResult", "SearchkitError", "enrich", "read_file", "read_paths",

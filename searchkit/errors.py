@@ -29,6 +29,10 @@ class IndexLockedError(SearchkitError):
     http_status = 423
 
 
+class EngineError(SearchkitError):
+    """An unknown engine was asked for, or the engine's library is not installed."""
+
+
 class QueryError(SearchkitError):
     """The query text or a search parameter cannot be used."""
 

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -601,28 +601,39 @@ def _is_keyword_query(text: str) -> bool:
     return len(set(analyze(text, mode="query"))) <= KEYWORD_QUERY_WORDS
 
 
-def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool) -> _Evaluation:
-    data = index.facet_data()
-    snapshot = data.snapshot
-    text, date_filter = _date_filter(request, request.query, interpret=interpret_dates)
+def _choose_query(
+    index: Any, snapshot: Any, text: str, request: SearchRequest, has_matches: Callable[[query.Query], bool]
+) -> tuple[query.Query | None, str]:
+    """The parsed query and the operator it was parsed with: ``auto`` takes AND for keywords
+    and OR for questions, and falls back to OR when no document has every word."""
     operator = request.operator
     if operator == "auto":
         operator = "and" if _is_keyword_query(text) else "or"
     q = parse_query(index, text, operator)
-    if q is not None:
-        _check_expansion(q, snapshot)
-    matched = _matching_mask(q, snapshot, data)
+    if q is None:
+        return None, operator
+    _check_expansion(q, snapshot)
     if (
         request.operator == "auto"
-        and q is not None
-        and not matched.any()
+        and operator == "and"
         and not _EXPLICIT_SYNTAX.search(text)
         and len(text.split()) > 1
+        and not has_matches(q)
     ):
         # Conjunctive first; when no document has every word, rank those with most of them.
         operator = "or"
         q = parse_query(index, text, operator)
-        matched = _matching_mask(q, snapshot, data)
+    return q, operator
+
+
+def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool) -> _Evaluation:
+    data = index.facet_data()
+    snapshot = data.snapshot
+    text, date_filter = _date_filter(request, request.query, interpret=interpret_dates)
+    q, operator = _choose_query(
+        index, snapshot, text, request, lambda q: bool(_matching_mask(q, snapshot, data).any())
+    )
+    matched = _matching_mask(q, snapshot, data)
     if date_filter:
         matched &= data.date_mask(
             date_filter.start.start() if date_filter.start else None,
@@ -633,20 +644,57 @@ def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool)
     return _Evaluation(data, q, text, operator, date_filter, matched, selected_ids, masks)
 
 
+def _is_plain(request: SearchRequest) -> bool:
+    """A ranked query with no facets, filters or date bounds: the engine's own top-k search
+    answers it, without a mask over every match."""
+    return (
+        not request.facets and not request.filters and request.sort == "relevance"
+        and request.date_from is None and request.date_to is None
+    )
+
+
+def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchResult | None:
+    """``run_search`` for plain requests, or None when the request needs the full path (no
+    query text, or date words in it that act as a filter)."""
+    text, date_filter = _date_filter(request, request.query, interpret=True)
+    if date_filter is not None or not text.strip():
+        return None
+    snapshot = index.snapshot()
+    stop = request.page * request.per_page
+    q, operator = _choose_query(index, snapshot, text, request, lambda q: snapshot.top(q, 0)[0] > 0)
+    if q is None:
+        return None
+    total, ranked = snapshot.top(q, stop)
+    start = (request.page - 1) * request.per_page
+    hits = _hits(snapshot, q, ranked[start:stop])
+    return SearchResult(
+        request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
+        _suggestion(index, text, total, operator),
+    )
+
+
+def _suggestion(index: Any, text: str, total: int, operator: str) -> str | None:
+    if total >= SUGGEST_BELOW or not text.strip() or _EXPLICIT_SYNTAX.search(text):
+        return None
+    # After the OR fallback no document had all words: any suggestion that finds documents
+    # with all of them is better.
+    return suggest(index, text, better_than=total if operator == "and" else 0)
+
+
 def run_search(index: Any, request: SearchRequest) -> SearchResult:
     """Execute one search request against an index."""
     started = time.perf_counter()
+    if _is_plain(request):
+        plain = _plain_search(index, request, started)
+        if plain is not None:
+            return plain
     ev = _evaluate(index, request)
     hits_mask = ev.hits_mask()
     total = int(hits_mask.sum())
     facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids) if request.facets else []
     unfiltered = not ev.masks and ev.date_filter is None
     hits = _page(request, ev.data, ev.q, hits_mask, total, unfiltered=unfiltered)
-    suggestion = None
-    if total < SUGGEST_BELOW and ev.text.strip() and not _EXPLICIT_SYNTAX.search(ev.text):
-        # After the OR fallback no document had all words: any suggestion that finds documents
-        # with all of them is better.
-        suggestion = suggest(index, ev.text, better_than=total if ev.operator == "and" else 0)
+    suggestion = _suggestion(index, ev.text, total, ev.operator)
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
         request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion
@@ -746,10 +794,15 @@ def _page(
         key = -data.pub_start[ids] if descending else data.pub_start[ids]
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
-    terms = _highlight_terms(q, data.snapshot)
+    return _hits(data.snapshot, q, ranked)
+
+
+def _hits(snapshot: Any, q: query.Query | None, ranked: list[tuple[int, float | None]]) -> list[Hit]:
+    """Stored documents of the ranked page with highlighted title and snippet."""
+    terms = _highlight_terms(q, snapshot)
     hits = []
     for docnum, score in ranked:
-        doc = Document.from_json(data.snapshot.stored(docnum))
+        doc = Document.from_json(snapshot.stored(docnum))
         hits.append(
             Hit(
                 document=doc,

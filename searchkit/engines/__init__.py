@@ -30,15 +30,11 @@ from typing import Any
 import numpy as np
 from whoosh import query
 
-from ..errors import IndexVersionError, SearchkitError
+from ..errors import EngineError
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 ENGINE_ENV = "SEARCHKIT_ENGINE"
-
-
-class EngineUnavailableError(SearchkitError):
-    """The engine is known but its library is not installed."""
 
 
 def default_engine() -> str:
@@ -48,7 +44,7 @@ def default_engine() -> str:
 
 def check_engine(name: str) -> str:
     if name not in ENGINES:
-        raise IndexVersionError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+        raise EngineError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
     return name
 
 
@@ -113,6 +109,11 @@ class Snapshot(ABC):
     def ranked(self, q: query.Query, allow: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
         """The best ``limit`` (docnum, score) pairs, best first; ``allow`` (a boolean mask)
         restricts the candidates."""
+
+    @abstractmethod
+    def top(self, q: query.Query, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        """How many documents match, and the best ``limit`` (docnum, score) pairs: a plain
+        ranked search that needs no mask over every match."""
 
     @abstractmethod
     def similar_terms(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
@@ -196,7 +197,7 @@ def engine_class(name: str) -> type[Engine]:
         try:
             from .tantivy_engine import TantivyEngine
         except ImportError as error:
-            raise EngineUnavailableError(
+            raise EngineError(
                 'the tantivy engine needs the tantivy package: pip install "searchkit[fast]"'
             ) from error
         return TantivyEngine

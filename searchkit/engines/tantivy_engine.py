@@ -243,6 +243,14 @@ class TantivySnapshot(Snapshot):
             docnums, scores = docnums[keep], scores[keep]
         return list(zip(docnums[:limit].tolist(), scores[:limit].tolist()))
 
+    def top(self, q: query.Query, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        cached = self._scored_cache.get(repr(q))
+        if cached is not None:
+            return len(cached[0]), self.ranked(q, None, limit)
+        result = self.searcher.search(Translator(self).query(q), limit=max(limit, 1), count=True)
+        hits = result.hits[:limit]
+        return int(result.count), list(zip(self._docnums(hits).tolist(), (float(s) for s, _ in hits)))
+
     def similar_terms(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
         from whoosh.support.levenshtein import distance
 

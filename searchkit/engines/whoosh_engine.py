@@ -132,6 +132,10 @@ class WhooshSnapshot(Snapshot):
         allowed = None if allow is None else set(np.flatnonzero(allow).tolist())
         return [(hit.docnum, hit.score) for hit in self.searcher.search(q, filter=allowed, limit=limit)]
 
+    def top(self, q: query.Query, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        # Whoosh counts a result set by running the query once more: one pass for the count
+        return len(self.match(q)), (self.ranked(q, None, limit) if limit > 0 else [])
+
     def similar_terms(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
         return [_text(t) for t in self.reader.terms_within(field, word, maxdist, prefix=prefix)]
 
