@@ -839,10 +839,12 @@ def _word_terms(word: str) -> frozenset[str]:
 
 
 def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    return [
-        m.span() for m in TOKEN_PATTERN.finditer(text)
-        if len(m.group()) <= MAX_TOKEN_LENGTH and _word_terms(m.group()) & terms
-    ]
+    # each distinct word is analysed (cache) once; the positions pass runs only when some word
+    # matches, and only compares strings
+    found = {w for w in set(TOKEN_PATTERN.findall(text)) if len(w) <= MAX_TOKEN_LENGTH and _word_terms(w) & terms}
+    if not found:
+        return []
+    return [m.span() for m in TOKEN_PATTERN.finditer(text) if m.group() in found]
 
 
 def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
