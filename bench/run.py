@@ -320,11 +320,31 @@ def server_load(index_path: Path, queries: list[str], workers: int, duration: fl
         for th in pool:
             th.join()
         elapsed = time.monotonic() - started
+        memory = _session_rss_mb(proc.pid)
     finally:
         _stop(proc)
     return {"workers": workers, "client_threads": threads, "duration_s": round(elapsed, 2),
             "requests": len(latencies), "requests_per_s": round(len(latencies) / elapsed, 1),
-            "failures": dict(failures), **percentiles(latencies)}
+            "failures": dict(failures), **percentiles(latencies), **memory}
+
+
+def _session_rss_mb(leader: int) -> dict[str, Any]:
+    """Resident memory of the server's processes after the load: the serving process and each
+    worker it forked (every process of its session)."""
+    from .util import current_rss_mb
+
+    rss: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == leader:  # process group
+            value = current_rss_mb(stat.parent.name)
+            if value is not None:
+                rss[int(stat.parent.name)] = value
+    workers = [v for pid, v in rss.items() if pid != leader]
+    return {"server_rss_mb": rss.get(leader), "worker_rss_mb": sorted(workers)}
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
@@ -414,13 +434,14 @@ def run_size(size: int, keys: dict[str, Any], tmp: Path, opts: argparse.Namespac
         texts = [q.text() for kind in ("word", "multi", "phrase") for q in queries[kind]]
         random.Random(SEED).shuffle(texts)
         result["server"] = []
-        for workers in (1, 2):
-            print(f"server: --workers {workers}, {opts.server_seconds:g} s", file=sys.stderr)
-            try:
-                result["server"].append(server_load(paths["searchkit"], texts, workers, opts.server_seconds,
-                                                    opts.server_threads, procs))
-            except RuntimeError as error:
-                result["server"].append({"workers": workers, "error": str(error)})
+        for engine in ("searchkit", "searchkit_tantivy"):
+            for workers in (1, 2):
+                print(f"server: {engine}, --workers {workers}, {opts.server_seconds:g} s", file=sys.stderr)
+                try:
+                    load = server_load(paths[engine], texts, workers, opts.server_seconds, opts.server_threads, procs)
+                except RuntimeError as error:
+                    load = {"workers": workers, "error": str(error)}
+                result["server"].append({"engine": engine, **load})
     return result
 
 
@@ -569,13 +590,17 @@ def tables(results: dict[str, Any]) -> str:
             lines += [f"Query errors: {r['errors']}", ""]
         if r.get("server"):
             lines += ["### HTTP server (`searchkit serve`, gunicorn, 4 threads/worker, /api/search)", "",
-                      "| workers | client threads | requests/s | p50 ms | p95 ms | failures |", "|---:|---:|---:|---:|---:|---|"]
+                      "| engine | workers | client threads | requests/s | p50 ms | p95 ms | failures "
+                      "| RSS MB per worker (serving process) |", "|---|---:|---:|---:|---:|---:|---|---|"]
             for s in r["server"]:
+                engine = "tantivy" if s.get("engine") == "searchkit_tantivy" else "whoosh"
                 if "error" in s:
-                    lines.append(f"| {s['workers']} | – | failed: {s['error']} | | | |")
+                    lines.append(f"| {engine} | {s['workers']} | – | failed: {s['error']} | | | | |")
                 else:
-                    lines.append(f"| {s['workers']} | {s['client_threads']} | {_fmt(s['requests_per_s'])} | "
-                                 f"{_fmt(s.get('p50_ms'), 1)} | {_fmt(s.get('p95_ms'), 1)} | {s['failures'] or '–'} |")
+                    rss = ", ".join(_fmt(v) for v in s.get("worker_rss_mb", [])) or "–"
+                    lines.append(f"| {engine} | {s['workers']} | {s['client_threads']} | {_fmt(s['requests_per_s'])} | "
+                                 f"{_fmt(s.get('p50_ms'), 1)} | {_fmt(s.get('p95_ms'), 1)} | {s['failures'] or '–'} | "
+                                 f"{rss} ({_fmt(s.get('server_rss_mb'))}) |")
             lines.append("")
         lines += ["### Targets (issues 8 and 10)", "", "| target | measured | met? | note |", "|---|---:|---|---|"]
         for t in d["targets"]:

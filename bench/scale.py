@@ -1,0 +1,157 @@
+"""``python -m bench.scale``: how searchkit grows from 1k to 10k to 100k documents.
+
+For each size and each of searchkit's engines (Whoosh, tantivy): the index step (documents
+already enriched: the real articles are enriched once and their replicas reuse the result, so a
+100k run takes minutes of extraction, not hours), index size, cold open and first query in a
+fresh process (with that process's memory: what one server worker holds), and warm query
+latency (one word, two words, faceted) with all facets counted, as the API does. Sizes above
+the number of real articles are replicas of them under new ids (``bench.corpus``), said so in
+the report. Results: ``bench/results/scale-<time>.json`` and a table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import corpus
+from .engines import Query, Searchkit
+from .util import BENCH_DIR, Clock, dump_json, machine_info, percentiles, progress
+
+ENGINES = {"whoosh": "searchkit", "tantivy": "searchkit_tantivy"}
+KINDS = ("word", "multi", "faceted")
+
+
+def enriched_stream(n: int) -> list[Any]:
+    """The first ``n`` documents of the benchmark stream, enriched; replicas copy the entities
+    and mentioned dates of the article they replicate."""
+    import searchkit
+
+    keys = corpus.base_keys()
+    docs = list(corpus.stream(n, keys))
+    cache: dict[str, Any] = {}
+    out = []
+    with progress(len(docs), "enrich (real articles once)") as bar:
+        for doc in docs:
+            base_id = doc.id.split("~r", 1)[0]
+            if base_id not in cache:
+                cache[base_id] = searchkit.enrich(doc)
+            base = cache[base_id]
+            out.append(dataclasses.replace(doc, entities=base.entities, mentioned=base.mentioned))
+            bar.update(1)
+    return out
+
+
+def build(docs: list[Any], path: Path, engine: str) -> dict[str, Any]:
+    import searchkit
+
+    index = searchkit.Index.rebuild(path, engine=engine)
+    with progress(len(docs), f"{engine} index") as bar, Clock() as clock:
+        for start in range(0, len(docs), 20_000):
+            index.add(docs[start : start + 20_000], on_document=lambda *_: bar.update(1))
+    size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    index.close()
+    return {"docs_per_s": round(len(docs) / clock.wall, 1), "wall_s": round(clock.wall, 2),
+            "index_mb": round(size / 1e6, 2)}
+
+
+def cold_open(path: Path, engine: str, query: Query, work: Path) -> dict[str, Any]:
+    from .run import _phase
+
+    qfile = work / "first.json"
+    qfile.write_text(json.dumps([query.to_dict()]), encoding="utf-8")
+    return _phase(["open", "--engine", ENGINES[engine], "--index", str(path), "--queries", str(qfile),
+                   "--out", str(work / "open.json")])
+
+
+def latency(path: Path, queries: dict[str, list[Query]]) -> dict[str, Any]:
+    runner = Searchkit()
+    runner.open(path)
+    out = {}
+    try:
+        for kind in KINDS:
+            samples = []
+            for q in queries[kind][:3]:
+                runner.run(q)  # warm-up
+            for q in queries[kind]:
+                t = time.perf_counter()
+                runner.run(q)
+                samples.append(time.perf_counter() - t)
+            out[kind] = percentiles(samples)
+    finally:
+        runner.close()
+    return out
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = ["| docs | engine | index docs/s | index MB | cold open + first query ms | RSS of that process MB "
+             "| one word p50 / p95 | two words p50 / p95 | faceted p50 / p95 |",
+             "|---:|---|---:|---:|---:|---:|---|---|---|"]
+    for size, per in result["sizes"].items():
+        for engine, r in per.items():
+            c, lat = r["cold_open"], r["latency"]
+            lines.append(
+                f"| {int(size):,} | {engine} | {r['build']['docs_per_s']:,} | {r['build']['index_mb']} | "
+                f"{c['open_ms'] + c['first_query_ms']:.0f} ({c['open_ms']:.0f} + {c['first_query_ms']:.0f}) | "
+                f"{max(c.get('peak_rss_mb') or 0, 0):.0f} | "
+                + " | ".join(f"{lat[k]['p50_ms']:.1f} / {lat[k]['p95_ms']:.1f}" for k in KINDS) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--engines", default="whoosh,tantivy")
+    parser.add_argument("--queries", type=int, default=40, help="queries per kind")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    missing = corpus.missing_sources()
+    if missing:
+        print("bench.scale: skipped, the benchmark data is not there: " + ", ".join(missing), file=sys.stderr)
+        return 0
+    from .run import build_queries, check_queries
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    engines = [e for e in args.engines.split(",") if e]
+    result: dict[str, Any] = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine_info(),
+                              "command": "python -m bench.scale " + " ".join(argv or sys.argv[1:]), "sizes": {}}
+    tmp = Path(tempfile.mkdtemp(prefix="searchkit-scale-"))
+    try:
+        everything = enriched_stream(max(sizes))
+        result["real_articles"] = len({d.id.split("~r", 1)[0] for d in everything})
+        for size in sizes:
+            docs = everything[:size]
+            per: dict[str, Any] = {}
+            queries: dict[str, list[Query]] | None = None
+            for engine in engines:
+                path = tmp / f"{size}-{engine}"
+                r: dict[str, Any] = {"build": build(docs, path, engine)}
+                if queries is None:
+                    queries = check_queries(path, build_queries(docs, args.queries), size)
+                r["cold_open"] = cold_open(path, engine, queries["word"][0], tmp)
+                r["latency"] = latency(path, queries)
+                per[engine] = r
+                shutil.rmtree(path, ignore_errors=True)
+                print(f"{size} {engine}: {json.dumps(r)}", file=sys.stderr)
+            result["sizes"][str(size)] = per
+    except KeyboardInterrupt:
+        print("\nbench.scale: interrupted, temporary indexes removed, nothing written", file=sys.stderr)
+        return 130
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    out = args.out or BENCH_DIR / "results" / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    dump_json(out, result)
+    print(table(result))
+    print(f"\nresults: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
