@@ -336,10 +336,11 @@ def delete_document(doc_id: str):  # type: ignore[no-untyped-def]
 
 # -- service -------------------------------------------------------------------------------------
 @api.get("/healthz")
-@operation(summary="Zustand", description="Dokumentzahl und Index-Generation.", responses={"200": json_response("OK", "Health")})
+@operation(summary="Zustand", description="Dokumentzahl, Index-Generation und Engine.", responses={"200": json_response("OK", "Health")})
 def healthz():  # type: ignore[no-untyped-def]
     index = get_index()
-    return jsonify({"status": "ok", "documents": len(index), "generation": index.generation()})
+    return jsonify({"status": "ok", "documents": len(index), "generation": index.generation(),
+                    "engine": index.engine_name})
 
 
 @api.get("/api/openapi.json")

@@ -288,8 +288,9 @@ def schemas() -> dict[str, dict[str, Any]]:
         },
         "Health": {
             "type": "object",
-            "required": ["status", "documents", "generation"],
-            "properties": {"status": {"type": "string", "enum": ["ok"]}, "documents": integer, "generation": integer},
+            "required": ["status", "documents", "generation", "engine"],
+            "properties": {"status": {"type": "string", "enum": ["ok"]}, "documents": integer, "generation": integer,
+                           "engine": {"type": "string", "enum": ["whoosh", "tantivy"]}},
         },
     }
 

@@ -78,6 +78,7 @@ def test_document_and_facets_and_health(client: FlaskClient) -> None:
     assert facets["total"] >= 1 and facets["facets"]
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["documents"] >= 40
+    assert health["engine"] in ("whoosh", "tantivy")
 
 
 @pytest.mark.parametrize(
