@@ -12,11 +12,12 @@ facet stay selectable and show how many hits they would add).
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 import json
+import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -85,6 +86,29 @@ class FacetData:
             labels=_read_labels(snapshot),
         )
 
+    @classmethod
+    def load_or_build(cls, snapshot: Any, folder: Path | None) -> FacetData:
+        """The arrays of this generation from ``folder/facets-<generation>.npz`` when a process
+        built them before, else built now and saved there (best effort: a read-only index folder
+        only costs the rebuild). Opening a large index then takes a file read, not a pass over
+        every posting."""
+        if folder is None:
+            return cls.build(snapshot)
+        path = folder / f"{CACHE_PREFIX}{snapshot.generation}.npz"
+        try:
+            return _load(path, snapshot)
+        except (OSError, ValueError, KeyError):
+            pass
+        data = cls.build(snapshot)
+        try:
+            _save(path, data, snapshot.generation)
+            for old in folder.glob(f"{CACHE_PREFIX}*.npz"):
+                if old != path:
+                    old.unlink(missing_ok=True)  # other generations' (a reader may still hold one open)
+        except OSError:
+            pass
+        return data
+
     def date_mask(self, start: date | None, end: date | None) -> np.ndarray:
         """Documents whose publication period overlaps [start, end]. A month-precision article
         overlaps every range that touches its month: it matches a filter for April or for 2025."""
@@ -117,6 +141,61 @@ class FacetData:
         if facet in ENTITY_FIELDS:
             return self.labels.get((facet, value), value)
         return value
+
+
+#: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
+CACHE_PREFIX = "facets-"
+#: Bumped when the saved layout changes (older files are then rebuilt).
+CACHE_VERSION = 1
+
+
+def _lines(items: list[str]) -> np.ndarray:
+    return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
+
+
+def _unlines(array: np.ndarray) -> list[str]:
+    text = array.tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
+def _save(path: Path, data: FacetData, generation: int) -> None:
+    arrays: dict[str, np.ndarray] = {
+        "meta": np.array([CACHE_VERSION, generation, data.doc_count, int(data.live.sum())], dtype=np.int64),
+        "live": data.live, "pub_start": data.pub_start, "pub_end": data.pub_end,
+        "labels": _lines([LABEL_SEP.join((t, k, name)) for (t, k), name in data.labels.items()]),
+    }
+    for name, ffield in data.fields.items():
+        arrays[f"{name}.values"] = _lines(ffield.values)
+        arrays[f"{name}.doc"] = ffield.entry_doc
+        arrays[f"{name}.value"] = ffield.entry_value
+        aliases = [f"{k}\t{ffield.values[i]}" for k, i in ffield.lookup.items() if ffield.values[i] != k]
+        arrays[f"{name}.aliases"] = _lines(aliases)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as f:
+        np.savez(f, **arrays)
+    os.replace(tmp, path)
+
+
+def _load(path: Path, snapshot: Any) -> FacetData:
+    with np.load(path, allow_pickle=False) as saved:
+        version, generation, doc_count, live_count = saved["meta"].tolist()
+        if (version, generation, doc_count, live_count) != (
+            CACHE_VERSION, snapshot.generation, snapshot.doc_space(), snapshot.doc_count()
+        ):
+            raise ValueError("facet cache of another generation")
+        fields = {}
+        for name in FACETS:
+            values = _unlines(saved[f"{name}.values"])
+            lookup = {v: i for i, v in enumerate(values)}
+            for line in _unlines(saved[f"{name}.aliases"]):
+                short, full = line.split("\t")
+                lookup[short] = lookup[full]
+            fields[name] = FacetField(values, saved[f"{name}.doc"], saved[f"{name}.value"], lookup)
+        labels = {}
+        for line in _unlines(saved["labels"]):
+            etype, key, name = line.split(LABEL_SEP)
+            labels[(etype, key)] = name
+        return FacetData(snapshot, doc_count, saved["live"], fields, saved["pub_start"], saved["pub_end"], labels)
 
 
 def _read_field(snapshot: Any, fieldname: str) -> FacetField:

@@ -317,7 +317,7 @@ class Index:
             snapshot = self.snapshot()
             cache = self._facet_cache
             if cache is None or cache.snapshot is not snapshot:
-                cache = self._facet_cache = FacetData.build(snapshot)
+                cache = self._facet_cache = FacetData.load_or_build(snapshot, self.path)
             return cache
 
     def search(self, query: str = "", **options: Any):  # type: ignore[no-untyped-def]

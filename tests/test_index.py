@@ -150,3 +150,28 @@ def test_optimize_merges_segments_and_keeps_every_document(fresh_index: Index) -
     fresh_index.optimize()
     assert fresh_index.segment_count() == 1
     assert len(fresh_index) == 15 and fresh_index.search("Baku", per_page=0).total == 15
+
+
+def test_facet_arrays_are_saved_per_generation_and_reused(fresh_index: Index) -> None:
+    from searchkit import Entity, EntityType
+    from searchkit.facets import FacetData
+
+    fresh_index.add([
+        Document(id="a", title="Baku", body="Text", entities=[Entity("Ilham Alijew", EntityType.PERSON)]),
+        Document(id="b", title="Schuscha", body="Text", entities=[Entity("Alijew", EntityType.PERSON)]),
+    ])
+    built = fresh_index.search("Text").facets
+    saved = list(fresh_index.path.glob("facets-*.npz"))
+    assert len(saved) == 1
+    reopened = Index(fresh_index.path)
+    assert reopened.search("Text").facets == built  # from the saved arrays, short name merged
+    assert reopened.search("Text", filters={"person": ["Alijew"]}).total == 2
+
+    fresh_index.add([Document(id="c", title="Gjandscha", body="Text")])
+    assert reopened.search("Text").total == 3  # a commit makes a new generation, new arrays
+    assert [p.name for p in fresh_index.path.glob("facets-*.npz")] != [saved[0].name]
+
+    for path in fresh_index.path.glob("facets-*.npz"):
+        path.write_bytes(b"damaged")
+    data = FacetData.load_or_build(Index(fresh_index.path).snapshot(), fresh_index.path)
+    assert int(data.live.sum()) == 3  # a damaged file is rebuilt, not trusted
