@@ -129,8 +129,6 @@ class TantivySnapshot(Snapshot):
         self._base = np.concatenate(([0], np.cumsum(sizes)[:-1]))
         self._space = int(sizes.sum())
         self._live_docnums = np.sort(self._base[segments] + local)
-        self._addresses = [a for _, a in hits]
-        self._address_docnums = self._base[segments] + local
         self._scored_cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     def _read_opstamp(self) -> int:
@@ -183,9 +181,12 @@ class TantivySnapshot(Snapshot):
 
     def column(self, field: str) -> np.ndarray:
         values = np.zeros(self._space, dtype=np.int64)
-        if self._addresses:
-            read = self.searcher.fast_field_values(field, self._addresses)
-            values[self._address_docnums] = np.array([v or 0 for v in read], dtype=np.int64)
+        if len(self._live_docnums):
+            docnums = self._live_docnums
+            segments = np.searchsorted(self._base, docnums, side="right") - 1
+            addresses = [tantivy.DocAddress(s, d) for s, d in zip(segments.tolist(), (docnums - self._base[segments]).tolist())]
+            read = self.searcher.fast_field_values(field, addresses)
+            values[self._live_docnums] = np.array([v or 0 for v in read], dtype=np.int64)
         return values
 
     def terms(self, field: str, prefix: str = "") -> Iterator[tuple[str, int]]:
