@@ -10,6 +10,7 @@ import calendar
 import hashlib
 import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -64,6 +65,10 @@ class PubDate:
     def from_iso(cls, text: str) -> PubDate:
         """Parse ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` (seconds and zone
         are cut off)."""
+        return _pubdate_from_iso(cls, text)
+
+    @classmethod
+    def _parse_iso(cls, text: str) -> PubDate:
         text = text.strip()
         for candidate in (text[:16].replace(" ", "T"), text[:10]):
             for precision, pattern in _ISO_PATTERNS.items():
@@ -158,7 +163,7 @@ class Entity:
 
     @classmethod
     def from_dict(cls, data: dict[str, str]) -> Entity:
-        return cls(name=data["name"], type=EntityType(data["type"]))
+        return _entity(data["name"], data["type"])
 
 
 @dataclass
@@ -237,3 +242,15 @@ class Document:
     @classmethod
     def from_json(cls, text: str) -> Document:
         return cls.from_dict(json.loads(text))
+
+
+# Stored documents are decoded for every hit of every page: the same dates and names recur
+# across articles, and both classes are immutable, so decoded values are shared.
+@lru_cache(maxsize=8192)
+def _pubdate_from_iso(cls: type[PubDate], text: str) -> PubDate:
+    return cls._parse_iso(text)
+
+
+@lru_cache(maxsize=65536)
+def _entity(name: str, type_value: str) -> Entity:
+    return Entity(name=name, type=EntityType(type_value))

@@ -351,3 +351,4 @@ def test_reextract_rewrites_entities(small: Index) -> None:
     report = small.reextract(lambda d: replace(d, entities=[Entity("Neu", EntityType.PLACE)]))
     assert report.updated == 5
     assert small.facet_values("place", "") and [v.label for v in small.facet_values("place", "")] == ["Neu"]
+
