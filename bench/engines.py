@@ -177,6 +177,7 @@ class Searchkit(Engine):
             batch = docs[start : start + size]
             report.merge(index.add(batch, enrich=enrich, workers=workers, on_document=tick))
             done += len(batch)
+        index.facet_data()  # saved facet arrays for readers, as `searchkit index` writes them (timed)
         index.close()
         return {"indexed": done, "report": {k: v for k, v in report.to_dict().items() if k != "errors"},
                 "errors": report.errors[:5]}

@@ -79,6 +79,9 @@ def open_cold(args: argparse.Namespace) -> None:
     if args.engine.startswith("searchkit"):
         import searchkit.facets  # noqa: F401
         import searchkit.search  # noqa: F401
+        from searchkit.compounds import default_splitter
+
+        default_splitter()  # read by the server's create_app at process start, like the imports
     t0 = time.perf_counter()
     engine.open(Path(args.index))
     t1 = time.perf_counter()

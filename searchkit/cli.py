@@ -95,6 +95,8 @@ def index_documents(  # noqa: PLR0913 - one knob each
             )
             report.merge(part)
             bar.set_postfix(added=report.added, updated=report.updated, skipped=report.skipped)
+    # the facet arrays of the new generation, saved for every reader that opens the index next
+    index.facet_data()
     return report
 
 
@@ -157,6 +159,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     report.errors = file_errors + report.errors
     if optimize:
         index.optimize()
+        index.facet_data()
     if as_json:
         _echo_json(report.to_dict() | {"documents": len(index)})
     else:
@@ -268,6 +271,7 @@ def optimize_command(index_path: Path | None) -> None:
     index = Index(index_path or default_index_path())
     before = index.segment_count()
     index.optimize()
+    index.facet_data()
     click.echo(f"{before} segment(s) merged into {index.segment_count()} — {len(index)} documents")
 
 
@@ -288,6 +292,7 @@ def reextract_command(index_path: Path | None, workers: int, aliases: Path | Non
     index = Index(index_path or default_index_path())
     with tqdm(total=len(index), desc="Re-extracting", unit=" docs", disable=quiet, file=sys.stderr) as bar:
         report = index.reextract(enrich, workers=workers, on_document=lambda *_: bar.update())
+    index.facet_data()
     click.echo(f"updated {report.updated}, failed {report.failed}")
     if report.failed:
         sys.exit(1)
@@ -431,6 +436,7 @@ def migrate_command(index_path: Path | None, engine: str, target: Path | None, q
     with tqdm(total=len(source), desc="Copying", unit=" docs", disable=quiet, file=sys.stderr) as bar:
         copy = source.migrate(copy_path, engine=engine, on_document=lambda *_: bar.update())
     count = len(copy)
+    copy.facet_data()
     copy.close()
     source.close()
     if in_place:

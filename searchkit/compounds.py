@@ -122,8 +122,8 @@ class CompoundSplitter:
         self._linked_heads = linked_heads
         self._min_word = min_word
         # The shortest part the lexicon has (2: "öl"); split points closer than this are not tried.
-        self._min_part = max(1, min((len(f) for f in (*heads, *modifiers)), default=1))
-        self._max_mod = min(MAX_MODIFIER_LENGTH, max((len(m) for m in modifiers), default=0))
+        self._min_part = max(1, min(min(map(len, heads), default=1), min(map(len, modifiers), default=1)))
+        self._max_mod = min(MAX_MODIFIER_LENGTH, max(map(len, modifiers), default=0))
         # The first three letters of every modifier (and the few shorter modifiers): a start
         # position whose next letters begin no modifier needs no further look-ups.
         self._prefixes = frozenset(m[:3] for m in modifiers)

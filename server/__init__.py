@@ -76,6 +76,11 @@ def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) 
     app.register_blueprint(pages)
     _register_errors(app)
     init_http(app)
+    # The analyzer's compound lexicon takes about a second to read: each serving process reads
+    # it when its app starts, not while the first search request waits.
+    from searchkit.compounds import default_splitter
+
+    default_splitter()
     return app
 
 

@@ -72,7 +72,9 @@ class WhooshSnapshot(Snapshot):
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.generation = self.reader.generation()
+        generation = self.reader.generation()
+        # the reader of an index without any segment knows no generation
+        self.generation = -1 if generation is None else generation
 
     def doc_space(self) -> int:
         return self.reader.doc_count_all()  # type: ignore[no-any-return]
