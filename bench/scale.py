@@ -56,6 +56,7 @@ def build(docs: list[Any], path: Path, engine: str) -> dict[str, Any]:
     with progress(len(docs), f"{engine} index") as bar, Clock() as clock:
         for start in range(0, len(docs), 20_000):
             index.add(docs[start : start + 20_000], on_document=lambda *_: bar.update(1))
+        index.facet_data()  # saved facet arrays for readers, as `searchkit index` writes them
     size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     index.close()
     return {"docs_per_s": round(len(docs) / clock.wall, 1), "wall_s": round(clock.wall, 2),
