@@ -658,22 +658,32 @@ folder that is removed at the end, Ctrl-C included.
 * **Entity tagger**: `extract_entities` over real articles on one thread, tokens/s, against
   searchkit's own tokenizer + sentence splitter as the baseline.
 * **HTTP server**: `searchkit serve --workers 1` and `--workers 2` (gunicorn) on a free loopback
-  port over the 1,000-document index (`--server-size`), driven by a few client threads on the same
-  machine for a fixed time (the clients share the 2 cores with the server).
+  port over the smallest index of the run (`--server-size`), on each engine, driven by a few
+  client threads on the same machine for a fixed time (the clients share the 2 cores with the
+  server); the resident memory of each worker (and of the serving process) after the load.
+* **searchkit on its tantivy engine** (`searchkit_tantivy`, issue 10): the same library and
+  queries with `--engine tantivy`, next to raw tantivy.
 
 ## Where the time goes (profile, not a measurement of this run)
 
-* **searchkit queries**: about 80 % of a keyword query's time is the highlighted snippets: Whoosh's
-  highlighter re-analyses title, lead and body of each of the 10 hits with the German analyzer
-  (compound splitting + stemming) to find the matched words. Counting facets costs far less (the
-  "no facets" column). The baselines return titles only, so the keyword targets compare an
-  API answer with a bare top-10; the gap is mostly snippet work.
-* **Faceted queries**: searchkit counts facets on numpy arrays and beats plain Whoosh's
-  `groupedby` counting by an order of magnitude; tantivy's fast-field aggregations are faster still.
-* **Indexing**: searchkit writes more than the baselines (stored document JSON, names, spell and
-  entity-label fields, content hash and duplicate checks), which explains most of the gap to plain
-  Whoosh; `searchkit.enrich` (CRF tagger + date extraction) is the largest single cost of the
-  pipeline. On a 2-core machine that is also running other work, 2 workers cannot double anything.
+* **searchkit keyword queries** cost about 4 ms of Python per page of 10 hits whichever engine
+  runs them: the highlighted snippets (each hit's lead or body is tokenized and every distinct
+  word checked against the query terms, about half), decoding the 10 stored documents (about a
+  fifth), parsing the query with searchkit's German analyzer and compound rules (plain word
+  lists skip Whoosh's generic parser). Matching itself is 1–3 ms in Whoosh and well under 1 ms
+  in tantivy. The baselines return titles only, so the keyword targets compare an API answer
+  with a bare top-10; most of the gap is that answer's work.
+* **Faceted queries**: searchkit counts facets on numpy arrays (disjunctively, every facet with
+  every filter but its own) and beats plain Whoosh's `groupedby` by far; on the tantivy engine
+  one search returns every match with its score and feeds mask, total and page.
+* **Indexing**: searchkit's analyzer (compound splitting, folding, stemming; Python) is the cost
+  of the index step on both engines, plus what searchkit stores beyond the baselines (document
+  JSON, names, spelling and entity-label fields, duplicate checks, saved facet arrays); the
+  tantivy engine indexes about as fast as plain Whoosh with `LanguageAnalyzer("de")`, far from
+  raw tantivy, whose tokenizer is Rust. `searchkit.enrich` (CRF tagger + dates) is the largest
+  cost of the pipeline. On 2 shared cores, 2 workers cannot double anything.
+* **Growth to 100,000 documents**: `python -m bench.scale` (both engines, 1k → 10k → 100k:
+  index step, size, cold open with the memory of that process, warm latency).
 
 ## Latest results
 
