@@ -5,10 +5,12 @@
     python scripts/train_ner.py --tune   # first choose c1/c2 on a held-out fifth of train
 
 Training data: GermEval 2014 ``NER-de-test.tsv`` (the official train split is not available
-here) plus one mention-replacement copy of each sentence (``--augment``); optionally Europeana
-Newspapers (``--europeana``, CC0) or self-training on unlabeled news (``--self-train N``), which
-both scored lower (docs/entities.md). ``NER-de-dev.tsv`` is never used for training or tuning:
-it is scored once, after training.
+here) plus one mention-replacement copy of each sentence (``--augment``); optionally BIOES
+labels (``--scheme bioes``), GermEval's -deriv/-part tags as labels (``--variants``), swapped
+person and place names from the lexicon (``--lexicon-names``), Europeana Newspapers
+(``--europeana``, CC0) or self-training on unlabeled news (``--self-train N``), none of which did
+better on dev (docs/entities.md). ``NER-de-dev.tsv`` is never used for training or tuning: it is
+scored once, after training.
 
 Writes ``searchkit/entities/model.crfsuite`` and ``searchkit/entities/model.json`` (parameters,
 data, scores). Needs the lexicons from ``scripts/build_gazetteers.py`` (shipped in the package).
@@ -30,8 +32,9 @@ sys.path.insert(0, str(ROOT))
 import pycrfsuite  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from searchkit.entities.corpus import read_europeana, read_germeval  # noqa: E402
+from searchkit.entities.corpus import read_europeana, read_germeval, to_bioes  # noqa: E402
 from searchkit.entities.features import Featurizer  # noqa: E402
+from searchkit.entities.tagger import names_only  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 TRAIN = DATA / "germeval2014" / "NER-de-test.tsv"
@@ -42,6 +45,8 @@ SEED = 13
 #: Chosen by ``--tune`` on the held-out fifth of the training file (see model.json).
 DEFAULT_C1 = 0.02
 DEFAULT_C2 = 0.2
+#: Share of the replaced person and place names taken from the lexicon (``--lexicon-names``).
+DEFAULT_LEXICON_SHARE = 0.0
 GRID = [(0.0, 0.05), (0.05, 0.05), (0.1, 0.05), (0.2, 0.05), (0.05, 0.01), (0.05, 0.2),
         (0.1, 0.1)]
 
@@ -113,8 +118,8 @@ def score(path: Path, data) -> dict:
     tagger.open(str(path))
     gold, pred = [], []
     for xseq, yseq in data:
-        gold.append([_facet(t) for t in yseq])
-        pred.append([_facet(t) for t in tagger.tag(xseq)])
+        gold.append([_facet(t) for t in names_only(yseq)])
+        pred.append([_facet(t) for t in names_only(tagger.tag(xseq))])
     report = classification_report(gold, pred, mode="strict", scheme=IOB2, output_dict=True,
                                     zero_division=0)
     return {k: round(v["f1-score"], 4) for k, v in report.items() if k in
@@ -125,11 +130,16 @@ def _facet(tag: str) -> str:
     return tag if tag[2:] in ("PER", "LOC", "ORG") else "O"
 
 
-def replace_mentions(sentences, copies: int):
+def replace_mentions(sentences, copies: int, lexicon_share: float = 0.0):
     """Mention replacement (Dai & Adel 2020): each sentence with names is copied ``copies``
     times with every PER/LOC/ORG span swapped for a random span of the same type seen in
-    training, so that the model leans on context more than on memorised names."""
+    training, so that the model leans on context more than on memorised names. With
+    ``lexicon_share`` > 0 that share of the person and place names comes from the lexicon
+    instead (``lexicon_names``: a surname for a one-word person, first name + surname
+    otherwise), so that the copies show many more names than the training file holds."""
     from searchkit.entities.corpus import iter_spans
+
+    lexicon = lexicon_names() if lexicon_share > 0 else {}
 
     pools: dict[str, list[list[str]]] = {}
     for tokens, tags in sentences:
@@ -147,7 +157,15 @@ def replace_mentions(sentences, copies: int):
             for start, end, kind in spans:
                 new_tokens += tokens[pos:start]
                 new_tags += tags[pos:start]
-                name = rng.choice(pools[kind])
+                if kind in lexicon and rng.random() < lexicon_share:
+                    if kind == "LOC":
+                        name = [rng.choice(lexicon["LOC"][0])]
+                    elif end - start == 1:
+                        name = [rng.choice(lexicon["PER"][1])]
+                    else:
+                        name = [rng.choice(lexicon["PER"][0]), rng.choice(lexicon["PER"][1])]
+                else:
+                    name = rng.choice(pools[kind])
                 new_tokens += name
                 new_tags += ["B-" + kind] + ["I-" + kind] * (len(name) - 1)
                 pos = end
@@ -155,6 +173,29 @@ def replace_mentions(sentences, copies: int):
             new_tags += tags[pos:]
             out.append((new_tokens, new_tags))
     return out
+
+
+def lexicon_names() -> dict[str, tuple[list[str], ...]]:
+    """Names of the shipped lexicon (``entities/data/lexicon.tsv.gz``) for mention replacement:
+    places (GeoNames cities, countries, regions, toponyms) and first names and surnames, each a
+    capitalized single word that is no common noun and has some use in German text (frequency
+    class ≥ 1), sorted."""
+    from searchkit.entities.features import load_lexicon
+
+    places, first, last = [], [], []
+    for word, value in sorted(load_lexicon().items()):
+        flags = set(value[:-3])
+        if (len(word) < 3 or not word.isalpha() or not word[0].isupper()
+                or not word[1:].islower() or "N" in flags or int(value[-3]) < 1):
+            continue
+        place = bool(flags & set("YCRT"))
+        if place and not flags & set("FLVS"):
+            places.append(word)
+        if not place and "F" in flags:
+            first.append(word)
+        if not place and flags & set("LS"):
+            last.append(word)
+    return {"LOC": (places,), "PER": (first, last)}
 
 
 def unlabeled_sentences() -> list[list[str]]:
@@ -230,6 +271,16 @@ def main() -> None:
     parser.add_argument("--augment", type=int, default=1, metavar="K",
                         help="add K copies of each training sentence with its names replaced by "
                              "other names of the same type from the training data")
+    parser.add_argument("--lexicon-names", type=float, default=DEFAULT_LEXICON_SHARE,
+                        metavar="SHARE",
+                        help="share of the replaced person and place names drawn from the "
+                             "lexicon instead of the training data")
+    parser.add_argument("--scheme", default="iob2", choices=["iob2", "bioes"],
+                        help="label encoding while training (BIOES: span ends are labels of "
+                             "their own); the tagger reports IOB2 either way")
+    parser.add_argument("--variants", action="store_true",
+                        help="learn GermEval's -deriv/-part tags as labels of their own "
+                             "(reported as O; scored lower, docs/entities.md)")
     parser.add_argument("--confidence", type=float, default=0.95,
                         help="least sequence probability of a self-training sentence")
     args = parser.parse_args()
@@ -241,7 +292,7 @@ def main() -> None:
         sys.exit(f"{args.train} is missing (../shared/data/germeval2014)")
     started = time.perf_counter()
     keep_oth = not args.no_oth
-    sentences = read_germeval(args.train, keep_oth=keep_oth)
+    sentences = read_germeval(args.train, keep_oth=keep_oth, variants=args.variants)
     extra = []
     if args.europeana:
         for path in EUROPEANA:
@@ -250,9 +301,12 @@ def main() -> None:
             extra = random.Random(SEED).sample(extra, min(args.europeana, len(extra)))
     print(f"train: {len(sentences):,} GermEval sentences, {len(extra):,} Europeana sentences")
     if args.augment:
-        copies = replace_mentions(sentences, args.augment)
+        copies = replace_mentions(sentences, args.augment, args.lexicon_names)
         print(f"mention replacement: {len(copies):,} augmented sentences")
         sentences = sentences + copies
+    if args.scheme == "bioes":
+        sentences = [(tokens, to_bioes(tags)) for tokens, tags in sentences]
+        extra = [(tokens, to_bioes(tags)) for tokens, tags in extra]
     featurizer = Featurizer()
     data = featurize(featurizer, sentences, "features")
     extra_data = featurize(featurizer, extra, "features (Europeana)") if extra else []
@@ -291,12 +345,15 @@ def main() -> None:
               max_iterations=args.max_iterations, desc="train (self-training)")
     info = {
         "train": [args.train.name] + ([p.name for p in EUROPEANA] if extra else []),
-        "labels": "PER LOC ORG" + (" OTH" if keep_oth else ""),
+        "labels": "PER LOC ORG" + (" OTH" if keep_oth else "")
+                  + (" +deriv/part" if args.variants else ""),
+        "scheme": args.scheme,
         "algorithm": args.algorithm,
         "c1": c1,
         "c2": c2,
         "max_iterations": args.max_iterations,
         "augment": args.augment,
+        "lexicon_names": args.lexicon_names if args.augment else 0,
         "self_training_sentences": self_trained,
         "self_training_confidence": args.confidence if self_trained else None,
         "tuning_heldout_fifth_of_train": tuning,

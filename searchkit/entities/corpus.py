@@ -3,7 +3,9 @@
 Both return sentences as ``(tokens, tags)`` with IOB2 tags over the tagger's labels. The facets
 know PER, LOC and ORG only; OTH can be kept as a label of its own while training
 (``keep_oth=True``) because it teaches the model what is a name but not a facet value. The
-GermEval ``-deriv`` and ``-part`` variants ("deutschen", "EU-Kommission") are not names: O.
+GermEval ``-deriv`` and ``-part`` variants ("deutschen", "EU-Kommission") are not names: O
+(``variants=True`` keeps them as labels of their own; that scored lower, docs/entities.md).
+``to_bioes`` turns IOB2 into BIOES labels (``train_ner.py --scheme bioes``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ FACET_TYPES = ("PER", "LOC", "ORG")
 Sentence = tuple[list[str], list[str]]
 
 
-def map_tag(tag: str, *, keep_oth: bool = False) -> str:
-    """One GermEval/Europeana tag → ``B-PER`` … or ``O``."""
+#: GermEval's ``-deriv`` and ``-part`` variants, as training labels (``variants=True``).
+VARIANT_SUFFIXES = ("deriv", "part")
+
+
+def map_tag(tag: str, *, keep_oth: bool = False, variants: bool = False) -> str:
+    """One GermEval/Europeana tag → ``B-PER`` … or ``O``; with ``variants`` the ``-deriv`` and
+    ``-part`` tags stay labels of their own (``B-LOCderiv``)."""
     tag = tag.strip()
     if len(tag) < 3 or tag[1] != "-" or tag[0] not in "BI":
         return "O"
-    kind = tag[2:].upper()
+    kind = tag[2:]
+    if variants and kind.endswith(VARIANT_SUFFIXES) and kind[:3].upper() in FACET_TYPES + ("OTH",):
+        return f"{tag[0]}-{kind[:3].upper()}{kind[3:].lower()}"
+    kind = kind.upper()
     allowed = FACET_TYPES + (("OTH",) if keep_oth else ())
     if kind not in allowed:
         return "O"
@@ -41,7 +51,25 @@ def repair_iob2(tags: list[str]) -> list[str]:
     return out
 
 
-def read_germeval(path: Path | str, *, keep_oth: bool = False) -> list[Sentence]:
+def to_bioes(tags: Sequence[str]) -> list[str]:
+    """IOB2 → BIOES: a span's last token is ``E-X``, a one-token span ``S-X`` (the CRF learns
+    where names end, not only where they start)."""
+    out = []
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            out.append(tag)
+            continue
+        nxt = tags[i + 1] if i + 1 < len(tags) else "O"
+        ends = not (nxt.startswith("I-") and nxt[2:] == tag[2:])
+        if tag.startswith("B-"):
+            out.append(("S-" if ends else "B-") + tag[2:])
+        else:
+            out.append(("E-" if ends else "I-") + tag[2:])
+    return out
+
+
+def read_germeval(path: Path | str, *, keep_oth: bool = False,
+                  variants: bool = False) -> list[Sentence]:
     """Sentences of a GermEval 2014 file (``#`` comment lines, ``idx TAB token TAB outer TAB
     inner``, blank line between sentences). Outer tags only."""
     sentences: list[Sentence] = []
@@ -61,7 +89,7 @@ def read_germeval(path: Path | str, *, keep_oth: bool = False) -> list[Sentence]
             if len(parts) < 3:
                 continue
             tokens.append(parts[1])
-            tags.append(map_tag(parts[2], keep_oth=keep_oth))
+            tags.append(map_tag(parts[2], keep_oth=keep_oth, variants=variants))
     if tokens:
         sentences.append((tokens, repair_iob2(tags)))
     return sentences

@@ -19,6 +19,21 @@ MODEL_PATH = Path(__file__).resolve().parent / "model.crfsuite"
 MODEL_ENV = "SEARCHKIT_NER_MODEL"
 
 
+#: Labels the tagger reports; the model's other labels (GermEval's ``-deriv``/``-part`` variants,
+#: "deutschen", "EU-Kommission", learnt to keep them apart from names) are reported as ``O``.
+NAME_TYPES = frozenset(("PER", "LOC", "ORG", "OTH"))
+
+
+def names_only(tags: Sequence[str]) -> list[str]:
+    """Model labels → IOB2 name tags: ``B-LOCderiv`` … → ``O``; BIOES ``S-``/``E-`` →
+    ``B-``/``I-``."""
+    return [
+        "O" if tag[2:] not in NAME_TYPES
+        else "B-" + tag[2:] if tag[0] == "S" else "I-" + tag[2:] if tag[0] == "E" else tag
+        for tag in tags
+    ]
+
+
 class CrfTagger:
     """Sequence labeller: tokens → IOB2 tags (B-PER, I-LOC, …, O)."""
 
@@ -48,7 +63,7 @@ class CrfTagger:
     def tag(self, words: Sequence[str]) -> list[str]:
         if not words:
             return []
-        return list(self._handle().tag(self.featurizer.sentence(words)))
+        return names_only(self._handle().tag(self.featurizer.sentence(words)))
 
     def tag_marginals(self, words: Sequence[str]) -> tuple[list[str], list[float]]:
         """Tags plus the marginal probability of each chosen tag (confidence)."""
@@ -57,7 +72,7 @@ class CrfTagger:
         handle = self._handle()
         tags = list(handle.tag(self.featurizer.sentence(words)))
         probs = [handle.marginal(tag, i) for i, tag in enumerate(tags)]
-        return tags, probs
+        return names_only(tags), probs
 
 
 _TAGGER: CrfTagger | None = None
