@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .util import BENCH_DIR, dump_json, machine_info, progress
+from .util import machine_info, progress, write_results
 
 ENGINES = ("whoosh", "tantivy")
 XQUAD_DIR = Path("build/xquad-eval")
@@ -96,7 +96,7 @@ def retrieval_parity(folder: Path, tmp: Path, limit: int | None) -> dict[str, An
 
 def mixed_parity(n_docs: int, n_queries: int, tmp: Path) -> dict[str, Any]:
     from . import corpus
-    from .engines import _ymd
+    from .engines import Searchkit
     from .run import KINDS, build_queries
 
     docs = _enriched(list(corpus.stream(n_docs, corpus.base_keys())), "mixed")
@@ -107,13 +107,7 @@ def mixed_parity(n_docs: int, n_queries: int, tmp: Path) -> dict[str, Any]:
     differences: list[str] = []
     with progress(len(queries), "mixed: queries") as bar:
         for q in queries:
-            options: dict[str, Any] = {"facet_size": 1000, "parse_dates": False}
-            if q.date_from:
-                options["date_from"] = _ymd(q.date_from)
-            if q.date_to:
-                options["date_to"] = _ymd(q.date_to)
-            if q.filters:
-                options["filters"] = {k: list(v) for k, v in q.filters.items()}
+            options = Searchkit().request_options(q) | {"facet_size": 1000}
             w, t = (indexes[e].search(q.text(), **options) for e in ENGINES)
             facets = [[(f.name, f.truncated, [(v.value, v.count) for v in f.results]) for f in r.facets] for r in (w, t)]
             if w.total != t.total or facets[0] != facets[1]:
@@ -178,10 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no retrieval set in {args.retrieval} (python scripts/make_xquad_eval.py): skipped",
                   file=sys.stderr)
         result["mixed"] = mixed_parity(args.docs, args.queries, Path(tmp))
-    out = args.out or BENCH_DIR / "results" / f"parity-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    dump_json(out, result)
-    print(table(result))
-    print(f"\nresults: {out}")
+    write_results(result, table(result), "parity", args.out)
     return 0
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from . import corpus
 from .engines import Query, Searchkit
-from .util import BENCH_DIR, Clock, dump_json, machine_info, percentiles, progress
+from .util import Clock, machine_info, percentiles, progress, write_results
 
 ENGINES = {"whoosh": "searchkit", "tantivy": "searchkit_tantivy"}
 KINDS = ("word", "multi", "faceted")
@@ -147,10 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    out = args.out or BENCH_DIR / "results" / f"scale-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    dump_json(out, result)
-    print(table(result))
-    print(f"\nresults: {out}")
+    write_results(result, table(result), "scale", args.out)
     return 0
 
 

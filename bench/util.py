@@ -154,3 +154,14 @@ def machine_info() -> dict[str, Any]:
             versions[mod] = None
     info["versions"] = versions
     return info
+
+
+def write_results(result: Any, table: str, name: str, out: Path | None = None) -> Path:
+    """Save a run as ``bench/results/<name>-<time>.json`` (or ``out``) and print its table."""
+    import time
+
+    path = out or BENCH_DIR / "results" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    dump_json(path, result)
+    print(table)
+    print(f"\nresults: {path}")
+    return path
