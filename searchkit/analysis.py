@@ -96,9 +96,15 @@ class GermanTokenizer(Tokenizer):
             yield token
             return
         for pos, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
-            text = clean_word(match.group(0))[:MAX_TOKEN_LENGTH].strip("-")
-            if not text:
-                continue
+            text = match.group()
+            # The pattern starts and ends a match with a word character: only cleaning (a
+            # soft hyphen or Unicode hyphen at an edge) or cutting can leave a hyphen there.
+            if not text.isascii():
+                text = clean_word(text)[:MAX_TOKEN_LENGTH].strip("-")
+                if not text:
+                    continue
+            elif len(text) > MAX_TOKEN_LENGTH:
+                text = text[:MAX_TOKEN_LENGTH].strip("-")
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -132,8 +138,13 @@ class CompoundFilter(Filter):
     to the dictionary splitter. Wildcard tokens pass untouched.
     """
 
+    #: Bound of the per-filter cache of ``parts`` (news vocabulary is Zipfian: the cache answers
+    #: most tokens, so each distinct word is split once).
+    CACHE_SIZE = 200_000
+
     def __init__(self, splitter=None) -> None:  # type: ignore[no-untyped-def]
         self._splitter = splitter
+        self._cache: dict[str, tuple[str, ...]] = {}
 
     @property
     def splitter(self):  # type: ignore[no-untyped-def]
@@ -145,8 +156,23 @@ class CompoundFilter(Filter):
         return isinstance(other, CompoundFilter)
 
     def __getstate__(self) -> dict:
-        # The schema is pickled into the index: never pickle the splitter function with it.
+        # The schema is pickled into the index: never pickle the splitter function (or the
+        # cache) with it.
         return {"_splitter": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self._splitter = state.get("_splitter")
+        self._cache = {}
+
+    def _cached_parts(self, word: str) -> tuple[str, ...]:
+        cache = self._cache
+        parts = cache.get(word)
+        if parts is None:
+            parts = tuple(self.parts(word))
+            if len(cache) >= self.CACHE_SIZE:
+                cache.clear()
+            cache[word] = parts
+        return parts
 
     def parts(self, word: str) -> list[str]:
         """Parts of ``word`` (without the whole), in reading order, without repeats."""
@@ -164,13 +190,14 @@ class CompoundFilter(Filter):
         return [p for p in parts if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        cached, cached_parts = self._cache.get, self._cached_parts
         for token in tokens:
             word = token.text
             if "-" in word and not _WILDCARD.search(word):
                 token.text = word.replace("-", "")
             # At query time only whole words: phrases stay phrases; the query parser asks for the
             # stacked parts itself (mode "index") where it wants them.
-            parts = [] if token.mode == "query" else self.parts(word)
+            parts = () if token.mode == "query" else (cached(word) or cached_parts(word))
             yield token
             if not parts:
                 continue
@@ -216,10 +243,11 @@ class GermanStemFilter(Filter):
         return result
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        stem = self.stem
+        stem, cached = self.stem, self._cache.get
         for token in tokens:
             if not token.stopped:
-                token.text = stem(token.text)
+                text = cached(token.text)
+                token.text = stem(token.text) if text is None else text
                 if not token.text:  # a lone combining mark folds to nothing: no term
                     continue
             yield token

@@ -496,17 +496,22 @@ OUTPUT_OPTION = click.option(
 @click.option("--baselines", is_flag=True, help="Also run Whoosh standard, Whoosh LanguageAnalyzer('de') and tantivy.")
 @click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto", show_default=True)
 @click.option("--no-enrich", is_flag=True, help="Index without entity and date extraction (measures the analyzer and index alone).")
+@click.option(
+    "--no-analyzer-cost", is_flag=True,
+    help="With --baselines: skip the analyzer-alone comparison with Whoosh LanguageAnalyzer('de').",
+)
 @click.option("--json", "as_json", is_flag=True)
 @OUTPUT_OPTION
 def eval_retrieval(  # noqa: PLR0913 - one flag each
-    docs: Path, queries: Path, qrels: Path, baselines: bool, operator: str, no_enrich: bool, as_json: bool,
-    output: Path | None,
+    docs: Path, queries: Path, qrels: Path, baselines: bool, operator: str, no_enrich: bool, no_analyzer_cost: bool,
+    as_json: bool, output: Path | None,
 ) -> None:
     """MRR@10, nDCG@10 and Recall@100 of searchkit (and baselines) on any query set."""
     from .evaluate.retrieval import evaluate_retrieval, format_retrieval_table
 
     result = evaluate_retrieval(
-        docs, queries, qrels, baselines=baselines, operator=operator, enrich=not no_enrich, progress=not as_json
+        docs, queries, qrels, baselines=baselines, operator=operator, enrich=not no_enrich, progress=not as_json,
+        analyzer=False if no_analyzer_cost else None,
     )
     _report(result, format_retrieval_table(result), as_json, output)
 

@@ -85,3 +85,19 @@ def test_very_long_tokens_are_cut() -> None:
 def test_any_unicode_analyzes_without_error(text: str) -> None:
     terms = analyze(text)
     assert all(isinstance(t, str) and t for t in terms)
+
+
+def test_compound_cache_is_not_pickled_and_keeps_output() -> None:
+    import pickle
+
+    from searchkit.analysis import CompoundFilter, german_analyzer
+
+    analyzer = german_analyzer()
+    text = "Militärstützpunkte und Wiederaufbau-Hilfen, wieder Militärstützpunkte"
+    first = [t.text for t in analyzer(text)]
+    assert [t.text for t in analyzer(text)] == first  # answered from the caches
+    compound = next(f for f in analyzer.items if isinstance(f, CompoundFilter))
+    assert compound._cache
+    copy = pickle.loads(pickle.dumps(analyzer))
+    assert next(f for f in copy.items if isinstance(f, CompoundFilter))._cache == {}
+    assert [t.text for t in copy(text)] == first

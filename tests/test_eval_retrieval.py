@@ -228,6 +228,9 @@ def test_baselines_run_side_by_side(baseline_result: dict) -> None:
         assert figures["mrr@10"] >= 0.8, name  # every query names its document's rare words
     assert systems["searchkit"]["mrr@10"] == 1.0
     assert baseline_result["index_time_ratio"] > 0
+    cost = baseline_result["analyzer"]
+    assert cost["time_ratio"] > 0 and cost["size_ratio"] > 0 and cost["limit"] == 1.5
+    assert cost["within_limit"] == (cost["searchkit_seconds"] <= 1.5 * cost["whoosh_lang_de_seconds"])
 
 
 def test_table_lists_every_system(baseline_result: dict) -> None:
@@ -237,6 +240,7 @@ def test_table_lists_every_system(baseline_result: dict) -> None:
     assert "MRR@10" in table and "nDCG@10" in table and "R@100" in table
     assert "5 documents, 5 queries" in table
     assert "indexing time searchkit / " in table
+    assert "analyzer alone" in table and "x time" in table
     lines = table.splitlines()
     assert lines.index(next(l for l in lines if l.startswith("searchkit"))) > lines.index(
         next(l for l in lines if l.startswith("tantivy"))

@@ -52,6 +52,11 @@ LABELS = {
 }
 #: The baseline searchkit's indexing time is compared with (issue 4: at most 1.5x slower).
 SPEED_REFERENCE = "whoosh-lang-de"
+#: Issue 4's limit for the analyzer alone: indexing with searchkit's analyzer may take at most
+#: this many times as long as with Whoosh's ``LanguageAnalyzer("de")``.
+ANALYZER_TIME_LIMIT = 1.5
+#: Rounds of the analyzer comparison (alternating; the fastest of each counts).
+ANALYZER_ROUNDS = 2
 
 
 # -- reading the three files ---------------------------------------------------------------------
@@ -407,6 +412,55 @@ def baseline_systems() -> list[RetrievalSystem]:
     ]
 
 
+def analyzer_cost(
+    docs: Sequence[EvalDocument], folder: Path, *, rounds: int = ANALYZER_ROUNDS, progress: bool = False
+) -> dict[str, Any]:
+    """Indexing time and index size of searchkit's analyzer against Whoosh's
+    ``LanguageAnalyzer("de")``: the same documents into the same plain Whoosh schema (``id``,
+    ``title`` and ``text`` as ``TEXT`` fields with positions) with the same writer (defaults,
+    one commit), once per analyzer and round, alternating; the fastest round of each counts.
+    No enrichment, no facet, spelling or stored fields: this is the analyzer's own cost, which
+    issue 4 limits to ``ANALYZER_TIME_LIMIT`` times Whoosh's. Every round starts with empty
+    caches (a new analyzer; the compound splitter's cache cleared); the compound lexicon is
+    loaded once before the clock starts (``lexicon_seconds``, once per process)."""
+    from whoosh.analysis import LanguageAnalyzer
+
+    from .. import compounds
+    from ..analysis import german_analyzer
+
+    started = time.perf_counter()
+    compounds.default_splitter()
+    lexicon_seconds = time.perf_counter() - started
+    contenders = {"searchkit": german_analyzer, "whoosh-lang-de": lambda: LanguageAnalyzer("de")}
+    seconds: dict[str, list[float]] = {name: [] for name in contenders}
+    sizes: dict[str, int] = {}
+    for round_ in range(rounds):
+        for name, factory in contenders.items():
+            compounds._cached_split.cache_clear()
+            system = WhooshSystem(f"analyzer-{name}", factory)
+            target = Path(folder) / f"{name}-{round_}"
+            started = time.perf_counter()
+            try:
+                system.build(docs, target, progress=progress)
+            finally:
+                system.close()
+            seconds[name].append(time.perf_counter() - started)
+            sizes[name] = folder_bytes(target)
+    best = {name: min(values) for name, values in seconds.items()}
+    return {
+        "searchkit_seconds": round(best["searchkit"], 3),
+        "whoosh_lang_de_seconds": round(best["whoosh-lang-de"], 3),
+        "time_ratio": round(best["searchkit"] / best["whoosh-lang-de"], 2),
+        "searchkit_bytes": sizes["searchkit"],
+        "whoosh_lang_de_bytes": sizes["whoosh-lang-de"],
+        "size_ratio": round(sizes["searchkit"] / sizes["whoosh-lang-de"], 2),
+        "limit": ANALYZER_TIME_LIMIT,
+        "within_limit": best["searchkit"] <= ANALYZER_TIME_LIMIT * best["whoosh-lang-de"],
+        "rounds": rounds,
+        "lexicon_seconds": round(lexicon_seconds, 3),
+    }
+
+
 # -- scoring -------------------------------------------------------------------------------------
 def score_run(qrels: dict[str, dict[str, int]], run: dict[str, list[str]]) -> dict[str, float]:
     """``METRICS`` of ranked id lists (query id → ids, best first) against judgments, with ranx.
@@ -466,6 +520,7 @@ def evaluate_retrieval(
     operator: str = "or",
     progress: bool = True,
     enrich: bool = True,
+    analyzer: bool | None = None,
 ) -> dict[str, Any]:
     """Index ``docs`` with searchkit (and, with ``baselines``, the three plain engines) in
     temporary folders, run every judged query and score the runs.
@@ -475,7 +530,9 @@ def evaluate_retrieval(
     "queries": n, ...}``. Queries without a relevant document are not run (``"unjudged"``
     counts them); a judgment naming an unknown query or document is an error, because it means
     the files do not belong together. ``operator`` is searchkit's (``"or"``, ``"and"`` or
-    ``"auto"``); ``enrich=False`` skips entity and date extraction.
+    ``"auto"``); ``enrich=False`` skips entity and date extraction. With ``analyzer`` (default:
+    with ``baselines``) the result also has ``"analyzer"``: searchkit's analyzer against Whoosh's
+    ``LanguageAnalyzer("de")`` alone (``analyzer_cost``), the figure of issue 4's speed limit.
     """
     documents = read_documents(Path(docs))
     query_texts = read_queries(Path(queries))
@@ -490,6 +547,9 @@ def evaluate_retrieval(
     results: dict[str, dict[str, Any]] = {}
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="searchkit-eval-") as tmp:
+        if analyzer is None:
+            analyzer = baselines  # a comparison with a baseline: it comes with --baselines
+        cost = analyzer_cost(documents, Path(tmp) / "analyzer", progress=progress) if analyzer else None
         for system in systems:
             try:
                 run, stats = run_system(system, documents, judged, Path(tmp) / system.name, progress=progress)
@@ -521,6 +581,8 @@ def evaluate_retrieval(
         "depth": DEPTH,
         "notes": notes,
     }
+    if cost is not None:
+        result["analyzer"] = cost
     if SPEED_REFERENCE in results and results[SPEED_REFERENCE]["index_seconds"] > 0:
         result["index_time_ratio"] = round(
             results["searchkit"]["index_seconds"] / results[SPEED_REFERENCE]["index_seconds"], 2
@@ -580,14 +642,25 @@ def format_retrieval_table(result: dict[str, Any]) -> str:
     ]
     if "index_time_ratio" in result:
         out += ["", f"indexing time searchkit / {LABELS[SPEED_REFERENCE]}: {result['index_time_ratio']:.2f}x"]
+    cost = result.get("analyzer")
+    if cost:
+        verdict = "within" if cost["within_limit"] else "OVER"
+        out += [
+            "",
+            f"analyzer alone (same Whoosh schema and writer, no enrichment, best of {cost['rounds']}):"
+            f" searchkit {cost['searchkit_seconds']:.1f} s / {LABELS[SPEED_REFERENCE]}"
+            f" {cost['whoosh_lang_de_seconds']:.1f} s = {cost['time_ratio']:.2f}x time"
+            f" ({verdict} the {cost['limit']}x limit), index size {cost['size_ratio']:.2f}x"
+            f" ({cost['searchkit_bytes'] / 2**20:.1f} MB / {cost['whoosh_lang_de_bytes'] / 2**20:.1f} MB)",
+        ]
     for note in result.get("notes", []):
         out.append(f"note: {note}")
     return "\n".join(out)
 
 
 __all__ = [
-    "DEPTH", "METRICS", "EvalDocument", "RetrievalSystem", "SearchkitSystem", "TantivySystem",
-    "WhooshSystem", "baseline_systems", "escape_tantivy", "tantivy_query_text", "evaluate_retrieval", "folder_bytes",
+    "ANALYZER_TIME_LIMIT", "DEPTH", "METRICS", "EvalDocument", "RetrievalSystem", "SearchkitSystem", "TantivySystem",
+    "WhooshSystem", "analyzer_cost", "baseline_systems", "escape_tantivy", "tantivy_query_text", "evaluate_retrieval", "folder_bytes",
     "format_retrieval_table", "read_documents", "read_qrels", "read_queries", "run_system",
     "score_run",
 ]
