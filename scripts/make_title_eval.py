@@ -128,20 +128,12 @@ def build(data: Path, out: Path, per_source: int, seed: int) -> dict[str, int]:
     for prefix, candidates in (("zg", zg_queries), ("gnad", gn_queries)):
         picked = sorted(rng.sample(range(len(candidates)), min(per_source, len(candidates))))
         chosen += [(f"{prefix}-q{n}", *candidates[n]) for n in picked]
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "docs.jsonl").open("w", encoding="utf-8") as handle:
-        for doc in [*zg_docs, *gn_docs]:
-            handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    with (out / "queries.tsv").open("w", encoding="utf-8") as handle:
-        for qid, text, _ in chosen:
-            handle.write(f"{qid}\t{text}\n")
-    with (out / "qrels.txt").open("w", encoding="utf-8") as handle:
-        for qid, _, doc_id in chosen:
-            handle.write(f"{qid} 0 {doc_id} 1\n")
-    (out / "README.md").write_text(
+    from searchkit.evaluate.retrieval import write_eval_set
+
+    write_eval_set(
+        out, [*zg_docs, *gn_docs], chosen,
         "Derived from ../shared/data (10kGNAD CC BY-NC-SA 4.0, zeitgeist publishers' text) by"
-        " scripts/make_title_eval.py. Do not commit or redistribute.\n",
-        encoding="utf-8",
+        " scripts/make_title_eval.py. Do not commit or redistribute.",
     )
     return {
         "documents": len(zg_docs) + len(gn_docs),

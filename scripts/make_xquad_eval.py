@@ -91,20 +91,12 @@ def build(data: Path, out: Path) -> dict[str, int]:
             raise SystemExit(f"error: {data / relative} not found (give the shared data folder with --data)")
     paragraphs, questions = xquad(data / XQUAD)
     distractors = [*gnad(data / GNAD), *zeitgeist(data / ZEITGEIST)]
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "docs.jsonl").open("w", encoding="utf-8") as handle:
-        for doc in [*paragraphs, *distractors]:
-            handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
-    with (out / "queries.tsv").open("w", encoding="utf-8") as handle:
-        for qid, question, _ in questions:
-            handle.write(f"{qid}\t{question}\n")
-    with (out / "qrels.txt").open("w", encoding="utf-8") as handle:
-        for qid, _, doc_id in questions:
-            handle.write(f"{qid} 0 {doc_id} 1\n")
-    (out / "README.md").write_text(
+    from searchkit.evaluate.retrieval import write_eval_set
+
+    write_eval_set(
+        out, [*paragraphs, *distractors], questions,
         "Derived from ../shared/data (XQuAD-de CC BY-SA 4.0, 10kGNAD CC BY-NC-SA 4.0, zeitgeist"
-        " publishers' text) by scripts/make_xquad_eval.py. Do not commit or redistribute.\n",
-        encoding="utf-8",
+        " publishers' text) by scripts/make_xquad_eval.py. Do not commit or redistribute.",
     )
     return {
         "documents": len(paragraphs) + len(distractors),

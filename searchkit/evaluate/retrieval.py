@@ -29,7 +29,7 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,6 +181,27 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
 
 
 # -- systems ---------------------------------------------------------------------------------------
+def write_eval_set(
+    out: Path, documents: Iterable[dict[str, str]], judged: Iterable[tuple[str, str, str]], note: str
+) -> None:
+    """Write an evaluation set in the three formats this module reads: ``docs.jsonl`` (one
+    ``{"id", "title"?, "text"}`` a line), ``queries.tsv`` and ``qrels.txt`` from
+    (query id, query text, relevant document id) triples, plus a README with ``note`` (where the
+    derived data comes from). The scripts in ``scripts/make_*_eval.py`` build sets with it."""
+    judged = list(judged)
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "docs.jsonl").open("w", encoding="utf-8") as handle:
+        for doc in documents:
+            handle.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    with (out / "queries.tsv").open("w", encoding="utf-8") as handle:
+        for qid, text, _ in judged:
+            handle.write(f"{qid}\t{text}\n")
+    with (out / "qrels.txt").open("w", encoding="utf-8") as handle:
+        for qid, _, doc_id in judged:
+            handle.write(f"{qid} 0 {doc_id} 1\n")
+    (out / "README.md").write_text(note + "\n", encoding="utf-8")
+
+
 def folder_bytes(folder: Path) -> int:
     """Size of every file under ``folder``."""
     return sum(f.stat().st_size for f in Path(folder).rglob("*") if f.is_file())
@@ -662,5 +683,5 @@ __all__ = [
     "ANALYZER_TIME_LIMIT", "DEPTH", "METRICS", "EvalDocument", "RetrievalSystem", "SearchkitSystem", "TantivySystem",
     "WhooshSystem", "analyzer_cost", "baseline_systems", "escape_tantivy", "tantivy_query_text", "evaluate_retrieval", "folder_bytes",
     "format_retrieval_table", "read_documents", "read_qrels", "read_queries", "run_system",
-    "score_run",
+    "score_run", "write_eval_set",
 ]
