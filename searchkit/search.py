@@ -388,8 +388,8 @@ def _is_plain_text(text: str) -> bool:
 def _parse_words(parser: GermanQueryParser, text: str, operator: str) -> query.Query:
     """What Whoosh's parser makes of a plain list of words — each word looked up in every
     default field with its boost, the words joined by the operator — built directly: the parser's
-    generic machinery is most of the time a one-word query takes (``test_search`` checks that
-    both give the same tree)."""
+    generic machinery is most of the time a one-word query takes (``tests/test_query_parsing.py``
+    checks that both give the same tree)."""
     words = []
     for word in text.split():
         per_field = [parser.term_query(name, word, query.Term, boost) for name, boost in FIELD_BOOSTS.items()]
@@ -683,10 +683,18 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
         return None
     snapshot = index.snapshot()
     stop = request.page * request.per_page
-    q, operator = _choose_query(index, snapshot, text, request, lambda q: snapshot.top(q, 0)[0] > 0)
+    answers: dict[query.Query, tuple[int, list[tuple[int, float]]]] = {}
+
+    def top(q: query.Query) -> tuple[int, list[tuple[int, float]]]:
+        # the AND query the operator choice counts is usually the one that is answered
+        if q not in answers:
+            answers[q] = snapshot.top(q, stop)
+        return answers[q]
+
+    q, operator = _choose_query(index, snapshot, text, request, lambda q: top(q)[0] > 0)
     if q is None:
         return None
-    total, ranked = snapshot.top(q, stop)
+    total, ranked = top(q)
     start = (request.page - 1) * request.per_page
     hits = _hits(snapshot, q, ranked[start:stop])
     return SearchResult(
