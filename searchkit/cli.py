@@ -10,7 +10,6 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import click
 
 from .engines import ENGINE_ENV, ENGINES
 from .errors import SearchkitError
-from .index import Index, IngestReport, default_index_path
+from .index import Index, IngestReport, batches, default_index_path
 from .model import Document
 
 INDEX_OPTION = click.option(
@@ -62,11 +61,6 @@ def main() -> None:
     """searchkit: German news search with date and entity facets."""
 
 
-def _batches(docs: Iterator[Document], size: int) -> Iterator[list[Document]]:
-    while batch := list(islice(docs, size)):
-        yield batch
-
-
 def index_documents(  # noqa: PLR0913 - one knob each
     index: Index,
     docs: Iterator[Document],
@@ -89,14 +83,12 @@ def index_documents(  # noqa: PLR0913 - one knob each
         docs, enrich = enrich_on_dask(docs, dask), False
     report = IngestReport()
     with tqdm(desc="Indexing", unit=" docs", disable=not progress, file=sys.stderr) as bar:
-        for batch in _batches(docs, batch_size):
+        for batch in batches(docs, batch_size):
             part = index.add(
                 batch, enrich=enrich_fn if enrich else None, workers=workers, on_document=lambda *_: bar.update()
             )
             report.merge(part)
             bar.set_postfix(added=report.added, updated=report.updated, skipped=report.skipped)
-    # the facet arrays of the new generation, saved for every reader that opens the index next
-    index.facet_data()
     return report
 
 
@@ -159,7 +151,8 @@ def index_command(  # noqa: PLR0913 - one flag each
     report.errors = file_errors + report.errors
     if optimize:
         index.optimize()
-        index.facet_data()
+    # the facet arrays of the new generation, saved for every reader that opens the index next
+    index.facet_data()
     if as_json:
         _echo_json(report.to_dict() | {"documents": len(index)})
     else:
@@ -464,6 +457,7 @@ def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool, 
     path = index_path or default_index_path()
     index = Index.rebuild(path, engine=engine)
     report = index_documents(index, read_paths([demo_corpus_path()]))
+    index.facet_data()
     click.echo(f"demo index: {report.added} articles in {path}")
     if not no_serve:
         _serve(path, host, port)

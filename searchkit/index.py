@@ -15,6 +15,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,13 @@ def write_metadata(path: Path, meta: dict[str, Any]) -> None:
 
 
 Enricher = Callable[[Document], Document]
+
+
+def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """``docs`` in lists of ``size`` (one commit each when indexing or copying)."""
+    docs = iter(docs)
+    while batch := list(islice(docs, size)):
+        yield batch
 
 
 def _safe(enrich: Enricher, doc: Document) -> Document | SearchkitError:
@@ -499,13 +507,7 @@ class Index:
         copy = Index(target, create=True, engine=engine)
         if len(copy):
             raise IndexVersionError(f"{copy.path} already holds documents; migrate into a new folder")
-        batch: list[Document] = []
-        for doc in self.documents():
-            batch.append(doc)
-            if len(batch) >= batch_size:
-                copy.add(batch, on_document=on_document)
-                batch = []
-        if batch:
+        for batch in batches(self.documents(), batch_size):
             copy.add(batch, on_document=on_document)
         return copy
 
