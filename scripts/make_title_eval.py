@@ -32,7 +32,6 @@ it lives under ``build/`` (git-ignored) and must never be committed or shipped.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import random
 import re
@@ -95,25 +94,21 @@ def zeitgeist(path: Path) -> tuple[list[dict[str, str]], list[tuple[str, str]]]:
 
 def gnad(path: Path) -> tuple[list[dict[str, str]], list[tuple[str, str]]]:
     """Articles (without their first sentence where it is a query) and (lead, id) candidates."""
+    from make_xquad_eval import gnad as gnad_articles  # the same reading and ids as the XQuAD set
+
     docs: list[dict[str, str]] = []
     leads: list[tuple[str, str]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter=";", quotechar="'")
-        line = 1
-        for row in reader:
-            start, line = line, reader.line_num + 1
-            if len(row) < 2 or not row[1].strip():
+    for article in gnad_articles(path):
+        text = _one_line(article["text"])
+        doc_id = article["id"]
+        parts = _SENTENCE_END.split(text, maxsplit=1)
+        if len(parts) == 2:
+            lead, rest = parts
+            if MIN_LEAD_WORDS <= len(lead.split()) <= MAX_LEAD_WORDS and len(rest.split()) >= MIN_REST_WORDS:
+                docs.append({"id": doc_id, "text": rest})
+                leads.append((_query(lead), doc_id))
                 continue
-            text = _one_line(row[1])
-            doc_id = f"gnad-{start}"
-            parts = _SENTENCE_END.split(text, maxsplit=1)
-            if len(parts) == 2:
-                lead, rest = parts
-                if MIN_LEAD_WORDS <= len(lead.split()) <= MAX_LEAD_WORDS and len(rest.split()) >= MIN_REST_WORDS:
-                    docs.append({"id": doc_id, "text": rest})
-                    leads.append((_query(lead), doc_id))
-                    continue
-            docs.append({"id": doc_id, "text": text})
+        docs.append({"id": doc_id, "text": text})
     return docs, leads
 
 
