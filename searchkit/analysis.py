@@ -268,6 +268,14 @@ def analyze(text: str, *, mode: str = "index") -> list[str]:
     return [t.text for t in _shared_analyzer()(text, mode=mode)]
 
 
+@lru_cache(maxsize=200_000)
+def word_terms(word: str) -> frozenset[str]:
+    """Index terms of one surface word (stem, folded, compound parts), cached: highlighting and
+    re-ranking then cost one regular-expression pass over a text and dictionary look-ups instead
+    of analysing it again."""
+    return frozenset(analyze(word, mode="index"))
+
+
 @lru_cache(maxsize=1)
 def _shared_analyzer():  # type: ignore[no-untyped-def]
     return german_analyzer()

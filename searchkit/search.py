@@ -6,11 +6,9 @@ API and the web page all render that same object.
 
 from __future__ import annotations
 
-import html
 import re
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,12 +17,15 @@ import numpy as np
 from whoosh import query
 from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
 
-from .analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, analyze, fold_diacritics
+from .analysis import analyze, fold_diacritics
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS, FacetData
+from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
 from .model import Document, PubDate, entity_key
+from .querywords import question_words
+from .rerank import RERANK_DEPTH, idf, proximity_rerank, query_concepts
 
 #: Query-time field boosts for BM25F: a word in the headline says more than one in the body.
 #: Fields a query searches when it names none, with their BM25F boosts. The entity names field
@@ -41,9 +42,6 @@ MAX_FILTER_VALUES = 50
 #: A wildcard or prefix that expands to more index terms than this is refused, so that ``a*`` on
 #: a large archive cannot stall the server.
 MAX_EXPANSION = 2000
-SNIPPET_CHARS = 240
-#: Characters of context a snippet shows before its first match.
-SNIPPET_LEAD = 70
 #: Offer a spelling suggestion when a query finds fewer documents than this.
 SUGGEST_BELOW = 3
 
@@ -314,7 +312,10 @@ class SearchResult:
 class GermanQueryParser(QueryParser):
     """Whoosh's parser with German compound semantics: a word that the analyzer splits matches
     the whole word OR all of its parts (never just one part), and prefixes/wildcards are folded
-    but not stemmed (a stem of a prefix is no prefix)."""
+    but not stemmed (a stem of a prefix is no prefix). Words in ``question_words`` (lowercased
+    surface forms) weigh ``QUESTION_WORD_WEIGHT``."""
+
+    question_words: frozenset[str] = frozenset()
 
     def term_query(  # noqa: PLR0913 - Whoosh's signature
         self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
@@ -323,6 +324,8 @@ class GermanQueryParser(QueryParser):
             _check_fields(query.Term(fieldname, text))
         if termclass in (query.Prefix, query.Wildcard):
             return termclass(fieldname, fold_diacritics(text.lower()), boost=boost)
+        if self.question_words and text.lower().strip(_PUNCTUATION) in self.question_words:
+            boost *= QUESTION_WORD_WEIGHT
         field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
         if termclass is not query.Term or field_obj is None or not field_obj.analyzer or not tokenize:
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
@@ -344,23 +347,61 @@ class GermanQueryParser(QueryParser):
         return clauses[0] if len(clauses) == 1 else query.And(clauses)
 
 
-_EXPLICIT_SYNTAX = re.compile(r'\b(AND|OR|NOT|ANDNOT)\b|["()]|(?:^|\s)[+-]\w|\w:')
+#: ``name:`` is field syntax only after the name of a field of the schema (``title:Baku``,
+#: ``person:Merz``; internal fields stay syntax so that naming them is a clear error). Any other
+#: colon is punctuation: headlines ("Ukraine-Krieg: Trump …", "WHO: Höchststand …") and times
+#: ("4:51") were read as unknown fields and found nothing (31 % of the news-set headlines).
+_FIELD_NAMES = frozenset(query_schema().names())
+_FIELD_SYNTAX = rf"(?<![\w-])(?:{'|'.join(sorted(_FIELD_NAMES, key=len, reverse=True))}):"
+_WORD_COLON = re.compile(r"(?<![\w-])([\w-]*):")
+_EXPLICIT_SYNTAX = re.compile(rf'\b(AND|OR|NOT|ANDNOT)\b|["()]|(?:^|\s)[+-]\w|{_FIELD_SYNTAX}')
+_PUNCTUATION = ".,;:!?\"'()"
 
 
-#: A question mark that ends a word ("Wer sang die Nationalhymne?") is punctuation, not the
-#: one-letter wildcard: people type questions. Inside a word ("Mei?er") it stays a wildcard.
-_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"'\)\]]|$)")
+def _plain_colons(text: str) -> str:
+    """``text`` with every colon that is not field syntax replaced by a space."""
+    if ":" not in text:
+        return text
+    return _WORD_COLON.sub(lambda m: m.group(0) if m.group(1) in _FIELD_NAMES else m.group(1) + " ", text)
+
+
+#: A question mark that ends a word ("Wer sang die Nationalhymne?") or stands alone after one
+#: ("… zur Handels-Bazooka ?") is punctuation, not the one-letter wildcard: people type
+#: questions. Inside a word ("Mei?er") or as the whole query ("??") it stays a wildcard.
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"'\)\]]|$)|(?<=\w\s)\?+(?!\S)")
+
+
+_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT)\b")
+_BRACKETS = re.compile(r"[()]")
+
+
+def _user_words(text: str) -> str:
+    """``text`` with the punctuation that people type and Whoosh would read as syntax removed:
+    colons that name no field, question marks after words, and brackets in a query without
+    operators ("Mikl-Leitner (ÖVP) und Doskozil (SPÖ)": an aside, not a group of logic)."""
+    text = _plain_colons(_QUESTION_MARK.sub("", text))
+    if "(" in text or ")" in text:
+        if not _OPERATORS.search(text):
+            text = _BRACKETS.sub(" ", text)
+    return text
+
+
+def _is_explicit(text: str) -> bool:
+    """Whether the user wrote query syntax (operators, phrases, groups, +/-, fields): then the
+    query means what it says, without the operator choice, fallback or re-ranking."""
+    return bool(_EXPLICIT_SYNTAX.search(_user_words(text)))
 
 
 def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     """Parse user text into a Whoosh query over the text fields, or None for an empty query."""
-    text = _QUESTION_MARK.sub("", text)
+    text = _user_words(text)
     if not text.strip():
         return None
     # Plain OrGroup: its coordination variant (OrGroup.factory) crashes in Whoosh 2.7 on
     # multi-segment indexes (CoordMatcher asks an exhausted MultiMatcher for its children).
     group = OrGroup if operator == "or" else AndGroup
     parser = GermanQueryParser(None, query_schema(), group=group)
+    parser.question_words = frozenset(question_words(text))
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     try:
         parsed = _parse_words(parser, text, operator) if _is_plain_text(text) else parser.parse(text)
@@ -372,7 +413,7 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
         return None
     _check_fields(parsed)
-    return _with_proximity(parsed, text)
+    return _with_proximity(parsed, text, parser.question_words)
 
 
 #: Characters and words that mean something to Whoosh's parser (quotes, wildcards, fields,
@@ -403,13 +444,22 @@ def _parse_words(parser: GermanQueryParser, text: str, operator: str) -> query.Q
 #: slop 4 / boost 1 0.8998 — wide windows reward chance co-occurrence in long articles.
 PROXIMITY_SLOP = 1
 PROXIMITY_BOOST = 0.5
+#: Weight of the words of a question that ask rather than describe (``querywords``): a
+#: quarter, not zero, so that a question made only of them still finds something.
+QUESTION_WORD_WEIGHT = 0.25
+#: Re-rank the first ``rerank.RERANK_DEPTH`` hits by how closely the query's words stand
+#: together (``rerank``).
+RERANK = True
 
 
-def _with_proximity(parsed: query.Query, text: str) -> query.Query:
+def _with_proximity(parsed: query.Query, text: str, asking: frozenset[str] = frozenset()) -> query.Query:
     """Documents where the query's words stand together rank higher: the parsed query stays
-    what must match, a sloppy phrase over the same words is an optional extra score."""
-    if not PROXIMITY_SLOP or _EXPLICIT_SYNTAX.search(text):
+    what must match, a sloppy phrase over the same words is an optional extra score. Words that
+    only ask (``asking``: "Wer", "wurde", "Jahr" in "In welchem Jahr") are left out."""
+    if not PROXIMITY_SLOP or _is_explicit(text):
         return parsed
+    if asking:
+        text = " ".join(w for w in text.split() if w.strip(_PUNCTUATION).lower() not in asking)
     words = list(dict.fromkeys(analyze(text, mode="query")))
     if not 2 <= len(words) <= 12:
         return parsed
@@ -606,6 +656,8 @@ def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:
 #: Bowl?"), where requiring every word finds almost nothing (XQuAD-de MRR@10 for questions:
 #: AND 0.11, AND with OR fallback 0.80, OR 0.91).
 KEYWORD_QUERY_WORDS = 3
+#: Keywords fall back to OR when fewer documents than this have every word.
+AND_FALLBACK_BELOW = 1
 
 
 _QUESTION = re.compile(
@@ -616,7 +668,7 @@ _QUESTION = re.compile(
 
 
 def _is_keyword_query(text: str) -> bool:
-    if _EXPLICIT_SYNTAX.search(text):
+    if _is_explicit(text):
         return True  # the user wrote the logic; the default group is AND as in Whoosh
     if _QUESTION.search(text):
         return False  # a question is natural language
@@ -624,7 +676,7 @@ def _is_keyword_query(text: str) -> bool:
 
 
 def _choose_query(
-    index: Any, snapshot: Any, text: str, request: SearchRequest, has_matches: Callable[[query.Query], bool]
+    index: Any, snapshot: Any, text: str, request: SearchRequest, count: Callable[[query.Query], int]
 ) -> tuple[query.Query | None, str]:
     """The parsed query and the operator it was parsed with: ``auto`` takes AND for keywords
     and OR for questions, and falls back to OR when no document has every word."""
@@ -638,9 +690,9 @@ def _choose_query(
     if (
         request.operator == "auto"
         and operator == "and"
-        and not _EXPLICIT_SYNTAX.search(text)
+        and not _is_explicit(text)
         and len(text.split()) > 1
-        and not has_matches(q)
+        and count(q) < AND_FALLBACK_BELOW
     ):
         # Conjunctive first; when no document has every word, rank those with most of them.
         operator = "or"
@@ -653,7 +705,7 @@ def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool)
     snapshot = data.snapshot
     text, date_filter = _date_filter(request, request.query, interpret=interpret_dates)
     q, operator = _choose_query(
-        index, snapshot, text, request, lambda q: bool(_matching_mask(q, snapshot, data).any())
+        index, snapshot, text, request, lambda q: int(np.count_nonzero(_matching_mask(q, snapshot, data)))
     )
     matched = _matching_mask(q, snapshot, data)
     if date_filter:
@@ -682,21 +734,23 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     if date_filter is not None or not text.strip():
         return None
     snapshot = index.snapshot()
-    stop = request.page * request.per_page
+    start, stop = (request.page - 1) * request.per_page, request.page * request.per_page
+    concepts = _proximity_concepts(text)
+    limit = _rank_limit(concepts, start, stop)
     answers: dict[query.Query, tuple[int, list[tuple[int, float]]]] = {}
 
     def top(q: query.Query) -> tuple[int, list[tuple[int, float]]]:
         # the AND query the operator choice counts is usually the one that is answered
         if q not in answers:
-            answers[q] = snapshot.top(q, stop)
+            answers[q] = snapshot.top(q, limit)
         return answers[q]
 
-    q, operator = _choose_query(index, snapshot, text, request, lambda q: top(q)[0] > 0)
+    q, operator = _choose_query(index, snapshot, text, request, lambda q: top(q)[0])
     if q is None:
         return None
     total, ranked = top(q)
-    start = (request.page - 1) * request.per_page
-    hits = _hits(snapshot, q, ranked[start:stop])
+    ranked, documents = _second_stage(snapshot, concepts, ranked, start)
+    hits = _hits(snapshot, q, ranked[start:stop], documents)
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
         _suggestion(index, text, total, operator),
@@ -704,7 +758,7 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
 
 
 def _suggestion(index: Any, text: str, total: int, operator: str) -> str | None:
-    if total >= SUGGEST_BELOW or not text.strip() or _EXPLICIT_SYNTAX.search(text):
+    if total >= SUGGEST_BELOW or not text.strip() or _is_explicit(text):
         return None
     # After the OR fallback no document had all words: any suggestion that finds documents
     # with all of them is better.
@@ -723,7 +777,7 @@ def run_search(index: Any, request: SearchRequest) -> SearchResult:
     total = int(hits_mask.sum())
     facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids) if request.facets else []
     unfiltered = not ev.masks and ev.date_filter is None
-    hits = _page(request, ev.data, ev.q, hits_mask, total, unfiltered=unfiltered)
+    hits = _page(request, ev.data, ev.q, hits_mask, total, unfiltered=unfiltered, text=ev.text)
     suggestion = _suggestion(index, ev.text, total, ev.operator)
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
@@ -807,16 +861,22 @@ def _page(
     total: int,
     *,
     unfiltered: bool = False,
+    text: str = "",
 ) -> list[Hit]:
     if request.per_page == 0 or total == 0:
         return []
     start = (request.page - 1) * request.per_page
     stop = start + request.per_page
+    documents: dict[int, Document] = {}
     if request.sort == "relevance" and q is not None:
         # Without facet or date filters the hits are exactly the query's matches: let Whoosh rank
         # them on its own (a filter set makes it score every match instead of skipping ahead).
         unfiltered = unfiltered or total == int(data.live.sum())
-        ranked = data.snapshot.ranked(q, None if unfiltered else hits_mask, stop)[start:stop]
+        concepts = _proximity_concepts(text)
+        limit = _rank_limit(concepts, start, stop)
+        ranked = data.snapshot.ranked(q, None if unfiltered else hits_mask, limit)
+        ranked, documents = _second_stage(data.snapshot, concepts, ranked, start)
+        ranked = ranked[start:stop]
     else:
         ids = np.flatnonzero(hits_mask)
         dated = data.pub_start[ids] > 0
@@ -824,24 +884,60 @@ def _page(
         key = -data.pub_start[ids] if descending else data.pub_start[ids]
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
-    return _hits(data.snapshot, q, ranked)
+    return _hits(data.snapshot, q, ranked, documents)
 
 
-def _hits(snapshot: Any, q: query.Query | None, ranked: list[tuple[int, float | None]]) -> list[Hit]:
-    """Stored documents of the ranked page with highlighted title and snippet."""
-    terms = _highlight_terms(q, snapshot)
-    hits = []
-    for docnum, score in ranked:
-        doc = Document.from_json(snapshot.stored(docnum))
-        hits.append(
-            Hit(
-                document=doc,
-                score=round(float(score), 4) if score is not None else None,
-                title_html=_highlight(doc.title, terms, whole=True),
-                snippet_html=_snippet(doc, terms),
-            )
+def _proximity_concepts(text: str) -> list[tuple[str, ...]]:
+    """The query's concepts for the second stage (``rerank``), or none when it does not apply:
+    explicit syntax (the user wrote the logic) or fewer than two concepts."""
+    if not RERANK or _is_explicit(text):
+        return []
+    words = _user_words(text)
+    concepts = query_concepts(words, question_words(words))
+    return concepts if len(concepts) >= 2 else []
+
+
+def _rank_limit(concepts: list[tuple[str, ...]], start: int, stop: int) -> int:
+    """How many ranked hits the first stage fetches for a page ending at ``stop``."""
+    return max(stop, RERANK_DEPTH) if concepts and start < RERANK_DEPTH else stop
+
+
+def _second_stage(
+    snapshot: Any, concepts: list[tuple[str, ...]], ranked: list[tuple[int, float]], start: int
+) -> tuple[list[tuple[int, float]], dict[int, Document]]:
+    """``ranked`` with its first ``RERANK_DEPTH`` hits re-ranked by proximity, and their decoded
+    documents (the page reuses them); unchanged when the page lies below the re-ranked head."""
+    if not concepts or start >= RERANK_DEPTH or len(ranked) < 2:
+        return ranked, {}
+    head = ranked[:RERANK_DEPTH]
+    documents = {docnum: Document.from_json(snapshot.stored(docnum)) for docnum, _ in head}
+    count = snapshot.doc_count()
+    weights = [idf(snapshot.doc_frequency("body", terms[0]), count) for terms in concepts]
+    return proximity_rerank(concepts, weights, head, documents) + ranked[RERANK_DEPTH:], documents
+
+
+def _hits(
+    snapshot: Any,
+    q: query.Query | None,
+    ranked: list[tuple[int, float | None]],
+    documents: Mapping[int, Document] | None = None,
+) -> list[Hit]:
+    """Stored documents of the ranked page with highlighted title and snippet (``documents``:
+    those decoded already)."""
+    highlighter = Highlighter(_highlight_terms(q, snapshot))
+    documents = documents or {}
+    page = [(documents.get(docnum) or Document.from_json(snapshot.stored(docnum)), score) for docnum, score in ranked]
+    # titles and leads first: most snippets come from the lead, bodies are read when needed
+    highlighter.learn(text for doc, _ in page for text in (doc.title, doc.lead))
+    return [
+        Hit(
+            document=doc,
+            score=round(float(score), 4) if score is not None else None,
+            title_html=highlighter.highlight(doc.title, whole=True),
+            snippet_html=highlighter.snippet(doc),
         )
-    return hits
+        for doc, score in page
+    ]
 
 
 def _highlight_terms(q: query.Query | None, snapshot: Any) -> frozenset[str]:
@@ -859,77 +955,6 @@ def _highlight_terms(q: query.Query | None, snapshot: Any) -> frozenset[str]:
         elif isinstance(leaf, query.Term):
             terms.add(leaf.text)
     return frozenset(terms)
-
-
-@lru_cache(maxsize=200_000)
-def _word_terms(word: str) -> frozenset[str]:
-    """Index terms of one surface word (stem, folded, compound parts), cached: a snippet then
-    costs one regular-expression pass and dictionary lookups instead of re-analysing the text."""
-    return frozenset(analyze(word, mode="index"))
-
-
-def _matches(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
-    # each distinct word is analysed (cache) once; the positions pass runs only when some word
-    # matches, and only compares strings
-    found = {w for w in set(TOKEN_PATTERN.findall(text)) if len(w) <= MAX_TOKEN_LENGTH and _word_terms(w) & terms}
-    if not found:
-        return []
-    return [m.span() for m in TOKEN_PATTERN.finditer(text) if m.group() in found]
-
-
-def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
-    out, pos = [], start
-    for a, b in spans:
-        if a < start or b > end:
-            continue
-        out.append(html.escape(text[pos:a], quote=False))
-        out.append(f'<mark class="match">{html.escape(text[a:b], quote=False)}</mark>')
-        pos = b
-    out.append(html.escape(text[pos:end], quote=False))
-    return "".join(out)
-
-
-def _highlight(text: str, terms: frozenset[str], *, whole: bool = False) -> str:
-    """HTML with the matched words in ``<mark>``; everything else escaped. ``whole`` marks the
-    entire text (titles); otherwise the window of ``SNIPPET_CHARS`` with the most matches, or ""
-    when nothing matches."""
-    if not text:
-        return ""
-    spans = _matches(text, terms) if terms else []
-    if whole:
-        return _marked(text, spans, 0, len(text))
-    if not spans:
-        return ""
-    best, best_count = 0, -1
-    right = 0
-    for left, (a, _) in enumerate(spans):  # densest window starting at a match
-        while right < len(spans) and spans[right][1] <= a + SNIPPET_CHARS:
-            right += 1
-        if right - left > best_count:
-            best, best_count = left, right - left
-    first = spans[best][0]
-    start = max(0, first - SNIPPET_LEAD)
-    if start:
-        space = text.find(" ", start, first)
-        start = space + 1 if space != -1 else start
-    end = min(len(text), start + SNIPPET_CHARS)
-    if end < len(text):
-        space = text.rfind(" ", max(spans[best][1], start), end)
-        end = space if space != -1 else end
-    prefix = "… " if start else ""
-    suffix = " …" if end < len(text) else ""
-    return prefix + _marked(text, spans, start, end) + suffix
-
-
-def _snippet(doc: Document, terms: frozenset[str]) -> str:
-    for text in (doc.lead, doc.body):
-        marked = _highlight(text, terms)
-        if marked:
-            return marked
-    plain = doc.lead or doc.body
-    if len(plain) > SNIPPET_CHARS:
-        plain = plain[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-    return html.escape(plain, quote=False)
 
 
 @dataclass

@@ -53,6 +53,71 @@ def test_boolean_phrase_field_and_prefix_syntax(small: Index) -> None:
     assert set(ids(small.search("Milit*"))) == {"5"}
 
 
+def test_a_colon_is_field_syntax_only_after_a_field_name(small: Index) -> None:
+    # headline style ("Kaukasus: Gipfel in Baku") and times ("4:51") are words, not fields
+    assert ids(small.search("Kaukasus: Gipfel in Baku"))[0] == "1"
+    assert ids(small.search("Bahnstreik um 4:51"))[0] == "3"
+    assert ids(small.search("Wo streikt die Bahn ?", operator="or"))[0] == "3"  # a lone "?" too
+    with pytest.raises(QueryError, match="cannot be searched"):
+        small.search("spell:baku")
+
+
+def test_brackets_without_operators_are_an_aside_not_syntax(small: Index) -> None:
+    # pasted text: "(Israel)" is no group of logic, so the usual fallback to any word applies
+    result = small.search("Netanjahu (Israel) Ankara")
+    assert ids(result)[0] == "2" and result.operator == "or"
+    # with an operator the brackets group as written, and the query means what it says
+    assert ids(small.search("(Netanjahu OR Alijew) AND Ankara")) == ["2"]
+    assert ids(small.search("Netanjahu AND (Israel)")) == []
+
+
+def test_question_words_weigh_less_than_the_words_that_describe(small: Index) -> None:
+    from searchkit.querywords import question_words
+
+    assert question_words("In welchem Jahr wurde die Universität gegründet?") == {"jahr", "wurde"}
+    assert question_words("Wer sang? Wie viele Einwohner hat Baku?") == {"wer", "viele"}
+    assert question_words("Das Jahr der Wahl") == set()  # "Jahr" asks only after wie/welch-
+    # "wurde" and "wer" would otherwise outweigh the one word that matters
+    assert ids(small.search("Wer wurde in Ankara empfangen?"))[0] == "2"
+
+
+def test_best_window_counts_each_concept_once_within_the_window() -> None:
+    from searchkit.rerank import best_window
+
+    weights = [1.0, 2.0, 4.0]
+    assert best_window([(0, 0), (1, 1), (2, 2)], weights, 12) == 7.0
+    assert best_window([(0, 0), (20, 1), (40, 2)], weights, 12) == 4.0
+    assert best_window([(0, 0), (5, 1), (30, 2), (33, 0)], weights, 12) == 5.0
+
+
+def test_concept_positions_count_every_word_and_let_compounds_stand_for_their_parts() -> None:
+    from searchkit.rerank import ConceptPositions, query_concepts
+
+    concepts = query_concepts("Stützpunkt Armee")
+    positions = ConceptPositions(concepts)
+    assert positions("Die Armee baut Militärstützpunkte") == [(1, 1), (3, 0)]
+    assert positions("Nichts davon") == []
+
+
+def test_second_stage_prefers_the_words_standing_together(fresh_index: Index) -> None:
+    from searchkit.rerank import proximity_rerank, query_concepts
+
+    filler = " ".join(["Bericht über Wetter, Verkehr und Kultur in der Region."] * 8)
+    far = Document(id="far", title="Tagesbericht", body=f"Die Nationalhymne erklang. {filler} Beim Super Bowl.")
+    near = Document(id="near", title="Tagesbericht", body=f"{filler} Sie sang die Nationalhymne beim Super Bowl.")
+    concepts = query_concepts("Nationalhymne Super Bowl")
+    # BM25 put the short text first; the one with the words together overtakes it
+    reranked = proximity_rerank(concepts, [1.0, 1.0, 1.0], [(0, 2.0), (1, 1.8)], {0: far, 1: near})
+    assert [docnum for docnum, _ in reranked] == [1, 0]
+    assert reranked[0][1] == pytest.approx(1.8 * 2) and reranked[1][1] == pytest.approx(2.0 * (1 + 2 / 3))
+    # end to end, on every path (facets or not) and engine
+    fresh_index.add([far, near])
+    question = "Wer sang die Nationalhymne beim Super Bowl?"
+    assert ids(fresh_index.search(question))[0] == "near"
+    assert ids(fresh_index.search(question, facets=False))[0] == "near"
+    assert ids(fresh_index.search(question, per_page=1, page=2)) == ["far"]
+
+
 def test_compound_query_means_whole_or_all_parts(small: Index) -> None:
     assert ids(small.search("Stützpunkt")) == ["5"]
     assert ids(small.search("Hilfe")) == ["4"]

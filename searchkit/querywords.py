@@ -1,0 +1,81 @@
+"""The words of a German question that ask rather than describe.
+
+A question names what it wants with words its answer does not contain: the interrogative ("Wer",
+"Wann", "Wofür"), the auxiliary of the passive or past ("wurde", "gab"), the verb of naming
+("Wie hieß …", "Wie lautet …") and the answer type ("Wie *viele* …", "In welchem *Jahr* …",
+"Welche *Art* von …", "Wie lautete der *Name* …"). Whoosh's German stoplist keeps most of them
+(it has "was", "wie", "welche", but not "wer", "wann", "wurde"), and in a news archive they are
+rare, so BM25 gives them a high weight and ranks texts that happen to contain "Jahr" or "wurde"
+above the paragraph with the answer.
+
+``question_words(text)`` returns the lowercased surface words of ``text`` that play this role;
+the query parser gives each a small weight (``search.QUESTION_WORD_WEIGHT``) instead of dropping
+it, so that a question made only of such words still finds something. Only the closed classes
+of German grammar are listed (interrogatives, auxiliaries, contracted prepositions, verbs of
+naming) and the answer-type noun directly after "wie" or a form of "welch-": no word of any
+evaluation set's topics.
+
+    >>> sorted(question_words("In welchem Jahr wurde die Universität gegründet?"))
+    ['jahr', 'wurde']
+    >>> sorted(question_words("Wie viele Einwohner hat Warschau?"))
+    ['viele']
+    >>> question_words("Bundestag beschließt Wehrdienst")
+    set()
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Interrogatives (the stoplist has was, wie, wo, welche…), auxiliaries and copulas of
+#: questions, verbs of naming, and contracted prepositions the stoplist lacks.
+FUNCTION_WORDS = frozenset(
+    """
+    wer wen wem wessen wann warum wieso weshalb weswegen wozu wodurch womit wofür wovon woher
+    wohin worin woran worauf woraus worum worüber worunter wobei wonach wogegen wieviel wieviele
+    wurde wurden wurdest worden gibt gab gaben gegeben
+    heißt hieß hießen heißen hiess hiessen heisst nennt nannte nannten nennen genannt bezeichnet
+    lautet lautete lauteten
+    beim ans ums aufs
+    """.split()
+)
+#: Modal verbs and the separable particle "ab" that the stoplist lacks ("Was dürfen Apotheker
+#: nicht tun?", "Welcher König gab diese Erklärung ab?").
+MODAL_WORDS = frozenset(
+    """
+    darf darfst dürfen dürft durfte durften dürfte dürften könnte könnten konnte konnten
+    müssen musst müsst musste mussten müsste müssten sollen sollst sollt sollte sollten
+    mag magst mögen möchte möchten mochte mochten wollte wollten ab
+    """.split()
+)
+INCLUDE_MODALS = False
+#: Words that say what kind of answer is wanted when they follow "wie" or "welch-"
+#: ("wie viele", "wie lange", "in welchem Jahr", "welche Art von", "welcher Name").
+ANSWER_TYPES = frozenset(
+    """
+    viel viele vielen vieler lange oft alt groß hoch weit schwer breit tief spät früh
+    jahr jahre jahren jahrhundert jahrzehnt monat monaten tag datum zeit zeitpunkt
+    art arten sorte typ form name namen nachname vorname begriff bezeichnung wort
+    """.split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_ASKING = re.compile(r"^(?:wie|welche[rmns]?)$")
+#: "Wie lautet der Name …", "Welches Jahr …": one article may stand between.
+_ARTICLES = frozenset("der die das den dem des ein eine einen einem".split())
+
+
+def question_words(text: str) -> set[str]:
+    """Lowercased words of ``text`` that ask rather than describe (see the module docstring)."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    function_words = FUNCTION_WORDS | MODAL_WORDS if INCLUDE_MODALS else FUNCTION_WORDS
+    found = {w for w in words if w in function_words}
+    for i, word in enumerate(words):
+        if not _ASKING.match(word) and word not in function_words:
+            continue
+        for follower in words[i + 1 : i + 3]:
+            if follower in ANSWER_TYPES:
+                found.add(follower)
+                break
+            if follower not in _ARTICLES:
+                break
+    return found

@@ -1,0 +1,149 @@
+"""Second-stage ranking: the best hits again, by how closely the query's words stand together.
+
+BM25 scores each query word on its own: a long article that mentions "Nationalhymne" in one
+paragraph and "Super Bowl" in another scores like the paragraph that says "sang die
+Nationalhymne beim Super Bowl". A question or a headline is mostly one statement of the text it
+is about, so the text that holds most of the query's words *within one short span* is the
+better answer (term proximity: Tao & Zhai 2007, "An exploration of proximity measures in
+information retrieval"; Büttcher, Clarke & Lushman 2006).
+
+For each of the first ``RERANK_DEPTH`` hits, ``proximity_rerank`` finds, per text field, the
+window of ``WINDOW`` word positions that covers the largest share of the query's information:
+the sum of the IDF of the distinct query words in it over the sum of the IDF of all of them (a
+compound counts once, whether the text has it whole or as its parts: the parts stand at the
+position of their whole). The hit's score is multiplied by ``1 + PROXIMITY_WEIGHT × share``.
+
+Positions come from the stored text of the hits, read with the analyzer's own tokenizer and
+the cached analysis of each distinct word (``analysis.word_terms``), not from an engine's
+postings: both engines re-rank identically, and the page's documents are decoded once for the
+re-ranking and the snippets.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+from .analysis import TOKEN_PATTERN, analyze, word_terms
+from .model import Document
+
+#: Hits re-ranked (the rest keep their BM25 order below them).
+RERANK_DEPTH = 50
+#: Width of the window in word positions (stopwords count: positions are the text's).
+WINDOW = 12
+#: How much a window covering every query word multiplies the score by (1 + this).
+PROXIMITY_WEIGHT = 1.0
+#: How much a document whose fields hold every query word somewhere multiplies the score by
+#: (1 + this × the IDF-weighted share of the query's words it holds).
+COVERAGE_WEIGHT = 0.0
+#: The stored fields whose text is searched for the window (the searched text fields).
+FIELDS = ("title", "lead", "body")
+
+
+def query_concepts(text: str, skip: Iterable[str] = ()) -> list[tuple[str, ...]]:
+    """One tuple of index terms per distinct word of ``text`` that is neither a stopword nor in
+    ``skip`` (lowercased surface words): the word's own term first, then its compound parts."""
+    skip = set(skip)
+    concepts: dict[str, tuple[str, ...]] = {}
+    for match in TOKEN_PATTERN.finditer(text):
+        word = match.group(0)
+        if word.lower() in skip:
+            continue
+        texts = analyze(word, mode="index")
+        if texts and texts[0] not in concepts:
+            concepts[texts[0]] = tuple(dict.fromkeys(texts))
+    return list(concepts.values())
+
+
+def best_window(positions: list[tuple[int, int]], weights: Sequence[float], window: int) -> float:
+    """The largest sum of ``weights`` of distinct concepts whose positions (``(position,
+    concept)``, sorted) lie within ``window`` consecutive positions."""
+    best = 0.0
+    counts: dict[int, int] = {}
+    total = 0.0
+    left = 0
+    for pos, concept in positions:
+        if counts.get(concept, 0) == 0:
+            total += weights[concept]
+        counts[concept] = counts.get(concept, 0) + 1
+        while pos - positions[left][0] >= window:
+            old = positions[left][1]
+            counts[old] -= 1
+            if counts[old] == 0:
+                total -= weights[old]
+            left += 1
+        best = max(best, total)
+    return best
+
+
+class ConceptPositions:
+    """Where a query's concepts occur in a text, by word position; one per query, so that each
+    distinct word of the hits is analysed (cache) and compared once. Positions count every word,
+    stopwords included (cheaper than the index's count without them; ``WINDOW`` allows for it)."""
+
+    def __init__(self, concepts: list[tuple[str, ...]]) -> None:
+        self.concept_of = {term: index for index, terms in enumerate(concepts) for term in terms}
+        self.terms = frozenset(self.concept_of)
+        #: word → the concepts it stands for (most words: none)
+        self.known: dict[str, tuple[int, ...]] = {}
+        #: the words that stand for some concept
+        self.matching: set[str] = set()
+
+    def _learn(self, words: set[str]) -> None:
+        terms, concept_of = self.terms, self.concept_of
+        for word in words:
+            found = word_terms(word) & terms
+            if found:
+                self.known[word] = tuple(sorted({concept_of[t] for t in found}))
+                self.matching.add(word)
+            else:
+                self.known[word] = ()
+
+    def __call__(self, text: str) -> list[tuple[int, int]]:
+        """(position, concept) pairs of ``text``, sorted."""
+        words = TOKEN_PATTERN.findall(text)
+        new = set(words).difference(self.known)
+        if new:
+            self._learn(new)
+        known, matching = self.known, self.matching
+        return [(pos, c) for pos, word in enumerate(words) if word in matching for c in known[word]]
+
+
+def idf(doc_frequency: int, doc_count: int) -> float:
+    """Whoosh's (and Lucene's classic) inverse document frequency, never below zero."""
+    return max(math.log(doc_count / (doc_frequency + 1)) + 1.0, 0.0)
+
+
+def proximity_rerank(
+    concepts: list[tuple[str, ...]],
+    weights: Sequence[float],
+    hits: list[tuple[int, float]],
+    documents: Mapping[int, Document],
+    *,
+    window: int | None = None,
+    weight: float | None = None,
+) -> list[tuple[int, float]]:
+    """``hits`` (docnum, score), best first, re-ordered by ``score × (1 + weight × share)``
+    (defaults ``WINDOW`` and ``PROXIMITY_WEIGHT``); ``weights`` are the concepts' IDFs and
+    ``documents`` the hits' stored documents. Unchanged with fewer than two concepts."""
+    window = WINDOW if window is None else window
+    weight = PROXIMITY_WEIGHT if weight is None else weight
+    total = sum(weights)
+    if len(concepts) < 2 or not hits or (weight <= 0 and COVERAGE_WEIGHT <= 0) or total <= 0:
+        return hits
+    positions_in = ConceptPositions(concepts)
+    rescored = []
+    for rank, (docnum, score) in enumerate(hits):
+        doc = documents[docnum]
+        share = 0.0
+        present: set[int] = set()
+        for name in FIELDS:
+            positions = positions_in(getattr(doc, name))
+            if positions:
+                share = max(share, best_window(positions, weights, window) / total)
+                present.update(c for _, c in positions)
+        coverage = sum(weights[c] for c in present) / total
+        new = score * (1 + weight * share + COVERAGE_WEIGHT * coverage)
+        rescored.append((-new, rank, docnum, new))
+    rescored.sort()
+    return [(docnum, new) for _, _, docnum, new in rescored]

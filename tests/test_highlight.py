@@ -1,0 +1,75 @@
+"""Highlighting: the words the index matched are the words marked, found by one expression per
+page instead of a loop over every word (checked against that loop)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchkit.analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, analyze, word_terms
+from searchkit.highlight import SNIPPET_CHARS, Highlighter
+from searchkit.model import Document
+
+
+def loop_spans(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """The obvious way: every token, analysed, compared with the query."""
+    return [
+        m.span()
+        for m in TOKEN_PATTERN.finditer(text)
+        if len(m.group()) <= MAX_TOKEN_LENGTH and word_terms(m.group()) & terms
+    ]
+
+
+def terms_of(query: str) -> frozenset[str]:
+    return frozenset(analyze(query, mode="query"))
+
+
+def test_marks_inflections_compounds_and_spelling_variants() -> None:
+    highlighter = Highlighter(terms_of("Stützpunkt Erdoğan Hilfe"))
+    text = "Erdogans Militärstützpunkte und Wiederaufbau-Hilfen; Stützpunktleiter"
+    marked = [text[a:b] for a, b in highlighter.spans(text)]
+    assert marked == ["Erdogans", "Militärstützpunkte", "Wiederaufbau-Hilfen", "Stützpunktleiter"]
+
+
+def test_a_word_inside_a_hyphenated_word_is_not_marked_alone() -> None:
+    highlighter = Highlighter(terms_of("Baku"))
+    text = "Baku-Gipfel in Baku, Bakus Hafen, Ost-Baku"
+    assert highlighter.spans(text) == loop_spans(text, highlighter.terms)
+    assert [text[a:b] for a, b in highlighter.spans(text)] == [text[a:b] for a, b in loop_spans(text, highlighter.terms)]
+
+
+def test_one_page_shares_what_it_learned() -> None:
+    highlighter = Highlighter(terms_of("Berlin"))
+    highlighter.learn(["Gipfel in Berlin", "Berlins Hafen"])
+    assert highlighter.matching == {"Berlin", "Berlins"}
+    # a text seen later still gets its own new words compared
+    text = "BERLIN und Berliner Luft"
+    assert highlighter.spans(text) == loop_spans(text, highlighter.terms) != []
+
+
+def test_snippet_is_the_densest_window_and_falls_back_to_the_beginning() -> None:
+    body = "Vorspann ohne Treffer. " * 20 + "In Baku trafen sich Alijew und Erdoğan in Baku." + " Nachsatz." * 20
+    doc = Document(id="1", title="Gipfel", body=body)
+    snippet = Highlighter(terms_of("Baku")).snippet(doc)
+    assert snippet.startswith("… ") and snippet.count('<mark class="match">Baku</mark>') == 2
+    plain = Highlighter(terms_of("Paris")).snippet(doc)
+    assert "<mark" not in plain and len(plain) <= SNIPPET_CHARS + 2
+
+
+_WORDS = st.sampled_from(
+    ["Baku", "Bakus", "Baku-Gipfel", "Stützpunkt", "Militärstützpunkte", "Erdoğan", "Erdogan", "Hilfen",
+     "Wiederaufbau-Hilfen", "und", "die", "in", "Straße", "STRASSE", "Bahn", "Bahnstreik", "x"]
+)
+_SEPARATORS = st.sampled_from([" ", ", ", "-", "--", " - ", "\u2010", "\u00ad", "\u0301", "_", "\n", "/", "'", ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=25),
+    st.text(max_size=40),
+    st.sampled_from(["Baku", "Stützpunkt Hilfe", "Erdogan Straße", "Bahn", "x"]),
+)
+def test_spans_equal_the_loop_over_every_word(pieces: list[tuple[str, str]], noise: str, query: str) -> None:
+    text = "".join(word + sep for word, sep in pieces) + noise
+    terms = terms_of(query)
+    assert Highlighter(terms).spans(text) == loop_spans(text, terms)
