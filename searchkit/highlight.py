@@ -4,14 +4,14 @@ A word of a text matches when its own analysis (stem, folded spelling, compound 
 term with the query, so "Militärstützpunkte" is marked for the query "Stützpunkt" and
 "Erdogans" for "Erdoğan", exactly as the index matched them. ``Highlighter`` does this for one
 page of hits: every distinct word is analysed once (``analysis.word_terms``, cached across
-queries) and compared once per page, and the matching words of the whole page are then found in
-each text by one regular expression, without a Python loop over every word of every text.
+queries) and compared once per page, and the few matching words are then found in each text by
+string search, without a Python loop over every word of every text.
 """
 
 from __future__ import annotations
 
 import html
-import re
+import threading
 from collections.abc import Iterable
 
 from .analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, word_terms
@@ -22,64 +22,118 @@ SNIPPET_CHARS = 240
 #: Characters of context a snippet shows before its first match.
 SNIPPET_LEAD = 70
 
-#: What ``TOKEN_PATTERN`` counts as part of a word, and the hyphens that join words into one.
-_WORD_CHAR = r"[\w\u00ad\u200b-\u200d\u0300-\u036f]"
-_JOIN = r"[-\u2010\u2011]"
-#: Text that, ending right before a word, makes it part of a longer token.
-_JOINED_BEFORE = re.compile(rf"{_WORD_CHAR}{_JOIN}?\Z")
+#: Hyphens that join words into one token (``TOKEN_PATTERN``).
+_JOINS = frozenset("-\u2010\u2011")
+
+
+def _is_word_char(char: str) -> bool:
+    """What ``TOKEN_PATTERN`` counts as part of a word: ``\\w``, soft hyphen, zero-width
+    (non-)joiners and combining marks."""
+    return char.isalnum() or char == "_" or char == "\u00ad" or "\u200b" <= char <= "\u200d" or "\u0300" <= char <= "\u036f"
+
+
+def _token_starts(text: str, start: int) -> bool:
+    """No word, and no word joined by a hyphen, runs into ``start``."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    if _is_word_char(before):
+        return False
+    return not (before in _JOINS and start > 1 and _is_word_char(text[start - 2]))
+
+
+def _token_ends(text: str, end: int) -> bool:
+    """No word, and no hyphen joining a word, follows ``end``."""
+    if end == len(text):
+        return True
+    after = text[end]
+    if _is_word_char(after):
+        return False
+    return not (after in _JOINS and end + 1 < len(text) and _is_word_char(text[end + 1]))
+
+
+class Vocabulary:
+    """The surface words analysed so far and, for each index term, the words that produce it:
+    which words of a page match a query is then a set intersection, and only words never seen
+    before are analysed (in Python). Shared by every query of the process; bounded (it starts
+    afresh after ``limit`` words) and locked, since server threads share it."""
+
+    def __init__(self, limit: int = 500_000) -> None:
+        self.limit = limit
+        self.known: set[str] = set()
+        self.words_of: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, words: set[str]) -> None:
+        """Analyse the words of ``words`` not seen yet."""
+        with self._lock:
+            new = words - self.known
+            if not new:
+                return
+            if len(self.known) + len(new) > self.limit:
+                self.known, self.words_of = set(), {}
+                new = set(words)
+            words_of = self.words_of
+            for word in new:
+                if len(word) <= MAX_TOKEN_LENGTH:
+                    for term in word_terms(word):
+                        words_of.setdefault(term, set()).add(word)
+            self.known |= new
+
+    def matching(self, terms: frozenset[str], among: set[str]) -> set[str]:
+        """The words of ``among`` (all added before) that produce one of ``terms``."""
+        with self._lock:
+            found: set[str] = set()
+            for term in terms:
+                words = self.words_of.get(term)
+                if words:
+                    found |= words & among if len(words) > len(among) else among & words
+            return found
+
+
+VOCABULARY = Vocabulary()
 
 
 class Highlighter:
     """The words of some texts that match a query's index ``terms``, and where they stand."""
 
-    def __init__(self, terms: frozenset[str]) -> None:
+    def __init__(self, terms: frozenset[str], vocabulary: Vocabulary = VOCABULARY) -> None:
         self.terms = terms
-        self.seen: set[str] = set()
+        self.vocabulary = vocabulary
         self.matching: set[str] = set()
-        self._texts: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        #: each text learned, with its distinct words
+        self._words: dict[str, set[str]] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
-        """Compare the words of ``texts`` not seen yet with the query (do this for a whole page
-        first, so that ``spans`` compiles its expression once)."""
+        """Find the words of ``texts`` (those not learned yet) that match the query."""
         if not self.terms:
             return
         new: set[str] = set()
         for text in texts:
-            if text and text not in self._texts:
-                self._texts.add(text)
-                new.update(TOKEN_PATTERN.findall(text))
-        new -= self.seen
-        if not new:
-            return
-        self.seen |= new
-        terms = self.terms
-        found = {w for w in new if len(w) <= MAX_TOKEN_LENGTH and not terms.isdisjoint(word_terms(w))}
-        if found - self.matching:
-            self.matching |= found
-            self._pattern = None
-
-    def _compiled(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            words = "|".join(re.escape(w) for w in sorted(self.matching, key=len, reverse=True))
-            # a token ends here: no word character or hyphenated word follows (where it starts is
-            # checked per match, cheaper than a look-behind tried at every position)
-            self._pattern = re.compile(rf"(?:{words})(?!{_WORD_CHAR})(?!{_JOIN}{_WORD_CHAR})")
-        return self._pattern
+            if text and text not in self._words:
+                words = self._words[text] = set(TOKEN_PATTERN.findall(text))
+                new |= words
+        if new:
+            self.vocabulary.add(new)
+            self.matching |= self.vocabulary.matching(self.terms, new)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every matching word of ``text``, in order."""
         if not text or not self.terms:
             return []
-        if text not in self._texts:
+        if text not in self._words:
             self.learn([text])
-        if not self.matching:
-            return []
-        return [
-            m.span()
-            for m in self._compiled().finditer(text)
-            if not m.start() or not _JOINED_BEFORE.search(text, max(0, m.start() - 2), m.start())
-        ]
+        found = []
+        for word in self._words[text] & self.matching:
+            size = len(word)
+            start = text.find(word)
+            while start != -1:
+                end = start + size
+                if _token_starts(text, start) and _token_ends(text, end):
+                    found.append((start, end))
+                start = text.find(word, start + 1)
+        found.sort()
+        return found
 
     def highlight(self, text: str, *, whole: bool = False) -> str:
         """HTML with the matched words in ``<mark>``; everything else escaped. ``whole`` marks the

@@ -429,13 +429,30 @@ def _is_plain_text(text: str) -> bool:
 def _parse_words(parser: GermanQueryParser, text: str, operator: str) -> query.Query:
     """What Whoosh's parser makes of a plain list of words — each word looked up in every
     default field with its boost, the words joined by the operator — built directly: the parser's
-    generic machinery is most of the time a one-word query takes (``tests/test_query_parsing.py``
-    checks that both give the same tree)."""
+    generic machinery is most of the time a one-word query takes, and its final ``normalize``
+    copies the whole tree to flatten it (``tests/test_query_parsing.py`` checks that both give the
+    same tree)."""
     words = []
     for word in text.split():
         per_field = [parser.term_query(name, word, query.Term, boost) for name, boost in FIELD_BOOSTS.items()]
-        words.append(query.Or([q for q in per_field if q is not None]))
-    return (query.Or if operator == "or" else query.And)(words).normalize()
+        words.append(query.Or([q for q in per_field if q is not None]).normalize())
+    return _joined(query.Or if operator == "or" else query.And, words)
+
+
+def _joined(kind: type[query.CompoundQuery], parts: list[query.Query]) -> query.Query:
+    """``kind(parts).normalize()`` for normalized ``parts``, without copying them: nested
+    queries of the same kind are flattened, empty and repeated ones dropped."""
+    flat: list[query.Query] = []
+    seen: set[query.Query] = set()
+    for part in parts:
+        for sub in part.subqueries if isinstance(part, kind) and part.boost == 1.0 else [part]:
+            if sub is query.NullQuery or sub in seen:
+                continue
+            seen.add(sub)
+            flat.append(sub)
+    if not flat:
+        return query.NullQuery
+    return flat[0] if len(flat) == 1 else kind(flat)
 
 
 #: Neighbouring words of a plain query that stand within this many positions of each other in

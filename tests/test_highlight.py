@@ -73,3 +73,13 @@ def test_spans_equal_the_loop_over_every_word(pieces: list[tuple[str, str]], noi
     text = "".join(word + sep for word, sep in pieces) + noise
     terms = terms_of(query)
     assert Highlighter(terms).spans(text) == loop_spans(text, terms)
+
+
+def test_a_small_vocabulary_starts_afresh_and_stays_correct() -> None:
+    from searchkit.highlight import Vocabulary
+
+    vocabulary = Vocabulary(limit=3)
+    terms = terms_of("Berlin")
+    for text in ["Berlin Bonn Köln", "Hamburg Berlins Bremen", "Berliner Kiel Berlin"]:
+        assert Highlighter(terms, vocabulary).spans(text) == loop_spans(text, terms)
+    assert len(vocabulary.known) <= 3

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from searchkit import Document, Index
+from searchkit import Index
 
 from test_server_serving import get, start_serve, stop_serve  # noqa: E402  (same folder, plain helpers)
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 _WORDS = st.text(alphabet="aäbcdeéfghiklmnoöpqrsßtuüvwxyzAÄBDEGKLMNOÖRSTUÜWZğş0123456789-.,;!", min_size=1, max_size=14)
 
 
-@given(st.lists(st.one_of(_WORDS, st.sampled_from(["der", "und", "Wiederaufbau-Hilfen", "Militärstützpunkte", "Erdoğan", "nicht", "2025", "-", "..."])), min_size=1, max_size=6),
+@given(st.lists(st.one_of(_WORDS, st.sampled_from(["der", "und", "Wiederaufbau-Hilfen", "Militärstützpunkte", "Erdoğan", "nicht", "2025", "-", "...", "Wer", "wurde", "welchem", "Jahr", "Baku", "baku"])), min_size=1, max_size=6),
        st.sampled_from(["and", "or"]), st.sampled_from([" ", "  ", "\t", "\u00a0", "\n"]))
 @settings(max_examples=300, deadline=None)
 def test_plain_words_parse_like_whoosh(words: list[str], operator: str, space: str) -> None:
@@ -18,10 +18,12 @@ def test_plain_words_parse_like_whoosh(words: list[str], operator: str, space: s
     from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup
 
     from searchkit.engines.whoosh_engine import query_schema
+    from searchkit.querywords import question_words
     from searchkit.search import FIELD_BOOSTS, GermanQueryParser, _is_plain_text, _parse_words
 
     text = space.join(words)
     assert _is_plain_text(text)
     parser = GermanQueryParser(None, query_schema(), group=OrGroup if operator == "or" else AndGroup)
+    parser.question_words = frozenset(question_words(text))
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     assert repr(_parse_words(parser, text, operator)) == repr(parser.parse(text))

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from searchkit import Document, Entity, EntityType, Index, PubDate, QueryError
-from searchkit.search import SearchRequest, request_from_params, toggle_params
+from searchkit.search import request_from_params, toggle_params
 
 # every test here runs once per engine (see conftest.py)
 pytestmark = pytest.mark.usefixtures("engine")
@@ -90,13 +90,13 @@ def test_best_window_counts_each_concept_once_within_the_window() -> None:
     assert best_window([(0, 0), (5, 1), (30, 2), (33, 0)], weights, 12) == 5.0
 
 
-def test_concept_positions_count_every_word_and_let_compounds_stand_for_their_parts() -> None:
-    from searchkit.rerank import ConceptPositions, query_concepts
+def test_concept_offsets_let_compounds_stand_for_their_parts() -> None:
+    from searchkit.rerank import ConceptOffsets, query_concepts
 
     concepts = query_concepts("Stützpunkt Armee")
-    positions = ConceptPositions(concepts)
-    assert positions("Die Armee baut Militärstützpunkte") == [(1, 1), (3, 0)]
-    assert positions("Nichts davon") == []
+    offsets = ConceptOffsets(concepts)
+    assert offsets("Die Armee baut Militärstützpunkte") == [(4, 1), (15, 0)]
+    assert offsets("Nichts davon") == []
 
 
 def test_second_stage_prefers_the_words_standing_together(fresh_index: Index) -> None:
