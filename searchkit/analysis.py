@@ -69,6 +69,18 @@ def fold_diacritics(text: str, *, keep_german: bool = False) -> str:
     return "".join(out)
 
 
+def clean_token(text: str) -> str:
+    """The token text of one match of ``TOKEN_PATTERN``: cleaned, cut to ``MAX_TOKEN_LENGTH``;
+    "" when nothing is left (the tokenizer then skips the match)."""
+    # The pattern starts and ends a match with a word character: only cleaning (a soft hyphen or
+    # Unicode hyphen at an edge) or cutting can leave a hyphen there.
+    if not text.isascii():
+        return clean_word(text)[:MAX_TOKEN_LENGTH].strip("-")
+    if len(text) > MAX_TOKEN_LENGTH:
+        return text[:MAX_TOKEN_LENGTH].strip("-")
+    return text
+
+
 class GermanTokenizer(Tokenizer):
     """Finds words in the original text (offsets stay true for highlighting) and cleans each."""
 
@@ -97,15 +109,9 @@ class GermanTokenizer(Tokenizer):
             yield token
             return
         for pos, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
-            text = match.group()
-            # The pattern starts and ends a match with a word character: only cleaning (a
-            # soft hyphen or Unicode hyphen at an edge) or cutting can leave a hyphen there.
-            if not text.isascii():
-                text = clean_word(text)[:MAX_TOKEN_LENGTH].strip("-")
-                if not text:
-                    continue
-            elif len(text) > MAX_TOKEN_LENGTH:
-                text = text[:MAX_TOKEN_LENGTH].strip("-")
+            text = clean_token(match.group())
+            if not text:
+                continue
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -190,15 +196,19 @@ class CompoundFilter(Filter):
         seen = {whole} | GERMAN_STOPWORDS
         return [p for p in parts if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
+    def whole_and_parts(self, word: str, mode: str) -> tuple[str, tuple[str, ...]]:
+        """What one token becomes: the whole word (hyphens removed) and the parts stacked on it."""
+        whole = word.replace("-", "") if "-" in word and not _WILDCARD.search(word) else word
+        # At query time only whole words: phrases stay phrases; the query parser asks for the
+        # stacked parts itself (mode "index") where it wants them.
+        if mode == "query":
+            return whole, ()
+        return whole, self._cache.get(word) or self._cached_parts(word)
+
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        cached, cached_parts = self._cache.get, self._cached_parts
+        whole_and_parts = self.whole_and_parts
         for token in tokens:
-            word = token.text
-            if "-" in word and not _WILDCARD.search(word):
-                token.text = word.replace("-", "")
-            # At query time only whole words: phrases stay phrases; the query parser asks for the
-            # stacked parts itself (mode "index") where it wants them.
-            parts = () if token.mode == "query" else (cached(word) or cached_parts(word))
+            token.text, parts = whole_and_parts(token.text, token.mode)
             yield token
             if not parts:
                 continue
@@ -272,7 +282,8 @@ class GermanAnalyzer(CompositeAnalyzer):
     its compound parts, all at the word's position and offsets), with positions counted over the
     words that are not stopwords: the same tokens the composed chain yields, without running
     each word through five generators. A word is analyzed by the real filters the first time it
-    is seen (``_learn``), so the memo cannot drift from the chain.
+    is seen (``_learn``, with the filters' own per-token functions), and the tests compare the
+    memo with the composed filters on real articles and arbitrary text.
 
     The fast path serves the calls indexing and querying make (``positions``/``chars``/
     ``boosts``, ``mode``, ``start_pos``/``start_char``); anything else (``removestops=False``,
@@ -361,10 +372,7 @@ class GermanAnalyzer(CompositeAnalyzer):
             word = match.group()
             terms = get(word, False)
             if terms is False:
-                terms = self._learn(word, mode)
-                if len(memo) >= self.MEMO_SIZE:
-                    memo.clear()
-                memo[word] = terms
+                terms = self._remember(memo, word, mode)
             if terms is _NO_POSITION:
                 continue
             # StopFilter's renumbering: the first word keeps its index, the next ones follow on
@@ -379,32 +387,60 @@ class GermanAnalyzer(CompositeAnalyzer):
         if self._plan is None:
             return [(t.text, t.pos, t.startchar, t.endchar)
                     for t in self.chain(value, positions=True, chars=True, mode=mode)]
-        return [(term, pos, start, end)
-                for terms, pos, start, end in self._word_terms(value, mode, 0) for term in terms]
+        # _word_terms, inlined: this runs for every word of every indexed document
+        memo = self._memo[mode == "query"]
+        get = memo.get
+        out: list[tuple[str, int, int, int]] = []
+        append = out.append
+        pos = None
+        for index, match in enumerate(TOKEN_PATTERN.finditer(value)):
+            word = match.group()
+            terms = get(word, False)
+            if terms is False:
+                terms = self._remember(memo, word, mode)
+            if terms is _NO_POSITION:
+                continue
+            pos = index if pos is None else pos + 1
+            start, end = match.span()
+            for term in terms:
+                append((term, pos, start, end))
+        return out
+
+    def _remember(self, memo: dict[str, tuple[str, ...] | None], word: str, mode: str) -> tuple[str, ...] | None:
+        terms = self._learn(word, mode)
+        if len(memo) >= self.MEMO_SIZE:
+            memo.clear()
+        memo[word] = terms
+        return terms
 
     def _learn(self, word: str, mode: str) -> tuple[str, ...] | None:
-        """One word through the real chain: None when it takes no position, else its terms."""
+        """One word through the chain, with the per-token functions the filters themselves use
+        (``clean_token``, ``CompoundFilter.whole_and_parts``, ``GermanStemFilter.stem``): None
+        when it takes no position, else its terms."""
         before, stop, after = self._plan  # type: ignore[misc]
-        tokenizer = self.items[0]
-        stream: Iterator[Token] = tokenizer(word, positions=True, mode=mode)
-        for item in before:
-            stream = item(stream)
-        texts = []
-        for token in stream:
-            texts.append(token.text)
-        if len(texts) > 1:  # pragma: no cover - one match of TOKEN_PATTERN is one token
-            raise AssertionError(f"{word!r} is more than one token")
-        if not texts:  # nothing left after cleaning: the tokenizer skips it
+        text = clean_token(word)
+        if not text:  # nothing left after cleaning: the tokenizer skips it
             return _NO_POSITION
-        token = Token(True, False, removestops=True, mode=mode)
-        token.text, token.pos, token.boost, token.stopped = texts[0], 0, 1.0, False
-        passed = list(stop([token]))
-        if not passed:  # a stopword
+        for _ in before:  # LowercaseFilter
+            text = text.lower()
+        # StopFilter's test
+        if len(text) < stop.min or (stop.max is not None and len(text) > stop.max) or text in stop.stops:
             return _NO_POSITION
-        stream = iter(passed)
+        texts = [text]
         for item in after:
-            stream = item(stream)
-        return tuple(t.text for t in stream)
+            kind = type(item)
+            if kind is CompoundFilter:
+                stacked = []
+                for text in texts:
+                    whole, parts = item.whole_and_parts(text, mode)
+                    stacked.append(whole)
+                    stacked.extend(parts)
+                texts = stacked
+            elif kind is GermanStemFilter:
+                texts = [stem for stem in map(item.stem, texts) if stem]  # an empty stem is no term
+            else:  # LowercaseFilter
+                texts = [text.lower() for text in texts]
+        return tuple(texts)
 
 
 def german_analyzer(*, compounds: bool = True) -> GermanAnalyzer:
