@@ -382,15 +382,25 @@ class GermanAnalyzer(CompositeAnalyzer):
 
     def term_positions(self, value: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
         """(term, position, startchar, endchar) of every token, as ``analyzer(value,
-        positions=True, chars=True, mode=mode)`` yields them, without Token objects (the
-        tantivy engine builds its pre-tokenized strings from these)."""
+        positions=True, chars=True, mode=mode)`` yields them, without Token objects."""
         if self._plan is None:
             return [(t.text, t.pos, t.startchar, t.endchar)
                     for t in self.chain(value, positions=True, chars=True, mode=mode)]
+        return [(term, pos, start, end) for terms, pos, start, end in self.word_positions(value, mode) for term in terms]
+
+    def word_positions(self, value: str, mode: str = "index") -> list[tuple[tuple[str, ...], int, int, int]]:
+        """(terms, position, startchar, endchar) of every word that has terms: ``term_positions``
+        grouped by word, the terms of a word being one shared tuple of the memo (the tantivy
+        engine's worker processes send these: pickled, a repeated word costs a reference)."""
+        if self._plan is None:
+            grouped: dict[tuple[int, int, int], list[str]] = {}
+            for term, pos, start, end in self.term_positions(value, mode):
+                grouped.setdefault((pos, start, end), []).append(term)
+            return [(tuple(terms), pos, start, end) for (pos, start, end), terms in grouped.items()]
         # _word_terms, inlined: this runs for every word of every indexed document
         memo = self._memo[mode == "query"]
         get = memo.get
-        out: list[tuple[str, int, int, int]] = []
+        out: list[tuple[tuple[str, ...], int, int, int]] = []
         append = out.append
         pos = None
         for index, match in enumerate(TOKEN_PATTERN.finditer(value)):
@@ -401,9 +411,9 @@ class GermanAnalyzer(CompositeAnalyzer):
             if terms is _NO_POSITION:
                 continue
             pos = index if pos is None else pos + 1
-            start, end = match.span()
-            for term in terms:
-                append((term, pos, start, end))
+            if terms:
+                start, end = match.span()
+                append((terms, pos, start, end))
         return out
 
     def _remember(self, memo: dict[str, tuple[str, ...] | None], word: str, mode: str) -> tuple[str, ...] | None:
@@ -453,16 +463,11 @@ def german_analyzer(*, compounds: bool = True) -> GermanAnalyzer:
     return GermanAnalyzer(chain | GermanStemFilter())
 
 
-def index_terms(text: str) -> list[tuple[str, int, int, int]]:
-    """(term, position, startchar, endchar) of every token of one text field in "index" mode:
-    what the tantivy engine indexes, as plain tuples (cheap to send from a worker process)."""
-    return _shared_analyzer().term_positions(text, mode="index")
-
-
-def index_terms_of_documents(texts: list[tuple[str, ...]]) -> list[list[list[tuple[str, int, int, int]]]]:
-    """``index_terms`` of the text fields of several documents (one task of an analysis worker
-    process; empty fields give empty lists)."""
-    return [[index_terms(text) if text else [] for text in fields] for fields in texts]
+def index_words(text: str) -> list[tuple[tuple[str, ...], int, int, int]]:
+    """(terms, position, startchar, endchar) of every word of one text field in "index" mode
+    (``GermanAnalyzer.word_positions``): what the tantivy engine indexes, as plain tuples
+    (cheap to send from a worker process)."""
+    return _shared_analyzer().word_positions(text, mode="index")
 
 
 def analyze(text: str, *, mode: str = "index") -> list[str]:

@@ -132,6 +132,8 @@ def _assert_same_as_chain(analyzer, text: str) -> None:  # type: ignore[no-untyp
     expected = [(t.text, t.pos, t.startchar, t.endchar)
                 for t in analyzer.chain(text, positions=True, chars=True, mode="index")]
     assert analyzer.term_positions(text) == expected
+    words = analyzer.word_positions(text)
+    assert [(term, pos, start, end) for terms, pos, start, end in words for term in terms] == expected
 
 
 def _project_texts(seeds_path) -> list[str]:  # type: ignore[no-untyped-def]

@@ -188,7 +188,10 @@ def _operations(writer, docs) -> None:  # type: ignore[no-untyped-def]
     from searchkit.index import document_fields
 
     for i, d in enumerate(docs):
-        writer.add(document_fields(d))
+        if i % 2:
+            writer.add(document_fields(d))
+        else:
+            writer.add_document(d)  # the fields are built where the text is analyzed
         if i == 20:
             writer.delete(docs[3].id)  # deletes what was added before it
         if i == 30:
@@ -214,14 +217,15 @@ def test_analysis_workers_build_the_same_index_as_one_process(tmp_path: Path) ->
 
 @pytest.mark.usefixtures("small_chunks")
 def test_analysis_pool_results_equal_in_process_analysis() -> None:
-    from searchkit.analysis import index_terms_of_documents
-    from searchkit.engines.tantivy_engine import analysis_pool
+    from searchkit.engines.tantivy_engine import analysis_pool, prepare_documents
 
-    texts = [(d.title, d.lead, d.body, "") for d in read_paths([demo_corpus_path()])]
+    docs = [enrich(d) for d in read_paths([demo_corpus_path()])]
+    items = [d if i % 2 else (d.title, d.lead, d.body, "") for i, d in enumerate(docs)]
     pool = analysis_pool(2)
-    chunks = [texts[i : i + 5] for i in range(0, len(texts), 5)]
-    from_pool = [r for chunk in pool.map(index_terms_of_documents, chunks) for r in chunk]
-    assert from_pool == index_terms_of_documents(texts)
+    chunks = [items[i : i + 5] for i in range(0, len(items), 5)]
+    from_pool = [r for chunk in pool.map(prepare_documents, chunks) for r in chunk]
+    assert from_pool == prepare_documents(items)
+    assert [fields is None for fields, _ in from_pool] == [not i % 2 for i in range(len(docs))]
 
 
 @pytest.mark.usefixtures("small_chunks")
@@ -240,10 +244,9 @@ def test_analysis_workers_release_the_lock_and_survive_a_dead_worker(tmp_path: P
     writer = index._writer(procs=2)
     pool = analysis_pool(2)
     os.kill(next(iter(pool._processes)), signal.SIGKILL)
-    from searchkit.index import document_fields
 
     for d in docs[30:]:
-        writer.add(document_fields(d))
+        writer.add_document(d)
     writer.commit()
     assert pool._broken
     reference = Index(tmp_path / "reference", create=True, engine="tantivy")

@@ -28,9 +28,9 @@ import numpy as np
 import tantivy
 from whoosh import query
 
-from ..analysis import analyze, index_terms, index_terms_of_documents
+from ..analysis import analyze, index_words
 from ..errors import IndexLockedError, IndexVersionError, QueryError
-from ..index import TEXT_FIELDS
+from ..index import TEXT_FIELDS, document_fields
 from . import Engine, Snapshot, Writer
 from .whoosh_engine import query_schema
 
@@ -62,14 +62,16 @@ def build_schema() -> Any:
     return builder.build()
 
 
-def _pretokenized(text: str, terms: list[tuple[str, int, int, int]] | None = None) -> Any:
+def _pretokenized(text: str, words: list[tuple[tuple[str, ...], int, int, int]] | None = None) -> Any:
     """The analyzer's tokens with Whoosh's positions: compound parts share the position of the
-    whole word, stopwords leave no gap. ``terms`` are ``index_terms(text)`` when a worker
+    whole word, stopwords leave no gap. ``words`` are ``index_words(text)`` when a worker
     process has computed them already."""
-    if terms is None:
-        terms = index_terms(text)
+    if words is None:
+        words = index_words(text)
     Token = tantivy.Token
-    return tantivy.PreTokenizedString(text, [Token(*term) for term in terms])
+    return tantivy.PreTokenizedString(
+        text, [Token(term, pos, start, end) for terms, pos, start, end in words for term in terms]
+    )
 
 
 def text_fields(fields: dict[str, Any]) -> tuple[str, ...]:
@@ -79,8 +81,8 @@ def text_fields(fields: dict[str, Any]) -> tuple[str, ...]:
 
 def tantivy_document(fields: dict[str, Any], terms: list[list[tuple[str, int, int, int]]] | None = None) -> Any:
     """One ``index.document_fields`` dict as a tantivy document; ``terms`` are the analyzed
-    text fields (``index_terms_of_documents``, in ``TEXT_FIELDS`` order) when a worker process
-    has analyzed them."""
+    text fields (``prepare_documents``, in ``TEXT_FIELDS`` order) when a worker process has
+    analyzed them."""
     doc = tantivy.Document()
     for name, value in fields.items():
         if name in TEXT_FIELDS:
@@ -407,7 +409,7 @@ def analysis_pool(workers: int) -> Any:
         if _pool is not None:
             _pool[1].shutdown(wait=False, cancel_futures=True)
             _pool = None
-        index_terms("Militärstützpunkte")  # the lexicon, loaded once and shared with the children
+        index_words("Militärstützpunkte")  # the lexicon, loaded once and shared with the children
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         executor = concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context(method), initializer=_init_analysis_worker
@@ -428,25 +430,49 @@ def shutdown_analysis_pool() -> None:
             _pool = None
 
 
+Terms = list[list[tuple[tuple[str, ...], int, int, int]]]
+
+
+def prepare_documents(items: list[Any]) -> list[tuple[dict[str, Any] | None, Terms]]:
+    """One task of an analysis worker: per item, the fields (``index.document_fields``) when
+    the item is a ``Document`` (None when it is a tuple of text fields already), and the
+    analyzed text fields (``index_words``, in ``TEXT_FIELDS`` order)."""
+    out: list[tuple[dict[str, Any] | None, Terms]] = []
+    for item in items:
+        fields = None if isinstance(item, tuple) else document_fields(item)
+        texts = item if fields is None else text_fields(fields)
+        out.append((fields, [index_words(text) if text else [] for text in texts]))
+    return out
+
+
 class _Chunk:
-    """Documents whose text fields a pool worker is analyzing, in the order they were added."""
+    """Additions whose fields and analysis a pool worker is computing, in the order they were
+    added: (fields or Document, replaces)."""
 
     __slots__ = ("adds", "future")
 
-    def __init__(self, adds: list[tuple[dict[str, Any], int | None]], future: Any) -> None:
+    def __init__(self, adds: list[tuple[Any, int | None]], future: Any) -> None:
         self.adds = adds
         self.future = future
 
     def done(self) -> bool:
         return self.future is None or self.future.done()
 
-    def result(self) -> list[list[list[tuple[str, int, int, int]]]]:
+    def result(self) -> list[tuple[dict[str, Any], Terms]]:
+        """(fields, terms) of each addition."""
+        prepared = None
         if self.future is not None:
             try:
-                return self.future.result()  # type: ignore[no-any-return]
+                prepared = self.future.result()
             except BrokenProcessPool:
-                pass  # the same analysis, here: the index does not depend on where it ran
-        return index_terms_of_documents([text_fields(fields) for fields, _ in self.adds])
+                pass  # the same work, here: the index does not depend on where it ran
+        if prepared is None:
+            prepared = prepare_documents(self.tasks())
+        return [(item if fields is None else fields, terms) for (item, _), (fields, terms) in zip(self.adds, prepared)]
+
+    def tasks(self) -> list[Any]:
+        """What a worker needs: the text fields of a fields dict, or the whole Document."""
+        return [text_fields(item) if isinstance(item, dict) else item for item, _ in self.adds]
 
     def cancel(self) -> None:
         if self.future is not None:
@@ -478,8 +504,17 @@ class TantivyWriter(Writer):
     def add(self, fields: dict[str, Any], *, replaces: int | None = None) -> None:
         if self._pool is None:
             self._add(fields, replaces, None)
-            return
-        self._waiting.append((fields, replaces))
+        else:
+            self._wait(fields, replaces)
+
+    def add_document(self, doc: Any, *, replaces: int | None = None) -> None:
+        if self._pool is None:
+            self._add(document_fields(doc), replaces, None)
+        else:
+            self._wait(doc, replaces)  # the worker builds the fields too
+
+    def _wait(self, item: Any, replaces: int | None) -> None:
+        self._waiting.append((item, replaces))
         self._adds += 1
         if len(self._waiting) >= ANALYSIS_CHUNK and self._adds >= POOL_MIN_DOCS:
             self._send()
@@ -495,13 +530,12 @@ class TantivyWriter(Writer):
         """Hand the waiting additions to the pool, ``ANALYSIS_CHUNK`` documents per task."""
         waiting, self._waiting = self._waiting, []
         for start in range(0, len(waiting), ANALYSIS_CHUNK):
-            adds = waiting[start : start + ANALYSIS_CHUNK]
-            texts = [text_fields(fields) for fields, _ in adds]
+            chunk = _Chunk(waiting[start : start + ANALYSIS_CHUNK], None)
             try:
-                future = self._pool.submit(index_terms_of_documents, texts)
+                chunk.future = self._pool.submit(prepare_documents, chunk.tasks())
             except BrokenProcessPool:
-                future = None  # a worker died (killed, out of memory): analyzed here instead
-            self._queue.append(_Chunk(adds, future))
+                pass  # a worker died (killed, out of memory): prepared here instead
+            self._queue.append(chunk)
 
     def _apply(self, *, keep: int) -> None:
         """Give tantivy the queued operations in order: those whose analysis is back, and then,
@@ -512,7 +546,7 @@ class TantivyWriter(Writer):
             if isinstance(item, _Chunk):
                 if len(queue) <= keep and not item.done():
                     return
-                for (fields, replaces), terms in zip(item.adds, item.result()):
+                for (_, replaces), (fields, terms) in zip(item.adds, item.result()):
                     self._add(fields, replaces, terms)
             else:
                 self._writer.delete_documents_by_term("id", item[1])
@@ -524,8 +558,8 @@ class TantivyWriter(Writer):
         if self._queue:
             self._send()
         else:
-            for fields, replaces in self._waiting:
-                self._add(fields, replaces, None)
+            for item, replaces in self._waiting:
+                self._add(item if isinstance(item, dict) else document_fields(item), replaces, None)
             self._waiting = []
 
     def delete(self, doc_id: str) -> None:
