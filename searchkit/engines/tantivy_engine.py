@@ -480,11 +480,12 @@ class _Chunk:
 
 
 class TantivyWriter(Writer):
-    """One tantivy commit. With ``workers`` > 1 the text fields of added documents are analyzed
-    in a process pool (``analysis_pool``) while this process builds and adds the documents whose
-    analysis is back, strictly in the order they were added (deletes included), so the index is
-    the same as a single process builds. Nothing reaches tantivy but through this process, and
-    nothing is visible before ``commit``: a crash or ``cancel`` leaves the last commit."""
+    """One tantivy commit. With a ``pool`` (``procs`` > 1) the fields and the analyzed text of
+    added documents are prepared by the pool's workers (``prepare_documents``) while this
+    process builds and adds the documents whose preparation is back, strictly in the order they
+    were added (deletes included), so the index is the same as a single process builds. Nothing
+    reaches tantivy but through this process, and nothing is visible before ``commit``: a crash
+    or ``cancel`` leaves the last commit."""
 
     def __init__(self, engine: TantivyEngine, writer: Any, pool: Any = None) -> None:
         self._engine = engine
@@ -494,8 +495,8 @@ class TantivyWriter(Writer):
         self._pool = pool
         #: operations not yet given to tantivy, oldest first: _Chunk or ("delete", id)
         self._queue: deque[Any] = deque()
-        #: additions not yet sent to the pool
-        self._waiting: list[tuple[dict[str, Any], int | None]] = []
+        #: additions (fields or Document, replaces) not yet sent to the pool
+        self._waiting: list[tuple[Any, int | None]] = []
         self._adds = 0
 
     def snapshot(self) -> Snapshot:
