@@ -24,8 +24,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Token, Tokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
 from whoosh.lang import stopwords_for_language
 
 #: Characters that may occur inside a word besides ``\w``: soft hyphen, zero-width (non-)joiners
@@ -68,6 +69,18 @@ def fold_diacritics(text: str, *, keep_german: bool = False) -> str:
     return "".join(out)
 
 
+def clean_token(text: str) -> str:
+    """The token text of one match of ``TOKEN_PATTERN``: cleaned, cut to ``MAX_TOKEN_LENGTH``;
+    "" when nothing is left (the tokenizer then skips the match)."""
+    # The pattern starts and ends a match with a word character: only cleaning (a soft hyphen or
+    # Unicode hyphen at an edge) or cutting can leave a hyphen there.
+    if not text.isascii():
+        return clean_word(text)[:MAX_TOKEN_LENGTH].strip("-")
+    if len(text) > MAX_TOKEN_LENGTH:
+        return text[:MAX_TOKEN_LENGTH].strip("-")
+    return text
+
+
 class GermanTokenizer(Tokenizer):
     """Finds words in the original text (offsets stay true for highlighting) and cleans each."""
 
@@ -96,15 +109,9 @@ class GermanTokenizer(Tokenizer):
             yield token
             return
         for pos, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
-            text = match.group()
-            # The pattern starts and ends a match with a word character: only cleaning (a
-            # soft hyphen or Unicode hyphen at an edge) or cutting can leave a hyphen there.
-            if not text.isascii():
-                text = clean_word(text)[:MAX_TOKEN_LENGTH].strip("-")
-                if not text:
-                    continue
-            elif len(text) > MAX_TOKEN_LENGTH:
-                text = text[:MAX_TOKEN_LENGTH].strip("-")
+            text = clean_token(match.group())
+            if not text:
+                continue
             token.text = text
             token.boost = 1.0
             token.stopped = False
@@ -189,15 +196,19 @@ class CompoundFilter(Filter):
         seen = {whole} | GERMAN_STOPWORDS
         return [p for p in parts if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
 
+    def whole_and_parts(self, word: str, mode: str) -> tuple[str, tuple[str, ...]]:
+        """What one token becomes: the whole word (hyphens removed) and the parts stacked on it."""
+        whole = word.replace("-", "") if "-" in word and not _WILDCARD.search(word) else word
+        # At query time only whole words: phrases stay phrases; the query parser asks for the
+        # stacked parts itself (mode "index") where it wants them.
+        if mode == "query":
+            return whole, ()
+        return whole, self._cache.get(word) or self._cached_parts(word)
+
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        cached, cached_parts = self._cache.get, self._cached_parts
+        whole_and_parts = self.whole_and_parts
         for token in tokens:
-            word = token.text
-            if "-" in word and not _WILDCARD.search(word):
-                token.text = word.replace("-", "")
-            # At query time only whole words: phrases stay phrases; the query parser asks for the
-            # stacked parts itself (mode "index") where it wants them.
-            parts = () if token.mode == "query" else (cached(word) or cached_parts(word))
+            token.text, parts = whole_and_parts(token.text, token.mode)
             yield token
             if not parts:
                 continue
@@ -253,14 +264,210 @@ class GermanStemFilter(Filter):
             yield token
 
 
-def german_analyzer(*, compounds: bool = True):  # type: ignore[no-untyped-def]
+#: Filters after the stop filter whose output for one token depends on that token alone (not on
+#: its neighbours or positions), so that the chain can be answered per word from a memo
+#: (``GermanAnalyzer``).
+_WORD_LOCAL_FILTERS = (LowercaseFilter, CompoundFilter, GermanStemFilter)
+#: A memo entry for a word that takes no position (a stopword, or nothing left after cleaning).
+_NO_POSITION = None
+
+
+class GermanAnalyzer(CompositeAnalyzer):
+    """``GermanTokenizer | filters``, as Whoosh composes it, with a per-word memo of the whole
+    filter chain.
+
+    Every filter of searchkit's chain works on one token at a time; only ``StopFilter``'s
+    renumbering looks across tokens, and it only counts the words that are not stopwords. So
+    the output of a text is, word by word, the memoized terms of each word (whole first, then
+    its compound parts, all at the word's position and offsets), with positions counted over the
+    words that are not stopwords: the same tokens the composed chain yields, without running
+    each word through five generators. A word is analyzed by the real filters the first time it
+    is seen (``_learn``, with the filters' own per-token functions), and the tests compare the
+    memo with the composed filters on real articles and arbitrary text.
+
+    The fast path serves the calls indexing and querying make (``positions``/``chars``/
+    ``boosts``, ``mode``, ``start_pos``/``start_char``); anything else (``removestops=False``,
+    ``tokenize=False``, ``keeporiginal``, ``no_morph``) and any chain of other filters runs the
+    composed generators (``chain``), which is also what the tests compare the fast path with.
+    The memo is not pickled with the schema; an unpickled analyzer starts empty.
+    """
+
+    #: Bound of each memo (news vocabulary is Zipfian; cleared when full, like the filter caches)
+    MEMO_SIZE = 200_000
+    _FAST_KWARGS = frozenset({"positions", "chars", "boosts", "mode", "start_pos", "start_char"})
+    #: Tokenizer options the fast path serves at their defaults only (the query parser passes
+    #: ``removestops=True`` explicitly).
+    _DEFAULTS = {"removestops": True, "tokenize": True, "keeporiginal": False}
+
+    def __init__(self, *composables: object) -> None:
+        super().__init__(*composables)
+        self._reset()
+
+    def _reset(self) -> None:
+        #: memo per mode: "query" (whole words only) and everything else (whole words + parts)
+        self._memo: dict[bool, dict[str, tuple[str, ...] | None]] = {False: {}, True: {}}
+        self._plan = self._fast_plan()
+
+    def __getstate__(self) -> dict:
+        return {"items": self.items}
+
+    def __setstate__(self, state: dict) -> None:
+        self.items = state["items"]
+        self._reset()
+
+    def _fast_plan(self) -> tuple[list, Any, list] | None:
+        """(filters before the stop filter, the stop filter, filters after it) when the chain is
+        one the memo may answer, else None."""
+        items = self.items
+        if not items or type(items[0]) is not GermanTokenizer:
+            return None
+        before: list = []
+        stop = None
+        after: list = []
+        for item in items[1:]:
+            if stop is None and type(item) is StopFilter and item.renumber:
+                stop = item
+            elif stop is None and type(item) is LowercaseFilter:
+                before.append(item)
+            elif stop is not None and type(item) in _WORD_LOCAL_FILTERS:
+                after.append(item)
+            else:
+                return None
+        return (before, stop, after) if stop is not None else None
+
+    def chain(self, value: str, **kwargs: Any) -> Iterator[Token]:
+        """The composed generators, token by token (Whoosh's ``CompositeAnalyzer``)."""
+        return CompositeAnalyzer.__call__(self, value, **kwargs)
+
+    def __call__(self, value: str, **kwargs: Any) -> Iterator[Token]:  # type: ignore[override]
+        if self._plan is not None:
+            fast = {k: v for k, v in kwargs.items() if k not in self._DEFAULTS or bool(v) != self._DEFAULTS[k]}
+            if self._FAST_KWARGS.issuperset(fast):
+                return self._tokens(value, **fast)
+        return self.chain(value, **kwargs)
+
+    def _tokens(self, value: str, positions: bool = False, chars: bool = False, mode: str = "",
+                start_pos: int = 0, start_char: int = 0, **kwargs: Any) -> Iterator[Token]:
+        # One Token object, mutated and yielded again and again, as Whoosh's tokenizers do.
+        token = Token(positions, chars, removestops=True, mode=mode, **kwargs)
+        token.boost = 1.0
+        token.stopped = False
+        for terms, pos, startchar, endchar in self._word_terms(value, mode, start_pos):
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + startchar
+                token.endchar = start_char + endchar
+            for term in terms:
+                token.text = term
+                yield token
+
+    def _word_terms(self, value: str, mode: str, start_pos: int) -> Iterator[tuple[tuple[str, ...], int, int, int]]:
+        """(terms, position, start, end) of every word that takes a position, in text order."""
+        query_mode = mode == "query"
+        memo = self._memo[query_mode]
+        get = memo.get
+        pos = None
+        for index, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
+            word = match.group()
+            terms = get(word, False)
+            if terms is False:
+                terms = self._remember(memo, word, mode)
+            if terms is _NO_POSITION:
+                continue
+            # StopFilter's renumbering: the first word keeps its index, the next ones follow on
+            pos = index if pos is None else pos + 1
+            start, end = match.span()
+            yield terms, pos, start, end
+
+    def term_positions(self, value: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
+        """(term, position, startchar, endchar) of every token, as ``analyzer(value,
+        positions=True, chars=True, mode=mode)`` yields them, without Token objects."""
+        if self._plan is None:
+            return [(t.text, t.pos, t.startchar, t.endchar)
+                    for t in self.chain(value, positions=True, chars=True, mode=mode)]
+        return [(term, pos, start, end) for terms, pos, start, end in self.word_positions(value, mode) for term in terms]
+
+    def word_positions(self, value: str, mode: str = "index") -> list[tuple[tuple[str, ...], int, int, int]]:
+        """(terms, position, startchar, endchar) of every word that has terms: ``term_positions``
+        grouped by word, the terms of a word being one shared tuple of the memo (the tantivy
+        engine's worker processes send these: pickled, a repeated word costs a reference)."""
+        if self._plan is None:
+            grouped: dict[tuple[int, int, int], list[str]] = {}
+            for term, pos, start, end in self.term_positions(value, mode):
+                grouped.setdefault((pos, start, end), []).append(term)
+            return [(tuple(terms), pos, start, end) for (pos, start, end), terms in grouped.items()]
+        # _word_terms, inlined: this runs for every word of every indexed document
+        memo = self._memo[mode == "query"]
+        get = memo.get
+        out: list[tuple[tuple[str, ...], int, int, int]] = []
+        append = out.append
+        pos = None
+        for index, match in enumerate(TOKEN_PATTERN.finditer(value)):
+            word = match.group()
+            terms = get(word, False)
+            if terms is False:
+                terms = self._remember(memo, word, mode)
+            if terms is _NO_POSITION:
+                continue
+            pos = index if pos is None else pos + 1
+            if terms:
+                start, end = match.span()
+                append((terms, pos, start, end))
+        return out
+
+    def _remember(self, memo: dict[str, tuple[str, ...] | None], word: str, mode: str) -> tuple[str, ...] | None:
+        terms = self._learn(word, mode)
+        if len(memo) >= self.MEMO_SIZE:
+            memo.clear()
+        memo[word] = terms
+        return terms
+
+    def _learn(self, word: str, mode: str) -> tuple[str, ...] | None:
+        """One word through the chain, with the per-token functions the filters themselves use
+        (``clean_token``, ``CompoundFilter.whole_and_parts``, ``GermanStemFilter.stem``): None
+        when it takes no position, else its terms."""
+        before, stop, after = self._plan  # type: ignore[misc]
+        text = clean_token(word)
+        if not text:  # nothing left after cleaning: the tokenizer skips it
+            return _NO_POSITION
+        for _ in before:  # LowercaseFilter
+            text = text.lower()
+        # StopFilter's test
+        if len(text) < stop.min or (stop.max is not None and len(text) > stop.max) or text in stop.stops:
+            return _NO_POSITION
+        texts = [text]
+        for item in after:
+            kind = type(item)
+            if kind is CompoundFilter:
+                stacked = []
+                for text in texts:
+                    whole, parts = item.whole_and_parts(text, mode)
+                    stacked.append(whole)
+                    stacked.extend(parts)
+                texts = stacked
+            elif kind is GermanStemFilter:
+                texts = [stem for stem in map(item.stem, texts) if stem]  # an empty stem is no term
+            else:  # LowercaseFilter
+                texts = [text.lower() for text in texts]
+        return tuple(texts)
+
+
+def german_analyzer(*, compounds: bool = True) -> GermanAnalyzer:
     """The analyzer searchkit uses for every text field."""
     # Stopwords go before compound splitting: StopFilter renumbers positions, which would undo
     # the stacking of parts on their whole word.
     chain = GermanTokenizer() | LowercaseFilter() | StopFilter(stoplist=GERMAN_STOPWORDS, minsize=1)
     if compounds:
         chain = chain | CompoundFilter()
-    return chain | GermanStemFilter()
+    return GermanAnalyzer(chain | GermanStemFilter())
+
+
+def index_words(text: str) -> list[tuple[tuple[str, ...], int, int, int]]:
+    """(terms, position, startchar, endchar) of every word of one text field in "index" mode
+    (``GermanAnalyzer.word_positions``): what the tantivy engine indexes, as plain tuples
+    (cheap to send from a worker process)."""
+    return _shared_analyzer().word_positions(text, mode="index")
 
 
 def analyze(text: str, *, mode: str = "index") -> list[str]:

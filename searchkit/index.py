@@ -429,7 +429,7 @@ class Index:
                     report.errors.append(f"{doc.id}: {prepared}")
                     outcome = "failed"
                 else:
-                    writer.add(document_fields(prepared), replaces=existing)
+                    writer.add_document(prepared, replaces=existing)
                     outcome = "written"
                 if on_document:
                     on_document(doc, outcome)

@@ -101,3 +101,105 @@ def test_compound_cache_is_not_pickled_and_keeps_output() -> None:
     copy = pickle.loads(pickle.dumps(analyzer))
     assert next(f for f in copy.items if isinstance(f, CompoundFilter))._cache == {}
     assert [t.text for t in copy(text)] == first
+
+
+# -- the per-word memo (GermanAnalyzer) answers exactly what the composed filters answer ----------
+def _stream(tokens) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """Everything a consumer of the token stream can read, token by token."""
+    return [
+        (t.text, getattr(t, "pos", None), getattr(t, "startchar", None), getattr(t, "endchar", None), t.boost, t.stopped)
+        for t in tokens
+    ]
+
+
+#: The calls the fast path serves: Whoosh indexing (positions, boosts), tantivy (positions and
+#: offsets), highlighting and the query parser (offsets, query mode), a field value that goes on
+#: after another one (start_pos/start_char).
+_CALLS = (
+    {"positions": True, "boosts": True, "mode": "index"},
+    {"positions": True, "chars": True, "mode": "index"},
+    {"positions": True, "chars": True, "mode": "query"},
+    {"chars": True},
+    {},
+    {"positions": True, "chars": True, "mode": "index", "start_pos": 7, "start_char": 100},
+    {"positions": True, "mode": "index", "removestops": True, "tokenize": True, "keeporiginal": False},
+)
+
+
+def _assert_same_as_chain(analyzer, text: str) -> None:  # type: ignore[no-untyped-def]
+    for kwargs in _CALLS:
+        assert _stream(analyzer(text, **kwargs)) == _stream(analyzer.chain(text, **kwargs)), kwargs
+    expected = [(t.text, t.pos, t.startchar, t.endchar)
+                for t in analyzer.chain(text, positions=True, chars=True, mode="index")]
+    assert analyzer.term_positions(text) == expected
+    words = analyzer.word_positions(text)
+    assert [(term, pos, start, end) for terms, pos, start, end in words for term in terms] == expected
+
+
+def _project_texts(seeds_path) -> list[str]:  # type: ignore[no-untyped-def]
+    from searchkit import read_paths
+    from searchkit.cli import demo_corpus_path
+
+    paths = [demo_corpus_path()] + ([seeds_path] if seeds_path.exists() else [])
+    return [t for doc in read_paths(paths) for t in (doc.title, doc.lead, doc.body) if t]
+
+
+def test_memo_gives_the_token_stream_of_the_composed_filters_on_real_articles() -> None:
+    from conftest import SEEDS
+
+    texts = _project_texts(SEEDS)
+    assert len(texts) > 50
+    analyzer = german_analyzer()
+    for text in texts:  # the first pass fills the memo, the second is answered from it
+        _assert_same_as_chain(analyzer, text)
+    for text in texts:
+        _assert_same_as_chain(analyzer, text)
+    assert analyzer._memo[False] and analyzer._memo[True]
+
+
+#: Letters and marks where the analyzer has edge cases: hyphens of every kind, soft hyphens and
+#: zero-width characters, combining marks (a lone one folds to no term), ß/umlauts/ğ, digits,
+#: punctuation, stopwords and compound parts.
+_TRICKY = st.text(alphabet=st.sampled_from(list("aeißöüÄğ-\u2010\u2011\u00ad\u200b\u200d\u0301\u0308 .,1_")), max_size=60)
+_WORDS = st.lists(
+    st.sampled_from(["die", "und", "Der", "Militärstützpunkte", "Wiederaufbau-Hilfen", "Erdoğan", "Straße",
+                     "\u0308", "-\u00ad-", "U-Bahn", "x" * 70, "Bundes\u00adverteidigungs-ministerium", "4", "über"]),
+    max_size=12,
+).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(), _TRICKY, _WORDS))
+def test_memo_gives_the_token_stream_of_the_composed_filters_on_any_text(text: str) -> None:
+    analyzer = german_analyzer()
+    _assert_same_as_chain(analyzer, text)  # memo empty
+    _assert_same_as_chain(analyzer, text)  # memo filled
+
+
+def test_other_calls_and_other_chains_run_the_composed_filters() -> None:
+    from whoosh.analysis import StemFilter
+
+    analyzer = german_analyzer()
+    text = "Die Wiederaufbau-Hilfen und die Militärstützpunkte"
+    kept = _stream(analyzer(text, positions=True, removestops=False))
+    assert kept == _stream(analyzer.chain(text, positions=True, removestops=False))
+    assert any(stopped for *_, stopped in kept)
+    assert not analyzer._memo[False]  # none of these went through the memo
+    extended = analyzer | StemFilter()  # Whoosh composes a plain CompositeAnalyzer
+    assert [t.text for t in extended(text)]
+
+
+def test_memo_is_not_pickled() -> None:
+    import pickle
+
+    from searchkit.analysis import GermanAnalyzer
+
+    analyzer = german_analyzer()
+    text = "Militärstützpunkte und Wiederaufbau-Hilfen"
+    first = analyzer.term_positions(text)
+    data = pickle.dumps(analyzer)
+    assert b"militarstutzpunkt" not in data
+    copy = pickle.loads(data)
+    assert isinstance(copy, GermanAnalyzer) and copy == analyzer
+    assert not copy._memo[False]
+    assert copy.term_positions(text) == first

@@ -157,3 +157,120 @@ def test_cli_builds_with_an_engine_and_migrates_in_place(tmp_path: Path) -> None
     again = runner.invoke(main, ["index", str(source), "--index", str(path), "--engine", "whoosh", "--quiet"])
     assert again.exit_code == 1 and "uses the tantivy engine" in again.output
     shutil.rmtree(copy)
+
+
+# -- the tantivy writer with analysis workers (procs > 1) -------------------------------------------
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few documents per pool task, so that the demo corpus runs through several of them."""
+    from searchkit.engines import tantivy_engine
+
+    monkeypatch.setattr(tantivy_engine, "ANALYSIS_CHUNK", 3)
+    monkeypatch.setattr(tantivy_engine, "POOL_MIN_DOCS", 6)
+    monkeypatch.setattr(tantivy_engine, "MAX_CHUNKS_IN_FLIGHT", 2)
+
+
+def _content(index: Index) -> tuple:
+    """Everything a reader can see: the stored documents in document-number order, every
+    field's terms with their document frequencies, and phrase matches (positions)."""
+    snapshot = index.snapshot()
+    fields = ("title", "lead", "body", "names", "spell", "person", "place", "year", "entity_label")
+    phrases = ['"Bundesregierung plant"', '"Angriff auf"', '"Recep Tayyip Erdoğan"', '"Wiederaufbau Hilfen"']
+    return (
+        list(snapshot.iter_stored()),
+        {f: list(snapshot.terms(f)) for f in fields},
+        {q: [h.document.id for h in index.search(q, per_page=50).hits] for q in phrases},
+    )
+
+
+def _operations(writer, docs) -> None:  # type: ignore[no-untyped-def]
+    """Additions, deletions between them and a replaced document, in one batch."""
+    from searchkit.index import document_fields
+
+    for i, d in enumerate(docs):
+        if i % 2:
+            writer.add(document_fields(d))
+        else:
+            writer.add_document(d)  # the fields are built where the text is analyzed
+        if i == 20:
+            writer.delete(docs[3].id)  # deletes what was added before it
+        if i == 30:
+            writer.add(document_fields(docs[5]), replaces=0)  # a new version of an added one
+    writer.delete(docs[-1].id)
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_analysis_workers_build_the_same_index_as_one_process(tmp_path: Path) -> None:
+    docs = [enrich(d) for d in read_paths([demo_corpus_path()])]
+    contents = {}
+    for workers in (1, 2):
+        index = Index(tmp_path / f"w{workers}", create=True, engine="tantivy")
+        writer = index._writer(procs=workers)
+        _operations(writer, docs)
+        writer.commit()
+        contents[workers] = _content(index)
+        assert index.segment_count() == 1
+        index.close()
+    assert contents[1] == contents[2]
+    assert len(contents[2][0]) == len(docs) - 2
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_analysis_pool_results_equal_in_process_analysis() -> None:
+    from searchkit.engines.tantivy_engine import analysis_pool, prepare_documents
+
+    docs = [enrich(d) for d in read_paths([demo_corpus_path()])]
+    items = [d if i % 2 else (d.title, d.lead, d.body, "") for i, d in enumerate(docs)]
+    pool = analysis_pool(2)
+    chunks = [items[i : i + 5] for i in range(0, len(items), 5)]
+    from_pool = [r for chunk in pool.map(prepare_documents, chunks) for r in chunk]
+    assert from_pool == prepare_documents(items)
+    assert [fields is None for fields, _ in from_pool] == [not i % 2 for i in range(len(docs))]
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_analysis_workers_release_the_lock_and_survive_a_dead_worker(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from searchkit.engines.tantivy_engine import analysis_pool
+
+    docs = [enrich(d) for d in read_paths([demo_corpus_path()])]
+    index = Index(tmp_path / "index", create=True, engine="tantivy")
+    index.add(docs[:25], workers=2)
+    # the pool lives on, but none of its workers holds the index lock: another writer gets it
+    Index(tmp_path / "index").add(docs[25:30])
+    # a worker killed in the middle of a batch: its documents are analyzed in this process
+    writer = index._writer(procs=2)
+    pool = analysis_pool(2)
+    os.kill(next(iter(pool._processes)), signal.SIGKILL)
+
+    for d in docs[30:]:
+        writer.add_document(d)
+    writer.commit()
+    assert pool._broken
+    reference = Index(tmp_path / "reference", create=True, engine="tantivy")
+    reference.add(docs[:25])
+    reference.add(docs[25:30])
+    reference.add(docs[30:])
+    assert _content(index)[:2] == _content(reference)[:2]
+    # and the next writer gets a new pool
+    index.add(docs[:1], workers=2)
+    assert analysis_pool(2) is not pool and not analysis_pool(2)._broken
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_an_interrupted_batch_with_analysis_workers_commits_nothing(tmp_path: Path) -> None:
+    docs = [enrich(d) for d in read_paths([demo_corpus_path()])]
+    index = Index(tmp_path / "index", create=True, engine="tantivy")
+    index.add(docs[:5])
+
+    def interrupted():  # type: ignore[no-untyped-def]
+        yield from docs[5:40]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.add(interrupted(), workers=2)
+    assert len(Index(tmp_path / "index")) == 5
+    index.add(docs[5:], workers=2)  # the lock was released, the pool still works
+    assert len(index) == len(docs)

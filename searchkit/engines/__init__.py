@@ -150,6 +150,13 @@ class Writer(ABC):
         """Add a document (``index.document_fields`` output); ``replaces`` is the document
         number of the version it supersedes (same id)."""
 
+    def add_document(self, doc: Any, *, replaces: int | None = None) -> None:
+        """Add a ``Document``: ``add`` of its ``index.document_fields``. An engine may compute
+        the fields elsewhere (the tantivy writer's analysis workers do), in the same order."""
+        from ..index import document_fields
+
+        self.add(document_fields(doc), replaces=replaces)
+
     @abstractmethod
     def delete(self, doc_id: str) -> None:
         """Delete the document with this id."""

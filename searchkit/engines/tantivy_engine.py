@@ -16,9 +16,11 @@ import json
 import math
 import os
 import re
+import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter, OrderedDict, deque
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +28,9 @@ import numpy as np
 import tantivy
 from whoosh import query
 
-from ..analysis import analyze
+from ..analysis import analyze, index_words
 from ..errors import IndexLockedError, IndexVersionError, QueryError
-from ..index import TEXT_FIELDS
+from ..index import TEXT_FIELDS, document_fields
 from . import Engine, Snapshot, Writer
 from .whoosh_engine import query_schema
 
@@ -60,25 +62,34 @@ def build_schema() -> Any:
     return builder.build()
 
 
-def _pretokenized(text: str) -> Any:
+def _pretokenized(text: str, words: list[tuple[tuple[str, ...], int, int, int]] | None = None) -> Any:
     """The analyzer's tokens with Whoosh's positions: compound parts share the position of the
-    whole word, stopwords leave no gap."""
-    analyzer = query_schema()["body"].analyzer
-    tokens = [
-        tantivy.Token(t.text, t.pos, t.startchar, t.endchar)
-        for t in analyzer(text, positions=True, chars=True, mode="index")
-        if not t.stopped
-    ]
-    return tantivy.PreTokenizedString(text, tokens)
+    whole word, stopwords leave no gap. ``words`` are ``index_words(text)`` when a worker
+    process has computed them already."""
+    if words is None:
+        words = index_words(text)
+    Token = tantivy.Token
+    return tantivy.PreTokenizedString(
+        text, [Token(term, pos, start, end) for terms, pos, start, end in words for term in terms]
+    )
 
 
-def tantivy_document(fields: dict[str, Any]) -> Any:
-    """One ``index.document_fields`` dict as a tantivy document."""
+def text_fields(fields: dict[str, Any]) -> tuple[str, ...]:
+    """The values of the analyzed text fields of one document, in ``TEXT_FIELDS`` order."""
+    return tuple(fields.get(name) or "" for name in TEXT_FIELDS)
+
+
+def tantivy_document(fields: dict[str, Any], terms: list[list[tuple[str, int, int, int]]] | None = None) -> Any:
+    """One ``index.document_fields`` dict as a tantivy document; ``terms`` are the analyzed
+    text fields (``prepare_documents``, in ``TEXT_FIELDS`` order) when a worker process has
+    analyzed them."""
     doc = tantivy.Document()
     for name, value in fields.items():
         if name in TEXT_FIELDS:
             if value:
-                doc.add_pre_tokenized_text(name, _pretokenized(value))
+                doc.add_pre_tokenized_text(
+                    name, _pretokenized(value, None if terms is None else terms[TEXT_FIELDS.index(name)])
+                )
         elif name in MULTI_VALUE_FIELDS:
             for part in value.split(","):
                 if part:
@@ -358,25 +369,209 @@ class Translator:
         return self.Q.term_query(self.schema, field, text, option)
 
 
+# -- writing ---------------------------------------------------------------------------------
+#: Documents per task of the analysis pool (large enough to amortize pickling, small enough that
+#: the first results come back soon and the parent builds documents while workers analyze).
+ANALYSIS_CHUNK = 16
+#: A writer uses the pool only once it has this many documents: a few documents are analyzed
+#: sooner in-process than handed to other processes.
+POOL_MIN_DOCS = 48
+#: Chunks in flight before ``add`` waits for the oldest one (bounds the memory of results).
+MAX_CHUNKS_IN_FLIGHT = 32
+
+_pool_lock = threading.Lock()
+_pool: tuple[int, Any] | None = None  # (workers, ProcessPoolExecutor)
+
+
+def _init_analysis_worker() -> None:
+    """A pool worker ignores Ctrl-C: the parent handles it (it cancels the batch)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def analysis_pool(workers: int) -> Any:
+    """The process pool that analyzes text fields for tantivy writers opened with ``procs`` > 1:
+    one per process, started by the first such writer and kept, so that its workers' per-word
+    memos stay warm from batch to batch.
+
+    The workers are forked (as the enrichment pool and Whoosh's writer processes are), and
+    forked *before* the writer takes tantivy's lock file (``TantivyEngine.writer``): a child
+    shares its parent's open files, and a lock held through a child's copy would outlive the
+    parent's writer. They start with the parent's compound lexicon and memos (copy on write)."""
+    global _pool
+    import concurrent.futures
+    import multiprocessing
+
+    with _pool_lock:
+        if _pool is not None and _pool[0] == workers and not getattr(_pool[1], "_broken", False):
+            return _pool[1]
+        if _pool is not None:
+            _pool[1].shutdown(wait=False, cancel_futures=True)
+            _pool = None
+        index_words("Militärstützpunkte")  # the lexicon, loaded once and shared with the children
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        executor = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context(method), initializer=_init_analysis_worker
+        )
+        # every worker starts now, not at the first batch (which holds the lock by then)
+        for future in [executor.submit(int) for _ in range(workers)]:
+            future.result()
+        _pool = (workers, executor)
+        return executor
+
+
+def shutdown_analysis_pool() -> None:
+    """Stop the analysis pool (it also stops when the interpreter exits)."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool[1].shutdown(wait=True, cancel_futures=True)
+            _pool = None
+
+
+Terms = list[list[tuple[tuple[str, ...], int, int, int]]]
+
+
+def prepare_documents(items: list[Any]) -> list[tuple[dict[str, Any] | None, Terms]]:
+    """One task of an analysis worker: per item, the fields (``index.document_fields``) when
+    the item is a ``Document`` (None when it is a tuple of text fields already), and the
+    analyzed text fields (``index_words``, in ``TEXT_FIELDS`` order)."""
+    out: list[tuple[dict[str, Any] | None, Terms]] = []
+    for item in items:
+        fields = None if isinstance(item, tuple) else document_fields(item)
+        texts = item if fields is None else text_fields(fields)
+        out.append((fields, [index_words(text) if text else [] for text in texts]))
+    return out
+
+
+class _Chunk:
+    """Additions whose fields and analysis a pool worker is computing, in the order they were
+    added: (fields or Document, replaces)."""
+
+    __slots__ = ("adds", "future")
+
+    def __init__(self, adds: list[tuple[Any, int | None]], future: Any) -> None:
+        self.adds = adds
+        self.future = future
+
+    def done(self) -> bool:
+        return self.future is None or self.future.done()
+
+    def result(self) -> list[tuple[dict[str, Any], Terms]]:
+        """(fields, terms) of each addition."""
+        prepared = None
+        if self.future is not None:
+            try:
+                prepared = self.future.result()
+            except BrokenProcessPool:
+                pass  # the same work, here: the index does not depend on where it ran
+        if prepared is None:
+            prepared = prepare_documents(self.tasks())
+        return [(item if fields is None else fields, terms) for (item, _), (fields, terms) in zip(self.adds, prepared)]
+
+    def tasks(self) -> list[Any]:
+        """What a worker needs: the text fields of a fields dict, or the whole Document."""
+        return [text_fields(item) if isinstance(item, dict) else item for item, _ in self.adds]
+
+    def cancel(self) -> None:
+        if self.future is not None:
+            self.future.cancel()
+
+
 class TantivyWriter(Writer):
-    def __init__(self, engine: TantivyEngine, writer: Any) -> None:
+    """One tantivy commit. With a ``pool`` (``procs`` > 1) the fields and the analyzed text of
+    added documents are prepared by the pool's workers (``prepare_documents``) while this
+    process builds and adds the documents whose preparation is back, strictly in the order they
+    were added (deletes included), so the index is the same as a single process builds. Nothing
+    reaches tantivy but through this process, and nothing is visible before ``commit``: a crash
+    or ``cancel`` leaves the last commit."""
+
+    def __init__(self, engine: TantivyEngine, writer: Any, pool: Any = None) -> None:
         self._engine = engine
         self._writer = writer
         self._open = True
+        #: the analysis pool (None: analyze in this process)
+        self._pool = pool
+        #: operations not yet given to tantivy, oldest first: _Chunk or ("delete", id)
+        self._queue: deque[Any] = deque()
+        #: additions (fields or Document, replaces) not yet sent to the pool
+        self._waiting: list[tuple[Any, int | None]] = []
+        self._adds = 0
 
     def snapshot(self) -> Snapshot:
         return TantivySnapshot(self._engine)
 
     def add(self, fields: dict[str, Any], *, replaces: int | None = None) -> None:
+        if self._pool is None:
+            self._add(fields, replaces, None)
+        else:
+            self._wait(fields, replaces)
+
+    def add_document(self, doc: Any, *, replaces: int | None = None) -> None:
+        if self._pool is None:
+            self._add(document_fields(doc), replaces, None)
+        else:
+            self._wait(doc, replaces)  # the worker builds the fields too
+
+    def _wait(self, item: Any, replaces: int | None) -> None:
+        self._waiting.append((item, replaces))
+        self._adds += 1
+        if len(self._waiting) >= ANALYSIS_CHUNK and self._adds >= POOL_MIN_DOCS:
+            self._send()
+            self._apply(keep=MAX_CHUNKS_IN_FLIGHT)
+
+    def _add(self, fields: dict[str, Any], replaces: int | None, terms: Any) -> None:
         if replaces is not None:
             # deletes apply to documents added before them: the new version stays
             self._writer.delete_documents_by_term("id", fields["id"])
-        self._writer.add_document(tantivy_document(fields))
+        self._writer.add_document(tantivy_document(fields, terms))
+
+    def _send(self) -> None:
+        """Hand the waiting additions to the pool, ``ANALYSIS_CHUNK`` documents per task."""
+        waiting, self._waiting = self._waiting, []
+        for start in range(0, len(waiting), ANALYSIS_CHUNK):
+            chunk = _Chunk(waiting[start : start + ANALYSIS_CHUNK], None)
+            try:
+                chunk.future = self._pool.submit(prepare_documents, chunk.tasks())
+            except BrokenProcessPool:
+                pass  # a worker died (killed, out of memory): prepared here instead
+            self._queue.append(chunk)
+
+    def _apply(self, *, keep: int) -> None:
+        """Give tantivy the queued operations in order: those whose analysis is back, and then,
+        waiting for each, the oldest until at most ``keep`` are left."""
+        queue = self._queue
+        while queue:
+            item = queue[0]
+            if isinstance(item, _Chunk):
+                if len(queue) <= keep and not item.done():
+                    return
+                for (_, replaces), (fields, terms) in zip(item.adds, item.result()):
+                    self._add(fields, replaces, terms)
+            else:
+                self._writer.delete_documents_by_term("id", item[1])
+            queue.popleft()
+
+    def _hand_over(self) -> None:
+        """The waiting additions go to the pool when it is at work for this writer; otherwise
+        (a small batch) they are analyzed and added here, now."""
+        if self._queue:
+            self._send()
+        else:
+            for item, replaces in self._waiting:
+                self._add(item if isinstance(item, dict) else document_fields(item), replaces, None)
+            self._waiting = []
 
     def delete(self, doc_id: str) -> None:
-        self._writer.delete_documents_by_term("id", doc_id)
+        # after the additions before it, before those after it
+        self._hand_over()
+        self._queue.append(("delete", doc_id))
+        self._apply(keep=MAX_CHUNKS_IN_FLIGHT)
 
     def commit(self, *, optimize: bool = False) -> None:
+        self._hand_over()
+        self._apply(keep=0)
         self._writer.commit()
         if optimize:
             self._rewrite()
@@ -398,6 +593,11 @@ class TantivyWriter(Writer):
         self._writer.commit()
 
     def cancel(self) -> None:
+        for item in self._queue:
+            if isinstance(item, _Chunk):
+                item.cancel()
+        self._queue.clear()
+        self._waiting = []
         if self._open:
             self._writer.rollback()
             self._release()
@@ -441,14 +641,19 @@ class TantivyEngine(Engine):
         return TantivySnapshot(self)
 
     def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:
+        # the pool first: its workers must not be forked while this process holds the lock
+        pool = analysis_pool(procs) if procs > 1 else None
         deadline = time.monotonic() + timeout
         while True:
             try:
-                writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=max(procs, 1))
+                # One indexing thread whatever ``procs``: documents keep the order they were
+                # added in (the same index as a single process builds); the other processes
+                # analyze text (TantivyWriter), which is where the time goes.
+                writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
                 # files a killed writer left behind (an uncommitted delete file would collide
                 # with this writer's own, which takes the same operation stamp)
                 writer.garbage_collect_files()
-                return TantivyWriter(self, writer)
+                return TantivyWriter(self, writer, pool)
             except ValueError as error:
                 if "lock" not in str(error).lower():
                     raise
