@@ -39,16 +39,6 @@ FUNCTION_WORDS = frozenset(
     beim ans ums aufs
     """.split()
 )
-#: Modal verbs and the separable particle "ab" that the stoplist lacks ("Was dürfen Apotheker
-#: nicht tun?", "Welcher König gab diese Erklärung ab?").
-MODAL_WORDS = frozenset(
-    """
-    darf darfst dürfen dürft durfte durften dürfte dürften könnte könnten konnte konnten
-    müssen musst müsst musste mussten müsste müssten sollen sollst sollt sollte sollten
-    mag magst mögen möchte möchten mochte mochten wollte wollten ab
-    """.split()
-)
-INCLUDE_MODALS = False
 #: Words that say what kind of answer is wanted when they follow "wie" or "welch-"
 #: ("wie viele", "wie lange", "in welchem Jahr", "welche Art von", "welcher Name").
 ANSWER_TYPES = frozenset(
@@ -67,10 +57,9 @@ _ARTICLES = frozenset("der die das den dem des ein eine einen einem".split())
 def question_words(text: str) -> set[str]:
     """Lowercased words of ``text`` that ask rather than describe (see the module docstring)."""
     words = [w.lower() for w in _WORD.findall(text)]
-    function_words = FUNCTION_WORDS | MODAL_WORDS if INCLUDE_MODALS else FUNCTION_WORDS
-    found = {w for w in words if w in function_words}
+    found = {w for w in words if w in FUNCTION_WORDS}
     for i, word in enumerate(words):
-        if not _ASKING.match(word) and word not in function_words:
+        if not _ASKING.match(word) and word not in FUNCTION_WORDS:
             continue
         for follower in words[i + 1 : i + 3]:
             if follower in ANSWER_TYPES:

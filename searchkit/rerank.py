@@ -36,8 +36,10 @@ WINDOW = 80
 #: How much a window covering every query word multiplies the score by (1 + this).
 PROXIMITY_WEIGHT = 1.0
 #: How much a document whose fields hold every query word somewhere multiplies the score by
-#: (1 + this × the IDF-weighted share of the query's words it holds).
-COVERAGE_WEIGHT = 0.0
+#: (1 + this × the IDF-weighted share of the query's words it holds): coordination, which BM25
+#: lacks (MRR@10 XQuAD-de / news set: 0 → 0.9207 / 0.7215, 0.5 → 0.9236 / 0.7280, 1.0 →
+#: 0.9239 / 0.7294; the last two differ by less than the noise of either set).
+COVERAGE_WEIGHT = 1.0
 #: The stored fields whose text is searched for the window (the searched text fields).
 FIELDS = ("title", "lead", "body")
 

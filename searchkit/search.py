@@ -673,7 +673,9 @@ def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:
 #: Bowl?"), where requiring every word finds almost nothing (XQuAD-de MRR@10 for questions:
 #: AND 0.11, AND with OR fallback 0.80, OR 0.91).
 KEYWORD_QUERY_WORDS = 3
-#: Keywords fall back to OR when fewer documents than this have every word.
+#: Keywords fall back to OR when fewer documents than this have every word. Only when none has
+#: them all: falling back below 10 would find more known items (news set MRR@10 +0.0025,
+#: Recall@100 0.913 → 0.922) but turn "3 articles with both words" into thousands with either.
 AND_FALLBACK_BELOW = 1
 
 

@@ -32,7 +32,6 @@ from ..analysis import analyze, index_words
 from ..errors import IndexLockedError, IndexVersionError, QueryError
 from ..index import TEXT_FIELDS, document_fields
 from . import Engine, Snapshot, Writer
-from .whoosh_engine import query_schema
 
 SUBDIR = "tantivy"
 #: Exact-value fields: one term per value, fast columns for tantivy's own aggregations.
