@@ -3,11 +3,15 @@
 
     python scripts/train_ner.py          # the shipped model (about 3 minutes on one core)
     python scripts/train_ner.py --tune   # first choose c1/c2 on a held-out fifth of train
+    python scripts/train_ner.py --heldout --inner --log runs.jsonl   # score a variant on the
+                                         # held-out fifth only (how variants are chosen)
 
 Training data: GermEval 2014 ``NER-de-test.tsv`` (the official train split is not available
 here) plus one mention-replacement copy of each sentence (``--augment``); optionally BIOES
 labels (``--scheme bioes``), GermEval's -deriv/-part tags as labels (``--variants``), swapped
-person and place names from the lexicon (``--lexicon-names``), Europeana Newspapers
+person and place names from the lexicon (``--lexicon-names``), GermEval's inner names for
+mention replacement (``--inner``), sentence-context features (``--context``), other crfsuite
+algorithms (``--algorithm``), Europeana Newspapers
 (``--europeana``, CC0) or self-training on unlabeled news (``--self-train N``), none of which did
 better on dev (docs/entities.md). ``NER-de-dev.tsv`` is never used for training or tuning: it is
 scored once, after training.
@@ -32,7 +36,12 @@ sys.path.insert(0, str(ROOT))
 import pycrfsuite  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from searchkit.entities.corpus import read_europeana, read_germeval, to_bioes  # noqa: E402
+from searchkit.entities.corpus import (  # noqa: E402
+    read_europeana,
+    read_germeval,
+    read_germeval_inner,
+    to_bioes,
+)
 from searchkit.entities.features import Featurizer  # noqa: E402
 from searchkit.entities.tagger import names_only  # noqa: E402
 
@@ -103,6 +112,8 @@ def train(data, path: Path, *, c1: float, c2: float, max_iterations: int, desc: 
     }
     if ALGORITHM == "lbfgs":
         params |= {"c1": c1, "c2": c2}
+    elif ALGORITHM == "l2sgd":
+        params |= {"c2": c2}
     trainer.set_params(params)
     with tqdm(total=max_iterations, desc=desc, unit="it") as bar:
         trainer.bar = bar
@@ -130,13 +141,19 @@ def _facet(tag: str) -> str:
     return tag if tag[2:] in ("PER", "LOC", "ORG") else "O"
 
 
-def replace_mentions(sentences, copies: int, lexicon_share: float = 0.0):
+def replace_mentions(sentences, copies: int, lexicon_share: float = 0.0, inner=None):
     """Mention replacement (Dai & Adel 2020): each sentence with names is copied ``copies``
     times with every PER/LOC/ORG span swapped for a random span of the same type seen in
     training, so that the model leans on context more than on memorised names. With
     ``lexicon_share`` > 0 that share of the person and place names comes from the lexicon
     instead (``lexicon_names``: a surname for a one-word person, first name + surname
-    otherwise), so that the copies show many more names than the training file holds."""
+    otherwise), so that the copies show many more names than the training file holds.
+
+    ``inner`` (GermEval's second column, ``corpus.read_germeval_inner``, one tag list per
+    sentence) adds the inner names to the pools and, for each sentence whose outer names hold
+    inner ones ("[ORG Universität [LOC Hamburg]]"), one more copy with only the inner names
+    swapped ("[ORG Universität Leipzig]"): the outer span keeps its type, so the model learns
+    that "Universität" makes the organisation, whatever place follows."""
     from searchkit.entities.corpus import iter_spans
 
     lexicon = lexicon_names() if lexicon_share > 0 else {}
@@ -146,6 +163,9 @@ def replace_mentions(sentences, copies: int, lexicon_share: float = 0.0):
         for start, end, kind in iter_spans(tags):
             if kind in ("PER", "LOC", "ORG"):
                 pools.setdefault(kind, []).append(tokens[start:end])
+    for (tokens, _), tags in zip(sentences, inner or []):
+        for start, end, kind in iter_spans(tags):
+            pools.setdefault(kind, []).append(tokens[start:end])
     rng = random.Random(SEED)
     out = []
     for tokens, tags in sentences:
@@ -172,6 +192,25 @@ def replace_mentions(sentences, copies: int, lexicon_share: float = 0.0):
             new_tokens += tokens[pos:]
             new_tags += tags[pos:]
             out.append((new_tokens, new_tags))
+    for (tokens, tags), inner_tags in zip(sentences, inner or []):
+        swaps = [s for s in iter_spans(inner_tags) if s[2] in pools]
+        if not swaps:
+            continue
+        new_tokens, new_tags, pos = [], [], 0
+        for start, end, kind in swaps:
+            new_tokens += tokens[pos:start]
+            new_tags += tags[pos:start]
+            name = rng.choice(pools[kind])
+            outer = tags[start]
+            new_tokens += name
+            if outer == "O":
+                new_tags += ["B-" + kind] + ["I-" + kind] * (len(name) - 1)
+            else:  # inside an outer name: the outer label runs on
+                new_tags += [outer] + ["I-" + outer[2:]] * (len(name) - 1)
+            pos = end
+        new_tokens += tokens[pos:]
+        new_tags += tags[pos:]
+        out.append((new_tokens, new_tags))
     return out
 
 
@@ -249,6 +288,61 @@ def select_confident(model: Path, featurizer: Featurizer, limit: int,
     return chosen
 
 
+def split_fifth(items: list) -> tuple[list, list]:
+    """(held-out fifth, the rest) in a seeded order: the same split for every variant."""
+    order = list(range(len(items)))
+    random.Random(SEED).shuffle(order)
+    cut = len(order) // 5
+    return [items[i] for i in order[:cut]], [items[i] for i in order[cut:]]
+
+
+def context_groups(args) -> list[str]:
+    return [g for g in args.context.split(",") if g]
+
+
+def prepare(args, featurizer: Featurizer, sentences, inner, desc: str = "features"):
+    """Training data from labelled sentences: the mention-replacement copies (``--augment``,
+    ``--lexicon-names``, ``--inner``), the label scheme, the features."""
+    if args.augment:
+        copies = replace_mentions(sentences, args.augment, args.lexicon_names, inner)
+        print(f"mention replacement: {len(copies):,} augmented sentences")
+        sentences = sentences + copies
+    if args.scheme == "bioes":
+        sentences = [(tokens, to_bioes(tags)) for tokens, tags in sentences]
+    return featurize(featurizer, sentences, desc)
+
+
+def split_heldout(args, featurizer: Featurizer, sentences, inner):
+    """(training data from four fifths, featurized held-out fifth with its gold IOB2 tags):
+    split by sentence before augmentation, so that no copy of a held-out sentence, nor a
+    held-out name swapped into another sentence, is trained on."""
+    held, rest = split_fifth(sentences)
+    rest_inner = split_fifth(inner)[1] if inner is not None else None
+    return (prepare(args, featurizer, rest, rest_inner),
+            featurize(featurizer, held, "features (held-out fifth)"))
+
+
+def heldout(args, sentences, inner) -> None:
+    """Train on four fifths of the training file (augmented like the full model), score the
+    held-out fifth, print and append the figures to ``--log`` if given."""
+    featurizer = Featurizer(context=context_groups(args))
+    data, held = split_heldout(args, featurizer, sentences, inner)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "heldout.crfsuite" if args.out == MODEL else args.out
+        started = time.perf_counter()
+        train(data, path, c1=args.c1, c2=args.c2, max_iterations=args.max_iterations,
+              desc="train (four fifths)")
+        seconds = round(time.perf_counter() - started, 1)
+        result = score(path, held)
+        size = path.stat().st_size
+    info = {"argv": sys.argv[1:], "heldout_f1": result, "train_seconds": seconds,
+            "size_bytes": size}
+    print("held-out fifth strict F1:", json.dumps(result))
+    if args.log:
+        with open(args.log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(info) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", type=Path, default=TRAIN)
@@ -266,7 +360,7 @@ def main() -> None:
     parser.add_argument("--self-train", type=int, default=0, metavar="N",
                         help="add N confidently tagged sentences of unlabeled news (zeitgeist, "
                              "10kGNAD) and train again")
-    parser.add_argument("--algorithm", default="lbfgs", choices=["lbfgs", "ap", "pa", "l2sgd"],
+    parser.add_argument("--algorithm", default="lbfgs", choices=["lbfgs", "ap", "pa", "arow", "l2sgd"],
                         help="crfsuite training algorithm")
     parser.add_argument("--augment", type=int, default=1, metavar="K",
                         help="add K copies of each training sentence with its names replaced by "
@@ -281,6 +375,20 @@ def main() -> None:
     parser.add_argument("--variants", action="store_true",
                         help="learn GermEval's -deriv/-part tags as labels of their own "
                              "(reported as O; scored lower, docs/entities.md)")
+    parser.add_argument("--inner", action="store_true",
+                        help="use GermEval's inner (second-column) names for mention replacement: "
+                             "in the pools, and one more copy of each sentence with nested names "
+                             "in which only the inner names are swapped")
+    parser.add_argument("--heldout", action="store_true",
+                        help="train on four fifths of the training file (seeded split by sentence, "
+                             "before augmentation), score the held-out fifth and stop: the figure "
+                             "that chooses between variants (dev is not read; the model goes to "
+                             "--out only if given)")
+    parser.add_argument("--context", default="", metavar="GROUPS",
+                        help="comma-separated sentence-context feature groups of "
+                             "features.CONTEXT_GROUPS (quote, cue, legal, conj, win3); recorded "
+                             "in model.json, which the tagger reads")
+    parser.add_argument("--log", type=Path, help="append the scores as one JSON line to this file")
     parser.add_argument("--confidence", type=float, default=0.95,
                         help="least sequence probability of a self-training sentence")
     args = parser.parse_args()
@@ -293,6 +401,10 @@ def main() -> None:
     started = time.perf_counter()
     keep_oth = not args.no_oth
     sentences = read_germeval(args.train, keep_oth=keep_oth, variants=args.variants)
+    inner = read_germeval_inner(args.train) if args.inner else None
+    if args.heldout:
+        heldout(args, sentences, inner)
+        return
     extra = []
     if args.europeana:
         for path in EUROPEANA:
@@ -300,25 +412,17 @@ def main() -> None:
         if args.europeana > 0:
             extra = random.Random(SEED).sample(extra, min(args.europeana, len(extra)))
     print(f"train: {len(sentences):,} GermEval sentences, {len(extra):,} Europeana sentences")
-    if args.augment:
-        copies = replace_mentions(sentences, args.augment, args.lexicon_names)
-        print(f"mention replacement: {len(copies):,} augmented sentences")
-        sentences = sentences + copies
     if args.scheme == "bioes":
-        sentences = [(tokens, to_bioes(tags)) for tokens, tags in sentences]
         extra = [(tokens, to_bioes(tags)) for tokens, tags in extra]
-    featurizer = Featurizer()
-    data = featurize(featurizer, sentences, "features")
+    featurizer = Featurizer(context=context_groups(args))
+    data = prepare(args, featurizer, sentences, inner)
     extra_data = featurize(featurizer, extra, "features (Europeana)") if extra else []
 
     c1, c2 = args.c1, args.c2
     tuning = []
     if args.tune:
-        order = list(range(len(data)))
-        random.Random(SEED).shuffle(order)
-        cut = len(order) // 5
-        held = [data[i] for i in order[:cut]]
-        rest = [data[i] for i in order[cut:]] + extra_data
+        rest, held = split_heldout(args, featurizer, sentences, inner)
+        rest += extra_data
         best = None
         with tempfile.TemporaryDirectory() as tmp:
             for g1, g2 in GRID:
@@ -354,6 +458,8 @@ def main() -> None:
         "max_iterations": args.max_iterations,
         "augment": args.augment,
         "lexicon_names": args.lexicon_names if args.augment else 0,
+        "inner": bool(args.augment and args.inner),
+        "context": context_groups(args),
         "self_training_sentences": self_trained,
         "self_training_confidence": args.confidence if self_trained else None,
         "tuning_heldout_fifth_of_train": tuning,

@@ -221,3 +221,54 @@ def test_dev_f1_does_not_regress() -> None:
     result = evaluate_entities(gold)
     assert result["micro"]["f1"] >= 0.73, result
     assert set(result["types"]) == {"PER", "LOC", "ORG"}
+
+
+def test_inner_germeval_annotations_align_with_the_outer_ones(tmp_path: Path) -> None:
+    from searchkit.entities.corpus import read_germeval, read_germeval_inner
+
+    gold = tmp_path / "g.tsv"
+    gold.write_text(
+        "# a comment\n1\tDie\tO\tO\n2\tUniversität\tB-ORG\tO\n3\tHamburg\tI-ORG\tB-LOC\n"
+        "4\tlehrt\tO\tO\n\n1\tPeter\tB-PER\tO\n2\tlacht\tO\tO\n",
+        encoding="utf-8",
+    )
+    outer = read_germeval(gold)
+    inner = read_germeval_inner(gold)
+    assert [len(tokens) for tokens, _ in outer] == [len(tags) for tags in inner] == [4, 2]
+    assert inner == [["O", "O", "B-LOC", "O"], ["O", "O"]]
+
+
+def test_inner_names_are_swapped_inside_the_outer_name() -> None:
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "train_ner.py"
+    spec = importlib.util.spec_from_file_location("train_ner_for_test", script)
+    train_ner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train_ner)
+    sentences = [
+        (["Die", "Universität", "Hamburg", "lehrt"], ["O", "B-ORG", "I-ORG", "O"]),
+        (["Er", "lebt", "in", "Bad", "Ems"], ["O", "O", "O", "B-LOC", "I-LOC"]),
+    ]
+    inner = [["O", "O", "B-LOC", "O"], ["O"] * 5]
+    copies = train_ner.replace_mentions(sentences, 0, inner=inner)
+    assert copies == [(["Die", "Universität", "Bad", "Ems", "lehrt"],
+                       ["O", "B-ORG", "I-ORG", "I-ORG", "O"])] or copies == [
+        (["Die", "Universität", "Hamburg", "lehrt"], ["O", "B-ORG", "I-ORG", "O"])]
+
+
+def test_context_feature_groups_are_recorded_with_the_model(tmp_path: Path) -> None:
+    from searchkit.entities.features import CONTEXT_GROUPS, Featurizer
+    from searchkit.entities.tagger import model_features
+
+    words = "Die Partei „ Likud “ und die Deutsche Bank AG".split()
+    plain = Featurizer().sentence(words)
+    rich = Featurizer(context=CONTEXT_GROUPS).sentence(words)
+    assert all(set(p) < set(r) for p, r in zip(plain, rich))
+    assert "cue-2=ORG" in rich[3] and "inq" in rich[3] and "legal+1" in rich[8]
+    with pytest.raises(ValueError):
+        Featurizer(context=["nope"])
+    model = tmp_path / "m.crfsuite"
+    assert model_features(model) == {}
+    model.with_suffix(".json").write_text(json.dumps({"context": ["cue"]}), encoding="utf-8")
+    assert model_features(model) == {"context": ["cue"]}
+    assert model_features(MODEL_PATH) == {"context": []}

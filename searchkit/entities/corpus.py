@@ -99,6 +99,31 @@ _EUROPEANA_END = frozenset(".!?")
 _EUROPEANA_TAG = re.compile(r"^[BI]-(PER|LOC|ORG)$", re.IGNORECASE)
 
 
+def read_germeval_inner(path: Path | str) -> list[list[str]]:
+    """The inner (second-column) annotations of a GermEval 2014 file, one IOB2 tag list over
+    PER/LOC/ORG per sentence, in the order and with the tokens of ``read_germeval`` ("Universität
+    [LOC Hamburg]" inside the outer ORG span; ``train_ner.py --inner``)."""
+    out: list[list[str]] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.rstrip("\n").rstrip("\r")
+            if line.startswith("#"):
+                continue
+            if not line.strip():
+                if tags:
+                    out.append(repair_iob2(tags))
+                    tags = []
+                continue
+            parts = line.split("\t")
+            if len(parts) < 3:
+                continue
+            tags.append(map_tag(parts[3]) if len(parts) > 3 else "O")
+    if tags:
+        out.append(repair_iob2(tags))
+    return out
+
+
 def read_europeana(path: Path | str) -> list[Sentence]:
     """Europeana Newspapers ``token SPACE tag`` file, cut into sentences at . ! ? (stray tags such
     as I-MISC are O; B-PEr is B-PER)."""

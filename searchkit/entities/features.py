@@ -15,6 +15,10 @@ Cues, in order of weight for German (where every noun is capitalized):
   → "ministerium", "Luftwaffenstützpunkt" → "stützpunkt"), the cue for organisations;
 * distributional word classes (``data/clusters.tsv.gz``) at three granularities;
 * the same cues for the two words before and after, word bigrams, sentence start.
+
+Optional sentence-context groups (``CONTEXT_GROUPS``, ``Featurizer(context=...)``; the shipped
+model uses none, docs/entities.md has their scores): quotes and brackets, cue nouns before,
+legal forms ahead, word-class and shape conjunctions, shape and class three words away.
 """
 
 from __future__ import annotations
@@ -32,6 +36,34 @@ MAX_WORD = 48
 
 _NAME_FLAGS = frozenset("TVSECRYFLO")
 _OPEN_PUNCT = frozenset("\"'„“‚‘«»(:[-–—")
+_QUOTES = frozenset("\"„“”«»‚‘’'") | {"''", "``"}
+_LEGAL_AHEAD = ["", "legal+1", "legal+2", "legal+3", "legal+4"]
+#: Optional sentence-context feature groups (``Featurizer(context=...)``; the model records the
+#: groups it was trained with in ``model.json``): ``quote`` inside quotes or brackets, ``cue`` a
+#: cue noun one or two words before ("die Partei Likud", "Herrn Müller"), ``legal`` a legal form
+#: up to four words ahead ("Deutsche Bank AG"), ``conj`` word-class pairs and shape triples with
+#: the neighbours, ``win3`` shape and word class three words away.
+CONTEXT_GROUPS = ("quote", "cue", "legal", "conj", "win3")
+#: Nouns right before a name that say what kind of name follows, matched on the word, its
+#: compound head ("Nachrichtenagentur" → "agentur") and without a genitive -s.
+CUES = {
+    "ORG": frozenset("""
+        agentur allianz bank behörde bewegung bündnis club fraktion firma gewerkschaft gruppe
+        gruppierung hersteller institut klub konzern miliz ministerium organisation partei
+        rundfunk sender stiftung unternehmen verband verein verlag zeitung zeitschrift
+        universität hochschule gericht amt team mannschaft band label airline
+    """.split()),
+    "LOC": frozenset("""
+        bezirk bundesland dorf gemeinde hauptstadt insel kanton kreis landkreis metropole ort
+        ortschaft provinz region stadt stadtteil fluss berg see land staat
+    """.split()),
+    "PER": frozenset("""
+        herr herrn frau präsident präsidentin kanzler kanzlerin minister ministerin trainer
+        sänger sängerin schauspieler schauspielerin autor autorin chef chefin sprecher
+        sprecherin vorsitzende vorsitzender dr. prof. papst könig königin kaiser fürst graf
+        bischof regisseur spieler spielerin
+    """.split()),
+}
 
 
 def load_lexicon(path: Path | None = None) -> dict[str, str]:
@@ -88,10 +120,16 @@ class Featurizer:
         self,
         lexicon: dict[str, str] | None = None,
         clusters: dict[str, tuple[str, ...]] | None = None,
+        context: Sequence[str] = (),
     ) -> None:
         self.lexicon = load_lexicon() if lexicon is None else lexicon
         self.clusters = load_clusters() if clusters is None else clusters
+        unknown = set(context) - set(CONTEXT_GROUPS)
+        if unknown:
+            raise ValueError(f"unknown context feature groups: {sorted(unknown)}")
+        self.context = frozenset(context)
         self._cache: dict[str, tuple[list[str], ...]] = {}
+        self._ctx_cache: dict[str, tuple[str, str, str, bool]] = {}
 
     # -- lexicon helpers -------------------------------------------------------------------
     def _flags(self, word: str) -> str:
@@ -266,4 +304,74 @@ class Featurizer:
             else:
                 feats.append("EOS")
             out.append(feats)
+        if self.context:
+            self._add_context(words, out)
         return out
+
+    def _context_word(self, word: str) -> tuple[str, str, str, bool]:
+        """(shape, c64 class, cue type, legal form) of a word, cached."""
+        cached = self._ctx_cache.get(word)
+        if cached is not None:
+            return cached
+        if len(self._ctx_cache) >= CACHE_SIZE:
+            self._ctx_cache.clear()
+        low = word.lower()
+        cl = self.clusters.get(word) or self.clusters.get(low)
+        cue = ""
+        if word[:1].isupper() and len(word) <= MAX_WORD:
+            head = self._head(word)
+            for kind, cues in CUES.items():
+                if low in cues or head in cues or (low.endswith("s") and low[:-1] in cues):
+                    cue = kind
+                    break
+        legal = "G" in self._flags(word)
+        result = (word_shape(word) if len(word) <= MAX_WORD else "LONG",
+                  cl[0] if cl else "-", cue, legal)
+        self._ctx_cache[word] = result
+        return result
+
+    def _add_context(self, words: Sequence[str], out: list[list[str]]) -> None:
+        """Append the sentence-context groups of ``self.context`` to each token's features."""
+        info = [self._context_word(w) for w in words]
+        n = len(words)
+        groups = self.context
+        if "legal" in groups:
+            nearest = -1
+            for i in range(n - 1, -1, -1):
+                if nearest >= 0 and nearest - i <= 4:
+                    out[i].append(_LEGAL_AHEAD[nearest - i])
+                if info[i][3]:
+                    nearest = i
+        if "quote" in groups:
+            inq = inpar = False
+            for i, word in enumerate(words):
+                if word in _QUOTES:
+                    inq = not inq
+                elif word == "(":
+                    inpar = True
+                elif word == ")":
+                    inpar = False
+                else:
+                    if inq:
+                        out[i].append("inq")
+                    if inpar:
+                        out[i].append("inpar")
+        for i in range(n):
+            feats = out[i]
+            shape, c64 = info[i][0], info[i][1]
+            if "cue" in groups and i > 0:
+                if info[i - 1][2]:
+                    feats.append("cue-1=" + info[i - 1][2])
+                elif i > 1 and info[i - 2][2]:
+                    feats.append("cue-2=" + info[i - 2][2])
+            if "conj" in groups:
+                before = info[i - 1] if i > 0 else ("BOS", "BOS")
+                after = info[i + 1] if i + 1 < n else ("EOS", "EOS")
+                feats.append("c64-0=" + before[1] + "|" + c64)
+                feats.append("c64+0=" + c64 + "|" + after[1])
+                feats.append("sh3=" + before[0] + "|" + shape + "|" + after[0])
+            if "win3" in groups:
+                if i >= 3:
+                    feats += ("-3|sh=" + info[i - 3][0], "-3|c64=" + info[i - 3][1])
+                if i + 3 < n:
+                    feats += ("+3|sh=" + info[i + 3][0], "+3|c64=" + info[i + 3][1])

@@ -34,6 +34,18 @@ def names_only(tags: Sequence[str]) -> list[str]:
     ]
 
 
+def model_features(model_path: Path | str) -> dict:
+    """The optional feature groups a model was trained with, as ``Featurizer`` arguments
+    (``context`` in the ``model.json`` next to it; none without it)."""
+    info = Path(model_path).with_suffix(".json")
+    if not info.is_file():
+        return {}
+    import json
+
+    data = json.loads(info.read_text(encoding="utf-8"))
+    return {"context": list(data.get("context", []))}
+
+
 class CrfTagger:
     """Sequence labeller: tokens → IOB2 tags (B-PER, I-LOC, …, O)."""
 
@@ -46,7 +58,7 @@ class CrfTagger:
             raise FileNotFoundError(
                 f"NER model {self.model_path} is missing: run scripts/train_ner.py"
             )
-        self.featurizer = featurizer or Featurizer()
+        self.featurizer = featurizer or Featurizer(**model_features(self.model_path))
         self._local = threading.local()
         self._handle()  # open once now, so that a broken file fails at load time
 
