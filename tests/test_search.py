@@ -100,16 +100,18 @@ def test_concept_offsets_let_compounds_stand_for_their_parts() -> None:
 
 
 def test_second_stage_prefers_the_words_standing_together(fresh_index: Index) -> None:
-    from searchkit.rerank import proximity_rerank, query_concepts
+    from searchkit.rerank import COVERAGE_WEIGHT, PROXIMITY_WEIGHT, proximity_rerank, query_concepts
 
     filler = " ".join(["Bericht über Wetter, Verkehr und Kultur in der Region."] * 8)
     far = Document(id="far", title="Tagesbericht", body=f"Die Nationalhymne erklang. {filler} Beim Super Bowl.")
     near = Document(id="near", title="Tagesbericht", body=f"{filler} Sie sang die Nationalhymne beim Super Bowl.")
     concepts = query_concepts("Nationalhymne Super Bowl")
     # BM25 put the short text first; the one with the words together overtakes it
-    reranked = proximity_rerank(concepts, [1.0, 1.0, 1.0], [(0, 2.0), (1, 1.8)], {0: far, 1: near})
+    reranked = proximity_rerank(concepts, [1.0, 1.0, 1.0], [(0, 2.0), (1, 1.9)], {0: far, 1: near})
     assert [docnum for docnum, _ in reranked] == [1, 0]
-    assert reranked[0][1] == pytest.approx(1.8 * 2) and reranked[1][1] == pytest.approx(2.0 * (1 + 2 / 3))
+    # both hold every word (coverage 1); only "near" holds them within one window
+    assert reranked[0][1] == pytest.approx(1.9 * (1 + PROXIMITY_WEIGHT + COVERAGE_WEIGHT))
+    assert reranked[1][1] == pytest.approx(2.0 * (1 + PROXIMITY_WEIGHT * 2 / 3 + COVERAGE_WEIGHT))
     # end to end, on every path (facets or not) and engine
     fresh_index.add([far, near])
     question = "Wer sang die Nationalhymne beim Super Bowl?"
