@@ -670,13 +670,16 @@ folder that is removed at the end, Ctrl-C included.
 
 ## Where the time goes (profile, not a measurement of this run)
 
-* **searchkit keyword queries** cost about 4 ms of Python per page of 10 hits whichever engine
-  runs them: the highlighted snippets (each hit's lead or body is tokenized and every distinct
-  word checked against the query terms, about half), decoding the 10 stored documents (about a
-  fifth), parsing the query with searchkit's German analyzer and compound rules (plain word
-  lists skip Whoosh's generic parser). Matching itself is 1–3 ms in Whoosh and well under 1 ms
-  in tantivy. The baselines return titles only, so the keyword targets compare an API answer
-  with a bare top-10; most of the gap is that answer's work.
+* **searchkit keyword queries** cost a few ms of Python per page of 10 hits whichever engine
+  runs them: the highlighted snippets (each hit's title and lead are tokenized once; which
+  words match is a set intersection over a vocabulary shared by all queries, where only words
+  never seen before are analysed; the matching words are then found by string search),
+  decoding the 10 stored documents, parsing the query with searchkit's German analyzer and
+  compound rules (plain word lists skip Whoosh's generic parser and its copying normalize).
+  Queries of two or more concepts add the second stage (`rerank.py`), which reads the stored
+  text of the best 30 hits. Matching itself is 1–3 ms in Whoosh and well under 1 ms in
+  tantivy. The baselines return titles only, so the keyword targets compare an API answer with
+  a bare top-10; most of the gap is that answer's work.
 * **Faceted queries**: searchkit counts facets on numpy arrays (disjunctively, every facet with
   every filter but its own) and beats plain Whoosh's `groupedby` by far; on the tantivy engine
   one search returns every match with its score and feeds mask, total and page.
