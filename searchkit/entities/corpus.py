@@ -68,31 +68,36 @@ def to_bioes(tags: Sequence[str]) -> list[str]:
     return out
 
 
-def read_germeval(path: Path | str, *, keep_oth: bool = False,
-                  variants: bool = False) -> list[Sentence]:
-    """Sentences of a GermEval 2014 file (``#`` comment lines, ``idx TAB token TAB outer TAB
-    inner``, blank line between sentences). Outer tags only."""
-    sentences: list[Sentence] = []
-    tokens: list[str] = []
-    tags: list[str] = []
+def _germeval_rows(path: Path | str) -> Iterator[list[list[str]]]:
+    """The token lines of a GermEval 2014 file split into columns (``idx TAB token TAB outer TAB
+    inner``), one list per sentence; ``#`` comments and lines of fewer than three columns are
+    skipped."""
+    rows: list[list[str]] = []
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             line = line.rstrip("\n").rstrip("\r")
             if line.startswith("#"):
                 continue
             if not line.strip():
-                if tokens:
-                    sentences.append((tokens, repair_iob2(tags)))
-                    tokens, tags = [], []
+                if rows:
+                    yield rows
+                    rows = []
                 continue
             parts = line.split("\t")
-            if len(parts) < 3:
-                continue
-            tokens.append(parts[1])
-            tags.append(map_tag(parts[2], keep_oth=keep_oth, variants=variants))
-    if tokens:
-        sentences.append((tokens, repair_iob2(tags)))
-    return sentences
+            if len(parts) >= 3:
+                rows.append(parts)
+    if rows:
+        yield rows
+
+
+def read_germeval(path: Path | str, *, keep_oth: bool = False,
+                  variants: bool = False) -> list[Sentence]:
+    """Sentences of a GermEval 2014 file (``#`` comment lines, ``idx TAB token TAB outer TAB
+    inner``, blank line between sentences). Outer tags only."""
+    return [
+        ([row[1] for row in rows], repair_iob2([map_tag(row[2], keep_oth=keep_oth, variants=variants) for row in rows]))
+        for rows in _germeval_rows(path)
+    ]
 
 
 _EUROPEANA_END = frozenset(".!?")
@@ -103,25 +108,7 @@ def read_germeval_inner(path: Path | str) -> list[list[str]]:
     """The inner (second-column) annotations of a GermEval 2014 file, one IOB2 tag list over
     PER/LOC/ORG per sentence, in the order and with the tokens of ``read_germeval`` ("Universität
     [LOC Hamburg]" inside the outer ORG span; ``train_ner.py --inner``)."""
-    out: list[list[str]] = []
-    tags: list[str] = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            line = line.rstrip("\n").rstrip("\r")
-            if line.startswith("#"):
-                continue
-            if not line.strip():
-                if tags:
-                    out.append(repair_iob2(tags))
-                    tags = []
-                continue
-            parts = line.split("\t")
-            if len(parts) < 3:
-                continue
-            tags.append(map_tag(parts[3]) if len(parts) > 3 else "O")
-    if tags:
-        out.append(repair_iob2(tags))
-    return out
+    return [repair_iob2([map_tag(row[3]) if len(row) > 3 else "O" for row in rows]) for rows in _germeval_rows(path)]
 
 
 def read_europeana(path: Path | str) -> list[Sentence]:
