@@ -523,7 +523,9 @@ def tables(results: dict[str, Any]) -> str:
               f"command `{results['command']}`",
               f"searchkit sources sha256 {results['code_start']['sources_sha256']} (git HEAD "
               f"{results['code_start'].get('git_head') or 'none'})", ""]
-    if results.get("code_end") and results["code_end"] != results["code_start"]:
+    # a commit of other files (docs) moves HEAD without changing what was measured
+    end = results.get("code_end") or {}
+    if end and end.get("sources_sha256") != results["code_start"].get("sources_sha256"):
         lines += ["**Warning: the searchkit/server sources changed while this run went on "
                   f"(sha256 {results['code_end']['sources_sha256']} at the end); figures mix two versions.**", ""]
     tag = results.get("tagger")
