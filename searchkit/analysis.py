@@ -29,11 +29,13 @@ from typing import Any
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
 from whoosh.lang import stopwords_for_language
 
-#: Characters that may occur inside a word besides ``\w``: soft hyphen, zero-width (non-)joiners
-#: and combining marks (text that is not NFC yet).
-_WORD = r"[\w\u00ad\u200b-\u200d\u0300-\u036f]+"
-#: A word, or several joined by hyphens (ASCII hyphen, Unicode hyphen, non-breaking hyphen).
-TOKEN_PATTERN = re.compile(rf"{_WORD}(?:[-\u2010\u2011]{_WORD})*")
+#: One character of a word: ``\w``, soft hyphen, zero-width (non-)joiners and combining marks
+#: (text that is not NFC yet).
+WORD_CHAR = r"[\w\u00ad\u200b-\u200d\u0300-\u036f]"
+#: Hyphens that join words into one token (ASCII hyphen, Unicode hyphen, non-breaking hyphen).
+JOINERS = "-\u2010\u2011"
+#: A word, or several joined by hyphens.
+TOKEN_PATTERN = re.compile(rf"{WORD_CHAR}+(?:[{JOINERS}]{WORD_CHAR}+)*")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d"), None)
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 #: Tokens longer than this are junk (base64, URLs without separators) and are cut, so that one
@@ -352,7 +354,7 @@ class GermanAnalyzer(CompositeAnalyzer):
         token = Token(positions, chars, removestops=True, mode=mode, **kwargs)
         token.boost = 1.0
         token.stopped = False
-        for terms, pos, startchar, endchar in self._word_terms(value, mode, start_pos):
+        for terms, pos, startchar, endchar in self.word_positions(value, mode, start_pos):
             if positions:
                 token.pos = pos
             if chars:
@@ -362,11 +364,37 @@ class GermanAnalyzer(CompositeAnalyzer):
                 token.text = term
                 yield token
 
-    def _word_terms(self, value: str, mode: str, start_pos: int) -> Iterator[tuple[tuple[str, ...], int, int, int]]:
-        """(terms, position, start, end) of every word that takes a position, in text order."""
-        query_mode = mode == "query"
-        memo = self._memo[query_mode]
+    def term_positions(self, value: str, mode: str = "index", start_pos: int = 0) -> list[tuple[str, int, int, int]]:
+        """(term, position, startchar, endchar) of every token, as ``analyzer(value,
+        positions=True, chars=True, mode=mode, start_pos=start_pos)`` yields them, without Token
+        objects."""
+        if self._plan is None:
+            return [(t.text, t.pos, t.startchar, t.endchar)
+                    for t in self.chain(value, positions=True, chars=True, mode=mode, start_pos=start_pos)]
+        return [
+            (term, pos, start, end)
+            for terms, pos, start, end in self.word_positions(value, mode, start_pos)
+            for term in terms
+        ]
+
+    def word_positions(
+        self, value: str, mode: str = "index", start_pos: int = 0
+    ) -> list[tuple[tuple[str, ...], int, int, int]]:
+        """(terms, position, startchar, endchar) of every word that has terms: ``term_positions``
+        grouped by word, the terms of a word being one shared tuple of the memo (the tantivy
+        engine's worker processes send these: pickled, a repeated word costs a reference). The
+        token stream (``_tokens``) is built from it too. Positions count the words that are not
+        stopwords, from ``start_pos`` (``StopFilter``'s renumbering)."""
+        if self._plan is None:
+            grouped: dict[tuple[int, int, int], list[str]] = {}
+            for term, pos, start, end in self.term_positions(value, mode, start_pos):
+                grouped.setdefault((pos, start, end), []).append(term)
+            return [(tuple(terms), pos, start, end) for (pos, start, end), terms in grouped.items()]
+        # this runs for every word of every indexed document: local names, no generator
+        memo = self._memo[mode == "query"]
         get = memo.get
+        out: list[tuple[tuple[str, ...], int, int, int]] = []
+        append = out.append
         pos = None
         for index, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
             word = match.group()
@@ -375,41 +403,7 @@ class GermanAnalyzer(CompositeAnalyzer):
                 terms = self._remember(memo, word, mode)
             if terms is _NO_POSITION:
                 continue
-            # StopFilter's renumbering: the first word keeps its index, the next ones follow on
-            pos = index if pos is None else pos + 1
-            start, end = match.span()
-            yield terms, pos, start, end
-
-    def term_positions(self, value: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
-        """(term, position, startchar, endchar) of every token, as ``analyzer(value,
-        positions=True, chars=True, mode=mode)`` yields them, without Token objects."""
-        if self._plan is None:
-            return [(t.text, t.pos, t.startchar, t.endchar)
-                    for t in self.chain(value, positions=True, chars=True, mode=mode)]
-        return [(term, pos, start, end) for terms, pos, start, end in self.word_positions(value, mode) for term in terms]
-
-    def word_positions(self, value: str, mode: str = "index") -> list[tuple[tuple[str, ...], int, int, int]]:
-        """(terms, position, startchar, endchar) of every word that has terms: ``term_positions``
-        grouped by word, the terms of a word being one shared tuple of the memo (the tantivy
-        engine's worker processes send these: pickled, a repeated word costs a reference)."""
-        if self._plan is None:
-            grouped: dict[tuple[int, int, int], list[str]] = {}
-            for term, pos, start, end in self.term_positions(value, mode):
-                grouped.setdefault((pos, start, end), []).append(term)
-            return [(tuple(terms), pos, start, end) for (pos, start, end), terms in grouped.items()]
-        # _word_terms, inlined: this runs for every word of every indexed document
-        memo = self._memo[mode == "query"]
-        get = memo.get
-        out: list[tuple[tuple[str, ...], int, int, int]] = []
-        append = out.append
-        pos = None
-        for index, match in enumerate(TOKEN_PATTERN.finditer(value)):
-            word = match.group()
-            terms = get(word, False)
-            if terms is False:
-                terms = self._remember(memo, word, mode)
-            if terms is _NO_POSITION:
-                continue
+            # the first word keeps its index, the next ones follow on
             pos = index if pos is None else pos + 1
             if terms:
                 start, end = match.span()
@@ -478,8 +472,7 @@ def analyze(text: str, *, mode: str = "index") -> list[str]:
 @lru_cache(maxsize=200_000)
 def word_terms(word: str) -> frozenset[str]:
     """Index terms of one surface word (stem, folded, compound parts), cached: highlighting and
-    re-ranking then cost one regular-expression pass over a text and dictionary look-ups instead
-    of analysing it again."""
+    re-ranking look words up instead of analysing their texts again."""
     return frozenset(analyze(word, mode="index"))
 
 

@@ -11,10 +11,11 @@ string search, without a Python loop over every word of every text.
 from __future__ import annotations
 
 import html
+import re
 import threading
 from collections.abc import Iterable
 
-from .analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, word_terms
+from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, word_terms
 from .model import Document
 
 #: Characters a snippet shows at most.
@@ -22,34 +23,15 @@ SNIPPET_CHARS = 240
 #: Characters of context a snippet shows before its first match.
 SNIPPET_LEAD = 70
 
-#: Hyphens that join words into one token (``TOKEN_PATTERN``).
-_JOINS = frozenset("-\u2010\u2011")
+#: A word character, or a hyphen that joins a word character (``TOKEN_PATTERN``'s own classes),
+#: standing right before or after a match: the match is then part of a longer token.
+_RUNS_INTO = re.compile(rf"{WORD_CHAR}[{JOINERS}]?\Z")
+_RUNS_ON = re.compile(rf"[{JOINERS}]?{WORD_CHAR}")
 
 
-def _is_word_char(char: str) -> bool:
-    """What ``TOKEN_PATTERN`` counts as part of a word: ``\\w``, soft hyphen, zero-width
-    (non-)joiners and combining marks."""
-    return char.isalnum() or char == "_" or char == "\u00ad" or "\u200b" <= char <= "\u200d" or "\u0300" <= char <= "\u036f"
-
-
-def _token_starts(text: str, start: int) -> bool:
-    """No word, and no word joined by a hyphen, runs into ``start``."""
-    if start == 0:
-        return True
-    before = text[start - 1]
-    if _is_word_char(before):
-        return False
-    return not (before in _JOINS and start > 1 and _is_word_char(text[start - 2]))
-
-
-def _token_ends(text: str, end: int) -> bool:
-    """No word, and no hyphen joining a word, follows ``end``."""
-    if end == len(text):
-        return True
-    after = text[end]
-    if _is_word_char(after):
-        return False
-    return not (after in _JOINS and end + 1 < len(text) and _is_word_char(text[end + 1]))
+def _is_token(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole token, not part of a longer (or hyphenated) one."""
+    return not _RUNS_INTO.search(text, max(0, start - 2), start) and not _RUNS_ON.match(text, end)
 
 
 class Vocabulary:
@@ -87,7 +69,7 @@ class Vocabulary:
             for term in terms:
                 words = self.words_of.get(term)
                 if words:
-                    found |= words & among if len(words) > len(among) else among & words
+                    found |= words & among  # iterates the smaller of the two
             return found
 
 
@@ -128,9 +110,8 @@ class Highlighter:
             size = len(word)
             start = text.find(word)
             while start != -1:
-                end = start + size
-                if _token_starts(text, start) and _token_ends(text, end):
-                    found.append((start, end))
+                if _is_token(text, start, start + size):
+                    found.append((start, start + size))
                 start = text.find(word, start + 1)
         found.sort()
         return found
