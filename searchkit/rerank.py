@@ -26,6 +26,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from .analysis import TOKEN_PATTERN, analyze, word_terms
+from .highlight import Highlighter
 from .model import Document
 
 #: Hits re-ranked (the rest keep their BM25 order below them). MRR@10 XQuAD-de / news set: top
@@ -83,12 +84,10 @@ def best_window(positions: list[tuple[int, int]], weights: Sequence[float], wind
 
 class ConceptOffsets:
     """Where a query's concepts occur in a text, by character offset: the words that match are
-    found as the highlighter finds them (one expression per query, no loop over every word), and
-    a window of ``WINDOW`` characters stands for about twelve words."""
+    found as the highlighter finds them (no loop over every word), and a window of ``WINDOW``
+    characters stands for about twelve words."""
 
     def __init__(self, concepts: list[tuple[str, ...]]) -> None:
-        from .highlight import Highlighter
-
         self.concept_of = {term: index for index, terms in enumerate(concepts) for term in terms}
         self.highlighter = Highlighter(frozenset(self.concept_of))
         self.concepts_of: dict[str, tuple[int, ...]] = {}
@@ -119,9 +118,10 @@ def proximity_rerank(
     window: int | None = None,
     weight: float | None = None,
 ) -> list[tuple[int, float]]:
-    """``hits`` (docnum, score), best first, re-ordered by ``score × (1 + weight × share)``
-    (defaults ``WINDOW`` and ``PROXIMITY_WEIGHT``); ``weights`` are the concepts' IDFs and
-    ``documents`` the hits' stored documents. Unchanged with fewer than two concepts."""
+    """``hits`` (docnum, score), best first, re-ordered by ``score × (1 + weight × share +
+    COVERAGE_WEIGHT × coverage)`` (defaults ``WINDOW`` and ``PROXIMITY_WEIGHT``); ``weights`` are
+    the concepts' IDFs and ``documents`` the hits' stored documents. Unchanged with fewer than
+    two concepts."""
     window = WINDOW if window is None else window
     weight = PROXIMITY_WEIGHT if weight is None else weight
     total = sum(weights)

@@ -354,7 +354,8 @@ class GermanQueryParser(QueryParser):
 _FIELD_NAMES = frozenset(query_schema().names())
 _FIELD_SYNTAX = rf"(?<![\w-])(?:{'|'.join(sorted(_FIELD_NAMES, key=len, reverse=True))}):"
 _WORD_COLON = re.compile(r"(?<![\w-])([\w-]*):")
-_EXPLICIT_SYNTAX = re.compile(rf'\b(AND|OR|NOT|ANDNOT)\b|["()]|(?:^|\s)[+-]\w|{_FIELD_SYNTAX}')
+_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT)\b")
+_EXPLICIT_SYNTAX = re.compile(rf'{_OPERATORS.pattern}|["()]|(?:^|\s)[+-]\w|{_FIELD_SYNTAX}')
 _PUNCTUATION = ".,;:!?\"'()"
 
 
@@ -371,7 +372,6 @@ def _plain_colons(text: str) -> str:
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"'\)\]]|$)|(?<=\w\s)\?+(?!\S)")
 
 
-_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT)\b")
 _BRACKETS = re.compile(r"[()]")
 
 
@@ -909,9 +909,9 @@ def _page(
 def _proximity_concepts(text: str) -> list[tuple[str, ...]]:
     """The query's concepts for the second stage (``rerank``), or none when it does not apply:
     explicit syntax (the user wrote the logic) or fewer than two concepts."""
-    if not RERANK or _is_explicit(text):
-        return []
     words = _user_words(text)
+    if not RERANK or _EXPLICIT_SYNTAX.search(words):
+        return []
     concepts = query_concepts(words, question_words(words))
     return concepts if len(concepts) >= 2 else []
 
