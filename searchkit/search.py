@@ -946,8 +946,7 @@ def _hits(
     highlighter = Highlighter(_highlight_terms(q, snapshot))
     documents = documents or {}
     page = [(documents.get(docnum) or Document.from_json(snapshot.stored(docnum)), score) for docnum, score in ranked]
-    # titles and leads first: most snippets come from the lead, bodies are read when needed
-    highlighter.learn(text for doc, _ in page for text in (doc.title, doc.lead))
+    highlighter.learn_page(doc for doc, _ in page)
     return [
         Hit(
             document=doc,
