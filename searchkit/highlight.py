@@ -78,28 +78,41 @@ class Vocabulary:
     def add(self, words: set[str]) -> None:
         """Analyse the words of ``words`` not seen yet."""
         with self._lock:
-            new = words - self.known
-            if not new:
-                return
-            if len(self.known) + len(new) > self.limit:
-                self.known, self.words_of = set(), {}
-                new = set(words)
-            words_of = self.words_of
-            for word in new:
-                if len(word) <= MAX_TOKEN_LENGTH:
-                    for term in word_terms(word):
-                        words_of.setdefault(term, set()).add(word)
-            self.known |= new
+            self._add(words)
 
     def matching(self, terms: frozenset[str], among: set[str]) -> set[str]:
         """The words of ``among`` (all added before) that produce one of ``terms``."""
         with self._lock:
-            found: set[str] = set()
-            for term in terms:
-                words = self.words_of.get(term)
-                if words:
-                    found |= words & among  # iterates the smaller of the two
-            return found
+            return self._matching(terms, among)
+
+    def add_matching(self, words: set[str], terms: frozenset[str]) -> set[str]:
+        """``add(words)``, then ``matching(terms, words)``, in one turn of the lock (another
+        thread's ``add`` cannot start the vocabulary afresh in between)."""
+        with self._lock:
+            self._add(words)
+            return self._matching(terms, words)
+
+    def _add(self, words: set[str]) -> None:
+        new = words - self.known
+        if not new:
+            return
+        if len(self.known) + len(new) > self.limit:
+            self.known, self.words_of = set(), {}
+            new = set(words)
+        words_of = self.words_of
+        for word in new:
+            if len(word) <= MAX_TOKEN_LENGTH:
+                for term in word_terms(word):
+                    words_of.setdefault(term, set()).add(word)
+        self.known |= new
+
+    def _matching(self, terms: frozenset[str], among: set[str]) -> set[str]:
+        found: set[str] = set()
+        for term in terms:
+            words = self.words_of.get(term)
+            if words:
+                found |= words & among  # iterates the smaller of the two
+        return found
 
 
 VOCABULARY = Vocabulary()
@@ -127,8 +140,7 @@ class Highlighter:
                 words = self._words[text] = distinct_words(text)
                 new |= words
         if new:
-            self.vocabulary.add(new)
-            self.matching |= self.vocabulary.matching(self.terms, new)
+            self.matching |= self.vocabulary.add_matching(new, self.terms)
 
     def learn_page(self, docs: Iterable[Document]) -> None:
         """Learn what the titles and snippets of ``docs`` need: titles and leads, then, in one

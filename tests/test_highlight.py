@@ -126,3 +126,17 @@ def test_marks_are_escaped_like_the_rest_of_the_text() -> None:
         '&lt;b&gt;<mark class="match">Baku</mark>&lt;/b&gt; &amp; Co'
     )
     assert highlighter.highlight("Baku und Co", whole=True) == '<mark class="match">Baku</mark> und Co'
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=12), min_size=1, max_size=4),
+    st.sampled_from(["Baku", "Stützpunkt Hilfe", "Erdogan Straße", "Bahn", "x"]),
+)
+def test_texts_learned_together_have_the_spans_of_each_alone(texts: list[list[tuple[str, str]]], query: str) -> None:
+    """A page learns its texts together: each keeps the spans it has alone."""
+    page = ["".join(word + sep for word, sep in pieces) for pieces in texts]
+    terms = terms_of(query)
+    highlighter = Highlighter(terms)
+    highlighter.learn(page)
+    assert [highlighter.spans(text) for text in page] == [loop_spans(text, terms) for text in page]
