@@ -13,7 +13,9 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, word_terms
 from .model import Document
@@ -60,6 +62,33 @@ def distinct_words(text: str) -> set[str]:
             words.add(core)
         elif core:
             words.update(TOKEN_PATTERN.findall(core))
+    return words
+
+
+#: The distinct words of the texts read so far by the highlighters of one search (``one_search``).
+_SEARCH_WORDS: ContextVar[dict[str, set[str]] | None] = ContextVar("search_words", default=None)
+
+
+@contextmanager
+def one_search() -> Iterator[None]:
+    """Within this block (one search), highlighters share the distinct words of the texts they
+    read: the second stage (``rerank``) reads the texts of the page's documents before the
+    page's highlighter does, with other terms but the same words. Nothing outlives the block."""
+    token = _SEARCH_WORDS.set({})
+    try:
+        yield
+    finally:
+        _SEARCH_WORDS.reset(token)
+
+
+def _words_of(text: str) -> set[str]:
+    """``distinct_words(text)``, read once per search (the set is shared: never changed)."""
+    read = _SEARCH_WORDS.get()
+    if read is None:
+        return distinct_words(text)
+    words = read.get(text)
+    if words is None:
+        words = read[text] = distinct_words(text)
     return words
 
 
@@ -137,7 +166,7 @@ class Highlighter:
         new: set[str] = set()
         for text in texts:
             if text and text not in self._words:
-                words = self._words[text] = distinct_words(text)
+                words = self._words[text] = _words_of(text)
                 new |= words
         if new:
             self.matching |= self.vocabulary.add_matching(new, self.terms)

@@ -21,7 +21,7 @@ from .analysis import analyze, fold_diacritics
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS, FacetData
-from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter  # noqa: F401 - re-exported
+from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
 from .model import Document, PubDate, entity_key
 from .querywords import question_words
@@ -827,6 +827,11 @@ def _suggestion(index: Any, text: str, total: int, operator: str) -> str | None:
 
 def run_search(index: Any, request: SearchRequest) -> SearchResult:
     """Execute one search request against an index."""
+    with one_search():
+        return _run_search(index, request)
+
+
+def _run_search(index: Any, request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     if _is_plain(request):
         plain = _plain_search(index, request, started)

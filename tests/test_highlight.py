@@ -140,3 +140,16 @@ def test_texts_learned_together_have_the_spans_of_each_alone(texts: list[list[tu
     highlighter = Highlighter(terms)
     highlighter.learn(page)
     assert [highlighter.spans(text) for text in page] == [loop_spans(text, terms) for text in page]
+
+
+def test_highlighters_of_one_search_read_a_text_once() -> None:
+    from searchkit.highlight import _SEARCH_WORDS, one_search
+
+    text = "Baku-Gipfel: Erdoğan trifft Alijew in Baku"
+    with one_search():
+        first, second = Highlighter(terms_of("Baku")), Highlighter(terms_of("Erdoğan"))
+        first.learn([text])
+        second.learn([text])
+        assert first._words[text] is second._words[text]
+        assert second.spans(text) == loop_spans(text, second.terms)
+    assert _SEARCH_WORDS.get() is None
