@@ -117,7 +117,7 @@ def test_a_page_takes_snippets_from_leads_and_reads_bodies_only_without_one() ->
     page.learn_page(docs)
     one_by_one = Highlighter(terms_of("Baku"))
     assert [page.snippet(d) for d in docs] == [one_by_one.snippet(d) for d in docs]
-    assert docs[0].body not in page._words and docs[1].body in page._words
+    assert docs[0].body not in page._chunks and docs[1].body in page._chunks
 
 
 def test_marks_are_escaped_like_the_rest_of_the_text() -> None:
@@ -143,13 +143,13 @@ def test_texts_learned_together_have_the_spans_of_each_alone(texts: list[list[tu
 
 
 def test_highlighters_of_one_search_read_a_text_once() -> None:
-    from searchkit.highlight import _SEARCH_WORDS, one_search
+    from searchkit.highlight import _SEARCH_CHUNKS, one_search
 
     text = "Baku-Gipfel: Erdoğan trifft Alijew in Baku"
     with one_search():
         first, second = Highlighter(terms_of("Baku")), Highlighter(terms_of("Erdoğan"))
         first.learn([text])
         second.learn([text])
-        assert first._words[text] is second._words[text]
+        assert first._chunks[text] is second._chunks[text]
         assert second.spans(text) == loop_spans(text, second.terms)
-    assert _SEARCH_WORDS.get() is None
+    assert _SEARCH_CHUNKS.get() is None
