@@ -3,9 +3,10 @@
 A word of a text matches when its own analysis (stem, folded spelling, compound parts) shares a
 term with the query, so "Militärstützpunkte" is marked for the query "Stützpunkt" and
 "Erdogans" for "Erdoğan", exactly as the index matched them. ``Highlighter`` does this for one
-page of hits: every distinct word is analysed once (``analysis.word_terms``, cached across
-queries) and compared once per page, and the few matching words are then found in each text by
-string search, without a Python loop over every word of every text.
+page of hits: a text is cut at whitespace into chunks, every distinct chunk is split into words
+and analysed once (``Vocabulary``, ``analysis.word_terms``; both cached across queries) and
+compared once per page, and the few matching words are then found in each text by string
+search, without a Python loop over every word of every text.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import html
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, word_terms
 from .model import Document
@@ -29,48 +32,122 @@ _RUNS_INTO = re.compile(rf"{WORD_CHAR}[{JOINERS}]?\Z")
 _RUNS_ON = re.compile(rf"[{JOINERS}]?{WORD_CHAR}")
 
 
+#: Punctuation that is neither a word character nor a joiner (``tests/test_highlight.py``
+#: checks): a word between these or spaces is a whole token. Most words and most matches of a
+#: text are, and are then told without the regular expressions, which cost more than the rest
+#: of the highlighting together.
+_PLAIN = ".,;:!?\"'()[]{}<>/\\|*+=&%$§#@~^`„“”‚‘’«»‹›…–—·•"
+_PLAIN_CHARS = frozenset(_PLAIN + " \t\n\r\f\v\u00a0")
+
+
 def _is_token(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is a whole token, not part of a longer (or hyphenated) one."""
+    if (not start or text[start - 1] in _PLAIN_CHARS) and (end == len(text) or text[end] in _PLAIN_CHARS):
+        return True
     return not _RUNS_INTO.search(text, max(0, start - 2), start) and not _RUNS_ON.match(text, end)
 
 
+def chunk_words(chunk: str) -> tuple[str, ...]:
+    """The tokens (``TOKEN_PATTERN``) of a piece of text without whitespace. A chunk that is all
+    word characters (``str.isalnum`` is ``\\w`` without "_"), perhaps with plain punctuation
+    around it, is one token; only the others ("US-Präsident", "60.000") need the expression."""
+    if chunk.isalnum():
+        return (chunk,)
+    core = chunk.strip(_PLAIN)
+    if core.isalnum():
+        return (core,)
+    return tuple(TOKEN_PATTERN.findall(core)) if core else ()
+
+
+def distinct_words(text: str) -> set[str]:
+    """``set(TOKEN_PATTERN.findall(text))``: no whitespace is a word character or a joiner, so
+    the tokens of a text are those of its distinct whitespace-separated chunks."""
+    return {word for chunk in set(text.split()) for word in chunk_words(chunk)}
+
+
+#: The distinct chunks of the texts read so far by the highlighters of one search
+#: (``one_search``).
+_SEARCH_CHUNKS: ContextVar[dict[str, set[str]] | None] = ContextVar("search_chunks", default=None)
+
+
+@contextmanager
+def one_search() -> Iterator[None]:
+    """Within this block (one search), highlighters share the distinct chunks of the texts they
+    read: the second stage (``rerank``) reads the texts of the page's documents before the
+    page's highlighter does, with other terms but the same text. Nothing outlives the block."""
+    token = _SEARCH_CHUNKS.set({})
+    try:
+        yield
+    finally:
+        _SEARCH_CHUNKS.reset(token)
+
+
+def _chunks_of(text: str) -> set[str]:
+    """The distinct whitespace-separated chunks of ``text``, read once per search (the set is
+    shared: never changed)."""
+    read = _SEARCH_CHUNKS.get()
+    if read is None:
+        return set(text.split())
+    chunks = read.get(text)
+    if chunks is None:
+        chunks = read[text] = set(text.split())
+    return chunks
+
+
 class Vocabulary:
-    """The surface words analysed so far and, for each index term, the words that produce it:
-    which words of a page match a query is then a set intersection, and only words never seen
-    before are analysed (in Python). Shared by every query of the process; bounded (it starts
-    afresh after ``limit`` words) and locked, since server threads share it."""
+    """The chunks of text (whitespace-separated: "Berlin", "Berlin,", "US-Präsident:") analysed
+    so far and, for each index term, the chunks with a word that produces it: which chunks of a
+    page match a query is then a set intersection, and only chunks never seen before are split
+    into words and analysed (in Python; a text's chunks are ``str.split``, much cheaper than its
+    words). Shared by every query of the process; bounded (it starts afresh after ``limit``
+    chunks) and locked, since server threads share it. A word is a chunk too."""
 
     def __init__(self, limit: int = 500_000) -> None:
         self.limit = limit
         self.known: set[str] = set()
-        self.words_of: dict[str, set[str]] = {}
+        self.chunks_of: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
-    def add(self, words: set[str]) -> None:
-        """Analyse the words of ``words`` not seen yet."""
+    def add(self, chunks: set[str]) -> None:
+        """Analyse the chunks of ``chunks`` not seen yet."""
         with self._lock:
-            new = words - self.known
-            if not new:
-                return
-            if len(self.known) + len(new) > self.limit:
-                self.known, self.words_of = set(), {}
-                new = set(words)
-            words_of = self.words_of
-            for word in new:
-                if len(word) <= MAX_TOKEN_LENGTH:
-                    for term in word_terms(word):
-                        words_of.setdefault(term, set()).add(word)
-            self.known |= new
+            self._add(chunks)
 
     def matching(self, terms: frozenset[str], among: set[str]) -> set[str]:
-        """The words of ``among`` (all added before) that produce one of ``terms``."""
+        """The chunks of ``among`` (all added before) with a word that produces one of
+        ``terms``."""
         with self._lock:
-            found: set[str] = set()
-            for term in terms:
-                words = self.words_of.get(term)
-                if words:
-                    found |= words & among  # iterates the smaller of the two
-            return found
+            return self._matching(terms, among)
+
+    def add_matching(self, chunks: set[str], terms: frozenset[str]) -> set[str]:
+        """``add(chunks)``, then ``matching(terms, chunks)``, in one turn of the lock (another
+        thread's ``add`` cannot start the vocabulary afresh in between)."""
+        with self._lock:
+            self._add(chunks)
+            return self._matching(terms, chunks)
+
+    def _add(self, chunks: set[str]) -> None:
+        new = chunks - self.known
+        if not new:
+            return
+        if len(self.known) + len(new) > self.limit:
+            self.known, self.chunks_of = set(), {}
+            new = set(chunks)
+        chunks_of = self.chunks_of
+        for chunk in new:
+            for word in chunk_words(chunk):
+                if len(word) <= MAX_TOKEN_LENGTH:
+                    for term in word_terms(word):
+                        chunks_of.setdefault(term, set()).add(chunk)
+        self.known |= new
+
+    def _matching(self, terms: frozenset[str], among: set[str]) -> set[str]:
+        found: set[str] = set()
+        for term in terms:
+            chunks = self.chunks_of.get(term)
+            if chunks:
+                found |= chunks & among  # iterates the smaller of the two
+        return found
 
 
 VOCABULARY = Vocabulary()
@@ -82,9 +159,14 @@ class Highlighter:
     def __init__(self, terms: frozenset[str], vocabulary: Vocabulary = VOCABULARY) -> None:
         self.terms = terms
         self.vocabulary = vocabulary
+        #: the words of the texts learned that produce one of ``terms``
         self.matching: set[str] = set()
-        #: each text learned, with its distinct words
-        self._words: dict[str, set[str]] = {}
+        #: the chunks of the texts learned that hold one of them
+        self._matching_chunks: set[str] = set()
+        #: each text learned, with its distinct chunks
+        self._chunks: dict[str, set[str]] = {}
+        #: the spans of each text asked for (they stay right: a learned text's words are known)
+        self._spans: dict[str, list[tuple[int, int]]] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Find the words of ``texts`` (those not learned yet) that match the query."""
@@ -92,21 +174,46 @@ class Highlighter:
             return
         new: set[str] = set()
         for text in texts:
-            if text and text not in self._words:
-                words = self._words[text] = set(TOKEN_PATTERN.findall(text))
-                new |= words
+            if text and text not in self._chunks:
+                chunks = self._chunks[text] = _chunks_of(text)
+                new |= chunks
         if new:
-            self.vocabulary.add(new)
-            self.matching |= self.vocabulary.matching(self.terms, new)
+            found = self.vocabulary.add_matching(new, self.terms) - self._matching_chunks
+            if found:
+                self._matching_chunks |= found
+                self.matching.update(self._matching_words(found))
+
+    def _matching_words(self, chunks: Iterable[str]) -> Iterator[str]:
+        """The words of ``chunks`` that produce one of the query's terms."""
+        for chunk in chunks:
+            for word in chunk_words(chunk):
+                if len(word) <= MAX_TOKEN_LENGTH and not self.terms.isdisjoint(word_terms(word)):
+                    yield word
+
+    def learn_page(self, docs: Iterable[Document]) -> None:
+        """Learn what the titles and snippets of ``docs`` need: titles and leads, then, in one
+        go, the bodies of the documents whose lead has no match (a snippet comes from the lead
+        when it can; one vocabulary look-up for all those bodies instead of one per body)."""
+        docs = list(docs)
+        self.learn(text for doc in docs for text in (doc.title, doc.lead))
+        self.learn(doc.body for doc in docs if not self.spans(doc.lead))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of every matching word of ``text``, in order."""
+        """(start, end) of every matching word of ``text``, in order (not to be changed: the
+        list is kept for the next call)."""
         if not text or not self.terms:
             return []
-        if text not in self._words:
+        found = self._spans.get(text)
+        if found is None:
+            found = self._spans[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> list[tuple[int, int]]:
+        if text not in self._chunks:
             self.learn([text])
+        words = {word for chunk in self._chunks[text] & self._matching_chunks for word in chunk_words(chunk)}
         found = []
-        for word in self._words[text] & self.matching:
+        for word in words & self.matching:
             size = len(word)
             start = text.find(word)
             while start != -1:
@@ -164,12 +271,26 @@ def _window(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _marked(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    escape = _escape if _HTML_SPECIAL.search(text, start, end) else _unchanged
     out, pos = [], start
     for a, b in spans:
         if a < start or b > end:
             continue
-        out.append(html.escape(text[pos:a], quote=False))
-        out.append(f'<mark class="match">{html.escape(text[a:b], quote=False)}</mark>')
+        out.append(escape(text[pos:a]))
+        out.append(f'<mark class="match">{escape(text[a:b])}</mark>')
         pos = b
-    out.append(html.escape(text[pos:end], quote=False))
+    out.append(escape(text[pos:end]))
     return "".join(out)
+
+
+#: What ``html.escape(…, quote=False)`` replaces: most texts have none, and their pieces are
+#: then joined as they are instead of escaped one by one.
+_HTML_SPECIAL = re.compile("[&<>]")
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _unchanged(text: str) -> str:
+    return text

@@ -21,7 +21,7 @@ from .analysis import analyze, fold_diacritics
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS, FacetData
-from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter  # noqa: F401 - re-exported
+from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
 from .model import Document, PubDate, entity_key
 from .querywords import question_words
@@ -329,22 +329,34 @@ class GermanQueryParser(QueryParser):
         field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
         if termclass is not query.Term or field_obj is None or not field_obj.analyzer or not tokenize:
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        groups: dict[int, list[str]] = {}
-        for token in field_obj.analyzer(text, positions=True, mode="index", removestops=removestops):
-            if not token.stopped:
-                groups.setdefault(token.pos, []).append(token.text)
-        clauses = []
-        for texts in groups.values():
-            whole, parts = texts[0], [t for t in texts[1:] if t != texts[0]]
-            term = query.Term(fieldname, whole, boost=boost)
-            clauses.append(
-                query.Or([term, query.And([query.Term(fieldname, p, boost=boost * 0.5) for p in parts])])
-                if parts
-                else term
-            )
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else query.And(clauses)
+        return _word_query(fieldname, _token_groups(field_obj.analyzer, text, removestops), boost)
+
+
+def _token_groups(analyzer: Any, text: str, removestops: bool = True) -> list[list[str]]:
+    """The index terms of ``text``, one list per position: the whole word first, then the parts
+    the analyzer stacked on it."""
+    groups: dict[int, list[str]] = {}
+    for token in analyzer(text, positions=True, mode="index", removestops=removestops):
+        if not token.stopped:
+            groups.setdefault(token.pos, []).append(token.text)
+    return list(groups.values())
+
+
+def _word_query(fieldname: str, groups: list[list[str]], boost: float) -> query.Query | None:
+    """One word in one field (``GermanQueryParser.term_query``): each position's whole word OR
+    all of its parts; None when the analyzer left nothing (stop words)."""
+    clauses = []
+    for texts in groups:
+        whole, parts = texts[0], [t for t in texts[1:] if t != texts[0]]
+        term = query.Term(fieldname, whole, boost=boost)
+        clauses.append(
+            query.Or([term, query.And([query.Term(fieldname, p, boost=boost * 0.5) for p in parts])])
+            if parts
+            else term
+        )
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else query.And(clauses)
 
 
 #: ``name:`` is field syntax only after the name of a field of the schema (``title:Baku``,
@@ -399,12 +411,12 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
         return None
     # Plain OrGroup: its coordination variant (OrGroup.factory) crashes in Whoosh 2.7 on
     # multi-segment indexes (CoordMatcher asks an exhausted MultiMatcher for its children).
-    group = OrGroup if operator == "or" else AndGroup
-    parser = GermanQueryParser(None, query_schema(), group=group)
-    parser.question_words = frozenset(question_words(text))
-    parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
+    asking = frozenset(question_words(text))
     try:
-        parsed = _parse_words(parser, text, operator) if _is_plain_text(text) else parser.parse(text)
+        if _is_plain_text(text):
+            parsed = _parse_words(text, operator, asking)
+        else:
+            parsed = _parser(operator, asking).parse(text)
     except (QueryParserError, ValueError, RecursionError) as error:
         raise QueryError(f"cannot parse query: {error}") from error
     except (IndexError, KeyError, TypeError, AttributeError) as error:
@@ -413,7 +425,17 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
         return None
     _check_fields(parsed)
-    return _with_proximity(parsed, text, parser.question_words)
+    return _with_proximity(parsed, text, asking)
+
+
+def _parser(operator: str, asking: frozenset[str]) -> GermanQueryParser:
+    """Whoosh's parser for one query (it holds the query's question words, so it is not shared
+    between threads)."""
+    group = OrGroup if operator == "or" else AndGroup
+    parser = GermanQueryParser(None, query_schema(), group=group)
+    parser.question_words = asking
+    parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
+    return parser
 
 
 #: Characters and words that mean something to Whoosh's parser (quotes, wildcards, fields,
@@ -426,17 +448,36 @@ def _is_plain_text(text: str) -> bool:
     return not _SYNTAX_CHARACTERS.search(text) and _SYNTAX_WORDS.isdisjoint(text.split())
 
 
-def _parse_words(parser: GermanQueryParser, text: str, operator: str) -> query.Query:
-    """What Whoosh's parser makes of a plain list of words — each word looked up in every
-    default field with its boost, the words joined by the operator — built directly: the parser's
-    generic machinery is most of the time a one-word query takes, and its final ``normalize``
-    copies the whole tree to flatten it (``tests/test_query_parsing.py`` checks that both give the
-    same tree)."""
+def _parse_words(text: str, operator: str, asking: frozenset[str] = frozenset()) -> query.Query:
+    """What Whoosh's parser (``_parser``) makes of a plain list of words — each word looked up in
+    every default field with its boost (``asking``: question words, weighed down), the words
+    joined by the operator — built directly: the parser's generic machinery (and building the
+    parser) is most of the time a one-word query takes, its final ``normalize`` copies the whole
+    tree to flatten it, and the fields share one analyzer, so each word is analysed once, not
+    once per field (``tests/test_query_parsing.py`` checks that both give the same tree)."""
+    schema = query_schema()
+    analyzers = [(name, boost, schema[name].analyzer) for name, boost in FIELD_BOOSTS.items()]
     words = []
     for word in text.split():
-        per_field = [parser.term_query(name, word, query.Term, boost) for name, boost in FIELD_BOOSTS.items()]
-        words.append(query.Or([q for q in per_field if q is not None]).normalize())
+        weight = QUESTION_WORD_WEIGHT if asking and word.lower().strip(_PUNCTUATION) in asking else None
+        groups_of: dict[int, list[list[str]]] = {}
+        per_field = []
+        for name, boost, analyzer in analyzers:
+            groups = groups_of.get(id(analyzer))
+            if groups is None:
+                groups = groups_of[id(analyzer)] = _token_groups(analyzer, word)
+            per_field.append(_word_query(name, groups, boost if weight is None else boost * weight))
+        words.append(_fields_or([q for q in per_field if q is not None]))
     return _joined(query.Or if operator == "or" else query.And, words)
+
+
+def _fields_or(per_field: list[query.Query]) -> query.Query:
+    """``Or(per_field).normalize()``. A plain word gives one ``Term`` per field: terms of distinct
+    fields are already normal and distinct, and normalize would only copy them into a new
+    ``Or`` (at a fifth of a one-word query's parsing time)."""
+    if len(per_field) > 1 and all(type(q) is query.Term for q in per_field):
+        return query.Or(per_field)
+    return query.Or(per_field).normalize()
 
 
 def _joined(kind: type[query.CompoundQuery], parts: list[query.Query]) -> query.Query:
@@ -786,6 +827,11 @@ def _suggestion(index: Any, text: str, total: int, operator: str) -> str | None:
 
 def run_search(index: Any, request: SearchRequest) -> SearchResult:
     """Execute one search request against an index."""
+    with one_search():
+        return _run_search(index, request)
+
+
+def _run_search(index: Any, request: SearchRequest) -> SearchResult:
     started = time.perf_counter()
     if _is_plain(request):
         plain = _plain_search(index, request, started)
@@ -946,8 +992,7 @@ def _hits(
     highlighter = Highlighter(_highlight_terms(q, snapshot))
     documents = documents or {}
     page = [(documents.get(docnum) or Document.from_json(snapshot.stored(docnum)), score) for docnum, score in ranked]
-    # titles and leads first: most snippets come from the lead, bodies are read when needed
-    highlighter.learn(text for doc, _ in page for text in (doc.title, doc.lead))
+    highlighter.learn_page(doc for doc, _ in page)
     return [
         Hit(
             document=doc,

@@ -60,7 +60,9 @@ _WORDS = st.sampled_from(
     ["Baku", "Bakus", "Baku-Gipfel", "Stützpunkt", "Militärstützpunkte", "Erdoğan", "Erdogan", "Hilfen",
      "Wiederaufbau-Hilfen", "und", "die", "in", "Straße", "STRASSE", "Bahn", "Bahnstreik", "x"]
 )
-_SEPARATORS = st.sampled_from([" ", ", ", "-", "--", " - ", "\u2010", "\u00ad", "\u0301", "_", "\n", "/", "'", ""])
+_SEPARATORS = st.sampled_from(
+    [" ", ", ", "-", "--", " - ", "\u2010", "\u00ad", "\u0301", "_", "\n", "/", "'", "", ". ", "«", "…", "-«"]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -83,3 +85,71 @@ def test_a_small_vocabulary_starts_afresh_and_stays_correct() -> None:
     for text in ["Berlin Bonn Köln", "Hamburg Berlins Bremen", "Berliner Kiel Berlin"]:
         assert Highlighter(terms, vocabulary).spans(text) == loop_spans(text, terms)
     assert len(vocabulary.known) <= 3
+
+
+def test_plain_punctuation_is_neither_a_word_character_nor_a_joiner() -> None:
+    import re
+
+    from searchkit.analysis import JOINERS, WORD_CHAR
+    from searchkit.highlight import _PLAIN_CHARS
+
+    assert not [c for c in _PLAIN_CHARS if re.match(rf"{WORD_CHAR}|[{JOINERS}]", c)]
+
+
+_CHUNKS = st.lists(st.one_of(_WORDS, _SEPARATORS, st.sampled_from(["«", "»", "…", "(", ")", ".", "60.000", "US-"])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CHUNKS, st.text(max_size=40))
+def test_distinct_words_are_the_tokens_of_the_text(pieces: list[str], noise: str) -> None:
+    from searchkit.highlight import distinct_words
+
+    for text in ("".join(pieces) + noise, noise):
+        assert distinct_words(text) == set(TOKEN_PATTERN.findall(text))
+
+
+def test_a_page_takes_snippets_from_leads_and_reads_bodies_only_without_one() -> None:
+    docs = [
+        Document(id="1", title="Gipfel", lead="In Baku trafen sich zwei.", body="Baku, Baku, Baku."),
+        Document(id="2", title="Baku-Gipfel", lead="Ohne Treffer.", body="Später in Baku."),
+    ]
+    page = Highlighter(terms_of("Baku"))
+    page.learn_page(docs)
+    one_by_one = Highlighter(terms_of("Baku"))
+    assert [page.snippet(d) for d in docs] == [one_by_one.snippet(d) for d in docs]
+    assert docs[0].body not in page._chunks and docs[1].body in page._chunks
+
+
+def test_marks_are_escaped_like_the_rest_of_the_text() -> None:
+    highlighter = Highlighter(terms_of("Baku"))
+    assert highlighter.highlight("<b>Baku</b> & Co", whole=True) == (
+        '&lt;b&gt;<mark class="match">Baku</mark>&lt;/b&gt; &amp; Co'
+    )
+    assert highlighter.highlight("Baku und Co", whole=True) == '<mark class="match">Baku</mark> und Co'
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=12), min_size=1, max_size=4),
+    st.sampled_from(["Baku", "Stützpunkt Hilfe", "Erdogan Straße", "Bahn", "x"]),
+)
+def test_texts_learned_together_have_the_spans_of_each_alone(texts: list[list[tuple[str, str]]], query: str) -> None:
+    """A page learns its texts together: each keeps the spans it has alone."""
+    page = ["".join(word + sep for word, sep in pieces) for pieces in texts]
+    terms = terms_of(query)
+    highlighter = Highlighter(terms)
+    highlighter.learn(page)
+    assert [highlighter.spans(text) for text in page] == [loop_spans(text, terms) for text in page]
+
+
+def test_highlighters_of_one_search_read_a_text_once() -> None:
+    from searchkit.highlight import _SEARCH_CHUNKS, one_search
+
+    text = "Baku-Gipfel: Erdoğan trifft Alijew in Baku"
+    with one_search():
+        first, second = Highlighter(terms_of("Baku")), Highlighter(terms_of("Erdoğan"))
+        first.learn([text])
+        second.learn([text])
+        assert first._chunks[text] is second._chunks[text]
+        assert second.spans(text) == loop_spans(text, second.terms)
+    assert _SEARCH_CHUNKS.get() is None

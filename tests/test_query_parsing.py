@@ -26,4 +26,4 @@ def test_plain_words_parse_like_whoosh(words: list[str], operator: str, space: s
     parser = GermanQueryParser(None, query_schema(), group=OrGroup if operator == "or" else AndGroup)
     parser.question_words = frozenset(question_words(text))
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
-    assert repr(_parse_words(parser, text, operator)) == repr(parser.parse(text))
+    assert repr(_parse_words(text, operator, parser.question_words)) == repr(parser.parse(text))
