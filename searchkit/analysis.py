@@ -29,6 +29,8 @@ from typing import Any
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
 from whoosh.lang import stopwords_for_language
 
+from .lemmas import lemma_stem
+
 #: One character of a word: ``\w``, soft hyphen, zero-width (non-)joiners and combining marks
 #: (text that is not NFC yet).
 WORD_CHAR = r"[\w\u00ad\u200b-\u200d\u0300-\u036f]"
@@ -223,7 +225,8 @@ class CompoundFilter(Filter):
 
 
 class GermanStemFilter(Filter):
-    """Snowball German stemming with diacritic folding around it. Results are cached per word:
+    """Snowball German stemming with diacritic folding around it, and the stems of one lemma
+    joined (``lemmas.lemma_stem``: "gesungen" and "singen" get one term). Results are cached per word:
     news vocabulary is Zipfian, so the cache answers most tokens."""
 
     def __init__(self, cachesize: int = 200_000) -> None:
@@ -249,11 +252,16 @@ class GermanStemFilter(Filter):
         if _WILDCARD.search(word):
             result = fold_diacritics(word)
         else:
-            result = fold_diacritics(self._stem(fold_diacritics(word, keep_german=True)))
+            stem = self.stem_form(word)
+            result = lemma_stem(stem)
         if len(self._cache) >= self._cachesize:
             self._cache.clear()
         self._cache[word] = result
         return result
+
+    def stem_form(self, word: str) -> str:
+        """The Snowball stem of ``word`` itself, folded (no lemma look-up)."""
+        return fold_diacritics(self._stem(fold_diacritics(word, keep_german=True)))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stem, cached = self.stem, self._cache.get

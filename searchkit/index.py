@@ -30,7 +30,7 @@ from .model import Document, EntityType, entity_key
 
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
 #: must be rebuilt (``searchkit index --rebuild``).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 METADATA_FILE = "searchkit.json"
 DEFAULT_INDEX_ENV = "SEARCHKIT_INDEX"
 DEFAULT_INDEX_DIR = "index"
