@@ -68,3 +68,37 @@ def question_words(text: str) -> set[str]:
             if follower not in _ARTICLES:
                 break
     return found
+
+
+#: What a question asks for when its answer has a form any text shows: a point in time ("Wann
+#: …?", "In welchem Jahr …?") or a number ("Wie viele …?", "Wie hoch …?").
+TIME = "time"
+QUANTITY = "quantity"
+_TIME_NOUNS = frozenset("jahr jahre jahren jahrhundert jahrzehnt monat monaten datum zeitpunkt tag".split())
+_QUANTITY_WORDS = frozenset("viel viele vielen vieler oft alt groß hoch weit schwer breit tief lange lang".split())
+
+
+def answer_type(text: str) -> str | None:
+    """``TIME``, ``QUANTITY`` or None: what kind of answer the question ``text`` asks for.
+
+    >>> answer_type("Wann wurde die Universität gegründet?"), answer_type("Wie viele Einwohner hat Warschau?")
+    ('time', 'quantity')
+    >>> answer_type("Wer sang die Nationalhymne?") is None
+    True
+    """
+    words = [w.lower() for w in _WORD.findall(text)]
+    if "wann" in words:
+        return TIME
+    if "wieviel" in words or "wieviele" in words:
+        return QUANTITY
+    for i, word in enumerate(words):
+        if not _ASKING.match(word):
+            continue
+        for follower in words[i + 1 : i + 3]:
+            if follower in _TIME_NOUNS:
+                return TIME
+            if word == "wie" and follower in _QUANTITY_WORDS:
+                return QUANTITY
+            if follower not in _ARTICLES:
+                break
+    return None

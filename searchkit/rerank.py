@@ -14,6 +14,12 @@ IDF of all of them (a compound counts once, whether the text has it whole or as 
 hit's score is multiplied by ``1 + PROXIMITY_WEIGHT × share + COVERAGE_WEIGHT × coverage``,
 where coverage is the same share over the whole document (coordination).
 
+A question that asks for a time or a number (``querywords.answer_type``: "Wann …?", "Wie viele
+…?") has one more concept: the answer itself, which the text shows as a year, a month or a
+number ("predictive annotation", Prager et al. 2000). It weighs as much as an average concept of
+the query and counts in the window, not in the coverage: the paragraph that says *when* beats the
+one that only repeats the question's words.
+
 Where the query's words stand is read from the stored text of the hits, the way the
 highlighter finds them (``highlight.Highlighter``: the analysis of each distinct word, cached,
 then string search), not from an engine's postings: both engines re-rank identically, and the
@@ -25,9 +31,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+import re
+
 from .analysis import TOKEN_PATTERN, analyze, word_terms
 from .highlight import Highlighter
 from .model import Document
+from .querywords import QUANTITY, TIME
 
 #: Hits re-ranked (the rest keep their BM25 order below them). MRR@10 XQuAD-de / news set: top
 #: 30 0.9238 / 0.7289, top 50 0.9239 / 0.7294 (noise), at 40 % less of this stage's cost.
@@ -44,6 +53,17 @@ PROXIMITY_WEIGHT = 1.0
 COVERAGE_WEIGHT = 1.0
 #: The stored fields whose text is searched for the window (the searched text fields).
 FIELDS = ("title", "lead", "body")
+_MONTHS = "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
+_NUMBER_WORDS = (
+    "zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend"
+    "|millionen?|milliarden?|dutzend|doppelt|hälfte|drittel|viertel"
+)
+#: How the answer to a question of each type shows in a text (``querywords.answer_type``).
+#: MRR@10 XQuAD-de (tantivy engine, iteration run): 0.9278 without, 0.9290 with.
+ANSWER_PATTERNS = {
+    TIME: re.compile(rf"\b\d{{3,4}}\b|\b(?:{_MONTHS})\b|jahrhundert", re.IGNORECASE),
+    QUANTITY: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
+}
 
 
 def query_concepts(text: str, skip: Iterable[str] = ()) -> list[tuple[str, ...]]:
@@ -87,10 +107,13 @@ class ConceptOffsets:
     found as the highlighter finds them (no loop over every word), and a window of ``WINDOW``
     characters stands for about twelve words."""
 
-    def __init__(self, concepts: list[tuple[str, ...]]) -> None:
+    def __init__(self, concepts: list[tuple[str, ...]], answer: re.Pattern[str] | None = None) -> None:
         self.concept_of = {term: index for index, terms in enumerate(concepts) for term in terms}
         self.highlighter = Highlighter(frozenset(self.concept_of))
         self.concepts_of: dict[str, tuple[int, ...]] = {}
+        #: where the answer may stand (``ANSWER_PATTERNS``); its concept number is ``len(concepts)``
+        self.answer = answer
+        self.answer_concept = len(concepts)
 
     def _concepts(self, word: str) -> tuple[int, ...]:
         found = self.concepts_of.get(word)
@@ -100,8 +123,12 @@ class ConceptOffsets:
         return found
 
     def __call__(self, text: str) -> list[tuple[int, int]]:
-        """(offset, concept) pairs of ``text``, sorted."""
-        return [(a, c) for a, b in self.highlighter.spans(text) for c in self._concepts(text[a:b])]
+        """(offset, concept) pairs of ``text``, sorted (the answer's included)."""
+        found = [(a, c) for a, b in self.highlighter.spans(text) for c in self._concepts(text[a:b])]
+        if self.answer is not None and text:
+            found += [(m.start(), self.answer_concept) for m in self.answer.finditer(text)]
+            found.sort()
+        return found
 
 
 def idf(doc_frequency: int, doc_count: int) -> float:
@@ -117,17 +144,22 @@ def proximity_rerank(
     *,
     window: int | None = None,
     weight: float | None = None,
+    answer: str | None = None,
 ) -> list[tuple[int, float]]:
     """``hits`` (docnum, score), best first, re-ordered by ``score × (1 + weight × share +
     COVERAGE_WEIGHT × coverage)`` (defaults ``WINDOW`` and ``PROXIMITY_WEIGHT``); ``weights`` are
-    the concepts' IDFs and ``documents`` the hits' stored documents. Unchanged with fewer than
-    two concepts."""
+    the concepts' IDFs, ``documents`` the hits' stored documents and ``answer`` the question's
+    answer type (``querywords.answer_type``). Unchanged with fewer than two concepts."""
     window = WINDOW if window is None else window
     weight = PROXIMITY_WEIGHT if weight is None else weight
     total = sum(weights)
     if len(concepts) < 2 or not hits or (weight <= 0 and COVERAGE_WEIGHT <= 0) or total <= 0:
         return hits
-    positions_in = ConceptOffsets(concepts)
+    pattern = ANSWER_PATTERNS.get(answer) if answer else None
+    positions_in = ConceptOffsets(concepts, pattern)
+    # the answer: one more concept, of the query's average weight, in the window only
+    window_weights = list(weights) + ([total / len(weights)] if pattern is not None else [])
+    window_total = sum(window_weights)
     rescored = []
     for rank, (docnum, score) in enumerate(hits):
         doc = documents[docnum]
@@ -136,8 +168,9 @@ def proximity_rerank(
         for name in FIELDS:
             positions = positions_in(getattr(doc, name))
             if positions:
-                share = max(share, best_window(positions, weights, window) / total)
+                share = max(share, best_window(positions, window_weights, window) / window_total)
                 present.update(c for _, c in positions)
+        present.discard(positions_in.answer_concept)
         coverage = sum(weights[c] for c in present) / total
         new = score * (1 + weight * share + COVERAGE_WEIGHT * coverage)
         rescored.append((-new, rank, docnum, new))

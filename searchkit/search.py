@@ -24,7 +24,7 @@ from .facets import FACETS, FacetData
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
 from .model import Document, PubDate, entity_key
-from .querywords import question_words
+from .querywords import answer_type, question_words
 from .rerank import RERANK_DEPTH, idf, proximity_rerank, query_concepts
 
 #: Query-time field boosts for BM25F: a word in the headline says more than one in the body.
@@ -809,7 +809,7 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     if q is None:
         return None
     total, ranked = top(q)
-    ranked, documents = _second_stage(snapshot, concepts, ranked, start)
+    ranked, documents = _second_stage(snapshot, concepts, ranked, start, text)
     hits = _hits(snapshot, q, ranked[start:stop], documents)
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
@@ -940,7 +940,7 @@ def _page(
         concepts = _proximity_concepts(text)
         limit = _rank_limit(concepts, start, stop)
         ranked = data.snapshot.ranked(q, None if unfiltered else hits_mask, limit)
-        ranked, documents = _second_stage(data.snapshot, concepts, ranked, start)
+        ranked, documents = _second_stage(data.snapshot, concepts, ranked, start, text)
         ranked = ranked[start:stop]
     else:
         ids = np.flatnonzero(hits_mask)
@@ -968,17 +968,19 @@ def _rank_limit(concepts: list[tuple[str, ...]], start: int, stop: int) -> int:
 
 
 def _second_stage(
-    snapshot: Any, concepts: list[tuple[str, ...]], ranked: list[tuple[int, float]], start: int
+    snapshot: Any, concepts: list[tuple[str, ...]], ranked: list[tuple[int, float]], start: int, text: str
 ) -> tuple[list[tuple[int, float]], dict[int, Document]]:
-    """``ranked`` with its first ``RERANK_DEPTH`` hits re-ranked by proximity, and their decoded
-    documents (the page reuses them); unchanged when the page lies below the re-ranked head."""
+    """``ranked`` with its first ``RERANK_DEPTH`` hits re-ranked by proximity (and, for a question
+    ``text`` that asks when or how many, the answer's form), and their decoded documents (the page
+    reuses them); unchanged when the page lies below the re-ranked head."""
     if not concepts or start >= RERANK_DEPTH or len(ranked) < 2:
         return ranked, {}
     head = ranked[:RERANK_DEPTH]
     documents = {docnum: Document.from_json(snapshot.stored(docnum)) for docnum, _ in head}
     count = snapshot.doc_count()
     weights = [idf(snapshot.doc_frequency("body", terms[0]), count) for terms in concepts]
-    return proximity_rerank(concepts, weights, head, documents) + ranked[RERANK_DEPTH:], documents
+    answer = answer_type(text)
+    return proximity_rerank(concepts, weights, head, documents, answer=answer) + ranked[RERANK_DEPTH:], documents
 
 
 def _hits(

@@ -126,6 +126,38 @@ def test_compound_query_means_whole_or_all_parts(small: Index) -> None:
     assert ids(small.search("Wiederaufbauhilfen")) == ["4"]
 
 
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("Wann wurde die Universität gegründet?", "time"), ("In welchem Jahr fiel die Mauer?", "time"),
+     ("Seit wann gibt es den Euro?", "time"), ("Wie viele Einwohner hat Warschau?", "quantity"),
+     ("Wieviel kostet das Ticket?", "quantity"), ("Wie hoch ist der Turm?", "quantity"),
+     ("Wer sang die Nationalhymne?", None), ("Wie heißt der Trainer?", None), ("Jahr der Entscheidung", None)],
+)
+def test_answer_type_of_a_question(question: str, kind: str | None) -> None:
+    from searchkit.querywords import answer_type
+
+    assert answer_type(question) == kind
+
+
+def test_a_question_for_a_time_prefers_the_text_that_gives_one(fresh_index: Index) -> None:
+    from searchkit.rerank import proximity_rerank, query_concepts
+
+    plain = Document(id="plain", title="Warschau", body="Die Universität Warschau wurde vom Zaren gegründet.")
+    dated = Document(id="dated", title="Warschau", body="Die Universität Warschau wurde 1816 gegründet.")
+    concepts = query_concepts("Universität Warschau gegründet")
+    hits = [(0, 1.0), (1, 1.0)]
+    documents = {0: plain, 1: dated}
+    # the same words, equally close: a tie, kept in first-stage order ...
+    assert [d for d, _ in proximity_rerank(concepts, [1.0, 1.0, 1.0], hits, documents)] == [0, 1]
+    # ... until the question asks "when": the year beside the words is one more concept
+    reranked = proximity_rerank(concepts, [1.0, 1.0, 1.0], hits, documents, answer="time")
+    assert [d for d, _ in reranked] == [1, 0]
+    assert [d for d, _ in proximity_rerank(concepts, [1.0, 1.0, 1.0], hits, documents, answer="quantity")] == [1, 0]
+    # end to end
+    fresh_index.add([plain, dated])
+    assert ids(fresh_index.search("Wann wurde die Universität Warschau gegründet?"))[0] == "dated"
+
 def test_a_question_mark_ending_a_word_is_punctuation(small: Index) -> None:
     assert ids(small.search("Wo streikt die Bahn? Bahnstreik?", operator="or"))[0] == "3"
     assert ids(small.search("Wer trifft Alijew?")) == ["1"]
