@@ -367,7 +367,10 @@ _FIELD_NAMES = frozenset(query_schema().names())
 _FIELD_SYNTAX = rf"(?<![\w-])(?:{'|'.join(sorted(_FIELD_NAMES, key=len, reverse=True))}):"
 _WORD_COLON = re.compile(r"(?<![\w-])([\w-]*):")
 _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT)\b")
-_EXPLICIT_SYNTAX = re.compile(rf'{_OPERATORS.pattern}|["()]|(?:^|\s)[+-]\w|{_FIELD_SYNTAX}')
+#: (A leading + or - is no operator here — Whoosh's parser has no plus/minus plugin — so it does
+#: not make a query explicit: "Privatpersonen und -organisationen" is German's Ergänzungsstrich,
+#: "Rafale -Jets" a compound whose quotation marks were lost.)
+_EXPLICIT_SYNTAX = re.compile(rf'{_OPERATORS.pattern}|["()]|{_FIELD_SYNTAX}')
 _PUNCTUATION = ".,;:!?\"'()"
 
 
@@ -399,7 +402,7 @@ def _user_words(text: str) -> str:
 
 
 def _is_explicit(text: str) -> bool:
-    """Whether the user wrote query syntax (operators, phrases, groups, +/-, fields): then the
+    """Whether the user wrote query syntax (operators, phrases, groups, fields): then the
     query means what it says, without the operator choice, fallback or re-ranking."""
     return bool(_EXPLICIT_SYNTAX.search(_user_words(text)))
 

@@ -158,6 +158,18 @@ def test_a_question_for_a_time_prefers_the_text_that_gives_one(fresh_index: Inde
     fresh_index.add([plain, dated])
     assert ids(fresh_index.search("Wann wurde die Universität Warschau gegründet?"))[0] == "dated"
 
+
+def test_a_leading_hyphen_is_no_syntax(small: Index) -> None:
+    from searchkit.search import _is_explicit
+
+    # "Privatpersonen und -organisationen": German's Ergänzungsstrich; "Rafale -Jets": a compound
+    # that lost its quotation marks. Neither turns off the operator choice and the second stage.
+    assert not _is_explicit("Welche Gruppen leiten, neben Privatpersonen und -organisationen, Schulen?")
+    assert not _is_explicit("Ukraine will 100 Rafale -Jets kaufen")
+    assert ids(small.search("Wiederaufbau und -Hilfen")) == ["4"]
+    assert ids(small.search("Gipfel -Baku", operator="or"))[0] == "1"
+    assert _is_explicit("Baku NOT Ankara")
+
 def test_a_question_mark_ending_a_word_is_punctuation(small: Index) -> None:
     assert ids(small.search("Wo streikt die Bahn? Bahnstreik?", operator="or"))[0] == "3"
     assert ids(small.search("Wer trifft Alijew?")) == ["1"]
