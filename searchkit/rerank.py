@@ -29,9 +29,8 @@ page's documents are decoded once for the re-ranking and the snippets.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-
 import re
+from collections.abc import Iterable, Mapping, Sequence
 
 from .analysis import TOKEN_PATTERN, analyze, word_terms
 from .highlight import Highlighter
