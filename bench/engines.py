@@ -8,6 +8,9 @@ run a neutral query description (``Query``).
 * ``whoosh_de``   plain Whoosh, ``LanguageAnalyzer("de")`` (Whoosh's pure-Python Snowball)
 * ``tantivy``     tantivy-py: simple tokenizer + lowercase + German stemmer, facet counts with
                   ``Searcher.aggregate`` (terms aggregations over fast fields)
+* ``tantivy_snippets``  the same, with the text stored and a highlighted snippet per hit from
+                  tantivy's own ``SnippetGenerator`` (the page searchkit's API returns: context for
+                  the issue-10 ratios, which are measured against ``tantivy``)
 
 The baselines index the same fields searchkit searches and filters on: title, lead + body as one
 text field, year, month, the three entity facets (searchkit's facet keys) and the publication
@@ -345,17 +348,20 @@ def tantivy_analyzer():  # type: ignore[no-untyped-def]
 class Tantivy(Engine):
     name = "tantivy"
 
-    def __init__(self) -> None:
+    def __init__(self, snippets: bool = False) -> None:
         self.index = None
+        #: store the text and build a highlighted snippet for every hit
+        self.snippets = snippets
+        if snippets:
+            self.name = "tantivy_snippets"
 
-    @staticmethod
-    def schema():  # type: ignore[no-untyped-def]
+    def schema(self):  # type: ignore[no-untyped-def]
         import tantivy
 
         b = tantivy.SchemaBuilder()
         b.add_text_field("id", stored=True, tokenizer_name="raw")
         b.add_text_field("title", stored=True, tokenizer_name="de_stem")
-        b.add_text_field("body", stored=False, tokenizer_name="de_stem")
+        b.add_text_field("body", stored=self.snippets, tokenizer_name="de_stem")
         for name in COUNT_FACETS:
             b.add_text_field(name, stored=False, fast=True, tokenizer_name="raw")
         b.add_integer_field("pub_start", indexed=True, fast=True)
@@ -441,9 +447,16 @@ class Tantivy(Engine):
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, base)] + [(tantivy.Occur.Must, f) for f in filters])
 
     def run(self, q):  # type: ignore[no-untyped-def]
+        import tantivy
+
         base = self._text_query(q)
         result = self.searcher.search(self._and(base, self._filters(q)), TOP, count=True)
-        titles = [self.searcher.doc(addr)["title"] for _, addr in result.hits]
+        docs = [self.searcher.doc(addr) for _, addr in result.hits]
+        titles = [doc["title"] for doc in docs]
+        if self.snippets and docs:
+            snippet = tantivy.SnippetGenerator.create(self.searcher, base, self.schema_, "body")
+            snippet.set_max_num_chars(240)
+            titles += [snippet.snippet_from_doc(doc).to_html() for doc in docs]
         del titles
         if q.kind == "faceted" and q.facets:
             for name in COUNT_FACETS:
@@ -460,4 +473,5 @@ ENGINES: dict[str, Callable[[], Engine]] = {
     "whoosh_std": lambda: PlainWhoosh("standard"),
     "whoosh_de": lambda: PlainWhoosh("de"),
     "tantivy": Tantivy,
+    "tantivy_snippets": lambda: Tantivy(snippets=True),
 }
