@@ -1,12 +1,14 @@
 """Lemmas of German words the stemmer cannot join.
 
-    >>> lemma_stem("gesung"), lemma_stem("starb"), lemma_stem("muse")
-    ('sing', 'sterb', 'museum')
+    >>> lemma_stem("gesung"), lemma_stem("starb"), lemma_stem("fand")
+    ('sing', 'sterb', 'find')
     >>> lemma_stem("regier")  # the stemmer joins all forms of "Regierung" already
     'regier'
+    >>> lemma_stem("muse")  # "Museen" (Museum) and "Muse" share the stem: left alone
+    'muse'
 
 Snowball stemming cuts endings; it cannot see that "singen" and "gesungen", "sterben" and
-"starben", or "Museum" and "Museen" are one word. The analyzer passes each stem through
+"starben", or "finden" and "fand" are one word. The analyzer passes each stem through
 ``lemma_stem``, which returns the stem of the word's lemma, so a question ("Wie viele starben …?")
 finds the article that says "… sind gestorben".
 
