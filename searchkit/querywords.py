@@ -59,15 +59,20 @@ def question_words(text: str) -> set[str]:
     words = [w.lower() for w in _WORD.findall(text)]
     found = {w for w in words if w in FUNCTION_WORDS}
     for i, word in enumerate(words):
-        if not _ASKING.match(word) and word not in FUNCTION_WORDS:
-            continue
-        for follower in words[i + 1 : i + 3]:
+        if _ASKING.match(word) or word in FUNCTION_WORDS:
+            follower = _asked_for(words, i)
             if follower in ANSWER_TYPES:
                 found.add(follower)
-                break
-            if follower not in _ARTICLES:
-                break
     return found
+
+
+def _asked_for(words: list[str], i: int) -> str | None:
+    """The word after the asking word ``words[i]`` that may name the answer's kind: the next
+    one, or the one after an article ("Wie lautet der *Name*")."""
+    for follower in words[i + 1 : i + 3]:
+        if follower not in _ARTICLES:
+            return follower
+    return None
 
 
 #: What a question asks for when its answer has a form any text shows: a point in time ("Wann
@@ -94,11 +99,9 @@ def answer_type(text: str) -> str | None:
     for i, word in enumerate(words):
         if not _ASKING.match(word):
             continue
-        for follower in words[i + 1 : i + 3]:
-            if follower in _TIME_NOUNS:
-                return TIME
-            if word == "wie" and follower in _QUANTITY_WORDS:
-                return QUANTITY
-            if follower not in _ARTICLES:
-                break
+        follower = _asked_for(words, i)
+        if follower in _TIME_NOUNS:
+            return TIME
+        if word == "wie" and follower in _QUANTITY_WORDS:
+            return QUANTITY
     return None
