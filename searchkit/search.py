@@ -324,7 +324,7 @@ class GermanQueryParser(QueryParser):
             _check_fields(query.Term(fieldname, text))
         if termclass in (query.Prefix, query.Wildcard):
             return termclass(fieldname, fold_diacritics(text.lower()), boost=boost)
-        if self.question_words and text.lower().strip(_PUNCTUATION) in self.question_words:
+        if _asks(text, self.question_words):
             boost *= QUESTION_WORD_WEIGHT
         field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
         if termclass is not query.Term or field_obj is None or not field_obj.analyzer or not tokenize:
@@ -372,6 +372,12 @@ _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT)\b")
 #: "Rafale -Jets" a compound whose quotation marks were lost.)
 _EXPLICIT_SYNTAX = re.compile(rf'{_OPERATORS.pattern}|["()]|{_FIELD_SYNTAX}')
 _PUNCTUATION = ".,;:!?\"'()"
+
+
+def _asks(word: str, asking: frozenset[str]) -> bool:
+    """Whether the query word ``word`` (punctuation around it allowed) is one of the question's
+    words that ask (``querywords.question_words``: lowercased)."""
+    return bool(asking) and word.lower().strip(_PUNCTUATION) in asking
 
 
 def _plain_colons(text: str) -> str:
@@ -462,7 +468,7 @@ def _parse_words(text: str, operator: str, asking: frozenset[str] = frozenset())
     analyzers = [(name, boost, schema[name].analyzer) for name, boost in FIELD_BOOSTS.items()]
     words = []
     for word in text.split():
-        weight = QUESTION_WORD_WEIGHT if asking and word.lower().strip(_PUNCTUATION) in asking else None
+        weight = QUESTION_WORD_WEIGHT if _asks(word, asking) else None
         groups_of: dict[int, list[list[str]]] = {}
         per_field = []
         for name, boost, analyzer in analyzers:
@@ -520,7 +526,7 @@ def _with_proximity(parsed: query.Query, text: str, asking: frozenset[str] = fro
     if not PROXIMITY_SLOP or _is_explicit(text):
         return parsed
     if asking:
-        text = " ".join(w for w in text.split() if w.strip(_PUNCTUATION).lower() not in asking)
+        text = " ".join(w for w in text.split() if not _asks(w, asking))
     words = list(dict.fromkeys(analyze(text, mode="query")))
     if not 2 <= len(words) <= 12:
         return parsed
