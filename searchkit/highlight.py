@@ -59,12 +59,6 @@ def chunk_words(chunk: str) -> tuple[str, ...]:
     return tuple(TOKEN_PATTERN.findall(core)) if core else ()
 
 
-def distinct_words(text: str) -> set[str]:
-    """``set(TOKEN_PATTERN.findall(text))``: no whitespace is a word character or a joiner, so
-    the tokens of a text are those of its distinct whitespace-separated chunks."""
-    return {word for chunk in set(text.split()) for word in chunk_words(chunk)}
-
-
 #: The distinct chunks of the texts read so far by the highlighters of one search
 #: (``one_search``).
 _SEARCH_CHUNKS: ContextVar[dict[str, set[str]] | None] = ContextVar("search_chunks", default=None)
@@ -108,20 +102,10 @@ class Vocabulary:
         self.chunks_of: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
-    def add(self, chunks: set[str]) -> None:
-        """Analyse the chunks of ``chunks`` not seen yet."""
-        with self._lock:
-            self._add(chunks)
-
-    def matching(self, terms: frozenset[str], among: set[str]) -> set[str]:
-        """The chunks of ``among`` (all added before) with a word that produces one of
-        ``terms``."""
-        with self._lock:
-            return self._matching(terms, among)
-
     def add_matching(self, chunks: set[str], terms: frozenset[str]) -> set[str]:
-        """``add(chunks)``, then ``matching(terms, chunks)``, in one turn of the lock (another
-        thread's ``add`` cannot start the vocabulary afresh in between)."""
+        """Analyse the chunks of ``chunks`` not seen yet, then return those with a word that
+        produces one of ``terms``: in one turn of the lock (another thread cannot start the
+        vocabulary afresh in between)."""
         with self._lock:
             self._add(chunks)
             return self._matching(terms, chunks)
