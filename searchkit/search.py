@@ -311,11 +311,13 @@ class SearchResult:
 
 class GermanQueryParser(QueryParser):
     """Whoosh's parser with German compound semantics: a word that the analyzer splits matches
-    the whole word OR all of its parts (never just one part), and prefixes/wildcards are folded
-    but not stemmed (a stem of a prefix is no prefix). Words in ``question_words`` (lowercased
-    surface forms) weigh ``QUESTION_WORD_WEIGHT``."""
+    the whole word OR all of its parts (with ``loose_compounds``, the OR operator's choice: OR
+    any of its parts, ``_word_query``), and prefixes/wildcards are folded but not stemmed (a stem
+    of a prefix is no prefix). Words in ``question_words`` (lowercased surface forms) weigh
+    ``QUESTION_WORD_WEIGHT``."""
 
     question_words: frozenset[str] = frozenset()
+    loose_compounds: bool = False
 
     def term_query(  # noqa: PLR0913 - Whoosh's signature
         self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
@@ -329,7 +331,8 @@ class GermanQueryParser(QueryParser):
         field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
         if termclass is not query.Term or field_obj is None or not field_obj.analyzer or not tokenize:
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
-        return _word_query(fieldname, _token_groups(field_obj.analyzer, text, removestops), boost)
+        groups = _token_groups(field_obj.analyzer, text, removestops)
+        return _word_query(fieldname, groups, boost, loose=self.loose_compounds)
 
 
 def _token_groups(analyzer: Any, text: str, removestops: bool = True) -> list[list[str]]:
@@ -342,18 +345,29 @@ def _token_groups(analyzer: Any, text: str, removestops: bool = True) -> list[li
     return list(groups.values())
 
 
-def _word_query(fieldname: str, groups: list[list[str]], boost: float) -> query.Query | None:
+#: Weight of each compound part of a query word against the whole word (1).
+PART_WEIGHT = 0.5
+
+
+def _word_query(fieldname: str, groups: list[list[str]], boost: float, *, loose: bool = False) -> query.Query | None:
     """One word in one field (``GermanQueryParser.term_query``): each position's whole word OR
-    all of its parts; None when the analyzer left nothing (stop words)."""
+    all of its parts, each part at ``PART_WEIGHT``; None when the analyzer left nothing (stop
+    words).
+
+    ``loose`` (the OR operator: any word may be missing) lets a compound match by any of its
+    parts, so a text that has one part scores that part's share: "Bodhisattva-Gelübde" finds the
+    paragraph that misspells "Bodhisattva-Gelübte", "Verteidigungsministerium" a text that only
+    says "Ministerium". A text with every part scores as with the strict form. MRR@10 (tantivy
+    engine, iteration runs): XQuAD-de 0.9299 → 0.9312 (part weight 0.35 in a first test)."""
     clauses = []
     for texts in groups:
         whole, parts = texts[0], [t for t in texts[1:] if t != texts[0]]
         term = query.Term(fieldname, whole, boost=boost)
-        clauses.append(
-            query.Or([term, query.And([query.Term(fieldname, p, boost=boost * 0.5) for p in parts])])
-            if parts
-            else term
-        )
+        if not parts:
+            clauses.append(term)
+            continue
+        part_terms = [query.Term(fieldname, p, boost=boost * PART_WEIGHT) for p in parts]
+        clauses.append(query.Or([term, *part_terms] if loose else [term, query.And(part_terms)]))
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else query.And(clauses)
@@ -443,6 +457,7 @@ def _parser(operator: str, asking: frozenset[str]) -> GermanQueryParser:
     group = OrGroup if operator == "or" else AndGroup
     parser = GermanQueryParser(None, query_schema(), group=group)
     parser.question_words = asking
+    parser.loose_compounds = operator == "or"
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     return parser
 
@@ -475,7 +490,8 @@ def _parse_words(text: str, operator: str, asking: frozenset[str] = frozenset())
             groups = groups_of.get(id(analyzer))
             if groups is None:
                 groups = groups_of[id(analyzer)] = _token_groups(analyzer, word)
-            per_field.append(_word_query(name, groups, boost if weight is None else boost * weight))
+            word_boost = boost if weight is None else boost * weight
+            per_field.append(_word_query(name, groups, word_boost, loose=operator == "or"))
         words.append(_fields_or([q for q in per_field if q is not None]))
     return _joined(query.Or if operator == "or" else query.And, words)
 

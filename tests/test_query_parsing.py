@@ -25,5 +25,6 @@ def test_plain_words_parse_like_whoosh(words: list[str], operator: str, space: s
     assert _is_plain_text(text)
     parser = GermanQueryParser(None, query_schema(), group=OrGroup if operator == "or" else AndGroup)
     parser.question_words = frozenset(question_words(text))
+    parser.loose_compounds = operator == "or"
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     assert repr(_parse_words(text, operator, parser.question_words)) == repr(parser.parse(text))

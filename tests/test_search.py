@@ -126,6 +126,26 @@ def test_compound_query_means_whole_or_all_parts(small: Index) -> None:
     assert ids(small.search("Wiederaufbauhilfen")) == ["4"]
 
 
+def test_with_or_a_compound_matches_by_any_part_with_and_by_all(small: Index) -> None:
+    """Under OR (questions, the fallback) any word may be missing, and so may a part of a
+    compound: a text that has one part ranks by that part. AND keeps "whole or all parts"."""
+    assert ids(small.search("Wiederaufbau-Kredite", operator="and")) == []
+    assert ids(small.search("Wiederaufbau-Kredite", operator="or")) == ["4"]
+    assert ids(small.search("Wofür gab es Wiederaufbau-Kredite?")) == ["4"]
+
+
+def test_a_text_with_the_whole_compound_ranks_above_one_with_a_part(fresh_index: Index) -> None:
+    fresh_index.add(
+        [
+            make("part", "Mitteilung", "Das Ministerium teilte am Montag mit, dass es prüft.", None),
+            make("whole", "Mitteilung", "Das Verteidigungsministerium teilte am Montag mit, dass es prüft.", None),
+            make("other", "Wetter", "Am Montag regnet es in Berlin.", None),
+        ]
+    )
+    assert ids(fresh_index.search("Was teilte das Verteidigungsministerium mit?")) == ["whole", "part"]
+    assert ids(fresh_index.search("Verteidigungsministerium", operator="and")) == ["whole"]
+
+
 
 @pytest.mark.parametrize(
     ("question", "kind"),
