@@ -112,6 +112,35 @@ def test_update_delete_and_optimize_on_tantivy(tmp_path: Path) -> None:
     assert len(index) == 11 and index.search("Baku", per_page=0).total == 10
 
 
+def test_whoosh_or_queries_run_as_union_trees_with_the_same_answer(tmp_path: Path) -> None:
+    """On segments of up to 5,000 documents (such as this one) Whoosh would pre-load every
+    match of an OR into arrays (slow); the engine makes each OR a tree of union matchers, with
+    the same hits and scores."""
+    from whoosh import query
+
+    from searchkit import Document
+    from searchkit.search import parse_query
+
+    index = Index(tmp_path / "index", create=True, engine="whoosh")
+    texts = ["Baku und Ankara", "Gipfel in Baku", "Ankara empfängt", "Wiederaufbau-Hilfen für Baku"]
+    index.add([Document(id=str(i), title="Meldung", body=t) for i, t in enumerate(texts)])
+    q = parse_query(index, "Wer hilft Baku und Ankara beim Wiederaufbau?", "or")
+    snapshot = index.snapshot()
+    automatic = [(hit.docnum, hit.score) for hit in snapshot.searcher.search(q, limit=20)]
+    ranked = snapshot.ranked(q, None, 20)
+    assert [d for d, _ in ranked] == [d for d, _ in automatic]
+    assert [s for _, s in ranked] == pytest.approx([s for _, s in automatic])
+
+    def nodes(node: query.Query):  # type: ignore[no-untyped-def]
+        yield node
+        for child in node.children():
+            yield from nodes(child)
+
+    ors = [node for node in nodes(q) if isinstance(node, query.Or)]
+    assert ors and {node.matcher_type for node in ors} == {query.Or.DEFAULT_MATCHER}
+    assert sorted(snapshot.match(q).tolist()) == sorted(docnum for docnum, _ in automatic)
+
+
 def test_an_index_remembers_its_engine(tmp_path: Path) -> None:
     path = tmp_path / "index"
     Index(path, create=True, engine="tantivy").close()
