@@ -133,6 +133,13 @@ def _no_split(word: str) -> list[str]:
     return []
 
 
+def _new_parts(parts: list[str], whole: str) -> list[str]:
+    """``parts`` in order, without repeats, without the whole word and without stopwords."""
+    # The stopword set is tested, not copied into ``seen``: this runs for every new word.
+    seen = {whole}
+    return [p for p in parts if p not in GERMAN_STOPWORDS and not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+
+
 def default_splitter():  # type: ignore[no-untyped-def]
     """The dictionary compound splitter, or a no-op where its lexicon is not installed."""
     try:
@@ -189,16 +196,18 @@ class CompoundFilter(Filter):
         """Parts of ``word`` (without the whole), in reading order, without repeats."""
         if _WILDCARD.search(word):
             return []
-        pieces = [p for p in word.split("-") if p] if "-" in word else [word]
-        parts: list[str] = []
         split = self.splitter
+        if "-" not in word:
+            # most words: one piece, usually not a compound (nothing to filter)
+            parts = split(word)
+            return _new_parts(parts, word) if parts else []
+        pieces = [p for p in word.split("-") if p]
+        parts = []
         for piece in pieces:
             if len(pieces) > 1:
                 parts.append(piece)
             parts.extend(split(piece))
-        whole = word.replace("-", "")
-        seen = {whole} | GERMAN_STOPWORDS
-        return [p for p in parts if not (p in seen or seen.add(p))]  # type: ignore[func-returns-value]
+        return _new_parts(parts, word.replace("-", ""))
 
     def whole_and_parts(self, word: str, mode: str) -> tuple[str, tuple[str, ...]]:
         """What one token becomes: the whole word (hyphens removed) and the parts stacked on it."""
