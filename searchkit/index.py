@@ -26,7 +26,7 @@ from .errors import (
     IndexVersionError,
     SearchkitError,
 )
-from .model import Document, EntityType, entity_key
+from .model import Document, Entity, EntityType, entity_key
 
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
 #: must be rebuilt (``searchkit index --rebuild``).
@@ -69,6 +69,17 @@ def _clean_facet_value(value: str) -> str:
     return " ".join(value.replace(",", " ").replace(LABEL_SEP, " ").split())
 
 
+def _entity_keys(entities: list[Entity]) -> dict[EntityType, dict[str, str]]:
+    """Per entity type, each distinct name with its facet value (``entity_key``, cleaned):
+    computed once per name, not once per type and use."""
+    keyed: dict[EntityType, dict[str, str]] = {}
+    for entity in entities:
+        names = keyed.setdefault(entity.type, {})
+        if entity.name not in names:
+            names[entity.name] = _clean_facet_value(entity_key(entity.name))
+    return keyed
+
+
 def document_fields(doc: Document) -> dict[str, Any]:
     """The fields of one document, as every engine indexes them: text fields as text, facet
     fields as comma-separated exact values, spelling words space-separated, dates as yyyymmdd
@@ -94,15 +105,15 @@ def document_fields(doc: Document) -> dict[str, Any]:
     if doc.mentioned:
         fields["mentioned"] = ",".join(sorted({str(d.year) for d in doc.mentioned}))
     labels = []
+    keyed = _entity_keys(doc.entities)
     for etype in EntityType:
-        names = [e.name for e in doc.entities if e.type == etype]
-        keys = sorted({_clean_facet_value(entity_key(n)) for n in names} - {""})
+        names = keyed.get(etype)
+        if not names:
+            continue
+        keys = sorted(set(names.values()) - {""})
         if keys:
             fields[etype.value] = ",".join(keys)
-        labels += [
-            LABEL_SEP.join((etype.value, _clean_facet_value(entity_key(n)), _clean_facet_value(n)))
-            for n in set(names)
-        ]
+        labels += [LABEL_SEP.join((etype.value, key, _clean_facet_value(name))) for name, key in names.items()]
     words = {w.lower() for w in SPELL_WORD.findall(" ".join((doc.title, doc.lead, doc.body)))}
     if words:
         fields["spell"] = " ".join(sorted(words))
