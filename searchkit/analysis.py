@@ -241,7 +241,10 @@ class GermanStemFilter(Filter):
     def __init__(self, cachesize: int = 200_000) -> None:
         import Stemmer  # PyStemmer: the Snowball C library
 
-        self._stem = Stemmer.Stemmer("german").stemWord
+        # maxCacheSize 0: this filter's own cache answers repeated words, so PyStemmer's
+        # internal LRU (10,000 words by default) would only add bookkeeping to every new word
+        # (about half of stemWord's time); the stems are the same.
+        self._stem = Stemmer.Stemmer("german", 0).stemWord
         self._cache: dict[str, str] = {}
         self._cachesize = cachesize
 
