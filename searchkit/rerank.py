@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from .analysis import TOKEN_PATTERN, analyze, word_terms
 from .highlight import Highlighter
-from .model import Document
+from .model import GERMAN_MONTHS, Document
 from .querywords import QUANTITY, TIME
 
 #: Hits re-ranked (the rest keep their BM25 order below them). MRR@10 XQuAD-de / news set: top
@@ -52,7 +52,7 @@ PROXIMITY_WEIGHT = 1.0
 COVERAGE_WEIGHT = 1.0
 #: The stored fields whose text is searched for the window (the searched text fields).
 FIELDS = ("title", "lead", "body")
-_MONTHS = "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
+_MONTHS = "|".join(month.lower() for month in GERMAN_MONTHS)
 _NUMBER_WORDS = (
     "zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend"
     "|millionen?|milliarden?|dutzend|doppelt|hälfte|drittel|viertel"
