@@ -358,7 +358,7 @@ def _word_query(fieldname: str, groups: list[list[str]], boost: float, *, loose:
     parts, so a text that has one part scores that part's share: "Bodhisattva-Gelübde" finds the
     paragraph that misspells "Bodhisattva-Gelübte", "Verteidigungsministerium" a text that only
     says "Ministerium". A text with every part scores as with the strict form. MRR@10 (tantivy
-    engine, iteration runs): XQuAD-de 0.9299 → 0.9312 (part weight 0.35 in a first test)."""
+    engine, iteration runs): XQuAD-de 0.9299 → 0.9324, news set 0.7399 → 0.7451."""
     clauses = []
     for texts in groups:
         whole, parts = texts[0], [t for t in texts[1:] if t != texts[0]]

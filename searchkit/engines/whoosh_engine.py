@@ -159,7 +159,8 @@ class WhooshSnapshot(Snapshot):
 
 def _union_trees(q: query.Query) -> query.Query:
     """``q`` with each of its ``Or`` nodes of fewer than ``Or.TOO_MANY_CLAUSES`` clauses set to
-    Whoosh's binary tree of union matchers.
+    Whoosh's binary tree of union matchers (in place: the setting changes how Whoosh matches,
+    not what, and stays right for any later search with the same query).
 
     Whoosh's automatic choice pre-loads every match of an ``Or`` into score arrays whenever a
     *segment* holds 5,000 documents or fewer (``PreloadedOr``: an array of 2,048 floats built
