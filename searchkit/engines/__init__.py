@@ -24,6 +24,8 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,27 @@ from ..errors import EngineError
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
 ENGINE_ENV = "SEARCHKIT_ENGINE"
+
+
+#: What an engine computed for a query within one search request (``one_request``).
+_REQUEST_MEMO: ContextVar[dict[Any, Any] | None] = ContextVar("searchkit_request_memo", default=None)
+
+
+@contextmanager
+def one_request() -> Iterator[None]:
+    """Within this block (one search request) an engine may keep what it computed for a query:
+    one request counts a query (to choose AND or OR), masks its matches (for facets) and ranks
+    them. Nothing outlives the block, so no answer is ever served to a later request."""
+    token = _REQUEST_MEMO.set({})
+    try:
+        yield
+    finally:
+        _REQUEST_MEMO.reset(token)
+
+
+def request_memo() -> dict[Any, Any] | None:
+    """The memo of the current request, or None outside ``one_request``."""
+    return _REQUEST_MEMO.get()
 
 
 def default_engine() -> str:

@@ -23,7 +23,7 @@ from whoosh.index import LockError
 
 from ..analysis import german_analyzer
 from ..errors import IndexLockedError, IndexVersionError
-from . import Engine, Snapshot, Writer
+from . import Engine, Snapshot, Writer, request_memo, whoosh_vector
 
 #: Attempts to open the newest generation while other processes commit.
 OPEN_RETRIES = 10
@@ -127,16 +127,37 @@ class WhooshSnapshot(Snapshot):
     def expand(self, leaf: query.Query, limit: int) -> list[str]:
         return [_text(t) for t in itertools.islice(leaf._btexts(self.reader), limit + 1)]
 
+    @functools.cached_property
+    def _vector(self) -> whoosh_vector.VectorSearcher:
+        return whoosh_vector.VectorSearcher(self.searcher)
+
+    def _evaluate(self, q: query.Query) -> whoosh_vector.Scored:
+        memo = request_memo()
+        if memo is None:
+            return self._vector.evaluate(q)
+        key = (id(self), repr(q))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._vector.evaluate(q)
+        return found  # type: ignore[no-any-return]
+
     def match(self, q: query.Query) -> np.ndarray:
+        if whoosh_vector.supports(self.searcher, q):
+            return self._evaluate(q)[0]
         return np.fromiter(_union_trees(q).docs(self.searcher), dtype=np.int64)
 
     def ranked(self, q: query.Query, allow: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
+        if whoosh_vector.supports(self.searcher, q):
+            return whoosh_vector.ranked(*self._evaluate(q), allow, limit)[1]
         # A filter set makes Whoosh score every match instead of skipping ahead: only with one.
         allowed = None if allow is None else set(np.flatnonzero(allow).tolist())
         hits = self.searcher.search(_union_trees(q), filter=allowed, limit=limit)
         return [(hit.docnum, hit.score) for hit in hits]
 
     def top(self, q: query.Query, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        if whoosh_vector.supports(self.searcher, q):
+            # one evaluation gives the count and the ranking
+            return whoosh_vector.ranked(*self._evaluate(q), None, limit)
         # Whoosh counts a result set by running the query once more: one pass for the count
         return len(self.match(q)), (self.ranked(q, None, limit) if limit > 0 else [])
 

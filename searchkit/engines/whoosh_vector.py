@@ -1,0 +1,397 @@
+"""Whoosh query trees evaluated with array operations, scored exactly as Whoosh's BM25F.
+
+Whoosh finds the matches of ``a AND b`` by stepping matchers posting by posting, and every step
+is several Python calls: a two-word query over a 10,000-document index took 7 ms, of which the
+count of its matches (a second pass over every posting) was a third. Here a term's postings are
+read a block at a time (Whoosh's own block decoder), and the query tree is evaluated on sorted
+arrays of document numbers: ``Or`` is a union that adds the scores, ``And`` an intersection,
+``AndMaybe`` adds the optional side where it matches, ``AndNot`` a difference. One evaluation
+gives both the count and the ranking.
+
+The scores are Whoosh's: BM25F with the searcher's own B and K1, the idf and average field
+length of the whole index, the field lengths Whoosh stores (one byte per document), the boosts
+of terms and compound queries. Sums may be added in another order than Whoosh's matcher tree,
+so a score can differ in its last bit; ties are broken by document number, as in Whoosh.
+
+Anything else (phrases, prefixes, ranges, ``Not`` …) is left to Whoosh's own matcher, which
+steps only through the candidates the rest of the tree allows. Any setting this module cannot
+reproduce (another weighting model, a coordination ``scale``) makes ``supports`` false, and the
+caller uses Whoosh's own search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from whoosh import matching, query, scoring
+from whoosh.codec import whoosh3
+from whoosh.util.numeric import byte_to_length
+
+#: Field length of each stored length byte (Whoosh's quantization table).
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+
+Scored = tuple[np.ndarray, np.ndarray]  # sorted unique document numbers, their scores
+
+
+def supports(searcher: Any, q: query.Query) -> bool:
+    """Whether this module scores ``q`` the way ``searcher.search`` would."""
+    weighting = searcher.weighting
+    if type(weighting) is not scoring.BM25F:
+        return False
+    return _no_scale(q)
+
+
+def _no_scale(q: query.Query) -> bool:
+    if isinstance(q, query.Or) and getattr(q, "scale", None):
+        return False
+    return all(_no_scale(child) for child in q.children())
+
+
+class VectorSearcher:
+    """Array evaluation over one Whoosh searcher (all its segments). Field lengths are read
+    once per segment and field and kept: a searcher sees one generation, which never changes."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self.weighting = searcher.weighting
+        self._lengths: dict[tuple[int, str], np.ndarray] = {}
+        self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
+
+    def evaluate(self, q: query.Query) -> Scored:
+        """Every live match of ``q`` in the whole index and its score, by document number."""
+        parts_ids, parts_scores = [], []
+        for leaf, (sub, offset) in enumerate(self.searcher.leaf_searchers()):
+            ids, scores = _Leaf(self, leaf, sub).scored(q, None)
+            deleted = sub.reader().deleted_docs_set if hasattr(sub.reader(), "deleted_docs_set") else ()
+            if deleted and len(ids):
+                keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64))
+                ids, scores = ids[keep], scores[keep]
+            parts_ids.append(ids + offset)
+            parts_scores.append(scores)
+        if not parts_ids:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        return np.concatenate(parts_ids), np.concatenate(parts_scores)
+
+    def ranked(self, q: query.Query, allow: np.ndarray | None, limit: int) -> tuple[int, list[tuple[int, float]]]:
+        """The number of matches (within ``allow``) and the best ``limit`` of them."""
+        return ranked(*self.evaluate(q), allow, limit)
+
+    # statistics of the whole index, as Whoosh's BM25FScorer takes them from the parent searcher
+    def term_stats(self, field: str, text: bytes) -> tuple[float, float]:
+        key = (field, text)
+        stats = self._stats.get(key)
+        if stats is None:
+            stats = (self.searcher.idf(field, text), self.searcher.avg_field_length(field) or 1)
+            self._stats[key] = stats
+        return stats
+
+    def lengths(self, leaf: int, sub: Any, field: str) -> np.ndarray:
+        key = (leaf, field)
+        lengths = self._lengths.get(key)
+        if lengths is None:
+            lengths = self._lengths[key] = _field_lengths(sub.reader(), field)
+        return lengths
+
+
+def ranked(ids: np.ndarray, scores: np.ndarray, allow: np.ndarray | None, limit: int) -> tuple[int, list[tuple[int, float]]]:
+    """The number of matches (within ``allow``) and the best ``limit`` of them, best first,
+    ties by document number."""
+    if allow is not None and len(ids):
+        keep = allow[ids]
+        ids, scores = ids[keep], scores[keep]
+    return len(ids), top_k(ids, scores, limit)
+
+
+def top_k(ids: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """The best ``limit`` (docnum, score) pairs: score descending, then docnum ascending."""
+    if limit <= 0 or not len(ids):
+        return []
+    if len(ids) > limit:
+        # every document scoring at least the limit-th best score, then an exact order
+        threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        keep = scores >= threshold
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((ids, -scores))[:limit]
+    return list(zip(ids[order].tolist(), scores[order].tolist()))
+
+
+class _Leaf:
+    """Evaluation on one segment: document numbers are the segment's own."""
+
+    def __init__(self, owner: VectorSearcher, leaf: int, sub: Any) -> None:
+        self.owner = owner
+        self.leaf = leaf
+        self.sub = sub
+        self.reader = sub.reader()
+        self.schema = sub.schema
+        # a term read once per evaluation, however often the tree names it (the same word in
+        # a field's OR and in the proximity phrase of that field)
+        self._postings: dict[tuple[str, bytes], _Postings] = {}
+
+    def postings(self, field: str, text: bytes) -> _Postings:
+        key = (field, text)
+        found = self._postings.get(key)
+        if found is None:
+            found = self._postings[key] = _Postings(self.reader, field, text)
+        return found
+
+    def scored(self, q: query.Query, within: np.ndarray | None) -> Scored:
+        """Matches of ``q`` and their scores. ``within`` (sorted, or None for no limit) tells
+        which documents can still matter: only Whoosh's own matchers use it, to step less."""
+        handler = _HANDLERS.get(type(q))
+        if handler is None:
+            return self._whoosh(q, within)
+        return handler(self, q, within)
+
+    # -- leaves ------------------------------------------------------------------------------
+    def term(self, q: query.Term, within: np.ndarray | None) -> Scored:
+        field = q.fieldname
+        if field not in self.schema:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        fieldobj = self.schema[field]
+        try:
+            text = fieldobj.to_bytes(q.text)
+        except ValueError:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        if (field, text) not in self.reader:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        postings = self.postings(field, text)
+        ids, weights = postings.ids, postings.weights
+        if fieldobj.scorable:
+            idf, avgfl = self.owner.term_stats(field, text)
+            weighting = self.owner.weighting
+            B = weighting._field_B.get(field, weighting.B)
+            K1 = weighting.K1
+            fl = self.owner.lengths(self.leaf, self.sub, field)[ids]
+            # the expression of whoosh.scoring.bm25, term by term in the same order
+            scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
+        else:
+            scores = weights  # Whoosh's WeightScorer: the posting's weight
+        if q.boost != 1.0:
+            scores = scores * q.boost
+        return ids, scores
+
+    def phrase(self, q: query.Phrase, within: np.ndarray | None) -> Scored:
+        """Whoosh's ``Phrase``: the words in order, each within ``slop`` positions after the
+        one before (``SpanNear2`` with ``mindist`` 1); scored as the sum of its words' scores,
+        as Whoosh's span matcher scores the intersection it wraps. Positions are decoded only
+        for the documents that have every word (and can still matter)."""
+        field = q.fieldname
+        fieldobj = self.schema[field] if field in self.schema else None
+        if not q.words or fieldobj is None or not fieldobj.format or not fieldobj.format.supports("positions"):
+            return self._whoosh(q, within)  # Whoosh's own answer, or its own error
+        words = [query.Term(field, word) for word in q.words]
+        scored = [self.term(word, None) for word in words]
+        ids, scores = scored[0]
+        for other_ids, other_scores in scored[1:]:
+            ids, mine, theirs = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
+            scores = scores[mine] + other_scores[theirs]
+        if within is not None and len(ids):
+            keep = np.isin(ids, within, assume_unique=True)
+            ids, scores = ids[keep], scores[keep]
+        if not len(ids):
+            return _EMPTY_IDS, _EMPTY_SCORES
+        positions = [self.postings(field, fieldobj.to_bytes(w.text)).positions(ids) for w in words]
+        keep = np.array([_in_order(doc, positions, q.slop) for doc in ids.tolist()], dtype=bool)
+        return ids[keep], _boosted(scores[keep], q)
+
+    # -- compounds ---------------------------------------------------------------------------
+    def union(self, q: query.Or, within: np.ndarray | None) -> Scored:
+        parts = [self.scored(sub, within) for sub in q.subqueries]
+        parts = [p for p in parts if len(p[0])]
+        if not parts:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        if len(parts) == 1:
+            ids, scores = parts[0]
+        else:
+            all_ids = np.concatenate([p[0] for p in parts])
+            ids, inverse = np.unique(all_ids, return_inverse=True)
+            scores = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]), minlength=len(ids))
+        return ids, _boosted(scores, q)
+
+    def intersection(self, q: query.And, within: np.ndarray | None) -> Scored:
+        if not q.subqueries:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        # cheap children first: their result narrows what Whoosh's own matchers must step through
+        subs = sorted(q.subqueries, key=lambda s: not _vectorized(s))
+        ids, scores = self.scored(subs[0], within)
+        for sub in subs[1:]:
+            if not len(ids):
+                break
+            other_ids, other_scores = self.scored(sub, ids)
+            ids, mine, theirs = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
+            scores = scores[mine] + other_scores[theirs]
+        return ids, _boosted(scores, q)
+
+    def and_maybe(self, q: query.AndMaybe, within: np.ndarray | None) -> Scored:
+        ids, scores = self.scored(q.a, within)
+        if len(ids):
+            extra_ids, extra_scores = self.scored(q.b, ids)
+            _, mine, theirs = np.intersect1d(ids, extra_ids, assume_unique=True, return_indices=True)
+            if len(mine):
+                scores = scores.copy()
+                scores[mine] += extra_scores[theirs]
+        return ids, scores
+
+    def and_not(self, q: query.AndNot, within: np.ndarray | None) -> Scored:
+        ids, scores = self.scored(q.a, within)
+        if len(ids):
+            excluded, _ = self.scored(q.b, ids)
+            keep = ~np.isin(ids, excluded, assume_unique=True)
+            ids, scores = ids[keep], scores[keep]
+        return ids, scores
+
+    def require(self, q: query.Require, within: np.ndarray | None) -> Scored:
+        ids, scores = self.scored(q.a, within)
+        if len(ids):
+            required, _ = self.scored(q.b, ids)
+            keep = np.isin(ids, required, assume_unique=True)
+            ids, scores = ids[keep], scores[keep]
+        return ids, scores
+
+    def null(self, q: query.Query, within: np.ndarray | None) -> Scored:
+        return _EMPTY_IDS, _EMPTY_SCORES
+
+    # -- everything else: Whoosh's own matcher ------------------------------------------------------
+    def _whoosh(self, q: query.Query, within: np.ndarray | None) -> Scored:
+        from .whoosh_engine import _union_trees
+
+        m = _union_trees(q).matcher(self.sub, self.sub.context())
+        ids: list[int] = []
+        scores: list[float] = []
+        if within is None:
+            while m.is_active():
+                ids.append(m.id())
+                scores.append(m.score())
+                m.next()
+        else:
+            for doc in within.tolist():
+                if not m.is_active():
+                    break
+                if m.id() < doc:
+                    m.skip_to(doc)
+                    if not m.is_active():
+                        break
+                if m.id() == doc:
+                    ids.append(doc)
+                    scores.append(m.score())
+        return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
+def _boosted(scores: np.ndarray, q: query.Query) -> np.ndarray:
+    return scores * q.boost if q.boost != 1.0 else scores
+
+
+_HANDLERS: dict[type, Callable[[_Leaf, Any, np.ndarray | None], Scored]] = {
+    query.Term: _Leaf.term,
+    query.Phrase: _Leaf.phrase,
+    query.Or: _Leaf.union,
+    query.And: _Leaf.intersection,
+    query.AndMaybe: _Leaf.and_maybe,
+    query.AndNot: _Leaf.and_not,
+    query.Require: _Leaf.require,
+    type(query.NullQuery): _Leaf.null,
+}
+
+
+def _vectorized(q: query.Query) -> bool:
+    handler = _HANDLERS.get(type(q))
+    return handler is not None and all(_vectorized(child) for child in q.children())
+
+
+class _Postings:
+    """A term's postings in one segment: document numbers and weights, read a block at a time
+    from Whoosh's on-disk blocks (deleted documents included: the caller drops them once for
+    the whole tree). The unpickled blocks are kept for position lookups by phrases, which
+    would otherwise read and unpickle the same blocks again."""
+
+    def __init__(self, reader: Any, field: str, text: bytes) -> None:
+        self.reader, self.field, self.text = reader, field, text
+        m = reader.postings(field, text)
+        if isinstance(m, matching.FilterMatcher):
+            m = m.child
+        self._blocks: list[tuple[Any, ...]] | None = None
+        self._starts: np.ndarray | None = None
+        if isinstance(m, whoosh3.W3LeafMatcher) and m.format.fixed_value_size() is None:
+            self._decode = m.format.decode_positions
+            id_blocks, weight_blocks, blocks = [], [], []
+            while m.is_active():
+                if m._ids is None:
+                    m._read_ids()
+                if m._weights is None:
+                    m._read_weights()
+                id_blocks.append(np.asarray(m._ids, dtype=np.int64))
+                weight_blocks.append(np.asarray(m._weights, dtype=np.float64))
+                blocks.append(m._data)
+                m._next_block()
+            self._blocks = blocks
+            self._starts = np.cumsum([0] + [len(b) for b in id_blocks[:-1]])
+            self.ids = np.concatenate(id_blocks) if id_blocks else _EMPTY_IDS
+            self.weights = np.concatenate(weight_blocks) if weight_blocks else _EMPTY_SCORES
+            return
+        ids, weights = [], []
+        while m.is_active():  # inlined short lists (ListMatcher) and any other matcher
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        self.ids = np.array(ids, dtype=np.int64)
+        self.weights = np.array(weights, dtype=np.float64)
+
+    def positions(self, docs: np.ndarray) -> dict[int, list[int]]:
+        """The term's positions in each of ``docs`` (sorted; every one has the term)."""
+        if self._blocks is None or self._starts is None:
+            return _positions_by_matcher(self.reader, self.field, self.text, docs)
+        index = np.searchsorted(self.ids, docs)
+        block = np.searchsorted(self._starts, index, side="right") - 1
+        out: dict[int, list[int]] = {}
+        for doc, k, b in zip(docs.tolist(), index.tolist(), block.tolist()):
+            values = self._blocks[b][2]
+            out[doc] = self._decode(values[k - int(self._starts[b])])
+        return out
+
+
+def _positions_by_matcher(reader: Any, field: str, text: bytes, docs: np.ndarray) -> dict[int, list[int]]:
+    m = reader.postings(field, text)
+    out: dict[int, list[int]] = {}
+    for doc in docs.tolist():
+        if not m.is_active():
+            break
+        m.skip_to(doc)
+        if m.is_active() and m.id() == doc:
+            out[doc] = m.value_as("positions")
+    return out
+
+
+def _in_order(doc: int, positions: list[dict[int, list[int]]], slop: int) -> bool:
+    """Whether the words occur in order, each 1 to ``slop`` positions after the previous one
+    (what Whoosh's ``SpanNear2(ordered=True, mindist=1)`` finds: a span only grows forward, so
+    the end of the partial match is all that matters)."""
+    ends = set(positions[0].get(doc, ()))
+    for word in positions[1:]:
+        if not ends:
+            return False
+        ends = {p for p in word.get(doc, ()) if any(1 <= p - e <= slop for e in ends)}
+    return bool(ends)
+
+
+def _field_lengths(reader: Any, field: str) -> np.ndarray:
+    """The stored length of ``field`` in every document of one segment, as Whoosh's
+    ``doc_field_length`` decodes it (one byte per document, read in one piece)."""
+    count = reader.doc_count_all()
+    lengths = np.zeros(count, dtype=np.uint8)
+    perdoc = getattr(reader, "_perdoc", None)
+    column = None
+    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        column = perdoc._cached_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)
+    if column is not None and hasattr(column, "_dbfile") and getattr(column, "_fixedlen", 0) == 1:
+        stored = min(column._count, count)
+        if stored:
+            lengths[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+        return _LENGTH_OF_BYTE[lengths]
+    # another codec: ask Whoosh document by document
+    return np.array([reader.doc_field_length(d, field, 0) or 0 for d in range(count)], dtype=np.float64)
