@@ -70,6 +70,9 @@ class SearchRequest:
     facet_size: int = 10
     #: Count facets (False: hits only — cheaper when a caller shows no facets)
     facets: bool = True
+    #: Mark the query's words in titles and snippets (False: plain title and the text's
+    #: beginning — cheaper when a caller shows no marks)
+    highlight: bool = True
     today: date | None = None
 
     def __post_init__(self) -> None:
@@ -110,7 +113,7 @@ class SearchRequest:
 
 
 #: URL/API parameter names besides the facet names.
-PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size", "facets")
+PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size", "facets", "highlight")
 
 
 def _one(params: Mapping[str, list[str]], name: str) -> str | None:
@@ -147,6 +150,7 @@ def request_from_params(params: Mapping[str, list[str]], *, today: date | None =
         operator=_one(params, "operator") or "auto",
         facet_size=_int(params, "facet_size", 10),
         facets=_bool(params, "facets", True),
+        highlight=_bool(params, "highlight", True),
         today=today,
     )
 
@@ -183,6 +187,8 @@ def request_to_params(request: SearchRequest) -> dict[str, list[str]]:
         params["page"] = [str(request.page)]
     if not request.facets:
         params["facets"] = ["false"]
+    if not request.highlight:
+        params["highlight"] = ["false"]
     return params
 
 
@@ -836,7 +842,7 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
         return None
     total, ranked = top(q)
     ranked, documents = _second_stage(snapshot, concepts, ranked, start, text)
-    hits = _hits(snapshot, q, ranked[start:stop], documents)
+    hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight)
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
         _suggestion(index, text, total, operator),
@@ -975,7 +981,7 @@ def _page(
         key = -data.pub_start[ids] if descending else data.pub_start[ids]
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
-    return _hits(data.snapshot, q, ranked, documents)
+    return _hits(data.snapshot, q, ranked, documents, highlight=request.highlight)
 
 
 def _proximity_concepts(text: str) -> list[tuple[str, ...]]:
@@ -1014,10 +1020,13 @@ def _hits(
     q: query.Query | None,
     ranked: list[tuple[int, float | None]],
     documents: Mapping[int, Document] | None = None,
+    *,
+    highlight: bool = True,
 ) -> list[Hit]:
     """Stored documents of the ranked page with highlighted title and snippet (``documents``:
-    those decoded already)."""
-    highlighter = Highlighter(_highlight_terms(q, snapshot))
+    those decoded already); without ``highlight`` a highlighter of no terms gives the plain
+    title and the text's beginning."""
+    highlighter = Highlighter(_highlight_terms(q, snapshot) if highlight else frozenset())
     documents = documents or {}
     page = [(documents.get(docnum) or Document.from_json(snapshot.stored(docnum)), score) for docnum, score in ranked]
     highlighter.learn_page(doc for doc, _ in page)

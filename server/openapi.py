@@ -76,6 +76,7 @@ _DESCRIPTIONS = {
     "operator": "`auto`: erst alle Wörter, ohne Treffer dann irgendeines; `and`; `or`.",
     "facet_size": "Höchstzahl der Werte je Facette.",
     "facets": "`false`: keine Facetten zählen (nur Treffer, schneller).",
+    "highlight": "`false`: Titel und Textanfang ohne markierte Suchwörter (schneller).",
 }
 
 
@@ -96,6 +97,7 @@ def search_parameters() -> list[dict[str, Any]]:
         "operator": {"type": "string", "enum": list(s.OPERATORS), "default": "auto"},
         "facet_size": {"type": "integer", "minimum": 1, "maximum": MAX_FACET_SIZE, "default": 10},
         "facets": {"type": "boolean", "default": True},
+        "highlight": {"type": "boolean", "default": True},
     }
     missing = set(s.PARAMS) - set(schemas)
     if missing:  # the library grew a parameter: describe it here

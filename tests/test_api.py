@@ -54,6 +54,16 @@ def test_search_json_shape(client: FlaskClient) -> None:
     assert value["toggle_url"].startswith("/api/search?")
 
 
+def test_search_without_highlighting(client: FlaskClient) -> None:
+    marked = client.get("/api/search?q=Erdogan&per_page=5").get_json()
+    plain = client.get("/api/search?q=Erdogan&per_page=5&highlight=false").get_json()
+    assert [h["id"] for h in plain["hits"]] == [h["id"] for h in marked["hits"]]
+    assert any("<mark" in h["snippet_html"] for h in marked["hits"])
+    assert not any("<mark" in h["title_html"] + h["snippet_html"] for h in plain["hits"])
+    bad = client.get("/api/search?q=Erdogan&highlight=vielleicht")
+    assert bad.status_code == 400 and "true or false" in bad.get_json()["error"]["message"]
+
+
 def test_toggle_url_applies_the_filter(client: FlaskClient) -> None:
     data = client.get("/api/search?q=Türkei").get_json()
     year = next(f for f in data["facets"] if f["name"] == "year")["results"][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import random
 import re
@@ -9,7 +10,7 @@ import re
 import pytest
 
 from searchkit import Document, Entity, EntityType, Index, PubDate, QueryError
-from searchkit.search import request_from_params, toggle_params
+from searchkit.search import request_from_params, request_to_params, toggle_params
 
 # every test here runs once per engine (see conftest.py)
 pytestmark = pytest.mark.usefixtures("engine")
@@ -245,6 +246,21 @@ def test_facets_can_be_switched_off(small: Index) -> None:
     assert req.facets is False and request_from_params({"facets": ["1"]}).facets is True
     with pytest.raises(QueryError, match="true or false"):
         request_from_params({"facets": ["vielleicht"]})
+
+
+def test_highlighting_can_be_switched_off(small: Index) -> None:
+    marked = small.search("Baku")
+    plain = small.search("Baku", highlight=False)
+    assert [h.document.id for h in plain.hits] == [h.document.id for h in marked.hits]
+    assert any("<mark" in h.title_html + h.snippet_html for h in marked.hits)
+    for hit in plain.hits:
+        assert "<mark" not in hit.title_html + hit.snippet_html
+        assert hit.title_html == html.escape(hit.document.title, quote=False) and hit.snippet_html
+    assert plain.facets == marked.facets  # facets are counted either way
+    req = request_from_params({"q": ["Baku"], "highlight": ["false"]})
+    assert req.highlight is False and request_to_params(req)["highlight"] == ["false"]
+    with pytest.raises(QueryError, match="true or false"):
+        request_from_params({"highlight": ["manchmal"]})
 
 
 def test_a_surname_alone_counts_for_the_one_person_with_that_full_name(fresh_index: Index) -> None:
