@@ -155,9 +155,12 @@ def facets_only(names: Sequence[str] | None) -> Iterator[None]:
 class Searchkit(Engine):
     name = "searchkit"
 
-    def __init__(self, facets: Sequence[str] | None = None, name: str | None = None, engine: str = "whoosh") -> None:
+    def __init__(self, facets: Sequence[str] | None = None, name: str | None = None, engine: str = "whoosh",
+                 highlight: bool = True) -> None:
         #: None: every facet (what the API returns); () none; or a subset.
         self.facet_names = facets
+        #: False: titles and snippets without marks (``highlight=false``), the baselines' answer
+        self.highlight = highlight
         if name:
             self.name = name
         #: searchkit's own engine underneath (``searchkit.engines``)
@@ -198,7 +201,7 @@ class Searchkit(Engine):
 
     def request_options(self, q: Query) -> dict[str, Any]:
         # parse_dates off: a query word such as "märz" must stay a word, as in the baselines.
-        opts: dict[str, Any] = {"per_page": TOP, "parse_dates": False}
+        opts: dict[str, Any] = {"per_page": TOP, "parse_dates": False, "highlight": self.highlight}
         if q.date_from:
             opts["date_from"] = _ymd(q.date_from)
         if q.date_to:

@@ -48,12 +48,17 @@ KIND_LABELS = {
     "faceted_nofacets": "same, no facets counted",
 }
 #: Query engines: name → factory. ``searchkit`` runs as the API does (every facet counted,
-#: snippets highlighted); ``searchkit_nofacets`` is the same search with no facet counted.
+#: snippets highlighted); ``searchkit_nofacets`` is the same search with no facet counted;
+#: ``searchkit_plain`` counts no facet and marks no word (``highlight=false``): the answer the
+#: baselines give (top 10 with titles, and the total).
 QUERY_ENGINES = {
     "searchkit": Searchkit,
     "searchkit_nofacets": lambda: Searchkit(facets=(), name="searchkit_nofacets"),
+    "searchkit_plain": lambda: Searchkit(facets=(), name="searchkit_plain", highlight=False),
     "searchkit_tantivy": ENGINES["searchkit_tantivy"],
     "searchkit_tantivy_nofacets": lambda: Searchkit(facets=(), name="searchkit_tantivy_nofacets", engine="tantivy"),
+    "searchkit_tantivy_plain": lambda: Searchkit(facets=(), name="searchkit_tantivy_plain", engine="tantivy",
+                                                 highlight=False),
     "whoosh_std": ENGINES["whoosh_std"],
     "whoosh_de": ENGINES["whoosh_de"],
     "tantivy": ENGINES["tantivy"],
@@ -176,7 +181,7 @@ def time_queries(paths: dict[str, Path], queries: dict[str, list[Query]], repeat
     engines = {}
     for name, factory in QUERY_ENGINES.items():
         engine = factory()
-        engine.open(paths[name.removesuffix("_nofacets")])
+        engine.open(paths[name.removesuffix("_nofacets").removesuffix("_plain")])
         engines[name] = engine
     samples: dict[str, dict[str, list[float]]] = {k: {e: [] for e in engines} for k in KINDS}
     errors: dict[str, int] = collections.Counter()
@@ -194,7 +199,7 @@ def time_queries(paths: dict[str, Path], queries: dict[str, list[Query]], repeat
                 for i, (kind, q) in enumerate(flat):
                     order = names[(i + r) % len(names):] + names[: (i + r) % len(names)]
                     for name in order:
-                        if name.endswith("_nofacets") and kind.startswith("faceted"):
+                        if name.endswith(("_nofacets", "_plain")) and kind.startswith("faceted"):
                             continue  # identical to searchkit's "no facets" row
                         t = time.perf_counter()
                         try:
@@ -454,6 +459,9 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 3) if a and b else None
 
 
+PLAIN_NOTE = "no facet counted, no word marked: the baselines' answer (top 10 with titles, total)"
+
+
 def derive(size_result: dict[str, Any]) -> dict[str, Any]:
     """Ratios to the baselines and the issue's targets (pass/fail) for one corpus size."""
     b = size_result["builds"]
@@ -468,7 +476,8 @@ def derive(size_result: dict[str, Any]) -> dict[str, Any]:
 
     ratios["latency_p50"] = {
         kind: {f"{e}_vs_{base}": _ratio(p(kind, e), p(kind, base))
-               for e in ("searchkit", "searchkit_nofacets", "searchkit_tantivy", "searchkit_tantivy_nofacets")
+               for e in ("searchkit", "searchkit_nofacets", "searchkit_plain", "searchkit_tantivy",
+                         "searchkit_tantivy_nofacets", "searchkit_tantivy_plain")
                for base in ("whoosh_de", "whoosh_std", "tantivy", "tantivy_snippets")
                if p(kind, e) is not None}
         for kind in KINDS
@@ -483,7 +492,8 @@ def derive(size_result: dict[str, Any]) -> dict[str, Any]:
     target("faceted query p95 ≤ 2× the same query without facets (searchkit)", f, 2.0, f is not None and f <= 2.0)
     for kind in ("word", "multi"):
         for e, note in (("searchkit", "as the API runs it: all 6 facets counted + snippets"),
-                        ("searchkit_nofacets", "same search, no facet counted")):
+                        ("searchkit_nofacets", "same search, no facet counted"),
+                        ("searchkit_plain", PLAIN_NOTE)):
             r = _ratio(p(kind, e), p(kind, "whoosh_de"))
             target(f"{KIND_LABELS[kind]} p50: {e} ≤ 1× whoosh_de", r, 1.0, r is not None and r <= 1.0, note)
             r = _ratio(p(kind, e), p(kind, "tantivy"))
@@ -496,12 +506,13 @@ def derive(size_result: dict[str, Any]) -> dict[str, Any]:
                r is not None and r >= 0.5)
     # issue 10: the tantivy engine near raw tantivy (keyword: top 10 + total, as raw tantivy
     # runs it; faceted: five facets each way)
-    for kind, e in (("word", "searchkit_tantivy_nofacets"), ("multi", "searchkit_tantivy_nofacets"),
+    for kind, e in (("word", "searchkit_tantivy_plain"), ("multi", "searchkit_tantivy_plain"),
+                    ("word", "searchkit_tantivy_nofacets"), ("multi", "searchkit_tantivy_nofacets"),
                     ("word", "searchkit_tantivy"), ("faceted", "searchkit_tantivy")):
         for q in ("p50_ms", "p95_ms"):
             r = _ratio(p(kind, e, q), p(kind, "tantivy", q))
             target(f"{KIND_LABELS[kind]} {q[:3]}: {e} ≤ 3× tantivy", r, 3.0, r is not None and r <= 3.0,
-                   "issue 10")
+                   "issue 10" + ("; " + PLAIN_NOTE if e.endswith("_plain") else ""))
     for label in ("searchkit index, tantivy engine", "searchkit index, tantivy engine, 2 workers"):
         r = _ratio(tan, speed.get(label))
         target(f"index step, {label.removeprefix('searchkit index, ')} ≤ 2× the time of raw tantivy (1 thread)",
@@ -556,9 +567,10 @@ def tables(results: dict[str, Any]) -> str:
                          f"{_fmt(rat['vs_whoosh_de'], 2)} | {_fmt(rat['vs_tantivy'], 3)} | {_fmt(bld['wall_s'], 2)} | "
                          f"{_fmt(rss)} | {_fmt(bld['index_mb'], 2)} |")
         lines += ["", "### Query latency (ms, warm; engines interleaved query by query)", "",
-                  "| query kind | n | searchkit p50 / p95 / p99 | searchkit no facets p50 | whoosh_de p50 / p95 "
-                  "| whoosh_std p50 | tantivy p50 / p95 | sk ÷ whoosh_de (p50) | sk ÷ tantivy (p50) |",
-                  "|---|---:|---|---:|---|---:|---|---:|---:|"]
+                  "| query kind | n | searchkit p50 / p95 / p99 | searchkit no facets p50 | searchkit plain p50 "
+                  "| whoosh_de p50 / p95 | whoosh_std p50 | tantivy p50 / p95 | sk ÷ whoosh_de (p50) "
+                  "| sk ÷ tantivy (p50) | plain ÷ whoosh_de (p50) |",
+                  "|---|---:|---|---:|---:|---|---:|---|---:|---:|---:|"]
         for kind in KINDS:
             lat = r["latency"].get(kind, {})
             sk = lat.get("searchkit", {})
@@ -573,18 +585,21 @@ def tables(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {KIND_LABELS[kind]} (median hits {100 * sorted(hits)[len(hits) // 2]:.2g} %) | {sk['n']} | "
                 f"{_fmt(sk['p50_ms'], 2)} / {_fmt(sk['p95_ms'], 2)} / {_fmt(sk['p99_ms'], 2)} | "
-                f"{_fmt(g('searchkit_nofacets', 'p50_ms'), 2)} | {_fmt(g('whoosh_de', 'p50_ms'), 2)} / "
+                f"{_fmt(g('searchkit_nofacets', 'p50_ms'), 2)} | {_fmt(g('searchkit_plain', 'p50_ms'), 2)} | "
+                f"{_fmt(g('whoosh_de', 'p50_ms'), 2)} / "
                 f"{_fmt(g('whoosh_de', 'p95_ms'), 2)} | {_fmt(g('whoosh_std', 'p50_ms'), 2)} | "
                 f"{_fmt(g('tantivy', 'p50_ms'), 2)} / {_fmt(g('tantivy', 'p95_ms'), 2)} | "
-                f"{_fmt(rat.get('searchkit_vs_whoosh_de'), 2)} | {_fmt(rat.get('searchkit_vs_tantivy'), 1)} |")
+                f"{_fmt(rat.get('searchkit_vs_whoosh_de'), 2)} | {_fmt(rat.get('searchkit_vs_tantivy'), 1)} | "
+                f"{_fmt(rat.get('searchkit_plain_vs_whoosh_de'), 2)} |")
         lines += ["", "### searchkit on its tantivy engine (`--engine tantivy`) next to raw tantivy (ms)", "",
                   "| query kind | searchkit tantivy p50 / p95 | same, no facets p50 / p95 | raw tantivy p50 / p95 "
                   "| ÷ tantivy p50 | no facets ÷ tantivy p50 | raw tantivy + snippets p50 / p95 "
-                  "| no facets ÷ tantivy + snippets p50 |", "|---|---|---|---|---:|---:|---|---:|"]
+                  "| no facets ÷ tantivy + snippets p50 | plain p50 / p95 | plain ÷ tantivy p50 |",
+                  "|---|---|---|---|---:|---:|---|---:|---|---:|"]
         for kind in KINDS:
             lat = r["latency"].get(kind, {})
-            st, sn, tv, ts = (lat.get(e, {}) for e in
-                              ("searchkit_tantivy", "searchkit_tantivy_nofacets", "tantivy", "tantivy_snippets"))
+            st, sn, tv, ts, sp = (lat.get(e, {}) for e in ("searchkit_tantivy", "searchkit_tantivy_nofacets",
+                                                           "tantivy", "tantivy_snippets", "searchkit_tantivy_plain"))
             if not st.get("n"):
                 continue
             lines.append(
@@ -593,7 +608,9 @@ def tables(results: dict[str, Any]) -> str:
                 f"{_fmt(tv.get('p50_ms'), 2)} / {_fmt(tv.get('p95_ms'), 2)} | "
                 f"{_fmt(_ratio(st.get('p50_ms'), tv.get('p50_ms')), 2)} | {_fmt(_ratio(sn.get('p50_ms'), tv.get('p50_ms')), 2)} | "
                 f"{_fmt(ts.get('p50_ms'), 2)} / {_fmt(ts.get('p95_ms'), 2)} | "
-                f"{_fmt(_ratio(sn.get('p50_ms') or st.get('p50_ms'), ts.get('p50_ms')), 2)} |")
+                f"{_fmt(_ratio(sn.get('p50_ms') or st.get('p50_ms'), ts.get('p50_ms')), 2)} | "
+                f"{_fmt(sp.get('p50_ms'), 2)} / {_fmt(sp.get('p95_ms'), 2)} | "
+                f"{_fmt(_ratio(sp.get('p50_ms'), tv.get('p50_ms')), 2)} |")
         lines += ["", "Cold open (fresh process, OS file cache warm): "
                   + "; ".join(f"{e} {_fmt(c['open_ms'], 1)} ms + first query {_fmt(c['first_query_ms'], 1)} ms"
                               for e, c in r["cold_open"].items()), ""]
