@@ -683,8 +683,9 @@ folder that is removed at the end, Ctrl-C included.
   frequent words hitting ≥ 10 % of the corpus for faceted queries (counting year, month, person,
   place, organisation; every second one with a year filter; facets disjunctive in every engine).
   `searchkit` runs as the API does (top 10 with highlighted snippets, every facet counted);
-  `searchkit no facets` is the same search with facet counting switched off; the baselines return
-  the top 10 with their titles. Date phrases in queries are not interpreted (`parse_dates=False`).
+  `searchkit no facets` is the same search with facet counting switched off; `searchkit plain`
+  also marks no word (`highlight=False`): the answer the baselines give, the top 10 with their
+  titles and the total. Date phrases in queries are not interpreted (`parse_dates=False`).
 * **Entity tagger**: `extract_entities` over real articles on one thread, tokens/s, against
   searchkit's own tokenizer + sentence splitter as the baseline.
 * **HTTP server**: `searchkit serve --workers 1` and `--workers 2` (gunicorn) on a free loopback
@@ -707,8 +708,9 @@ folder that is removed at the end, Ctrl-C included.
   decoding the 10 stored documents, parsing the query with searchkit's German analyzer and
   compound rules (plain word lists skip Whoosh's generic parser and its copying normalize).
   Queries of two or more concepts add the second stage (`rerank.py`), which reads the stored
-  text of the best 30 hits. Matching itself is 1–3 ms in Whoosh and well under 1 ms in
-  tantivy. The baselines return titles only, so the keyword targets compare an API answer with
+  text of the best 30 hits. Matching itself is about 1 ms in Whoosh (the Whoosh engine
+  evaluates the query tree on arrays of postings: `engines/whoosh_vector.py`,
+  `docs/decisions.md`) and well under 1 ms in tantivy. The baselines return titles only, so the keyword targets compare an API answer with
   a bare top-10; most of the gap is that answer's work (the *raw tantivy + snippets* column).
 * **Faceted queries**: searchkit counts facets on numpy arrays (disjunctively, every facet with
   every filter but its own) and beats plain Whoosh's `groupedby` by far; on the tantivy engine
