@@ -200,6 +200,19 @@ def test_bad_input_gives_no_or_valid_entities(text: str) -> None:
         assert entity.name.strip() and entity.type in EntityType
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=300) | st.binary(max_size=300).map(
+    lambda b: b.decode("latin-1")))
+def test_usable_text_is_what_the_definition_says(text: str) -> None:
+    """``_usable`` (regular expression, early exit) agrees with its plain definition: at least
+    two letters, and control characters other than line breaks and tabs under 5 %."""
+    from searchkit.entities import _usable
+
+    letters = sum(ch.isalpha() for ch in text)
+    controls = sum(ch < " " and ch not in "\n\r\t" for ch in text)
+    assert _usable(text) == (letters >= 2 and controls * 20 < len(text))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=400))
 def test_any_text_gives_valid_entities(text: str) -> None:

@@ -14,6 +14,7 @@ when ``searchkit`` is imported. Anything that is not text gives no entities rath
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 from ..model import Entity, EntityType, entity_key
@@ -35,12 +36,24 @@ def tag_tokens(words: Sequence[str]) -> list[str]:
     return get_tagger().tag(words)
 
 
+#: Control characters other than line breaks and tabs (the sign of binary junk).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _usable(text: str) -> bool:
-    """Text worth tagging: some letters, mostly printable (binary junk is skipped)."""
+    """Text worth tagging: some letters, mostly printable (binary junk is skipped). Counted by
+    the regular-expression engine and stopping at the second letter: a Python loop over every
+    character was a twentieth of the time to tag an article."""
     sample = text[:4096]
-    letters = sum(ch.isalpha() for ch in sample)
-    controls = sum(ch < " " and ch not in "\n\r\t" for ch in sample)
-    return letters >= 2 and controls * 20 < len(sample)
+    if len(_CONTROL.findall(sample)) * 20 >= len(sample):
+        return False
+    letters = 0
+    for ch in sample:
+        if ch.isalpha():
+            letters += 1
+            if letters == 2:
+                return True
+    return False
 
 
 #: Lowercase words inside names ("Ursula von der Leyen", "Rafael van der Vaart").
