@@ -5,7 +5,8 @@ is several Python calls: a two-word query over a 10,000-document index took 7 ms
 count of its matches (a second pass over every posting) was a third. Here a term's postings are
 read a block at a time (Whoosh's own block decoder), and the query tree is evaluated on sorted
 arrays of document numbers: ``Or`` is a union that adds the scores, ``And`` an intersection,
-``AndMaybe`` adds the optional side where it matches, ``AndNot`` a difference. One evaluation
+``AndMaybe`` adds the optional side where it matches, ``AndNot`` a difference; a phrase is
+checked on the decoded positions of only the documents that have all its words. One evaluation
 gives both the count and the ranking.
 
 The scores are Whoosh's: BM25F with the searcher's own B and K1, the idf and average field
@@ -13,8 +14,9 @@ length of the whole index, the field lengths Whoosh stores (one byte per documen
 of terms and compound queries. Sums may be added in another order than Whoosh's matcher tree,
 so a score can differ in its last bit; ties are broken by document number, as in Whoosh.
 
-Anything else (phrases, prefixes, ranges, ``Not`` …) is left to Whoosh's own matcher, which
-steps only through the candidates the rest of the tree allows. Any setting this module cannot
+Anything else (prefixes, wildcards, ranges, ``Not`` …) is left to Whoosh's own matcher, which
+steps only through the candidates the rest of the tree allows. (Whoosh's matchers also count a
+document with b and c for ``a OR (b ANDNOT c)``; the arrays do not.) Any setting this module cannot
 reproduce (another weighting model, a coordination ``scale``) makes ``supports`` false, and the
 caller uses Whoosh's own search.
 """
