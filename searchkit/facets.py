@@ -3,7 +3,8 @@
 For every facet field we keep, per index generation, the postings of each value as arrays of
 document numbers (a CSR layout: ``entry_doc[i]`` has value ``entry_value[i]``). A query then
 becomes a boolean mask over documents, and counting a facet is one ``numpy.bincount`` over the
-entries whose document is in the mask — no per-hit Python loop, whatever the number of hits.
+entries whose document is in the mask — no per-hit Python loop, whatever the number of hits; for
+a mask of few documents, over those documents' entries only (a by-document copy of the arrays).
 
 Multi-select facets are *disjunctive*: values inside one facet are OR-ed, facets are AND-ed, and
 the counts of a facet are computed with every filter except its own (so the other values of that
@@ -36,6 +37,11 @@ FACETS: dict[str, tuple[str, str]] = {
 }
 
 
+#: ``FacetField.counts`` reads the values document by document when the mask holds at most
+#: 1/SPARSE_COUNT_FACTOR as many documents as the field has entries.
+SPARSE_COUNT_FACTOR = 8
+
+
 @dataclass
 class FacetField:
     """Values of one facet field and which documents carry them."""
@@ -53,10 +59,38 @@ class FacetField:
         result[self.entry_doc[selected]] = True
         return result
 
+    #: ``by_doc_value[doc_start[d]:doc_start[d + 1]]`` are the values of document ``d`` (built
+    #: on first use, for masks of ``len(doc_start) - 1`` documents)
+    _doc_start: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _by_doc_value: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+
     def counts(self, doc_mask: np.ndarray) -> np.ndarray:
-        """How many documents of the mask carry each value."""
-        hit = doc_mask[self.entry_doc]
-        return np.bincount(self.entry_value[hit], minlength=len(self.values))
+        """How many documents of the mask carry each value.
+
+        A mask of few documents (an eighth of the entries or fewer: a keyword query on a large
+        archive) reads only those documents' values; a broad one gathers over every entry
+        (``bincount`` of the entries whose document is in the mask). Both give the same
+        counts; the first does not grow with the archive, only with the hits."""
+        docs = np.flatnonzero(doc_mask)
+        if len(docs) * SPARSE_COUNT_FACTOR > len(self.entry_doc):
+            hit = doc_mask[self.entry_doc]
+            return np.bincount(self.entry_value[hit], minlength=len(self.values))
+        starts, values = self._by_document(len(doc_mask))
+        first, lengths = starts[docs], starts[docs + 1] - starts[docs]
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(self.values), dtype=np.int64)
+        # positions first..first+length of every document, as one array
+        shift = np.repeat(first - (np.cumsum(lengths) - lengths), lengths)
+        return np.bincount(values[np.arange(total) + shift], minlength=len(self.values))
+
+    def _by_document(self, doc_count: int) -> tuple[np.ndarray, np.ndarray]:
+        if self._doc_start is None or len(self._doc_start) != doc_count + 1:
+            order = np.argsort(self.entry_doc, kind="stable")
+            self._by_doc_value = self.entry_value[order]
+            self._doc_start = np.searchsorted(self.entry_doc[order], np.arange(doc_count + 1))
+        assert self._by_doc_value is not None
+        return self._doc_start, self._by_doc_value
 
 
 @dataclass
