@@ -51,6 +51,10 @@ class FacetField:
     entry_value: np.ndarray
     #: value → its index in ``values``
     lookup: dict[str, int] = field(default_factory=dict)
+    #: ``_by_doc_value[_doc_start[d]:_doc_start[d + 1]]`` are the values of document ``d``
+    #: (built on first use, for masks of ``len(_doc_start) - 1`` documents)
+    _doc_start: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _by_doc_value: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     def mask(self, value_ids: list[int], doc_count: int) -> np.ndarray:
         """Documents that carry any of the values (OR inside a facet)."""
@@ -59,11 +63,6 @@ class FacetField:
         result[self.entry_doc[selected]] = True
         return result
 
-    #: ``by_doc_value[doc_start[d]:doc_start[d + 1]]`` are the values of document ``d`` (built
-    #: on first use, for masks of ``len(doc_start) - 1`` documents)
-    _doc_start: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
-    _by_doc_value: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
-
     def counts(self, doc_mask: np.ndarray) -> np.ndarray:
         """How many documents of the mask carry each value.
 
@@ -71,10 +70,10 @@ class FacetField:
         archive) reads only those documents' values; a broad one gathers over every entry
         (``bincount`` of the entries whose document is in the mask). Both give the same
         counts; the first does not grow with the archive, only with the hits."""
-        docs = np.flatnonzero(doc_mask)
-        if len(docs) * SPARSE_COUNT_FACTOR > len(self.entry_doc):
+        if np.count_nonzero(doc_mask) * SPARSE_COUNT_FACTOR > len(self.entry_doc):
             hit = doc_mask[self.entry_doc]
             return np.bincount(self.entry_value[hit], minlength=len(self.values))
+        docs = np.flatnonzero(doc_mask)
         starts, values = self._by_document(len(doc_mask))
         first, lengths = starts[docs], starts[docs + 1] - starts[docs]
         total = int(lengths.sum())
