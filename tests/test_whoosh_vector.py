@@ -52,7 +52,7 @@ def _assert_same(snapshot, q: query.Query, limit: int = 50) -> None:  # type: ig
     matches, hits = _whoosh_answer(snapshot, q, limit)
     ids, _ = snapshot._vector.evaluate(q)
     assert sorted(ids.tolist()) == matches
-    total, ranked = snapshot._vector.ranked(q, None, limit)
+    total, ranked = whoosh_vector.ranked(*snapshot._vector.evaluate(q), None, limit)
     assert total == len(matches)
     assert [d for d, _ in ranked] == [d for d, _ in hits]
     assert [s for _, s in ranked] == pytest.approx([s for _, s in hits], rel=1e-12)
@@ -169,7 +169,7 @@ def test_an_or_of_and_not_is_answered_correctly(index: Index) -> None:
     snapshot = index.snapshot()
     q = query.Or([query.Term("lead", "turkei"), query.AndNot(query.Term("lead", "turkei"), query.Term("lead", "regier"))])
     expected = _reference(snapshot, q)
-    total, ranked = snapshot._vector.ranked(q, None, 50)
+    total, ranked = whoosh_vector.ranked(*snapshot._vector.evaluate(q), None, 50)
     assert total == len(expected)
     assert dict(ranked) == pytest.approx(expected, rel=1e-12)
 
@@ -179,7 +179,7 @@ def test_an_or_of_and_not_is_answered_correctly(index: Index) -> None:
 def test_random_query_trees(index: Index, q: query.Query) -> None:
     snapshot = index.snapshot()
     expected = _reference(snapshot, q)
-    total, ranked = snapshot._vector.ranked(q, None, 100)
+    total, ranked = whoosh_vector.ranked(*snapshot._vector.evaluate(q), None, 100)
     assert total == len(expected)
     assert dict(ranked) == pytest.approx(expected, rel=1e-12)
     # best first, equal scores by document number

@@ -63,15 +63,16 @@ class VectorSearcher:
         self.weighting = searcher.weighting
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
         self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
+        self._deleted: dict[int, np.ndarray] = {}
 
     def evaluate(self, q: query.Query) -> Scored:
         """Every live match of ``q`` in the whole index and its score, by document number."""
         parts_ids, parts_scores = [], []
         for leaf, (sub, offset) in enumerate(self.searcher.leaf_searchers()):
             ids, scores = _Leaf(self, leaf, sub).scored(q, None)
-            deleted = sub.reader().deleted_docs_set if hasattr(sub.reader(), "deleted_docs_set") else ()
-            if deleted and len(ids):
-                keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64))
+            deleted = self.deleted(leaf, sub)
+            if len(deleted) and len(ids):
+                keep = ~np.isin(ids, deleted)
                 ids, scores = ids[keep], scores[keep]
             parts_ids.append(ids + offset)
             parts_scores.append(scores)
@@ -79,9 +80,14 @@ class VectorSearcher:
             return _EMPTY_IDS, _EMPTY_SCORES
         return np.concatenate(parts_ids), np.concatenate(parts_scores)
 
-    def ranked(self, q: query.Query, allow: np.ndarray | None, limit: int) -> tuple[int, list[tuple[int, float]]]:
-        """The number of matches (within ``allow``) and the best ``limit`` of them."""
-        return ranked(*self.evaluate(q), allow, limit)
+    def deleted(self, leaf: int, sub: Any) -> np.ndarray:
+        """The deleted documents of one segment (its postings still hold them), read once."""
+        found = self._deleted.get(leaf)
+        if found is None:
+            reader = sub.reader()
+            deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else ()
+            found = self._deleted[leaf] = np.fromiter(deleted, dtype=np.int64)
+        return found
 
     # statistics of the whole index, as Whoosh's BM25FScorer takes them from the parent searcher
     def term_stats(self, field: str, text: bytes) -> tuple[float, float]:
