@@ -18,7 +18,6 @@ from whoosh import query
 from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
 
 from .analysis import analyze, fold_diacritics
-from .engines import one_request
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS, FacetData
@@ -859,7 +858,7 @@ def _suggestion(index: Any, text: str, total: int, operator: str) -> str | None:
 
 def run_search(index: Any, request: SearchRequest) -> SearchResult:
     """Execute one search request against an index."""
-    with one_search(), one_request():
+    with one_search():
         return _run_search(index, request)
 
 

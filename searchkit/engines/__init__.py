@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -39,25 +38,36 @@ DEFAULT_ENGINE = "whoosh"
 ENGINE_ENV = "SEARCHKIT_ENGINE"
 
 
-#: What an engine computed for a query within one search request (``one_request``).
-_REQUEST_MEMO: ContextVar[dict[Any, Any] | None] = ContextVar("searchkit_request_memo", default=None)
+#: Scored result lists kept per snapshot: one request counts a query (AND or OR?), masks its
+#: matches (facets) and ranks them; paging, facet clicks and re-sorting repeat it.
+SCORED_CACHE_SIZE = 32
 
 
-@contextmanager
-def one_request() -> Iterator[None]:
-    """Within this block (one search request) an engine may keep what it computed for a query:
-    one request counts a query (to choose AND or OR), masks its matches (for facets) and ranks
-    them. Nothing outlives the block, so no answer is ever served to a later request."""
-    token = _REQUEST_MEMO.set({})
-    try:
-        yield
-    finally:
-        _REQUEST_MEMO.reset(token)
+class ScoredCache:
+    """Every match of a snapshot's recent queries with its score (document numbers, scores),
+    by the query's ``repr``; the least recently used goes first."""
 
+    def __init__(self, size: int = SCORED_CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
-def request_memo() -> dict[Any, Any] | None:
-    """The memo of the current request, or None outside ``one_request``."""
-    return _REQUEST_MEMO.get()
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: str, scored: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        self._items[key] = scored
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return scored
+
+    def clear(self) -> None:
+        self._items.clear()
 
 
 def default_engine() -> str:

@@ -19,7 +19,7 @@ import os
 import re
 import threading
 import time
-from collections import Counter, OrderedDict, deque
+from collections import Counter, deque
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -32,7 +32,7 @@ from whoosh import query
 from ..analysis import analyze, index_words
 from ..errors import IndexLockedError, IndexVersionError, QueryError
 from ..index import TEXT_FIELDS, document_fields
-from . import Engine, Snapshot, Writer
+from . import Engine, ScoredCache, Snapshot, Writer
 
 SUBDIR = "tantivy"
 #: Exact-value fields: one term per value, fast columns for tantivy's own aggregations.
@@ -42,8 +42,6 @@ EXACT_FIELDS = ("id", "content_hash", "year", "month", "mentioned", "person", "p
 MULTI_VALUE_FIELDS = frozenset({"mentioned", "person", "place", "organisation", "entity_label"})
 INT_FIELDS = ("pub_start", "pub_end")
 WRITER_HEAP = 128_000_000
-#: Scored result lists kept per snapshot (paging, facet clicks and re-sorting repeat a query).
-SCORED_CACHE_SIZE = 32
 
 
 def build_schema() -> Any:
@@ -143,7 +141,7 @@ class TantivySnapshot(Snapshot):
         self._base_list: list[int] = self._base.tolist()
         self._space = int(sizes.sum())
         self._live_docnums = np.sort(self._base[segments] + local)
-        self._scored_cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._scored_cache = ScoredCache()
 
     def _read_opstamp(self) -> int:
         try:
@@ -238,15 +236,11 @@ class TantivySnapshot(Snapshot):
         key = repr(q)
         cached = self._scored_cache.get(key)
         if cached is not None:
-            self._scored_cache.move_to_end(key)
             return cached
         translated = Translator(self).query(q)
         hits = self.searcher.search(translated, limit=max(self.doc_count(), 1), count=False).hits
         result = (self._docnums(hits), np.fromiter((s for s, _ in hits), dtype=np.float64, count=len(hits)))
-        self._scored_cache[key] = result
-        if len(self._scored_cache) > SCORED_CACHE_SIZE:
-            self._scored_cache.popitem(last=False)
-        return result
+        return self._scored_cache.put(key, result)
 
     def match(self, q: query.Query) -> np.ndarray:
         return self._scored(q)[0]

@@ -23,7 +23,7 @@ from whoosh.index import LockError
 
 from ..analysis import german_analyzer
 from ..errors import IndexLockedError, IndexVersionError
-from . import Engine, Snapshot, Writer, request_memo, whoosh_vector
+from . import Engine, ScoredCache, Snapshot, Writer, whoosh_vector
 
 #: Attempts to open the newest generation while other processes commit.
 OPEN_RETRIES = 10
@@ -76,6 +76,7 @@ class WhooshSnapshot(Snapshot):
         generation = self.reader.generation()
         # the reader of an index without any segment knows no generation
         self.generation = -1 if generation is None else generation
+        self._scored_cache = ScoredCache()
 
     def doc_space(self) -> int:
         return self.reader.doc_count_all()  # type: ignore[no-any-return]
@@ -131,33 +132,38 @@ class WhooshSnapshot(Snapshot):
     def _vector(self) -> whoosh_vector.VectorSearcher:
         return whoosh_vector.VectorSearcher(self.searcher)
 
-    def _evaluate(self, q: query.Query) -> whoosh_vector.Scored:
-        memo = request_memo()
-        if memo is None:
-            return self._vector.evaluate(q)
-        key = (id(self), repr(q))
-        found = memo.get(key)
+    def _scored(self, q: query.Query) -> whoosh_vector.Scored | None:
+        """Every match of ``q`` with its score from the array evaluation, kept for the
+        snapshot's recent queries as on the tantivy engine (one request counts, masks and ranks
+        the same query); None where Whoosh's own search must answer."""
+        if not whoosh_vector.supports(self.searcher, q):
+            return None
+        key = repr(q)
+        found = self._scored_cache.get(key)
         if found is None:
-            found = memo[key] = self._vector.evaluate(q)
-        return found  # type: ignore[no-any-return]
+            found = self._scored_cache.put(key, self._vector.evaluate(q))
+        return found
 
     def match(self, q: query.Query) -> np.ndarray:
-        if whoosh_vector.supports(self.searcher, q):
-            return self._evaluate(q)[0]
+        scored = self._scored(q)
+        if scored is not None:
+            return scored[0]
         return np.fromiter(_union_trees(q).docs(self.searcher), dtype=np.int64)
 
     def ranked(self, q: query.Query, allow: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
-        if whoosh_vector.supports(self.searcher, q):
-            return whoosh_vector.ranked(*self._evaluate(q), allow, limit)[1]
+        scored = self._scored(q)
+        if scored is not None:
+            return whoosh_vector.ranked(*scored, allow, limit)[1]
         # A filter set makes Whoosh score every match instead of skipping ahead: only with one.
         allowed = None if allow is None else set(np.flatnonzero(allow).tolist())
         hits = self.searcher.search(_union_trees(q), filter=allowed, limit=limit)
         return [(hit.docnum, hit.score) for hit in hits]
 
     def top(self, q: query.Query, limit: int) -> tuple[int, list[tuple[int, float]]]:
-        if whoosh_vector.supports(self.searcher, q):
+        scored = self._scored(q)
+        if scored is not None:
             # one evaluation gives the count and the ranking
-            return whoosh_vector.ranked(*self._evaluate(q), None, limit)
+            return whoosh_vector.ranked(*scored, None, limit)
         # Whoosh counts a result set by running the query once more: one pass for the count
         return len(self.match(q)), (self.ranked(q, None, limit) if limit > 0 else [])
 
@@ -175,6 +181,7 @@ class WhooshSnapshot(Snapshot):
         return len(self.reader.leaf_readers()) if hasattr(self.reader, "leaf_readers") else 1
 
     def close(self) -> None:
+        self._scored_cache.clear()
         self.searcher.close()
 
 
