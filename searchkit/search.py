@@ -91,6 +91,9 @@ class SearchRequest:
             raise QueryError(f"results beyond position {MAX_RESULT_DEPTH} are not available")
         if not isinstance(self.facet_size, int) or not 1 <= self.facet_size <= 1000:
             raise QueryError("facet_size must be between 1 and 1000")
+        for name in ("facets", "highlight", "parse_dates"):
+            if not isinstance(getattr(self, name), bool):
+                raise QueryError(f"{name} must be true or false")
         clean: dict[str, list[str]] = {}
         for name, values in (self.filters or {}).items():
             if name not in FACETS:

@@ -261,6 +261,9 @@ def test_highlighting_can_be_switched_off(small: Index) -> None:
     assert req.highlight is False and request_to_params(req)["highlight"] == ["false"]
     with pytest.raises(QueryError, match="true or false"):
         request_from_params({"highlight": ["manchmal"]})
+    for option in ("facets", "highlight", "parse_dates"):  # from Python: a bool, not a string
+        with pytest.raises(QueryError, match=f"{option} must be true or false"):
+            small.search("Baku", **{option: "false"})
 
 
 def test_a_surname_alone_counts_for_the_one_person_with_that_full_name(fresh_index: Index) -> None:
