@@ -284,14 +284,16 @@ def server_load(index_path: Path, queries: list[str], workers: int, duration: fl
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(url(queries[0]), timeout=5) as r:
+                with urllib.request.urlopen(url(queries[-1]), timeout=5) as r:
                     r.read()
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"server did not start: {' '.join(cmd)}") from None
                 time.sleep(0.3)
-        for q in queries[:20]:  # warm every worker a little
+        # warm every worker a little, with the queries the load reaches last: a snapshot keeps
+        # its 32 most recent result lists (engines.ScoredCache), which would answer the first
+        for q in queries[-20:]:
             with urllib.request.urlopen(url(q), timeout=30) as r:
                 r.read()
         latencies: list[float] = []
