@@ -1,0 +1,71 @@
+"""searchkit's Whoosh writers (``engines/whoosh_engine``): small posting blocks are written
+without zlib, in one process and in the processes of the multi-process writer, and the index
+stays a Whoosh index with Whoosh's own codec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh import query
+from whoosh.codec import whoosh3
+
+from searchkit import Index, enrich, read_paths
+from searchkit.cli import demo_corpus_path
+from searchkit.engines.whoosh_engine import COMPRESS_MIN_POSTINGS
+
+
+@pytest.fixture(scope="module")
+def docs() -> list:  # type: ignore[type-arg]
+    return [enrich(d) for d in read_paths([demo_corpus_path()])]
+
+
+def _blocks(path: Path) -> list[tuple[int, int]]:
+    """(postings, compression level) of every block of the body field, in every segment."""
+    ix = whoosh_index.open_dir(str(path))
+    found = []
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            for text in list(leaf.lexicon("body")):
+                m = leaf.postings("body", text)
+                assert isinstance(m, whoosh3.W3LeafMatcher)
+                while m.is_active():
+                    found.append((m._blocklength, m._compression))
+                    m._next_block()
+    return found
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_small_blocks_are_not_compressed(tmp_path: Path, docs: list, workers: int) -> None:  # type: ignore[type-arg]
+    index = Index(tmp_path / "index", create=True, engine="whoosh")
+    # enough copies that common words fill blocks of COMPRESS_MIN_POSTINGS postings or more, and
+    # that both processes of the multi-process writer get batches (Whoosh sends 100 at a time)
+    copies = [d.__class__(**{**d.__dict__, "id": f"{d.id}-{k}", "body": f"{d.body} ({k})"})
+              for k in range(5) for d in docs]
+    report = index.add(copies, workers=workers)
+    assert report.added == len(copies)
+    blocks = _blocks(tmp_path / "index")
+    small = [level for size, level in blocks if size < COMPRESS_MIN_POSTINGS]
+    large = [level for size, level in blocks if size >= COMPRESS_MIN_POSTINGS]
+    assert small and large
+    assert set(small) == {0}
+    assert 0 not in large
+    if workers == 2:
+        # the sub-writers' segments (one per process), tuned in their own processes
+        assert len(whoosh_index.open_dir(str(tmp_path / "index")).reader().leaf_readers()) >= 2
+
+
+def test_whoosh_reads_the_index(tmp_path: Path, docs: list) -> None:  # type: ignore[type-arg]
+    """The writer's changes leave no trace in the table of contents (only the schema names
+    searchkit, for its analyzer): the segments keep Whoosh's own codec, and Whoosh's reader
+    finds what searchkit finds."""
+    index = Index(tmp_path / "index", create=True, engine="whoosh")
+    index.add(docs)
+    toc = next((tmp_path / "index").glob("_MAIN_*.toc")).read_bytes()
+    assert b"whoosh_engine" not in toc and b"whoosh.codec.whoosh3" in toc
+    ours = {hit.document.id for hit in index.search("Erdogan", per_page=100, facets=False).hits}
+    ix = whoosh_index.open_dir(str(tmp_path / "index"))
+    with ix.searcher() as searcher:
+        theirs = {searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(query.Term("body", "erdogan"))}
+    assert ours and theirs <= ours
