@@ -325,16 +325,14 @@ class _Postings:
             m = m.child
         self._blocks: list[tuple[Any, ...]] | None = None
         self._starts: np.ndarray | None = None
-        if isinstance(m, whoosh3.W3LeafMatcher) and m.format.fixed_value_size() is None:
+        if isinstance(m, whoosh3.W3LeafMatcher) and not m._byteids and m.format.fixed_value_size() is None:
             self._decode = m.format.decode_positions
             id_blocks, weight_blocks, blocks = [], [], []
             while m.is_active():
-                if m._ids is None:
-                    m._read_ids()
-                if m._weights is None:
-                    m._read_weights()
-                id_blocks.append(np.asarray(m._ids, dtype=np.int64))
-                weight_blocks.append(np.asarray(m._weights, dtype=np.float64))
+                if m._data is None:
+                    m._read_data()
+                id_blocks.append(_block_ids(m))
+                weight_blocks.append(_block_weights(m))
                 blocks.append(m._data)
                 m._next_block()
             self._blocks = blocks
@@ -361,6 +359,23 @@ class _Postings:
             values = self._blocks[b][2]
             out[doc] = self._decode(values[k - int(self._starts[b])])
         return out
+
+
+def _block_ids(m: Any) -> np.ndarray:
+    """The document numbers of the matcher's current block: Whoosh stores them delta-encoded
+    (``W3LeafMatcher._read_ids`` decodes them with a Python generator, one step per posting)."""
+    return np.cumsum(np.asarray(m._data[0], dtype=np.int64))
+
+
+def _block_weights(m: Any) -> np.ndarray:
+    """The weights of the matcher's current block as ``W3LeafMatcher._read_weights`` gives them:
+    float32 values, one per posting (a block of equal weights stores one number, or none for 1)."""
+    weights = m._data[1]
+    if weights is None:
+        return np.ones(m._blocklength, dtype=np.float64)
+    if isinstance(weights, float):
+        return np.full(m._blocklength, weights, dtype=np.float32).astype(np.float64)
+    return np.asarray(weights, dtype=np.float64)
 
 
 def _positions_by_matcher(reader: Any, field: str, text: bytes, docs: np.ndarray) -> dict[int, list[int]]:
