@@ -321,12 +321,12 @@ class Index:
             docnum = snapshot.docnum("id", str(doc_id))
             if docnum is None:
                 raise DocumentNotFoundError(f"no document with id {doc_id!r}")
-            return Document.from_json(snapshot.stored(docnum))
+            return Document.from_stored(snapshot.stored(docnum))
 
     def documents(self) -> Iterator[Document]:
         """Every document, in index order (for export and re-extraction)."""
         for stored in self.snapshot().iter_stored():
-            yield Document.from_json(stored)
+            yield Document.from_stored(stored)
 
     def facet_data(self):  # type: ignore[no-untyped-def]
         """Per-document facet arrays of the current generation (see ``facets.FacetData``)."""

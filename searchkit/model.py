@@ -222,26 +222,40 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
-        published = data.get("published")
-        return cls(
-            id=str(data.get("id", "")),
-            title=data.get("title") or "",
-            lead=data.get("lead") or "",
-            body=data.get("body") or "",
-            url=data.get("url") or "",
-            source=data.get("source") or "",
-            published=PubDate.from_iso(published) if published else None,
-            entities=[Entity.from_dict(e) for e in data.get("entities") or []],
-            mentioned=[PubDate.from_iso(d) for d in data.get("mentioned") or []],
-            metadata=dict(data.get("metadata") or {}),
-        )
+        return cls(**_document_fields(data))
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     @classmethod
+    def from_stored(cls, text: str) -> Document:
+        """A document as an index stored it (``to_json`` of a document that passed the checks of
+        ``__post_init__`` when it was added): decoded without those checks, which every hit of
+        every page and every document the second stage reads would otherwise pay again."""
+        doc = cls.__new__(cls)
+        doc.__dict__.update(_document_fields(json.loads(text)))
+        return doc
+
+    @classmethod
     def from_json(cls, text: str) -> Document:
         return cls.from_dict(json.loads(text))
+
+
+def _document_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """``Document``'s fields from its ``to_dict`` form (missing values empty)."""
+    published = data.get("published")
+    return {
+        "id": str(data.get("id", "")),
+        "title": data.get("title") or "",
+        "lead": data.get("lead") or "",
+        "body": data.get("body") or "",
+        "url": data.get("url") or "",
+        "source": data.get("source") or "",
+        "published": PubDate.from_iso(published) if published else None,
+        "entities": [_entity(e["name"], e["type"]) for e in data.get("entities") or ()],
+        "mentioned": [PubDate.from_iso(d) for d in data.get("mentioned") or ()],
+        "metadata": dict(data.get("metadata") or {}),
+    }
 
 
 # Stored documents are decoded for every hit of every page: the same dates and names recur

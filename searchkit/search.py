@@ -506,12 +506,21 @@ def _parse_words(text: str, operator: str, asking: frozenset[str] = frozenset())
 
 
 def _fields_or(per_field: list[query.Query]) -> query.Query:
-    """``Or(per_field).normalize()``. A plain word gives one ``Term`` per field: terms of distinct
-    fields are already normal and distinct, and normalize would only copy them into a new
-    ``Or`` (at a fifth of a one-word query's parsing time)."""
-    if len(per_field) > 1 and all(type(q) is query.Term for q in per_field):
-        return query.Or(per_field)
-    return query.Or(per_field).normalize()
+    """``Or(per_field).normalize()`` without its copies: normalize deep-copies every term it
+    flattens into a new tree (a fifth of a one-word query's parsing time), while the trees of
+    ``_word_query`` are fresh ``And``/``Or`` nodes of boost 1 over terms, which ``_joined``
+    flattens, de-duplicates and unwraps to the same tree."""
+    return _joined(query.Or, [_normal(q) for q in per_field])
+
+
+def _normal(q: query.Query) -> query.Query:
+    """``q.normalize()`` for ``_word_query``'s trees (``And``/``Or`` of boost 1 over terms),
+    sharing their terms; anything else is normalized by Whoosh."""
+    if type(q) is query.Term:
+        return q
+    if type(q) in (query.And, query.Or) and q.boost == 1.0:
+        return _joined(type(q), [_normal(sub) for sub in q.subqueries])
+    return q.normalize()
 
 
 def _joined(kind: type[query.CompoundQuery], parts: list[query.Query]) -> query.Query:
@@ -1010,7 +1019,7 @@ def _second_stage(
     if not concepts or start >= RERANK_DEPTH or len(ranked) < 2:
         return ranked, {}
     head = ranked[:RERANK_DEPTH]
-    documents = {docnum: Document.from_json(snapshot.stored(docnum)) for docnum, _ in head}
+    documents = {docnum: Document.from_stored(snapshot.stored(docnum)) for docnum, _ in head}
     count = snapshot.doc_count()
     weights = [idf(snapshot.doc_frequency("body", terms[0]), count) for terms in concepts]
     answer = answer_type(text)
@@ -1030,7 +1039,7 @@ def _hits(
     title and the text's beginning."""
     highlighter = Highlighter(_highlight_terms(q, snapshot) if highlight else frozenset())
     documents = documents or {}
-    page = [(documents.get(docnum) or Document.from_json(snapshot.stored(docnum)), score) for docnum, score in ranked]
+    page = [(documents.get(docnum) or Document.from_stored(snapshot.stored(docnum)), score) for docnum, score in ranked]
     highlighter.learn_page(doc for doc, _ in page)
     return [
         Hit(

@@ -28,9 +28,9 @@ def similar_documents(index: Any, doc_id: str, limit: int = 5) -> list[Document]
         docnum = snapshot.docnum("id", str(doc_id))
         if docnum is None:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
-        doc = Document.from_json(snapshot.stored(docnum))
+        doc = Document.from_stored(snapshot.stored(docnum))
         text = "\n\n".join(part for part in (doc.title, doc.lead, doc.body) if part)
         if not text.strip():
             return []
         similar = snapshot.more_like(docnum, text, top=limit, numterms=KEY_TERMS)
-        return [Document.from_json(snapshot.stored(n)) for n in similar if n != docnum]
+        return [Document.from_stored(snapshot.stored(n)) for n in similar if n != docnum]

@@ -42,6 +42,18 @@ def test_document_json_roundtrip() -> None:
     )
     assert Document.from_json(doc.to_json()) == doc
     assert doc.to_dict()["published_precision"] == "month"
+    # the unchecked decoding of stored documents gives the same document
+    assert Document.from_stored(doc.to_json()) == doc
+    assert Document.from_stored(Document(id="y").to_json()) == Document(id="y")
+
+
+@given(st.text(min_size=1).filter(str.strip), st.text(), st.text(), st.dictionaries(st.text(), st.integers()))
+def test_stored_documents_decode_like_json(doc_id: str, title: str, body: str, metadata: dict[str, int]) -> None:
+    doc = Document(id=doc_id, title=title, body=body, metadata=metadata,
+                   entities=[Entity(title or "X", EntityType.PLACE)])
+    stored = Document.from_stored(doc.to_json())
+    assert stored == Document.from_json(doc.to_json()) == doc
+    assert type(stored) is Document and stored.text == doc.text
 
 
 def test_content_hash_ignores_whitespace_only() -> None:

@@ -587,7 +587,7 @@ class TantivyWriter(Writer):
             return
         self._writer.delete_all_documents()
         for stored in snapshot.iter_stored():
-            self._writer.add_document(tantivy_document(document_fields(Document.from_json(stored))))
+            self._writer.add_document(tantivy_document(document_fields(Document.from_stored(stored))))
         self._writer.commit()
 
     def cancel(self) -> None:
