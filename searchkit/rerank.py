@@ -159,6 +159,8 @@ def proximity_rerank(
     # the answer: one more concept, of the query's average weight, in the window only
     window_weights = list(weights) + ([total / len(weights)] if pattern is not None else [])
     window_total = sum(window_weights)
+    # every text in one go: one look-up of their chunks in the shared vocabulary, not one per text
+    positions_in.highlighter.learn(getattr(documents[docnum], name) for docnum, _ in hits for name in FIELDS)
     rescored = []
     for rank, (docnum, score) in enumerate(hits):
         doc = documents[docnum]
