@@ -669,36 +669,53 @@ def _facets(
         ffield = data.fields[name]
         counts = ffield.counts(others)
         selected = set(selected_ids.get(name, []))
-        candidates = np.union1d(np.flatnonzero(counts), np.array(sorted(selected), dtype=np.int64))
+        candidates = _candidates(counts, selected)
         if name == "month" and "year" in selected_ids:
             # drill-down: with years chosen, the month facet lists their months
             years = {data.fields["year"].values[i] for i in selected_ids["year"]}
             candidates = np.array(
                 [i for i in candidates.tolist() if ffield.values[i][:4] in years or i in selected], dtype=np.int64
             )
-        order = _facet_order(name, ffield.values, counts, candidates)
-        shown_ids = order[: request.facet_size] + [i for i in order[request.facet_size :] if i in selected]
+        shown_ids = _shown(name, ffield.values, counts, candidates, request.facet_size, selected)
         shown = [
             FacetValue(_facet_value(name, ffield.values[idx], data), data.label(name, ffield.values[idx]),
                        int(counts[idx]), idx in selected)
             for idx in shown_ids
         ]
-        facets.append(Facet(name, label, shown, truncated=len(order) > len(shown_ids)))
+        facets.append(Facet(name, label, shown, truncated=len(candidates) > len(shown_ids)))
     return facets
 
 
-def _facet_order(name: str, values: list[str], counts: np.ndarray, candidates: np.ndarray) -> list[int]:
-    """The candidates in display order. Values are in lexicon (alphabetical) order, so an index
-    order is an alphabetical order: dates newest first with "ohne Datum" last, entities by count
-    and then name. Only candidates are sorted, never a facet's whole vocabulary."""
-    if not len(candidates):
-        return []
+def _candidates(counts: np.ndarray, selected: set[int]) -> np.ndarray:
+    """The values a facet can show, in index order: those counted, and the selected ones even
+    when no hit has them."""
+    candidates = np.flatnonzero(counts)
+    missing = [i for i in selected if counts[i] == 0]
+    if missing:
+        candidates = np.sort(np.concatenate([candidates, np.array(missing, dtype=np.int64)]))
+    return candidates
+
+
+def _shown(
+    name: str, values: list[str], counts: np.ndarray, candidates: np.ndarray, size: int, selected: set[int]
+) -> list[int]:
+    """The values a facet shows, in display order: the first ``size`` candidates, then the
+    selected ones that come later. Values are in lexicon (alphabetical) order, so an index order
+    is an alphabetical order: dates newest first with "ohne Datum" last, entities by count and
+    then name."""
     if name in ("year", "month", "mentioned"):
-        undated = np.array([values[i] == NO_DATE for i in candidates.tolist()])
-        order = np.lexsort((-candidates, undated))
-    else:
-        order = np.lexsort((candidates, -counts[candidates]))
-    return candidates[order].tolist()
+        undated = np.array([values[i] == NO_DATE for i in candidates.tolist()], dtype=bool)
+        order = candidates[np.lexsort((-candidates, undated))].tolist()
+        return order[:size] + [i for i in order[size:] if i in selected]
+    # Entities: a broad query counts thousands of names, and only the first ``size`` are shown:
+    # only the candidates counted at least as often as the size-th are sorted.
+    head = candidates
+    if 0 < size < len(candidates):
+        found = counts[candidates]
+        head = candidates[found >= np.partition(found, len(found) - size)[len(found) - size]]
+    top = head[np.lexsort((head, -counts[head]))][: max(size, 0)].tolist()
+    later = sorted(set(selected) - set(top), key=lambda i: (-int(counts[i]), i))
+    return top + later
 
 
 def _date_filter(

@@ -1,5 +1,5 @@
 """Facet counting on arrays: the by-document path for masks of few documents counts exactly
-what the gather over every entry counts."""
+what the gather over every entry counts; what a facet shows is the head of its full order."""
 
 from __future__ import annotations
 
@@ -51,3 +51,23 @@ def test_few_documents_take_the_by_document_path() -> None:
     assert field._doc_start is not None  # the by-document arrays were built and used
     mask[:] = True  # a broad mask: the gather over every entry
     assert field.counts(mask).tolist() == _dense(field, mask).tolist()
+
+
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=60), st.integers(0, 12),
+       st.sets(st.integers(0, 59), max_size=4), st.sampled_from(["person", "place", "year"]))
+@settings(max_examples=300, deadline=None)
+def test_shown_values_are_the_head_of_the_full_order(raw: list[int], size: int, chosen: set[int], name: str) -> None:
+    """A facet shows the first ``size`` values of the full display order, then the selected ones
+    that come later (entities only sort the candidates that can be in the head)."""
+    from searchkit.search import _candidates, _shown
+
+    counts = np.array(raw, dtype=np.int64)
+    values = [f"{2000 + i}" for i in range(len(raw))]
+    selected = {i for i in chosen if i < len(raw)}
+    candidates = _candidates(counts, selected)
+    assert candidates.tolist() == sorted(set(np.flatnonzero(counts).tolist()) | selected)
+    if name == "year":
+        full = sorted(candidates.tolist(), reverse=True)
+    else:
+        full = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), i))
+    assert _shown(name, values, counts, candidates, size, selected) == full[:size] + [i for i in full[size:] if i in selected]
