@@ -5,9 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from searchkit.search import _SYNTAX_WORDS
 
 
-_WORDS = st.text(alphabet="aäbcdeéfghiklmnoöpqrsßtuüvwxyzAÄBDEGKLMNOÖRSTUÜWZğş0123456789-.,;!", min_size=1, max_size=14)
+
+#: Words of plain text: the alphabet has capitals, so Whoosh's operator words ("AND", "TO"), which
+#: make a query explicit syntax, are left out.
+_WORDS = st.text(alphabet="aäbcdeéfghiklmnoöpqrsßtuüvwxyzAÄBDEGKLMNOÖRSTUÜWZğş0123456789-.,;!", min_size=1,
+                 max_size=14).filter(lambda w: w not in _SYNTAX_WORDS)
 
 
 @given(st.lists(st.one_of(_WORDS, st.sampled_from(["der", "und", "Wiederaufbau-Hilfen", "Militärstützpunkte", "Erdoğan", "nicht", "2025", "-", "...", "Wer", "wurde", "welchem", "Jahr", "Baku", "baku"])), min_size=1, max_size=6),
