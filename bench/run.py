@@ -742,8 +742,8 @@ folder that is removed at the end, Ctrl-C included.
   the whole raw tantivy build. tantivy's own share alone is 1.5× raw tantivy, so 2× cannot be
   reached with Python analysis in the writing process. (The "after" commit of the latest runs,
   0391e79, has the code of `main`'s 438a9ff.)
-* **Whoosh engine's index step** (2026-12-04, 10,000 documents, one process each, phases
-  measured apart): two changes to Whoosh's writers, both writing files Whoosh's own codec reads
+* **Whoosh engine's index step** (2026-12-04, 10,000 documents, every build in a fresh
+  process on the same machine, before and after): two changes to Whoosh's writers, both writing files Whoosh's own codec reads
   (`engines/whoosh_engine.py`): posting blocks of fewer than 16 postings are no longer
   zlib-compressed (Whoosh compresses every block; most hold the one or two postings of a rare
   word), one process 37.0 → 32.5 s for 7 % more disk; and the sub-writers of the multi-process

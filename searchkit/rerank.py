@@ -121,6 +121,11 @@ class ConceptOffsets:
             self.concepts_of[word] = found
         return found
 
+    def learn(self, texts: Iterable[str]) -> None:
+        """Read ``texts`` in one go (one look-up of their chunks in the shared vocabulary, not
+        one per text as ``__call__`` would do for a text it has not seen)."""
+        self.highlighter.learn(texts)
+
     def __call__(self, text: str) -> list[tuple[int, int]]:
         """(offset, concept) pairs of ``text``, sorted (the answer's included)."""
         found = [(a, c) for a, b in self.highlighter.spans(text) for c in self._concepts(text[a:b])]
@@ -159,8 +164,7 @@ def proximity_rerank(
     # the answer: one more concept, of the query's average weight, in the window only
     window_weights = list(weights) + ([total / len(weights)] if pattern is not None else [])
     window_total = sum(window_weights)
-    # every text in one go: one look-up of their chunks in the shared vocabulary, not one per text
-    positions_in.highlighter.learn(getattr(documents[docnum], name) for docnum, _ in hits for name in FIELDS)
+    positions_in.learn(getattr(documents[docnum], name) for docnum, _ in hits for name in FIELDS)
     rescored = []
     for rank, (docnum, score) in enumerate(hits):
         doc = documents[docnum]

@@ -714,7 +714,7 @@ def _shown(
         found = counts[candidates]
         head = candidates[found >= np.partition(found, len(found) - size)[len(found) - size]]
     top = head[np.lexsort((head, -counts[head]))][: max(size, 0)].tolist()
-    later = sorted(set(selected) - set(top), key=lambda i: (-int(counts[i]), i))
+    later = sorted(selected - set(top), key=lambda i: (-int(counts[i]), i))
     return top + later
 
 

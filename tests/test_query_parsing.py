@@ -7,8 +7,6 @@ from hypothesis import strategies as st
 
 from searchkit.search import _SYNTAX_WORDS
 
-
-
 #: Words of plain text: the alphabet has capitals, so Whoosh's operator words ("AND", "TO"), which
 #: make a query explicit syntax, are left out.
 _WORDS = st.text(alphabet="aäbcdeéfghiklmnoöpqrsßtuüvwxyzAÄBDEGKLMNOÖRSTUÜWZğş0123456789-.,;!", min_size=1,
