@@ -14,7 +14,6 @@ facet stay selectable and show how many hits they would add).
 from __future__ import annotations
 
 import json
-import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +24,7 @@ import numpy as np
 
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE
 from .model import GERMAN_MONTHS, EntityType
+from .sidecar import pack_lines, save_arrays, unpack_lines
 
 #: Facet name → (index field, German label). The order is the sidebar order.
 FACETS: dict[str, tuple[str, str]] = {
@@ -182,31 +182,19 @@ CACHE_PREFIX = "facets-"
 CACHE_VERSION = 1
 
 
-def _lines(items: list[str]) -> np.ndarray:
-    return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
-
-
-def _unlines(array: np.ndarray) -> list[str]:
-    text = array.tobytes().decode("utf-8")
-    return text.split("\n") if text else []
-
-
 def _save(path: Path, data: FacetData, generation: int) -> None:
     arrays: dict[str, np.ndarray] = {
         "meta": np.array([CACHE_VERSION, generation, data.doc_count, int(data.live.sum())], dtype=np.int64),
         "live": data.live, "pub_start": data.pub_start, "pub_end": data.pub_end,
-        "labels": _lines([LABEL_SEP.join((t, k, name)) for (t, k), name in data.labels.items()]),
+        "labels": pack_lines([LABEL_SEP.join((t, k, name)) for (t, k), name in data.labels.items()]),
     }
     for name, ffield in data.fields.items():
-        arrays[f"{name}.values"] = _lines(ffield.values)
+        arrays[f"{name}.values"] = pack_lines(ffield.values)
         arrays[f"{name}.doc"] = ffield.entry_doc
         arrays[f"{name}.value"] = ffield.entry_value
         aliases = [f"{k}\t{ffield.values[i]}" for k, i in ffield.lookup.items() if ffield.values[i] != k]
-        arrays[f"{name}.aliases"] = _lines(aliases)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as f:
-        np.savez(f, **arrays)
-    os.replace(tmp, path)
+        arrays[f"{name}.aliases"] = pack_lines(aliases)
+    save_arrays(path, arrays)
 
 
 def _load(path: Path, snapshot: Any) -> FacetData:
@@ -218,14 +206,14 @@ def _load(path: Path, snapshot: Any) -> FacetData:
             raise ValueError("facet cache of another generation")
         fields = {}
         for name in FACETS:
-            values = _unlines(saved[f"{name}.values"])
+            values = unpack_lines(saved[f"{name}.values"])
             lookup = {v: i for i, v in enumerate(values)}
-            for line in _unlines(saved[f"{name}.aliases"]):
+            for line in unpack_lines(saved[f"{name}.aliases"]):
                 short, full = line.split("\t")
                 lookup[short] = lookup[full]
             fields[name] = FacetField(values, saved[f"{name}.doc"], saved[f"{name}.value"], lookup)
         labels = {}
-        for line in _unlines(saved["labels"]):
+        for line in unpack_lines(saved["labels"]):
             etype, key, name = line.split(LABEL_SEP)
             labels[(etype, key)] = name
         return FacetData(snapshot, doc_count, saved["live"], fields, saved["pub_start"], saved["pub_end"], labels)

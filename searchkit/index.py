@@ -8,10 +8,10 @@ content under another id, is skipped), the fields every engine indexes, and type
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from . import spelling
 from .engines import Engine, Snapshot, Writer, check_engine, default_engine, engine_class
 from .errors import (
     DocumentNotFoundError,
@@ -27,6 +28,7 @@ from .errors import (
     SearchkitError,
 )
 from .model import Document, Entity, EntityType, entity_key
+from .spelling import Vocabulary
 
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
 #: must be rebuilt (``searchkit index --rebuild``).
@@ -40,8 +42,6 @@ NO_DATE = "none"
 LABEL_SEP = "\x1f"
 ENTITY_FIELDS = tuple(t.value for t in EntityType)
 TEXT_FIELDS = ("title", "lead", "body", "names")
-#: Words offered as spelling suggestions: letters only, 4 to 40 of them (longer runs are junk).
-SPELL_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,40}(?![^\W\d_])")
 
 
 def title_repeats_text(doc: Document) -> bool:
@@ -82,8 +82,7 @@ def _entity_keys(entities: list[Entity]) -> dict[EntityType, dict[str, str]]:
 
 def document_fields(doc: Document) -> dict[str, Any]:
     """The fields of one document, as every engine indexes them: text fields as text, facet
-    fields as comma-separated exact values, spelling words space-separated, dates as yyyymmdd
-    integers. Everything a hit needs is in the stored ``doc`` JSON."""
+    fields as comma-separated exact values, dates as yyyymmdd integers. Everything a hit needs is in the stored ``doc`` JSON."""
     fields: dict[str, Any] = {
         "id": doc.id,
         "content_hash": doc.content_hash(),
@@ -114,9 +113,6 @@ def document_fields(doc: Document) -> dict[str, Any]:
         if keys:
             fields[etype.value] = ",".join(keys)
         labels += [LABEL_SEP.join((etype.value, key, _clean_facet_value(name))) for name, key in names.items()]
-    words = {w.lower() for w in SPELL_WORD.findall(" ".join((doc.title, doc.lead, doc.body)))}
-    if words:
-        fields["spell"] = " ".join(sorted(words))
     if labels:
         fields["entity_label"] = ",".join(sorted(labels))
         fields["names"] = " ".join(e.name for e in doc.entities)
@@ -262,6 +258,8 @@ class Index:
         self._read_lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._facet_cache: Any = None
+        #: (generation, vocabulary, exact) of the last ``spelling()`` or commit of this object
+        self._spelling_cache: tuple[int, Vocabulary, bool] | None = None
 
     # -- creation ---------------------------------------------------------------------------
     def _create(self, engine: str) -> None:
@@ -338,6 +336,41 @@ class Index:
             if cache is None or cache.snapshot is not snapshot:
                 cache = self._facet_cache = FacetData.load_or_build(snapshot, self.path)
             return cache
+
+    def spelling(self) -> Vocabulary:
+        """The words of the current generation's texts with their document counts (what
+        "Meinten Sie …?" suggests from; see ``searchkit.spelling``)."""
+        with self._read_lock:
+            snapshot = self.snapshot()
+            cached = self._spelling_cache
+            if cached is not None and cached[0] == snapshot.generation:
+                exact_now = cached[2] or spelling.path_of(self.path, snapshot.generation).exists()
+                if exact_now == cached[2]:
+                    return cached[1]
+            vocabulary, exact = spelling.for_reading(snapshot, self.path)
+            self._spelling_cache = (snapshot.generation, vocabulary, exact)
+            return vocabulary
+
+    def _spelling_base(self, committed: Snapshot) -> Vocabulary:
+        """The exact vocabulary a batch starts from (kept from this object's last commit)."""
+        cached = self._spelling_cache
+        if cached is not None and cached[0] == committed.generation and cached[2]:
+            return cached[1]
+        return spelling.of_snapshot(committed, self.path)
+
+    def _commit(
+        self, writer: Writer, committed: Snapshot, base: Vocabulary, change: spelling.Change, *, optimize: bool = False
+    ) -> None:
+        """Commit ``writer`` and save the spelling vocabulary of the new generation: ``base``
+        (of ``committed``, read before the batch changed anything) with ``change``."""
+        try:
+            generation = writer.commit(optimize=optimize)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()  # a commit that failed half-way must not keep the write lock
+            raise
+        vocabulary = spelling.after_commit(self.path, base, committed.generation, generation, change)
+        self._spelling_cache = (generation, vocabulary, True)
 
     def search(self, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
         """Search; see ``searchkit.search.SearchRequest`` for the options."""
@@ -423,8 +456,10 @@ class Index:
         batch = list(documents)
         last_of_id = {doc.id: position for position, doc in enumerate(batch)}
         writer = self._writer(procs=workers)
+        change = spelling.Change()
         try:
             committed = writer.snapshot()
+            base = self._spelling_base(committed)
             seen_hashes: set[str] = set()
             seen_ids: set[str] = set()
             todo: list[tuple[Document, int | None]] = []
@@ -441,13 +476,16 @@ class Index:
                     outcome = "failed"
                 else:
                     writer.add_document(prepared, replaces=existing)
+                    change.add(prepared)
+                    if existing is not None:
+                        change.remove(Document.from_stored(committed.stored(existing)))
                     outcome = "written"
                 if on_document:
                     on_document(doc, outcome)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        self._commit(writer, committed, base, change)
         return report
 
     @staticmethod
@@ -486,12 +524,18 @@ class Index:
         if doc_id not in self:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         writer = self._writer()
+        change = spelling.Change()
         try:
+            committed = writer.snapshot()
+            base = self._spelling_base(committed)
+            docnum = committed.docnum("id", doc_id)
+            if docnum is not None:
+                change.remove(Document.from_stored(committed.stored(docnum)))
             writer.delete(doc_id)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        self._commit(writer, committed, base, change)
 
     def segment_count(self) -> int:
         """How many segments the index has (each commit may add one; queries visit them all)."""
@@ -504,10 +548,12 @@ class Index:
         commit."""
         writer = self._writer()
         try:
-            writer.commit(optimize=True)
+            committed = writer.snapshot()
+            base = self._spelling_base(committed)
         except BaseException:
             writer.cancel()
             raise
+        self._commit(writer, committed, base, spelling.Change(), optimize=True)
 
     def migrate(
         self, target: str | os.PathLike[str], *, engine: str, batch_size: int = 500,
@@ -528,6 +574,7 @@ class Index:
                 self._snapshot.close()
                 self._snapshot = None
         self._facet_cache = None
+        self._spelling_cache = None
 
     def __enter__(self) -> Index:
         return self

@@ -944,23 +944,20 @@ def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:
     query finds more than ``better_than`` documents."""
     data = index.facet_data()
     snapshot = data.snapshot
+    vocabulary = index.spelling()
     changed = False
 
     def fix(match: re.Match[str]) -> str:
         nonlocal changed
         word = match.group(0)
         lower = word.lower()
-        if len(lower) < 4 or snapshot.doc_frequency("spell", lower) > 0:
+        if len(lower) < 4 or vocabulary.frequency(lower) > 0:
             return word
-        maxdist = 2 if len(lower) >= 5 else 1
-        candidates = [
-            (-_distance(lower, c), snapshot.doc_frequency("spell", c), c)
-            for c in snapshot.similar_terms("spell", lower, maxdist, prefix=1)
-        ]
+        candidates = vocabulary.similar(lower, 2 if len(lower) >= 5 else 1, prefix=1)
         if not candidates:
             return word
         changed = True
-        best = max(candidates)[2]
+        best = max(candidates, key=lambda c: (-c.distance, c.count, c.word)).word
         return best.capitalize() if word[:1].isupper() else best
 
     fixed = re.sub(r"[^\W\d_]+", fix, text)
@@ -970,12 +967,6 @@ def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:
     if q is None or int(_matching_mask(q, snapshot, data).sum()) <= better_than:
         return None
     return fixed
-
-
-def _distance(a: str, b: str) -> int:
-    from whoosh.support.levenshtein import distance
-
-    return int(distance(a, b))
 
 
 def _page(

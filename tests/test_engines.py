@@ -208,7 +208,7 @@ def _content(index: Index) -> tuple:
     """Everything a reader can see: the stored documents in document-number order, every
     field's terms with their document frequencies, and phrase matches (positions)."""
     snapshot = index.snapshot()
-    fields = ("title", "lead", "body", "names", "spell", "person", "place", "year", "entity_label")
+    fields = ("title", "lead", "body", "names", "person", "place", "year", "entity_label")
     phrases = ['"Bundesregierung plant"', '"Angriff auf"', '"Recep Tayyip Erdoğan"', '"Wiederaufbau Hilfen"']
     return (
         list(snapshot.iter_stored()),

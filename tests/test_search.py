@@ -60,7 +60,7 @@ def test_a_colon_is_field_syntax_only_after_a_field_name(small: Index) -> None:
     assert ids(small.search("Bahnstreik um 4:51"))[0] == "3"
     assert ids(small.search("Wo streikt die Bahn ?", operator="or"))[0] == "3"  # a lone "?" too
     with pytest.raises(QueryError, match="cannot be searched"):
-        small.search("spell:baku")
+        small.search("content_hash:baku")
 
 
 def test_brackets_without_operators_are_an_aside_not_syntax(small: Index) -> None:
@@ -282,7 +282,7 @@ def test_a_surname_alone_counts_for_the_one_person_with_that_full_name(fresh_ind
 
 
 def test_internal_fields_cannot_be_queried(small: Index) -> None:
-    for text in ("doc:x", "spell:baku", "content_hash:abc", "pub_start:1"):
+    for text in ("doc:x", "entity_label:baku", "content_hash:abc", "pub_start:1"):
         with pytest.raises(QueryError, match="cannot be searched"):
             small.search(text)
 

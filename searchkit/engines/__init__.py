@@ -149,11 +149,6 @@ class Snapshot(ABC):
         ranked search that needs no mask over every match."""
 
     @abstractmethod
-    def similar_terms(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
-        """Terms within ``maxdist`` edits of ``word`` that share its first ``prefix`` letters
-        (spelling suggestions)."""
-
-    @abstractmethod
     def more_like(self, docnum: int, text: str, top: int, numterms: int) -> list[int]:
         """Documents most like ``docnum`` by the key terms of ``text``, best first."""
 
@@ -195,9 +190,9 @@ class Writer(ABC):
         """Delete the document with this id."""
 
     @abstractmethod
-    def commit(self, *, optimize: bool = False) -> None:
-        """Make the batch visible atomically; ``optimize`` merges segments as far as the engine
-        can."""
+    def commit(self, *, optimize: bool = False) -> int:
+        """Make the batch visible atomically and return the generation it created (what a
+        ``Snapshot`` of it reports); ``optimize`` merges segments as far as the engine can."""
 
     @abstractmethod
     def cancel(self) -> None:

@@ -53,7 +53,6 @@ def build_schema() -> Any:
         )
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name="raw", index_option="position")
-    builder.add_text_field("spell", tokenizer_name="raw", index_option="basic")
     for name in INT_FIELDS:
         builder.add_integer_field(name, indexed=True, fast=True)
     builder.add_bytes_field("doc", stored=True)
@@ -94,11 +93,6 @@ def tantivy_document(fields: dict[str, Any], terms: list[list[tuple[str, int, in
                     doc.add_text(name, part)
         elif name in EXACT_FIELDS:
             doc.add_text(name, value)
-        elif name == "spell":
-            words = value.split()
-            doc.add_pre_tokenized_text(
-                name, tantivy.PreTokenizedString(value, [tantivy.Token(w, i, 0, 0) for i, w in enumerate(words)])
-            )
         elif name in INT_FIELDS:
             doc.add_integer(name, int(value))
         elif name == "doc":
@@ -115,6 +109,14 @@ def _meta_stamp(folder: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+def _opstamp(folder: Path) -> int:
+    """The stamp of the last commit (a snapshot's generation; merges keep it)."""
+    try:
+        return int(json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("opstamp", 0))
+    except (OSError, ValueError):
+        return 0
+
+
 def _wildcard_pattern(text: str) -> re.Pattern[str]:
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text) + r"\Z")
 
@@ -126,7 +128,7 @@ class TantivySnapshot(Snapshot):
         self.schema = engine.schema
         engine.index.reload()
         self.searcher = engine.index.searcher()
-        self.generation = self._read_opstamp()
+        self.generation = _opstamp(self.folder)
         count = self.searcher.num_docs
         hits = self.searcher.search(tantivy.Query.all_query(), limit=max(count, 1), count=False).hits
         segments = np.fromiter((a.segment_ord for _, a in hits), dtype=np.int64, count=len(hits))
@@ -142,12 +144,6 @@ class TantivySnapshot(Snapshot):
         self._space = int(sizes.sum())
         self._live_docnums = np.sort(self._base[segments] + local)
         self._scored_cache = ScoredCache()
-
-    def _read_opstamp(self) -> int:
-        try:
-            return int(json.loads((self.folder / "meta.json").read_text(encoding="utf-8")).get("opstamp", 0))
-        except (OSError, ValueError):
-            return 0
 
     # -- document numbers -------------------------------------------------------------------
     def _docnums(self, hits: list[tuple[Any, Any]]) -> np.ndarray:
@@ -260,14 +256,6 @@ class TantivySnapshot(Snapshot):
         result = self.searcher.search(Translator(self).query(q), limit=max(limit, 1), count=True)
         base = self._base_list
         return int(result.count), [(base[a.segment_ord] + a.doc, float(s)) for s, a in result.hits[:limit]]
-
-    def similar_terms(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
-        from whoosh.support.levenshtein import distance
-
-        return [
-            term for term, _ in self.terms(field, word[:prefix])
-            if abs(len(term) - len(word)) <= maxdist and term != word and distance(term, word) <= maxdist
-        ]
 
     def more_like(self, docnum: int, text: str, top: int, numterms: int) -> list[int]:
         """Key terms by tf·idf over the body field, OR-ed with their weights."""
@@ -567,13 +555,15 @@ class TantivyWriter(Writer):
         self._queue.append(("delete", doc_id))
         self._apply(keep=MAX_CHUNKS_IN_FLIGHT)
 
-    def commit(self, *, optimize: bool = False) -> None:
+    def commit(self, *, optimize: bool = False) -> int:
         self._hand_over()
         self._apply(keep=0)
         self._writer.commit()
         if optimize:
             self._rewrite()
+        generation = _opstamp(self._engine.folder)  # read while the write lock is still ours
         self._release()
+        return generation
 
     def _rewrite(self) -> None:
         """tantivy merges segments by its own policy and offers no "merge everything" call to

@@ -51,8 +51,6 @@ def build_schema() -> Schema:
         place=KEYWORD(**facet),
         organisation=KEYWORD(**facet),
         entity_label=KEYWORD(**facet),
-        # Surface words (lowercase, not stemmed) for "Meinten Sie …?" suggestions.
-        spell=KEYWORD(lowercase=True, scorable=False),
         pub_start=NUMERIC(numtype=int, bits=32, sortable=True),
         pub_end=NUMERIC(numtype=int, bits=32, sortable=True),
         doc=STORED(),
@@ -168,9 +166,6 @@ class WhooshSnapshot(Snapshot):
             return whoosh_vector.ranked(*scored, None, limit)
         # Whoosh counts a result set by running the query once more: one pass for the count
         return len(self.match(q)), (self.ranked(q, None, limit) if limit > 0 else [])
-
-    def similar_terms(self, field: str, word: str, maxdist: int, prefix: int) -> list[str]:
-        return [_text(t) for t in self.reader.terms_within(field, word, maxdist, prefix=prefix)]
 
     def more_like(self, docnum: int, text: str, top: int, numterms: int) -> list[int]:
         results = self.searcher.more_like(docnum, "body", text=text, top=top, numterms=numterms)
@@ -314,7 +309,12 @@ class WhooshWriter(Writer):
         self._writer = writer
 
     def snapshot(self) -> Snapshot:
-        return WhooshSnapshot(self._writer.searcher())
+        snapshot = WhooshSnapshot(self._writer.searcher())
+        if snapshot.generation != -1:
+            # a writer's reader reports the generation the writer will commit, not the one it
+            # reads (which every other reader of these segments reports)
+            snapshot.generation = self._writer.generation - 1
+        return snapshot
 
     def add(self, fields: dict[str, Any], *, replaces: int | None = None) -> None:
         if replaces is not None:
@@ -324,8 +324,9 @@ class WhooshWriter(Writer):
     def delete(self, doc_id: str) -> None:
         self._writer.delete_by_term("id", doc_id)
 
-    def commit(self, *, optimize: bool = False) -> None:
+    def commit(self, *, optimize: bool = False) -> int:
         self._writer.commit(optimize=optimize)
+        return int(self._writer.generation)
 
     def cancel(self) -> None:
         self._writer.cancel()

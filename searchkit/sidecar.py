@@ -1,0 +1,32 @@
+"""Arrays kept beside the index, one file per generation (facet columns, the spelling list):
+numpy ``.npz`` files without pickles, written atomically so that a reader in another process
+sees a whole file or none."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+def pack_lines(items: list[str]) -> np.ndarray:
+    """Strings as one array of UTF-8 bytes (newline-separated): stored without pickling, and
+    loaded back by one decode and one split."""
+    return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
+
+
+def unpack_lines(array: np.ndarray) -> list[str]:
+    text = array.tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
+def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Write ``arrays`` to ``path`` through a temporary file and a rename."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as f:
+            np.savez(f, **arrays)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,186 @@
+"""The spelling vocabulary behind "Meinten Sie …?": its words, its edit-distance lookup, and how
+it follows the index from commit to commit (files per generation, rebuilt when missing)."""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from searchkit import Index, spelling
+from searchkit.model import Document
+from searchkit.spelling import Change, Vocabulary, document_words
+
+
+def doc(doc_id: str, body: str, title: str = "Titel") -> Document:
+    return Document(id=doc_id, title=title, body=body)
+
+
+def levenshtein(a: str, b: str) -> int:
+    """The textbook dynamic programme, to check the library against."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def test_document_words_are_lowercase_letter_runs_of_four_to_forty() -> None:
+    d = Document(id="x", title="Bahnstreik in Österreich", lead="Die Straße um 4:51 Uhr", body="A4-Papier " + "x" * 41)
+    assert document_words(d) == {"bahnstreik", "österreich", "straße", "papier"}
+
+
+def test_frequency_counts_documents_not_occurrences() -> None:
+    vocabulary = Vocabulary.build([doc("1", "Baku Baku Baku"), doc("2", "Baku und Ankara")])
+    assert vocabulary.frequency("baku") == 2
+    assert vocabulary.frequency("ankara") == 1
+    assert vocabulary.frequency("berlin") == 0
+    assert vocabulary.frequency("") == 0 and vocabulary.frequency("zzzzzz") == 0
+
+
+def test_similar_words_share_the_first_letter_and_are_within_the_distance() -> None:
+    vocabulary = Vocabulary.build([doc("1", "Bahnstreik Bahnstreiks Bahnsteig Gipfel"), doc("2", "Bahnstreik")])
+    found = {s.word: (s.distance, s.count) for s in vocabulary.similar("bahnstriek", 2)}
+    assert found == {"bahnstreik": (2, 2)}
+    assert [s.word for s in vocabulary.similar("bahnstreik", 1)] == ["bahnstreiks"]  # never itself
+    assert vocabulary.similar("gipfek", 1) == [spelling.Similar("gipfel", 1, 1)]
+    assert vocabulary.similar("xipfel", 2) == []  # the first letter is kept
+
+
+WORDS = st.text(alphabet="abcäß", min_size=1, max_size=7)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, max_size=40), WORDS, st.integers(1, 2), st.integers(0, 2))
+def test_similar_is_the_brute_force_answer(words: list[str], word: str, maxdist: int, prefix: int) -> None:
+    vocabulary = Vocabulary.from_counts(Counter(words))
+    expected = sorted(
+        (w, levenshtein(w, word), n) for w, n in Counter(words).items()
+        if w != word and w.startswith(word[:prefix]) and levenshtein(w, word) <= maxdist
+    )
+    assert sorted(vocabulary.similar(word, maxdist, prefix)) == expected
+
+
+DOCS = st.lists(st.frozensets(WORDS, max_size=6), max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(DOCS, DOCS, st.data())
+def test_an_update_equals_counting_the_documents_afresh(before: list, added: list, data: st.DataObject) -> None:
+    removed = data.draw(st.lists(st.sampled_from(before), unique_by=id, max_size=len(before))) if before else []
+    change = Change()
+    for words in added:
+        change.update(words)
+    for words in removed:
+        change.subtract(words)
+    start = Vocabulary.from_counts(Counter(w for words in before for w in words))
+    after = [words for words in before if not any(words is r for r in removed)] + added
+    expected = Vocabulary.from_counts(Counter(w for words in after for w in words))
+    result = start.updated(change)
+    assert result.words == expected.words and result.counts.tolist() == expected.counts.tolist()
+
+
+def test_files_round_trip_and_damaged_ones_are_refused(tmp_path: Path) -> None:
+    vocabulary = Vocabulary.build([doc("1", "Bahnstreik in Österreich"), doc("2", "Straße")])
+    spelling.save(tmp_path, 7, vocabulary)
+    loaded = spelling.load(spelling.path_of(tmp_path, 7))
+    assert loaded.words == vocabulary.words and loaded.counts.tolist() == vocabulary.counts.tolist()
+    spelling.path_of(tmp_path, 7).rename(spelling.path_of(tmp_path, 8))  # the wrong generation
+    with pytest.raises(ValueError):
+        spelling.load(spelling.path_of(tmp_path, 8))
+    spelling.path_of(tmp_path, 9).write_bytes(b"not a numpy file")
+    with pytest.raises((ValueError, OSError)):
+        spelling.load(spelling.path_of(tmp_path, 9))
+
+
+# -- following the index ---------------------------------------------------------------------
+def files(index: Index) -> list[Path]:
+    return sorted(index.path.glob(f"{spelling.FILE_PREFIX}*.npz"))
+
+
+def test_each_commit_saves_the_list_of_its_generation(fresh_index: Index) -> None:
+    fresh_index.add([doc("1", "Bahnstreik legt Berlin lahm"), doc("2", "Gipfel in Baku")])
+    assert spelling.path_of(fresh_index.path, fresh_index.generation()).exists()
+    assert fresh_index.spelling().frequency("bahnstreik") == 1
+    for n in range(3, 7):
+        fresh_index.add([doc(str(n), f"Weitere Meldung Nummer {n} über Baku")])
+    # the newest generation and the one before it (a reader may still be on it)
+    assert len(files(fresh_index)) <= 2
+    assert fresh_index.spelling().frequency("baku") == 5
+    other = Index(fresh_index.path)  # another process opening the index
+    assert other.spelling().frequency("baku") == 5
+
+
+def test_replaced_and_deleted_documents_leave_the_list(fresh_index: Index) -> None:
+    fresh_index.add([doc("1", "Bahnstreik legt Berlin lahm"), doc("2", "Gipfel in Baku")])
+    fresh_index.add([doc("1", "Flughafen legt Hamburg lahm")])  # a new version of 1
+    vocabulary = fresh_index.spelling()
+    assert vocabulary.frequency("bahnstreik") == 0 and vocabulary.frequency("hamburg") == 1
+    assert vocabulary.frequency("legt") == 1
+    fresh_index.delete("2")
+    assert fresh_index.spelling().frequency("gipfel") == 0
+    assert fresh_index.search("Gipfek").suggestion is None  # nothing left to suggest
+    fresh_index.optimize()
+    assert fresh_index.spelling().words == vocabulary.updated(Change(dict.fromkeys(["gipfel", "baku"], -1))).words
+
+
+def test_a_missing_or_damaged_file_is_rebuilt_from_the_stored_documents(fresh_index: Index) -> None:
+    fresh_index.add([doc("1", "Bahnstreik legt Berlin lahm"), doc("2", "Gipfel in Baku")])
+    fresh_index.add([doc("3", "Bahnstreik in Baku")])
+    expected = fresh_index.spelling()
+    for path in files(fresh_index):
+        path.unlink()
+    reopened = Index(fresh_index.path)
+    assert reopened.spelling().words == expected.words
+    assert reopened.spelling().counts.tolist() == expected.counts.tolist()
+    assert spelling.path_of(reopened.path, reopened.generation()).exists()  # saved for the next reader
+    spelling.path_of(reopened.path, reopened.generation()).write_bytes(b"\0" * 100)
+    again = Index(fresh_index.path)
+    assert again.search("Bahnstriek").suggestion == "Bahnstreik"
+    # a writer starting from a damaged file rebuilds it too, and counts on from there
+    again.add([doc("4", "Bahnstreik vorbei")])
+    assert Index(fresh_index.path).spelling().frequency("bahnstreik") == 3
+
+
+def test_a_reader_uses_the_newest_file_until_its_own_generation_has_one(fresh_index: Index) -> None:
+    fresh_index.add([doc("1", "Bahnstreik legt Berlin lahm")])
+    reader = Index(fresh_index.path)
+    assert reader.spelling().frequency("bahnstreik") == 1
+    fresh_index.add([doc("2", "Gipfel in Baku")])
+    newest = spelling.path_of(fresh_index.path, fresh_index.generation())
+    saved = newest.read_bytes()
+    newest.unlink()  # as if the writer had committed and not yet saved its list
+    assert reader.spelling().frequency("baku") == 0  # one commit old, not rebuilt
+    newest.write_bytes(saved)
+    assert reader.spelling().frequency("baku") == 1
+
+
+def test_a_failed_save_keeps_the_commit(fresh_index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a full disk cannot be caused here, so the save is made to fail
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spelling, "save", full_disk)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fresh_index.add([doc("1", "Bahnstreik legt Berlin lahm")])
+    assert any("could not save the spelling list" in str(w.message) for w in caught)
+    assert "1" in fresh_index
+    monkeypatch.undo()
+    assert Index(fresh_index.path).spelling().frequency("bahnstreik") == 1  # rebuilt by a reader
+
+
+def test_the_list_follows_a_batch_written_by_two_processes(fresh_index: Index) -> None:
+    docs = [doc(str(n), f"Meldung {n} über Baku" + (" und Bahnstreik" if n % 3 == 0 else "")) for n in range(60)]
+    fresh_index.add(docs[:30], workers=2)
+    fresh_index.add([*docs[30:], doc("0", "Gipfel in Ankara")], workers=2)  # 0 replaced
+    assert spelling.path_of(fresh_index.path, fresh_index.generation()).exists()
+    expected = Vocabulary.build(Index(fresh_index.path).documents())
+    vocabulary = fresh_index.spelling()
+    assert vocabulary.words == expected.words and vocabulary.counts.tolist() == expected.counts.tolist()
+    assert vocabulary.frequency("bahnstreik") == 19 and vocabulary.frequency("ankara") == 1
