@@ -748,12 +748,11 @@ folder that is removed at the end, Ctrl-C included.
   zlib-compressed (Whoosh compresses every block; most hold the one or two postings of a rare
   word), one process 37.0 → 32.5 s for 7 % more disk; and the sub-writers of the multi-process
   writer now get the cached column checks in their own processes (before, two processes spent
-  55 s of CPU where one spends 40 s): two processes 29.3 → 18.6 s. The largest remaining cost
-  is the spelling field (`spell`: every distinct surface word of every document, for "Meinten
-  Sie …?"): 681,000 of the 1.8 million postings and half of the step — the same build without it
-  takes 9.7 s with two processes against 19.5 s. Keeping suggestions without per-document
-  postings (a word list with counts kept beside each generation, as the facet arrays are) is the
-  step that would reach 1.5× plain Whoosh.
+  55 s of CPU where one spends 40 s): two processes 29.3 → 18.6 s. Then the spelling field
+  (`spell`: every distinct surface word of every document, for "Meinten Sie …?", 681,000 of the
+  1.8 million postings and half of the step) gave way to a word list with counts kept beside
+  each generation (`spelling.py`, docs/decisions.md): two processes 531 → 863 documents/s in
+  one interleaved run (905 in the median of three), index 58 → 46 MB.
 * **Growth to 100,000 documents**: `python -m bench.scale` (both engines, 1k → 10k → 100k:
   index step, size, cold open with the memory of that process, warm latency).
 
