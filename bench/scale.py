@@ -4,7 +4,8 @@ For each size and each of searchkit's engines (Whoosh, tantivy): the index step 
 already enriched: the real articles are enriched once and their replicas reuse the result, so a
 100k run takes minutes of extraction, not hours), index size, cold open and first query in a
 fresh process (with that process's memory: what one server worker holds), and warm query
-latency (one word, two words, faceted) with all facets counted, as the API does. Sizes above
+latency (one word, two words, faceted) with all facets counted, as the API does, and the
+faceted queries without facets (issue 8: at most 2× at p95 on 100k). Sizes above
 the number of real articles are replicas of them under new ids (``bench.corpus``), said so in
 the report. Results: ``bench/results/scale-<time>.json`` and a table on stdout.
 """
@@ -26,7 +27,7 @@ from .engines import Query, Searchkit
 from .util import Clock, machine_info, percentiles, progress, write_results
 
 ENGINES = {"whoosh": "searchkit", "tantivy": "searchkit_tantivy"}
-KINDS = ("word", "multi", "faceted")
+KINDS = ("word", "multi", "faceted", "faceted_nofacets")
 
 
 def enriched_stream(n: int) -> list[Any]:
@@ -73,30 +74,47 @@ def cold_open(path: Path, engine: str, query: Query, work: Path) -> dict[str, An
 
 
 def latency(path: Path, queries: dict[str, list[Query]]) -> dict[str, Any]:
-    runner = Searchkit()
+    """Warm p50/p95 of each kind. The faceted queries run twice, query by query: with every facet
+    counted and with none (a second ``Index`` object, so that neither answers from the other's
+    recent results) — issue 8's target is their p95 ratio at 100,000 documents."""
+    runner, bare = Searchkit(), Searchkit(facets=(), name="searchkit_nofacets")
     runner.open(path)
-    out = {}
+    bare.open(path)
+    samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
     try:
-        for kind in KINDS:
-            samples = []
+        for kind in ("word", "multi"):
             for q in queries[kind][:3]:
                 runner.run(q)  # warm-up
             # not the warm-up queries themselves: the snapshot keeps its recent result lists
             # (engines.ScoredCache), which would answer them from memory
             for q in queries[kind][3:]:
-                t = time.perf_counter()
-                runner.run(q)
-                samples.append(time.perf_counter() - t)
-            out[kind] = percentiles(samples)
+                samples[kind].append(_timed(runner, q))
+        pairs = list(zip(queries["faceted"], queries["faceted_nofacets"]))
+        for q, q_bare in pairs[:3]:
+            runner.run(q)
+            bare.run(q_bare)
+        for q, q_bare in pairs[3:]:
+            samples["faceted"].append(_timed(runner, q))
+            samples["faceted_nofacets"].append(_timed(bare, q_bare))
     finally:
         runner.close()
+        bare.close()
+    out = {kind: percentiles(values) for kind, values in samples.items()}
+    out["faceted_vs_nofacets_p95"] = round(out["faceted"]["p95_ms"] / out["faceted_nofacets"]["p95_ms"], 2)
     return out
+
+
+def _timed(runner: Searchkit, q: Query) -> float:
+    t = time.perf_counter()
+    runner.run(q)
+    return time.perf_counter() - t
 
 
 def table(result: dict[str, Any]) -> str:
     lines = ["| docs | engine | index docs/s | index MB | cold open + first query ms | RSS of that process MB "
-             "| one word p50 / p95 | two words p50 / p95 | faceted p50 / p95 |",
-             "|---:|---|---:|---:|---:|---:|---|---|---|"]
+             "| one word p50 / p95 | two words p50 / p95 | faceted p50 / p95 | same, no facets p50 / p95 "
+             "| faceted ÷ no facets p95 |",
+             "|---:|---|---:|---:|---:|---:|---|---|---|---|---:|"]
     for size, per in result["sizes"].items():
         for engine, r in per.items():
             c, lat = r["cold_open"], r["latency"]
@@ -104,7 +122,8 @@ def table(result: dict[str, Any]) -> str:
                 f"| {int(size):,} | {engine} | {r['build']['docs_per_s']:,} | {r['build']['index_mb']} | "
                 f"{c['open_ms'] + c['first_query_ms']:.0f} ({c['open_ms']:.0f} + {c['first_query_ms']:.0f}) | "
                 f"{max(c.get('peak_rss_mb') or 0, 0):.0f} | "
-                + " | ".join(f"{lat[k]['p50_ms']:.1f} / {lat[k]['p95_ms']:.1f}" for k in KINDS) + " |")
+                + " | ".join(f"{lat[k]['p50_ms']:.1f} / {lat[k]['p95_ms']:.1f}" for k in KINDS)
+                + f" | {lat['faceted_vs_nofacets_p95']:.2f} |")
     return "\n".join(lines)
 
 
