@@ -61,7 +61,7 @@ class Change(Counter[str]):
         self.subtract(document_words(doc))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Vocabulary:
     """Sorted words and the number of documents using each: found by binary search, so the
     list costs two arrays of memory, not a dictionary."""
