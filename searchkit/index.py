@@ -82,7 +82,8 @@ def _entity_keys(entities: list[Entity]) -> dict[EntityType, dict[str, str]]:
 
 def document_fields(doc: Document) -> dict[str, Any]:
     """The fields of one document, as every engine indexes them: text fields as text, facet
-    fields as comma-separated exact values, dates as yyyymmdd integers. Everything a hit needs is in the stored ``doc`` JSON."""
+    fields as comma-separated exact values, dates as yyyymmdd integers. Everything a hit needs
+    is in the stored ``doc`` JSON. (The spelling words are no field: ``searchkit.spelling``.)"""
     fields: dict[str, Any] = {
         "id": doc.id,
         "content_hash": doc.content_hash(),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import operator
 import os
 import re
 import threading
@@ -109,6 +110,10 @@ def _meta_stamp(folder: Path) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+_LOCAL_DOC = operator.attrgetter("doc")
+_SEGMENT = operator.attrgetter("segment_ord")
+
+
 def _opstamp(folder: Path) -> int:
     """The stamp of the last commit (a snapshot's generation; merges keep it)."""
     try:
@@ -147,11 +152,19 @@ class TantivySnapshot(Snapshot):
 
     # -- document numbers -------------------------------------------------------------------
     def _docnums(self, hits: list[tuple[Any, Any]]) -> np.ndarray:
+        return self._docnums_and_scores(hits)[0]
+
+    def _docnums_and_scores(self, hits: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
+        """Document numbers and scores of tantivy's hits. A broad query hands over one Python
+        object per match (16,000 at 100k documents), so this walks them as few times as it can:
+        one ``zip`` and C-level attribute getters, the segment pass only with several segments."""
         if not hits:
-            return np.zeros(0, dtype=np.int64)
-        segments = np.fromiter((a.segment_ord for _, a in hits), dtype=np.int64, count=len(hits))
-        local = np.fromiter((a.doc for _, a in hits), dtype=np.int64, count=len(hits))
-        return self._base[segments] + local
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        scores, addresses = zip(*hits)
+        docnums = np.fromiter(map(_LOCAL_DOC, addresses), dtype=np.int64, count=len(hits))
+        if len(self._base_list) > 1:
+            docnums += self._base[np.fromiter(map(_SEGMENT, addresses), dtype=np.int64, count=len(hits))]
+        return docnums, np.array(scores, dtype=np.float64)
 
     def _address(self, docnum: int) -> Any:
         segment = bisect.bisect_right(self._base_list, docnum) - 1
@@ -235,8 +248,7 @@ class TantivySnapshot(Snapshot):
             return cached
         translated = Translator(self).query(q)
         hits = self.searcher.search(translated, limit=max(self.doc_count(), 1), count=False).hits
-        result = (self._docnums(hits), np.fromiter((s for s, _ in hits), dtype=np.float64, count=len(hits)))
-        return self._scored_cache.put(key, result)
+        return self._scored_cache.put(key, self._docnums_and_scores(hits))
 
     def match(self, q: query.Query) -> np.ndarray:
         return self._scored(q)[0]
