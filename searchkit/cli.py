@@ -219,6 +219,8 @@ def search_command(  # noqa: PLR0913 - one flag each
     if result.date_filter:
         click.echo(f"Zeitraum: {result.date_filter.label or result.date_filter.to_dict()}")
     click.echo(f"{result.total} Treffer ({result.took_ms:.1f} ms), Seite {page} von {result.pages}")
+    if result.suggestion:
+        click.echo(f"Meinten Sie: {result.suggestion}?")
     for number, hit in enumerate(result.hits, (page - 1) * per_page + 1):
         doc = hit.document
         date = doc.published.label() if doc.published else "ohne Datum"

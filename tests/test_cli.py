@@ -90,3 +90,12 @@ def test_demo_builds_the_shipped_corpus(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     info = json.loads(run("info", "--index", str(tmp_path / "demo"), "--json").output)
     assert info["documents"] >= 40
+
+
+def test_search_offers_a_spelling_suggestion(tmp_path: Path) -> None:
+    index = str(tmp_path / "demo")
+    assert run("demo", "--index", index, "--no-serve").exit_code == 0
+    text = run("search", "Bundesregirung", "--index", index)
+    assert text.exit_code == 0
+    assert "0 Treffer" in text.output and "Meinten Sie: Bundesregierung?" in text.output
+    assert "Meinten Sie" not in run("search", "Bundesregierung", "--index", index).output
