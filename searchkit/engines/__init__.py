@@ -47,8 +47,10 @@ class ScoredCache:
     """Every match of a snapshot's recent queries with its score (document numbers, scores),
     by the query's ``repr``; the least recently used goes first."""
 
-    def __init__(self, size: int = SCORED_CACHE_SIZE) -> None:
-        self.size = size
+    def __init__(self, size: int | None = None) -> None:
+        #: ``SCORED_CACHE_SIZE`` when this snapshot was opened (a module setting, so that the
+        #: benchmark can keep it to one request's own queries)
+        self.size = SCORED_CACHE_SIZE if size is None else size
         self._items: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     def __len__(self) -> int:
