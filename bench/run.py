@@ -39,7 +39,7 @@ from typing import Any
 
 from . import corpus
 from .engines import ENGINES, Query, Searchkit
-from .util import BENCH_DIR, REPO, dump_json, machine_info, percentiles, progress, write_docs
+from .util import BENCH_DIR, REPO, dump_json, like_a_serving_process, machine_info, percentiles, progress, write_docs
 
 KINDS = ("word", "multi", "phrase", "prefix", "daterange", "faceted", "faceted_nofacets")
 KIND_LABELS = {
@@ -194,7 +194,7 @@ def time_queries(paths: dict[str, Path], queries: dict[str, list[Query]], repeat
                     engine.run(q)
                 except Exception:  # noqa: BLE001
                     pass
-        with progress(len(flat) * repeat, "queries", unit="q") as bar:
+        with progress(len(flat) * repeat, "queries", unit="q") as bar, like_a_serving_process():
             for r in range(repeat):
                 for i, (kind, q) in enumerate(flat):
                     order = names[(i + r) % len(names):] + names[: (i + r) % len(names)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import resource
@@ -76,6 +78,20 @@ def current_rss_mb(pid: int | str = "self") -> float | None:
     except OSError:
         return None
     return None
+
+
+@contextlib.contextmanager
+def like_a_serving_process() -> Iterator[None]:
+    """Time queries as a serving process answers them: everything that exists before timing (the
+    opened indexes, the harness's documents and queries) stays out of the garbage collector's
+    full passes, as ``searchkit serve`` keeps its workers' startup objects out
+    (``server.serving.app_for_serving``). Every engine of a run is timed the same way."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def percentiles(samples: list[float]) -> dict[str, float | int]:

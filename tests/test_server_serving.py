@@ -187,3 +187,18 @@ def test_serve_refuses_a_missing_index(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 1 and result.stderr.startswith("Error: no index at")
+
+
+def test_a_serving_process_keeps_its_startup_objects_out_of_full_collections(tmp_path: Path) -> None:
+    # in a subprocess: freezing would keep this test process's own garbage forever
+    Index(tmp_path / "idx", create=True).add([Document(id="1", title="Bahnstreik", body="Die Bahn streikt.")])
+    code = (
+        "import gc, sys\n"
+        "from server.serving import app_for_serving\n"
+        "app = app_for_serving(sys.argv[1])\n"
+        "assert gc.get_freeze_count() > 10_000, gc.get_freeze_count()\n"
+        "response = app.test_client().get('/api/search?q=Bahnstreik')\n"
+        "assert response.status_code == 200 and response.get_json()['total'] == 1\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "idx")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
