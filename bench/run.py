@@ -688,6 +688,12 @@ folder that is removed at the end, Ctrl-C included.
   `searchkit no facets` is the same search with facet counting switched off; `searchkit plain`
   also marks no word (`highlight=False`): the answer the baselines give, the top 10 with their
   titles and the total. Date phrases in queries are not interpreted (`parse_dates=False`).
+  Every engine gets a warm-up pass; searchkit's caches of whole answers are off (matching
+  documents per query) or kept to what one request shares with itself (two scored result
+  lists: a cache of 32 answered many of the faceted queries, which repeat their words under
+  other filters, from memory until 2026-12-04). Queries are timed as a serving process answers
+  them: objects that exist before timing stay out of the garbage collector's full passes
+  (`gc.freeze`, as `searchkit serve` does for its workers), for every engine alike.
 * **Entity tagger**: `extract_entities` over real articles on one thread, tokens/s, against
   searchkit's own tokenizer + sentence splitter as the baseline.
 * **HTTP server**: `searchkit serve --workers 1` and `--workers 2` (gunicorn) on a free loopback
