@@ -21,7 +21,7 @@ import re
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -152,19 +152,23 @@ class TantivySnapshot(Snapshot):
 
     # -- document numbers -------------------------------------------------------------------
     def _docnums(self, hits: list[tuple[Any, Any]]) -> np.ndarray:
-        return self._docnums_and_scores(hits)[0]
+        return self._docnums_of([address for _, address in hits])
 
     def _docnums_and_scores(self, hits: list[tuple[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
-        """Document numbers and scores of tantivy's hits. A broad query hands over one Python
-        object per match (16,000 at 100k documents), so this walks them as few times as it can:
-        one ``zip`` and C-level attribute getters, the segment pass only with several segments."""
+        """Document numbers and scores of tantivy's hits, unpacked by one ``zip``."""
         if not hits:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         scores, addresses = zip(*hits)
-        docnums = np.fromiter(map(_LOCAL_DOC, addresses), dtype=np.int64, count=len(hits))
+        return self._docnums_of(addresses), np.array(scores, dtype=np.float64)
+
+    def _docnums_of(self, addresses: Sequence[Any]) -> np.ndarray:
+        """Document numbers of tantivy addresses. A broad query hands over one Python object per
+        match (16,000 at 100k documents): C-level attribute getters, and the segment pass only
+        with several segments."""
+        docnums = np.fromiter(map(_LOCAL_DOC, addresses), dtype=np.int64, count=len(addresses))
         if len(self._base_list) > 1:
-            docnums += self._base[np.fromiter(map(_SEGMENT, addresses), dtype=np.int64, count=len(hits))]
-        return docnums, np.array(scores, dtype=np.float64)
+            docnums += self._base[np.fromiter(map(_SEGMENT, addresses), dtype=np.int64, count=len(addresses))]
+        return docnums
 
     def _address(self, docnum: int) -> Any:
         segment = bisect.bisect_right(self._base_list, docnum) - 1
