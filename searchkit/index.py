@@ -345,8 +345,8 @@ class Index:
             snapshot = self.snapshot()
             cached = self._spelling_cache
             if cached is not None and cached[0] == snapshot.generation:
-                exact_now = cached[2] or spelling.path_of(self.path, snapshot.generation).exists()
-                if exact_now == cached[2]:
+                # a stand-in list is kept until the file of this generation appears
+                if cached[2] or not spelling.path_of(self.path, snapshot.generation).exists():
                     return cached[1]
             vocabulary, exact = spelling.for_reading(snapshot, self.path)
             self._spelling_cache = (snapshot.generation, vocabulary, exact)

@@ -161,23 +161,30 @@ def of_snapshot(snapshot: Any, folder: Path) -> Vocabulary:
     try:
         return load(path_of(folder, snapshot.generation))
     except (OSError, ValueError, KeyError):
-        pass
-    vocabulary = Vocabulary.build(Document.from_stored(s) for s in snapshot.iter_stored())
-    _save_quietly(folder, snapshot.generation, vocabulary)
-    return vocabulary
+        return _rebuild(snapshot, folder)
 
 
 def for_reading(snapshot: Any, folder: Path) -> tuple[Vocabulary, bool]:
     """The vocabulary a reader of ``snapshot`` suggests from, and whether it is exact: the file
-    of its generation, else the newest file there is (see the module docstring), else rebuilt."""
+    of its generation; while that file does not exist yet, the newest file there is (see the
+    module docstring); else, or when the file of its generation is damaged, rebuilt."""
     if snapshot.doc_count() == 0:
         return Vocabulary.empty(), True
-    for generation in [snapshot.generation, *saved_generations(folder)]:
-        try:
-            return load(path_of(folder, generation)), generation == snapshot.generation
-        except (OSError, ValueError, KeyError):
-            continue
+    own = path_of(folder, snapshot.generation)
+    if not own.exists():
+        for generation in saved_generations(folder):
+            try:
+                return load(path_of(folder, generation)), False
+            except (OSError, ValueError, KeyError):
+                continue
     return of_snapshot(snapshot, folder), True
+
+
+def _rebuild(snapshot: Any, folder: Path) -> Vocabulary:
+    """Count the words of every stored document of ``snapshot`` and save the list."""
+    vocabulary = Vocabulary.build(Document.from_stored(s) for s in snapshot.iter_stored())
+    _save_quietly(folder, snapshot.generation, vocabulary)
+    return vocabulary
 
 
 def after_commit(folder: Path, base: Vocabulary, base_generation: int, generation: int, change: Change) -> Vocabulary:

@@ -160,6 +160,16 @@ def test_a_reader_uses_the_newest_file_until_its_own_generation_has_one(fresh_in
     assert reader.spelling().frequency("baku") == 1
 
 
+def test_a_damaged_file_of_the_readers_generation_is_rebuilt_not_stood_in_for(fresh_index: Index) -> None:
+    fresh_index.add([doc("1", "Bahnstreik legt Berlin lahm")])
+    fresh_index.add([doc("2", "Gipfel in Baku")])
+    assert len(files(fresh_index)) == 2  # an older file is there to stand in
+    spelling.path_of(fresh_index.path, fresh_index.generation()).write_bytes(b"\0" * 100)
+    reader = Index(fresh_index.path)
+    assert reader.spelling().frequency("baku") == 1
+    assert spelling.load(spelling.path_of(fresh_index.path, fresh_index.generation())).words == reader.spelling().words
+
+
 def test_a_failed_save_keeps_the_commit(fresh_index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
     # a full disk cannot be caused here, so the save is made to fail
     def full_disk(*args: object) -> None:
