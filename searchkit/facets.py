@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE
-from .model import GERMAN_MONTHS, EntityType
+from .model import GERMAN_MONTHS, EntityType, declension_groups, declined_words
 from .sidecar import pack_lines, save_arrays, unpack_lines
 
 #: Facet name → (index field, German label). The order is the sidebar order.
@@ -109,14 +109,17 @@ class FacetData:
 
     @classmethod
     def build(cls, snapshot: Any) -> FacetData:
+        spellings = _read_spellings(snapshot)
+        labels = {key: max(names)[1] for key, names in spellings.items()}
         return cls(
             snapshot=snapshot,
             doc_count=snapshot.doc_space(),
             live=snapshot.live(),
-            fields={name: _read_field(snapshot, index_field) for name, (index_field, _) in FACETS.items()},
+            fields={name: _read_field(snapshot, index_field, spellings, labels)
+                    for name, (index_field, _) in FACETS.items()},
             pub_start=snapshot.column("pub_start"),
             pub_end=snapshot.column("pub_end"),
-            labels=_read_labels(snapshot),
+            labels=labels,
         )
 
     @classmethod
@@ -179,7 +182,7 @@ class FacetData:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout changes (older files are then rebuilt).
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -219,7 +222,12 @@ def _load(path: Path, snapshot: Any) -> FacetData:
         return FacetData(snapshot, doc_count, saved["live"], fields, saved["pub_start"], saved["pub_end"], labels)
 
 
-def _read_field(snapshot: Any, fieldname: str) -> FacetField:
+def _read_field(
+    snapshot: Any, fieldname: str, spellings: dict[tuple[str, str], list[tuple[int, str]]],
+    labels: dict[tuple[str, str], str],
+) -> FacetField:
+    """The field's values and their documents, with the values that name one entity merged
+    (``labels`` gets the display name of each merged value)."""
     values: list[str] = []
     docs: list[np.ndarray] = []
     for value, ids in snapshot.postings(fieldname):
@@ -228,6 +236,8 @@ def _read_field(snapshot: Any, fieldname: str) -> FacetField:
     aliases: dict[str, str] = {}
     if fieldname == EntityType.PERSON.value:
         values, docs, aliases = _merge_short_names(values, docs)
+    elif fieldname in ENTITY_FIELDS:
+        values, docs, aliases = _merge_declensions(fieldname, values, docs, spellings, labels)
     entry_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
     entry_value = (
         np.repeat(np.arange(len(values)), [len(d) for d in docs]) if docs else np.zeros(0, dtype=np.int64)
@@ -264,16 +274,47 @@ def _merge_short_names(
     return kept, [merged[v] for v in kept], aliases
 
 
-def _read_labels(snapshot: Any) -> dict[tuple[str, str], str]:
-    """For each entity key, the spelling that most documents use (Erdoğan over Erdogan when the
-    corpus writes it so more often)."""
-    best: dict[tuple[str, str], tuple[int, str]] = {}
+def _merge_declensions(
+    facet: str, values: list[str], docs: list[np.ndarray],
+    spellings: dict[tuple[str, str], list[tuple[int, str]]], labels: dict[tuple[str, str], str],
+) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
+    """One value per place or organisation in all its grammatical cases: "Europäischen Union"
+    counts for "Europäische Union" (``model.declension_groups``). The merged value is the key
+    of the spelling with the fewest declined words, then the most used one, which is also what
+    the facet shows. Returns the merged values and documents, and other key → merged key."""
+    groups = declension_groups(values)
+    members: dict[str, list[str]] = {}
+    for value in values:
+        if value in groups:
+            members.setdefault(groups[value], []).append(value)
+    merged: dict[str, np.ndarray] = dict(zip(values, docs))
+    aliases: dict[str, str] = {}
+    for group, keys in members.items():
+        if len(keys) < 2:
+            continue
+        _, _, name, canonical = min(
+            (declined_words(name, group), -freq, name, key)
+            for key in keys for freq, name in spellings.get((facet, key), [(0, key)])
+        )
+        labels[(facet, canonical)] = name
+        for key in keys:
+            if key != canonical:
+                aliases[key] = canonical
+                merged[canonical] = np.union1d(merged[canonical], merged[key])
+    if not aliases:
+        return values, docs, {}
+    kept = [v for v in values if v not in aliases]
+    return kept, [merged[v] for v in kept], aliases
+
+
+def _read_spellings(snapshot: Any) -> dict[tuple[str, str], list[tuple[int, str]]]:
+    """For each entity key, its spellings with the number of documents using each (the facet
+    shows the most used one: Erdoğan over Erdogan when the corpus writes it so more often)."""
+    spellings: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for text, freq in snapshot.terms("entity_label"):
         parts = text.split(LABEL_SEP)
         if len(parts) != 3:
             continue
         etype, key, name = parts
-        current = best.get((etype, key))
-        if current is None or (freq, name) > current:
-            best[(etype, key)] = (freq, name)
-    return {k: name for k, (_, name) in best.items()}
+        spellings.setdefault((etype, key), []).append((freq, name))
+    return spellings

@@ -10,10 +10,11 @@ import calendar
 import hashlib
 import json
 import re
-from functools import lru_cache
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from .errors import DateError, DocumentError
@@ -149,6 +150,63 @@ def entity_key(name: str) -> str:
 
     folded = unicodedata.normalize("NFKD", name.replace("ß", "ss").casefold())
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+#: Endings of a declined adjective or participle inside a name ("Europäische/-n Union",
+#: "Auswärtige/-n/-s Amt", "Vereinigte/-n Staaten"), longest first.
+_DECLENSION_ENDINGS = ("en", "em", "er", "es", "e")
+#: What a case adds to the last noun of a name: genitive "-s"/"-es" (des Auswärtigen Amts,
+#: des Weißen Hauses), dative plural "-n" (den Vereinigten Arabischen Emiraten).
+_NOUN_CASE_ENDINGS = ("es", "s", "n")
+_GENITIVE_ENDINGS = ("es", "s")
+
+
+def _undeclined(word: str) -> str:
+    for ending in _DECLENSION_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def declension_groups(keys: Iterable[str]) -> dict[str, str]:
+    """Entity keys that are one name in different grammatical cases → a shared group id.
+
+    Names of organisations and places decline with the sentence: "die Europäische Union", "der
+    Europäischen Union"; "das Auswärtige Amt", "im Auswärtigen Amt", "des Auswärtigen Amts";
+    "Deutschland", "Deutschlands". Two keys are one name when their words before the last
+    differ only in an adjective ending and their last words are equal or one is the other plus
+    a case ending that the keys also have without it ("amts" joins "amt" only where "amt"
+    occurs, so "haus" never loses its "s" and "paris" never becomes "pari"). A single word only
+    joins its genitive ("-s", "-es"): a plural such as "Grünen" is a name as written. Persons
+    are left to the rules per document (``entities.normalize``), which know more about them."""
+    by_head: dict[str, set[str]] = {}
+    split: dict[str, tuple[str, str]] = {}
+    for key in keys:
+        words = key.split()
+        if not words:
+            continue
+        head = " ".join(_undeclined(w) for w in words[:-1])
+        split[key] = (head, words[-1])
+        by_head.setdefault(head, set()).add(words[-1])
+    groups = {}
+    for key, (head, last) in split.items():
+        lasts = by_head[head]
+        endings = _NOUN_CASE_ENDINGS if head else _GENITIVE_ENDINGS
+        base = next((last[: -len(e)] for e in endings
+                     if last.endswith(e) and len(last) - len(e) >= 3 and last[: -len(e)] in lasts), last)
+        groups[key] = f"{head} {base}" if head else base
+    return groups
+
+
+def declined_words(name: str, key_group: str | None = None) -> int:
+    """How many words of a name are in an oblique case (adjectives ending in -en/-em before the
+    last word; the last word longer than the group's base form): 0 for the form a reader
+    expects as a facet value ("Europäische Union", not "Europäischen Union")."""
+    words = name.split()
+    count = sum(1 for w in words[:-1] if len(w) > 4 and w[:1].isupper() and w.endswith(("en", "em")))
+    if key_group is not None and words and len(entity_key(words[-1])) > len(key_group.rsplit(" ", 1)[-1]):
+        count += 1
+    return count
 
 
 @dataclass(frozen=True)

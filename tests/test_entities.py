@@ -128,6 +128,30 @@ def test_normalization_rules_without_the_tagger() -> None:
     ]
 
 
+def test_a_place_or_organisation_named_in_several_cases_is_one_entity() -> None:
+    mentions = [
+        Mention(("Europäischen", "Union"), "ORG"),  # der Europäischen Union
+        Mention(("Europäische", "Union"), "ORG"),
+        Mention(("Europäischen", "Union"), "ORG"),
+        Mention(("Auswärtigen", "Amts"), "ORG"),  # des Auswärtigen Amts
+        Mention(("Auswärtigen", "Amt"), "ORG"),  # im Auswärtigen Amt
+        Mention(("Vereinigten", "Staaten"), "LOC"),
+        Mention(("Weißen", "Hauses"), "LOC"),  # no form without the case ending: kept as written
+        Mention(("Jürgen", "Klopp"), "PER"),
+        Mention(("Jürgens", "Klopp"), "PER"),  # persons are not declined adjectives
+    ]
+    assert normalize_mentions(mentions, {}) == [
+        ("Europäische Union", ORG),
+        ("Auswärtigen Amt", ORG),
+        ("Vereinigten Staaten", PLACE),
+        ("Weißen Hauses", PLACE),
+        ("Jürgen Klopp", PERSON),
+        ("Jürgens Klopp", PERSON),
+    ]
+    text = "Die Europäische Union prüft den Antrag. In der Europäischen Union gilt er als heikel."
+    assert [(e.name, e.type) for e in extract_entities(text)] == [("Europäische Union", ORG)]
+
+
 def test_a_cue_noun_before_a_name_sets_its_type() -> None:
     text = "Das meldete der Sender Kan. Sie reisten in die Stadt Schuscha und trafen die Partei Likud."
     found = {(e.name, e.type) for e in extract_entities(text)}

@@ -74,3 +74,52 @@ def test_start_never_after_end(day, precision) -> None:  # type: ignore[no-untyp
     date = PubDate(value, precision)
     assert date.start() <= day <= date.end() or precision in (Precision.DAY, Precision.TIME)
     assert PubDate.from_iso(date.value) == date
+
+
+def test_declension_groups_join_the_cases_of_one_name() -> None:
+    from searchkit.model import declension_groups, entity_key
+
+    keys = [entity_key(n) for n in (
+        "Europäische Union", "Europäischen Union", "Auswärtige Amt", "Auswärtigen Amts", "Auswärtiges Amt",
+        "Weißes Haus", "Weißen Hauses", "Vereinigte Arabische Emirate", "Vereinigten Arabischen Emiraten",
+        "Europäische Zentralbank", "Haus", "Hauses",
+    )]
+    groups = declension_groups(keys)
+    same = [("europaische union", "europaischen union"), ("auswartige amt", "auswartigen amts"),
+            ("auswartiges amt", "auswartige amt"), ("weisses haus", "weissen hauses"),
+            ("vereinigte arabische emirate", "vereinigten arabischen emiraten")]
+    for a, b in same:
+        assert groups[a] == groups[b], (a, b)
+    assert groups["europaische union"] != groups["europaische zentralbank"]
+    assert groups["haus"] == groups["hauses"] == "haus"
+    # a case ending is only removed where the keys have the name without it
+    assert declension_groups(["rotes kreuz", "deutsche bahns", "paris", "wales"]) == {
+        "rotes kreuz": "rot kreuz", "deutsche bahns": "deutsch bahns", "paris": "paris", "wales": "wales"}
+    # a single word joins only its genitive: "Grünen" (the party) stays apart from "Grüne"
+    assert declension_groups(["deutschlands", "deutschland", "grunen", "grune"]) == {
+        "deutschlands": "deutschland", "deutschland": "deutschland", "grunen": "grunen", "grune": "grune"}
+
+
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöü", min_size=3, max_size=12),
+    st.sampled_from(["e", "en", "em", "er", "es"]),
+    st.sampled_from(["e", "en", "em", "er", "es"]),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12),
+)
+def test_declension_endings_of_the_words_before_the_last_do_not_change_the_group(
+    stem: str, one: str, other: str, last: str
+) -> None:
+    from searchkit.model import declension_groups
+
+    a, b = f"{stem}{one} {last}", f"{stem}{other} {last}"
+    groups = declension_groups([a, b])
+    assert groups[a] == groups[b]
+
+
+def test_declined_words_prefers_the_form_a_reader_expects() -> None:
+    from searchkit.model import declined_words
+
+    assert declined_words("Europäische Union") == 0 < declined_words("Europäischen Union")
+    assert declined_words("Internationaler Währungsfonds") == 0
+    assert declined_words("Auswärtigen Amts", "auswartig amt") == 2
+    assert declined_words("Auswärtige Amt", "auswartig amt") == 0

@@ -12,6 +12,10 @@ and use only the document itself plus the shipped lexicon:
   only use a name (Karabach-Konflikt, SPD-Fraktion);
 * a person mentioned by a shorter form is the longest name in the same document that ends with
   it (Netanjahu → Benjamin Netanjahu, Erdoğans → Recep Tayyip Erdoğan);
+* a place or organisation named in several grammatical cases is one entity, shown in the form
+  with the fewest declined words ("der Europäischen Union" → Europäische Union, when the
+  document also has that form; across documents the facets merge the cases, see
+  ``model.declension_groups``);
 * a name tagged with different types in one document takes its most frequent type;
 * finally the user's alias file (:mod:`searchkit.entities.aliases`) can rename, retype or drop.
 """
@@ -23,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..model import EntityType, entity_key
+from ..model import EntityType, declension_groups, declined_words, entity_key
 
 #: Tagger labels → facet types (OTH is recognised but not faceted).
 FACET_OF = {"PER": EntityType.PERSON, "LOC": EntityType.PLACE, "ORG": EntityType.ORGANISATION}
@@ -199,9 +203,33 @@ def normalize_mentions(
         votes[key][label] += 1
         display[key][" ".join(tokens)] += 1
 
+    labels = {key: _vote(votes[key], display[key].most_common(1)[0][0], lexicon) for key in order}
+    order = _merge_declensions(order, labels, votes, display)
     out = []
     for key in order:
         label = _vote(votes[key], display[key].most_common(1)[0][0], lexicon)
-        name = display[key].most_common(1)[0][0]
+        name = min(display[key].items(), key=lambda item: (declined_words(item[0]), -item[1]))[0]
         out.append((name, FACET_OF[label]))
     return out
+
+
+def _merge_declensions(
+    order: list[str], labels: Mapping[str, str], votes: dict[str, Counter[str]], display: dict[str, Counter[str]]
+) -> list[str]:
+    """One entity per place or organisation that the article names in several cases ("die
+    Europäische Union" … "der Europäischen Union"), under its first-mentioned key; its spellings
+    and type votes are pooled there. Returns the keys that remain, in order of first mention."""
+    groups = declension_groups(key for key in order if labels[key] in ("LOC", "ORG"))
+    first: dict[str, str] = {}
+    kept = []
+    for key in order:
+        group = groups.get(key)
+        if group is None or group not in first:
+            if group is not None:
+                first[group] = key
+            kept.append(key)
+            continue
+        into = first[group]
+        votes[into].update(votes.pop(key))
+        display[into].update(display.pop(key))
+    return kept
