@@ -451,8 +451,9 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
             parsed = _parser(operator, asking).parse(text)
     except (QueryParserError, ValueError, RecursionError) as error:
         raise QueryError(f"cannot parse query: {error}") from error
-    except (IndexError, KeyError, TypeError, AttributeError) as error:
-        # Whoosh's parser has crashes of its own on odd operator chains ("NOT NOT … Baku")
+    except (IndexError, KeyError, TypeError, AttributeError, AssertionError) as error:
+        # Whoosh's parser has crashes of its own on odd operator chains ("NOT NOT … Baku",
+        # "Türkei ANDNOT ANDNOT Türkei" trips an assertion inside it)
         raise QueryError("cannot parse query: check the use of AND, OR, NOT and brackets") from error
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
         return None

@@ -358,6 +358,17 @@ def test_date_range_overlaps_periods(small: Index) -> None:
         small.search("", date_from="2025", date_to="2024")
 
 
+def test_operator_chains_the_parser_cannot_read_are_query_errors(small: Index) -> None:
+    # found by the API fuzz test: Whoosh's parser fails an internal assertion on this one
+    for text in ("Baku ANDNOT ANDNOT Baku", "NOT NOT AND Baku", "Baku AND OR NOT"):
+        try:
+            small.search(text)
+        except QueryError as error:
+            assert "cannot parse query" in str(error)
+    with pytest.raises(QueryError, match="cannot parse query"):
+        small.search("Baku ANDNOT ANDNOT Baku")
+
+
 def test_sort_by_date_both_ways_undated_last(small: Index) -> None:
     assert ids(small.search("", sort="date_desc")) == ["2", "1", "3", "5", "4"]
     assert ids(small.search("", sort="date_asc")) == ["5", "3", "1", "2", "4"]
