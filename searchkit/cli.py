@@ -46,12 +46,13 @@ def _echo_json(data: Any) -> None:
 
 
 class _Group(click.Group):
-    """Turns searchkit errors into one line on stderr and exit code 1."""
+    """Turns searchkit errors, and the file errors of paths the user gave (a folder that does not
+    exist, a file that is not UTF-8 text), into one line on stderr and exit code 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except SearchkitError as error:
+        except (SearchkitError, OSError, UnicodeError) as error:
             _fail(error)
 
 
@@ -97,9 +98,9 @@ def index_documents(  # noqa: PLR0913 - one knob each
 @INDEX_OPTION
 @click.option("--rebuild", is_flag=True, help="Delete the index first and build it anew.")
 @click.option("--no-enrich", is_flag=True, help="Skip entity and mentioned-date extraction.")
-@click.option("--batch-size", default=500, show_default=True, help="Documents per commit.")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1), help="Documents per commit.")
 @click.option("--strict", is_flag=True, help="Stop at the first file that fails.")
-@click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS", help="Processes for extraction and writing.")
+@click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS", type=click.IntRange(1, 64), help="Processes for extraction and writing.")
 @click.option("--dask", "dask_scheduler", default=None, metavar="ADDRESS", help="Run extraction on this Dask scheduler (tcp://host:8786).")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, envvar="SEARCHKIT_ALIASES", help="Entity alias file (TOML/JSON): renames, types, ignored names.")
 @click.option("--optimize", is_flag=True, help="Merge the index into one segment afterwards (faster queries after a bulk import).")
@@ -272,7 +273,7 @@ def optimize_command(index_path: Path | None) -> None:
 
 @main.command("reextract")
 @INDEX_OPTION
-@click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS")
+@click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS", type=click.IntRange(1, 64), help="Processes for extraction.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, envvar="SEARCHKIT_ALIASES", help="Entity alias file (TOML/JSON): renames, types, ignored names.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def reextract_command(index_path: Path | None, workers: int, aliases: Path | None, quiet: bool) -> None:
@@ -343,11 +344,10 @@ def get_command(doc_id: str, index_path: Path | None) -> None:
 @click.argument("doc_ids", nargs=-1, required=True)
 @INDEX_OPTION
 def delete_command(doc_ids: tuple[str, ...], index_path: Path | None) -> None:
-    """Delete documents by id."""
+    """Delete documents by id: all of them in one commit, or none if one id is unknown."""
     index = Index(index_path or default_index_path())
-    for doc_id in doc_ids:
-        index.delete(doc_id)
-    click.echo(f"deleted {len(doc_ids)} — {len(index)} documents left")
+    deleted = index.delete(*doc_ids)
+    click.echo(f"deleted {deleted} — {len(index)} documents left")
 
 
 @main.command("export")
@@ -377,7 +377,7 @@ def _serve(index_path: Path, host: str, port: int, workers: int = 1, threads: in
 @main.command("serve")
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST")
-@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT")
+@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT", type=click.IntRange(0, 65535))
 @click.option(
     "--workers",
     default=1,
@@ -449,7 +449,7 @@ def migrate_command(index_path: Path | None, engine: str, target: Path | None, q
 @main.command("demo")
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST")
-@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT")
+@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT", type=click.IntRange(0, 65535))
 @click.option("--no-serve", is_flag=True, help="Only build the demo index.")
 @ENGINE_OPTION
 def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool, engine: str | None) -> None:

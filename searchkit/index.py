@@ -192,9 +192,16 @@ Enricher = Callable[[Document], Document]
 
 def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
     """``docs`` in lists of ``size`` (one commit each when indexing or copying)."""
+    _check_batch_size(size)
     docs = iter(docs)
     while batch := list(islice(docs, size)):
         yield batch
+
+
+def _check_batch_size(size: int) -> None:
+    """A batch size below one would index nothing (or fail deep inside ``islice``)."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"batch_size must be a whole number of at least 1, not {size!r}")
 
 
 def _safe(enrich: Enricher, doc: Document) -> Document | SearchkitError:
@@ -406,6 +413,7 @@ class Index:
     ) -> IngestReport:
         """Run entity and date extraction again over the stored documents (after a better model
         or a new alias file) without re-reading the sources. One commit per batch."""
+        _check_batch_size(batch_size)
         report = IngestReport()
         ids = [doc.id for doc in self.documents()]
         for start in range(0, len(ids), batch_size):
@@ -520,23 +528,30 @@ class Index:
         report.added += 1
         return "added", None
 
-    def delete(self, doc_id: str) -> None:
-        """Delete one document by id (raises ``DocumentNotFoundError`` if there is none)."""
-        if doc_id not in self:
-            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+    def delete(self, doc_id: str, *more_ids: str) -> int:
+        """Delete documents by id in one commit and return how many. All or nothing: if one id
+        names no document, ``DocumentNotFoundError`` names every such id and nothing is deleted
+        (a half-done batch would leave the caller guessing which ids are gone)."""
+        doc_ids = list(dict.fromkeys((doc_id, *more_ids)))
+        missing = [one for one in doc_ids if one not in self]
+        if missing:
+            listed = ", ".join(repr(one) for one in missing)
+            raise DocumentNotFoundError(f"no document with id {listed}" + ("; nothing deleted" if len(doc_ids) > 1 else ""))
         writer = self._writer()
         change = spelling.Change()
         try:
             committed = writer.snapshot()
             base = self._spelling_base(committed)
-            docnum = committed.docnum("id", doc_id)
-            if docnum is not None:
-                change.remove(Document.from_stored(committed.stored(docnum)))
-            writer.delete(doc_id)
+            for one in doc_ids:
+                docnum = committed.docnum("id", one)
+                if docnum is not None:
+                    change.remove(Document.from_stored(committed.stored(docnum)))
+                writer.delete(one)
         except BaseException:
             writer.cancel()
             raise
         self._commit(writer, committed, base, change)
+        return len(doc_ids)
 
     def segment_count(self) -> int:
         """How many segments the index has (each commit may add one; queries visit them all)."""
@@ -562,6 +577,7 @@ class Index:
     ) -> Index:
         """Copy every document, with its extracted entities and dates, into a new index at
         ``target`` built by ``engine``; the source stays as it is. Nothing is re-extracted."""
+        _check_batch_size(batch_size)
         copy = Index(target, create=True, engine=engine)
         if len(copy):
             raise IndexVersionError(f"{copy.path} already holds documents; migrate into a new folder")

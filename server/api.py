@@ -269,7 +269,10 @@ def documents_from_rows(rows: list[Any]) -> list[Document]:
         if not isinstance(row, dict):
             problems.append(f"document {number}: must be a JSON object, not {type(row).__name__}")
             continue
-        fallback = "api:" + hashlib.sha1(json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+        # surrogatepass: a lone surrogate escape ("\ud800") is valid JSON; the text cleaning of
+        # document_from_mapping removes it, but the id must be computable before that
+        canonical = json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        fallback = "api:" + hashlib.sha1(canonical).hexdigest()[:16]
         try:
             docs.append(document_from_mapping(row, fallback))
         except SearchkitError as err:

@@ -99,3 +99,38 @@ def test_search_offers_a_spelling_suggestion(tmp_path: Path) -> None:
     assert text.exit_code == 0
     assert "0 Treffer" in text.output and "Meinten Sie: Bundesregierung?" in text.output
     assert "Meinten Sie" not in run("search", "Bundesregierung", "--index", index).output
+
+
+def test_bad_numbers_and_paths_are_one_line_errors(tmp_path: Path, seeds: Path) -> None:
+    # found by an exploratory review: each of these printed a traceback or indexed nothing
+    index = str(tmp_path / "idx")
+    for size in ("0", "-1"):
+        result = run("index", str(seeds), "--index", index, "--quiet", "--batch-size", size)
+        assert result.exit_code == 2 and "--batch-size" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "idx").exists()  # nothing half-built
+    assert run("index", str(seeds), "--index", index, "--quiet", "--workers", "0").exit_code == 2
+    assert run("serve", "--index", index, "--port", "99999").exit_code == 2
+    assert run("index", str(seeds), "--index", index, "--quiet").exit_code == 0
+
+    export = run("export", "--index", index, "-o", str(tmp_path / "no" / "such" / "out.jsonl"))
+    assert export.exit_code == 1 and export.output.startswith("Error:") and "No such file" in export.output
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("x")
+    report = run("eval", "dates", "--output", str(a_file / "x.json"))
+    assert report.exit_code == 1 and report.output.startswith("Error:")
+    binary = tmp_path / "gold.tsv"
+    binary.write_bytes(b"\xff\xfe\x00junk\n")
+    gold = run("eval", "entities", "--gold", str(binary))
+    assert gold.exit_code == 1 and "not UTF-8 text" in gold.output
+
+
+def test_delete_is_all_or_nothing(tmp_path: Path, seeds: Path) -> None:
+    index = str(tmp_path / "idx")
+    run("index", str(seeds), "--index", index, "--quiet")
+    ids = ["000_079276a2251994fb", "002_0c2c8b6c778a55f0"]
+    partial = run("delete", ids[0], "nonexist", ids[1], "--index", index)
+    assert partial.exit_code == 1
+    assert partial.output.strip() == "Error: no document with id 'nonexist'; nothing deleted"
+    assert "2 documents" in run("info", "--index", index).output
+    both = run("delete", ids[0], ids[1], ids[0], "--index", index)
+    assert both.exit_code == 0 and "deleted 2 — 0 documents left" in both.output

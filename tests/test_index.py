@@ -50,6 +50,21 @@ def test_add_update_delete(fresh_index: Index) -> None:
         fresh_index.get("a")
 
 
+def test_delete_several_ids_in_one_commit_or_none(fresh_index: Index) -> None:
+    fresh_index.add([doc("a"), doc("b", "Text über Ankara."), doc("c", "Text über Wien.")])
+    generation = fresh_index.generation()
+    with pytest.raises(DocumentNotFoundError, match="'x', 'y'; nothing deleted"):
+        fresh_index.delete("a", "x", "b", "y")
+    assert len(fresh_index) == 3 and fresh_index.generation() == generation
+    assert fresh_index.delete("a", "b", "a") == 2
+    assert fresh_index.generation() != generation
+    assert [d.id for d in fresh_index.documents()] == ["c"]
+    assert fresh_index.search("Ankara").total == 0
+    with pytest.raises(ValueError, match="batch_size"):
+        fresh_index.migrate(fresh_index.path.parent / "copy", engine="whoosh", batch_size=0)
+    assert not (fresh_index.path.parent / "copy").exists()
+
+
 def test_reingest_is_idempotent(fresh_index: Index) -> None:
     docs = [doc("a"), doc("b", "Zweiter Text.")]
     fresh_index.add(docs)

@@ -124,6 +124,20 @@ def test_batches_as_array_and_json_lines(demo_copy: Path) -> None:
     assert client.get("/api/search?q=Hochwasser").get_json()["total"] >= 2
 
 
+def test_lone_surrogate_escapes_are_cleaned_not_a_500(demo_copy: Path) -> None:
+    # "\ud800" alone is valid JSON but no text: it used to crash hashing the fallback id
+    client = make_client(demo_copy, API_KEY=KEY)
+    body = '[{"title": "Pegel \\ud800 steigt", "text": "Der Pegel der Elbe steigt \\udfff weiter."},' \
+        ' {"id": "sur-2", "text": "Auch \\ud83d die Saale steigt."}]'
+    response = client.post("/api/documents", data=body, headers=AUTH | {"Content-Type": "application/json"})
+    assert response.status_code == 201, response.get_json()
+    first, second = response.get_json()["ids"]
+    assert first.startswith("api:") and second == "sur-2"
+    stored = client.get(f"/api/documents/{first}").get_json()
+    assert "\ud800" not in stored["title"] and "Pegel" in stored["title"]
+    assert client.get("/api/search?q=Saale").get_json()["total"] >= 1
+
+
 @pytest.mark.parametrize(
     ("body", "content_type", "status", "message"),
     [

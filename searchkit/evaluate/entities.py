@@ -31,10 +31,13 @@ def evaluate_entities(gold: Path | str) -> dict[str, Any]:
     from ..entities import tag_tokens
     from ..entities.tagger import get_tagger
 
-    sentences = read_germeval(gold)
-    if not sentences:
-        from ..errors import IngestError
+    from ..errors import IngestError
 
+    try:
+        sentences = read_germeval(gold)
+    except UnicodeDecodeError as error:
+        raise IngestError(f"{gold}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+    if not sentences:
         raise IngestError(f"{gold}: no sentences in GermEval TSV layout")
     loaded = time.perf_counter()
     get_tagger()
