@@ -26,6 +26,8 @@ QUERIES = [
     "person:Olaf Scholz", "year:2025", "Strasse", "Straße", "Klimaschutz Urteil Karlsruhe",
     "Wie viele Menschen starben beim Erdbeben?", "Selenskyj Berlin", "Netanyahu", "Gipfel -NATO",
     "Getreide Export Ukraine Istanbul Vereinbarung", "zzzunbekanntzzz", "Bergkarabach Schuscha",
+    # a field with any term (tantivy matched every document until an exploratory review)
+    "person:*", "title:*", "organisation:* AND Türkei", "unbekanntesfeld:*", "month:*",
 ]
 #: The same query with filters, date bounds and sorts.
 OPTIONS = [

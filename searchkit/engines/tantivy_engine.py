@@ -359,10 +359,25 @@ class Translator:
             return Q.fuzzy_term_query(self.schema, q.fieldname, q.text, distance=int(q.maxdist),
                                       prefix=bool(q.prefixlength))
         if isinstance(q, query.Every):
-            return Q.all_query()
+            return self._every(q.fieldname, float(q.boost))
         if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
             return Q.empty_query()
         raise QueryError(f"the tantivy engine cannot run {type(q).__name__} queries")
+
+    def _every(self, field: str | None, boost: float) -> Any:
+        """Whoosh's ``Every``: all documents, or with a field ("person:*") the documents that
+        have a term in it, at a constant score."""
+        Q = self.Q
+        if not field or field == "*":
+            return Q.all_query()
+        if field in INT_FIELDS:
+            return Q.const_score_query(Q.exists_query(field), boost)
+        if field not in TEXT_FIELDS and field not in EXACT_FIELDS:
+            return Q.empty_query()
+        terms = self.snapshot.expand(query.Prefix(field, ""), 1_000_000_000)
+        if not terms:
+            return Q.empty_query()
+        return Q.const_score_query(Q.term_set_query(self.schema, field, terms), boost)
 
     def _term(self, field: str, text: str) -> Any:
         if field in INT_FIELDS:
