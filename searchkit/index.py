@@ -271,7 +271,7 @@ class Index:
 
     # -- creation ---------------------------------------------------------------------------
     def _create(self, engine: str) -> None:
-        if self.path.exists() and any(self.path.iterdir()):
+        if self.path.exists() and (not self.path.is_dir() or any(self.path.iterdir())):
             raise IndexVersionError(
                 f"{self.path} exists and is not an empty folder or a searchkit index;"
                 " choose another --index folder"
@@ -382,9 +382,9 @@ class Index:
 
     def search(self, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
         """Search; see ``searchkit.search.SearchRequest`` for the options."""
-        from .search import SearchRequest, run_search
+        from .search import make_request, run_search
 
-        request = options.pop("request", None) or SearchRequest(query=query, **options)
+        request = make_request(query, **options)
         with self._read_lock:
             return run_search(self, request)
 
@@ -394,9 +394,9 @@ class Index:
 
     def facet_values(self, facet: str, text: str = "", *, limit: int = 20, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
         """Values of one facet whose label contains ``text`` ("Erd" → Erdoğan), with counts."""
-        from .search import SearchRequest, facet_values
+        from .search import facet_values, make_request
 
-        request = SearchRequest(query=query, **options)
+        request = make_request(query, **options)
         with self._read_lock:
             return facet_values(self, request, facet, text, limit)
 

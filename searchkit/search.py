@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -94,24 +94,65 @@ class SearchRequest:
         for name in ("facets", "highlight", "parse_dates"):
             if not isinstance(getattr(self, name), bool):
                 raise QueryError(f"{name} must be true or false")
-        clean: dict[str, list[str]] = {}
-        for name, values in (self.filters or {}).items():
-            if name not in FACETS:
-                raise QueryError(f"unknown filter {name!r}; known: {', '.join(FACETS)}")
-            values = [values] if isinstance(values, str) else list(values)
-            if len(values) > MAX_FILTER_VALUES:
-                raise QueryError(f"at most {MAX_FILTER_VALUES} values per filter")
-            if not all(isinstance(v, str) for v in values):
-                raise QueryError(f"filter {name!r} takes strings")
-            if values:
-                clean[name] = list(dict.fromkeys(values))
-        self.filters = clean
+        self.filters = _clean_filters(self.filters)
         for name in ("date_from", "date_to"):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                from .dates import parse_date_bound
+            setattr(self, name, _date_bound(name, getattr(self, name)))
 
-                setattr(self, name, parse_date_bound(value))
+
+def _clean_filters(filters: object) -> dict[str, list[str]]:
+    """Facet name → distinct values. One value may stand alone ("2025", or the number 2025)."""
+    if not filters:
+        return {}
+    if not isinstance(filters, Mapping):
+        raise QueryError("filters must map facet names to lists of values, e.g. {'year': ['2025']}")
+    clean: dict[str, list[str]] = {}
+    for name, values in filters.items():
+        if name not in FACETS:
+            raise QueryError(f"unknown filter {name!r}; known: {', '.join(FACETS)}")
+        if isinstance(values, (str, int)) and not isinstance(values, bool):
+            values = [values]
+        if not isinstance(values, (list, tuple, set, frozenset)):
+            raise QueryError(f"filter {name!r} takes a list of values, not {type(values).__name__}")
+        if len(values) > MAX_FILTER_VALUES:
+            raise QueryError(f"at most {MAX_FILTER_VALUES} values per filter")
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            raise QueryError(f"filter {name!r} takes strings")
+        if values:
+            clean[name] = list(dict.fromkeys(str(v) for v in values))
+    return clean
+
+
+def _date_bound(name: str, value: object) -> PubDate | None:
+    """A publication-date bound from what a caller naturally has at hand: a string ("2025-04",
+    "März 2025"), a ``date``/``datetime`` (day precision) or a year as a number."""
+    from .dates import parse_date_bound
+
+    if value is None or isinstance(value, PubDate):
+        return value
+    if isinstance(value, str):
+        return parse_date_bound(value)
+    if isinstance(value, date):  # datetime is a date too
+        return parse_date_bound(value.strftime("%Y-%m-%d"))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return parse_date_bound(str(value))
+    raise QueryError(f"{name} must be a date string, a date or a year, not {type(value).__name__}")
+
+
+def make_request(query: str = "", request: SearchRequest | Mapping[str, Any] | None = None, **options: Any) -> SearchRequest:
+    """The ``SearchRequest`` of a library call: a ready request, a mapping of its fields, or the
+    query and keyword options; an unknown option is a ``QueryError`` naming the known ones."""
+    if isinstance(request, SearchRequest):
+        return request
+    if request is not None:
+        if not isinstance(request, Mapping):
+            raise QueryError(f"request must be a SearchRequest or a mapping, not {type(request).__name__}")
+        options = {**request, **options}
+        query = options.pop("query", query)
+    known = {f.name for f in fields(SearchRequest)} - {"query"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise QueryError(f"unknown search option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return SearchRequest(query=query, **options)
 
 
 #: URL/API parameter names besides the facet names.
@@ -125,14 +166,21 @@ def _one(params: Mapping[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _int(params: Mapping[str, list[str]], name: str, default: int) -> int:
-    value = _one(params, name)
-    if value is None:
+def int_param(name: str, value: str | None, default: int) -> int:
+    """A whole-number URL parameter. ASCII digits only: ``int`` would also read "１" or "١" as 1,
+    and a page number should look the same in the address bar as on the page."""
+    if value is None or value == "":
         return default
-    try:
-        return int(value)
-    except ValueError:
-        raise QueryError(f"parameter {name!r} must be an integer, not {value!r}") from None
+    if value.isascii():
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    raise QueryError(f"parameter {name!r} must be an integer, not {value!r}")
+
+
+def _int(params: Mapping[str, list[str]], name: str, default: int) -> int:
+    return int_param(name, _one(params, name), default)
 
 
 def request_from_params(params: Mapping[str, list[str]], *, today: date | None = None) -> SearchRequest:
@@ -292,8 +340,9 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        per_page = self.request.per_page or 1
-        return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // per_page))
+        if not self.request.per_page:  # counts and facets only: one page without hits
+            return 1
+        return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // self.request.per_page))
 
     def facet(self, name: str) -> Facet | None:
         return next((f for f in self.facets if f.name == name), None)
@@ -917,8 +966,11 @@ def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "",
     search box behind "mehr anzeigen"."""
     if facet not in FACETS:
         raise QueryError(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
-    if not 1 <= limit <= 1000:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
         raise QueryError("limit must be between 1 and 1000")
+    text = text or ""
+    if not isinstance(text, str):
+        raise QueryError("the text to look for must be a string")
     ev = _evaluate(index, request)
     ffield = ev.data.fields[facet]
     counts = ffield.counts(ev.hits_mask(except_facet=facet))
@@ -1107,6 +1159,8 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
 
     if facet not in ENTITY_FIELDS:
         raise QueryError(f"{facet!r} is not an entity facet; use one of {', '.join(ENTITY_FIELDS)}")
+    if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_PER_PAGE:
+        raise QueryError(f"top must be between 1 and {MAX_PER_PAGE}")
     result = run_search(
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )

@@ -15,7 +15,7 @@ import searchkit
 from searchkit.errors import DocumentError, QueryError, SearchkitError
 from searchkit.ingest.formats import document_from_mapping
 from searchkit.model import Document
-from searchkit.search import SearchResult, request_from_params, toggle_params
+from searchkit.search import SearchResult, int_param, request_from_params, toggle_params
 from searchkit.similar import similar_documents
 
 from . import error_response, get_index
@@ -127,11 +127,7 @@ def _single(name: str, default: str = "") -> str:
 
 
 def _int_arg(name: str, default: int) -> int:
-    raw = _single(name)
-    try:
-        return int(raw) if raw != "" else default
-    except ValueError:
-        raise QueryError(f"parameter {name!r} must be an integer, not {raw!r}") from None
+    return int_param(name, _single(name), default)
 
 
 @api.get("/api/similar/<path:doc_id>")
@@ -182,8 +178,6 @@ def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
 def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     _only_params("top")
     top = _int_arg("top", 10)
-    if not 1 <= top <= 100:
-        raise QueryError("top must be between 1 and 100")
     report = get_index().entity(facet, name, top=top)
     note_hits(report.count)
     return jsonify(report.to_dict())
@@ -274,7 +268,7 @@ def documents_from_rows(rows: list[Any]) -> list[Document]:
         canonical = json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
         fallback = "api:" + hashlib.sha1(canonical).hexdigest()[:16]
         try:
-            docs.append(document_from_mapping(row, fallback))
+            docs.append(document_from_mapping(row, fallback, strict_dates=True))
         except SearchkitError as err:
             problems.append(f"document {number}: {err}")
     if problems:

@@ -190,3 +190,11 @@ def test_facet_arrays_are_saved_per_generation_and_reused(fresh_index: Index) ->
         path.write_bytes(b"damaged")
     data = FacetData.load_or_build(Index(fresh_index.path).snapshot(), fresh_index.path)
     assert int(data.live.sum()) == 3  # a damaged file is rebuilt, not trusted
+
+
+def test_creating_an_index_where_a_file_is_is_a_typed_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    with pytest.raises(IndexVersionError, match="not an empty folder"):
+        Index(a_file, create=True)
+    assert a_file.read_text() == "mine"

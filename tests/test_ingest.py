@@ -136,6 +136,9 @@ def test_folder_is_read_recursively_with_relative_ids(tmp_path: Path) -> None:
     write(tmp_path / "notes.md", "ignored")
     ids = sorted(d.id for d in read_paths([tmp_path]))
     assert ids == ["a/b/one", "two"]
+    # one path alone, as a string or a Path, is that path (not a list of one-letter paths)
+    assert sorted(d.id for d in read_paths(str(tmp_path))) == ids
+    assert sorted(d.id for d in read_paths(tmp_path)) == ids
 
 
 def test_encodings(tmp_path: Path) -> None:

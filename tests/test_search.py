@@ -369,6 +369,30 @@ def test_operator_chains_the_parser_cannot_read_are_query_errors(small: Index) -
         small.search("Baku ANDNOT ANDNOT Baku")
 
 
+def test_library_arguments_in_natural_shapes_or_typed_errors(small: Index) -> None:
+    # found by an exploratory review: each of these raised AttributeError or TypeError
+    import datetime
+
+    by_string = ids(small.search("", date_from="2024-01", date_to="2025-04-30"))
+    assert ids(small.search("", date_from=datetime.date(2024, 1, 1), date_to=datetime.datetime(2025, 4, 30, 12))) == by_string
+    assert ids(small.search("", date_from=2025)) == ids(small.search("", date_from="2025"))
+    assert ids(small.search("", filters={"year": 2025})) == ids(small.search("", filters={"year": ["2025"]}))
+    for bad in ({"date_from": 2.5}, {"filters": "year"}, {"filters": {"year": None}}, {"filters": {"year": [True]}},
+                {"foo": 1}, {"request": 5}):
+        with pytest.raises(QueryError):
+            small.search("Baku", **bad)
+    as_mapping = small.search(request={"query": "Baku", "per_page": 1})
+    assert as_mapping.total == small.search("Baku").total and len(as_mapping.hits) == 1
+    assert small.search("", per_page=0).pages == 1
+    assert [v.label for v in small.facet_values("place", None)] == [v.label for v in small.facet_values("place")]
+    for bad_call in (lambda: small.facet_values("place", limit="5"), lambda: small.facet_values("place", 5),
+                     lambda: small.entity("place", "Baku", top=-1), lambda: small.entity("place", "Baku", top=0)):
+        with pytest.raises(QueryError):
+            bad_call()
+    with pytest.raises(QueryError, match="'page' must be an integer"):
+        request_from_params({"page": ["\uff11"]})  # a full-width 1
+
+
 def test_sort_by_date_both_ways_undated_last(small: Index) -> None:
     assert ids(small.search("", sort="date_desc")) == ["2", "1", "3", "5", "4"]
     assert ids(small.search("", sort="date_asc")) == ["5", "3", "1", "2", "4"]

@@ -150,6 +150,10 @@ def test_lone_surrogate_escapes_are_cleaned_not_a_500(demo_copy: Path) -> None:
         ('{"id": "ok", "text": "Gut."}\n{broken', "application/x-ndjson", 400, "line 2"),
         ('{"id": "ok", "text": "Gut."}', "text/plain", 415, "Content-Type"),
         (b"\xff\xfe\x00", "application/json", 400, "UTF-8"),
+        ('{"id": "d", "text": "Gut.", "date": "2025-13-01"}', "application/json", 400, "date '2025-13-01' cannot be read"),
+        ('{"id": "d", "text": "Gut.", "date": "2025-02-29"}', "application/json", 400, "cannot be read"),
+        ('{"id": "d", "text": "Gut.", "published": 12345}', "application/json", 400, "date 12345 cannot be read"),
+        ('{"id": "d", "text": "Gut.", "date": [2025]}', "application/json", 400, "cannot be read"),
     ],
 )
 def test_invalid_bodies_write_nothing(

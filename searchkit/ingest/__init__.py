@@ -74,14 +74,17 @@ def read_file(path: str | os.PathLike[str], id_prefix: str | None = None) -> Ite
 
 
 def read_paths(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     on_error: Callable[[Path, SearchkitError], None] | None = None,
     skip_unknown: bool = True,
 ) -> Iterator[Document]:
     """Documents of every file under ``paths``. Files of unknown formats inside folders are
     skipped; a file that fails (or a path that does not exist) is passed to ``on_error`` (or
-    raises when none is given), and reading goes on with the next file."""
+    raises when none is given), and reading goes on with the next file. One path alone is
+    read as that path (iterating a string would read each of its characters as a path)."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     for raw in paths:
         try:
             files = list(_iter_one(Path(raw)))

@@ -297,9 +297,13 @@ def document_from_export(row: dict[str, Any]) -> Document:
     return doc
 
 
-def document_from_mapping(row: dict[str, Any], fallback_id: str) -> Document:
+def document_from_mapping(row: dict[str, Any], fallback_id: str, *, strict_dates: bool = False) -> Document:
     """A document from a JSON object or CSV row with flexible key names (or a row of
-    ``searchkit export``, read back as it was written)."""
+    ``searchkit export``, read back as it was written).
+
+    A date that cannot be read leaves a document from a file undated (one bad cell must not cost
+    an archive import its document); with ``strict_dates`` (the write API, whose client can
+    correct and resend) it is a ``DocumentError`` instead."""
     if is_export_row(row):
         return document_from_export(row)
     picked: dict[str, Any] = {}
@@ -320,12 +324,18 @@ def document_from_mapping(row: dict[str, Any], fallback_id: str) -> Document:
     if not any(str(picked.get(k, "")).strip() for k in ("title", "lead", "body")):
         raise DocumentError("no text (expected a 'text', 'body', 'content' or 'title' field)")
     metadata = {k: v for k, v in row.items() if k not in used}
+    published = parse_pubdate(picked.get("published"))
+    if strict_dates and published is None and "published" in picked:
+        raise DocumentError(
+            f"date {picked['published']!r} cannot be read: use YYYY, YYYY-MM, YYYY-MM-DD (a real day)"
+            " or a German date such as '3. Mai 2025'"
+        )
     return make_document(
         str(picked.get("id") or picked.get("url") or fallback_id),
         title=picked.get("title", ""),
         lead=picked.get("lead", ""),
         body=picked.get("body", ""),
-        published=parse_pubdate(picked.get("published")),
+        published=published,
         url=picked.get("url", ""),
         source=picked.get("source", ""),
         metadata=metadata,
