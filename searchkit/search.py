@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from whoosh import query
-from whoosh.qparser import AndGroup, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
 
 from .analysis import analyze, fold_diacritics
 from .engines.whoosh_engine import query_schema
@@ -393,6 +393,38 @@ class GermanQueryParser(QueryParser):
         return _word_query(fieldname, groups, boost, loose=self.loose_compounds)
 
 
+    def fuzzy_query(  # noqa: PLR0913 - the parts of "word~2/3" and its field
+        self, fieldname: str, text: str, boost: float, maxdist: int, prefixlength: int
+    ) -> query.Query | None:
+        """``word~N/P``: index words within N edits (Levenshtein) of the word's index form, the
+        first P letters equal. The word is analysed like any other (folded, stemmed), so
+        "Bundesregirung~" looks near "bundesregir" and finds "bundesregier"; a word the
+        analyzer splits at hyphens is fuzzy in each part."""
+        if fieldname not in QUERY_FIELDS:
+            _check_fields(query.Term(fieldname, text))
+        if maxdist > MAX_FUZZY_DISTANCE:
+            raise QueryError(f"fuzzy search allows at most {MAX_FUZZY_DISTANCE} edits ({text}~{maxdist})")
+        field_obj = self.schema[fieldname]
+        terms = [group[0] for group in _token_groups(field_obj.analyzer, text)]
+        fuzzy = [
+            query.FuzzyTerm(fieldname, term, boost=boost, maxdist=maxdist, prefixlength=prefixlength)
+            for term in terms
+        ]
+        if not fuzzy:
+            return None
+        return fuzzy[0] if len(fuzzy) == 1 else query.And(fuzzy)
+
+
+class GermanFuzzyPlugin(FuzzyTermPlugin):
+    """Whoosh's ``word~N/P`` syntax, with the word analysed by ``GermanQueryParser.fuzzy_query``
+    (Whoosh's own node would look up the typed word itself, which no index holds: the index
+    has folded stems)."""
+
+    class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser: GermanQueryParser) -> query.Query | None:  # type: ignore[override]
+            return parser.fuzzy_query(self.fieldname, self.text, self.boost, self.maxdist, self.prefixlength)
+
+
 def _token_groups(analyzer: Any, text: str, removestops: bool = True) -> list[list[str]]:
     """The index terms of ``text``, one list per position: the whole word first, then the parts
     the analyzer stacked on it."""
@@ -467,12 +499,27 @@ _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"'\)\]]|$)|(?<=\w\s)\?+(?!\S)")
 
 _BRACKETS = re.compile(r"[()]")
 
+#: A tilde is syntax right after a word ("Erdogan~", "Selenskij~2", "Bundesregirung~1/4":
+#: fuzzy) or a closing quote (``"Bund Länder"~3``: proximity); anywhere else ("~ 50 Euro",
+#: "50~60") it is punctuation.
+_TILDE_SYNTAX = re.compile(r'(?<=\w)~[0-9]?(?:/[1-9][0-9]*)?(?=[\s)]|$)|(?<=")~[1-9][0-9]*(?=[\s)]|$)')
+#: Largest edit distance of a fuzzy word (as in Lucene): more matches nearly every short word.
+MAX_FUZZY_DISTANCE = 2
+
+
+def _plain_tildes(text: str) -> str:
+    """``text`` with every tilde that is not fuzzy or proximity syntax replaced by a space."""
+    if "~" not in text:
+        return text
+    kept = {m.start() for m in _TILDE_SYNTAX.finditer(text)}
+    return "".join(" " if char == "~" and i not in kept else char for i, char in enumerate(text))
+
 
 def _user_words(text: str) -> str:
     """``text`` with the punctuation that people type and Whoosh would read as syntax removed:
     colons that name no field, question marks after words, and brackets in a query without
     operators ("Mikl-Leitner (ÖVP) und Doskozil (SPÖ)": an aside, not a group of logic)."""
-    text = _plain_colons(_QUESTION_MARK.sub("", text))
+    text = _plain_tildes(_plain_colons(_QUESTION_MARK.sub("", text)))
     if "(" in text or ")" in text:
         if not _OPERATORS.search(text):
             text = _BRACKETS.sub(" ", text)
@@ -518,12 +565,13 @@ def _parser(operator: str, asking: frozenset[str]) -> GermanQueryParser:
     parser.question_words = asking
     parser.loose_compounds = operator == "or"
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
+    parser.add_plugin(GermanFuzzyPlugin())
     return parser
 
 
 #: Characters and words that mean something to Whoosh's parser (quotes, wildcards, fields,
 #: groups, ranges, boosts, operators); text without any of them is a list of words.
-_SYNTAX_CHARACTERS = re.compile(r"""['"*?:()\[\]{}^]""")
+_SYNTAX_CHARACTERS = re.compile(r"""['"*?:()\[\]{}^~]""")
 _SYNTAX_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
 
 
@@ -609,8 +657,8 @@ def _with_proximity(parsed: query.Query, text: str, asking: frozenset[str] = fro
     only ask (``asking``: "Wer", "wurde", "Jahr" in "In welchem Jahr") are left out."""
     if not PROXIMITY_SLOP or _is_explicit(text):
         return parsed
-    if asking:
-        text = " ".join(w for w in text.split() if not _asks(w, asking))
+    # fuzzy words ("Erdogn~") are left out too: what was typed is not in the index as such
+    text = " ".join(w for w in text.split() if not _asks(w, asking) and "~" not in w)
     words = list(dict.fromkeys(analyze(text, mode="query")))
     if not 2 <= len(words) <= 12:
         return parsed
@@ -638,13 +686,38 @@ def _check_fields(q: query.Query) -> None:
 
 def _check_expansion(q: query.Query, snapshot: Any) -> None:
     for sub in q.leaves():
-        if isinstance(sub, (query.Prefix, query.Wildcard)):
+        if isinstance(sub, query.FuzzyTerm):
+            if len(sub.text) <= 2 * sub.maxdist:
+                raise QueryError(f"{sub.text!r} is too short for {sub.maxdist} edit(s): almost every short word would match")
+        elif isinstance(sub, (query.Prefix, query.Wildcard)):
             if len(sub.text.strip("*?")) < 2:
                 raise QueryError(f"wildcard {sub.text!r} is too broad: give at least two letters")
             if len(snapshot.expand(sub, MAX_EXPANSION)) > MAX_EXPANSION:
                 raise QueryError(
                     f"wildcard {sub.text!r} matches more than {MAX_EXPANSION} words; make it longer"
                 )
+
+
+def _expand_fuzzy(q: query.Query | None, snapshot: Any) -> query.Query | None:
+    """Each fuzzy word as the index words within its edits, OR-ed and scored like those words
+    themselves (BM25, as Lucene ranks a fuzzy query's terms), the same in both engines: the
+    article that names "Erdoğan" ten times ranks above the one that names him once, which a
+    constant score per match (Whoosh's own ``FuzzyTerm``) would not tell apart."""
+    if q is None:
+        return None
+
+    def expand(node: query.Query) -> query.Query:
+        if not isinstance(node, query.FuzzyTerm):
+            return node
+        words = snapshot.expand(node, MAX_EXPANSION)
+        if len(words) > MAX_EXPANSION:
+            raise QueryError(f"fuzzy word {node.text!r} matches more than {MAX_EXPANSION} words; allow fewer edits")
+        terms = [query.Term(node.fieldname, word, boost=node.boost) for word in words]
+        if not terms:
+            return query.NullQuery
+        return terms[0] if len(terms) == 1 else query.Or(terms)
+
+    return q.accept(expand)
 
 
 #: Queries whose matching documents are remembered per index generation (paging, facet clicks
@@ -857,6 +930,7 @@ def _choose_query(
     if q is None:
         return None, operator
     _check_expansion(q, snapshot)
+    q = _expand_fuzzy(q, snapshot)
     if (
         request.operator == "auto"
         and operator == "and"
@@ -866,7 +940,7 @@ def _choose_query(
     ):
         # Conjunctive first; when no document has every word, rank those with most of them.
         operator = "or"
-        q = parse_query(index, text, operator)
+        q = _expand_fuzzy(parse_query(index, text, operator), snapshot)
     return q, operator
 
 
@@ -1121,7 +1195,7 @@ def _highlight_terms(q: query.Query | None, snapshot: Any) -> frozenset[str]:
     for leaf in q.leaves():
         if getattr(leaf, "fieldname", None) not in TEXT_FIELDS:
             continue
-        if isinstance(leaf, (query.Prefix, query.Wildcard)):
+        if isinstance(leaf, (query.Prefix, query.Wildcard, query.FuzzyTerm)):
             terms.update(snapshot.expand(leaf, MAX_EXPANSION))
         elif isinstance(leaf, query.Phrase):
             terms.update(leaf.words)

@@ -66,7 +66,7 @@ CACHE_HEADERS = {
 }
 
 _DESCRIPTIONS = {
-    "q": "Suchtext in Whoosh-Syntax: `AND`, `OR`, `NOT`, `\"Wortgruppe\"`, `title:Wort`, `Präfix*`. "
+    "q": "Suchtext in Whoosh-Syntax: `AND`, `OR`, `NOT`, `\"Wortgruppe\"`, `title:Wort`, `Präfix*`, unscharf `Wort~` (1 Tippfehler) oder `Wort~2` (2). "
     "Deutsche Zeitangaben wie „seit März 2025“ werden zu einem Datumsfilter.",
     "from": "Veröffentlicht frühestens im Zeitraum (`2025`, `2025-03`, `2025-03-10`).",
     "to": "Veröffentlicht spätestens im Zeitraum (`2025`, `2025-03`, `2025-03-10`).",

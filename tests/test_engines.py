@@ -28,6 +28,8 @@ QUERIES = [
     "Getreide Export Ukraine Istanbul Vereinbarung", "zzzunbekanntzzz", "Bergkarabach Schuscha",
     # a field with any term (tantivy matched every document until an exploratory review)
     "person:*", "title:*", "organisation:* AND Türkei", "unbekanntesfeld:*", "month:*",
+    # fuzzy words
+    "Erdogn~", "Selenskij~2", "Bundesregirung~ Baku", "Klimaschuz~1/5 Urteil", "Wiederaufbau-Hilfn~",
 ]
 #: The same query with filters, date bounds and sorts.
 OPTIONS = [
@@ -310,3 +312,15 @@ def test_an_interrupted_batch_with_analysis_workers_commits_nothing(tmp_path: Pa
     assert len(Index(tmp_path / "index")) == 5
     index.add(docs[5:], workers=2)  # the lock was released, the pool still works
     assert len(index) == len(docs)
+
+
+@pytest.mark.parametrize("text", ["erdogn", "selenskij", "bundesregir", "klimaschuz", "baku", "militarstutzpunkt"])
+def test_fuzzy_words_expand_as_whooshs_own_automaton_does(both: dict[str, Index], text: str) -> None:
+    from whoosh import query
+
+    whoosh_snapshot = both["whoosh"].snapshot()
+    for maxdist, prefixlength in ((1, 0), (2, 0), (2, 3)):
+        leaf = query.FuzzyTerm("body", text, maxdist=maxdist, prefixlength=prefixlength)
+        automaton = sorted(t.decode() if isinstance(t, bytes) else t for t in leaf._btexts(whoosh_snapshot.reader))
+        assert whoosh_snapshot.expand(leaf, 1000) == automaton
+        assert both["tantivy"].snapshot().expand(leaf, 1000) == automaton

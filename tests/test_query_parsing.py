@@ -31,3 +31,37 @@ def test_plain_words_parse_like_whoosh(words: list[str], operator: str, space: s
     parser.loose_compounds = operator == "or"
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     assert repr(_parse_words(text, operator, parser.question_words)) == repr(parser.parse(text))
+
+
+def test_fuzzy_words_are_analysed_and_bounded() -> None:
+    import pytest
+    from whoosh import query
+
+    from searchkit import QueryError
+    from searchkit.search import parse_query
+
+    parsed = parse_query(None, "Bundesregirung~1/4 Baku", "and")
+    fuzzy = [leaf for leaf in parsed.leaves() if isinstance(leaf, query.FuzzyTerm)]
+    # one per text field, on the word's index form (folded, stemmed), with the typed limits
+    assert {leaf.fieldname for leaf in fuzzy} == {"title", "lead", "body"}
+    assert {(leaf.text, leaf.maxdist, leaf.prefixlength) for leaf in fuzzy} == {("bundesregir", 1, 4)}
+    assert {leaf.text for leaf in parse_query(None, "Erdoğans~2", "and").leaves()} == {"erdogan"}
+    with pytest.raises(QueryError, match="at most 2 edits"):
+        parse_query(None, "Bundesregierung~3", "and")
+
+
+@given(st.text(alphabet="ab ~0123/\"()", max_size=20))
+@settings(max_examples=300, deadline=None)
+def test_a_tilde_is_syntax_only_after_a_word_or_a_phrase(text: str) -> None:
+    """Wherever people type a tilde ("~ 50 Euro", "50~60", "~~"), parsing gives a query or a
+    QueryError, never another exception; a tilde that stays is fuzzy or proximity syntax."""
+    from searchkit import QueryError
+    from searchkit.search import _TILDE_SYNTAX, _plain_tildes, parse_query
+
+    cleaned = _plain_tildes(text)
+    assert cleaned.count("~") == len(_TILDE_SYNTAX.findall(text))
+    assert _plain_tildes("~ 50 Euro") == "  50 Euro" and _plain_tildes("50~60") == "50 60"
+    try:
+        parse_query(None, text, "and")
+    except QueryError:
+        pass

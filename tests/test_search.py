@@ -369,6 +369,24 @@ def test_operator_chains_the_parser_cannot_read_are_query_errors(small: Index) -
         small.search("Baku ANDNOT ANDNOT Baku")
 
 
+def test_fuzzy_words_find_typos_ranked_like_the_words(small: Index) -> None:
+    assert small.search("Erdogn").total == 0
+    found = small.search("Erdogn~")  # one edit from the index form of Erdoğan/Erdogan
+    assert sorted(ids(found)) == ["1", "2"]
+    assert all('<mark class="match">' in hit.snippet_html for hit in found.hits)
+    assert ids(small.search("Bakuu~ Berlin")) == ["3"]
+    assert small.search("Bakuuu~ Berlin", operator="and").total == 0
+    assert small.search("Bakuuu~2 Berlin", operator="and").total == 1
+    assert small.search("Bakuu~1/3").total == small.search("Baku").total == 2
+    assert small.search("Xaku~").total == 2 and small.search("Xaku~1/1").total == 0  # first letter fixed
+    # scored like the words it stands for: the same order and scores as the exact word
+    exact, fuzzy = small.search("Baku"), small.search("Bakku~")
+    assert [(h.document.id, round(h.score, 6)) for h in exact.hits] == [(h.document.id, round(h.score, 6)) for h in fuzzy.hits]
+    with pytest.raises(QueryError, match="too short"):
+        small.search("Tür~2")
+    assert small.search("50~60 Baku").total == small.search("50 60 Baku").total > 0  # a tilde between numbers
+
+
 def test_library_arguments_in_natural_shapes_or_typed_errors(small: Index) -> None:
     # found by an exploratory review: each of these raised AttributeError or TypeError
     import datetime

@@ -133,8 +133,37 @@ class Snapshot(ABC):
 
     @abstractmethod
     def expand(self, leaf: query.Query, limit: int) -> list[str]:
-        """The index terms a prefix or wildcard leaf stands for (at most ``limit`` + 1, so that
-        callers can tell "too many")."""
+        """The index terms a prefix, wildcard or fuzzy leaf stands for (at most ``limit`` + 1,
+        so that callers can tell "too many")."""
+
+    #: every word of a field, read once per snapshot for fuzzy words (``words_within``)
+    _word_lists: dict[str, list[str]] | None = None
+
+    def words(self, field: str, prefix: str = "") -> list[str]:
+        """A field's terms that start with ``prefix``, sorted (engines may read them faster
+        than ``terms``, which counts documents too)."""
+        return [term for term, _ in self.terms(field, prefix)]
+
+    def words_within(self, field: str, text: str, maxdist: int, prefixlength: int = 0) -> list[str]:
+        """The terms of ``field`` within ``maxdist`` Levenshtein edits of ``text`` (insertions,
+        deletions, substitutions: a transposition is two, as in Whoosh's ``terms_within``) that
+        share its first ``prefixlength`` letters, sorted. One implementation for every engine,
+        so that a fuzzy word stands for the same words whichever engine runs; rapidfuzz scans
+        the 48,000 words of ``body`` at 10,000 documents in a few milliseconds."""
+        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.process import extract
+
+        prefix = text[:prefixlength]
+        if prefix:
+            candidates = self.words(field, prefix)
+        else:
+            if self._word_lists is None:
+                self._word_lists = {}
+            if field not in self._word_lists:
+                self._word_lists[field] = self.words(field)
+            candidates = self._word_lists[field]
+        found = extract(text, candidates, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None)
+        return sorted(word for word, _, _ in found)
 
     @abstractmethod
     def match(self, q: query.Query) -> np.ndarray:

@@ -234,6 +234,8 @@ class TantivySnapshot(Snapshot):
                     if len(found) > limit:
                         break
             return found
+        if isinstance(leaf, query.FuzzyTerm):
+            return self.words_within(field, leaf.text, int(leaf.maxdist), int(leaf.prefixlength))[: limit + 1]
         if isinstance(leaf, query.TermRange):
             return [
                 t for t, _ in self.terms(field)
@@ -310,7 +312,7 @@ class Translator:
     def query(self, q: query.Query) -> Any:
         translated = self._bare(q)
         boost = getattr(q, "boost", 1.0)
-        if boost != 1.0 and not isinstance(q, (query.Prefix, query.Wildcard, query.TermRange)):
+        if boost != 1.0 and not isinstance(q, (query.Prefix, query.Wildcard, query.TermRange, query.FuzzyTerm)):
             translated = self.Q.boost_query(translated, float(boost))
         return translated
 
@@ -345,7 +347,7 @@ class Translator:
                 return self._term(q.fieldname, q.words[0])
             # Whoosh's slop counts positions (1 = adjacent), tantivy's counts gaps (0 = adjacent)
             return Q.phrase_query(self.schema, q.fieldname, list(q.words), max(int(q.slop) - 1, 0))
-        if isinstance(q, (query.Prefix, query.Wildcard, query.TermRange)):
+        if isinstance(q, (query.Prefix, query.Wildcard, query.TermRange, query.FuzzyTerm)):
             # constant score, like Whoosh's multi-term queries
             terms = self.snapshot.expand(q, 1_000_000)
             if not terms:
@@ -355,9 +357,6 @@ class Translator:
             return Q.range_query(self.schema, q.fieldname, tantivy.FieldType.Integer, q.start, q.end,
                                  not q.startexcl if q.start is not None else True,
                                  not q.endexcl if q.end is not None else True)
-        if isinstance(q, query.FuzzyTerm):
-            return Q.fuzzy_term_query(self.schema, q.fieldname, q.text, distance=int(q.maxdist),
-                                      prefix=bool(q.prefixlength))
         if isinstance(q, query.Every):
             return self._every(q.fieldname, float(q.boost))
         if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
