@@ -698,26 +698,52 @@ def _check_expansion(q: query.Query, snapshot: Any) -> None:
                 )
 
 
-def _expand_fuzzy(q: query.Query | None, snapshot: Any) -> query.Query | None:
-    """Each fuzzy word as the index words within its edits, OR-ed and scored like those words
-    themselves (BM25, as Lucene ranks a fuzzy query's terms), the same in both engines: the
-    article that names "Erdoğan" ten times ranks above the one that names him once, which a
-    constant score per match (Whoosh's own ``FuzzyTerm``) would not tell apart."""
+def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Query | None:
+    """The parsed query with the leaves the index cannot look up as typed made into terms it has:
+
+    * a fuzzy word becomes the index words within its edits, OR-ed and scored like those words
+      themselves (BM25, as Lucene ranks a fuzzy query's terms), the same in both engines: the
+      article that names "Erdoğan" ten times ranks above the one that names him once, which a
+      constant score per match (Whoosh's own ``FuzzyTerm``) would not tell apart;
+    * a person, place or organisation named in field syntax (``place:Baku``,
+      ``person:"Olaf Scholz"``, ``place:Deutschlands``) becomes every index key of that facet
+      value, so it selects what the facet filter of the same name selects (the index holds
+      folded keys, and the facet merges spellings, cases and short names)."""
     if q is None:
         return None
+    data = None
 
-    def expand(node: query.Query) -> query.Query:
-        if not isinstance(node, query.FuzzyTerm):
-            return node
-        words = snapshot.expand(node, MAX_EXPANSION)
-        if len(words) > MAX_EXPANSION:
-            raise QueryError(f"fuzzy word {node.text!r} matches more than {MAX_EXPANSION} words; allow fewer edits")
-        terms = [query.Term(node.fieldname, word, boost=node.boost) for word in words]
-        if not terms:
-            return query.NullQuery
-        return terms[0] if len(terms) == 1 else query.Or(terms)
+    def resolve(node: query.Query) -> query.Query:
+        nonlocal data
+        if isinstance(node, query.FuzzyTerm):
+            return _fuzzy_terms(node, snapshot)
+        field = getattr(node, "fieldname", None)
+        if field in ENTITY_FIELDS and isinstance(node, (query.Term, query.Phrase)):
+            data = data or index.facet_data()
+            text = node.text if isinstance(node, query.Term) else " ".join(node.words)
+            return _entity_terms(field, text, node.boost, data)
+        return node
 
-    return q.accept(expand)
+    return q.accept(resolve)
+
+
+def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:
+    words = snapshot.expand(node, MAX_EXPANSION)
+    if len(words) > MAX_EXPANSION:
+        raise QueryError(f"fuzzy word {node.text!r} matches more than {MAX_EXPANSION} words; allow fewer edits")
+    terms = [query.Term(node.fieldname, word, boost=node.boost) for word in words]
+    if not terms:
+        return query.NullQuery
+    return terms[0] if len(terms) == 1 else query.Or(terms)
+
+
+def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query.Query:
+    facet = data.fields[field]
+    key = entity_key(text)
+    idx = facet.lookup.get(text, facet.lookup.get(key))
+    keys = [key] if idx is None else sorted(k for k, i in facet.lookup.items() if i == idx)
+    terms = [query.Term(field, k, boost=boost) for k in keys]
+    return terms[0] if len(terms) == 1 else query.Or(terms)
 
 
 #: Queries whose matching documents are remembered per index generation (paging, facet clicks
@@ -930,7 +956,7 @@ def _choose_query(
     if q is None:
         return None, operator
     _check_expansion(q, snapshot)
-    q = _expand_fuzzy(q, snapshot)
+    q = _resolve_leaves(q, snapshot, index)
     if (
         request.operator == "auto"
         and operator == "and"
@@ -940,7 +966,7 @@ def _choose_query(
     ):
         # Conjunctive first; when no document has every word, rank those with most of them.
         operator = "or"
-        q = _expand_fuzzy(parse_query(index, text, operator), snapshot)
+        q = _resolve_leaves(parse_query(index, text, operator), snapshot, index)
     return q, operator
 
 

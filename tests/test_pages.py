@@ -231,3 +231,20 @@ def test_entity_page_and_document_links_escape(hostile: FlaskClient) -> None:
     no_markup_injected(html)
     assert "<h1>Böse &lt;script&gt;" in html
     assert "Orte" in html and "/entitaet/place/" in html
+
+
+# 6. Suchtipps
+
+def test_every_search_tip_works_on_the_demo_corpus(client: FlaskClient) -> None:
+    """The tips under the search box (a <details>, no JavaScript) show syntax that finds
+    something: each example is run as typed."""
+    html = html_of(client, "/")
+    tips = html.split('<details class="searchtips">', 1)[1].split("</details>", 1)[0]
+    assert "<summary>Suchtipps</summary>" in tips
+    examples = [unescape(code) for dt in re.findall(r"<dt>(.*?)</dt>", tips) for code in re.findall(r"<code>(.*?)</code>", dt)]
+    assert len(examples) >= 8 and "Selenskij~" in examples and "place:Baku" in examples
+    for example in examples:
+        answer = client.get("/api/search", query_string={"q": example}).get_json()
+        assert answer.get("total", 0) > 0, (example, answer)
+        if "seit" in example:
+            assert answer["date_filter"], example

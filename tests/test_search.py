@@ -387,6 +387,17 @@ def test_fuzzy_words_find_typos_ranked_like_the_words(small: Index) -> None:
     assert small.search("50~60 Baku").total == small.search("50 60 Baku").total > 0  # a tilde between numbers
 
 
+def test_entity_field_syntax_selects_what_the_facet_filter_selects(small: Index) -> None:
+    # the index holds folded keys ("baku"); 'place:Baku' found nothing before
+    for text, facet, value in [("place:Baku", "place", "Baku"), ("place:baku", "place", "Baku"),
+                               ('person:"Recep Tayyip Erdogan"', "person", "Recep Tayyip Erdoğan"),
+                               ('person:"RECEP TAYYIP ERDOĞAN"', "person", "Recep Tayyip Erdogan")]:
+        expected = sorted(ids(small.search("", filters={facet: [value]})))
+        assert expected and sorted(ids(small.search(text))) == expected, text
+    assert ids(small.search("Alijew AND place:Baku")) == ["1"]
+    assert small.search("place:Atlantis").total == 0
+
+
 def test_library_arguments_in_natural_shapes_or_typed_errors(small: Index) -> None:
     # found by an exploratory review: each of these raised AttributeError or TypeError
     import datetime
