@@ -32,6 +32,11 @@ from .openapi import LIMITS_TEXT, build_spec
 pages = Blueprint("pages", __name__)
 
 
+@pages.context_processor
+def _search_tips() -> dict[str, Any]:
+    return {"search_tips": SEARCH_TIPS}
+
+
 @pages.app_template_filter("web_url")
 def web_url(url: str) -> str | None:
     """Only http(s) links are rendered as links (no ``javascript:`` from a document)."""
@@ -44,6 +49,18 @@ def inline_code(text: str) -> Markup:
     return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
 
 SORT_LABELS = {"relevance": "Relevanz", "date_desc": "Neueste zuerst", "date_asc": "Älteste zuerst"}
+#: "Suchtipps" under the search box: examples (each a link that runs it) and what they do.
+#: ``tests/test_pages.py`` runs every example on the demo corpus.
+SEARCH_TIPS: list[tuple[tuple[str, ...], Markup]] = [
+    (("Türkei Aserbaidschan",), Markup("Artikel mit allen Wörtern (hat keiner alle, dann mit möglichst vielen)")),
+    (('"Europäische Union"',), Markup("genau diese Wortgruppe")),
+    (("Militär*",), Markup("Wörter, die so beginnen")),
+    (("Selenskij~",), Markup("unscharf: ein Tippfehler erlaubt (<code>~2</code>: zwei)")),
+    (("Gas OR Öl", "Merz NOT Koalition"), Markup("oder, ohne (auch <code>AND</code> und Klammern)")),
+    (("title:Erdoğan", "place:Baku"), Markup(
+        "nur im Titel; nur Artikel mit diesem Ort (ebenso <code>person:</code>, <code>organisation:</code>)")),
+    (("Ukraine seit März 2025",), Markup("Zeitangaben werden zum Datumsfilter")),
+]
 assert set(SORT_LABELS) == set(SORTS)
 #: The page's own parameter: which facet shows more values ("mehr anzeigen").
 MORE_PARAM = "mehr"

@@ -242,9 +242,12 @@ def test_every_search_tip_works_on_the_demo_corpus(client: FlaskClient) -> None:
     tips = html.split('<details class="searchtips">', 1)[1].split("</details>", 1)[0]
     assert "<summary>Suchtipps</summary>" in tips
     examples = [unescape(code) for dt in re.findall(r"<dt>(.*?)</dt>", tips) for code in re.findall(r"<code>(.*?)</code>", dt)]
+    links = [href for dt in re.findall(r"<dt>(.*?)</dt>", tips) for href in hrefs(dt)]
     assert len(examples) >= 8 and "Selenskij~" in examples and "place:Baku" in examples
-    for example in examples:
+    assert [query(link)["q"] for link in links] == [[example] for example in examples]  # each runs itself
+    for example, link in zip(examples, links):
         answer = client.get("/api/search", query_string={"q": example}).get_json()
         assert answer.get("total", 0) > 0, (example, answer)
+        assert f"{answer['total']} Treffer" in html_of(client, link), example
         if "seit" in example:
             assert answer["date_filter"], example
