@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +230,10 @@ def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterato
         yield from pool.imap(functools.partial(_safe, enrich), docs, chunksize=8)
 
 
+#: The snapshot a request of this thread reads (``Index._one_generation``), with its index.
+_REQUEST_SNAPSHOT: ContextVar[tuple[Index, Snapshot] | None] = ContextVar("searchkit_request_snapshot", default=None)
+
+
 class Index:
     """A searchkit index on disk.
 
@@ -296,13 +301,28 @@ class Index:
     # -- reading ----------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
         """The newest committed generation, reused across calls and replaced when a commit
-        changed the index (by this process or another one)."""
+        changed the index (by this process or another one); within one request
+        (``_one_generation``) the generation the request started on."""
+        pinned = _REQUEST_SNAPSHOT.get()
+        if pinned is not None and pinned[0] is self:
+            return pinned[1]
         with self._snapshot_lock:
             if self._snapshot is None or not self._snapshot.up_to_date():
                 # A new snapshot, never a refresh in place: requests of other threads may still
                 # be using the old one (it is closed when the last of them lets go).
                 self._snapshot = self._engine.snapshot()
             return self._snapshot
+
+    @contextlib.contextmanager
+    def _one_generation(self) -> Iterator[None]:
+        """One request reads one generation: its hits, facet arrays and spelling list agree even
+        when a commit lands meanwhile, and the freshness check (a directory listing on Whoosh)
+        runs once, not for each of them."""
+        token = _REQUEST_SNAPSHOT.set((self, self.snapshot()))
+        try:
+            yield
+        finally:
+            _REQUEST_SNAPSHOT.reset(token)
 
     def reading(self) -> threading.RLock:
         """The lock that reads of this Index take turns on (``with index.reading(): ...`` when
@@ -385,7 +405,7 @@ class Index:
         from .search import make_request, run_search
 
         request = make_request(query, **options)
-        with self._read_lock:
+        with self._read_lock, self._one_generation():
             return run_search(self, request)
 
     def facets(self, **options: Any):  # type: ignore[no-untyped-def]
@@ -397,14 +417,14 @@ class Index:
         from .search import facet_values, make_request
 
         request = make_request(query, **options)
-        with self._read_lock:
+        with self._read_lock, self._one_generation():
             return facet_values(self, request, facet, text, limit)
 
     def entity(self, facet: str, name: str, *, top: int = 10):  # type: ignore[no-untyped-def]
         """The entity page: documents over time and co-occurring entities."""
         from .search import entity_report
 
-        with self._read_lock:
+        with self._read_lock, self._one_generation():
             return entity_report(self, facet, name, top=top)
 
     def reextract(

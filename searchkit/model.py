@@ -17,6 +17,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from .errors import DateError, DocumentError
 
 
@@ -291,12 +293,22 @@ class Document:
         ``__post_init__`` when it was added): decoded without those checks, which every hit of
         every page and every document the second stage reads would otherwise pay again."""
         doc = cls.__new__(cls)
-        doc.__dict__.update(_document_fields(json.loads(text)))
+        doc.__dict__.update(_document_fields(_load_stored(text)))
         return doc
 
     @classmethod
     def from_json(cls, text: str) -> Document:
         return cls.from_dict(json.loads(text))
+
+
+def _load_stored(text: str | bytes) -> dict[str, Any]:
+    """A stored document's JSON: orjson reads it in a third of the time of ``json`` (a page of 10
+    hits decodes 10 documents); what orjson refuses but ``json`` wrote (NaN in metadata, integers
+    over 64 bits, a lone surrogate) falls back to ``json``."""
+    try:
+        return orjson.loads(text)  # type: ignore[no-any-return]
+    except orjson.JSONDecodeError:
+        return json.loads(text)  # type: ignore[no-any-return]
 
 
 def _document_fields(data: dict[str, Any]) -> dict[str, Any]:

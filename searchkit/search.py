@@ -17,7 +17,7 @@ import numpy as np
 from whoosh import query
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
 
-from .analysis import analyze, fold_diacritics
+from .analysis import TOKEN_PATTERN, analyze, fold_diacritics
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS, FacetData
@@ -1160,8 +1160,8 @@ def _proximity_concepts(text: str) -> list[tuple[str, ...]]:
     """The query's concepts for the second stage (``rerank``), or none when it does not apply:
     explicit syntax (the user wrote the logic) or fewer than two concepts."""
     words = _user_words(text)
-    if not RERANK or _EXPLICIT_SYNTAX.search(words):
-        return []
+    if not RERANK or _EXPLICIT_SYNTAX.search(words) or len(TOKEN_PATTERN.findall(words)) < 2:
+        return []  # (one word is one concept at most: no analysis needed to know)
     concepts = query_concepts(words, question_words(words))
     return concepts if len(concepts) >= 2 else []
 

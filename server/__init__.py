@@ -64,8 +64,9 @@ def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) 
         if f"SEARCHKIT_{name}" in os.environ:
             app.config[name] = os.environ[f"SEARCHKIT_{name}"]
     app.config.update(config)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    from .http import FastJSONProvider
+
+    app.json = FastJSONProvider(app)
     app.extensions["searchkit_index"] = None
 
     from .api import api

@@ -158,6 +158,36 @@ def test_a_second_process_sees_commits_without_reopening(fresh_index: Index) -> 
     assert len(reader) == 1
 
 
+def test_one_search_reads_one_generation_while_another_process_commits(
+    fresh_index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit that lands while a search runs (here: while its page is built, before the
+    spelling suggestion) is not half-seen: every step of the search reads the generation it
+    started on; the next search sees the commit."""
+    import searchkit.search as search_module
+
+    fresh_index.add([doc("a")])
+    reader = Index(fresh_index.path)
+    started = reader.generation()
+    seen = []
+    original = search_module._hits
+
+    def commit_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if len(fresh_index) == 1:
+            fresh_index.add([doc("b")])  # another writer
+        seen.append((reader.snapshot().generation, reader.facet_data().snapshot.generation,
+                     len(reader.spelling())))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "_hits", commit_meanwhile)
+    for options in ({}, {"facets": False}):  # the full path and the plain path
+        seen.clear()
+        assert reader.search("Baku", **options).total == (1 if not options else 2)
+        generation = started if not options else reader.generation()
+        assert seen and all(g == generation and f == generation for g, f, _ in seen)
+    assert reader.generation() != started
+
+
 def test_optimize_merges_segments_and_keeps_every_document(fresh_index: Index) -> None:
     for batch in range(3):
         fresh_index.add([Document(id=f"{batch}-{i}", title=f"Meldung {batch} {i}", body="Baku") for i in range(5)])

@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from flask.testing import FlaskClient
 
 from searchkit import Document, Index
@@ -232,3 +234,35 @@ def test_internal_errors_are_json_500_without_details(demo_index_path: Path, mon
     response = app.test_client().get("/api/search")
     assert response.status_code == 500
     assert response.get_json() == {"error": {"status": 500, "message": "internal error"}}
+
+
+def test_json_answers_are_utf8_and_agree_with_json(client: FlaskClient) -> None:
+    """Answers are encoded by orjson (``http.FastJSONProvider``): names as written, not as
+    escapes, and the same data the standard library reads."""
+    response = client.get("/api/search?q=Erdogan")
+    assert response.mimetype == "application/json"
+    assert "Erdoğan".encode() in response.data and b"\\u011f" not in response.data
+    assert json.loads(response.data) == response.get_json()
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(codec=None)),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+))
+def test_json_provider_round_trips_what_json_does(value: object) -> None:
+    # integers over 64 bits and lone surrogates: orjson refuses, json's rules apply
+    provider = create_app(index_path="/nonexistent-index").json
+    text = provider.dumps(value)
+    assert json.loads(text) == value
+    assert provider.loads(text) == value
+    assert provider.loads(json.dumps(value).encode("utf-8", "surrogatepass")) == value
+
+
+def test_json_provider_reads_nan_as_json_does_and_writes_valid_json() -> None:
+    provider = create_app(index_path="/nonexistent-index").json
+    # not json's "NaN"/"Infinity", which JSON.parse in a browser rejects
+    assert provider.dumps({"a": float("nan"), "b": float("inf")}) == '{"a":null,"b":null}'
+    assert provider.loads('{"x": NaN}')["x"] != provider.loads('{"x": NaN}')["x"]
+    assert provider.loads(b'{"x": 1}') == {"x": 1}
