@@ -154,6 +154,8 @@ def test_lone_surrogate_escapes_are_cleaned_not_a_500(demo_copy: Path) -> None:
         ('{"id": "d", "text": "Gut.", "date": "2025-02-29"}', "application/json", 400, "cannot be read"),
         ('{"id": "d", "text": "Gut.", "published": 12345}', "application/json", 400, "date 12345 cannot be read"),
         ('{"id": "d", "text": "Gut.", "date": [2025]}', "application/json", 400, "cannot be read"),
+        ('{"id": "d", "text": "Gut.", "date": "2025-03-01T10:00+99:00"}', "application/json", 400, "cannot be read"),
+        ('{"id": "d", "text": "Gut.", "date": "2025-03-01T10:00:99"}', "application/json", 400, "cannot be read"),
     ],
 )
 def test_invalid_bodies_write_nothing(
@@ -165,6 +167,16 @@ def test_invalid_bodies_write_nothing(
     assert response.status_code == status
     assert message in response.get_json()["error"]["message"]
     assert state(demo_copy) == before
+
+
+def test_timestamps_with_a_zone_are_stored_to_the_minute(demo_copy: Path) -> None:
+    client = make_client(demo_copy, API_KEY=KEY)
+    dates = {"z1": "2025-03-01T10:00:59+01:00", "z2": "2025-03-01T10:00Z", "z3": "2025-03-01 10:00:00.5"}
+    docs = [{"id": doc_id, "text": f"Zeitstempel {doc_id}.", "date": value} for doc_id, value in dates.items()]
+    assert client.post("/api/documents", json=docs, headers=AUTH).status_code == 201
+    for doc_id in dates:
+        data = client.get(f"/api/documents/{doc_id}").get_json()
+        assert data.get("published") == "2025-03-01T10:00", data
 
 
 def test_size_and_batch_limits(demo_copy: Path) -> None:

@@ -15,6 +15,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ MAX_TITLE_CHARS = 500
 MAX_ID_CHARS = 2000
 #: At most this many bad rows of one file are named in its error message.
 MAX_REPORTED_ROWS = 5
+#: an ISO timestamp with a time of day (and maybe a zone): the write API checks all of it
+_ISO_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d[T ][\d:.,]+\s*(?:Z|[+-][\d:]+)?")
 _SEED_LINE = re.compile(r"^\s*date\s+(\S+)\s*(.*)$")
 
 #: File signatures of formats that are never text (PDF, images, archives, office, executables).
@@ -325,6 +328,8 @@ def document_from_mapping(row: dict[str, Any], fallback_id: str, *, strict_dates
         raise DocumentError("no text (expected a 'text', 'body', 'content' or 'title' field)")
     metadata = {k: v for k, v in row.items() if k not in used}
     published = parse_pubdate(picked.get("published"))
+    if strict_dates and "published" in picked and not _whole_timestamp_valid(picked["published"]):
+        published = None  # "10:00:99", "+99:00": reading only the date would hide the mistake
     if strict_dates and published is None and "published" in picked:
         raise DocumentError(
             f"date {picked['published']!r} cannot be read: use YYYY, YYYY-MM, YYYY-MM-DD (a real day)"
@@ -340,6 +345,18 @@ def document_from_mapping(row: dict[str, Any], fallback_id: str, *, strict_dates
         source=picked.get("source", ""),
         metadata=metadata,
     )
+
+
+def _whole_timestamp_valid(value: Any) -> bool:
+    """False for an ISO timestamp whose time or zone is impossible (searchkit keeps a date's
+    local time to the minute and drops the zone, so nothing else would notice)."""
+    if not isinstance(value, str) or not _ISO_TIMESTAMP.fullmatch(value.strip()):
+        return True
+    try:
+        datetime.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
 
 
 def _bad_rows_error(path: Path, what: str, bad: list[str]) -> IngestError:
