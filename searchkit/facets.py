@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE
-from .model import GERMAN_MONTHS, EntityType, declension_groups, declined_words
+from .model import GERMAN_MONTHS, EntityType, declension_groups, declined_words, name_suffixes
 from .sidecar import pack_lines, save_arrays, unpack_lines
 
 #: Facet name → (index field, German label). The order is the sidebar order.
@@ -181,8 +181,8 @@ class FacetData:
 
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
-#: Bumped when the saved layout changes (older files are then rebuilt).
-CACHE_VERSION = 2
+#: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
+CACHE_VERSION = 3
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -256,9 +256,8 @@ def _merge_short_names(
     Returns the merged values and documents, and short key → full key."""
     by_suffix: dict[str, list[str]] = {}
     for value in values:
-        words = value.split()
-        for cut in range(1, len(words)):
-            by_suffix.setdefault(" ".join(words[cut:]), []).append(value)
+        for suffix in name_suffixes(value.split()):
+            by_suffix.setdefault(suffix, []).append(value)
     aliases = {}
     for value in values:
         fuller = by_suffix.get(value, [])

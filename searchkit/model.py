@@ -10,7 +10,7 @@ import calendar
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -152,6 +152,23 @@ def entity_key(name: str) -> str:
 
     folded = unicodedata.normalize("NFKD", name.replace("ß", "ss").casefold())
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+#: The Arabic article on a transliterated surname ("al-Assad", "as-Sisi", "asch-Scharaa"): on a
+#: second mention German news drops it ("Assad floh nach Russland").
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|as|asch|ash|ad|ar|at|az|an|ath|adh|ed|es|er|et|ez)-(?=\w)", re.IGNORECASE)
+
+
+def name_suffixes(words: Sequence[str]) -> list[str]:
+    """The shorter forms a person's full name is also referred to by: each proper suffix of its
+    words ("Tayyip Erdoğan", "Erdoğan"), and its last word without an Arabic article
+    ("Baschar al-Assad" → "Assad")."""
+    suffixes = [" ".join(words[cut:]) for cut in range(1, len(words))]
+    if words:
+        bare = _ARABIC_ARTICLE.sub("", words[-1])
+        if bare and bare != words[-1]:
+            suffixes.append(bare)
+    return suffixes
 
 
 #: Endings of a declined adjective or participle inside a name ("Europäische/-n Union",

@@ -128,6 +128,38 @@ def test_normalization_rules_without_the_tagger() -> None:
     ]
 
 
+def test_a_surname_without_its_arabic_article_is_the_full_name() -> None:
+    """German news writes "Baschar al-Assad" once, then "Assad" or "Assads"."""
+    mentions = [
+        Mention(("Baschar", "al-Assad"), "PER"),
+        Mention(("Assad",), "PER"),
+        Mention(("Assads",), "PER"),
+        Mention(("Asch-Scharaa",), "ORG"),  # a surname tagged as an organisation once
+        Mention(("Ahmed", "asch-Scharaa"), "PER"),
+        Mention(("Scharaa",), "PER"),
+        Mention(("Al-Ahram",), "ORG"),  # a one-word name keeps its article
+    ]
+    lexicon = get_tagger().featurizer.lexicon
+    assert normalize_mentions(mentions, lexicon) == [
+        ("Baschar al-Assad", PERSON),
+        ("Ahmed asch-Scharaa", PERSON),
+        ("Al-Ahram", ORG),
+    ]
+
+
+@pytest.mark.parametrize(("words", "suffixes"), [
+    (["Recep", "Tayyip", "Erdoğan"], ["Tayyip Erdoğan", "Erdoğan"]),
+    (["Baschar", "al-Assad"], ["al-Assad", "Assad"]),
+    (["Abd", "al-Fattah", "as-Sisi"], ["al-Fattah as-Sisi", "as-Sisi", "Sisi"]),
+    (["Hans", "Müller-Lüdenscheidt"], ["Müller-Lüdenscheidt"]),
+    (["Alijew"], []),
+])
+def test_name_suffixes(words: list[str], suffixes: list[str]) -> None:
+    from searchkit.model import name_suffixes
+
+    assert name_suffixes(words) == suffixes
+
+
 def test_a_place_or_organisation_named_in_several_cases_is_one_entity() -> None:
     mentions = [
         Mention(("Europäischen", "Union"), "ORG"),  # der Europäischen Union

@@ -281,6 +281,18 @@ def test_a_surname_alone_counts_for_the_one_person_with_that_full_name(fresh_ind
     assert set(ids(fresh_index.search("", filters={"person": ["Selenskyj"]}))) == {"a", "b"}
 
 
+def test_a_surname_without_its_arabic_article_counts_for_the_full_name(fresh_index: Index) -> None:
+    fresh_index.add([
+        make("a", "Damaskus", "Assad floh.", None, ["Assad"]),
+        make("b", "Damaskus", "Baschar al-Assad regierte lange.", None, ["Baschar al-Assad"]),
+        make("c", "Kairo", "Sisi sprach.", None, ["Sisi"]),
+    ])
+    person = {v.label: v.count for v in fresh_index.search("").facet("person").results}
+    assert person == {"Baschar al-Assad": 2, "Sisi": 1}
+    assert set(ids(fresh_index.search("", filters={"person": ["Assad"]}))) == {"a", "b"}
+    assert fresh_index.search("person:Assad").total == 2
+
+
 def test_a_place_or_organisation_in_any_grammatical_case_is_one_facet_value(fresh_index: Index) -> None:
     def doc(doc_id: str, orgs: tuple[str, ...] = (), places: tuple[str, ...] = ()) -> Document:
         entities = [Entity(o, EntityType.ORGANISATION) for o in orgs] + [Entity(p, EntityType.PLACE) for p in places]

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..model import EntityType, declension_groups, declined_words, entity_key
+from ..model import EntityType, declension_groups, declined_words, entity_key, name_suffixes
 
 #: Tagger labels → facet types (OTH is recognised but not faceted).
 FACET_OF = {"PER": EntityType.PERSON, "LOC": EntityType.PLACE, "ORG": EntityType.ORGANISATION}
@@ -134,9 +134,8 @@ def _partial_person_map(names: Iterable[tuple[str, ...]]) -> dict[str, tuple[str
     """Key of every proper suffix of a multi-word name → the longest such name."""
     mapping: dict[str, tuple[str, ...]] = {}
     for tokens in sorted(set(names), key=len, reverse=True):
-        for cut in range(1, len(tokens)):
-            key = entity_key(" ".join(tokens[cut:]))
-            mapping.setdefault(key, tokens)
+        for suffix in name_suffixes(tokens):
+            mapping.setdefault(entity_key(suffix), tokens)
     return mapping
 
 
@@ -179,8 +178,7 @@ def normalize_mentions(
     seen_keys = {entity_key(" ".join(t)) for t, _ in raw if genitive_stem(t[-1]) is None}
     seen_keys |= {entity_key(" ".join(t)) for t, _ in raw}
     # ... and "Erdoğans" can find the surname of "Recep Tayyip Erdoğan"
-    seen_keys |= {entity_key(" ".join(t[cut:])) for t, label in raw if label == "PER"
-                  for cut in range(1, len(t))}
+    seen_keys |= {entity_key(suffix) for t, label in raw if label == "PER" for suffix in name_suffixes(t)}
     resolved = [(strip_genitive(t, lexicon, seen_keys - {entity_key(" ".join(t))}), label)
                 for t, label in raw]
 
