@@ -1269,8 +1269,25 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
     label = result.request.filters[facet][0]
     months = result.facet("month")
     timeline = sorted(months.results if months else [], key=lambda v: v.value)
+    return EntityReport(facet, label, result.total, timeline, _cooccurring(index, result.request, top), result.hits)
+
+
+def _cooccurring(index: Any, request: SearchRequest, top: int) -> dict[str, list[FacetValue]]:
+    """The ``top`` entities of each type in the documents of the request's entity, with the
+    number of documents they share with it. Counted on those documents alone: the facets of a
+    search count each facet without its own filter (disjunctively), which for the entity's own
+    type would be every person's count in the whole index."""
+    ev = _evaluate(index, request)
+    shared = ev.hits_mask()
     cooccurring = {}
-    for other in ENTITY_FIELDS:
-        values = result.facet(other)
-        cooccurring[other] = [v for v in (values.results if values else []) if not v.selected][:top]
-    return EntityReport(facet, label, result.total, timeline, cooccurring, result.hits)
+    for name in ENTITY_FIELDS:
+        ffield = ev.data.fields[name]
+        counts = ffield.counts(shared)
+        itself = set(ev.selected_ids.get(name, []))
+        candidates = np.array([i for i in np.flatnonzero(counts).tolist() if i not in itself], dtype=np.int64)
+        cooccurring[name] = [
+            FacetValue(_facet_value(name, ffield.values[i], ev.data), ev.data.label(name, ffield.values[i]),
+                       int(counts[i]), False)
+            for i in _shown(name, ffield.values, counts, candidates, top, set())
+        ]
+    return cooccurring

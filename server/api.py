@@ -171,7 +171,8 @@ def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
 @operation(
     summary="Eine Entität",
     description="Wie oft eine Person, ein Ort oder eine Organisation vorkommt, Verlauf pro Monat, die "
-    "neuesten Artikel und die Entitäten, die am häufigsten gemeinsam genannt werden.",
+    "neuesten Artikel und die Entitäten, die am häufigsten gemeinsam genannt werden (mit der Zahl der "
+    "Artikel, die beide nennen).",
     parameters=entity_parameters(),
     responses={"200": json_response("Entität", "EntityReport"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "404": NOT_FOUND, "429": TOO_MANY},
 )

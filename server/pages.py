@@ -379,8 +379,18 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     def search_url(params: dict[str, list[str]]) -> str:
         return url_for("pages.index", **{k: v for k, v in params.items() if v})
 
+    def together_url(other: str, value: str) -> str | None:
+        """The search for the articles naming both: filters of two facets, or (two people: a
+        facet's values are OR-ed) the field syntax, which must match both names."""
+        if other != facet:
+            return url_for("pages.index", **{facet: report.name, other: value})
+        if '"' in report.name + value:
+            return None
+        return url_for("pages.index", q=f'{facet}:"{report.name}" {other}:"{value}"')
+
     return render_template(
         "entity.html",
+        together_url=together_url,
         report=report,
         facet=facet,
         type_label=ENTITY_SINGULAR[facet],

@@ -207,10 +207,14 @@ def test_entity_page_shows_documents_over_time_and_co_occurring(client: FlaskCli
     assert "Treffer pro" in html  # the histogram
     cooc = html.split('aria-labelledby="cooc-heading"', 1)[1]
     pages = [h for h in hrefs(cooc) if h.startswith("/entitaet/")]
-    together = hrefs(cooc, "together")
-    assert pages and together
-    params = query(together[0])
-    assert params["person"] == [name] and len(params) == 2
+    together = re.findall(r'<a class="together" href="([^"]+)">(\d+) gemeinsam', cooc)
+    assert pages and len(together) > 10  # people, places and organisations
+    for href, count in together:
+        # each count is the number of articles naming both, and its link finds exactly those
+        found = re.search(r'class="summary"[^>]*>\s*(\d+) Treffer', html_of(client, unescape(href)))
+        assert found and found.group(1) == count, (href, count)
+        params = query(unescape(href))
+        assert params.get("person") == [name] or f'person:"{name}"' in params["q"][0]
     assert client.get(pages[0]).status_code == 200
     # Any spelling leads to the same entity.
     assert f"<h1>{name}</h1>" in html_of(client, "/entitaet/person/recep tayyip erdogan")

@@ -592,6 +592,26 @@ def test_entity_report_timeline_and_cooccurrence(small: Index) -> None:
     assert {v.label for v in report.cooccurring["place"]} == {"Baku", "Ankara"}
 
 
+def test_cooccurring_entities_count_the_documents_shared_with_the_entity(fresh_index: Index) -> None:
+    """Within the entity's own type too: Olaf Scholz in 3 articles, 1 of them with Erdoğan,
+    co-occurs once (the search facets count the person facet without the person filter)."""
+    fresh_index.add([
+        make("1", "Gipfel", "Erdoğan und Scholz.", "2025-04", ["Recep Tayyip Erdoğan", "Olaf Scholz"], ["Ankara"]),
+        make("2", "Berlin", "Scholz in Berlin.", "2025-05", ["Olaf Scholz"], ["Berlin"]),
+        make("3", "Paris", "Scholz in Paris.", "2025-06", ["Olaf Scholz", "Emmanuel Macron"], ["Paris"]),
+        make("4", "Ankara", "Erdoğan in Ankara.", "2025-07", ["Recep Tayyip Erdoğan"], ["Ankara"]),
+    ])
+    report = fresh_index.entity("person", "Recep Tayyip Erdoğan")
+    assert report.count == 2
+    assert [(v.label, v.count) for v in report.cooccurring["person"]] == [("Olaf Scholz", 1)]
+    assert [(v.label, v.count) for v in report.cooccurring["place"]] == [("Ankara", 2)]
+    scholz = fresh_index.entity("person", "Olaf Scholz")
+    assert scholz.count == 3
+    assert [(v.label, v.count) for v in scholz.cooccurring["person"]] == [
+        ("Emmanuel Macron", 1), ("Recep Tayyip Erdoğan", 1)]
+    assert all(v.count <= report.count for vs in report.cooccurring.values() for v in vs)
+
+
 def test_reextract_rewrites_entities(small: Index) -> None:
     from dataclasses import replace
 
