@@ -111,6 +111,38 @@ def test_adjectives_and_demonyms_are_not_entities() -> None:
     assert not names & {"israelische", "türkischen", "israelische armee"}
 
 
+@pytest.mark.parametrize(("sentence", "spans", "joined"), [
+    # a person, particles, a surname the tagger typed wrongly or left out
+    ("Ursula von der Leyen sprach", [(0, 1, "PER"), (3, 4, "ORG")], [(0, 4, "PER")]),
+    ("EU-Kommissionspräsidentin Ursula von der Leyen sprach", [(1, 2, "PER")], [(1, 5, "PER")]),
+    ("Rafael van der Vaart spielte", [(0, 2, "PER")], [(0, 4, "PER")]),
+    ("Richard von Weizsäcker sprach", [(0, 1, "PER")], [(0, 3, "PER")]),
+    # a person and the party, institution or place behind "von der"
+    ("Friedrich Merz von der CDU sagte", [(0, 2, "PER"), (4, 5, "ORG")], [(0, 2, "PER"), (4, 5, "ORG")]),
+    ("Julia Klöckner von der CDU sagte", [(0, 2, "PER")], [(0, 2, "PER")]),
+    ("Olaf Scholz von der Regierung sprach", [(0, 2, "PER")], [(0, 2, "PER")]),
+    ("Christoph Hecht vom Autoclub sagte", [(0, 2, "PER")], [(0, 2, "PER")]),
+    ("Andreas Baur von der Steuerungsgruppe sagte", [(0, 2, "PER")], [(0, 2, "PER")]),
+    ("Rudolf Gehring von der Christen-Partei sagte", [(0, 2, "PER")], [(0, 2, "PER")]),
+    ("Anna von Berlin kam", [(0, 1, "PER"), (2, 3, "LOC")], [(0, 1, "PER"), (2, 3, "LOC")]),
+    ("Ursula Siebert von der Tiermedizinischen Universität", [(0, 2, "PER")], [(0, 2, "PER")]),
+    # other names keep joining across particles, typed by the first
+    ("Universität zu Köln", [(0, 1, "ORG"), (2, 3, "LOC")], [(0, 3, "ORG")]),
+])
+def test_name_particles_join_a_name_not_a_person_and_the_party(
+    sentence: str, spans: list[tuple[int, int, str]], joined: list[tuple[int, int, str]]
+) -> None:
+    from searchkit.entities import _join_particles
+
+    assert _join_particles(sentence.split(), spans) == joined
+
+
+def test_a_person_and_the_party_are_two_entities() -> None:
+    text = "Friedrich Merz von der CDU sagte das. EU-Kommissionspräsidentin Ursula von der Leyen schwieg."
+    found = by_type(extract_entities(text))
+    assert found[PERSON] == {"Friedrich Merz", "Ursula von der Leyen"}
+
+
 def test_normalization_rules_without_the_tagger() -> None:
     mentions = [
         Mention(("Präsident", "Recep", "Tayyip", "Erdoğan"), "PER"),

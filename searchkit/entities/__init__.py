@@ -60,19 +60,62 @@ def _usable(text: str) -> bool:
 NAME_PARTICLES = frozenset("von van der den de zu du di da del della la le al ten ter vom zum".split())
 
 
+#: The particles a surname can start with after a first name ("von der Leyen", "zu Guttenberg").
+SURNAME_STARTS = frozenset("von van zu ten ter de di da del della du".split())
+#: Lexicon flags of a word that is no surname: a common noun, a lowercase word, a place or an
+#: organisation (``scripts/build_gazetteers.py``).
+NOT_SURNAME_FLAGS = frozenset("NlTCRYOGtcryo")
+
+
 def _join_particles(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Two spans with only name particles between them are one name, typed by the first
-    ("Ursula" PER + "von der" + "Leyen" ORG → "Ursula von der Leyen" PER)."""
+    ("Universität" + "zu" + "Köln" → one organisation); after a person only when what follows
+    the particles is a surname ("Ursula" + "von der" + "Leyen" tagged as an organisation or not
+    at all → "Ursula von der Leyen"; never "Friedrich Merz von der CDU" or "Olaf Scholz von der
+    Regierung")."""
     out: list[tuple[int, int, str]] = []
     for start, end, label in spans:
         if out:
             prev_start, prev_end, prev_label = out[-1]
             between = words[prev_end:start]
-            if between and len(between) <= 3 and all(w in NAME_PARTICLES for w in between):
+            if (between and len(between) <= 3 and all(w in NAME_PARTICLES for w in between)
+                    and (prev_label != "PER" or label == "PER" or (end - start == 1 and _is_surname(words[start])))):
                 out[-1] = (prev_start, end, prev_label)
                 continue
         out.append((start, end, label))
-    return out
+    taken = {i for start, end, _ in out for i in range(start, end)}
+    return [(start, _surname_end(words, start, end, taken) if label == "PER" else end, label)
+            for start, end, label in out]
+
+
+def _surname_end(words: Sequence[str], start: int, end: int, taken: set[int]) -> int:
+    """Where a person's name from ``start`` to ``end`` really ends: after an untagged surname
+    behind particles ("Ursula von der Leyen", also when the tagger took "Rafael van" alone)."""
+    cut = end
+    while cut - 1 > start and words[cut - 1] in NAME_PARTICLES:
+        cut -= 1  # particles the tagger kept at the end of the span
+    last = cut
+    while last - cut < 3 and last < len(words) and words[last] in NAME_PARTICLES:
+        last += 1
+    if last == cut or words[cut] not in SURNAME_STARTS or last >= len(words) or last in taken:
+        return end
+    return last + 1 if _is_surname(words[last]) else end
+
+
+def _is_surname(word: str) -> bool:
+    """A capitalized word that the lexicon knows as nothing but a name (or not at all) and that
+    is neither a compound of known words ("Autoclub", "Steuerungsgruppe"), nor hyphenated
+    ("Christen-Partei"), nor an adjective ("Tiermedizinischen")."""
+    if not (word[:1].isupper() and word.isalpha() and not word.isupper()) or _ADJECTIVE.search(word):
+        return False
+    from ..compounds import split_compound
+    from .tagger import get_tagger
+
+    flags = get_tagger().featurizer.lexicon.get(word, "")[:-3]
+    return not NOT_SURNAME_FLAGS.intersection(flags) and not split_compound(word.lower())
+
+
+_ADJECTIVE = re.compile(r"isch(?:e[nmrs]?)?$")
 
 
 def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple[int, int, str]]]]:
