@@ -373,3 +373,11 @@ def test_context_feature_groups_are_recorded_with_the_model(tmp_path: Path) -> N
     model.with_suffix(".json").write_text(json.dumps({"context": ["cue"]}), encoding="utf-8")
     assert model_features(model) == {"context": ["cue"]}
     assert model_features(MODEL_PATH) == {"context": []}
+
+
+def test_an_apostrophe_inside_a_name_keeps_it_one_word() -> None:
+    from searchkit.entities.tokenize import clean_text, tokenize
+
+    words = [t.text for t in tokenize(clean_text("Sinéad O’Connor und L'Oréal, 'zitiert' – so geht’s."))]
+    assert words == ["Sinéad", "O'Connor", "und", "L'Oréal", ",", "'", "zitiert", "'", "–", "so", "geht's", "."]
+    assert {e.name for e in extract_entities("Die Sängerin Sinéad O’Connor ist tot.")} == {"Sinéad O'Connor"}

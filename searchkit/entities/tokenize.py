@@ -52,7 +52,7 @@ _TOKEN = re.compile(
     (?P<url>(?:https?://|www\.)[^\s<>"„“”»«]+)
   | (?P<num>\d+(?:[.,:/]\d+)*(?:[-–]\w+)?)
   | (?P<word>(?:\w+\.){2,}(?=\s|$)           # z.B. u.a. d.h. U.S.
-        | \w+(?:[-&]\w+)*(?:-(?=\s+(?:und|oder|bis|sowie)\b))?  # Luft- und ...
+        | \w+(?:[-&']\w+)*(?:-(?=\s+(?:und|oder|bis|sowie)\b))?  # Luft- und ..., O'Connor
     )
   | (?P<punct>\S)
     """,
