@@ -116,6 +116,8 @@ def test_adjectives_and_demonyms_are_not_entities() -> None:
     ("Ursula von der Leyen sprach", [(0, 1, "PER"), (3, 4, "ORG")], [(0, 4, "PER")]),
     ("EU-Kommissionspräsidentin Ursula von der Leyen sprach", [(1, 2, "PER")], [(1, 5, "PER")]),
     ("Rafael van der Vaart spielte", [(0, 2, "PER")], [(0, 4, "PER")]),
+    ("mit Ursula von der Leyen in Brüssel", [(1, 4, "PER"), (4, 5, "LOC"), (6, 7, "LOC")],
+     [(1, 5, "PER"), (6, 7, "LOC")]),
     ("Richard von Weizsäcker sprach", [(0, 1, "PER")], [(0, 3, "PER")]),
     # a person and the party, institution or place behind "von der"
     ("Friedrich Merz von der CDU sagte", [(0, 2, "PER"), (4, 5, "ORG")], [(0, 2, "PER"), (4, 5, "ORG")]),

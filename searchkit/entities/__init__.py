@@ -77,7 +77,8 @@ def _join_particles(words: Sequence[str], spans: list[tuple[int, int, str]]) -> 
     for start, end, label in spans:
         if out:
             prev_start, prev_end, prev_label = out[-1]
-            between = words[prev_end:start]
+            # particles between them, also those the tagger kept in the first ("Ursula von der")
+            between = words[_without_particles(words, prev_start, prev_end):start]
             if (between and len(between) <= 3 and all(w in NAME_PARTICLES for w in between)
                     and (prev_label != "PER" or label == "PER" or (end - start == 1 and _is_surname(words[start])))):
                 out[-1] = (prev_start, end, prev_label)
@@ -91,15 +92,20 @@ def _join_particles(words: Sequence[str], spans: list[tuple[int, int, str]]) -> 
 def _surname_end(words: Sequence[str], start: int, end: int, taken: set[int]) -> int:
     """Where a person's name from ``start`` to ``end`` really ends: after an untagged surname
     behind particles ("Ursula von der Leyen", also when the tagger took "Rafael van" alone)."""
-    cut = end
-    while cut - 1 > start and words[cut - 1] in NAME_PARTICLES:
-        cut -= 1  # particles the tagger kept at the end of the span
+    cut = _without_particles(words, start, end)
     last = cut
     while last - cut < 3 and last < len(words) and words[last] in NAME_PARTICLES:
         last += 1
     if last == cut or words[cut] not in SURNAME_STARTS or last >= len(words) or last in taken:
         return end
     return last + 1 if _is_surname(words[last]) else end
+
+
+def _without_particles(words: Sequence[str], start: int, end: int) -> int:
+    """The end of the span ``start:end`` without the name particles at its end."""
+    while end - 1 > start and words[end - 1] in NAME_PARTICLES:
+        end -= 1
+    return end
 
 
 def _is_surname(word: str) -> bool:
