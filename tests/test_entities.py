@@ -194,6 +194,34 @@ def test_name_suffixes(words: list[str], suffixes: list[str]) -> None:
     assert name_suffixes(words) == suffixes
 
 
+def test_a_name_with_a_first_name_whose_surname_is_a_person_is_that_person() -> None:
+    lexicon = get_tagger().featurizer.lexicon
+    mentions = [
+        Mention(("Donald", "Trump"), "ORG"),  # a tagger error
+        Mention(("Trump",), "PER"),
+        Mention(("Red", "Bull", "Salzburg"), "ORG"),  # "Salzburg" tagged as a person once
+        Mention(("Salzburg",), "PER"),
+    ]
+    assert normalize_mentions(mentions, lexicon) == [
+        ("Donald Trump", PERSON), ("Red Bull Salzburg", ORG), ("Salzburg", PERSON),
+    ]
+
+
+@pytest.mark.parametrize(("sentence", "start", "end", "label", "expected"), [
+    ("US-Präsident Donald Trump sagte", 1, 3, "ORG", "PER"),
+    ("Präsident Wolodymyr Selenskyj sagte", 1, 3, "LOC", "PER"),
+    ("des ukrainischen Präsidenten Wolodymyr Selenskyj", 3, 5, "LOC", "PER"),
+    ("Außenministerin Annalena Baerbock sagte", 1, 3, "ORG", "PER"),
+    ("der Präsident Frankreichs sagte", 2, 3, "LOC", "LOC"),  # one word: no cue
+    ("Konzernchef Deutsche Bank sagte", 1, 3, "ORG", "ORG"),  # a company, no first name
+    ("der Sender Kan meldete", 2, 3, "LOC", "ORG"),
+])
+def test_a_role_noun_before_a_name_makes_it_a_person(sentence: str, start: int, end: int, label: str, expected: str) -> None:
+    from searchkit.entities import _cued_label
+
+    assert _cued_label(sentence.split(), start, end, label) == expected
+
+
 def test_a_place_or_organisation_named_in_several_cases_is_one_entity() -> None:
     mentions = [
         Mention(("Europäischen", "Union"), "ORG"),  # der Europäischen Union

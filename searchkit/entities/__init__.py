@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from ..model import Entity, EntityType, entity_key
 from .aliases import Aliases, AliasFileError, load_aliases
 from .corpus import iter_spans
-from .normalize import Mention, normalize_mentions
+from .normalize import Mention, normalize_mentions, starts_with_first_name
 from .tokenize import MAX_TEXT_CHARS, clean_text, sentences, tokenize
 
 __all__ = [
@@ -154,14 +154,39 @@ TYPE_CUES = {
 }
 
 
-def _cued_label(words: Sequence[str], start: int, label: str) -> str:
+#: What a person's role noun ends with: "US-Präsident Donald Trump", "Außenministerin …",
+#: "Regierungssprecher …" (the tagger took "US-Präsident Donald Trump" for an organisation).
+PERSON_ROLES = re.compile(
+    r"(?:präsident|kanzler|minister|chef|sprecher|vorsitzende|bürgermeister|senator|gouverneur"
+    r"|botschafter|sekretär|direktor|kandidat|abgeordnete|trainer|könig|prinz)(?:in|en|n|r|s)?$"
+)
+#: Lexicon flags of a place, an organisation, a part of a company's name or a common noun
+#: (``scripts/build_gazetteers.py``).
+PLACE_OR_ORG_FLAGS = frozenset("CRYTOGoN")
+
+
+def _cued_label(words: Sequence[str], start: int, end: int, label: str) -> str:
     if start == 0:
         return label
     cue = words[start - 1].lower()
     for kind, cues in TYPE_CUES.items():
         if cue in cues or (cue.endswith("s") and cue[:-1] in cues) or (cue.endswith("es") and cue[:-2] in cues):
             return kind
+    if label != "PER" and end - start > 1 and PERSON_ROLES.search(cue) and _looks_like_person(words[start:end]):
+        return "PER"
     return label
+
+
+def _looks_like_person(words: Sequence[str]) -> bool:
+    """Several words that begin with a first name, or of which none is a known place,
+    organisation or common noun (so that "Präsident Wolodymyr Selenskyj" is a person, never "Präsident
+    Frankreichs" or "Chef Deutsche Bank")."""
+    from .tagger import get_tagger
+
+    lexicon = get_tagger().featurizer.lexicon
+    if starts_with_first_name(words, lexicon):
+        return True
+    return not any(PLACE_OR_ORG_FLAGS.intersection(lexicon.get(word, "")[:-3]) for word in words)
 
 
 def _complete(words: list[str], start: int, end: int,
@@ -195,7 +220,7 @@ def extract_mentions(text: str, title: str = "") -> list[Mention]:
         for start, end, label in spans:
             mention = _complete(words, start, end, longer) if longer else None
             if mention is None:
-                mention = Mention(tuple(words[start:end]), _cued_label(words, start, label))
+                mention = Mention(tuple(words[start:end]), _cued_label(words, start, end, label))
             mentions.append(mention)
     return mentions
 
