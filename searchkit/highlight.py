@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, word_terms
-from .model import Document
+from .model import Document, without_title
 
 #: Characters a snippet shows at most.
 SNIPPET_CHARS = 240
@@ -221,12 +221,14 @@ class Highlighter:
         return _window(text, spans)
 
     def snippet(self, doc: Document) -> str:
-        """The best window of the lead, else of the body, else their plain beginning."""
-        for text in (doc.lead, doc.body):
+        """The best window of the lead, else of the body, else their plain beginning (each
+        without the title where it begins with it: the hit shows the title above)."""
+        lead, body = without_title(doc.lead, doc.title), without_title(doc.body, doc.title)
+        for text in (lead, body):
             marked = self.highlight(text)
             if marked:
                 return marked
-        plain = doc.lead or doc.body
+        plain = lead or body or doc.lead or doc.body
         if len(plain) > SNIPPET_CHARS:
             plain = plain[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
         return html.escape(plain, quote=False)

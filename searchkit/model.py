@@ -145,6 +145,15 @@ class EntityType(str, Enum):
         return {"person": "Personen", "place": "Orte", "organisation": "Organisationen"}[self.value]
 
 
+def without_title(text: str, title: str) -> str:
+    """``text`` without a copy of ``title`` at its start: the title of a seed or plain-text
+    file is its first sentence, which a page must not show twice (under the title, or as the
+    snippet of a hit). Empty when the text is nothing but the title."""
+    if title and text.startswith(title):
+        return text[len(title):].lstrip()
+    return text
+
+
 def entity_key(name: str) -> str:
     """Identity of an entity name for facets: case, diacritics and spacing ignored, so that
     "Erdoğan", "Erdogan" and "ERDOGAN" are one facet value (shown in its most used spelling)."""

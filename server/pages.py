@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from searchkit.errors import DateError, QueryError
 from searchkit.facets import FACETS
 from searchkit.index import ENTITY_FIELDS, NO_DATE
-from searchkit.model import GERMAN_MONTHS, EntityType
+from searchkit.model import GERMAN_MONTHS, EntityType, without_title
 from searchkit.search import (
     SORTS,
     Facet,
@@ -408,10 +408,14 @@ def document(doc_id: str):  # type: ignore[no-untyped-def]
     groups: dict[EntityType, list[Any]] = {}
     for entity in sorted(doc.entities, key=lambda e: e.name.casefold()):
         groups.setdefault(entity.type, []).append(entity)
+    # a title taken from the first sentence is not repeated below it
+    lead = without_title(doc.lead, doc.title)
+    body = without_title(doc.body, doc.title) if not doc.lead else doc.body
     return render_template(
         "document.html",
         doc=doc,
-        paragraphs=[p for p in doc.body.split("\n\n") if p.strip()],
+        lead=lead,
+        paragraphs=[p for p in body.split("\n\n") if p.strip()],
         entity_groups=[(etype, groups[etype]) for etype in EntityType if etype in groups],
         similar=similar_documents(index, doc_id, limit=SIMILAR_COUNT),
     )

@@ -56,6 +56,23 @@ def test_snippet_is_the_densest_window_and_falls_back_to_the_beginning() -> None
     assert "<mark" not in plain and len(plain) <= SNIPPET_CHARS + 2
 
 
+def test_a_title_taken_from_the_first_sentence_is_not_the_snippet_again() -> None:
+    title = "Erdoğan bleibt Präsident der Türkei."
+    doc = Document(id="1", title=title, lead=f"{title} In der Stichwahl siegte er knapp.", body="Ankara feierte.")
+    assert Highlighter(frozenset()).snippet(doc) == "In der Stichwahl siegte er knapp."
+    # a match only in the title sentence: the snippet comes from the rest
+    assert Highlighter(terms_of("Türkei")).snippet(doc) == "In der Stichwahl siegte er knapp."
+    assert "<mark" in Highlighter(terms_of("Stichwahl")).snippet(doc)
+    only_title = Document(id="2", title=title, body=title)
+    assert Highlighter(frozenset()).snippet(only_title) == html_escape(title)
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=False)
+
+
 _WORDS = st.sampled_from(
     ["Baku", "Bakus", "Baku-Gipfel", "Stützpunkt", "Militärstützpunkte", "Erdoğan", "Erdogan", "Hilfen",
      "Wiederaufbau-Hilfen", "und", "die", "in", "Straße", "STRASSE", "Bahn", "Bahnstreik", "x"]

@@ -255,3 +255,14 @@ def test_every_search_tip_works_on_the_demo_corpus(client: FlaskClient) -> None:
         assert f"{answer['total']} Treffer" in html_of(client, link), example
         if "seit" in example:
             assert answer["date_filter"], example
+
+
+def test_a_title_taken_from_the_first_sentence_is_shown_once(client: FlaskClient) -> None:
+    """Seed and plain-text articles have no title line: their first sentence is the title,
+    and the page and the hit's snippet do not repeat it below the title."""
+    title = "Recep Tayyip Erdoğan bleibt Präsident der Türkei."
+    html = html_of(client, "/dokument/022_erdogan-wiederwahl")
+    assert html.count(title) == 2  # the <title> element and the heading
+    assert '<p class="lead">In der Stichwahl am Sonntag' in html
+    hits = html_of(client, "/", query_string={"q": "Stichwahl"})
+    assert hits.count(title) == 1
