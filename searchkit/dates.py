@@ -1291,18 +1291,25 @@ def parse_date_bound(text: str, *, today: date | None = None) -> PubDate:
     if isinstance(text, PubDate):
         return text
     if not isinstance(text, str) or not text.strip():
-        raise DateError("Datum fehlt: erwartet z. B. 2025, 2025-04, 2025-04-10, 10.04.2025 oder April 2025")
+        raise DateError(
+            "Datum fehlt: erwartet z. B. 2025, 2025-04, 2025-04-10, 10.04.2025 oder April 2025 (a date is missing)",
+            german="Datum fehlt: erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
+        )
     cleaned = _normalize(text)
     try:
         result = _parse_strict(cleaned, today or date.today())
     except (ValueError, OverflowError, DateError):
         result = _INVALID
     if isinstance(result, _Invalid):
-        raise DateError(f"Ungültiges Datum: {text.strip()!r} gibt es im Kalender nicht (this date does not exist)")
+        raise DateError(
+            f"Ungültiges Datum: {text.strip()!r} gibt es im Kalender nicht (this date does not exist)",
+            german=f"Ungültiges Datum: {text.strip()!r} gibt es im Kalender nicht.",
+        )
     if result is None:
         raise DateError(
             f"Datum nicht erkannt: {text.strip()!r}; erwartet z. B. 2025, 2025-04, 2025-04-10, "
-            "10.04.2025 oder April 2025 (expected an ISO or German date)"
+            "10.04.2025 oder April 2025 (expected an ISO or German date)",
+            german=f"Datum nicht erkannt: {text.strip()!r}; erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
         )
     return result
 

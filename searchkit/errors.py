@@ -5,10 +5,20 @@ from __future__ import annotations
 
 
 class SearchkitError(Exception):
-    """Base class of every error searchkit raises on purpose."""
+    """Base class of every error searchkit raises on purpose.
+
+    The message (``str(error)``) is English, like the rest of the API and the CLI. Errors a
+    reader of the German web page can cause by typing (query syntax, dates, page numbers) also
+    carry ``german``: the same advice in German, which the page shows instead."""
 
     #: HTTP status the server answers with when this error reaches it.
     http_status = 400
+
+    def __init__(self, *args: object, german: str | None = None) -> None:
+        super().__init__(*args)
+        #: The message in German for the web page, or None (the page then says so in German
+        #: and shows the English message marked as English).
+        self.german = german
 
 
 class IndexNotFoundError(SearchkitError):

@@ -33,7 +33,7 @@ FACETS: dict[str, tuple[str, str]] = {
     "person": ("person", EntityType.PERSON.label),
     "place": ("place", EntityType.PLACE.label),
     "organisation": ("organisation", EntityType.ORGANISATION.label),
-    "mentioned": ("mentioned", "Erwähnte Zeiträume"),
+    "mentioned": ("mentioned", "Im Text erwähnte Jahre"),
 }
 
 

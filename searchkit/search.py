@@ -78,17 +78,26 @@ class SearchRequest:
         if not isinstance(self.query, str):
             raise QueryError("query must be a string")
         if len(self.query) > MAX_QUERY_LENGTH:
-            raise QueryError(f"query is longer than {MAX_QUERY_LENGTH} characters")
+            raise QueryError(
+                f"query is longer than {MAX_QUERY_LENGTH} characters",
+                german=f"Die Suchanfrage ist länger als {MAX_QUERY_LENGTH} Zeichen.",
+            )
         if self.sort not in SORTS:
-            raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+            raise QueryError(
+                f"sort must be one of {', '.join(SORTS)}",
+                german="Unbekannte Sortierung: möglich sind Relevanz, Neueste zuerst und Älteste zuerst.",
+            )
         if self.operator not in OPERATORS:
             raise QueryError(f"operator must be one of {', '.join(OPERATORS)}")
         if not isinstance(self.page, int) or self.page < 1:
-            raise QueryError("page must be a positive integer")
+            raise QueryError("page must be a positive integer", german="Die Seitenzahl muss 1 oder größer sein.")
         if not isinstance(self.per_page, int) or not 0 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page must be between 0 and {MAX_PER_PAGE}")
         if self.page * self.per_page > MAX_RESULT_DEPTH:
-            raise QueryError(f"results beyond position {MAX_RESULT_DEPTH} are not available")
+            raise QueryError(
+                f"results beyond position {MAX_RESULT_DEPTH} are not available",
+                german=f"Treffer nach Platz {MAX_RESULT_DEPTH} werden nicht angezeigt: bitte die Suche eingrenzen.",
+            )
         if not isinstance(self.facet_size, int) or not 1 <= self.facet_size <= 1000:
             raise QueryError("facet_size must be between 1 and 1000")
         for name in ("facets", "highlight", "parse_dates"):
@@ -108,13 +117,19 @@ def _clean_filters(filters: object) -> dict[str, list[str]]:
     clean: dict[str, list[str]] = {}
     for name, values in filters.items():
         if name not in FACETS:
-            raise QueryError(f"unknown filter {name!r}; known: {', '.join(FACETS)}")
+            raise QueryError(
+                f"unknown filter {name!r}; known: {', '.join(FACETS)}",
+                german=f"Unbekannter Filter {name!r}.",
+            )
         if isinstance(values, (str, int)) and not isinstance(values, bool):
             values = [values]
         if not isinstance(values, (list, tuple, set, frozenset)):
             raise QueryError(f"filter {name!r} takes a list of values, not {type(values).__name__}")
         if len(values) > MAX_FILTER_VALUES:
-            raise QueryError(f"at most {MAX_FILTER_VALUES} values per filter")
+            raise QueryError(
+                f"at most {MAX_FILTER_VALUES} values per filter",
+                german=f"Höchstens {MAX_FILTER_VALUES} Werte je Filter.",
+            )
         if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
             raise QueryError(f"filter {name!r} takes strings")
         if values:
@@ -157,12 +172,19 @@ def make_request(query: str = "", request: SearchRequest | Mapping[str, Any] | N
 
 #: URL/API parameter names besides the facet names.
 PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size", "facets", "highlight")
+#: German names of the parameters a reader of the web page can get wrong (for ``QueryError.german``).
+_GERMAN_PARAMS = {"page": "Die Seitenzahl", "per_page": "Die Zahl der Treffer je Seite", "facet_size": "Die Zahl der Filterwerte"}
+_GERMAN_FIELDS = "titel, ort, person, org, jahr, monat (englisch title, place, person, organisation, year, month)"
+_SYNTAX_ADVICE = (
+    "Die Suchanfrage ist nicht lesbar: bitte AND, OR, NOT (oder UND, ODER, NICHT), Klammern und "
+    "Anführungszeichen prüfen."
+)
 
 
 def _one(params: Mapping[str, list[str]], name: str) -> str | None:
     values = [v for v in params.get(name, []) if v != ""]
     if len(values) > 1:
-        raise QueryError(f"parameter {name!r} given more than once")
+        raise QueryError(f"parameter {name!r} given more than once", german=f"Der Parameter {name!r} steht mehrmals in der Adresse.")
     return values[0] if values else None
 
 
@@ -176,7 +198,10 @@ def int_param(name: str, value: str | None, default: int) -> int:
             return int(value)
         except ValueError:
             pass
-    raise QueryError(f"parameter {name!r} must be an integer, not {value!r}")
+    raise QueryError(
+        f"parameter {name!r} must be an integer, not {value!r}",
+        german=f"{_GERMAN_PARAMS.get(name, name)} muss eine ganze Zahl sein, nicht {value!r}.",
+    )
 
 
 def _int(params: Mapping[str, list[str]], name: str, default: int) -> int:
@@ -188,7 +213,10 @@ def request_from_params(params: Mapping[str, list[str]], *, today: date | None =
     API and the web form send them. Unknown parameters are an error, not silently ignored."""
     unknown = sorted(set(params) - set(PARAMS) - set(FACETS))
     if unknown:
-        raise QueryError(f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(PARAMS + tuple(FACETS))}")
+        raise QueryError(
+            f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(PARAMS + tuple(FACETS))}",
+            german=f"Unbekannte Angabe in der Adresse: {', '.join(unknown)}.",
+        )
     return SearchRequest(
         query=_one(params, "q") or "",
         filters={name: [v for v in params[name] if v] for name in FACETS if params.get(name)},
@@ -403,7 +431,10 @@ class GermanQueryParser(QueryParser):
         if fieldname not in QUERY_FIELDS:
             _check_fields(query.Term(fieldname, text))
         if maxdist > MAX_FUZZY_DISTANCE:
-            raise QueryError(f"fuzzy search allows at most {MAX_FUZZY_DISTANCE} edits ({text}~{maxdist})")
+            raise QueryError(
+                f"fuzzy search allows at most {MAX_FUZZY_DISTANCE} edits ({text}~{maxdist})",
+                german=f"Unscharfe Suche erlaubt höchstens {MAX_FUZZY_DISTANCE} Abweichungen ({text}~{maxdist}).",
+            )
         field_obj = self.schema[fieldname]
         terms = [group[0] for group in _token_groups(field_obj.analyzer, text)]
         fuzzy = [
@@ -484,11 +515,90 @@ def _asks(word: str, asking: frozenset[str]) -> bool:
     return bool(asking) and word.lower().strip(_PUNCTUATION) in asking
 
 
+#: German names of the searchable fields, and the field names with a capital (German nouns
+#: have one): ``Titel:Erdoğan``, ``ort:Baku``, ``Org:NATO``. Only right before a word or quote
+#: ("Ort: Berlin" in a pasted headline stays text).
+FIELD_ALIASES = {
+    "titel": "title", "ort": "place", "orte": "place", "personen": "person", "org": "organisation",
+    "organisationen": "organisation", "jahr": "year", "monat": "month", "text": "body",
+    "vorspann": "lead", "namen": "names",
+    **{name: name for name in ("title", "lead", "body", "names", "person", "place", "organisation", "year", "month")},
+}
+
+
+def _field_colon(match: re.Match[str]) -> str:
+    word = match.group(1)
+    if word in _FIELD_NAMES:
+        return match.group(0)
+    alias = FIELD_ALIASES.get(word.lower())
+    after = match.string[match.end() : match.end() + 1]
+    if alias and after and not after.isspace():
+        return alias + ":"
+    return word + " "
+
+
 def _plain_colons(text: str) -> str:
-    """``text`` with every colon that is not field syntax replaced by a space."""
+    """``text`` with every colon that is not field syntax replaced by a space, and German or
+    capitalized field names (``FIELD_ALIASES``) replaced by the field's name."""
     if ":" not in text:
         return text
-    return _WORD_COLON.sub(lambda m: m.group(0) if m.group(1) in _FIELD_NAMES else m.group(1) + " ", text)
+    return _WORD_COLON.sub(_field_colon, text)
+
+
+#: Operators in German (upper case only, like Whoosh's): ``Gas ODER Öl``, ``Merz NICHT Koalition``.
+_GERMAN_OPERATORS = {"UND": "AND", "ODER": "OR", "NICHT": "NOT"}
+_BINARY_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
+#: Query tokens for ``_tidy_operators``: a quoted phrase (operators inside it are words), a
+#: bracket, or anything else up to a space or bracket (``title:"…"`` is one token).
+_QUERY_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+(?:"[^"]*"?)?')
+
+
+def _tidy_operators(text: str) -> str:
+    """German operators made English, and operators with nothing to join dropped: people type
+    "Gas OR" on the way to "Gas OR Öl", or delete a word and leave "OR Gas"; Whoosh read the
+    leftover as the word "or", required it and found nothing. Rules, repeated until nothing
+    changes: a binary operator needs an operand (or a closing bracket) before it and an
+    operand, an opening bracket or NOT after it; NOT needs an operand or opening bracket after
+    it ("NOT NOT x" is x)."""
+    if not any(op in text for op in ("AND", "OR", "NOT", "UND", "ODER", "NICHT")):
+        return text
+    tokens = [(m.start(), m.end(), _GERMAN_OPERATORS.get(m.group(0), m.group(0))) for m in _QUERY_TOKEN.finditer(text)]
+    kept = [True] * len(tokens)
+
+    def kind(i: int) -> str:
+        word = tokens[i][2]
+        if word in _BINARY_OPERATORS:
+            return "binary"
+        if word == "NOT":
+            return "not"
+        return {"(": "open", ")": "close"}.get(word, "operand")
+
+    changed = True
+    while changed:
+        changed = False
+        live = [i for i, keep in enumerate(kept) if keep]
+        for n, i in enumerate(live):
+            before = kind(live[n - 1]) if n else "start"
+            after = kind(live[n + 1]) if n + 1 < len(live) else "end"
+            if kind(i) == "binary" and (before not in ("operand", "close") or after not in ("operand", "open", "not")):
+                kept[i] = False
+                changed = True
+                break
+            if kind(i) == "not" and after == "not":
+                kept[i] = kept[live[n + 1]] = False
+                changed = True
+                break
+            if kind(i) == "not" and after not in ("operand", "open"):
+                kept[i] = False
+                changed = True
+                break
+    out, last = [], 0
+    for (start, end, word), keep in zip(tokens, kept):
+        out.append(text[last:start])
+        out.append(word if keep else " ")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 #: A question mark that ends a word ("Wer sang die Nationalhymne?") or stands alone after one
@@ -517,9 +627,10 @@ def _plain_tildes(text: str) -> str:
 
 def _user_words(text: str) -> str:
     """``text`` with the punctuation that people type and Whoosh would read as syntax removed:
-    colons that name no field, question marks after words, and brackets in a query without
-    operators ("Mikl-Leitner (ÖVP) und Doskozil (SPÖ)": an aside, not a group of logic)."""
-    text = _plain_tildes(_plain_colons(_QUESTION_MARK.sub("", text)))
+    colons that name no field, question marks after words, operators with nothing to join, and
+    brackets in a query without operators ("Mikl-Leitner (ÖVP) und Doskozil (SPÖ)": an aside,
+    not a group of logic). German field names and operators become Whoosh's."""
+    text = _tidy_operators(_plain_tildes(_plain_colons(_QUESTION_MARK.sub("", text))))
     if "(" in text or ")" in text:
         if not _OPERATORS.search(text):
             text = _BRACKETS.sub(" ", text)
@@ -546,11 +657,13 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
         else:
             parsed = _parser(operator, asking).parse(text)
     except (QueryParserError, ValueError, RecursionError) as error:
-        raise QueryError(f"cannot parse query: {error}") from error
+        raise QueryError(f"cannot parse query: {error}", german=_SYNTAX_ADVICE) from error
     except (IndexError, KeyError, TypeError, AttributeError, AssertionError) as error:
         # Whoosh's parser has crashes of its own on odd operator chains ("NOT NOT … Baku",
         # "Türkei ANDNOT ANDNOT Türkei" trips an assertion inside it)
-        raise QueryError("cannot parse query: check the use of AND, OR, NOT and brackets") from error
+        raise QueryError(
+            "cannot parse query: check the use of AND, OR, NOT and brackets", german=_SYNTAX_ADVICE
+        ) from error
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
         return None
     _check_fields(parsed)
@@ -681,20 +794,30 @@ def _check_fields(q: query.Query) -> None:
         name = getattr(sub, "fieldname", None)
         if name is not None and name not in QUERY_FIELDS:
             allowed = ", ".join(sorted(QUERY_FIELDS))
-            raise QueryError(f"field {name!r} cannot be searched; searchable fields: {allowed}")
+            raise QueryError(
+                f"field {name!r} cannot be searched; searchable fields: {allowed}",
+                german=f"Im Feld {name!r} kann nicht gesucht werden; möglich sind {_GERMAN_FIELDS}.",
+            )
 
 
 def _check_expansion(q: query.Query, snapshot: Any) -> None:
     for sub in q.leaves():
         if isinstance(sub, query.FuzzyTerm):
             if len(sub.text) <= 2 * sub.maxdist:
-                raise QueryError(f"{sub.text!r} is too short for {sub.maxdist} edit(s): almost every short word would match")
+                raise QueryError(
+                    f"{sub.text!r} is too short for {sub.maxdist} edit(s): almost every short word would match",
+                    german=f"{sub.text!r} ist zu kurz für {sub.maxdist} Abweichung(en): fast jedes kurze Wort würde passen.",
+                )
         elif isinstance(sub, (query.Prefix, query.Wildcard)):
             if len(sub.text.strip("*?")) < 2:
-                raise QueryError(f"wildcard {sub.text!r} is too broad: give at least two letters")
+                raise QueryError(
+                    f"wildcard {sub.text!r} is too broad: give at least two letters",
+                    german=f"{sub.text!r} ist zu allgemein: bitte mindestens zwei Buchstaben vor dem Stern.",
+                )
             if len(snapshot.expand(sub, MAX_EXPANSION)) > MAX_EXPANSION:
                 raise QueryError(
-                    f"wildcard {sub.text!r} matches more than {MAX_EXPANSION} words; make it longer"
+                    f"wildcard {sub.text!r} matches more than {MAX_EXPANSION} words; make it longer",
+                    german=f"{sub.text!r} passt auf mehr als {MAX_EXPANSION} Wörter: bitte länger machen.",
                 )
 
 
@@ -730,7 +853,10 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
 def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:
     words = snapshot.expand(node, MAX_EXPANSION)
     if len(words) > MAX_EXPANSION:
-        raise QueryError(f"fuzzy word {node.text!r} matches more than {MAX_EXPANSION} words; allow fewer edits")
+        raise QueryError(
+            f"fuzzy word {node.text!r} matches more than {MAX_EXPANSION} words; allow fewer edits",
+            german=f"{node.text!r} passt unscharf auf mehr als {MAX_EXPANSION} Wörter: bitte weniger Abweichungen erlauben.",
+        )
     terms = [query.Term(node.fieldname, word, boost=node.boost) for word in words]
     if not terms:
         return query.NullQuery
@@ -763,7 +889,9 @@ def _matching_mask(q: query.Query | None, snapshot: Any, data: FacetData) -> np.
     try:
         ids = snapshot.match(q)
     except RecursionError as error:
-        raise QueryError("query is nested too deeply") from error
+        raise QueryError(
+            "query is nested too deeply", german="Die Suchanfrage ist zu tief verschachtelt (Klammern)."
+        ) from error
     if len(ids):
         mask[ids] = True
     mask &= data.live
@@ -883,7 +1011,10 @@ def _date_filter(
     if start is None and end is None:
         return text, None
     if start and end and start.start() > end.end():
-        raise QueryError(f"the date range {start} … {end} is empty: its start lies after its end")
+        raise QueryError(
+            f"the date range {start} … {end} is empty: its start lies after its end",
+            german=f"Der Zeitraum {start.label()} bis {end.label()} ist leer: sein Anfang liegt nach seinem Ende.",
+        )
     return text, DateFilter(start, end, phrase, label)
 
 
@@ -1265,7 +1396,7 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
     if result.total == 0:
-        raise DocumentNotFoundError(f"no documents mention {name!r}")
+        raise DocumentNotFoundError(f"no documents mention {name!r}", german=f"Kein Artikel erwähnt {name!r}.")
     label = result.request.filters[facet][0]
     months = result.facet("month")
     timeline = sorted(months.results if months else [], key=lambda v: v.value)

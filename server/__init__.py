@@ -102,13 +102,28 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def error_response(status: int, message: str, headers: Any = None):  # type: ignore[no-untyped-def]
-    """One error shape for the whole API: ``{"error": {"status": ..., "message": ...}}``; the
-    web page shows the same message on a German error page."""
+#: What the German error page says for an HTTP status when the error has no German message.
+GERMAN_STATUS_TEXT = {
+    400: "Die Anfrage ist ungültig.",
+    404: "Diese Seite gibt es nicht.",
+    405: "Diese Adresse kann so nicht aufgerufen werden.",
+    413: "Die Anfrage ist zu groß.",
+    423: "Der Index wird gerade geschrieben. Bitte versuchen Sie es gleich noch einmal.",
+    429: "Zu viele Anfragen in kurzer Zeit. Bitte warten Sie einen Moment.",
+    500: "Ein interner Fehler ist aufgetreten.",
+}
+
+
+def error_response(status: int, message: str, headers: Any = None, german: str | None = None):  # type: ignore[no-untyped-def]
+    """One error shape for the whole API: ``{"error": {"status": ..., "message": ...}}``. The
+    web page is German: it shows ``german`` (the error's own German message) or a German text
+    for the status, with the API's English message marked as English below it."""
     if wants_json():
         response = jsonify({"error": {"status": status, "message": message}})
     else:
-        response = make_response(render_template("error.html", status=status, message=message))
+        german_text = german or GERMAN_STATUS_TEXT.get(status, f"Fehler {status}.")
+        detail = None if german else message
+        response = make_response(render_template("error.html", status=status, german=german_text, detail=detail))
     response.status_code = status
     for name, value in headers or ():
         if name.lower() not in ("content-type", "content-length"):
@@ -120,7 +135,7 @@ def error_response(status: int, message: str, headers: Any = None):  # type: ign
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(SearchkitError)
     def searchkit_error(error: SearchkitError):  # type: ignore[no-untyped-def]
-        return error_response(error.http_status, str(error))
+        return error_response(error.http_status, str(error), german=error.german)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

@@ -6,15 +6,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlencode
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
+from searchkit.dates import parse_date_bound
 from searchkit.errors import DateError, QueryError
+from searchkit.errors import DocumentNotFoundError as SearchkitNotFound
 from searchkit.facets import FACETS
 from searchkit.index import ENTITY_FIELDS, NO_DATE
 from searchkit.model import GERMAN_MONTHS, EntityType, without_title
 from searchkit.search import (
+    PARAMS,
     SORTS,
     Facet,
     SearchRequest,
@@ -43,6 +47,14 @@ def web_url(url: str) -> str | None:
     return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else None
 
 
+@pages.app_template_filter("short_query")
+def short_query(text: str) -> str:
+    """The query as the page repeats it (summary, window title): a query may be 1,000
+    characters long, and repeated whole it pushed the hits off the screen."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= QUERY_ECHO else text[: QUERY_ECHO - 1].rstrip() + "…"
+
+
 @pages.app_template_filter("inline_code")
 def inline_code(text: str) -> Markup:
     """Escape, then turn `backticks` into <code> (for the API page's descriptions)."""
@@ -56,9 +68,11 @@ SEARCH_TIPS: list[tuple[tuple[str, ...], Markup]] = [
     (('"Europäische Union"',), Markup("genau diese Wortgruppe")),
     (("Militär*",), Markup("Wörter, die so beginnen")),
     (("Selenskij~",), Markup("unscharf: ein Tippfehler erlaubt (<code>~2</code>: zwei)")),
-    (("Gas OR Öl", "Merz NOT Koalition"), Markup("oder, ohne (auch <code>AND</code> und Klammern)")),
-    (("title:Erdoğan", "place:Baku"), Markup(
-        "nur im Titel; nur Artikel mit diesem Ort (ebenso <code>person:</code>, <code>organisation:</code>)")),
+    (("Gas ODER Öl", "Merz NICHT Koalition"), Markup(
+        "oder, ohne (auch <code>UND</code> und Klammern; englisch <code>OR</code>, <code>NOT</code>, <code>AND</code>)")),
+    (("titel:Erdoğan", "ort:Baku"), Markup(
+        "nur in eigenen Überschriften (nicht in einem ersten Satz, der als Titel dient); nur Artikel mit diesem"
+        " Ort (ebenso <code>person:</code>, <code>org:</code>; englisch <code>title:</code>, <code>place:</code>)")),
     (("Ukraine seit März 2025",), Markup("Zeitangaben werden zum Datumsfilter")),
 ]
 assert set(SORT_LABELS) == set(SORTS)
@@ -67,6 +81,11 @@ MORE_PARAM = "mehr"
 #: Values a facet shows after "mehr anzeigen".
 MORE_SIZE = 100
 SIMILAR_COUNT = 5
+#: Characters of the query the page repeats (``short_query``).
+QUERY_ECHO = 80
+#: Parameter of the document and entity pages: the search the reader came from (a query
+#: string), for "‹ Zurück zu den Treffern".
+BACK_PARAM = "suche"
 #: The page's own parameters of the facet-value search: ``person_suche=Erd`` lists the persons
 #: whose name contains "Erd" (entity facets only).
 VALUE_SEARCH_SUFFIX = "_suche"
@@ -189,7 +208,8 @@ def build_histogram(index: Any, result: SearchResult, url: Any) -> Histogram | N
             month = months.get(value)
             count = month.count if month else 0
             selected = value in chosen
-            title = f"{GERMAN_MONTHS[number - 1]} {single}: {_treffer(count)}"
+            # starts with the bar's visible label and count (a speech user says what they see)
+            title = f"{short}: {_treffer(count)} ({GERMAN_MONTHS[number - 1]} {single})"
             if selected:
                 title += " (ausgewählt, Filter entfernen)"
             items.append((short, title, count, period_url("month", value, selected) if count or selected else None, selected))
@@ -300,6 +320,14 @@ def index():  # type: ignore[no-untyped-def]
     def close_value_search(facet: str) -> str:
         return link(request_to_params(req)) + f"#facet-{facet}"
 
+    back = request_to_params(req)
+    if more:
+        back[MORE_PARAM] = [more]
+    back_query = urlencode(back, doseq=True)
+
+    def hit_url(doc_id: str) -> str:
+        return url_for("pages.document", doc_id=doc_id, **({BACK_PARAM: back_query} if back_query else {}))
+
     found = {
         facet: (text, facet_values(get_index(), req, facet, text, VALUE_SEARCH_LIMIT))
         for facet, text in value_searches.items()
@@ -315,6 +343,9 @@ def index():  # type: ignore[no-untyped-def]
         "search.html",
         result=result,
         req=req,
+        page_title=_page_title(result, active),
+        hit_url=hit_url,
+        last_page_url=page_url(result.pages) if req.page > result.pages >= 1 else None,
         searched=bool(request.args),
         toggle=toggle,
         page_url=page_url,
@@ -323,7 +354,8 @@ def index():  # type: ignore[no-untyped-def]
         more=more,
         active=active,
         date_filter_removed=date_filter_removed,
-        sort_labels=SORT_LABELS,
+        sort_labels=SORT_LABELS if result.query_text else {k: v for k, v in SORT_LABELS.items() if k != "relevance"},
+        current_sort="date_desc" if not result.query_text and req.sort == "relevance" else req.sort,
         first=(req.page - 1) * req.per_page + 1,
         form=_form_values(request_to_params(req)),
         suggestion_url=suggestion_url(),
@@ -333,7 +365,41 @@ def index():  # type: ignore[no-untyped-def]
         found=found,
         close_value_search=close_value_search,
         error=None,
+        field_errors={},
     )
+
+
+def _page_title(result: SearchResult, active: list[tuple[str, str, str]]) -> str:
+    """The window title: query, filters and page, so that browser history and a screen
+    reader's list of tabs tell result pages apart."""
+    parts = [f"„{short_query(result.query_text)}“"] if result.query_text else []
+    parts += [f"{facet}: {label}" for facet, label, _ in active]
+    if result.date_filter and not result.date_filter.phrase:
+        df = result.date_filter
+        parts.append(f"Zeitraum: {df.start.label() if df.start else '…'} – {df.end.label() if df.end else '…'}")
+    if result.request.page > 1:
+        parts.append(f"Seite {result.request.page}")
+    return " · ".join(parts)
+
+
+def back_url(text: str | None) -> str | None:
+    """The search page for a ``suche`` parameter: only the search page's own parameters are
+    taken over, and the link is built here (never an address from the request)."""
+    if not text or len(text) > 4000:
+        return None
+    try:
+        params = parse_qs(text, max_num_fields=200)
+    except ValueError:
+        return None
+    allowed = set(PARAMS) | set(FACETS) | {MORE_PARAM} | {f + VALUE_SEARCH_SUFFIX for f in ENTITY_FIELDS}
+    kept = {name: values for name, values in params.items() if name in allowed}
+    return url_for("pages.index", **kept) if kept else None
+
+
+def _back_param() -> dict[str, str]:
+    """The ``suche`` parameter to pass on to the next page (document → entity, similar)."""
+    text = request.args.get(BACK_PARAM, "")
+    return {BACK_PARAM: text} if back_url(text) else {}
 
 
 def _form_values(params: dict[str, list[str]]) -> dict[str, Any]:
@@ -351,13 +417,28 @@ def _form_values(params: dict[str, list[str]]) -> dict[str, Any]:
     }
 
 
+def _date_field_errors(form: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Von/Bis fields the user filled with something that is no date: field → (label, message),
+    so that the page names each wrong field and marks it (both at once, not only the first)."""
+    errors = {}
+    for name, label in (("from", "Von"), ("to", "Bis")):
+        if form[name]:
+            try:
+                parse_date_bound(form[name])
+            except DateError as error:
+                errors[name] = (label, error.german or str(error))
+    return errors
+
+
 def _search_error(params: dict[str, list[str]], error: Exception):  # type: ignore[no-untyped-def]
+    form = _form_values(params)
     response = render_template(
         "search.html",
         result=None,
         req=None,
-        form=_form_values(params),
-        error=str(error),
+        form=form,
+        field_errors=_date_field_errors(form) if isinstance(error, DateError) else {},
+        error=error,
         searched=True,
     )
     return response, 400, {"Cache-Control": "no-store"}
@@ -366,9 +447,10 @@ def _search_error(params: dict[str, list[str]], error: Exception):  # type: igno
 @pages.get("/entitaet/<facet>/<path:name>")
 def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     if facet not in ENTITY_FIELDS:
-        from werkzeug.exceptions import NotFound
-
-        raise NotFound(f"Unbekannte Art {facet!r}: erwartet {', '.join(ENTITY_FIELDS)}")
+        raise SearchkitNotFound(
+            f"unknown kind {facet!r}; known: {', '.join(ENTITY_FIELDS)}",
+            german=f"Unbekannte Art {facet!r}: möglich sind person, place und organisation.",
+        )
     index = get_index()
     report = index.entity(facet, name, top=10)  # DocumentNotFoundError → 404
     # The same documents as a search: the histogram of their dates, with links that narrow it.
@@ -390,6 +472,7 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
 
     return render_template(
         "entity.html",
+        back_url=back_url(request.args.get(BACK_PARAM)),
         together_url=together_url,
         report=report,
         facet=facet,
@@ -413,6 +496,8 @@ def document(doc_id: str):  # type: ignore[no-untyped-def]
     body = without_title(doc.body, doc.title) if not doc.lead else doc.body
     return render_template(
         "document.html",
+        back_url=back_url(request.args.get(BACK_PARAM)),
+        back_param=_back_param(),
         doc=doc,
         lead=lead,
         paragraphs=[p for p in body.split("\n\n") if p.strip()],

@@ -325,7 +325,7 @@ def test_xss_in_document_title_source_and_entity_is_shown_as_text(browser, hosti
     page.locator(".entities li", has_text="Böse").locator("a.entity-search").click()
     assert total(page) == 1
     page.go_back()
-    page.locator(".entities a", has_text="Böse").click()
+    page.locator(".entities a:not(.entity-search)", has_text="Böse").click()
     assert page.locator("h1").inner_text() == f"Böse {ATTACK}"
     assert page.locator("img[src=x]").count() == 0 and page.locator("body script").count() == 0
     assert dialogs == []
@@ -385,7 +385,27 @@ def test_phone_width_has_no_horizontal_scroll(browser, base_url) -> None:  # typ
     page.goto(base_url + "/?q=Erdogan")
     doc_url = page.locator(".hit h2 a").first.get_attribute("href")
     for path in ("/?q=Baku", "/?q=Türkei&mehr=place", doc_url, "/api", "/?year=2024", "/?person_suche=erd",
-                 "/entitaet/person/Olaf Scholz", "/?to=31.02.2025"):
+                 "/entitaet/person/Olaf Scholz", "/?to=31.02.2025", "/?q=Verteidigungsausgabenerhöhungsbeschluss",
+                 "/?q=" + "x" * 200):
         page.goto(base_url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 380, path
     context.close()
+
+
+def test_a_long_word_in_the_query_does_not_widen_the_page(browser, base_url) -> None:  # type: ignore[no-untyped-def]
+    # a long German compound in the summary ("… Treffer für „…“") made the page scroll sideways
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.goto(base_url + "/?q=" + "Verteidigungsausgabenerhöhungsbeschluss" * 5)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1200
+    context.close()
+
+
+def test_back_from_a_document_returns_to_the_same_hits(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(page.base + "/?q=Türkei")
+    page.get_by_role("navigation", name="Sortierung").get_by_role("link", name="Neueste zuerst").click()
+    results_url = page.url
+    titles = hit_titles(page)
+    page.locator(".hit h2 a").nth(1).click()
+    page.get_by_role("link", name="‹ Zurück zu den Treffern").click()
+    assert page.url == results_url and hit_titles(page) == titles

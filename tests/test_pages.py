@@ -93,7 +93,7 @@ def test_date_fields_are_visible_labelled_and_filter(client: FlaskClient) -> Non
         assert re.search(rf'<input id="{field}" name="{field}" type="text" value="{value}"', html)
     main_form = html.split('role="search"', 1)[1].split("</form>", 1)[0]
     assert 'type="hidden" name="from"' not in main_form and 'aria-describedby="date-hint"' in main_form
-    assert "2025-03-10" in html  # the hint
+    assert "10.03.2025" in html  # the hint
     assert "Zeitraum:" in html  # the chip
     everything = client.get("/api/search?q=T%C3%BCrkei").get_json()["total"]
     ranged = client.get("/api/search?q=T%C3%BCrkei&from=2024-03&to=2024").get_json()["total"]
@@ -104,7 +104,12 @@ def test_date_fields_are_visible_labelled_and_filter(client: FlaskClient) -> Non
 def test_bad_date_is_a_400_on_the_search_page_with_the_message(client: FlaskClient, bad: str) -> None:
     html = html_of(client, "/", 400, query_string={"q": "Türkei", "to": bad, "person": "Olaf Scholz"})
     message = client.get("/api/search", query_string={"to": bad}).get_json()["error"]["message"]
-    assert "Ungültige Anfrage" in html and unescape(message) in unescape(html)
+    # the API's message is English and German, the page's German only, naming the field
+    german = message.split(" (")[0].split("; erwartet")[0]
+    assert "Ungültige Anfrage" in html and f"Feld „Bis“: {unescape(german)}" in unescape(html)
+    assert "(expected" not in html and "this date does not exist" not in html
+    assert re.search(r'id="to"[^>]*aria-invalid="true" aria-describedby="error-to', html)
+    assert not re.search(r'id="from"[^>]*aria-invalid', html)
     # The form comes back as typed, filters kept.
     assert f'value="{bad}"' in html and 'value="Türkei"' in html
     assert '<input type="hidden" name="person" value="Olaf Scholz">' in html
@@ -118,7 +123,29 @@ def test_bad_date_escapes_the_value(client: FlaskClient) -> None:
 
 def test_empty_date_range_is_a_400(client: FlaskClient) -> None:
     html = html_of(client, "/?from=2025&to=2023", 400)
-    assert "Ungültige Anfrage" in html and "empty" in html
+    assert "Ungültige Anfrage" in html and "Der Zeitraum 2025 bis 2023 ist leer" in html
+    assert "empty" not in html  # the API's English message is not on the German page
+
+
+def test_both_wrong_date_fields_are_named(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/?from=gestern+irgendwann&to=31.02.2025", 400))
+    assert "Feld „Von“: Datum nicht erkannt: 'gestern irgendwann'" in html
+    assert "Feld „Bis“: Ungültiges Datum: '31.02.2025'" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "german"),
+    [
+        ("/?page=0", "Die Seitenzahl muss 1 oder größer sein."),
+        ("/?page=x", "Die Seitenzahl muss eine ganze Zahl sein"),
+        ("/?sort=x", "Unbekannte Sortierung"),
+        ("/?q=title:Baku+AND+content_hash:x", "Im Feld 'content_hash' kann nicht gesucht werden"),
+        ("/?q=a*", "ist zu allgemein"),
+    ],
+)
+def test_errors_on_the_page_are_german(client: FlaskClient, url: str, german: str) -> None:
+    html = unescape(html_of(client, url, 400))
+    assert german in html and "must be" not in html
 
 
 # 3. Histogram
@@ -147,12 +174,12 @@ def test_histogram_shows_months_when_one_year_is_chosen(client: FlaskClient) -> 
         html = html_of(client, url)
         assert "Treffer pro Monat 2024" in html, url
         found = bars(html)
-        assert found and all(t.split(":")[0].endswith("2024") for _, t in found)
+        assert found and all(t.endswith("2024)") for _, t in found)
         url0, title = found[0]
         assert query(url0)["month"][0].startswith("2024-")
         total = client.get("/api/search", query_string=query(url0)).get_json()["total"]
         assert total == int(title.split(": ")[1].split()[0])
-        assert html.count("<title>") >= 12  # every month has a slot
+        assert html.count('class="period"') == 12  # every month has a slot
 
 
 def test_histogram_selected_bar_removes_its_filter(client: FlaskClient) -> None:
@@ -225,6 +252,23 @@ def test_entity_page_errors(client: FlaskClient) -> None:
     assert client.get("/entitaet/year/2024").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("url", "status", "german"),
+    [
+        ("/entitaet/person/Niemand Nirgendwo", 404, "Kein Artikel erwähnt 'Niemand Nirgendwo'."),
+        ("/entitaet/year/2024", 404, "Unbekannte Art 'year'"),
+        ("/dokument/nix", 404, "Kein Artikel mit der Kennung 'nix'."),
+        ("/gibt-es-nicht", 404, "Diese Seite gibt es nicht."),
+    ],
+)
+def test_error_pages_are_german(client: FlaskClient, url: str, status: int, german: str) -> None:
+    html = unescape(html_of(client, url, status))
+    assert german in html and "no document" not in html
+    assert "requested URL" not in html or '<span lang="en">' in html  # Werkzeug's text, marked English
+    # the API keeps its English message
+    assert "no document" in client.get("/api/documents/nix").get_json()["error"]["message"]
+
+
 def test_entity_page_and_document_links_escape(hostile: FlaskClient) -> None:
     doc = html_of(hostile, "/dokument/h0")
     no_markup_injected(doc)
@@ -247,7 +291,7 @@ def test_every_search_tip_works_on_the_demo_corpus(client: FlaskClient) -> None:
     assert "<summary>Suchtipps</summary>" in tips
     examples = [unescape(code) for dt in re.findall(r"<dt>(.*?)</dt>", tips) for code in re.findall(r"<code>(.*?)</code>", dt)]
     links = [href for dt in re.findall(r"<dt>(.*?)</dt>", tips) for href in hrefs(dt)]
-    assert len(examples) >= 8 and "Selenskij~" in examples and "place:Baku" in examples
+    assert len(examples) >= 8 and "Selenskij~" in examples and "ort:Baku" in examples
     assert [query(link)["q"] for link in links] == [[example] for example in examples]  # each runs itself
     for example, link in zip(examples, links):
         answer = client.get("/api/search", query_string={"q": example}).get_json()
@@ -266,3 +310,86 @@ def test_a_title_taken_from_the_first_sentence_is_shown_once(client: FlaskClient
     assert '<p class="lead">In der Stichwahl am Sonntag' in html
     hits = html_of(client, "/", query_string={"q": "Stichwahl"})
     assert hits.count(title) == 1
+
+
+# Search state, titles and dead ends (found by a usability review)
+
+
+def test_document_and_entity_pages_lead_back_to_the_same_hits(client: FlaskClient) -> None:
+    search = "/?q=T%C3%BCrkei&year=2025&sort=date_desc&page=1"
+    html = html_of(client, search)
+    first = hrefs(html.split('<ol class="hits"', 1)[1])[0]
+    assert first.startswith("/dokument/") and "suche=" in first
+    doc = html_of(client, unescape(first))
+    back = re.search(r'<p class="back"><a href="([^"]+)">‹ Zurück zu den Treffern</a>', doc)
+    assert back, doc[:2000]
+    assert parse_qs(urlsplit(unescape(back.group(1))).query) == {"q": ["Türkei"], "year": ["2025"], "sort": ["date_desc"]}
+    # the entity and similar-article links pass the search on
+    entity_link = next(h for h in hrefs(doc) if h.startswith("/entitaet/"))
+    entity = html_of(client, unescape(entity_link))
+    assert "‹ Zurück zu den Treffern" in entity
+    # without it, or with anything but search parameters, the link is the plain search page
+    plain = html_of(client, urlsplit(unescape(first)).path)
+    assert '<a href="/">‹ Zur Suche</a>' in plain
+    for junk in ("https://evil.example/", "//evil.example", "javascript:alert(1)", "x=1&y=2"):
+        other = html_of(client, urlsplit(unescape(first)).path, query_string={"suche": junk})
+        assert '<a href="/">‹ Zur Suche</a>' in other and "evil" not in other
+
+
+def test_window_title_tells_result_pages_apart(client: FlaskClient) -> None:
+    def title(url: str) -> str:
+        return unescape(re.search(r"<title>(.*?)</title>", html_of(client, url), re.S).group(1))
+
+    assert title("/") == "searchkit"
+    assert title("/?q=T%C3%BCrkei&page=2") == "„Türkei“ · Seite 2 – searchkit"
+    assert title("/?place=Baku&year=2024") == "Jahr: 2024 · Orte: Baku – searchkit"
+    assert title("/?from=2024&to=2025-03") == "Zeitraum: 2024 – März 2025 – searchkit"
+
+
+def test_a_long_query_is_echoed_shortened(client: FlaskClient) -> None:
+    long = "Wiederaufbau " * 30
+    html = unescape(html_of(client, "/", query_string={"q": long}))
+    echo = re.search(r'<span class="echo" title="([^"]*)">„([^“]*)“</span>', html)
+    assert echo and echo.group(1) == long.strip() and len(echo.group(2)) == 80 and echo.group(2).endswith("…")
+    assert len(re.search(r"<title>(.*?)</title>", html, re.S).group(1)) < 100
+
+
+def test_a_page_beyond_the_last_says_so_and_links_to_the_last(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/?q=T%C3%BCrkei&page=99"))
+    pages = client.get("/api/search?q=T%C3%BCrkei").get_json()["pages"]
+    assert "Seite 99 gibt es nicht" in html and "Keine Treffer" not in html
+    last = re.search(r'<a href="([^"]+)">Zur letzten Seite \((\d+)\)</a>', html)
+    assert last and int(last.group(2)) == pages and parse_qs(urlsplit(last.group(1)).query)["page"] == [str(pages)]
+    assert 'rel="prev"' not in html  # no "Zurück" to page 98, which is empty too
+
+
+def test_no_hits_shows_no_empty_filter_navigation(client: FlaskClient) -> None:
+    html = html_of(client, "/?q=xyzzyqwertz")
+    assert "Keine Treffer" in html and 'id="filter"' not in html and "Zu den Filtern springen" not in html
+    assert 'id="filter"' in html_of(client, "/?q=T%C3%BCrkei")
+
+
+def test_without_a_query_the_list_is_of_articles_newest_first(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/"))
+    total = client.get("/api/search").get_json()["total"]
+    assert f"{total} Artikel" in html
+    sort = html.split('aria-label="Sortierung"', 1)[1].split("</nav>", 1)[0]
+    assert "Relevanz" not in sort and '<span aria-current="true">Neueste zuerst</span>' in sort
+    assert "Relevanz" in html_of(client, "/?q=T%C3%BCrkei").split('aria-label="Sortierung"', 1)[1]
+
+
+def test_two_values_of_one_facet_say_that_either_is_enough(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/?place=Baku&place=Berlin"))
+    assert "Mehrere ausgewählt: Artikel mit mindestens einem davon" in html
+    assert "Mehrere ausgewählt" not in html_of(client, "/?place=Baku")
+
+
+def test_histogram_bar_names_start_with_what_the_bar_shows(client: FlaskClient) -> None:
+    # speech-input users say the text they see: label and count first (WCAG 2.5.3)
+    for url in ("/?q=T%C3%BCrkei", "/?year=2024"):
+        html = html_of(client, url)
+        shown = re.findall(r'aria-label="([^"]*)" class="bar-link[^"]*">\s*(?:\{#.*?#\}\s*)?<rect[^>]*></rect>\s*'
+                           r'<text class="period"[^>]*>([^<]*)</text>\s*<rect[^>]*></rect>\s*<text class="count"[^>]*>(\d+)</text>', html)
+        assert shown, url
+        for name, period, count in shown:
+            assert unescape(name).startswith(f"{period}: {count} Treffer"), (name, period, count)
