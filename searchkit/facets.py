@@ -14,6 +14,7 @@ facet stay selectable and show how many hits they would add).
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
@@ -111,12 +112,12 @@ class FacetData:
     def build(cls, snapshot: Any) -> FacetData:
         spellings = _read_spellings(snapshot)
         labels = {key: max(names)[1] for key, names in spellings.items()}
+        fields = {name: _read_field(snapshot, index_field, spellings, labels) for name, (index_field, _) in FACETS.items()}
         return cls(
             snapshot=snapshot,
             doc_count=snapshot.doc_space(),
             live=snapshot.live(),
-            fields={name: _read_field(snapshot, index_field, spellings, labels)
-                    for name, (index_field, _) in FACETS.items()},
+            fields=fields,
             pub_start=snapshot.column("pub_start"),
             pub_end=snapshot.column("pub_end"),
             labels=labels,
@@ -182,7 +183,7 @@ class FacetData:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -238,6 +239,8 @@ def _read_field(
         values, docs, aliases = _merge_short_names(values, docs)
     elif fieldname in ENTITY_FIELDS:
         values, docs, aliases = _merge_declensions(fieldname, values, docs, spellings, labels)
+        values, docs, expanded = _merge_acronyms(fieldname, values, docs, labels)
+        aliases = {short: expanded.get(full, full) for short, full in aliases.items()} | expanded
     entry_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
     entry_value = (
         np.repeat(np.arange(len(values)), [len(d) for d in docs]) if docs else np.zeros(0, dtype=np.int64)
@@ -304,6 +307,52 @@ def _merge_declensions(
         return values, docs, {}
     kept = [v for v in values if v not in aliases]
     return kept, [merged[v] for v in kept], aliases
+
+
+#: An abbreviation as the facet shows it: "EU", "AfD", "NBA" (2–6 letters, two or more capitals).
+_ABBREVIATION = re.compile(r"[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]{1,5}")
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split()).casefold()
+
+
+def _merge_acronyms(
+    facet: str, values: list[str], docs: list[np.ndarray], labels: dict[tuple[str, str], str]
+) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
+    """An abbreviation counts for the name it abbreviates: "EU" for "Europäische Union", "AfD"
+    for "Alternative für Deutschland", "FAZ" for "Frankfurter Allgemeine Zeitung". The name is
+    the one value of the facet whose words' initials spell the abbreviation and that some
+    article names together with it (news introduce an abbreviation as "… Union (EU)"): the
+    corpus itself is the evidence, so "EU" never joins "Europäische Umweltagentur", which no
+    article names beside it, and two such names ("ESC": European / Eurovision Song Contest)
+    leave it apart. A name with the abbreviation as a word ("LG G4") is not its expansion.
+    The facet shows the full name. Returns the merged values and documents, and abbreviation
+    key → name key."""
+    label = {value: labels.get((facet, value), value) for value in values}
+    by_initials: dict[str, list[str]] = {}
+    for value in values:
+        if len(label[value].split()) >= 2:
+            by_initials.setdefault(_initials(label[value]), []).append(value)
+    docs_of = dict(zip(values, docs))
+    aliases: dict[str, str] = {}
+    for value in values:
+        name = label[value]
+        if not _ABBREVIATION.fullmatch(name) or sum(c.isupper() for c in name) < 2:
+            continue
+        named_together = [
+            full for full in by_initials.get(name.casefold(), [])
+            if name.casefold() not in label[full].casefold().split()
+            and np.intersect1d(docs_of[value], docs_of[full], assume_unique=True).size
+        ]
+        if len(named_together) == 1:
+            aliases[value] = named_together[0]
+    if not aliases:
+        return values, docs, {}
+    for short, full in aliases.items():
+        docs_of[full] = np.union1d(docs_of[full], docs_of[short])
+    kept = [v for v in values if v not in aliases]
+    return kept, [docs_of[v] for v in kept], aliases
 
 
 def _read_spellings(snapshot: Any) -> dict[tuple[str, str], list[tuple[int, str]]]:

@@ -316,6 +316,31 @@ def test_a_place_or_organisation_in_any_grammatical_case_is_one_facet_value(fres
     assert [(v.label, v.count) for v in values] == [("Europäische Union", 3)]
 
 
+def test_an_abbreviation_counts_for_the_name_an_article_names_beside_it(fresh_index: Index) -> None:
+    def doc(doc_id: str, *orgs: str) -> Document:
+        return Document(id=doc_id, title=f"Meldung {doc_id}", body="Ein kurzer Text.",
+                        entities=[Entity(o, EntityType.ORGANISATION) for o in orgs])
+
+    fresh_index.add([
+        doc("a", "Europäische Union", "EU"),  # "die Europäische Union (EU)"
+        doc("b", "EU"), doc("c", "Europäischen Union"),
+        doc("d", "Europäische Umweltagentur"),  # same initials, never beside "EU": apart
+        doc("e", "Alternative für Deutschland", "AfD"), doc("f", "AfD"),
+        doc("g", "LG", "LG G4"),  # the abbreviation as a word of the name: a product, not an expansion
+        doc("h", "ESC", "Eurovision Song Contest", "European Song Contest"),  # two expansions: apart
+        doc("i", "NBA"), doc("j", "National Basketball Association"),  # never named together: apart
+    ])
+    result = fresh_index.search("", facet_size=50)
+    orgs = {v.label: v.count for v in result.facet("organisation").results}
+    assert orgs["Europäische Union"] == 3 and "EU" not in orgs and orgs["Europäische Umweltagentur"] == 1
+    assert orgs["Alternative für Deutschland"] == 2 and "AfD" not in orgs
+    assert orgs["LG"] == 1 and orgs["LG G4"] == 1 and orgs["ESC"] == 1 and orgs["NBA"] == 1
+    # a filter, a link or the field syntax with the abbreviation selects the merged value
+    assert set(ids(fresh_index.search("", filters={"organisation": ["EU"]}))) == {"a", "b", "c"}
+    assert set(ids(fresh_index.search("organisation:EU"))) == {"a", "b", "c"}
+    assert fresh_index.entity("organisation", "EU").name == "Europäische Union"
+
+
 def test_internal_fields_cannot_be_queried(small: Index) -> None:
     for text in ("doc:x", "entity_label:baku", "content_hash:abc", "pub_start:1"):
         with pytest.raises(QueryError, match="cannot be searched"):
@@ -522,8 +547,28 @@ def brute_force(docs: list[Document], query_ids: set[str], filters: dict[str, li
         longest = [p for p in fuller if not any(q != p and q.endswith(" " + p) for q in fuller)]
         return longest[0] if len(longest) == 1 else key
 
+    # an abbreviation ("EU") is the one name with its initials that some document names beside it
+    abbreviations: dict[str, dict[str, str]] = {}
+    for facet in ("place", "organisation"):
+        names = {(e.name, cases[facet].get(entity_key(e.name), entity_key(e.name)))
+                 for d in docs for e in d.entities if e.type.value == facet}
+        in_docs = {group: {d.id for d in docs for e in d.entities
+                           if e.type.value == facet and cases[facet].get(entity_key(e.name), entity_key(e.name)) == group}
+                   for _, group in names}
+        abbreviations[facet] = {}
+        for name, group in names:
+            if not re.fullmatch(r"[A-ZÄÖÜ][A-Za-zÄÖÜäöüß]{1,5}", name) or sum(c.isupper() for c in name) < 2:
+                continue
+            expansions = {g for n, g in names if len(n.split()) >= 2 and "".join(w[0] for w in n.split()).casefold()
+                          == name.casefold() and name.casefold() not in n.casefold().split() and in_docs[g] & in_docs[group]}
+            if len(expansions) == 1:
+                abbreviations[facet][group] = expansions.pop()
+
     def merged(facet: str, key: str) -> str:
-        return person(key) if facet == "person" else cases[facet].get(key, key)
+        if facet == "person":
+            return person(key)
+        group = cases[facet].get(key, key)
+        return abbreviations[facet].get(group, group)
 
     def values(doc: Document, facet: str) -> set[str]:
         if facet == "year":
