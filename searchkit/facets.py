@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE
-from .model import GERMAN_MONTHS, EntityType, declension_groups, declined_words, name_suffixes
+from .model import GERMAN_MONTHS, EntityType, declension_groups, declined_words, entity_key, name_suffixes
+from .nominative import nominative
 from .sidecar import pack_lines, save_arrays, unpack_lines
 
 #: Facet name → (index field, German label). The order is the sidebar order.
@@ -113,6 +114,8 @@ class FacetData:
         spellings = _read_spellings(snapshot)
         labels = {key: max(names)[1] for key, names in spellings.items()}
         fields = {name: _read_field(snapshot, index_field, spellings, labels) for name, (index_field, _) in FACETS.items()}
+        for name in (EntityType.PLACE.value, EntityType.ORGANISATION.value):
+            _show_nominatives(name, fields[name], labels)
         return cls(
             snapshot=snapshot,
             doc_count=snapshot.doc_space(),
@@ -183,7 +186,7 @@ class FacetData:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -307,6 +310,18 @@ def _merge_declensions(
         return values, docs, {}
     kept = [v for v in values if v not in aliases]
     return kept, [merged[v] for v in kept], aliases
+
+
+def _show_nominatives(facet: str, ffield: FacetField, labels: dict[tuple[str, str], str]) -> None:
+    """Each place and organisation shown in the nominative ("Auswärtiges Amt" where the index
+    has only "im Auswärtigen Amt"; ``nominative.py``), and found by it: a filter or link with
+    the shown name selects the value."""
+    for idx, value in enumerate(ffield.values):
+        shown = labels.get((facet, value), value)
+        better = nominative(shown)
+        if better != shown:
+            labels[(facet, value)] = better
+            ffield.lookup.setdefault(entity_key(better), idx)
 
 
 #: An abbreviation as the facet shows it: "EU", "AfD", "NBA" (2–6 letters, two or more capitals).

@@ -1,0 +1,78 @@
+"""Names of places and organisations in the nominative, as the facet shows them."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import searchkit.nominative
+from searchkit import Document, Entity, EntityType, Index
+from searchkit.nominative import nominative
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Auswärtigen Amt", "Auswärtiges Amt"),  # neuter: -es
+        ("Deutschen Bundestag", "Deutscher Bundestag"),  # masculine: -er
+        ("Europäischen Zentralbank", "Europäische Zentralbank"),  # feminine: -e, compound by its last part
+        ("Vereinigten Arabischen Emiraten", "Vereinigte Arabische Emirate"),  # dative plural
+        ("Statistischen Bundesamts", "Statistisches Bundesamt"),  # genitive head
+        ("Islamischen Staates", "Islamischer Staat"),
+        ("Europäische Parlament", "Europäisches Parlament"),  # weak nominative after "das"
+        ("Deutschen Instituts für Wirtschaftsforschung", "Deutsches Institut für Wirtschaftsforschung"),
+        ("Frankfurter Allgemeinen Zeitung", "Frankfurter Allgemeine Zeitung"),  # "Frankfurter" does not decline
+        ("Freien Universität Berlin", "Freie Universität Berlin"),  # a place after the head stays
+        ("Deutschen Presse-Agentur", "Deutsche Presse-Agentur"),  # hyphenated: by the last part
+        ("Nahen Osten", "Naher Osten"),
+    ],
+)
+def test_declined_names_are_shown_in_the_nominative(written: str, shown: str) -> None:
+    assert nominative(written) == shown
+    assert nominative(shown) == shown
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Deutsche Fußball Liga",  # a noun after "Fußball": the head is not the word after the adjective
+        "Raiffeisen Bank",  # no adjective
+        "Goldenen Bären",  # "Bären": a case of "Bär" and its plural
+        "Deutschen Gewerkschaftsbund",  # "Bund": der and das
+        "Alternative für Deutschland",  # no noun after the adjective
+        "Grünen", "Hamburger SV", "Europäische Union", "Regale Nord",
+    ],
+)
+def test_names_the_table_cannot_decide_stay_as_written(name: str) -> None:
+    assert nominative(name) == name
+
+
+def test_module_examples() -> None:
+    assert doctest.testmod(searchkit.nominative).failed == 0
+
+
+@given(st.text(max_size=60))
+def test_any_text_gives_a_name_of_as_many_words(text: str) -> None:
+    shown = nominative(text)
+    assert len(shown.split()) == len(text.split()) or shown == text
+    assert nominative(shown) == shown
+
+
+def test_the_facet_shows_the_nominative_and_finds_the_value_by_it(fresh_index: Index) -> None:
+    def doc(doc_id: str, *orgs: str) -> Document:
+        return Document(id=doc_id, title=f"Meldung {doc_id}", body="Ein kurzer Text.",
+                        entities=[Entity(o, EntityType.ORGANISATION) for o in orgs])
+
+    fresh_index.add([doc("a", "Auswärtigen Amt"), doc("b", "Auswärtigen Amts"), doc("c", "Deutschen Bundestag")])
+    result = fresh_index.search("")
+    orgs = {v.label: v.count for v in result.facet("organisation").results}
+    assert orgs == {"Auswärtiges Amt": 2, "Deutscher Bundestag": 1}
+    for name in ("Auswärtiges Amt", "Auswärtigen Amt", "auswärtigen amts"):
+        found = fresh_index.search("", filters={"organisation": [name]})
+        assert {h.document.id for h in found.hits} == {"a", "b"}
+        assert found.request.filters == {"organisation": ["Auswärtiges Amt"]}
+    assert fresh_index.entity("organisation", "Auswärtiges Amt").count == 2
+    assert [v.label for v in fresh_index.facet_values("organisation", "auswärtiges")] == ["Auswärtiges Amt"]
