@@ -1303,13 +1303,13 @@ def parse_date_bound(text: str, *, today: date | None = None) -> PubDate:
     if isinstance(result, _Invalid):
         raise DateError(
             f"Ungültiges Datum: {text.strip()!r} gibt es im Kalender nicht (this date does not exist)",
-            german=f"Ungültiges Datum: {text.strip()!r} gibt es im Kalender nicht.",
+            german=f"Ungültiges Datum: „{text.strip()}“ gibt es im Kalender nicht.",
         )
     if result is None:
         raise DateError(
             f"Datum nicht erkannt: {text.strip()!r}; erwartet z. B. 2025, 2025-04, 2025-04-10, "
             "10.04.2025 oder April 2025 (expected an ISO or German date)",
-            german=f"Datum nicht erkannt: {text.strip()!r}; erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
+            german=f"Datum nicht erkannt: „{text.strip()}“; erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
         )
     return result
 

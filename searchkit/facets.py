@@ -57,6 +57,18 @@ class FacetField:
     #: (built on first use, for masks of ``len(_doc_start) - 1`` documents)
     _doc_start: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _by_doc_value: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _aliases: dict[int, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def aliases(self, idx: int) -> list[str]:
+        """The other keys that select value ``idx``: its other spellings and cases, its
+        abbreviation, its nominative ("auswartigen amts", "apa")."""
+        if self._aliases is None:
+            aliases: dict[int, list[str]] = {}
+            for key, i in self.lookup.items():
+                if key != self.values[i]:
+                    aliases.setdefault(i, []).append(key)
+            self._aliases = aliases
+        return self._aliases.get(idx, [])
 
     def mask(self, value_ids: list[int], doc_count: int) -> np.ndarray:
         """Documents that carry any of the values (OR inside a facet)."""
@@ -186,7 +198,7 @@ class FacetData:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -290,7 +302,7 @@ def _merge_declensions(
     groups = declension_groups(values)
     members: dict[str, list[str]] = {}
     for value in values:
-        if value in groups:
+        if value in groups and not _written_in_capitals(spellings.get((facet, value), [])):
             members.setdefault(groups[value], []).append(value)
     merged: dict[str, np.ndarray] = dict(zip(values, docs))
     aliases: dict[str, str] = {}
@@ -368,6 +380,15 @@ def _merge_acronyms(
         docs_of[full] = np.union1d(docs_of[full], docs_of[short])
     kept = [v for v in values if v not in aliases]
     return kept, [docs_of[v] for v in kept], aliases
+
+
+def _written_in_capitals(spellings: list[tuple[int, str]]) -> bool:
+    """An abbreviation written in capitals and ending in "S" ("FCAS") keeps it: a genitive ending
+    would be a small "s" ("des FCAs"), so "FCAS" is not a case of "FCA"."""
+    if not spellings:
+        return False
+    name = max(spellings)[1]
+    return " " not in name and len(name) >= 3 and name.isupper() and name.endswith("S")
 
 
 def _read_spellings(snapshot: Any) -> dict[tuple[str, str], list[tuple[int, str]]]:

@@ -346,7 +346,7 @@ class Index:
             snapshot = self.snapshot()
             docnum = snapshot.docnum("id", str(doc_id))
             if docnum is None:
-                raise DocumentNotFoundError(f"no document with id {doc_id!r}", german=f"Kein Artikel mit der Kennung {doc_id!r}.")
+                raise DocumentNotFoundError(f"no document with id {doc_id!r}", german=f"Kein Artikel mit der Kennung „{doc_id}“.")
             return Document.from_stored(snapshot.stored(docnum))
 
     def documents(self) -> Iterator[Document]:

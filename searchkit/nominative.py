@@ -109,7 +109,7 @@ def nominative(name: str) -> str:
     # adjective "Frankfurter" before "Allgemeinen": None)
     modifiers: list[tuple[str, str | None]] = []
     for i, word in enumerate(words):
-        if not word[:1].isupper():
+        if not word[:1].isupper() or word.isupper():  # "AUSWÄRTIGEN": capitals, not an ending to change
             break
         stem = _adjective_stem(word)
         if stem is None and word.endswith("er") and i + 1 < len(words) and _adjective_stem(words[i + 1]):

@@ -88,18 +88,26 @@ class SearchRequest:
                 german="Unbekannte Sortierung: möglich sind Relevanz, Neueste zuerst und Älteste zuerst.",
             )
         if self.operator not in OPERATORS:
-            raise QueryError(f"operator must be one of {', '.join(OPERATORS)}")
+            raise QueryError(
+                f"operator must be one of {', '.join(OPERATORS)}",
+                german=f"Unbekannter Operator: möglich sind {', '.join(OPERATORS)}.",
+            )
         if not isinstance(self.page, int) or self.page < 1:
             raise QueryError("page must be a positive integer", german="Die Seitenzahl muss 1 oder größer sein.")
         if not isinstance(self.per_page, int) or not 0 <= self.per_page <= MAX_PER_PAGE:
-            raise QueryError(f"per_page must be between 0 and {MAX_PER_PAGE}")
+            raise QueryError(
+                f"per_page must be between 0 and {MAX_PER_PAGE}",
+                german=f"Treffer je Seite: zwischen 0 und {MAX_PER_PAGE}.",
+            )
         if self.page * self.per_page > MAX_RESULT_DEPTH:
             raise QueryError(
                 f"results beyond position {MAX_RESULT_DEPTH} are not available",
                 german=f"Treffer nach Platz {MAX_RESULT_DEPTH} werden nicht angezeigt: bitte die Suche eingrenzen.",
             )
         if not isinstance(self.facet_size, int) or not 1 <= self.facet_size <= 1000:
-            raise QueryError("facet_size must be between 1 and 1000")
+            raise QueryError(
+                "facet_size must be between 1 and 1000", german="Werte je Filter: zwischen 1 und 1000."
+            )
         for name in ("facets", "highlight", "parse_dates"):
             if not isinstance(getattr(self, name), bool):
                 raise QueryError(f"{name} must be true or false")
@@ -119,7 +127,7 @@ def _clean_filters(filters: object) -> dict[str, list[str]]:
         if name not in FACETS:
             raise QueryError(
                 f"unknown filter {name!r}; known: {', '.join(FACETS)}",
-                german=f"Unbekannter Filter {name!r}.",
+                german=f"Unbekannter Filter „{name}“.",
             )
         if isinstance(values, (str, int)) and not isinstance(values, bool):
             values = [values]
@@ -184,7 +192,7 @@ _SYNTAX_ADVICE = (
 def _one(params: Mapping[str, list[str]], name: str) -> str | None:
     values = [v for v in params.get(name, []) if v != ""]
     if len(values) > 1:
-        raise QueryError(f"parameter {name!r} given more than once", german=f"Der Parameter {name!r} steht mehrmals in der Adresse.")
+        raise QueryError(f"parameter {name!r} given more than once", german=f"Der Parameter „{name}“ steht mehrmals in der Adresse.")
     return values[0] if values else None
 
 
@@ -200,7 +208,7 @@ def int_param(name: str, value: str | None, default: int) -> int:
             pass
     raise QueryError(
         f"parameter {name!r} must be an integer, not {value!r}",
-        german=f"{_GERMAN_PARAMS.get(name, name)} muss eine ganze Zahl sein, nicht {value!r}.",
+        german=f"{_GERMAN_PARAMS.get(name, name)} muss eine ganze Zahl sein, nicht „{value}“.",
     )
 
 
@@ -241,7 +249,7 @@ def _bool(params: Mapping[str, list[str]], name: str, default: bool) -> bool:
         return True
     if value.lower() in ("0", "false", "no", "off"):
         return False
-    raise QueryError(f"{name} must be true or false")
+    raise QueryError(f"{name} must be true or false", german=f"„{name}“ muss true oder false sein.")
 
 
 def request_to_params(request: SearchRequest) -> dict[str, list[str]]:
@@ -526,43 +534,53 @@ FIELD_ALIASES = {
 }
 
 
-def _field_colon(match: re.Match[str]) -> str:
-    word = match.group(1)
-    if word in _FIELD_NAMES:
-        return match.group(0)
-    alias = FIELD_ALIASES.get(word.lower())
-    after = match.string[match.end() : match.end() + 1]
-    if alias and after and not after.isspace():
-        return alias + ":"
-    return word + " "
+_QUOTED = re.compile(r'"[^"]*"?')
 
 
 def _plain_colons(text: str) -> str:
     """``text`` with every colon that is not field syntax replaced by a space, and German or
-    capitalized field names (``FIELD_ALIASES``) replaced by the field's name."""
+    capitalized field names (``FIELD_ALIASES``) before a word, quote or bracket replaced by the
+    field's name (not inside quotes: ``"Jahr:2015"`` is a phrase)."""
     if ":" not in text:
         return text
-    return _WORD_COLON.sub(_field_colon, text)
+    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+
+    def field_colon(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word in _FIELD_NAMES:
+            return match.group(0)
+        alias = FIELD_ALIASES.get(word.lower())
+        after = text[match.end() : match.end() + 1]
+        if alias and (after.isalnum() or after in ('"', "(")) \
+                and not any(start < match.start() < end for start, end in quoted):
+            return alias + ":"
+        return word + " "
+
+    return _WORD_COLON.sub(field_colon, text)
 
 
-#: Operators in German (upper case only, like Whoosh's): ``Gas ODER Öl``, ``Merz NICHT Koalition``.
-_GERMAN_OPERATORS = {"UND": "AND", "ODER": "OR", "NICHT": "NOT"}
+#: German words for the operators. They stay words (German writes capitals for emphasis:
+#: "Österreich NICHT überfordert", "JA ODER NEIN"); ``operator_reading`` offers the reading
+#: with Whoosh's operators instead.
+GERMAN_OPERATORS = {"UND": "AND", "ODER": "OR", "NICHT": "NOT"}
 _BINARY_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
 #: Query tokens for ``_tidy_operators``: a quoted phrase (operators inside it are words), a
 #: bracket, or anything else up to a space or bracket (``title:"…"`` is one token).
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+(?:"[^"]*"?)?')
 
 
-def _tidy_operators(text: str) -> str:
-    """German operators made English, and operators with nothing to join dropped: people type
-    "Gas OR" on the way to "Gas OR Öl", or delete a word and leave "OR Gas"; Whoosh read the
-    leftover as the word "or", required it and found nothing. Rules, repeated until nothing
-    changes: a binary operator needs an operand (or a closing bracket) before it and an
-    operand, an opening bracket or NOT after it; NOT needs an operand or opening bracket after
-    it ("NOT NOT x" is x)."""
-    if not any(op in text for op in ("AND", "OR", "NOT", "UND", "ODER", "NICHT")):
+def _tidy_operators(text: str, operators: dict[str, str] | None = None) -> str:
+    """Operators with nothing to join dropped: people type "Gas OR" on the way to "Gas OR Öl",
+    or delete a word and leave "OR Gas"; Whoosh read the leftover as the word "or", required it
+    and found nothing. Rules, repeated until nothing changes: a binary operator needs an operand
+    (or a closing bracket) before it and an operand, an opening bracket or NOT after it; NOT
+    needs an operand or opening bracket after it ("NOT NOT x" is x). A query of nothing but
+    operators stays as typed (its words find nothing, rather than everything). ``operators``
+    renames words to operators first (``operator_reading``)."""
+    names = operators or {}
+    if not any(op in text for op in ("AND", "OR", "NOT", *names)):
         return text
-    tokens = [(m.start(), m.end(), _GERMAN_OPERATORS.get(m.group(0), m.group(0))) for m in _QUERY_TOKEN.finditer(text)]
+    tokens = [(m.start(), m.end(), names.get(m.group(0), m.group(0))) for m in _QUERY_TOKEN.finditer(text)]
     kept = [True] * len(tokens)
 
     def kind(i: int) -> str:
@@ -592,6 +610,8 @@ def _tidy_operators(text: str) -> str:
                 kept[i] = False
                 changed = True
                 break
+    if not any(keep and kind(i) == "operand" for i, keep in enumerate(kept)):
+        return text
     out, last = [], 0
     for (start, end, word), keep in zip(tokens, kept):
         out.append(text[last:start])
@@ -629,12 +649,25 @@ def _user_words(text: str) -> str:
     """``text`` with the punctuation that people type and Whoosh would read as syntax removed:
     colons that name no field, question marks after words, operators with nothing to join, and
     brackets in a query without operators ("Mikl-Leitner (ÖVP) und Doskozil (SPÖ)": an aside,
-    not a group of logic). German field names and operators become Whoosh's."""
+    not a group of logic). German field names become Whoosh's."""
     text = _tidy_operators(_plain_tildes(_plain_colons(_QUESTION_MARK.sub("", text))))
     if "(" in text or ")" in text:
         if not _OPERATORS.search(text):
             text = _BRACKETS.sub(" ", text)
     return text
+
+
+def operator_reading(text: str) -> str | None:
+    """The query with its German operator words read as operators ("Gas ODER Öl" → "Gas OR
+    Öl"), when it has any outside quotes that join something; else None. The web page offers
+    it as a link: capitals are also emphasis in German, so the words are not operators
+    unasked."""
+    if not any(word in text for word in GERMAN_OPERATORS):
+        return None
+    read = _tidy_operators(text, GERMAN_OPERATORS)
+    if read == text or not _OPERATORS.search(read):
+        return None
+    return " ".join(read.split())
 
 
 def _is_explicit(text: str) -> bool:
@@ -796,7 +829,7 @@ def _check_fields(q: query.Query) -> None:
             allowed = ", ".join(sorted(QUERY_FIELDS))
             raise QueryError(
                 f"field {name!r} cannot be searched; searchable fields: {allowed}",
-                german=f"Im Feld {name!r} kann nicht gesucht werden; möglich sind {_GERMAN_FIELDS}.",
+                german=f"Im Feld „{name}“ kann nicht gesucht werden; möglich sind {_GERMAN_FIELDS}.",
             )
 
 
@@ -806,18 +839,18 @@ def _check_expansion(q: query.Query, snapshot: Any) -> None:
             if len(sub.text) <= 2 * sub.maxdist:
                 raise QueryError(
                     f"{sub.text!r} is too short for {sub.maxdist} edit(s): almost every short word would match",
-                    german=f"{sub.text!r} ist zu kurz für {sub.maxdist} Abweichung(en): fast jedes kurze Wort würde passen.",
+                    german=f"„{sub.text}“ ist zu kurz für {sub.maxdist} Abweichung(en): fast jedes kurze Wort würde passen.",
                 )
         elif isinstance(sub, (query.Prefix, query.Wildcard)):
             if len(sub.text.strip("*?")) < 2:
                 raise QueryError(
                     f"wildcard {sub.text!r} is too broad: give at least two letters",
-                    german=f"{sub.text!r} ist zu allgemein: bitte mindestens zwei Buchstaben vor dem Stern.",
+                    german=f"„{sub.text}“ ist zu allgemein: bitte mindestens zwei Buchstaben vor dem Stern.",
                 )
             if len(snapshot.expand(sub, MAX_EXPANSION)) > MAX_EXPANSION:
                 raise QueryError(
                     f"wildcard {sub.text!r} matches more than {MAX_EXPANSION} words; make it longer",
-                    german=f"{sub.text!r} passt auf mehr als {MAX_EXPANSION} Wörter: bitte länger machen.",
+                    german=f"„{sub.text}“ passt auf mehr als {MAX_EXPANSION} Wörter: bitte länger machen.",
                 )
 
 
@@ -855,7 +888,7 @@ def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:
     if len(words) > MAX_EXPANSION:
         raise QueryError(
             f"fuzzy word {node.text!r} matches more than {MAX_EXPANSION} words; allow fewer edits",
-            german=f"{node.text!r} passt unscharf auf mehr als {MAX_EXPANSION} Wörter: bitte weniger Abweichungen erlauben.",
+            german=f"„{node.text}“ passt unscharf auf mehr als {MAX_EXPANSION} Wörter: bitte weniger Abweichungen erlauben.",
         )
     terms = [query.Term(node.fieldname, word, boost=node.boost) for word in words]
     if not terms:
@@ -1192,9 +1225,10 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
 
 
 def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "", limit: int = 20) -> list[FacetValue]:
-    """Values of one facet whose label contains ``text`` (diacritics and case ignored: "erd"
-    finds Erdoğan), counted like the facet itself, most frequent first. This is the facet-value
-    search box behind "mehr anzeigen"."""
+    """Values of one facet whose label or any other name of it contains ``text`` (diacritics
+    and case ignored: "erd" finds Erdoğan, "APA" Austria Presse Agentur, "Auswärtigen"
+    Auswärtiges Amt), counted like the facet itself, most frequent first. This is the
+    facet-value search box behind "mehr anzeigen"."""
     if facet not in FACETS:
         raise QueryError(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
@@ -1212,7 +1246,9 @@ def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "",
         if counts[idx] == 0:
             break
         label = ev.data.label(facet, ffield.values[idx])
-        if needle and needle not in fold_diacritics(label.casefold()):
+        if needle and needle not in fold_diacritics(label.casefold()) and not any(
+            needle in fold_diacritics(name.casefold()) for name in (ffield.values[idx], *ffield.aliases(int(idx)))
+        ):
             continue
         found.append(
             FacetValue(_facet_value(facet, ffield.values[idx], ev.data), label, int(counts[idx]), int(idx) in selected)
@@ -1396,7 +1432,7 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
     if result.total == 0:
-        raise DocumentNotFoundError(f"no documents mention {name!r}", german=f"Kein Artikel erwähnt {name!r}.")
+        raise DocumentNotFoundError(f"no documents mention {name!r}", german=f"Kein Artikel erwähnt „{name}“.")
     label = result.request.filters[facet][0]
     months = result.facet("month")
     timeline = sorted(months.results if months else [], key=lambda v: v.value)

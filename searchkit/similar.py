@@ -27,7 +27,7 @@ def similar_documents(index: Any, doc_id: str, limit: int = 5) -> list[Document]
         snapshot = index.snapshot()
         docnum = snapshot.docnum("id", str(doc_id))
         if docnum is None:
-            raise DocumentNotFoundError(f"no document with id {doc_id!r}", german=f"Kein Artikel mit der Kennung {doc_id!r}.")
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}", german=f"Kein Artikel mit der Kennung „{doc_id}“.")
         doc = Document.from_stored(snapshot.stored(docnum))
         text = "\n\n".join(part for part in (doc.title, doc.lead, doc.body) if part)
         if not text.strip():

@@ -140,7 +140,10 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         # Keep the headers the error carries (Allow on 405, Retry-After on 429, ...).
-        return error_response(error.code or 500, error.description or error.name, error.get_headers())
+        # the page says it in German; Werkzeug's English sentence is for the API
+        status = error.code or 500
+        return error_response(status, error.description or error.name, error.get_headers(),
+                              german=GERMAN_STATUS_TEXT.get(status))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # type: ignore[no-untyped-def]

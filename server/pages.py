@@ -21,6 +21,7 @@ from searchkit.search import (
     PARAMS,
     SORTS,
     Facet,
+    operator_reading,
     SearchRequest,
     SearchResult,
     facet_values,
@@ -68,8 +69,7 @@ SEARCH_TIPS: list[tuple[tuple[str, ...], Markup]] = [
     (('"Europäische Union"',), Markup("genau diese Wortgruppe")),
     (("Militär*",), Markup("Wörter, die so beginnen")),
     (("Selenskij~",), Markup("unscharf: ein Tippfehler erlaubt (<code>~2</code>: zwei)")),
-    (("Gas ODER Öl", "Merz NICHT Koalition"), Markup(
-        "oder, ohne (auch <code>UND</code> und Klammern; englisch <code>OR</code>, <code>NOT</code>, <code>AND</code>)")),
+    (("Gas OR Öl", "Merz NOT Koalition"), Markup("oder, ohne (auch <code>AND</code> und Klammern)")),
     (("titel:Erdoğan", "ort:Baku"), Markup(
         "nur in eigenen Überschriften (nicht in einem ersten Satz, der als Titel dient); nur Artikel mit diesem"
         " Ort (ebenso <code>person:</code>, <code>org:</code>; englisch <code>title:</code>, <code>place:</code>)")),
@@ -86,6 +86,8 @@ QUERY_ECHO = 80
 #: Parameter of the document and entity pages: the search the reader came from (a query
 #: string), for "‹ Zurück zu den Treffern".
 BACK_PARAM = "suche"
+#: Longest ``suche`` taken over (a 1,000-character query in Cyrillic is 9 KB encoded).
+MAX_BACK_LENGTH = 32_000
 #: The page's own parameters of the facet-value search: ``person_suche=Erd`` lists the persons
 #: whose name contains "Erd" (entity facets only).
 VALUE_SEARCH_SUFFIX = "_suche"
@@ -246,10 +248,12 @@ def _value_searches(params: dict[str, list[str]]) -> dict[str, str]:
     for facet in ENTITY_FIELDS:
         values = [v.strip() for v in params.pop(facet + VALUE_SEARCH_SUFFIX, []) if v.strip()]
         if len(values) > 1:
-            raise QueryError(f"parameter {facet + VALUE_SEARCH_SUFFIX!r} given more than once")
+            raise QueryError(f"parameter {facet + VALUE_SEARCH_SUFFIX!r} given more than once",
+                             german="Die Namenssuche steht mehrmals in der Adresse.")
         if values:
             if len(values[0]) > 200:
-                raise QueryError(f"parameter {facet + VALUE_SEARCH_SUFFIX!r} is longer than 200 characters")
+                raise QueryError(f"parameter {facet + VALUE_SEARCH_SUFFIX!r} is longer than 200 characters",
+                                 german="Die Namenssuche ist länger als 200 Zeichen.")
             searches[facet] = values[0]
     return searches
 
@@ -257,12 +261,15 @@ def _value_searches(params: dict[str, list[str]]) -> dict[str, str]:
 @pages.get("/")
 def index():  # type: ignore[no-untyped-def]
     params = {key: request.args.getlist(key) for key in request.args}
-    more_values = [v for v in params.pop(MORE_PARAM, []) if v]
-    if len(more_values) > 1 or (more_values and more_values[0] not in FACETS):
-        raise QueryError(f"parameter {MORE_PARAM!r} takes one facet name: {', '.join(FACETS)}")
-    more = more_values[0] if more_values else None
-    value_searches = _value_searches(params)
     try:
+        more_values = [v for v in params.pop(MORE_PARAM, []) if v]
+        if len(more_values) > 1 or (more_values and more_values[0] not in FACETS):
+            raise QueryError(
+                f"parameter {MORE_PARAM!r} takes one facet name: {', '.join(FACETS)}",
+                german="Unbekannte Angabe „mehr“ in der Adresse.",
+            )
+        more = more_values[0] if more_values else None
+        value_searches = _value_searches(params)
         result = search_from_request(params)
     except (QueryError, DateError) as error:
         # The search page again, with the form as the user filled it and the message: 400.
@@ -317,6 +324,16 @@ def index():  # type: ignore[no-untyped-def]
         params["q"] = [f"{result.suggestion} {phrase}".strip()]
         return link(params)
 
+    def operator_url() -> tuple[str, str] | None:
+        """"Gas ODER Öl" searched as words: the link to the reading with operators."""
+        reading = operator_reading(req.query)
+        if reading is None:
+            return None
+        params = request_to_params(req)
+        params.pop("page", None)
+        params["q"] = [reading]
+        return reading, link(params)
+
     def close_value_search(facet: str) -> str:
         return link(request_to_params(req)) + f"#facet-{facet}"
 
@@ -345,7 +362,7 @@ def index():  # type: ignore[no-untyped-def]
         req=req,
         page_title=_page_title(result, active),
         hit_url=hit_url,
-        last_page_url=page_url(result.pages) if req.page > result.pages >= 1 else None,
+        last_page_url=page_url(result.pages) if result.total and req.page > result.pages else None,
         searched=bool(request.args),
         toggle=toggle,
         page_url=page_url,
@@ -359,6 +376,7 @@ def index():  # type: ignore[no-untyped-def]
         first=(req.page - 1) * req.per_page + 1,
         form=_form_values(request_to_params(req)),
         suggestion_url=suggestion_url(),
+        operator_link=operator_url(),
         histogram=build_histogram(get_index(), result, link) if result.hits or result.total else None,
         entity_facets=ENTITY_FIELDS,
         value_search_suffix=VALUE_SEARCH_SUFFIX,
@@ -374,9 +392,10 @@ def _page_title(result: SearchResult, active: list[tuple[str, str, str]]) -> str
     reader's list of tabs tell result pages apart."""
     parts = [f"„{short_query(result.query_text)}“"] if result.query_text else []
     parts += [f"{facet}: {label}" for facet, label, _ in active]
-    if result.date_filter and not result.date_filter.phrase:
-        df = result.date_filter
-        parts.append(f"Zeitraum: {df.start.label() if df.start else '…'} – {df.end.label() if df.end else '…'}")
+    df = result.date_filter
+    if df:
+        shown = df.label or f"{df.start.label() if df.start else '…'} – {df.end.label() if df.end else '…'}"
+        parts.append(f"Zeitraum: {shown}")
     if result.request.page > 1:
         parts.append(f"Seite {result.request.page}")
     return " · ".join(parts)
@@ -385,10 +404,10 @@ def _page_title(result: SearchResult, active: list[tuple[str, str, str]]) -> str
 def back_url(text: str | None) -> str | None:
     """The search page for a ``suche`` parameter: only the search page's own parameters are
     taken over, and the link is built here (never an address from the request)."""
-    if not text or len(text) > 4000:
+    if not text or len(text) > MAX_BACK_LENGTH:
         return None
     try:
-        params = parse_qs(text, max_num_fields=200)
+        params = parse_qs(text, max_num_fields=2000)
     except ValueError:
         return None
     allowed = set(PARAMS) | set(FACETS) | {MORE_PARAM} | {f + VALUE_SEARCH_SUFFIX for f in ENTITY_FIELDS}
@@ -449,7 +468,7 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     if facet not in ENTITY_FIELDS:
         raise SearchkitNotFound(
             f"unknown kind {facet!r}; known: {', '.join(ENTITY_FIELDS)}",
-            german=f"Unbekannte Art {facet!r}: möglich sind person, place und organisation.",
+            german=f"Unbekannte Art „{facet}“: möglich sind person, place und organisation.",
         )
     index = get_index()
     report = index.entity(facet, name, top=10)  # DocumentNotFoundError → 404
@@ -473,6 +492,7 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     return render_template(
         "entity.html",
         back_url=back_url(request.args.get(BACK_PARAM)),
+        back_param=_back_param(),
         together_url=together_url,
         report=report,
         facet=facet,

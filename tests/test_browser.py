@@ -187,12 +187,14 @@ def test_facet_show_more_and_less(page) -> None:  # type: ignore[no-untyped-def]
     section.get_by_role("link", name="mehr anzeigen").click()
     expanded = page.locator(f"#{facet_id} li").count()
     assert expanded > before
-    assert page.locator(f"#{facet_id}").get_by_role("link", name="weniger anzeigen").count() == 1
+    # a long list has "weniger anzeigen" above and below it
+    less = page.locator(f"#{facet_id}").get_by_role("link", name="weniger anzeigen")
+    assert less.count() == (2 if expanded > 20 else 1)
     # Other facets stay short, and a filter chosen in the expanded list keeps it expanded.
     page.locator(f"#{facet_id} li a").nth(expanded - 1).click()
     assert page.locator(".chip").count() == 1
-    assert page.locator(f"#{facet_id}").get_by_role("link", name="weniger anzeigen").count() == 1
-    page.locator(f"#{facet_id}").get_by_role("link", name="weniger anzeigen").click()
+    assert less.count() >= 1
+    less.first.click()
     assert page.locator(f"#{facet_id} li").count() <= before + 1
 
 

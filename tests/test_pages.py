@@ -105,7 +105,7 @@ def test_bad_date_is_a_400_on_the_search_page_with_the_message(client: FlaskClie
     html = html_of(client, "/", 400, query_string={"q": "Türkei", "to": bad, "person": "Olaf Scholz"})
     message = client.get("/api/search", query_string={"to": bad}).get_json()["error"]["message"]
     # the API's message is English and German, the page's German only, naming the field
-    german = message.split(" (")[0].split("; erwartet")[0]
+    german = message.split(" (")[0].split("; erwartet")[0].replace(f"'{bad}'", f"„{bad}“")
     assert "Ungültige Anfrage" in html and f"Feld „Bis“: {unescape(german)}" in unescape(html)
     assert "(expected" not in html and "this date does not exist" not in html
     assert re.search(r'id="to"[^>]*aria-invalid="true" aria-describedby="error-to', html)
@@ -129,8 +129,8 @@ def test_empty_date_range_is_a_400(client: FlaskClient) -> None:
 
 def test_both_wrong_date_fields_are_named(client: FlaskClient) -> None:
     html = unescape(html_of(client, "/?from=gestern+irgendwann&to=31.02.2025", 400))
-    assert "Feld „Von“: Datum nicht erkannt: 'gestern irgendwann'" in html
-    assert "Feld „Bis“: Ungültiges Datum: '31.02.2025'" in html
+    assert "Feld „Von“: Datum nicht erkannt: „gestern irgendwann“" in html
+    assert "Feld „Bis“: Ungültiges Datum: „31.02.2025“" in html
 
 
 @pytest.mark.parametrize(
@@ -139,8 +139,14 @@ def test_both_wrong_date_fields_are_named(client: FlaskClient) -> None:
         ("/?page=0", "Die Seitenzahl muss 1 oder größer sein."),
         ("/?page=x", "Die Seitenzahl muss eine ganze Zahl sein"),
         ("/?sort=x", "Unbekannte Sortierung"),
-        ("/?q=title:Baku+AND+content_hash:x", "Im Feld 'content_hash' kann nicht gesucht werden"),
+        ("/?q=title:Baku+AND+content_hash:x", "Im Feld „content_hash“ kann nicht gesucht werden"),
         ("/?q=a*", "ist zu allgemein"),
+        ("/?per_page=1000", "Treffer je Seite: zwischen 0 und"),
+        ("/?facet_size=0", "Werte je Filter"),
+        ("/?facets=vielleicht", "muss true oder false sein"),
+        ("/?operator=xor", "Unbekannter Operator"),
+        ("/?mehr=nix", "Unbekannte Angabe „mehr“"),
+        ("/?person_suche=a&person_suche=b", "Die Namenssuche steht mehrmals"),
     ],
 )
 def test_errors_on_the_page_are_german(client: FlaskClient, url: str, german: str) -> None:
@@ -255,16 +261,15 @@ def test_entity_page_errors(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("url", "status", "german"),
     [
-        ("/entitaet/person/Niemand Nirgendwo", 404, "Kein Artikel erwähnt 'Niemand Nirgendwo'."),
-        ("/entitaet/year/2024", 404, "Unbekannte Art 'year'"),
-        ("/dokument/nix", 404, "Kein Artikel mit der Kennung 'nix'."),
+        ("/entitaet/person/Niemand Nirgendwo", 404, "Kein Artikel erwähnt „Niemand Nirgendwo“."),
+        ("/entitaet/year/2024", 404, "Unbekannte Art „year“"),
+        ("/dokument/nix", 404, "Kein Artikel mit der Kennung „nix“."),
         ("/gibt-es-nicht", 404, "Diese Seite gibt es nicht."),
     ],
 )
 def test_error_pages_are_german(client: FlaskClient, url: str, status: int, german: str) -> None:
     html = unescape(html_of(client, url, status))
-    assert german in html and "no document" not in html
-    assert "requested URL" not in html or '<span lang="en">' in html  # Werkzeug's text, marked English
+    assert german in html and "no document" not in html and "requested URL" not in html
     # the API keeps its English message
     assert "no document" in client.get("/api/documents/nix").get_json()["error"]["message"]
 
@@ -393,3 +398,29 @@ def test_histogram_bar_names_start_with_what_the_bar_shows(client: FlaskClient) 
         assert shown, url
         for name, period, count in shown:
             assert unescape(name).startswith(f"{period}: {count} Treffer"), (name, period, count)
+
+
+def test_german_operator_words_are_searched_as_words_and_the_operator_reading_is_offered(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/?q=Gas+ODER+%C3%96l"))
+    link = re.search(r'Als Suchoperatoren lesen: <a href="([^"]+)" rel="nofollow"><code>Gas OR Öl</code></a>', html)
+    assert link
+    ored = client.get("/api/search", query_string={"q": "Gas OR Öl"}).get_json()["total"]
+    assert f"{ored} Treffer" in unescape(html_of(client, link.group(1)))
+    assert "Als Suchoperatoren lesen" not in html_of(client, "/?q=Gas+OR+%C3%96l")
+
+
+def test_window_title_names_a_date_phrase_of_the_query(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/?q=Ukraine+seit+M%C3%A4rz+2025"))
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert title.startswith("„Ukraine“ · Zeitraum: ") and "2025" in title
+
+
+def test_a_later_page_of_no_hits_says_no_hits(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/?q=Gas&year=1900&page=2"))
+    assert "Keine Treffer" in html and "gibt es nicht" not in html
+
+
+def test_the_entity_page_passes_the_search_on(client: FlaskClient) -> None:
+    html = html_of(client, "/entitaet/person/Olaf Scholz", query_string={"suche": "q=Scholz&sort=date_desc"})
+    links = [h for h in hrefs(html) if h.startswith(("/dokument/", "/entitaet/"))]
+    assert links and all("suche=q%3DScholz%26sort%3Ddate_desc" in h for h in links)
