@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from .engines import ENGINE_ENV, ENGINES
 from .errors import SearchkitError
 from .index import Index, IngestReport, batches, default_index_path
 from .model import Document
+from .search import operator_reading
 
 INDEX_OPTION = click.option(
     "--index",
@@ -222,6 +224,9 @@ def search_command(  # noqa: PLR0913 - one flag each
     click.echo(f"{result.total} Treffer ({result.took_ms:.1f} ms), Seite {page} von {result.pages}")
     if result.suggestion:
         click.echo(f"Meinten Sie: {result.suggestion}?")
+    reading = operator_reading(query)
+    if reading:
+        click.echo(f"Als Suchoperatoren lesen: searchkit search {shlex.quote(reading)} (ODER, UND, NICHT sind sonst Wörter)")
     for number, hit in enumerate(result.hits, (page - 1) * per_page + 1):
         doc = hit.document
         date = doc.published.label() if doc.published else "ohne Datum"

@@ -340,6 +340,7 @@ def index():  # type: ignore[no-untyped-def]
     back = request_to_params(req)
     if more:
         back[MORE_PARAM] = [more]
+    back.update({facet + VALUE_SEARCH_SUFFIX: [text] for facet, text in value_searches.items()})
     back_query = urlencode(back, doseq=True)
 
     def hit_url(doc_id: str) -> str:
@@ -396,6 +397,8 @@ def _page_title(result: SearchResult, active: list[tuple[str, str, str]]) -> str
     if df:
         shown = df.label or f"{df.start.label() if df.start else '…'} – {df.end.label() if df.end else '…'}"
         parts.append(f"Zeitraum: {shown}")
+    if result.request.sort != "relevance" and (result.query_text or result.request.sort != "date_desc"):
+        parts.append(SORT_LABELS[result.request.sort])
     if result.request.page > 1:
         parts.append(f"Seite {result.request.page}")
     return " · ".join(parts)

@@ -99,6 +99,10 @@ def test_search_offers_a_spelling_suggestion(tmp_path: Path) -> None:
     assert text.exit_code == 0
     assert "0 Treffer" in text.output and "Meinten Sie: Bundesregierung?" in text.output
     assert "Meinten Sie" not in run("search", "Bundesregierung", "--index", index).output
+    # German operator words are searched as words; the reading with operators is offered
+    oder = run("search", "Gas ODER Öl", "--index", index).output
+    assert "Als Suchoperatoren lesen: searchkit search 'Gas OR Öl'" in oder
+    assert "Als Suchoperatoren lesen" not in run("search", "Gas OR Öl", "--index", index).output
 
 
 def test_bad_numbers_and_paths_are_one_line_errors(tmp_path: Path, seeds: Path) -> None:

@@ -329,6 +329,10 @@ def test_document_and_entity_pages_lead_back_to_the_same_hits(client: FlaskClien
     back = re.search(r'<p class="back"><a href="([^"]+)">‹ Zurück zu den Treffern</a>', doc)
     assert back, doc[:2000]
     assert parse_qs(urlsplit(unescape(back.group(1))).query) == {"q": ["Türkei"], "year": ["2025"], "sort": ["date_desc"]}
+    # an open name search comes back too
+    with_names = html_of(client, search + "&place_suche=an")
+    first_named = hrefs(with_names.split('<ol class="hits"', 1)[1])[0]
+    assert "place_suche" in parse_qs(urlsplit(unescape(first_named)).query)["suche"][0]
     # the entity and similar-article links pass the search on
     entity_link = next(h for h in hrefs(doc) if h.startswith("/entitaet/"))
     entity = html_of(client, unescape(entity_link))
@@ -349,6 +353,7 @@ def test_window_title_tells_result_pages_apart(client: FlaskClient) -> None:
     assert title("/?q=T%C3%BCrkei&page=2") == "„Türkei“ · Seite 2 – searchkit"
     assert title("/?place=Baku&year=2024") == "Jahr: 2024 · Orte: Baku – searchkit"
     assert title("/?from=2024&to=2025-03") == "Zeitraum: 2024 – März 2025 – searchkit"
+    assert title("/?q=T%C3%BCrkei&sort=date_asc&page=2") == "„Türkei“ · Älteste zuerst · Seite 2 – searchkit"
 
 
 def test_a_long_query_is_echoed_shortened(client: FlaskClient) -> None:
