@@ -26,6 +26,8 @@ Output lines (UTF-8, sorted, gzip without timestamp: deterministic):
   and ``m``/``f``/``n`` (singular) or ``p`` (plural: the nominative is the plural's). A form
   of nouns that disagree (gender, number, "Spielen" as plural and as the verb noun) has ``-``
   and ``?``: known as a noun (compounds are read by it), but no guess at its gender.
+* ``T<TAB>form<TAB>nominative``: a case form of a place name ("Balkans", "Niederlanden"); not
+  forms that are names themselves.
 * ``A<TAB>stem``: an adjective stem: the word list has stem + e, en, em, er and es.
 """
 
@@ -50,6 +52,21 @@ SKIP_POS = {"Toponym", "Vorname", "Nachname", "Eigenname", "Abkürzung", "Wortve
 ADJECTIVE_ENDINGS = ("e", "en", "em", "er", "es")
 
 
+def _columns(header: list[str]) -> tuple[dict[str, int], list[int], list[int], list[int]]:
+    """german-nouns' CSV header: column numbers by name, of the singular and plural case forms
+    and of the nominative plural (each in up to four variants)."""
+    col = {name: i for i, name in enumerate(header)}
+    cases = ("nominativ", "genitiv", "dativ", "akkusativ")
+    singular = [i for name, i in col.items() if " singular" in name and name.split()[0] in cases]
+    plural = [i for name, i in col.items() if " plural" in name and name.split()[0] in cases]
+    return col, singular, plural, [i for name, i in col.items() if name.startswith("nominativ plural")]
+
+
+def _cells(row: list[str], columns: list[int]) -> list[str]:
+    """The one-word forms in these columns of a row."""
+    return [row[i] for i in columns if i < len(row) and row[i] and " " not in row[i]]
+
+
 def nouns(path: Path, min_zipf: float) -> dict[str, tuple[str, str]]:
     """form → (nominative, gender or 'p'); a form of two nouns that disagree on it (the
     plural "Spielen" and the verb noun "das Spielen"; "Bund": der and das) → ('-', '?'): known
@@ -61,12 +78,7 @@ def nouns(path: Path, min_zipf: float) -> dict[str, tuple[str, str]]:
     plural_of: dict[str, set[tuple[str, str]]] = {}
     with path.open(encoding="utf-8") as handle:
         reader = csv.reader(handle)
-        header = next(reader)
-        col = {name: i for i, name in enumerate(header)}
-        cases = ("nominativ", "genitiv", "dativ", "akkusativ")
-        singular = [i for name, i in col.items() if " singular" in name and name.split()[0] in cases]
-        plural = [i for name, i in col.items() if " plural" in name and name.split()[0] in cases]
-        nominative_plural = [i for name, i in col.items() if name.startswith("nominativ plural")]
+        col, singular, plural, nominative_plural = _columns(next(reader))
         genus = [col[name] for name in ("genus", "genus 1", "genus 2", "genus 3", "genus 4") if name in col]
         for row in reader:
             lemma, pos = row[0], set(row[1].split(","))
@@ -77,13 +89,10 @@ def nouns(path: Path, min_zipf: float) -> dict[str, tuple[str, str]]:
             genders = {row[i] for i in genus if i < len(row) and row[i]}
             gender = genders.pop() if len(genders) == 1 and genders <= {"m", "f", "n"} else "?"
 
-            def cells(columns: list[int], row: list[str] = row) -> list[str]:
-                return [row[i] for i in columns if i < len(row) and row[i] and " " not in row[i]]
-
-            for form in {lemma, *cells(singular)}:
+            for form in {lemma, *_cells(row, singular)}:
                 singular_of.setdefault(form, set()).add((lemma, gender))
-            plurals = cells(nominative_plural)
-            for form in cells(plural):
+            plurals = _cells(row, nominative_plural)
+            for form in _cells(row, plural):
                 # "Seeleute" is a plural of "Seemann" of its own, not another spelling of "Seemänner"
                 own = form if form in plurals else (plurals[0] if plurals else "")
                 if own:
@@ -97,6 +106,29 @@ def nouns(path: Path, min_zipf: float) -> dict[str, tuple[str, str]]:
     return table
 
 
+def toponyms(path: Path) -> dict[str, str]:
+    """Case forms of place names → their nominative ("Balkans" → "Balkan", "Niederlanden" →
+    "Niederlande"); a form that is itself the name of something, or of two places, is left out."""
+    lemmas: set[str] = set()
+    readings: dict[str, set[str]] = {}
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        _, singular, plural, nominative_plural = _columns(next(reader))
+        for row in reader:
+            lemma, pos = row[0], set(row[1].split(","))
+            lemmas.add(lemma)
+            if "Toponym" not in pos or " " in lemma:
+                continue
+
+            plurals = _cells(row, nominative_plural)
+            for form in _cells(row, singular):
+                readings.setdefault(form, set()).add(lemma)
+            for form in _cells(row, plural):
+                readings.setdefault(form, set()).add(form if form in plurals else (plurals[0] if plurals else lemma))
+    return {form: next(iter(found)) for form, found in readings.items()
+            if len(found) == 1 and form not in lemmas and next(iter(found)) != form}
+
+
 def adjective_stems(path: Path) -> set[str]:
     words = {line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines()}
     lower = {w for w in words if w and w == w.lower()}
@@ -107,15 +139,19 @@ def adjective_stems(path: Path) -> set[str]:
 def build(out: Path = OUT) -> Path:
     import german_nouns.config
 
-    table = nouns(Path(german_nouns.config.CSV_FILE_PATH), MIN_ZIPF)
+    csv_path = Path(german_nouns.config.CSV_FILE_PATH)
+    table = nouns(csv_path, MIN_ZIPF)
+    places = toponyms(csv_path)
     stems = adjective_stems(NGERMAN)
     lines = [f"N\t{form}\t{nominative}\t{gender}" for form, (nominative, gender) in sorted(table.items())]
+    lines += [f"T\t{form}\t{nominative}" for form, nominative in sorted(places.items())]
     lines += [f"A\t{stem}" for stem in sorted(stems)]
     buffer = io.BytesIO()
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, compresslevel=9) as handle:
         handle.write(("\n".join(lines) + "\n").encode("utf-8"))
     out.write_bytes(buffer.getvalue())
-    print(f"{out}: {len(table):,} noun forms, {len(stems):,} adjective stems, {out.stat().st_size:,} bytes")
+    print(f"{out}: {len(table):,} noun forms, {len(places):,} place-name forms, {len(stems):,} adjective stems,"
+          f" {out.stat().st_size:,} bytes")
     return out
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE
-from .model import GERMAN_MONTHS, EntityType, declension_groups, declined_words, entity_key, name_suffixes
+from .model import GERMAN_MONTHS, Entity, EntityType, declension_groups, declined_words, entity_key, name_suffixes
 from .nominative import nominative
 from .sidecar import pack_lines, save_arrays, unpack_lines
 
@@ -184,6 +184,18 @@ class FacetData:
     def _published(self, docnum: int) -> str | None:
         return json.loads(self.snapshot.stored(docnum)).get("published")
 
+    def entity_names(self, entities: list[Entity]) -> list[Entity]:
+        """A document's entities as the facets name them (one person, place or organisation
+        once: "EU" and "Europäische Union" are Europäische Union, "im Auswärtigen Amt" is
+        Auswärtiges Amt), in their order; a name the facets do not hold stays as it is."""
+        shown: dict[tuple[EntityType, str], Entity] = {}
+        for entity in entities:
+            ffield = self.fields.get(entity.type.value)
+            idx = ffield.lookup.get(entity_key(entity.name)) if ffield else None
+            name = self.label(entity.type.value, ffield.values[idx]) if idx is not None else entity.name
+            shown.setdefault((entity.type, name), Entity(name=name, type=entity.type))
+        return list(shown.values())
+
     def label(self, facet: str, value: str) -> str:
         """What the user sees for a facet value."""
         if facet == "year" and value == NO_DATE:
@@ -198,7 +210,7 @@ class FacetData:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:

@@ -420,6 +420,11 @@ class Index:
         with self._read_lock, self._one_generation():
             return facet_values(self, request, facet, text, limit)
 
+    def entity_names(self, doc: Document) -> list[Entity]:
+        """The document's people, places and organisations as the facets name them (merged
+        spellings, cases and abbreviations once each, places in the nominative)."""
+        return self.facet_data().entity_names(list(doc.entities))  # type: ignore[no-any-return]
+
     def entity(self, facet: str, name: str, *, top: int = 10):  # type: ignore[no-untyped-def]
         """The entity page: documents over time and co-occurring entities."""
         from .search import entity_report

@@ -6,6 +6,8 @@
     ('Vereinigte Arabische Emirate', 'Naher Osten')
     >>> nominative("Deutsche Fußball Liga"), nominative("Raiffeisen Bank")  # nothing to change
     ('Deutsche Fußball Liga', 'Raiffeisen Bank')
+    >>> nominative("Balkans"), nominative("Niederlanden"), nominative("Aalen")
+    ('Balkan', 'Niederlande', 'Aalen')
 
 Articles name places and organisations in every case: "im Auswärtigen Amt", "des Statistischen
 Bundesamts". ``model.declension_groups`` joins the forms an index holds; when it holds none in
@@ -40,24 +42,29 @@ MIN_PART = 3
 LINKS = ("s", "es", "n", "en", "er", "e")
 
 _nouns: dict[str, tuple[str, str]] | None = None
+_places: dict[str, str] = {}
 _adjectives: frozenset[str] = frozenset()
 _lock = threading.Lock()
 
 
 def _load() -> dict[str, tuple[str, str]]:
-    global _nouns, _adjectives
+    global _nouns, _places, _adjectives
     with _lock:
         if _nouns is None:
             data = resources.files("searchkit").joinpath("data", TABLE_FILE).read_bytes()
             nouns: dict[str, tuple[str, str]] = {}
+            places = {}
             stems = set()
             for line in gzip.decompress(data).decode("utf-8").splitlines():
                 kind, *fields = line.split("\t")
                 if kind == "N" and len(fields) == 3:
                     nouns[fields[0]] = (fields[1], fields[2])
+                elif kind == "T" and len(fields) == 2:
+                    places[fields[0]] = fields[1]
                 elif kind == "A" and fields:
                     stems.add(fields[0])
             _adjectives = frozenset(stems)
+            _places = places
             _nouns = nouns
     return _nouns
 
@@ -102,9 +109,9 @@ def _head(word: str, nouns: dict[str, tuple[str, str]]) -> tuple[str, str] | Non
 def nominative(name: str) -> str:
     """``name`` with its adjectives and head noun in the nominative, or ``name`` unchanged."""
     words = name.split()
-    if len(words) < 2:
-        return name
     nouns = _nouns if _nouns is not None else _load()
+    if len(words) == 1:
+        return _single(name)
     # the adjectives (stem) and the words before the head that do not decline (the city
     # adjective "Frankfurter" before "Allgemeinen": None)
     modifiers: list[tuple[str, str | None]] = []
@@ -130,6 +137,14 @@ def nominative(name: str) -> str:
     base, gender = head
     ending = STRONG_ENDING[gender]
     return " ".join([word if stem is None else stem + ending for word, stem in modifiers] + [base] + tail)
+
+
+def _single(word: str) -> str:
+    """A one-word place name in a case of its own ("Balkans" → "Balkan", "Niederlanden" →
+    "Niederlande", "Bodensees" → "Bodensee"). Only names of places: read as common nouns,
+    towns and countries would lose letters ("Aalen" is no plural of "Aal", "Wales" no case of
+    "Wal", "Reuters" none of "Reuter")."""
+    return _places.get(word, word)
 
 
 def describe(word: str) -> str:

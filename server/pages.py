@@ -512,7 +512,7 @@ def document(doc_id: str):  # type: ignore[no-untyped-def]
     index = get_index()
     doc = index.get(doc_id)
     groups: dict[EntityType, list[Any]] = {}
-    for entity in sorted(doc.entities, key=lambda e: e.name.casefold()):
+    for entity in sorted(index.entity_names(doc), key=lambda e: e.name.casefold()):
         groups.setdefault(entity.type, []).append(entity)
     # a title taken from the first sentence is not repeated below it
     lead = without_title(doc.lead, doc.title)

@@ -28,6 +28,7 @@ from searchkit.nominative import nominative
         ("Freien Universität Berlin", "Freie Universität Berlin"),  # a place after the head stays
         ("Deutschen Presse-Agentur", "Deutsche Presse-Agentur"),  # hyphenated: by the last part
         ("Nahen Osten", "Naher Osten"),
+        ("Balkans", "Balkan"), ("Niederlanden", "Niederlande"), ("Bodensees", "Bodensee"),  # one-word place names
     ],
 )
 def test_declined_names_are_shown_in_the_nominative(written: str, shown: str) -> None:
@@ -44,6 +45,7 @@ def test_declined_names_are_shown_in_the_nominative(written: str, shown: str) ->
         "Deutschen Gewerkschaftsbund",  # "Bund": der and das
         "Alternative für Deutschland",  # no noun after the adjective
         "Grünen", "Hamburger SV", "Europäische Union", "Regale Nord",
+        "Aalen", "Bergen", "Wales", "Reuters",  # towns and names, not cases of "Aal", "Berg", "Wal", "Reuter"
     ],
 )
 def test_names_the_table_cannot_decide_stay_as_written(name: str) -> None:
@@ -76,3 +78,11 @@ def test_the_facet_shows_the_nominative_and_finds_the_value_by_it(fresh_index: I
         assert found.request.filters == {"organisation": ["Auswärtiges Amt"]}
     assert fresh_index.entity("organisation", "Auswärtiges Amt").count == 2
     assert [v.label for v in fresh_index.facet_values("organisation", "auswärtiges")] == ["Auswärtiges Amt"]
+
+
+def test_a_document_names_its_entities_as_the_facets_do(fresh_index: Index) -> None:
+    orgs = ("Europäische Union", "EU", "Auswärtigen Amt", "Unbekannt")
+    fresh_index.add([Document(id="a", title="A", body="Text.",
+                              entities=[Entity(o, EntityType.ORGANISATION) for o in orgs])])
+    names = [e.name for e in fresh_index.entity_names(fresh_index.get("a"))]
+    assert names == ["Europäische Union", "Auswärtiges Amt", "Unbekannt"]

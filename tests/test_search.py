@@ -615,11 +615,17 @@ def brute_force(docs: list[Document], query_ids: set[str], filters: dict[str, li
 
     doc_keys = {facet: {entity_key(e.name) for d in docs for e in d.entities if e.type.value == facet}
                 for facet in ("place", "organisation")}
+    from searchkit.nominative import nominative
+
+    written = {(e.type.value, entity_key(nominative(e.name))): entity_key(e.name)
+               for d in docs for e in d.entities if e.type.value in doc_keys}
 
     def wanted(f: str, v: str) -> str:
         if f in ("year", "month", "mentioned"):
             return v
         key = entity_key(v)
+        if f in doc_keys and key not in doc_keys[f]:
+            key = written.get((f, key), key)  # "Niederlande" shown for "Niederlanden"
         if f in doc_keys and key not in doc_keys[f]:
             # the facet shows a name in the nominative that no document wrote ("Europäisches
             # Parlament" for "Europäische Parlament"): the documents' name of its declension group
