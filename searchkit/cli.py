@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -224,9 +223,9 @@ def search_command(  # noqa: PLR0913 - one flag each
     click.echo(f"{result.total} Treffer ({result.took_ms:.1f} ms), Seite {page} von {result.pages}")
     if result.suggestion:
         click.echo(f"Meinten Sie: {result.suggestion}?")
-    reading = operator_reading(query)
+    reading = operator_reading(result)
     if reading:
-        click.echo(f"Als Suchoperatoren lesen: searchkit search {shlex.quote(reading)} (ODER, UND, NICHT sind sonst Wörter)")
+        click.echo(f"Als Suchoperatoren lesen: „{reading}“ (ODER, UND, NICHT sind sonst Wörter)")
     for number, hit in enumerate(result.hits, (page - 1) * per_page + 1):
         doc = hit.document
         date = doc.published.label() if doc.published else "ohne Datum"

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE
-from .model import GERMAN_MONTHS, Entity, EntityType, declension_groups, declined_words, entity_key, name_suffixes
+from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE, facet_key
+from .model import GERMAN_MONTHS, Entity, EntityType, declension_groups, declined_words, name_suffixes
 from .nominative import nominative
 from .sidecar import pack_lines, save_arrays, unpack_lines
 
@@ -126,8 +126,6 @@ class FacetData:
         spellings = _read_spellings(snapshot)
         labels = {key: max(names)[1] for key, names in spellings.items()}
         fields = {name: _read_field(snapshot, index_field, spellings, labels) for name, (index_field, _) in FACETS.items()}
-        for name in (EntityType.PLACE.value, EntityType.ORGANISATION.value):
-            _show_nominatives(name, fields[name], labels)
         return cls(
             snapshot=snapshot,
             doc_count=snapshot.doc_space(),
@@ -191,7 +189,7 @@ class FacetData:
         shown: dict[tuple[EntityType, str], Entity] = {}
         for entity in entities:
             ffield = self.fields.get(entity.type.value)
-            idx = ffield.lookup.get(entity_key(entity.name)) if ffield else None
+            idx = ffield.lookup.get(facet_key(entity.name)) if ffield else None
             name = self.label(entity.type.value, ffield.values[idx]) if idx is not None else entity.name
             shown.setdefault((entity.type, name), Entity(name=name, type=entity.type))
         return list(shown.values())
@@ -210,7 +208,7 @@ class FacetData:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -266,8 +264,9 @@ def _read_field(
         values, docs, aliases = _merge_short_names(values, docs)
     elif fieldname in ENTITY_FIELDS:
         values, docs, aliases = _merge_declensions(fieldname, values, docs, spellings, labels)
-        values, docs, expanded = _merge_acronyms(fieldname, values, docs, labels)
-        aliases = {short: expanded.get(full, full) for short, full in aliases.items()} | expanded
+        for merge in (_merge_acronyms, _merge_nominatives):
+            values, docs, merged = merge(fieldname, values, docs, labels)
+            aliases = {short: merged.get(full, full) for short, full in aliases.items()} | merged
     entry_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
     entry_value = (
         np.repeat(np.arange(len(values)), [len(d) for d in docs]) if docs else np.zeros(0, dtype=np.int64)
@@ -336,16 +335,33 @@ def _merge_declensions(
     return kept, [merged[v] for v in kept], aliases
 
 
-def _show_nominatives(facet: str, ffield: FacetField, labels: dict[tuple[str, str], str]) -> None:
+def _merge_nominatives(
+    facet: str, values: list[str], docs: list[np.ndarray], labels: dict[tuple[str, str], str]
+) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
     """Each place and organisation shown in the nominative ("Auswärtiges Amt" where the index
-    has only "im Auswärtigen Amt"; ``nominative.py``), and found by it: a filter or link with
-    the shown name selects the value."""
-    for idx, value in enumerate(ffield.values):
-        shown = labels.get((facet, value), value)
-        better = nominative(shown)
-        if better != shown:
-            labels[(facet, value)] = better
-            ffield.lookup.setdefault(entity_key(better), idx)
+    has only "im Auswärtigen Amt"; ``nominative.py``) and found by it: the nominative's key is
+    an alias of the value. Values whose nominatives are one name are one value ("Niederlanden"
+    and "Niederlande": single words are otherwise joined with their genitive only). Returns the
+    merged values and documents, and other key → merged key."""
+    by_name: dict[str, list[str]] = {}
+    shown: dict[str, str] = {}
+    for value in values:
+        shown[value] = nominative(labels.get((facet, value), value))
+        by_name.setdefault(facet_key(shown[value]), []).append(value)
+    docs_of = dict(zip(values, docs))
+    aliases: dict[str, str] = {}
+    for key, group in by_name.items():
+        # the value written as the nominative itself, else the one of the most documents
+        canonical = key if key in docs_of else max(group, key=lambda v: (len(docs_of[v]), v))
+        labels[(facet, canonical)] = shown[canonical]
+        for value in group:
+            if value != canonical:
+                aliases[value] = canonical
+                docs_of[canonical] = np.union1d(docs_of[canonical], docs_of[value])
+        if key not in docs_of:
+            aliases[key] = canonical
+    kept = [v for v in values if v not in aliases]
+    return kept, [docs_of[v] for v in kept], aliases
 
 
 #: An abbreviation as the facet shows it: "EU", "AfD", "NBA" (2–6 letters, two or more capitals).

@@ -70,6 +70,13 @@ def _clean_facet_value(value: str) -> str:
     return " ".join(value.replace(",", " ").replace(LABEL_SEP, " ").split())
 
 
+def facet_key(name: str) -> str:
+    """The facet value an entity name is indexed under: its ``entity_key``, with the commas
+    that separate values in the index replaced ("Force India 1:42,610" → "force india 1:42 610").
+    Every lookup of a name among facet values goes through this."""
+    return _clean_facet_value(entity_key(name))
+
+
 def _entity_keys(entities: list[Entity]) -> dict[EntityType, dict[str, str]]:
     """Per entity type, each distinct name with its facet value (``entity_key``, cleaned):
     computed once per name, not once per type and use."""
@@ -77,7 +84,7 @@ def _entity_keys(entities: list[Entity]) -> dict[EntityType, dict[str, str]]:
     for entity in entities:
         names = keyed.setdefault(entity.type, {})
         if entity.name not in names:
-            names[entity.name] = _clean_facet_value(entity_key(entity.name))
+            names[entity.name] = facet_key(entity.name)
     return keyed
 
 

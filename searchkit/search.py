@@ -22,8 +22,8 @@ from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS, FacetData
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
-from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS
-from .model import Document, PubDate, entity_key
+from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
+from .model import Document, PubDate
 from .querywords import answer_type, question_words
 from .rerank import RERANK_DEPTH, idf, proximity_rerank, query_concepts
 
@@ -184,8 +184,7 @@ PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size
 _GERMAN_PARAMS = {"page": "Die Seitenzahl", "per_page": "Die Zahl der Treffer je Seite", "facet_size": "Die Zahl der Filterwerte"}
 _GERMAN_FIELDS = "titel, ort, person, org, jahr, monat (englisch title, place, person, organisation, year, month)"
 _SYNTAX_ADVICE = (
-    "Die Suchanfrage ist nicht lesbar: bitte AND, OR, NOT (oder UND, ODER, NICHT), Klammern und "
-    "Anführungszeichen prüfen."
+    "Die Suchanfrage ist nicht lesbar: bitte AND, OR, NOT, Klammern und Anführungszeichen prüfen."
 )
 
 
@@ -657,17 +656,25 @@ def _user_words(text: str) -> str:
     return text
 
 
-def operator_reading(text: str) -> str | None:
-    """The query with its German operator words read as operators ("Gas ODER Öl" → "Gas OR
-    Öl"), when it has any outside quotes that join something; else None. The web page offers
-    it as a link: capitals are also emphasis in German, so the words are not operators
+def operator_reading(result: SearchResult) -> str | None:
+    """The result's query with its German operator words read as operators ("Gas ODER Öl" →
+    "Gas OR Öl"), when it has any outside quotes that join something and the reading parses;
+    else None. The words are read in the query without its date phrase, which is kept as it
+    is ("Ukraine NICHT Russland seit 2024" → "Ukraine NOT Russland seit 2024"). The web page
+    and the CLI offer it: capitals are also emphasis in German, so the words are not operators
     unasked."""
+    text = result.query_text
     if not any(word in text for word in GERMAN_OPERATORS):
         return None
     read = _tidy_operators(text, GERMAN_OPERATORS)
-    if read == text or not _OPERATORS.search(read):
+    if read == text or not _OPERATORS.search(_user_words(read)):
         return None
-    return " ".join(read.split())
+    try:
+        parse_query(None, read, "and")
+    except QueryError:
+        return None  # "Gas NICHT (NICHT Öl": the reading would be a syntax error
+    phrase = result.date_filter.phrase if result.date_filter else ""
+    return " ".join(f"{read} {phrase}".split())
 
 
 def _is_explicit(text: str) -> bool:
@@ -898,7 +905,7 @@ def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:
 
 def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query.Query:
     facet = data.fields[field]
-    key = entity_key(text)
+    key = facet_key(text)
     idx = facet.lookup.get(text, facet.lookup.get(key))
     keys = [key] if idx is None else sorted(k for k, i in facet.lookup.items() if i == idx)
     terms = [query.Term(field, k, boost=boost) for k in keys]
@@ -946,7 +953,7 @@ def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[
         for value in values:
             idx = facet.lookup.get(value)
             if idx is None and name in ENTITY_FIELDS:
-                idx = facet.lookup.get(entity_key(value))
+                idx = facet.lookup.get(facet_key(value))
             if idx is None and name == "year" and value.casefold() == "ohne datum":
                 idx = facet.lookup.get(NO_DATE)
             if idx is not None:

@@ -20,6 +20,7 @@ from flask import Flask, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 
 import searchkit
+from searchkit.model import may_hold_big_integer
 
 #: Endpoints whose answer depends only on the URL, the index generation and the code: they get
 #: an ETag and answer 304 to a matching If-None-Match without running the search.
@@ -68,9 +69,12 @@ class FastJSONProvider(DefaultJSONProvider):
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if not kwargs:
             try:
-                return orjson.loads(s)
+                value = orjson.loads(s)
             except orjson.JSONDecodeError:
-                pass  # NaN, integers over 64 bits, lone surrogates: json's rules
+                pass  # NaN, lone surrogates: json's rules
+            else:
+                if not may_hold_big_integer(value):  # orjson reads those as floats
+                    return value
         return super().loads(s, **kwargs)
 
 

@@ -326,7 +326,7 @@ def index():  # type: ignore[no-untyped-def]
 
     def operator_url() -> tuple[str, str] | None:
         """"Gas ODER Öl" searched as words: the link to the reading with operators."""
-        reading = operator_reading(req.query)
+        reading = operator_reading(result)
         if reading is None:
             return None
         params = request_to_params(req)

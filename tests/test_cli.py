@@ -101,7 +101,7 @@ def test_search_offers_a_spelling_suggestion(tmp_path: Path) -> None:
     assert "Meinten Sie" not in run("search", "Bundesregierung", "--index", index).output
     # German operator words are searched as words; the reading with operators is offered
     oder = run("search", "Gas ODER Öl", "--index", index).output
-    assert "Als Suchoperatoren lesen: searchkit search 'Gas OR Öl'" in oder
+    assert "Als Suchoperatoren lesen: „Gas OR Öl“" in oder
     assert "Als Suchoperatoren lesen" not in run("search", "Gas OR Öl", "--index", index).output
 
 

@@ -136,3 +136,12 @@ def test_stored_documents_that_only_json_reads_still_decode() -> None:
     stored = Document.from_stored(doc.to_json())
     assert stored.metadata["big"] == 2**80 and stored.metadata["odd"] == "\ud800"
     assert stored.metadata["nan"] != stored.metadata["nan"]  # NaN
+
+
+@pytest.mark.parametrize("big", [2**64, -(2**63) - 1, 2**80, 10**30])
+def test_integers_beyond_64_bits_keep_their_value(big: int) -> None:
+    # orjson reads them as floats without complaint; json reads them again
+    stored = Document.from_stored(Document(id="z", title="T", metadata={"n": big, "list": [1, big]}).to_json())
+    assert stored.metadata["n"] == big and isinstance(stored.metadata["n"], int)
+    assert stored.metadata["list"] == [1, big]
+    assert Document.from_stored(Document(id="y", title="T", metadata={"f": 1e300}).to_json()).metadata["f"] == 1e300

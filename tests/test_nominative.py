@@ -86,3 +86,26 @@ def test_a_document_names_its_entities_as_the_facets_do(fresh_index: Index) -> N
                               entities=[Entity(o, EntityType.ORGANISATION) for o in orgs])])
     names = [e.name for e in fresh_index.entity_names(fresh_index.get("a"))]
     assert names == ["Europäische Union", "Auswärtiges Amt", "Unbekannt"]
+
+
+def test_two_values_with_one_nominative_are_one_value(fresh_index: Index) -> None:
+    def doc(doc_id: str, *places: str) -> Document:
+        return Document(id=doc_id, title=f"Meldung {doc_id}", body="Ein kurzer Text.",
+                        entities=[Entity(p, EntityType.PLACE) for p in places])
+
+    # single words join only their genitive, so these were two values both shown "Niederlande"
+    fresh_index.add([doc("a", "Niederlande"), doc("b", "Niederlanden"), doc("c", "Niederlande", "Niederlanden")])
+    places = fresh_index.search("").facet("place").results
+    assert [(v.label, v.count) for v in places] == [("Niederlande", 3)]
+    for name in ("Niederlande", "Niederlanden"):
+        assert fresh_index.search("", filters={"place": [name]}).total == 3
+    assert fresh_index.entity("place", "Niederlande").count == 3
+
+
+def test_a_name_with_a_comma_is_found_as_indexed(fresh_index: Index) -> None:
+    # the index separates values by commas: "1:42,610" is indexed as "1:42 610"
+    fresh_index.add([Document(id="a", title="A", body="Text.",
+                              entities=[Entity("Force India 1:42,610", EntityType.ORGANISATION)])])
+    [entity] = fresh_index.entity_names(fresh_index.get("a"))
+    assert fresh_index.entity("organisation", entity.name).count == 1
+    assert fresh_index.search("", filters={"organisation": ["Force India 1:42,610"]}).total == 1

@@ -412,6 +412,9 @@ def test_german_operator_words_are_searched_as_words_and_the_operator_reading_is
     ored = client.get("/api/search", query_string={"q": "Gas OR Öl"}).get_json()["total"]
     assert f"{ored} Treffer" in unescape(html_of(client, link.group(1)))
     assert "Als Suchoperatoren lesen" not in html_of(client, "/?q=Gas+OR+%C3%96l")
+    # a date phrase stays one: the reading keeps it at its end
+    dated = unescape(html_of(client, "/?q=Gas+ODER+%C3%96l+seit+2023"))
+    assert "<code>Gas OR Öl seit 2023</code>" in dated
 
 
 def test_window_title_names_a_date_phrase_of_the_query(client: FlaskClient) -> None:
