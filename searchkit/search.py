@@ -539,19 +539,19 @@ _QUOTED = re.compile(r'"[^"]*"?')
 def _plain_colons(text: str) -> str:
     """``text`` with every colon that is not field syntax replaced by a space, and German or
     capitalized field names (``FIELD_ALIASES``) before a word, quote or bracket replaced by the
-    field's name (not inside quotes: ``"Jahr:2015"`` is a phrase)."""
+    field's name. Inside quotes nothing changes: ``"Jahr:2015"`` is a phrase, and
+    ``organisation:"4:2 Toronto Maple Leafs"`` names a value with a colon."""
     if ":" not in text:
         return text
     quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
 
     def field_colon(match: re.Match[str]) -> str:
         word = match.group(1)
-        if word in _FIELD_NAMES:
-            return match.group(0)
+        if word in _FIELD_NAMES or any(start < match.start() < end for start, end in quoted):
+            return match.group(0)  # field syntax, or a colon inside quotes: the phrase's own
         alias = FIELD_ALIASES.get(word.lower())
         after = text[match.end() : match.end() + 1]
-        if alias and (after.isalnum() or after in ('"', "(")) \
-                and not any(start < match.start() < end for start, end in quoted):
+        if alias and (after.isalnum() or after in ('"', "(")):
             return alias + ":"
         return word + " "
 

@@ -109,3 +109,11 @@ def test_a_name_with_a_comma_is_found_as_indexed(fresh_index: Index) -> None:
     [entity] = fresh_index.entity_names(fresh_index.get("a"))
     assert fresh_index.entity("organisation", entity.name).count == 1
     assert fresh_index.search("", filters={"organisation": ["Force India 1:42,610"]}).total == 1
+
+
+def test_a_name_with_a_colon_is_found_by_field_syntax(fresh_index: Index) -> None:
+    fresh_index.add([Document(id="a", title="A", body="Text.",
+                              entities=[Entity("4:2 Toronto Maple Leafs", EntityType.ORGANISATION),
+                                        Entity("NHL", EntityType.ORGANISATION)])])
+    assert fresh_index.search('organisation:"4:2 Toronto Maple Leafs"').total == 1
+    assert fresh_index.search('organisation:"4:2 Toronto Maple Leafs" organisation:NHL').total == 1

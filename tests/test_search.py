@@ -429,7 +429,7 @@ def test_operators_inside_quotes_and_colons_before_a_space_stay_words() -> None:
     assert _user_words('title:"Baku OR"') == 'title:"Baku OR"'
     assert _user_words("Ort: Baku").split() == ["Ort", "Baku"]  # a headline's colon, not a field
     assert _user_words("ODERBRUCH Ortsteil") == "ODERBRUCH Ortsteil"
-    assert _user_words('"Jahr:2015" Bilanz') == '"Jahr 2015" Bilanz'  # a phrase, not the field
+    assert _user_words('"Jahr:2015" Bilanz') == '"Jahr:2015" Bilanz'  # a phrase, not the field
     assert _user_words("Titel:! Gas").split() == ["Titel", "!", "Gas"]
 
 
