@@ -293,11 +293,20 @@ def _merge_short_names(
         longest = [f for f in fuller if not any(g != f and g.endswith(" " + f) for g in fuller)]
         if len(longest) == 1:
             aliases[value] = longest[0]
+    return _joined(values, docs, aliases)
+
+
+def _joined(
+    values: list[str], docs: list[np.ndarray], aliases: dict[str, str]
+) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
+    """Each value that ``aliases`` maps to another joined into it: its documents added, the
+    value gone (aliases that name no value only stay aliases). The end of every merge step."""
     if not aliases:
         return values, docs, {}
     merged: dict[str, np.ndarray] = dict(zip(values, docs))
     for short, full in aliases.items():
-        merged[full] = np.union1d(merged[full], merged[short])
+        if short in merged:
+            merged[full] = np.union1d(merged[full], merged[short])
     kept = [v for v in values if v not in aliases]
     return kept, [merged[v] for v in kept], aliases
 
@@ -315,7 +324,6 @@ def _merge_declensions(
     for value in values:
         if value in groups and not _written_in_capitals(spellings.get((facet, value), [])):
             members.setdefault(groups[value], []).append(value)
-    merged: dict[str, np.ndarray] = dict(zip(values, docs))
     aliases: dict[str, str] = {}
     for group, keys in members.items():
         if len(keys) < 2:
@@ -325,14 +333,8 @@ def _merge_declensions(
             for key in keys for freq, name in spellings.get((facet, key), [(0, key)])
         )
         labels[(facet, canonical)] = name
-        for key in keys:
-            if key != canonical:
-                aliases[key] = canonical
-                merged[canonical] = np.union1d(merged[canonical], merged[key])
-    if not aliases:
-        return values, docs, {}
-    kept = [v for v in values if v not in aliases]
-    return kept, [merged[v] for v in kept], aliases
+        aliases.update({key: canonical for key in keys if key != canonical})
+    return _joined(values, docs, aliases)
 
 
 def _merge_nominatives(
@@ -348,20 +350,16 @@ def _merge_nominatives(
     for value in values:
         shown[value] = nominative(labels.get((facet, value), value))
         by_name.setdefault(facet_key(shown[value]), []).append(value)
-    docs_of = dict(zip(values, docs))
+    size = {value: len(d) for value, d in zip(values, docs)}
     aliases: dict[str, str] = {}
     for key, group in by_name.items():
         # the value written as the nominative itself, else the one of the most documents
-        canonical = key if key in docs_of else max(group, key=lambda v: (len(docs_of[v]), v))
+        canonical = key if key in size else max(group, key=lambda v: (size[v], v))
         labels[(facet, canonical)] = shown[canonical]
-        for value in group:
-            if value != canonical:
-                aliases[value] = canonical
-                docs_of[canonical] = np.union1d(docs_of[canonical], docs_of[value])
-        if key not in docs_of:
+        aliases.update({value: canonical for value in group if value != canonical})
+        if key not in size:
             aliases[key] = canonical
-    kept = [v for v in values if v not in aliases]
-    return kept, [docs_of[v] for v in kept], aliases
+    return _joined(values, docs, aliases)
 
 
 #: An abbreviation as the facet shows it: "EU", "AfD", "NBA" (2–6 letters, two or more capitals).
@@ -402,12 +400,7 @@ def _merge_acronyms(
         ]
         if len(named_together) == 1:
             aliases[value] = named_together[0]
-    if not aliases:
-        return values, docs, {}
-    for short, full in aliases.items():
-        docs_of[full] = np.union1d(docs_of[full], docs_of[short])
-    kept = [v for v in values if v not in aliases]
-    return kept, [docs_of[v] for v in kept], aliases
+    return _joined(values, docs, aliases)
 
 
 def _written_in_capitals(spellings: list[tuple[int, str]]) -> bool:

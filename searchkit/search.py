@@ -351,6 +351,10 @@ class DateFilter:
     phrase: str = ""
     label: str = ""
 
+    def shown(self) -> str:
+        """What the page calls the period: the date phrase's label, else "März 2024 – …"."""
+        return self.label or f"{self.start.label() if self.start else '…'} – {self.end.label() if self.end else '…'}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "from": self.start.value if self.start else None,
@@ -568,6 +572,14 @@ _BINARY_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
 _QUERY_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+(?:"[^"]*"?)?')
 
 
+def _token_kind(word: str) -> str:
+    if word in _BINARY_OPERATORS:
+        return "binary"
+    if word == "NOT":
+        return "not"
+    return {"(": "open", ")": "close"}.get(word, "operand")
+
+
 def _tidy_operators(text: str, operators: dict[str, str] | None = None) -> str:
     """Operators with nothing to join dropped: people type "Gas OR" on the way to "Gas OR Öl",
     or delete a word and leave "OR Gas"; Whoosh read the leftover as the word "or", required it
@@ -581,35 +593,28 @@ def _tidy_operators(text: str, operators: dict[str, str] | None = None) -> str:
         return text
     tokens = [(m.start(), m.end(), names.get(m.group(0), m.group(0))) for m in _QUERY_TOKEN.finditer(text)]
     kept = [True] * len(tokens)
-
-    def kind(i: int) -> str:
-        word = tokens[i][2]
-        if word in _BINARY_OPERATORS:
-            return "binary"
-        if word == "NOT":
-            return "not"
-        return {"(": "open", ")": "close"}.get(word, "operand")
+    kinds = [_token_kind(word) for _, _, word in tokens]
 
     changed = True
     while changed:
         changed = False
         live = [i for i, keep in enumerate(kept) if keep]
         for n, i in enumerate(live):
-            before = kind(live[n - 1]) if n else "start"
-            after = kind(live[n + 1]) if n + 1 < len(live) else "end"
-            if kind(i) == "binary" and (before not in ("operand", "close") or after not in ("operand", "open", "not")):
-                kept[i] = False
+            before = kinds[live[n - 1]] if n else "start"
+            after = kinds[live[n + 1]] if n + 1 < len(live) else "end"
+            drop: list[int] = []
+            if kinds[i] == "binary" and (before not in ("operand", "close") or after not in ("operand", "open", "not")):
+                drop = [i]
+            elif kinds[i] == "not" and after == "not":
+                drop = [i, live[n + 1]]
+            elif kinds[i] == "not" and after not in ("operand", "open"):
+                drop = [i]
+            if drop:
+                for j in drop:
+                    kept[j] = False
                 changed = True
                 break
-            if kind(i) == "not" and after == "not":
-                kept[i] = kept[live[n + 1]] = False
-                changed = True
-                break
-            if kind(i) == "not" and after not in ("operand", "open"):
-                kept[i] = False
-                changed = True
-                break
-    if not any(keep and kind(i) == "operand" for i, keep in enumerate(kept)):
+    if not any(keep and kinds[i] == "operand" for i, keep in enumerate(kept)):
         return text
     out, last = [], 0
     for (start, end, word), keep in zip(tokens, kept):
@@ -907,7 +912,7 @@ def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query
     facet = data.fields[field]
     key = facet_key(text)
     idx = facet.lookup.get(text, facet.lookup.get(key))
-    keys = [key] if idx is None else sorted(k for k, i in facet.lookup.items() if i == idx)
+    keys = [key] if idx is None else sorted([facet.values[idx], *facet.aliases(idx)])
     terms = [query.Term(field, k, boost=boost) for k in keys]
     return terms[0] if len(terms) == 1 else query.Or(terms)
 

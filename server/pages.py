@@ -21,10 +21,10 @@ from searchkit.search import (
     PARAMS,
     SORTS,
     Facet,
-    operator_reading,
     SearchRequest,
     SearchResult,
     facet_values,
+    operator_reading,
     request_to_params,
     toggle_params,
 )
@@ -393,10 +393,8 @@ def _page_title(result: SearchResult, active: list[tuple[str, str, str]]) -> str
     reader's list of tabs tell result pages apart."""
     parts = [f"„{short_query(result.query_text)}“"] if result.query_text else []
     parts += [f"{facet}: {label}" for facet, label, _ in active]
-    df = result.date_filter
-    if df:
-        shown = df.label or f"{df.start.label() if df.start else '…'} – {df.end.label() if df.end else '…'}"
-        parts.append(f"Zeitraum: {shown}")
+    if result.date_filter:
+        parts.append(f"Zeitraum: {result.date_filter.shown()}")
     if result.request.sort != "relevance" and (result.query_text or result.request.sort != "date_desc"):
         parts.append(SORT_LABELS[result.request.sort])
     if result.request.page > 1:
