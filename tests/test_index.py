@@ -158,6 +158,31 @@ def test_a_second_process_sees_commits_without_reopening(fresh_index: Index) -> 
     assert len(reader) == 1
 
 
+def test_commits_are_seen_when_the_folder_was_long_unchanged(
+    fresh_index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoosh skips listing a folder whose modification time is old and unchanged since the
+    last listing; each commit changes it, so every commit is still seen at once."""
+    import os
+
+    listings = []
+    real_listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda *args: listings.append(args) or real_listdir(*args))
+    fresh_index.add([doc("a")])
+    reader = Index(fresh_index.path)
+    for k in range(3):
+        reader.search("Baku", facets=False)  # may write the spelling list into the folder
+        past = 1_600_000_000 + k
+        os.utime(fresh_index.path, (past, past))  # the folder unchanged for years
+        listings.clear()
+        for _ in range(3):
+            assert reader.search("Baku", facets=False).total == k + 1
+        if fresh_index.engine_name == "whoosh":
+            assert len(listings) == 1  # the first search listed the folder, the others did not
+        fresh_index.add([doc(f"b{k}")])
+        assert reader.search("Baku", facets=False).total == k + 2
+
+
 def test_one_search_reads_one_generation_while_another_process_commits(
     fresh_index: Index, monkeypatch: pytest.MonkeyPatch
 ) -> None:

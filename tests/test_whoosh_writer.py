@@ -1,9 +1,11 @@
 """searchkit's Whoosh writers (``engines/whoosh_engine``): small posting blocks are written
-without zlib, in one process and in the processes of the multi-process writer, and the index
-stays a Whoosh index with Whoosh's own codec."""
+without zlib, in one process and in the processes of the multi-process writer, documents are kept
+in a column (uncompressed unless long), and the index stays a Whoosh index with Whoosh's own
+codec; indexes that kept documents as stored fields are still read and written."""
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,11 @@ from whoosh.codec import whoosh3
 
 from searchkit import Index, enrich, read_paths
 from searchkit.cli import demo_corpus_path
-from searchkit.engines.whoosh_engine import COMPRESS_MIN_POSTINGS
+from whoosh.fields import STORED
+
+from searchkit import Document
+from searchkit.engines import whoosh_engine
+from searchkit.engines.whoosh_engine import COMPRESS_MIN_POSTINGS, RAW_DOCUMENT_BYTES
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +75,45 @@ def test_whoosh_reads_the_index(tmp_path: Path, docs: list) -> None:  # type: ig
     with ix.searcher() as searcher:
         theirs = {searcher.stored_fields(d)["id"] for d in searcher.docs_for_query(query.Term("body", "erdogan"))}
     assert ours and theirs <= ours
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_documents_are_kept_in_a_column(tmp_path: Path, docs: list, workers: int) -> None:  # type: ignore[type-arg]
+    """Short documents' JSON sits uncompressed in the ``doc`` column (no zlib to inflate per
+    hit), long ones compressed; both read back exactly, also from the multi-process writer."""
+    long_doc = Document(id="lang", title="Ein langer Artikel", body="Baku und Schuscha. " * 2000)
+    index = Index(tmp_path / "index", create=True, engine="whoosh")
+    index.add([*docs, long_doc], workers=workers)
+    ix = whoosh_index.open_dir(str(tmp_path / "index"))
+    with ix.reader() as reader:
+        column = reader.column_reader("doc")
+        raw = [column[n] for n in reader.all_doc_ids()]
+    plain = [value for value in raw if value[:1] == b"{"]
+    (packed,) = [value for value in raw if value[:1] != b"{"]  # the long one only
+    assert len(plain) == len(docs) and max(map(len, plain)) <= RAW_DOCUMENT_BYTES
+    assert len(packed) < len(long_doc.body) / 10 < len(zlib.decompress(packed))
+    for doc in [*docs[:5], long_doc]:
+        assert index.get(doc.id) == doc
+    assert index.search("Schuscha", facets=False).hits[0].document.id == "lang"
+
+
+def test_an_index_with_stored_documents_still_works(tmp_path: Path, docs: list, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[type-arg]
+    """Indexes written before the column keep the JSON as Whoosh's stored field: searchkit
+    reads them and adds to them in their own layout."""
+    old_schema = whoosh_engine.build_schema()
+    old_schema.remove("doc")
+    old_schema.add("doc", STORED())
+    with monkeypatch.context() as patched:
+        patched.setattr(whoosh_engine, "build_schema", lambda: old_schema)
+        index = Index(tmp_path / "index", create=True, engine="whoosh")
+        index.add(docs[:10])
+    index = Index(tmp_path / "index")
+    index.add(docs[10:20])
+    ix = whoosh_index.open_dir(str(tmp_path / "index"))
+    assert isinstance(ix.schema["doc"], STORED)
+    with ix.searcher() as searcher:
+        assert {searcher.stored_fields(n)["doc"] for n in searcher.reader().all_doc_ids()} == {
+            d.to_json() for d in docs[:20]}
+    for doc in docs[:20]:
+        assert index.get(doc.id) == doc
+    assert {d.id for d in index.documents()} == {d.id for d in docs[:20]}
