@@ -1240,6 +1240,12 @@ def _normalize(text: str) -> str:
     return text
 
 
+def month_number(word: str) -> int | None:
+    """The month a German month name or its abbreviation names (``März``, ``Maerz``, ``Sept.``),
+    else None."""
+    return _MONTHS.get(_key(word)) if isinstance(word, str) else None
+
+
 def parse_date(text: str, *, reference: date | None = None) -> PubDate | None:
     """A publication date from any ingest format, with exactly the precision the string has.
 

@@ -23,7 +23,7 @@ from .errors import QueryError
 from .facets import FACETS, FacetData
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
-from .model import Document, PubDate
+from .model import Document, Precision, PubDate
 from .querywords import answer_type, question_words
 from .rerank import RERANK_DEPTH, idf, proximity_rerank, query_concepts
 
@@ -876,7 +876,9 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
     * a person, place or organisation named in field syntax (``place:Baku``,
       ``person:"Olaf Scholz"``, ``place:Deutschlands``) becomes every index key of that facet
       value, so it selects what the facet filter of the same name selects (the index holds
-      folded keys, and the facet merges spellings, cases and short names)."""
+      folded keys, and the facet merges spellings, cases and short names);
+    * a month named in words (``monat:März``: every March in the index; ``monat:"März 2025"``,
+      ``monat:03/2025``: 2025-03) becomes the month keys the index holds."""
     if q is None:
         return None
     data = None
@@ -890,9 +892,36 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
             data = data or index.facet_data()
             text = node.text if isinstance(node, query.Term) else " ".join(node.words)
             return _entity_terms(field, text, node.boost, data)
+        if field == "month" and isinstance(node, query.Term):
+            return _month_terms(node, snapshot)
         return node
 
     return q.accept(resolve)
+
+
+_MONTH_KEY = re.compile(r"[0-9]{4}-[0-9]{2}")
+
+
+def _month_terms(node: query.Term, snapshot: Any) -> query.Query:
+    """The month keys (``2025-03``) a month written in words or another date form names (a year:
+    its months); the term as typed when it names none (it then matches nothing)."""
+    from .dates import month_number, parse_date
+
+    text = node.text.strip()
+    if _MONTH_KEY.fullmatch(text):
+        return node
+    number = month_number(text)
+    parsed = None if number is not None else parse_date(text)
+    if number is not None:
+        keys = [key for key, _ in snapshot.terms("month") if key.endswith(f"-{number:02d}")]
+    elif parsed is not None and parsed.precision == Precision.YEAR:  # the months of that year
+        keys = [key for key, _ in snapshot.terms("month", parsed.value + "-")]
+    else:
+        keys = [parsed.value[:7]] if parsed is not None else []
+    terms = [query.Term("month", key, boost=node.boost) for key in keys]
+    if not terms:
+        return node
+    return terms[0] if len(terms) == 1 else query.Or(terms)
 
 
 def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:

@@ -73,7 +73,8 @@ SEARCH_TIPS: list[tuple[tuple[str, ...], Markup]] = [
     (("titel:Erdoğan", "ort:Baku"), Markup(
         "nur in eigenen Überschriften (nicht in einem ersten Satz, der als Titel dient); nur Artikel mit diesem"
         " Ort (ebenso <code>person:</code>, <code>org:</code>; englisch <code>title:</code>, <code>place:</code>)")),
-    (("Ukraine seit März 2025",), Markup("Zeitangaben werden zum Datumsfilter")),
+    (("Ukraine seit März 2025", "monat:März"), Markup(
+        "Zeitangaben werden zum Datumsfilter; Artikel aus einem März jedes Jahres (ebenso <code>jahr:2025</code>)")),
 ]
 assert set(SORT_LABELS) == set(SORTS)
 #: The page's own parameter: which facet shows more values ("mehr anzeigen").

@@ -422,6 +422,20 @@ def test_leftover_operators_are_dropped_and_german_syntax_is_understood(small: I
     assert small.search(typed).total > 0
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("monat:April", {"1"}), ("Monat:Juli", {"2"}), ("monat:Nov.", {"5"}), ("month:2025-04", {"1"}),
+        ('monat:"April 2025"', {"1"}), ("monat:04/2025", {"1"}), ('monat:"2. Juli 2025"', {"2"}),
+        ("monat:2025", {"1", "2"}),  # every month of that year (the year-only article has none)
+        ("monat:April OR monat:November", {"1", "5"}), ("monat:März", set()), ("monat:Frühling", set()),
+        ('monat:"April 2024"', set()),
+    ],
+)
+def test_month_field_takes_month_names_and_dates(small: Index, typed: str, expected: set[str]) -> None:
+    assert set(ids(small.search(typed))) == expected
+
+
 def test_operators_inside_quotes_and_colons_before_a_space_stay_words() -> None:
     from searchkit.search import _user_words
 
