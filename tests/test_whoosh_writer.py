@@ -15,7 +15,7 @@ from whoosh.codec import whoosh3
 
 from searchkit import Index, enrich, read_paths
 from searchkit.cli import demo_corpus_path
-from whoosh.fields import STORED
+from whoosh.fields import COLUMN, STORED
 
 from searchkit import Document
 from searchkit.engines import whoosh_engine
@@ -117,3 +117,7 @@ def test_an_index_with_stored_documents_still_works(tmp_path: Path, docs: list, 
     for doc in docs[:20]:
         assert index.get(doc.id) == doc
     assert {d.id for d in index.documents()} == {d.id for d in docs[:20]}
+    # migrating to the same engine rewrites it in the current layout
+    copy = index.migrate(tmp_path / "copy", engine="whoosh")
+    assert isinstance(whoosh_index.open_dir(str(tmp_path / "copy")).schema["doc"], COLUMN)
+    assert sorted(d.to_json() for d in copy.documents()) == sorted(d.to_json() for d in docs[:20])
