@@ -23,6 +23,7 @@ from typing import Any
 from . import spelling
 from .engines import Engine, Snapshot, Writer, check_engine, default_engine, engine_class
 from .errors import (
+    DocumentError,
     DocumentNotFoundError,
     IndexNotFoundError,
     IndexVersionError,
@@ -204,6 +205,24 @@ def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
     docs = iter(docs)
     while batch := list(islice(docs, size)):
         yield batch
+
+
+def _documents_of(documents: Iterable[Document]) -> list[Document]:
+    """``Index.add``'s argument as a list, or ``DocumentError`` naming what is not a document
+    (a dict from a JSON file, a string, None): before anything is written."""
+    if isinstance(documents, (str, bytes, Document)) or not isinstance(documents, Iterable):
+        raise DocumentError(
+            f"Index.add takes an iterable of Document objects, not {type(documents).__name__}"
+            " (Document.from_dict reads a dict)"
+        )
+    batch = list(documents)
+    for position, doc in enumerate(batch):
+        if not isinstance(doc, Document):
+            raise DocumentError(
+                f"item {position} given to Index.add is a {type(doc).__name__}, not a Document"
+                " (Document.from_dict reads a dict); nothing was added"
+            )
+    return batch
 
 
 def _check_batch_size(size: int) -> None:
@@ -494,7 +513,7 @@ class Index:
         ids are resolved first); feed large archives in batches, as the CLI does.
         """
         report = IngestReport()
-        batch = list(documents)
+        batch = _documents_of(documents)
         last_of_id = {doc.id: position for position, doc in enumerate(batch)}
         writer = self._writer(procs=workers)
         change = spelling.Change()
@@ -502,12 +521,15 @@ class Index:
             committed = writer.snapshot()
             base = self._spelling_base(committed)
             seen_hashes: set[str] = set()
-            seen_ids: set[str] = set()
             todo: list[tuple[Document, int | None]] = []
             for position, doc in enumerate(batch):
-                outcome, existing = self._triage(committed, doc, seen_ids, seen_hashes, report, force)
-                if outcome in ("added", "updated") and last_of_id[doc.id] == position:
-                    todo.append((doc, existing))
+                if last_of_id[doc.id] == position:
+                    outcome, existing = self._triage(committed, doc, seen_hashes, report, force)
+                    if outcome in ("added", "updated"):
+                        todo.append((doc, existing))
+                else:  # a later version of this id in the same batch replaces it
+                    report.skipped += 1
+                    outcome = "skipped"
                 if on_document and outcome == "skipped":
                     on_document(doc, outcome)
             for (doc, existing), prepared in zip(todo, _map(enrich, [d for d, _ in todo], workers)):
@@ -533,13 +555,12 @@ class Index:
     def _triage(
         committed: Snapshot,
         doc: Document,
-        seen_ids: set[str],
         seen_hashes: set[str],
         report: IngestReport,
         force: bool = False,
     ) -> tuple[str, int | None]:
-        """Decide what happens to one document: skipped, added or updated (with the document
-        number it replaces)."""
+        """Decide what happens to the last version of one id in a batch: skipped, added or
+        updated (with the document number it replaces)."""
         content_hash = doc.content_hash()
         existing = committed.docnum("id", doc.id)
         if content_hash in seen_hashes:
@@ -552,9 +573,7 @@ class Index:
             report.skipped += 1
             return "skipped", existing
         seen_hashes.add(content_hash)
-        first_in_batch = doc.id not in seen_ids
-        seen_ids.add(doc.id)
-        if existing is not None or not first_in_batch:
+        if existing is not None:
             report.updated += 1
             return "updated", existing
         report.added += 1

@@ -9,6 +9,7 @@ import pytest
 
 from searchkit import (
     Document,
+    DocumentError,
     DocumentNotFoundError,
     Entity,
     EntityType,
@@ -78,10 +79,33 @@ def test_reingest_is_idempotent(fresh_index: Index) -> None:
 
 def test_duplicate_ids_in_one_batch_leave_one_document(fresh_index: Index) -> None:
     report = fresh_index.add([doc("a", "Erste Fassung."), doc("a", "Zweite Fassung.")])
-    assert report.added == 1 and report.updated == 1
+    assert (report.added, report.updated, report.skipped) == (1, 0, 1)
     assert len(fresh_index) == 1
     assert fresh_index.search("Fassung").total == 1
     assert fresh_index.get("a").body == "Zweite Fassung."
+
+
+def test_the_same_document_twice_in_one_batch_is_written_once(fresh_index: Index) -> None:
+    """Found by a review: of two identical copies the last was kept but skipped as a duplicate
+    of the first, so nothing was written while the report said "added"."""
+    first, second = doc("x", "Der Fluss in Leipzig ist breit."), doc("x", "Anderer Text.")
+    report = fresh_index.add([first, first])
+    assert (report.added, report.skipped, len(fresh_index)) == (1, 1, 1)
+    assert fresh_index.get("x") == first
+    report = fresh_index.add([second, first, second])  # A, B, A: the last version wins
+    assert (report.updated, report.skipped, len(fresh_index)) == (1, 2, 1)
+    assert fresh_index.get("x") == second
+    same = [doc(one, "Gleich.", title="Gleich") for one in "yzy"]  # one text under two ids
+    report = fresh_index.add(same)
+    assert (report.added, report.skipped) == (1, 2)
+    assert ("y" in fresh_index) + ("z" in fresh_index) == 1
+
+
+@pytest.mark.parametrize("bad", [[{"id": "z", "text": "hi"}], "hello", None, [doc("a"), None]])
+def test_add_takes_documents_only(fresh_index: Index, bad: object) -> None:
+    with pytest.raises(DocumentError, match="Document"):
+        fresh_index.add(bad)  # type: ignore[arg-type]
+    assert len(fresh_index) == 0
 
 
 def test_interrupted_batch_commits_nothing(fresh_index: Index) -> None:
