@@ -93,6 +93,13 @@ class Vocabulary:
         at = bisect_left(self.words, word)
         return int(self.counts[at]) if at < len(self.words) and self.words[at] == word else 0
 
+    def starting_with(self, prefix: str, limit: int) -> list[str] | None:
+        """The known words that begin with ``prefix`` (lowercase), or None when more than
+        ``limit`` do."""
+        lo = bisect_left(self.words, prefix)
+        hi = bisect_left(self.words, prefix + "\U0010ffff", lo)
+        return None if hi - lo > limit else self.words[lo:hi]
+
     def similar(self, word: str, maxdist: int, prefix: int = 1) -> list[Similar]:
         """Known words other than ``word`` within ``maxdist`` edits (Levenshtein) that start
         with the same ``prefix`` letters, as (word, distance, document count)."""

@@ -436,6 +436,25 @@ def test_month_field_takes_month_names_and_dates(small: Index, typed: str, expec
     assert set(ids(small.search(typed))) == expected
 
 
+def test_a_prefix_finds_at_least_the_word_it_was_typed_from(fresh_index: Index) -> None:
+    """Index words are stems ("Israel" → isral, "Straße" → strass, "Wahlen" → wahl): a prefix
+    matched against them alone found nothing for "Israel*" (found by a review)."""
+    fresh_index.add([
+        make("1", "Israel", "Israels Regierung und die Wahlen.", "2025-04"),
+        make("2", "Straßen", "Die Straße ist gesperrt, die Wahlentscheidung fällt.", "2025-05"),
+        make("3", "Ukrainekrieg", "Der Ukrainekrieg und der Krieg in Gaza.", "2025-06"),
+        make("4", "Anderes", "Ein Krieg ohne Namen. Israeli sagen etwas.", "2025-07"),
+    ])
+    for word in ("Israel", "Israels", "Straße", "Wahlen", "Regierung", "Ukrainekrieg"):
+        assert set(ids(fresh_index.search(word))) <= set(ids(fresh_index.search(word + "*"))), word
+        assert fresh_index.search(word + "*").total > 0, word
+    assert set(ids(fresh_index.search("Israel*"))) == {"1", "4"}  # Israel, Israels, Israeli
+    assert set(ids(fresh_index.search("Wahlen*"))) == {"1", "2"}  # Wahlen, Wahlentscheidung
+    assert set(ids(fresh_index.search("Ukraine*"))) == {"3"}  # not every "Krieg" (a compound part)
+    hit = fresh_index.search("Straße*", sort="date_asc").hits[0]
+    assert "<mark" in hit.title_html
+
+
 def test_operators_inside_quotes_and_colons_before_a_space_stay_words() -> None:
     from searchkit.search import _user_words
 
