@@ -219,7 +219,7 @@ def search_command(  # noqa: PLR0913 - one flag each
         _echo_json(result.to_dict())
         return
     if result.date_filter:
-        click.echo(f"Zeitraum: {result.date_filter.label or result.date_filter.to_dict()}")
+        click.echo(f"Zeitraum: {result.date_filter.shown()}")
     click.echo(f"{result.total} Treffer ({result.took_ms:.1f} ms), Seite {page} von {result.pages}")
     if result.suggestion:
         click.echo(f"Meinten Sie: {result.suggestion}?")

@@ -63,3 +63,8 @@ class DocumentNotFoundError(SearchkitError):
 
 class IngestError(SearchkitError):
     """A source file cannot be read or parsed."""
+
+
+class ClusterError(SearchkitError):
+    """The Dask scheduler given for the extraction stage cannot be reached or its address is
+    malformed."""

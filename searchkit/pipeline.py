@@ -33,9 +33,14 @@ def enrich_on_dask(
     with one writer. ``scheduler`` is an address such as ``tcp://10.0.0.5:8786`` or a
     ``distributed.Client``. The workers need searchkit installed (same version).
     """
-    from distributed import Client
+    from .errors import ClusterError
 
-    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise ClusterError('--dask needs Dask: pip install "searchkit[dask]"') from error
+
+    client = scheduler if isinstance(scheduler, Client) else _connect(scheduler)
     try:
         batch: list[Document] = []
         for doc in docs:
@@ -48,3 +53,23 @@ def enrich_on_dask(
     finally:
         if client is not scheduler:
             client.close()
+
+
+def _connect(address: str) -> Any:
+    """A client of the scheduler at ``address``, or ``ClusterError`` saying why not (a
+    malformed address, nobody listening, a timeout)."""
+    from distributed import Client
+
+    from .errors import ClusterError
+
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT)
+    except (ValueError, TypeError, OSError, TimeoutError) as error:
+        raise ClusterError(
+            f"cannot use the Dask scheduler {address!r}: {error or type(error).__name__}"
+            " (an address looks like tcp://10.0.0.5:8786)"
+        ) from error
+
+
+#: Seconds to wait for the Dask scheduler before giving up.
+CONNECT_TIMEOUT = 20

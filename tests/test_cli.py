@@ -34,6 +34,8 @@ def test_index_search_info_export_roundtrip(tmp_path: Path, seeds: Path) -> None
 
     text = run("search", "Israels", "--index", index)
     assert "1 Treffer" in text.output and "000_079276a2251994fb" in text.output
+    dated = run("search", "Erdogan", "--index", index, "--from", "2025-03", "--to", "2025-04")
+    assert "Zeitraum: März 2025 – April 2025" in dated.output  # was a raw dict (found by a review)
 
     info = json.loads(run("info", "--index", index, "--json").output)
     assert info["documents"] == 2
@@ -138,3 +140,11 @@ def test_delete_is_all_or_nothing(tmp_path: Path, seeds: Path) -> None:
     assert "2 documents" in run("info", "--index", index).output
     both = run("delete", ids[0], ids[1], ids[0], "--index", index)
     assert both.exit_code == 0 and "deleted 2 — 0 documents left" in both.output
+
+
+def test_a_bad_dask_address_is_a_clear_error(tmp_path: Path, seeds: Path) -> None:
+    pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
+    result = run("index", str(seeds), "--index", str(tmp_path / "idx"), "--quiet", "--dask", "notanaddress")
+    assert result.exit_code == 1
+    assert "Error: cannot use the Dask scheduler 'notanaddress'" in result.output
+    assert "Traceback" not in result.output
