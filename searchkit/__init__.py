@@ -11,6 +11,7 @@ Only the public API lives here; importing searchkit loads no model.
 
 from .errors import (
     ClusterError,
+    ConfigError,
     DateError,
     DocumentError,
     DocumentNotFoundError,
@@ -31,7 +32,7 @@ from .search import Facet, FacetValue, Hit, SearchRequest, SearchResult
 __version__ = "0.1.0"
 
 __all__ = [
-    "ClusterError", "DateError", "Document", "DocumentError", "DocumentNotFoundError", "EngineError", "Entity", "EntityType",
+    "ClusterError", "ConfigError", "DateError", "Document", "DocumentError", "DocumentNotFoundError", "EngineError", "Entity", "EntityType",
     "Facet", "FacetValue", "Hit", "Index", "IndexLockedError", "IndexNotFoundError",
     "IndexVersionError", "IngestError", "IngestReport", "Precision", "PubDate", "QueryError",
     "SearchRequest", "SearchResult", "SearchkitError", "enrich", "read_file", "read_paths",

@@ -370,7 +370,10 @@ def export_command(index_path: Path | None, output: Path | None) -> None:
 
 
 def _serve(index_path: Path, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+    from server import checked_settings
     from server.serving import choose_server, serve
+
+    checked_settings()  # a wrong SEARCHKIT_* setting: one Error: line now, not 500s later
 
     kind = choose_server()
     how = f"gunicorn, {workers} worker(s) × {threads} threads" if kind == "gunicorn" else f"waitress, {threads} threads"

@@ -68,3 +68,8 @@ class IngestError(SearchkitError):
 class ClusterError(SearchkitError):
     """The Dask scheduler given for the extraction stage cannot be reached or its address is
     malformed."""
+
+
+class ConfigError(SearchkitError):
+    """A server setting (``SEARCHKIT_*`` or a ``create_app`` keyword) has a value that cannot
+    be used: found when the server starts, not by the first request."""

@@ -64,6 +64,7 @@ def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) 
         if f"SEARCHKIT_{name}" in os.environ:
             app.config[name] = os.environ[f"SEARCHKIT_{name}"]
     app.config.update(config)
+    app.config.update(checked_settings(app.config))
     from .http import FastJSONProvider
 
     app.json = FastJSONProvider(app)
@@ -83,6 +84,65 @@ def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) 
 
     default_splitter()
     return app
+
+
+#: Settings that are whole numbers, with their smallest value.
+_WHOLE_NUMBERS = {"CACHE_MAX_AGE": 0, "PROXY_FIX": 0, "MAX_CONTENT_LENGTH": 1, "MAX_BATCH": 1, "GZIP_MIN_SIZE": 0}
+_YES = ("1", "true", "yes", "on")
+_NO = ("0", "false", "no", "off", "")
+
+
+def checked_settings(config: Any = None) -> dict[str, Any]:
+    """The settings in ``config`` (default: ``DEFAULTS`` with the ``SEARCHKIT_*`` environment),
+    each of its proper type, or ``ConfigError`` naming the setting: a wrong value would
+    otherwise fail every request (500) or crash the workers. ``searchkit serve`` calls this
+    before it starts serving."""
+    from limits import parse_many
+    from limits.storage import SCHEMES
+
+    from searchkit.errors import ConfigError
+
+    if config is None:
+        config = dict(DEFAULTS)
+        for name in DEFAULTS:
+            if f"SEARCHKIT_{name}" in os.environ:
+                config[name] = os.environ[f"SEARCHKIT_{name}"]
+
+    def fail(name: str, value: Any, wanted: str) -> ConfigError:
+        return ConfigError(f"SEARCHKIT_{name}={value!r} is not {wanted}")
+
+    out: dict[str, Any] = {}
+    for name, least in _WHOLE_NUMBERS.items():
+        value = config[name]
+        try:
+            number = int(str(value).strip()) if not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if number is None or number < least:
+            raise fail(name, value, f"a whole number of at least {least}")
+        out[name] = number
+    try:
+        out["WRITE_LOCK_TIMEOUT"] = float(config["WRITE_LOCK_TIMEOUT"])
+    except (TypeError, ValueError):
+        out["WRITE_LOCK_TIMEOUT"] = -1.0
+    if not 0 <= out["WRITE_LOCK_TIMEOUT"] < float("inf"):
+        raise fail("WRITE_LOCK_TIMEOUT", config["WRITE_LOCK_TIMEOUT"], "a number of seconds")
+    for name in ("RATE_LIMIT_EXEMPT_LOOPBACK", "LOG_REQUESTS"):
+        value = config[name]
+        text = str(value).strip().lower()
+        if not isinstance(value, bool) and text not in _YES + _NO:
+            raise fail(name, value, "true or false")
+        out[name] = value if isinstance(value, bool) else text in _YES
+    limit = str(config["RATE_LIMIT"] or "").strip()
+    if limit.lower() not in ("", "off", "none", "0", "false"):
+        try:
+            parse_many(limit)
+        except ValueError as error:
+            raise fail("RATE_LIMIT", limit, 'a rate such as "120/minute" (or "off")') from error
+    storage = str(config["RATE_LIMIT_STORAGE"])
+    if storage.split("://", 1)[0] not in SCHEMES or "://" not in storage:
+        raise fail("RATE_LIMIT_STORAGE", storage, "a storage address such as memory:// or redis://host:6379")
+    return out
 
 
 def get_index() -> Index:

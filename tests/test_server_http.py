@@ -266,3 +266,34 @@ def test_json_provider_reads_nan_as_json_does_and_writes_valid_json() -> None:
     assert provider.dumps({"a": float("nan"), "b": float("inf")}) == '{"a":null,"b":null}'
     assert provider.loads('{"x": NaN}')["x"] != provider.loads('{"x": NaN}')["x"]
     assert provider.loads(b'{"x": 1}') == {"x": 1}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("RATE_LIMIT", "banana"), ("CACHE_MAX_AGE", "abc"), ("MAX_BATCH", "0"), ("MAX_CONTENT_LENGTH", "abc"),
+     ("PROXY_FIX", "abc"), ("RATE_LIMIT_STORAGE", "bogus://x"), ("LOG_REQUESTS", "maybe"),
+     ("WRITE_LOCK_TIMEOUT", "nan"), ("GZIP_MIN_SIZE", "-1")],
+)
+def test_a_wrong_setting_is_refused_at_start(
+    demo_index_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """Found by a review: these started a server that answered every request (or every POST)
+    with 500, or whose workers crashed."""
+    from click.testing import CliRunner
+
+    from searchkit import ConfigError
+    from searchkit.cli import main
+
+    monkeypatch.setenv(f"SEARCHKIT_{name}", value)
+    with pytest.raises(ConfigError, match=f"SEARCHKIT_{name}"):
+        create_app(index_path=demo_index_path)
+    result = CliRunner().invoke(main, ["serve", "--index", str(demo_index_path), "--port", "1"])
+    assert result.exit_code == 1 and f"Error: SEARCHKIT_{name}=" in result.output
+
+
+def test_settings_from_the_environment_take_their_types(demo_index_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEARCHKIT_CACHE_MAX_AGE", " 60 ")
+    monkeypatch.setenv("SEARCHKIT_LOG_REQUESTS", "off")
+    app = create_app(index_path=demo_index_path)
+    assert app.config["CACHE_MAX_AGE"] == 60 and app.config["LOG_REQUESTS"] is False
+    assert "max-age=60" in app.test_client().get("/api/search?q=Baku").headers["Cache-Control"]
