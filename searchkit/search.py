@@ -1147,8 +1147,17 @@ def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:
     evaluation = _evaluate_text(index, request, interpret_dates=True)
     if evaluation.date_filter and evaluation.date_filter.phrase and not evaluation.matched.any():
         # Read as a date filter, the date words leave nothing ("Super Bowl 2015" over undated
-        # or older articles): they were meant as words, so search for them as words.
-        evaluation = _evaluate_text(index, request, interpret_dates=False)
+        # or older articles): they were meant as words, so search for them as words. Not when
+        # the other words find nothing themselves, nor when keywords (``_is_keyword_query``)
+        # find something only through the any-word fallback: then the date words alone found
+        # it ("Netanyahu seit März 2026" found every article with "März" or "2026" instead of
+        # nothing and "Meinten Sie …"). Questions are read with any word anyway.
+        rest = evaluation.q
+        if rest is None or _matching_mask(rest, evaluation.data.snapshot, evaluation.data).any():
+            as_words = _evaluate_text(index, request, interpret_dates=False)
+            keywords = request.operator == "auto" and _is_keyword_query(evaluation.text)
+            if rest is None or not (keywords and as_words.operator == "or"):
+                evaluation = as_words
     return evaluation
 
 
