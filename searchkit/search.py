@@ -93,9 +93,9 @@ class SearchRequest:
                 f"operator must be one of {', '.join(OPERATORS)}",
                 german=f"Unbekannter Operator: möglich sind {', '.join(OPERATORS)}.",
             )
-        if not isinstance(self.page, int) or self.page < 1:
+        if not isinstance(self.page, int) or isinstance(self.page, bool) or self.page < 1:
             raise QueryError("page must be a positive integer", german="Die Seitenzahl muss 1 oder größer sein.")
-        if not isinstance(self.per_page, int) or not 0 <= self.per_page <= MAX_PER_PAGE:
+        if not isinstance(self.per_page, int) or isinstance(self.per_page, bool) or not 0 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(
                 f"per_page must be between 0 and {MAX_PER_PAGE}",
                 german=f"Treffer je Seite: zwischen 0 und {MAX_PER_PAGE}.",
@@ -143,7 +143,27 @@ def _clean_filters(filters: object) -> dict[str, list[str]]:
             raise QueryError(f"filter {name!r} takes strings")
         if values:
             clean[name] = list(dict.fromkeys(str(v) for v in values))
+            _check_period_values(name, clean[name])
     return clean
+
+
+#: What a value of the year and month filters looks like (besides "none"/"ohne Datum").
+_PERIOD_VALUE = {"year": re.compile(r"[0-9]{4}"), "month": re.compile(r"[0-9]{4}-[0-9]{2}")}
+
+
+def _check_period_values(name: str, values: list[str]) -> None:
+    """A year filter takes years and a month filter ``2025-03``: "abc" or "März" selected
+    nothing, silently (``monat:März`` in the query takes month names)."""
+    pattern = _PERIOD_VALUE.get(name)
+    if pattern is None:
+        return
+    for value in values:
+        if not pattern.fullmatch(value.strip()) and value.strip().casefold() not in (NO_DATE, "ohne datum"):
+            example = "2025" if name == "year" else "2025-03"
+            raise QueryError(
+                f"filter {name!r} takes values such as {example!r} (or 'none' for undated), not {value!r}",
+                german=f"Filter „{'Jahr' if name == 'year' else 'Monat'}“: Werte wie {example}, nicht „{value}“.",
+            )
 
 
 def _date_bound(name: str, value: object) -> PubDate | None:

@@ -109,6 +109,7 @@ def facets():  # type: ignore[no-untyped-def]
     responses={"200": json_response("Dokument", "Document"), "304": NOT_MODIFIED, "404": NOT_FOUND, "429": TOO_MANY},
 )
 def document(doc_id: str):  # type: ignore[no-untyped-def]
+    _only_params()  # an id with "?" in it must be sent as %3F
     return jsonify(get_index().get(doc_id).to_dict())
 
 

@@ -212,3 +212,21 @@ def test_entity_report_api(client: FlaskClient) -> None:
     missing = client.get("/api/entities/person/Niemand Unbekannt")
     assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
     assert client.get("/api/entities/year/2025").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/search?year=abc", "/api/search?month=M%C3%A4rz", "/api/search?year=2025&month=2025",
+     "/api/documents/000_079276a2251994fb?foo=1"],
+)
+def test_malformed_filter_values_and_unknown_document_parameters_are_400(client: FlaskClient, url: str) -> None:
+    """Found by a review: these answered 200 (with nothing found for the filters)."""
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"]
+
+
+def test_well_formed_period_filters_still_work(client: FlaskClient) -> None:
+    both = client.get("/api/search?year=2025&year=none").get_json()
+    assert both["total"] == sum(v["count"] for v in next(f for f in both["facets"] if f["name"] == "year")["results"]
+                                if v["value"] in ("2025", "none"))
