@@ -163,6 +163,16 @@ def entity_key(name: str) -> str:
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
 
 
+_UMLAUT_SPELLING = re.compile(r"(?<=[aou])e")
+
+
+def spelling_key(name: str) -> str:
+    """``entity_key`` with ae/oe/ue read as a/o/u: "Koeln" and "Köln", "Mueller" and "Müller"
+    give one key (German written without umlauts). Only for finding a value someone typed; the
+    facets themselves keep ``entity_key``."""
+    return _UMLAUT_SPELLING.sub("", entity_key(name))
+
+
 #: The Arabic article on a transliterated surname ("al-Assad", "as-Sisi", "asch-Scharaa"): on a
 #: second mention German news drops it ("Assad floh nach Russland").
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|as|asch|ash|ad|ar|at|az|an|ath|adh|ed|es|er|et|ez)-(?=\w)", re.IGNORECASE)

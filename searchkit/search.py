@@ -24,7 +24,7 @@ from .errors import QueryError
 from .facets import FACETS, FacetData
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
-from .model import Document, Precision, PubDate
+from .model import Document, Precision, PubDate, spelling_key
 from .querywords import answer_type, question_words
 from .rerank import RERANK_DEPTH, idf, proximity_rerank, query_concepts
 
@@ -990,6 +990,10 @@ def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query
     facet = data.fields[field]
     key = facet_key(text)
     idx = facet.lookup.get(text, facet.lookup.get(key))
+    if idx is None:  # written without umlauts ("ort:Koeln"): the one value spelled so
+        wanted = spelling_key(text)
+        found = {i for value, i in facet.lookup.items() if spelling_key(value) == wanted}
+        idx = found.pop() if len(found) == 1 else None
     keys = [key] if idx is None else sorted([facet.values[idx], *facet.aliases(idx)])
     terms = [query.Term(field, k, boost=boost) for k in keys]
     return terms[0] if len(terms) == 1 else query.Or(terms)
@@ -1338,15 +1342,15 @@ def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "",
     ev = _evaluate(index, request)
     ffield = ev.data.fields[facet]
     counts = ffield.counts(ev.hits_mask(except_facet=facet))
-    needle = fold_diacritics(text.casefold()).strip()
+    needle = spelling_key(text)
     selected = set(ev.selected_ids.get(facet, []))
     found = []
     for idx in np.argsort(-counts, kind="stable"):
         if counts[idx] == 0:
             break
         label = ev.data.label(facet, ffield.values[idx])
-        if needle and needle not in fold_diacritics(label.casefold()) and not any(
-            needle in fold_diacritics(name.casefold()) for name in (ffield.values[idx], *ffield.aliases(int(idx)))
+        if needle and needle not in spelling_key(label) and not any(
+            needle in spelling_key(name) for name in (ffield.values[idx], *ffield.aliases(int(idx)))
         ):
             continue
         found.append(
