@@ -221,6 +221,8 @@ def search_command(  # noqa: PLR0913 - one flag each
     if result.date_filter:
         click.echo(f"Zeitraum: {result.date_filter.shown()}")
     click.echo(f"{result.total} Treffer ({result.took_ms:.1f} ms), Seite {page} von {result.pages}")
+    if result.date_words:
+        click.echo(f"„{result.date_words}“ als Suchwörter gelesen: kein Treffer liegt in diesem Zeitraum.")
     if result.suggestion:
         click.echo(f"Meinten Sie: {result.suggestion}?")
     reading = operator_reading(result)

@@ -397,6 +397,9 @@ class SearchResult:
     date_filter: DateFilter | None = None
     #: "Meinten Sie …?": the query with misspelt words replaced, when that finds more.
     suggestion: str | None = None
+    #: A date phrase of the query searched as words, because no match lies in its period
+    #: ("Super Bowl 2015" over articles of 2016): the page says so ("" when none was).
+    date_words: str = ""
 
     @property
     def pages(self) -> int:
@@ -422,6 +425,7 @@ class SearchResult:
             "total": self.total,
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion,
+            "date_words": self.date_words,
             "hits": [h.to_dict() for h in self.hits],
             "facets": [f.to_dict() for f in self.facets],
         }
@@ -1158,6 +1162,8 @@ class _Evaluation:
     matched: np.ndarray
     selected_ids: dict[str, list[int]]
     masks: dict[str, np.ndarray]
+    #: the date phrase searched as words because its period held no match ("" otherwise)
+    date_words: str = ""
 
     def hits_mask(self, *, except_facet: str | None = None) -> np.ndarray:
         mask = self.matched.copy()
@@ -1181,6 +1187,7 @@ def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:
             as_words = _evaluate_text(index, request, interpret_dates=False)
             keywords = request.operator == "auto" and _is_keyword_query(evaluation.text)
             if rest is None or not (keywords and as_words.operator == "or"):
+                as_words.date_words = evaluation.date_filter.phrase
                 evaluation = as_words
     return evaluation
 
@@ -1323,7 +1330,7 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
     suggestion = _suggestion(index, ev.text, total, ev.operator)
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
-        request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion
+        request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion, ev.date_words
     )
 
 

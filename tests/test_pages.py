@@ -79,6 +79,12 @@ def test_suggestion_links_to_the_corrected_search_and_keeps_filters(client: Flas
     assert 'class="suggestion"' not in html_of(client, "/?q=Erdogan")
 
 
+def test_a_date_phrase_searched_as_words_is_said(client: FlaskClient) -> None:
+    html = html_of(client, "/?q=Klimaschutzgesetz+2024")  # the demo article is of 2021
+    assert "„2024“ als Suchwörter gelesen: kein Treffer liegt in diesem Zeitraum." in html
+    assert "als Suchwörter gelesen" not in html_of(client, "/?q=Klimaschutzgesetz")
+
+
 def test_suggestion_page_escapes_the_query(client: FlaskClient) -> None:
     html = html_of(client, "/", query_string={"q": f"Erdogn {ATTACK}"})
     no_markup_injected(html)

@@ -468,6 +468,8 @@ def test_date_words_are_read_as_words_only_when_the_words_find_it_together(fresh
     assert dated.total == 0 and dated.date_filter is not None and dated.date_filter.label == "seit März 2026"
     words = fresh_index.search("Super Bowl 2015")
     assert ids(words) == ["3"] and words.date_filter is None
+    assert words.date_words == words.to_dict()["date_words"] == "2015"  # said, not silent
+    assert dated.date_words == ""
 
 
 def test_operators_inside_quotes_and_colons_before_a_space_stay_words() -> None:
