@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE, facet_key
-from .model import GERMAN_MONTHS, Entity, EntityType, declension_groups, declined_words, name_suffixes
+from .model import GERMAN_MONTHS, Entity, EntityType, declension_groups, declined_words, name_suffixes, spelling_key
 from .nominative import nominative
 from .sidecar import pack_lines, save_arrays, unpack_lines
 
@@ -58,6 +58,7 @@ class FacetField:
     _doc_start: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _by_doc_value: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _aliases: dict[int, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_spelling: dict[str, set[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def aliases(self, idx: int) -> list[str]:
         """The other keys that select value ``idx``: its other spellings and cases, its
@@ -69,6 +70,17 @@ class FacetField:
                     aliases.setdefault(i, []).append(key)
             self._aliases = aliases
         return self._aliases.get(idx, [])
+
+    def spelled_as(self, name: str) -> int | None:
+        """The one value whose key reads as ``name`` with ae/oe/ue for ä/ö/ü (``spelling_key``:
+        "Koeln" → Köln), or None when none or several do."""
+        if self._by_spelling is None:
+            by_spelling: dict[str, set[int]] = {}
+            for key, i in self.lookup.items():
+                by_spelling.setdefault(spelling_key(key), set()).add(i)
+            self._by_spelling = by_spelling
+        found = self._by_spelling.get(spelling_key(name), set())
+        return next(iter(found)) if len(found) == 1 else None
 
     def mask(self, value_ids: list[int], doc_count: int) -> np.ndarray:
         """Documents that carry any of the values (OR inside a facet)."""

@@ -147,8 +147,10 @@ def _clean_filters(filters: object) -> dict[str, list[str]]:
     return clean
 
 
-#: What a value of the year and month filters looks like (besides "none"/"ohne Datum").
+#: What a value of the year and month filters looks like (the year filter also takes the
+#: undated documents: "none", "ohne Datum", as ``_resolve_filters`` reads them).
 _PERIOD_VALUE = {"year": re.compile(r"[0-9]{4}"), "month": re.compile(r"[0-9]{4}-[0-9]{2}")}
+_UNDATED_VALUES = (NO_DATE, "ohne datum")
 
 
 def _check_period_values(name: str, values: list[str]) -> None:
@@ -158,10 +160,11 @@ def _check_period_values(name: str, values: list[str]) -> None:
     if pattern is None:
         return
     for value in values:
-        if not pattern.fullmatch(value.strip()) and value.strip().casefold() not in (NO_DATE, "ohne datum"):
+        if not pattern.fullmatch(value) and not (name == "year" and value.casefold() in _UNDATED_VALUES):
             example = "2025" if name == "year" else "2025-03"
+            undated = " (or 'none' for undated)" if name == "year" else ""
             raise QueryError(
-                f"filter {name!r} takes values such as {example!r} (or 'none' for undated), not {value!r}",
+                f"filter {name!r} takes values such as {example!r}{undated}, not {value!r}",
                 german=f"Filter „{'Jahr' if name == 'year' else 'Monat'}“: Werte wie {example}, nicht „{value}“.",
             )
 
@@ -952,25 +955,25 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
     return q.accept(resolve)
 
 
-_MONTH_KEY = re.compile(r"[0-9]{4}-[0-9]{2}")
-
-
 def _month_terms(node: query.Term, snapshot: Any) -> query.Query:
     """The month keys (``2025-03``) a month written in words or another date form names (a year:
     its months); the term as typed when it names none (it then matches nothing)."""
     from .dates import month_number, parse_date
 
     text = node.text.strip()
-    if _MONTH_KEY.fullmatch(text):
+    if _PERIOD_VALUE["month"].fullmatch(text):
         return node
     number = month_number(text)
-    parsed = None if number is not None else parse_date(text)
     if number is not None:
         keys = [key for key, _ in snapshot.terms("month") if key.endswith(f"-{number:02d}")]
-    elif parsed is not None and parsed.precision == Precision.YEAR:  # the months of that year
-        keys = [key for key, _ in snapshot.terms("month", parsed.value + "-")]
     else:
-        keys = [parsed.value[:7]] if parsed is not None else []
+        parsed = parse_date(text)
+        if parsed is None:
+            keys = []
+        elif parsed.precision == Precision.YEAR:  # the months of that year
+            keys = [key for key, _ in snapshot.terms("month", parsed.value + "-")]
+        else:
+            keys = [parsed.value[:7]]
     terms = [query.Term("month", key, boost=node.boost) for key in keys]
     if not terms:
         return node
@@ -994,10 +997,8 @@ def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query
     facet = data.fields[field]
     key = facet_key(text)
     idx = facet.lookup.get(text, facet.lookup.get(key))
-    if idx is None:  # written without umlauts ("ort:Koeln"): the one value spelled so
-        wanted = spelling_key(text)
-        found = {i for value, i in facet.lookup.items() if spelling_key(value) == wanted}
-        idx = found.pop() if len(found) == 1 else None
+    if idx is None:  # written without umlauts ("ort:Koeln")
+        idx = facet.spelled_as(text)
     keys = [key] if idx is None else sorted([facet.values[idx], *facet.aliases(idx)])
     terms = [query.Term(field, k, boost=boost) for k in keys]
     return terms[0] if len(terms) == 1 else query.Or(terms)
@@ -1045,7 +1046,7 @@ def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[
             idx = facet.lookup.get(value)
             if idx is None and name in ENTITY_FIELDS:
                 idx = facet.lookup.get(facet_key(value))
-            if idx is None and name == "year" and value.casefold() == "ohne datum":
+            if idx is None and name == "year" and value.casefold() in _UNDATED_VALUES:
                 idx = facet.lookup.get(NO_DATE)
             if idx is not None:
                 ids.append(idx)

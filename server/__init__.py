@@ -102,6 +102,8 @@ def checked_settings(config: Any = None) -> dict[str, Any]:
 
     from searchkit.errors import ConfigError
 
+    from .http import rate_limit_of
+
     if config is None:
         config = dict(DEFAULTS)
         for name in DEFAULTS:
@@ -133,8 +135,8 @@ def checked_settings(config: Any = None) -> dict[str, Any]:
         if not isinstance(value, bool) and text not in _YES + _NO:
             raise fail(name, value, "true or false")
         out[name] = value if isinstance(value, bool) else text in _YES
-    limit = str(config["RATE_LIMIT"] or "").strip()
-    if limit.lower() not in ("", "off", "none", "0", "false"):
+    limit = rate_limit_of(config["RATE_LIMIT"])
+    if limit is not None:
         try:
             parse_many(limit)
         except ValueError as error:

@@ -254,16 +254,24 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
+#: Values of ``RATE_LIMIT`` that switch the limit off.
+RATE_LIMIT_OFF = ("", "off", "none", "0", "false")
+
+
+def rate_limit_of(value: Any) -> str | None:
+    """The configured rate limit ("120/minute"), or None when it is switched off."""
+    limit = str(value or "").strip()
+    return None if limit.lower() in RATE_LIMIT_OFF else limit
+
+
 def _init_rate_limit(app: Flask) -> None:
-    limit = str(app.config["RATE_LIMIT"] or "").strip()
-    if limit.lower() in ("", "off", "none", "0", "false"):
+    limit = rate_limit_of(app.config["RATE_LIMIT"])
+    if limit is None:
         return
     from flask_limiter import Limiter
     from flask_limiter.util import get_remote_address
 
-    exempt_loopback = app.config["RATE_LIMIT_EXEMPT_LOOPBACK"]
-    if isinstance(exempt_loopback, str):
-        exempt_loopback = exempt_loopback.strip().lower() not in ("0", "false", "no", "off")
+    exempt_loopback = app.config["RATE_LIMIT_EXEMPT_LOOPBACK"]  # a bool: ``checked_settings``
 
     limiter = Limiter(
         key_func=get_remote_address,

@@ -217,6 +217,7 @@ def test_entity_report_api(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     "url",
     ["/api/search?year=abc", "/api/search?month=M%C3%A4rz", "/api/search?year=2025&month=2025",
+     "/api/search?month=none",  # months have no "undated" value (years do)
      "/api/documents/000_079276a2251994fb?foo=1"],
 )
 def test_malformed_filter_values_and_unknown_document_parameters_are_400(client: FlaskClient, url: str) -> None:
@@ -227,6 +228,7 @@ def test_malformed_filter_values_and_unknown_document_parameters_are_400(client:
 
 
 def test_well_formed_period_filters_still_work(client: FlaskClient) -> None:
+    assert client.get("/api/search?year=ohne+Datum").get_json()["total"] == client.get("/api/search?year=None").get_json()["total"] > 0
     both = client.get("/api/search?year=2025&year=none").get_json()
     assert both["total"] == sum(v["count"] for v in next(f for f in both["facets"] if f["name"] == "year")["results"]
                                 if v["value"] in ("2025", "none"))
