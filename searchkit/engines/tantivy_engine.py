@@ -13,6 +13,7 @@ last) and its writer lock is a file lock the operating system releases when a pr
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import math
 import operator
@@ -43,6 +44,8 @@ EXACT_FIELDS = ("id", "content_hash", "year", "month", "mentioned", "person", "p
 MULTI_VALUE_FIELDS = frozenset({"mentioned", "person", "place", "organisation", "entity_label"})
 INT_FIELDS = ("pub_start", "pub_end")
 WRITER_HEAP = 128_000_000
+#: most exact phrases one sloppy phrase becomes (``"a b c"~9`` is 81, four words ~8 are 512)
+MAX_SPACINGS = 512
 
 
 def build_schema() -> Any:
@@ -345,8 +348,7 @@ class Translator:
         if isinstance(q, query.Phrase):
             if len(q.words) == 1:
                 return self._term(q.fieldname, q.words[0])
-            # Whoosh's slop counts positions (1 = adjacent), tantivy's counts gaps (0 = adjacent)
-            return Q.phrase_query(self.schema, q.fieldname, list(q.words), max(int(q.slop) - 1, 0))
+            return self._phrase(q)
         if isinstance(q, (query.Prefix, query.Wildcard, query.TermRange, query.FuzzyTerm)):
             # constant score, like Whoosh's multi-term queries
             terms = self.snapshot.expand(q, 1_000_000)
@@ -377,6 +379,23 @@ class Translator:
         if not terms:
             return Q.empty_query()
         return Q.const_score_query(Q.term_set_query(self.schema, field, terms), boost)
+
+    def _phrase(self, q: query.Phrase) -> Any:
+        """Whoosh's phrase: the words in order, each 1 to ``slop`` positions after the one
+        before. tantivy's own slop means something else (a word may also stand before the one
+        it follows, and for three or more words a greedy budget decides), so a sloppy phrase
+        is the union of the exact phrases at every allowed spacing, which is the same set of
+        documents Whoosh finds. Past ``MAX_SPACINGS`` spacings tantivy's slop stands in."""
+        words, slop = list(q.words), max(int(q.slop), 1)
+        spacings = slop ** (len(words) - 1)
+        if slop == 1 or spacings > MAX_SPACINGS:
+            return self.Q.phrase_query(self.schema, q.fieldname, words, slop - 1)
+        phrases = []
+        for gaps in itertools.product(range(1, slop + 1), repeat=len(words) - 1):
+            offsets = itertools.accumulate(gaps, initial=0)
+            phrases.append((tantivy.Occur.Should,
+                            self.Q.phrase_query(self.schema, q.fieldname, list(zip(offsets, words)))))
+        return self.Q.boolean_query(phrases)
 
     def _term(self, field: str, text: str) -> Any:
         if field in INT_FIELDS:
