@@ -132,6 +132,7 @@ class FacetData:
     labels: dict[tuple[str, str], str]
     #: query → matching documents, for this generation only (see ``search._matching_mask``)
     match_cache: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict, repr=False)
+    _name_words: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, snapshot: Any) -> FacetData:
@@ -170,6 +171,18 @@ class FacetData:
         except OSError:
             pass
         return data
+
+    def name_words(self) -> frozenset[str]:
+        """The index words of the words of every person, place and organisation the facets
+        hold ("benjamin netanjahu" → benjamin, netanjahu), as the query side needs them to
+        tell a name's genitive from another name (``search._genitive_terms``). Only the
+        facets' own values count, not their declined aliases."""
+        if self._name_words is None:
+            from .analysis import analyze
+
+            words = {word for name in ENTITY_FIELDS for value in self.fields[name].values for word in value.split()}
+            self._name_words = frozenset(stem for word in words for stem in analyze(word, mode="index")[:1])
+        return self._name_words
 
     def date_mask(self, start: date | None, end: date | None) -> np.ndarray:
         """Documents whose publication period overlaps [start, end]. A month-precision article

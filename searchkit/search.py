@@ -755,14 +755,24 @@ def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query
     "Straße" → strass, "Wahlen" → wahl): the prefix alone missed the very word it was typed
     from ("Israel*" found nothing, "Wahlen*" 2 of the 209 articles with "Wahlen"). Only a
     word's own index word is added, not its compound parts ("Ukrainekrieg" adds
-    ukrainekrieg, not krieg)."""
+    ukrainekrieg, not krieg). A prefix that begins no word of the texts is read
+    with umlauts for ae/oe/ue when that one does ("Tuerkei*" as "Türkei*")."""
     prefix = query.Prefix(field, fold_diacritics(text.lower()), boost=boost)
     words = vocabulary.starting_with(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
+    if words == [] and _UMLAUT_SPELLING.search(text):
+        # no word of the texts begins so: perhaps written without umlauts ("Tuerkei*", "Koeln*")
+        umlauts = _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], text)
+        if vocabulary.starting_with(umlauts.lower(), MAX_EXPANSION) != []:
+            return _prefix_query(field, umlauts, boost, vocabulary)
     if not words:
         return prefix
     stems = {analyzed[0] for analyzed in map(_index_words, words) if analyzed}
     terms = [query.Term(field, stem, boost=boost) for stem in sorted(stems) if not stem.startswith(prefix.text)]
     return query.Or([prefix, *terms]) if terms else prefix
+
+
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü", "Ae": "Ä", "Oe": "Ö", "Ue": "Ü", "AE": "Ä", "OE": "Ö", "UE": "Ü"}
+_UMLAUT_SPELLING = re.compile("|".join(_UMLAUTS))
 
 
 @lru_cache(maxsize=65536)
@@ -934,7 +944,9 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
       value, so it selects what the facet filter of the same name selects (the index holds
       folded keys, and the facet merges spellings, cases and short names);
     * a month named in words (``monat:März``: every March in the index; ``monat:"März 2025"``,
-      ``monat:03/2025``: 2025-03) becomes the month keys the index holds."""
+      ``monat:03/2025``: 2025-03) becomes the month keys the index holds;
+    * a name whose genitive the stemmer keeps apart ("Trump"/"Trumps") also finds the other
+      form (``_genitive_terms``)."""
     if q is None:
         return None
     data = None
@@ -950,9 +962,47 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
             return _entity_terms(field, text, node.boost, data)
         if field == "month" and isinstance(node, query.Term):
             return _month_terms(node, snapshot)
+        if field in FIELD_BOOSTS and isinstance(node, query.Term) and _may_be_genitive_pair(node.text):
+            data = data or index.facet_data()
+            return _genitive_terms(node, data.name_words())
         return node
 
     return q.accept(resolve)
+
+
+#: Letters (of folded index words) after which Snowball's German stemmer keeps a final -s, so
+#: that a name and its genitive stay two index words: Trump/Trumps, China/Chinas,
+#: Netanjahu/Netanjahus, Selenskyj/Selenskyjs, Milei/Mileis. (After b, d, f, g, h, k, l, m,
+#: n, r, t it strips the -s: Israels → isral; the lemma table knows Moskaus, Kiews, Kubas.)
+_S_KEPT_AFTER = frozenset("aiouyjpvw")
+
+
+def _may_be_genitive_pair(term: str) -> bool:
+    """Whether the index word ``term`` could be a name or its genitive that the stemmer keeps
+    apart: the cheap test before the name list is needed."""
+    if len(term) < 3:
+        return False
+    return term[-1] in _S_KEPT_AFTER or (term[-1] == "s" and len(term) > 3 and term[-2] in _S_KEPT_AFTER)
+
+
+def _genitive_terms(node: query.Term, names: frozenset[str]) -> query.Query:
+    """``node`` or-ed with the other form of a name: the genitive of a person, place or
+    organisation the facets hold ("Trump" also finds "Trumps"), or the name of a genitive
+    ("Chinas" also finds "China"). Only for names: a word that is a name by itself is never
+    read as another one's genitive ("Hamas" is no form of the Syrian city Hama, nor the
+    reverse), and ordinary words are left to the stemmer."""
+    text = node.text
+    if text in names:
+        other = _index_words(text + "s")
+        if not other or other[0] == text or other[0] in names:
+            return node
+    elif text.endswith("s"):
+        other = _index_words(text[:-1])
+        if not other or other[0] == text or other[0] not in names:
+            return node
+    else:
+        return node
+    return query.Or([node, query.Term(node.fieldname, other[0], boost=node.boost)])
 
 
 def _month_terms(node: query.Term, snapshot: Any) -> query.Query:

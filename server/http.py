@@ -154,7 +154,9 @@ def conditional_get() -> Response | None:
     if request.method not in ("GET", "HEAD") or request.endpoint not in CACHEABLE:
         return None
     g.etag = etag = _etag()
-    if request.if_none_match and request.if_none_match.contains_weak(etag):
+    # "*" matches any current representation, which only the answer shows: an invalid query
+    # has none (its 400 stands), a valid one is made 304 after it ran (``caching_headers``)
+    if request.if_none_match and not request.if_none_match.star_tag and request.if_none_match.contains_weak(etag):
         response = Response(status=304)
         response.set_etag(etag, weak=True)
         _cache_control(response)
@@ -173,6 +175,8 @@ def caching_headers(response: Response) -> Response:
     if etag and response.status_code == 200:
         response.set_etag(etag, weak=True)
         _cache_control(response)
+        if request.if_none_match.star_tag:
+            response.make_conditional(request)  # 304, body and entity headers dropped
     elif request.endpoint != "static" and "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = "no-store"
     return response

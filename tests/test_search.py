@@ -283,6 +283,32 @@ def test_a_surname_alone_counts_for_the_one_person_with_that_full_name(fresh_ind
     assert set(ids(fresh_index.search("", filters={"person": ["Selenskyj"]}))) == {"a", "b"}
 
 
+def test_a_name_finds_its_genitive_where_the_stemmer_keeps_them_apart(fresh_index: Index) -> None:
+    """Snowball keeps the -s after a vowel, p or j ("Trumps", "Chinas", "Selenskyjs" are index
+    words of their own): the name and its genitive find each other, for names the facets hold;
+    a name that is a name by itself is never read as another's genitive (Hamas, Hama)."""
+    def org(doc_id: str, body: str, name: str) -> Document:
+        return Document(id=doc_id, title="Meldung", body=body, entities=[Entity(name, EntityType.ORGANISATION)])
+
+    fresh_index.add([
+        make("a", "Zölle", "Donald Trump kündigt Zölle an.", None, ["Donald Trump"]),
+        make("b", "Zölle", "Trumps Zölle treffen Europa.", None, []),
+        make("c", "Handel", "China exportiert weniger.", None, [], ["China"]),
+        make("d", "Handel", "Chinas Exporte sinken.", None, []),
+        org("e", "Die Hamas lässt Geiseln frei.", "Hamas"),
+        make("f", "Syrien", "Kämpfe um Hama.", None, [], ["Hama"]),
+        make("g", "Rat", "Gute Tipps für den Winter.", None, []),
+    ])
+    assert set(ids(fresh_index.search("Trump"))) == {"a", "b"}
+    assert set(ids(fresh_index.search("Trumps"))) == {"a", "b"}
+    assert set(ids(fresh_index.search("China"))) == {"c", "d"}
+    assert set(ids(fresh_index.search("Chinas Exporte"))) == {"d"}  # every word still needed
+    assert set(ids(fresh_index.search("Hamas"))) == {"e"}
+    assert set(ids(fresh_index.search("Hama"))) == {"f"}
+    assert set(ids(fresh_index.search("Tipp"))) == set()  # no name: the stemmer's word alone
+    assert any(">Trumps</mark>" in hit.snippet_html for hit in fresh_index.search("Trump").hits)
+
+
 def test_a_surname_without_its_arabic_article_counts_for_the_full_name(fresh_index: Index) -> None:
     fresh_index.add([
         make("a", "Damaskus", "Assad floh.", None, ["Assad"]),
@@ -453,6 +479,11 @@ def test_a_prefix_finds_at_least_the_word_it_was_typed_from(fresh_index: Index) 
     assert set(ids(fresh_index.search("Ukraine*"))) == {"3"}  # not every "Krieg" (a compound part)
     hit = fresh_index.search("Straße*", sort="date_asc").hits[0]
     assert "<mark" in hit.title_html
+    # written without umlauts: read with them when no word begins as typed
+    fresh_index.add([make("5", "Türkei", "Die Türkei und Köln.", "2025-08")])
+    assert set(ids(fresh_index.search("Tuerkei*"))) == set(ids(fresh_index.search("Türkei*"))) == {"5"}
+    assert set(ids(fresh_index.search("KOELN*"))) == {"5"}
+    assert fresh_index.search("Quelle*").total == 0
 
 
 def test_date_words_are_read_as_words_only_when_the_words_find_it_together(fresh_index: Index) -> None:

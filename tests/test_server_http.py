@@ -59,6 +59,17 @@ def test_document_etag(client: FlaskClient) -> None:
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
+def test_if_none_match_star_is_304_only_for_an_answer_that_exists(client: FlaskClient) -> None:
+    """``If-None-Match: *`` matches any current representation (RFC 9110 13.1.2): a search
+    that answers is 304, an invalid one keeps its 400 and its message."""
+    star = {"If-None-Match": "*"}
+    found = client.get("/api/search?q=Baku", headers=star)
+    assert found.status_code == 304 and found.data == b"" and found.headers["ETag"].startswith('W/"g')
+    invalid = client.get("/api/search?q=Baku&page=0", headers=star)
+    assert invalid.status_code == 400 and "error" in invalid.get_json()
+    assert client.get("/api/documents/gibt-es-nicht", headers=star).status_code == 404
+
+
 def test_errors_are_not_cached(client: FlaskClient) -> None:
     response = client.get("/api/search?page=0")
     assert response.status_code == 400 and "ETag" not in response.headers
