@@ -759,10 +759,10 @@ def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query
     with umlauts for ae/oe/ue when that one does ("Tuerkei*" as "Türkei*")."""
     prefix = query.Prefix(field, fold_diacritics(text.lower()), boost=boost)
     words = vocabulary.starting_with(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
-    if words == [] and _UMLAUT_SPELLING.search(text):
+    if words == [] and _UMLAUT_SPELLING.search(text.lower()):
         # no word of the texts begins so: perhaps written without umlauts ("Tuerkei*", "Koeln*")
-        umlauts = _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], text)
-        if vocabulary.starting_with(umlauts.lower(), MAX_EXPANSION) != []:
+        umlauts = _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], text.lower())
+        if vocabulary.starting_with(umlauts, MAX_EXPANSION) != []:
             return _prefix_query(field, umlauts, boost, vocabulary)
     if not words:
         return prefix
@@ -771,8 +771,10 @@ def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query
     return query.Or([prefix, *terms]) if terms else prefix
 
 
-_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü", "Ae": "Ä", "Oe": "Ö", "Ue": "Ü", "AE": "Ä", "OE": "Ö", "UE": "Ü"}
-_UMLAUT_SPELLING = re.compile("|".join(_UMLAUTS))
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
+#: ae/oe/ue that may stand for ä/ö/ü: not the end of a diphthong or of "qu" (Steuer, Bauer,
+#: Quelle keep their letters: "Steuererhoehung*" is Steuererhöhung*)
+_UMLAUT_SPELLING = re.compile(r"(?<![aeiouq])(?:ae|oe|ue)")
 
 
 @lru_cache(maxsize=65536)
@@ -964,7 +966,7 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
             return _month_terms(node, snapshot)
         if field in FIELD_BOOSTS and isinstance(node, query.Term) and _may_be_genitive_pair(node.text):
             data = data or index.facet_data()
-            return _genitive_terms(node, data.name_words())
+            return _genitive_terms(node, data.name_words(), index.spelling())
         return node
 
     return q.accept(resolve)
@@ -980,29 +982,44 @@ _S_KEPT_AFTER = frozenset("aiouyjpvw")
 def _may_be_genitive_pair(term: str) -> bool:
     """Whether the index word ``term`` could be a name or its genitive that the stemmer keeps
     apart: the cheap test before the name list is needed."""
-    if len(term) < 3:
+    if len(term) < MIN_GENITIVE_NAME:
         return False
-    return term[-1] in _S_KEPT_AFTER or (term[-1] == "s" and len(term) > 3 and term[-2] in _S_KEPT_AFTER)
+    return term[-1] in _S_KEPT_AFTER or (term[-1] == "s" and len(term) > MIN_GENITIVE_NAME and term[-2] in _S_KEPT_AFTER)
 
 
-def _genitive_terms(node: query.Term, names: frozenset[str]) -> query.Query:
+#: Names shorter than this never take part: "Wei", "Rau", "Mau", "Mai" are names in news
+#: facets, and their -s forms are the stems of everyday words (Weise, raus, Maus, Mais).
+MIN_GENITIVE_NAME = 4
+
+
+def _genitive_terms(node: query.Term, names: frozenset[str], vocabulary: Any) -> query.Query:
     """``node`` or-ed with the other form of a name: the genitive of a person, place or
     organisation the facets hold ("Trump" also finds "Trumps"), or the name of a genitive
-    ("Chinas" also finds "China"). Only for names: a word that is a name by itself is never
-    read as another one's genitive ("Hamas" is no form of the Syrian city Hama, nor the
-    reverse), and ordinary words are left to the stemmer."""
+    ("Chinas" also finds "China"). Only for names, and only when no other word of the texts
+    has the genitive's index word ("weis" is also Weise, "raus" an adverb): a word that is a
+    name by itself is never read as another one's genitive ("Hamas" is no form of the Syrian
+    city Hama, nor the reverse), and ordinary words are left to the stemmer."""
     text = node.text
     if text in names:
         other = _index_words(text + "s")
-        if not other or other[0] == text or other[0] in names:
+        if not other or other[0] == text or other[0] in names or not _only_genitive(other[0], text + "s", vocabulary):
             return node
     elif text.endswith("s"):
         other = _index_words(text[:-1])
-        if not other or other[0] == text or other[0] not in names:
+        if not other or other[0] == text or other[0] not in names or not _only_genitive(text, text, vocabulary):
             return node
     else:
         return node
     return query.Or([node, query.Term(node.fieldname, other[0], boost=node.boost)])
+
+
+def _only_genitive(term: str, genitive: str, vocabulary: Any) -> bool:
+    """Whether the index word ``term`` comes from no word of the texts but ``genitive`` (as
+    written, lowercase): the words beginning with it are few and none other produces it."""
+    words = vocabulary.starting_with(term, 200)
+    if words is None:
+        return False
+    return all(word == genitive or _index_words(word)[:1] != (term,) for word in words)
 
 
 def _month_terms(node: query.Term, snapshot: Any) -> query.Query:
