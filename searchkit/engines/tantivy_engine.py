@@ -46,6 +46,8 @@ INT_FIELDS = ("pub_start", "pub_end")
 WRITER_HEAP = 128_000_000
 #: most exact phrases one sloppy phrase becomes (``"a b c"~9`` is 81, four words ~8 are 512)
 MAX_SPACINGS = 512
+#: tantivy's slop is a u32 ("a b"~4294967297 overflowed: a 500)
+MAX_TANTIVY_SLOP = 2**32 - 1
 
 
 def build_schema() -> Any:
@@ -385,11 +387,12 @@ class Translator:
         before. tantivy's own slop means something else (a word may also stand before the one
         it follows, and for three or more words a greedy budget decides), so a sloppy phrase
         is the union of the exact phrases at every allowed spacing, which is the same set of
-        documents Whoosh finds. Past ``MAX_SPACINGS`` spacings tantivy's slop stands in."""
+        documents Whoosh finds. Past ``MAX_SPACINGS`` spacings tantivy's slop stands in (then the
+        engines differ: a known limit, in docs/engines.md)."""
         words, slop = list(q.words), max(int(q.slop), 1)
         spacings = slop ** (len(words) - 1)
         if slop == 1 or spacings > MAX_SPACINGS:
-            return self.Q.phrase_query(self.schema, q.fieldname, words, slop - 1)
+            return self.Q.phrase_query(self.schema, q.fieldname, words, min(slop - 1, MAX_TANTIVY_SLOP))
         phrases = []
         for gaps in itertools.product(range(1, slop + 1), repeat=len(words) - 1):
             offsets = itertools.accumulate(gaps, initial=0)
