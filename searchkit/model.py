@@ -262,6 +262,22 @@ class Entity:
         return _entity(data["name"], data["type"])
 
 
+def _published_of(doc_id: str, value: object) -> PubDate | None:
+    """``Document.published`` as a PubDate: a ``datetime.date`` is that day, an ISO string
+    (``"2025-04"``) keeps its precision; anything else is a DocumentError, raised where the
+    document is made rather than deep inside ``Index.add``."""
+    if value is None or isinstance(value, PubDate):
+        return value
+    if isinstance(value, date):  # datetime too: its day
+        return PubDate.of_day(value if type(value) is date else value.date())  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        try:
+            return PubDate.from_iso(value)
+        except DateError as error:
+            raise DocumentError(f"document {doc_id!r}: published: {error}") from error
+    raise DocumentError(f"document {doc_id!r}: published must be a PubDate, a date or an ISO string")
+
+
 @dataclass
 class Document:
     """One news item as searchkit indexes it.
@@ -287,6 +303,7 @@ class Document:
         for name in ("title", "lead", "body", "url", "source"):
             if not isinstance(getattr(self, name), str):
                 raise DocumentError(f"document {self.id!r}: {name} must be a string")
+        self.published = _published_of(self.id, self.published)
 
     @property
     def text(self) -> str:

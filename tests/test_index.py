@@ -108,6 +108,24 @@ def test_add_takes_documents_only(fresh_index: Index, bad: object) -> None:
     assert len(fresh_index) == 0
 
 
+def test_published_takes_a_date_or_an_iso_string_and_refuses_the_rest(fresh_index: Index) -> None:
+    """(found by a review: a ``datetime.date`` failed deep inside ``Index.add``)"""
+    import datetime
+
+    from searchkit import Document
+
+    made = [Document(id="d", body="Baku am Tag.", published=datetime.date(2025, 4, 3)),
+            Document(id="m", body="Baku im Monat.", published="2025-04"),
+            Document(id="t", body="Baku zur Stunde.", published=datetime.datetime(2025, 4, 3, 12, 0))]
+    assert [d.published for d in made] == [PubDate.from_iso("2025-04-03"), PubDate.from_iso("2025-04"),
+                                           PubDate.from_iso("2025-04-03")]
+    fresh_index.add(made)
+    assert fresh_index.search("Baku", date_from="2025-04", date_to="2025-04").total == 3
+    for bad in ("April", "2025-13", 2025, 3.5):
+        with pytest.raises(DocumentError, match="published"):
+            Document(id="x", body="Baku.", published=bad)  # type: ignore[arg-type]
+
+
 def test_interrupted_batch_commits_nothing(fresh_index: Index) -> None:
     fresh_index.add([doc("keep")])
 
