@@ -966,7 +966,7 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
             return _month_terms(node, snapshot)
         if field in FIELD_BOOSTS and isinstance(node, query.Term) and _may_be_genitive_pair(node.text):
             data = data or index.facet_data()
-            return _genitive_terms(node, data.name_words(), index.spelling())
+            return _genitive_terms(node, data.name_words(), index.spelling)
         return node
 
     return q.accept(resolve)
@@ -979,6 +979,11 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
 _S_KEPT_AFTER = frozenset("aiouyjpvw")
 
 
+#: Names shorter than this never take part: "Wei", "Rau", "Mau", "Mai" are names in news
+#: facets, and their -s forms are the stems of everyday words (Weise, raus, Maus, Mais).
+MIN_GENITIVE_NAME = 4
+
+
 def _may_be_genitive_pair(term: str) -> bool:
     """Whether the index word ``term`` could be a name or its genitive that the stemmer keeps
     apart: the cheap test before the name list is needed."""
@@ -987,18 +992,14 @@ def _may_be_genitive_pair(term: str) -> bool:
     return term[-1] in _S_KEPT_AFTER or (term[-1] == "s" and len(term) > MIN_GENITIVE_NAME and term[-2] in _S_KEPT_AFTER)
 
 
-#: Names shorter than this never take part: "Wei", "Rau", "Mau", "Mai" are names in news
-#: facets, and their -s forms are the stems of everyday words (Weise, raus, Maus, Mais).
-MIN_GENITIVE_NAME = 4
-
-
-def _genitive_terms(node: query.Term, names: frozenset[str], vocabulary: Any) -> query.Query:
+def _genitive_terms(node: query.Term, names: frozenset[str], vocabulary: Callable[[], Any]) -> query.Query:
     """``node`` or-ed with the other form of a name: the genitive of a person, place or
     organisation the facets hold ("Trump" also finds "Trumps"), or the name of a genitive
     ("Chinas" also finds "China"). Only for names, and only when no other word of the texts
     has the genitive's index word ("weis" is also Weise, "raus" an adverb): a word that is a
     name by itself is never read as another one's genitive ("Hamas" is no form of the Syrian
-    city Hama, nor the reverse), and ordinary words are left to the stemmer."""
+    city Hama, nor the reverse), and ordinary words are left to the stemmer. ``vocabulary``
+    gives the index's spelling vocabulary, asked for only when a name is in play."""
     text = node.text
     if text in names:
         other = _index_words(text + "s")
@@ -1013,10 +1014,10 @@ def _genitive_terms(node: query.Term, names: frozenset[str], vocabulary: Any) ->
     return query.Or([node, query.Term(node.fieldname, other[0], boost=node.boost)])
 
 
-def _only_genitive(term: str, genitive: str, vocabulary: Any) -> bool:
+def _only_genitive(term: str, genitive: str, vocabulary: Callable[[], Any]) -> bool:
     """Whether the index word ``term`` comes from no word of the texts but ``genitive`` (as
     written, lowercase): the words beginning with it are few and none other produces it."""
-    words = vocabulary.starting_with(term, 200)
+    words = vocabulary().starting_with(term, 200)
     if words is None:
         return False
     return all(word == genitive or _index_words(word)[:1] != (term,) for word in words)
