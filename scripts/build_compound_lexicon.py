@@ -30,6 +30,8 @@ What it derives:
   Particles, pronouns, verb stems and adjectives are not modifiers (no ab + kommen, vor + stand,
   gegen + wart, groß + stadt); 3-letter parts must be frequent (Zipf ≥ 4: bau, tag, amt, rat)
   and suffix-like nouns are excluded (Schaft would split Wirtschaft, Run would be a part).
+  Frequent place names that the word lists lack are modifiers too (Gaza-, Katar-, Panama-:
+  ``frequent_places``), and a name whose first part is one of them is split (Gazastreifen).
 * **keep whole** — words that segment but must not be split: (a) lexicalized compounds, whose
   whole word is at least as frequent as its rarest part (Koehn & Knight's test: the parts must
   explain the word better than the word itself; Stützpunkt, Arbeitgeber, Tabelle); (b) names
@@ -129,6 +131,9 @@ LINKED_HEADS = frozenset({"ende", "enden", "endes"})
 #: Nouns only Wiktionary has, shorter than this, need this Zipf (see ``frequent_enough``).
 WIKTIONARY_SHORT = 7
 WIKTIONARY_SHORT_MIN_ZIPF = 3.5
+#: A place name more frequent in English than in German by more than this (Zipf) is taken for
+#: an English word, not a compound part (see ``frequent_places``).
+ENGLISH_MARGIN = 1.0
 #: Adjective forms that look like noun forms: as heads they would split adjectives the word
 #: lists do not hold (entbehrungsreichen → entbehrung + reichen). Never heads.
 ADJECTIVE_LIKE_HEADS = frozenset(
@@ -251,6 +256,7 @@ class WordLists:
     compound_forms: set[str]  # hunspell compound begin/middle forms, lowercased
     compound_stems: set[str]  # those that are dictionary stems themselves (spar, prüf, sozial)
     names: set[str]  # lowercased forms of place names, first names, surnames, proper names
+    places: set[str]  # frequent place names that begin compounds (Gaza-, Katar-): modifiers only
     homographs: set[str]  # nouns that are also adjectives, adverbs, particles or infinitives
     lemmas: dict[str, set[str]]  # Wiktionary: noun form → its lemmas (kinder → {kind})
     stats: Counter[str] = field(default_factory=Counter)
@@ -305,22 +311,24 @@ def read_word_lists(stopwords: frozenset[str]) -> WordLists:
     nouns -= dropped
     stats["hunspell noun forms added"] = len(nouns) - stats["ngerman noun forms"] + len(dropped)
     stats["abbreviations dropped"] = len(dropped)
-    wiktionary, names, lemmas = read_german_nouns(stopwords, lowercase - nouns, compound_forms)
+    wiktionary, names, places, people, lemmas = read_german_nouns(stopwords, lowercase - nouns, compound_forms)
     wiktionary = frequent_enough(wiktionary, nouns)
     stats["german-nouns noun forms added"] = len(wiktionary - nouns)
     nouns |= wiktionary
+    places = frequent_places(places, people, lowercase, stopwords) - nouns
+    stats["frequent place names (modifiers only)"] = len(places)
     homographs = (free_lowercase_stems | PARTICLE_HOMOGRAPHS) & nouns
     stats["homographs (noun and non-noun)"] = len(homographs)
     return WordLists(
-        nouns, lowercase - nouns, compound_forms, compound_forms & stems, names, homographs, lemmas, stats
+        nouns, lowercase - nouns, compound_forms, compound_forms & stems, names, places, homographs, lemmas, stats
     )
 
 
 def read_german_nouns(
     stopwords: frozenset[str], lowercase: set[str], compound_forms: set[str]
-) -> tuple[set[str], set[str], dict[str, set[str]]]:
-    """Common nouns (all case forms), names, and the lemmas of noun forms, from Wiktionary via
-    ``german-nouns``.
+) -> tuple[set[str], set[str], set[str], set[str], dict[str, set[str]]]:
+    """Common nouns (all case forms), names, place names and first names or surnames (lemmas
+    only), and the lemmas of noun forms, from Wiktionary via ``german-nouns``.
 
     The Debian full-form list leaves out words that hunspell builds by compounding (Anklage =
     An + klage, Feuerwehren); Wiktionary has them. Taken: entries that are only "Substantiv",
@@ -331,6 +339,8 @@ def read_german_nouns(
 
     nouns: set[str] = set()
     names: set[str] = set()
+    places: set[str] = set()
+    people: set[str] = set()
     lemmas: defaultdict[str, set[str]] = defaultdict(set)
     # (Not "Eigenname": that is also Bundesverfassungsgericht and Bundesagentur für Arbeit.)
     name_kinds = {"Toponym", "Vorname", "Nachname"}
@@ -345,6 +355,8 @@ def read_german_nouns(
             pos = set(row[1].split(","))
             if pos & name_kinds:
                 names |= forms
+                if _ALPHA.match(lemma.lower()):
+                    (places if "Toponym" in pos else people).add(lemma.lower())
                 continue
             low = lemma.lower()
             if "Substantiv" in pos and any(row[2:7]):
@@ -361,7 +373,33 @@ def read_german_nouns(
             ):
                 continue
             nouns |= forms
-    return nouns, names, dict(lemmas)
+    return nouns, names, places, people, dict(lemmas)
+
+
+def frequent_places(places: set[str], people: set[str], lowercase: set[str], stopwords: frozenset[str]) -> set[str]:
+    """The place names that news compounds begin with (Gazakrieg, Katarkrise, Ibizaurlaub):
+    those the Debian lists lack (Kiew, Syrien, Jemen are there already) but German text uses
+    often (Zipf ≥ ``WIKTIONARY_SHORT_MIN_ZIPF``: Gaza 3.6, Katar, Shanghai), of at least
+    ``MIN_PART_LENGTH`` letters. A place name that is also a lowercase word ("Weil", "Singen",
+    "Waren", "Kamen", "Oder", "Seine"), a function word or a person's name ("Lena", "Nelson",
+    "Victoria", "Barth") is left out, and so is one that is foremost an English word (Zipf in
+    English more than ``ENGLISH_MARGIN`` above German: "March", "Save", "Centre"; Gaza, Houston
+    and Shanghai stay). They become modifiers only, without a linking element:
+    never heads (villages named "…zell" or "…barth" would split), and as names they are kept
+    whole themselves."""
+    from wordfreq import zipf_frequency
+
+    return {
+        place
+        for place in places
+        if len(place) >= MIN_PART_LENGTH
+        and place not in people
+        and place not in lowercase
+        and place not in stopwords
+        and place not in PARTICLES
+        and zipf_frequency(place, "de") >= WIKTIONARY_SHORT_MIN_ZIPF
+        and zipf_frequency(place, "en") <= zipf_frequency(place, "de") + ENGLISH_MARGIN
+    }
 
 
 def frequent_enough(forms: set[str], known: set[str]) -> set[str]:
@@ -549,6 +587,10 @@ def derive_parts(lists: WordLists, freq: Frequencies, stopwords: frozenset[str])
             continue
         modifiers[form] = (len(form) - len(part), round(value, 1))
         stats[f"modifiers: {kind}"] += 1
+    for place in sorted(lists.places - modifiers.keys()):
+        if place not in blocked_modifier and good_part(place, place):
+            modifiers[place] = (0, round(freq.raw(place), 1))
+            stats["modifiers: place name"] += 1
     stats["modifiers"] = len(modifiers)
     return Lexicon(heads, modifiers, set(), stats, linked_heads=set(LINKED_HEADS) & set(heads))
 
@@ -591,7 +633,7 @@ def derive_keep(lex: Lexicon, lists: WordLists, freq: Frequencies, names: set[st
         lex.stats["segmentable words"] += 1
         if word in lexicalized:
             reason = "hand list"
-        elif word in names:
+        elif word in names and segments[0][1] not in lists.places:
             reason = "name"
         elif word in lists.lower_only:
             reason = "lowercase-only word"

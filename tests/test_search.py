@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searchkit import Document, Entity, EntityType, Index, PubDate, QueryError
+from searchkit.compounds import split_compound
 from searchkit.search import request_from_params, request_to_params, toggle_params
 
 # every test here runs once per engine (see conftest.py)
@@ -135,6 +136,24 @@ def test_with_or_a_compound_matches_by_any_part_with_and_by_all(small: Index) ->
     assert ids(small.search("Wiederaufbau-Kredite", operator="and")) == []
     assert ids(small.search("Wiederaufbau-Kredite", operator="or")) == ["4"]
     assert ids(small.search("Wofür gab es Wiederaufbau-Kredite?")) == ["4"]
+
+
+def test_frequent_place_names_begin_compounds(fresh_index: Index) -> None:
+    """News compounds made of a place name the word lists lack (Gazastreifen, Gazakrieg,
+    Panamakanal) are split like Ukrainekrieg; other names stay whole (Regensburg, Saarland)."""
+    assert split_compound("gazakrieg") == ["gaza", "krieg"]
+    assert split_compound("gazastreifen") == ["gaza", "streifen"]
+    assert split_compound("panamakanal") == ["panama", "kanal"]
+    assert split_compound("regensburg") == split_compound("saarland") == []
+    fresh_index.add(
+        [
+            make("strip", "Hilfe", "Lastwagen mit Hilfsgütern erreichten den Gazastreifen.", None),
+            make("war", "Verhandlungen", "Im Gazakrieg wird über eine Waffenruhe verhandelt.", None),
+            make("other", "Wetter", "Am Montag regnet es in Berlin.", None),
+        ]
+    )
+    assert sorted(ids(fresh_index.search("Gaza"))) == ["strip", "war"]
+    assert ids(fresh_index.search("Krieg Gaza")) == ["war"]
 
 
 def test_a_text_with_the_whole_compound_ranks_above_one_with_a_part(fresh_index: Index) -> None:
