@@ -149,13 +149,13 @@ def _clean_filters(filters: object) -> dict[str, list[str]]:
 
 #: What a value of the year and month filters looks like (the year filter also takes the
 #: undated documents: "none", "ohne Datum", as ``_resolve_filters`` reads them).
-_PERIOD_VALUE = {"year": re.compile(r"[0-9]{4}"), "month": re.compile(r"[0-9]{4}-[0-9]{2}")}
+_PERIOD_VALUE = {"year": re.compile(r"[0-9]{4}"), "month": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")}
 _UNDATED_VALUES = (NO_DATE, "ohne datum")
 
 
 def _check_period_values(name: str, values: list[str]) -> None:
-    """A year filter takes years and a month filter ``2025-03``: "abc" or "März" selected
-    nothing, silently (``monat:März`` in the query takes month names)."""
+    """A year filter takes years and a month filter ``2025-03``: "abc", "März" or "2025-13"
+    selected nothing, silently (``monat:März`` in the query takes month names)."""
     pattern = _PERIOD_VALUE.get(name)
     if pattern is None:
         return
@@ -462,7 +462,7 @@ class GermanQueryParser(QueryParser):
         if termclass is not query.Term or field_obj is None or not field_obj.analyzer or not tokenize:
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         groups = _token_groups(field_obj.analyzer, text, removestops)
-        return _word_query(fieldname, groups, boost, loose=self.loose_compounds)
+        return _word_query(fieldname, groups, boost, loose=self.loose_compounds, word=text)
 
 
     def fuzzy_query(  # noqa: PLR0913 - the parts of "word~2/3" and its field
@@ -514,7 +514,27 @@ def _token_groups(analyzer: Any, text: str, removestops: bool = True) -> list[li
 PART_WEIGHT = 0.5
 
 
-def _word_query(fieldname: str, groups: list[list[str]], boost: float, *, loose: bool = False) -> query.Query | None:
+#: A number the query may mean with thousands dots: five digits or more (not years).
+_LONG_NUMBER = re.compile(r"[1-9][0-9]{4,}")
+#: A number written with thousands dots ("60.000", "1.500.000").
+_DOTTED_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+
+
+def _one_unit(fieldname: str, terms: list[str], boost: float, word: str) -> query.Query:
+    """A typed word that the analyzer cuts into several words ("2,5", "60.000", "1:0",
+    "O’Brien", "10.03.2025"): its words next to each other, as they stand in it. Required
+    anywhere in the text (``And``), "2,5 Prozent" ranked "2,5 Millionen Euro … 5 Prozent"
+    first and the texts with "2,5 Prozent" 13th. A number with thousands dots also matches
+    its digits written together ("60.000" = "60000")."""
+    phrase = query.Phrase(fieldname, terms, boost=boost)
+    if _DOTTED_THOUSANDS.fullmatch(word.strip(_PUNCTUATION)):
+        return query.Or([phrase, query.Term(fieldname, "".join(terms), boost=boost)])
+    return phrase
+
+
+def _word_query(
+    fieldname: str, groups: list[list[str]], boost: float, *, loose: bool = False, word: str = ""
+) -> query.Query | None:
     """One word in one field (``GermanQueryParser.term_query``): each position's whole word OR
     all of its parts, each part at ``PART_WEIGHT``; None when the analyzer left nothing (stop
     words).
@@ -523,7 +543,16 @@ def _word_query(fieldname: str, groups: list[list[str]], boost: float, *, loose:
     parts, so a text that has one part scores that part's share: "Bodhisattva-Gelübde" finds the
     paragraph that misspells "Bodhisattva-Gelübte", "Verteidigungsministerium" a text that only
     says "Ministerium". A text with every part scores as with the strict form. MRR@10 (tantivy
-    engine, iteration runs): XQuAD-de 0.9299 → 0.9324, news set 0.7399 → 0.7451."""
+    engine, iteration runs): XQuAD-de 0.9299 → 0.9324, news set 0.7399 → 0.7451.
+
+    ``word`` is the typed word: one cut into several words is one unit (``_one_unit``), and a
+    long number also matches its form with thousands dots."""
+    if len(groups) > 1 and all(len(texts) == 1 for texts in groups):
+        return _one_unit(fieldname, [texts[0] for texts in groups], boost, word)
+    if word and len(groups) == 1 and groups[0] == [word] and _LONG_NUMBER.fullmatch(word):
+        # "60000" is also written "60.000", which the index holds as "60" "000"
+        grouped = [word[: len(word) % 3 or 3]] + re.findall(r"\d{3}", word[len(word) % 3 or 3 :])
+        return query.Or([query.Term(fieldname, word, boost=boost), query.Phrase(fieldname, grouped, boost=boost)])
     clauses = []
     for texts in groups:
         whole, parts = texts[0], [t for t in texts[1:] if t != texts[0]]
@@ -549,7 +578,7 @@ _OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT)\b")
 #: (A leading + or - is no operator here — Whoosh's parser has no plus/minus plugin — so it does
 #: not make a query explicit: "Privatpersonen und -organisationen" is German's Ergänzungsstrich,
 #: "Rafale -Jets" a compound whose quotation marks were lost.)
-_EXPLICIT_SYNTAX = re.compile(rf'{_OPERATORS.pattern}|["()]|{_FIELD_SYNTAX}')
+_EXPLICIT_SYNTAX = re.compile(rf'{_OPERATORS.pattern}|["()]|{_FIELD_SYNTAX}|[\[{{][^\]}}]*\bTO\b')
 _PUNCTUATION = ".,;:!?\"'()"
 
 
@@ -665,6 +694,15 @@ _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"'\)\]]|$)|(?<=\w\s)\?+(?!\S)")
 
 
 _BRACKETS = re.compile(r"[()]")
+#: Quotation marks of German, Swiss and English typography („…“, »…«, «…», “…”): phrase quotes
+#: like the ASCII ones. Keyboards, autocorrect and text pasted from articles write them; read
+#: as punctuation, „Welt im Krieg“ found 25 times as much as "Welt im Krieg".
+_TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("„“”‟»«", '"'))
+#: A star standing alone ("*", "* Merz"): every word, which adds nothing to the other words and
+#: alone means every document; Whoosh would read it as every term of every field (seconds).
+_LONE_STAR = re.compile(r"(?<![^\s(])\*+(?![^\s)])")
+#: ``"…"~0``: a phrase with no slack, which is the exact phrase.
+_EXACT_SLOP = re.compile(r'(?<=")~0+(?=[\s)]|$)')
 
 #: A tilde is syntax right after a word ("Erdogan~", "Selenskij~2", "Bundesregirung~1/4":
 #: fuzzy) or a closing quote (``"Bund Länder"~3``: proximity); anywhere else ("~ 50 Euro",
@@ -672,6 +710,38 @@ _BRACKETS = re.compile(r"[()]")
 _TILDE_SYNTAX = re.compile(r'(?<=\w)~[0-9]?(?:/[1-9][0-9]*)?(?=[\s)]|$)|(?<=")~[1-9][0-9]*(?=[\s)]|$)')
 #: Largest edit distance of a fuzzy word (as in Lucene): more matches nearly every short word.
 MAX_FUZZY_DISTANCE = 2
+
+
+#: A tilde or caret right after a word or a closing quote, with what follows it up to a space
+#: or bracket: fuzzy (``Wort~2/3``), proximity (``"a b"~3``) or boost (``Wort^2``) syntax when
+#: well formed (``_TILDE_SYNTAX``, ``_BOOST``).
+_MODIFIER = re.compile(r'(?<=[^\W\d_]|")([~^])([^\s()]*)')
+_BOOST = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def _check_modifiers(text: str) -> None:
+    """A ``~`` or ``^`` after a word or phrase followed by a number that is not a valid one
+    ("Merz~1.5", ``"Friedrich Merz"~-1``, "Merz^-1", "Merz^abc") is a typo of the syntax:
+    read as punctuation, its digits became words of the query and found next to nothing, with
+    no word said. A tilde followed by letters ("Merz~abc") or after a number ("50~60") stays
+    punctuation."""
+    for match in _MODIFIER.finditer(text):
+        sign, rest = match.groups()
+        if sign == "^" and not _BOOST.fullmatch(rest):
+            raise QueryError(
+                f"a boost is a positive number, as in Wort^2, not {match[0]!r}",
+                german=f"Eine Gewichtung ist eine positive Zahl, etwa Wort^2, nicht „{match[0]}“.",
+            )
+        if sign == "~" and rest[:1] in ("-", "+", ".", *"0123456789") and not _TILDE_SYNTAX.match(text, match.start()):
+            if text[match.start() - 1] == '"':
+                raise QueryError(
+                    f'the distance of a phrase is a whole number, as in "Wort Gruppe"~3, not {match[0]!r}',
+                    german=f"Der Abstand einer Wortgruppe ist eine ganze Zahl, etwa „Wort Gruppe“~3, nicht „{match[0]}“.",
+                )
+            raise QueryError(
+                f"fuzzy search takes the number of typos, as in Wort~1, Wort~2 or Wort~1/3, not {match[0]!r}",
+                german=f"Unscharfe Suche nimmt die Zahl der Abweichungen, etwa Wort~1, Wort~2 oder Wort~1/3, nicht „{match[0]}“.",
+            )
 
 
 def _plain_tildes(text: str) -> str:
@@ -687,6 +757,8 @@ def _user_words(text: str) -> str:
     colons that name no field, question marks after words, operators with nothing to join, and
     brackets in a query without operators ("Mikl-Leitner (ÖVP) und Doskozil (SPÖ)": an aside,
     not a group of logic). German field names become Whoosh's."""
+    text = _LONE_STAR.sub(" ", _EXACT_SLOP.sub("", text.translate(_TYPOGRAPHIC_QUOTES)))
+    _check_modifiers(text)
     text = _tidy_operators(_plain_tildes(_plain_colons(_QUESTION_MARK.sub("", text))))
     if "(" in text or ")" in text:
         if not _OPERATORS.search(text):
@@ -824,7 +896,7 @@ def _parse_words(text: str, operator: str, asking: frozenset[str] = frozenset())
             if groups is None:
                 groups = groups_of[id(analyzer)] = _token_groups(analyzer, word)
             word_boost = boost if weight is None else boost * weight
-            per_field.append(_word_query(name, groups, word_boost, loose=operator == "or"))
+            per_field.append(_word_query(name, groups, word_boost, loose=operator == "or", word=word))
         words.append(_fields_or([q for q in per_field if q is not None]))
     return _joined(query.Or if operator == "or" else query.And, words)
 
@@ -883,15 +955,17 @@ def _with_proximity(parsed: query.Query, text: str, asking: frozenset[str] = fro
     only ask (``asking``: "Wer", "wurde", "Jahr" in "In welchem Jahr") are left out."""
     if not PROXIMITY_SLOP or _is_explicit(text):
         return parsed
-    # fuzzy words ("Erdogn~") are left out too: what was typed is not in the index as such
-    text = " ".join(w for w in text.split() if not _asks(w, asking) and "~" not in w)
-    words = list(dict.fromkeys(analyze(text, mode="query")))
+    # fuzzy words ("Erdogn~") are left out too: what was typed is not in the index as such;
+    # and boosted ones ("Merz^2"): the boost's number is no word of the text
+    text = " ".join(w for w in text.split() if not _asks(w, asking) and "~" not in w and "^" not in w)
+    # a typed word is one unit, whatever the analyzer cuts it into ("2,5 Prozent": "2 5 prozent")
+    words = list(dict.fromkeys(unit for unit in (tuple(analyze(w, mode="query")) for w in text.split()) if unit))
     if not 2 <= len(words) <= 12:
         return parsed
     # every pair of neighbouring query words, not the whole query: a question's words rarely
     # all stand together, but its noun phrases do ("Super Bowl", "Nationalhymne gesungen")
     phrases = [
-        query.Phrase(name, [a, b], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST * boost)
+        query.Phrase(name, [*a, *b], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST * boost)
         for a, b in zip(words, words[1:])
         for name, boost in FIELD_BOOSTS.items()
     ]
@@ -920,6 +994,14 @@ def _check_expansion(q: query.Query, snapshot: Any) -> None:
                 raise QueryError(
                     f"{sub.text!r} is too short for {sub.maxdist} edit(s): almost every short word would match",
                     german=f"„{sub.text}“ ist zu kurz für {sub.maxdist} Abweichung(en): fast jedes kurze Wort würde passen.",
+                )
+        elif isinstance(sub, query.TermRange) and sub.fieldname in QUERY_FIELDS:
+            # a range of words ("[b TO z]") is a wildcard too: every index word between its ends
+            if len(snapshot.expand(sub, MAX_EXPANSION)) > MAX_EXPANSION:
+                shown = f"[{sub.start or ''} TO {sub.end or ''}]"
+                raise QueryError(
+                    f"range {shown} matches more than {MAX_EXPANSION} words; make it narrower",
+                    german=f"„{shown}“ passt auf mehr als {MAX_EXPANSION} Wörter: bitte enger fassen.",
                 )
         elif isinstance(sub, (query.Prefix, query.Wildcard)):
             if len(sub.text.strip("*?")) < 2:
@@ -1284,7 +1366,9 @@ def _is_keyword_query(text: str) -> bool:
         return True  # the user wrote the logic; the default group is AND as in Whoosh
     if _QUESTION.search(text):
         return False  # a question is natural language
-    return len(set(analyze(text, mode="query"))) <= KEYWORD_QUERY_WORDS
+    # typed words, not index words: "1,5 Milliarden Euro" is three words ("1,5" is one)
+    words = {tuple(analyze(word, mode="query")) for word in text.split()}
+    return len(words - {()}) <= KEYWORD_QUERY_WORDS
 
 
 def _choose_query(
@@ -1366,12 +1450,18 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight)
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
-        _suggestion(index, text, total, operator),
+        _suggestion(index, text, total, operator, request.operator),
     )
 
 
-def _suggestion(index: Any, text: str, total: int, operator: str) -> str | None:
-    if total >= SUGGEST_BELOW or not text.strip() or _is_explicit(text):
+def _suggestion(index: Any, text: str, total: int, operator: str, asked: str = "auto") -> str | None:
+    """A spelling suggestion for a query that found little, or whose keywords no document has
+    all of (``asked`` auto, answered with any word): "Ukraine Krig" finds every article on the
+    Ukraine, and "Meinten Sie: Ukraine Krieg?" is the answer the user wanted."""
+    if not text.strip() or _is_explicit(text):
+        return None
+    fell_back = asked == "auto" and operator == "or" and _is_keyword_query(text)
+    if total >= SUGGEST_BELOW and not fell_back:
         return None
     # After the OR fallback no document had all words: any suggestion that finds documents
     # with all of them is better.
@@ -1396,7 +1486,7 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
     facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids) if request.facets else []
     unfiltered = not ev.masks and ev.date_filter is None
     hits = _page(request, ev.data, ev.q, hits_mask, total, unfiltered=unfiltered, text=ev.text)
-    suggestion = _suggestion(index, ev.text, total, ev.operator)
+    suggestion = _suggestion(index, ev.text, total, ev.operator, request.operator)
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
         request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion, ev.date_words

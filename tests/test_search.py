@@ -881,3 +881,78 @@ def test_reextract_rewrites_entities(small: Index) -> None:
     assert report.updated == 5
     assert small.facet_values("place", "") and [v.label for v in small.facet_values("place", "")] == ["Neu"]
 
+
+
+# -- what people type: typographic quotes, lone stars, numbers, modifier typos ----------------------
+@pytest.fixture
+def typed(fresh_index: Index) -> Index:
+    fresh_index.add(
+        [
+            make("phrase", "Rede", "Die Ministerin sprach von einer Welt im Krieg.", None),
+            make("apart", "Bericht", "Die Welt schaut zu. Im Osten herrscht Krieg.", None),
+            make("decimal", "Wachstum", "Die Wirtschaft wuchs um 2,5 Prozent.", None),
+            make("scattered", "Haushalt", "Im Jahr 2 stiegen die Kosten um 5 Prozent.", None),
+            make("thousands", "Demonstration", "Rund 60.000 Menschen gingen auf die Straße.", None),
+        ]
+    )
+    return fresh_index
+
+
+@pytest.mark.parametrize("quoted", ["„Welt im Krieg“", "»Welt im Krieg«", "«Welt im Krieg»", "“Welt im Krieg”"])
+def test_typographic_quotes_are_phrase_quotes(typed: Index, quoted: str) -> None:
+    assert ids(typed.search('"Welt im Krieg"')) == ["phrase"]
+    assert ids(typed.search(quoted)) == ["phrase"]
+
+
+def test_a_lone_star_adds_nothing_and_alone_means_every_document(typed: Index) -> None:
+    assert typed.search("*").total == typed.search("").total == 5
+    assert ids(typed.search("* Demonstration")) == ids(typed.search("Demonstration")) == ["thousands"]
+
+
+def test_a_range_of_too_many_words_is_refused(typed: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    import searchkit.search
+
+    monkeypatch.setattr(searchkit.search, "MAX_EXPANSION", 3)
+    with pytest.raises(QueryError, match="range"):
+        typed.search("[a TO z]")
+    assert ids(typed.search("title:[rec TO red]")) == ["phrase"]
+
+
+@pytest.mark.parametrize("typo", ["Krieg~1.5", "Krieg~-1", '"Welt im Krieg"~-1', '"Welt im Krieg"~1.5', "Krieg^-1",
+                                  "Krieg^abc", "Krieg^"])
+def test_malformed_fuzzy_proximity_and_boost_syntax_is_a_query_error(typed: Index, typo: str) -> None:
+    with pytest.raises(QueryError) as error:
+        typed.search(typo)
+    assert error.value.german
+
+
+def test_well_formed_modifiers_still_work(typed: Index) -> None:
+    assert ids(typed.search('"Welt im Krieg"~0')) == ["phrase"]  # no slack: the exact phrase
+    assert set(ids(typed.search('"Welt Krieg"~3'))) == {"phrase"}
+    assert ids(typed.search("Demonstrazion~1")) == ["thousands"]
+    assert ids(typed.search("Demonstration^2")) == ["thousands"]
+    assert typed.search("50~60").total == 0  # a tilde between numbers is punctuation
+
+
+def test_a_number_with_separators_is_one_unit(typed: Index) -> None:
+    assert ids(typed.search("2,5 Prozent")) == ["decimal"]  # not "2" and "5" anywhere
+    assert ids(typed.search("60.000")) == ids(typed.search("60000")) == ["thousands"]
+    # "1,5 Milliarden Euro" is three words: keywords, all required (more would be a question)
+    result = typed.search("2,5 Prozent Wirtschaft")
+    assert result.operator == "and" and ids(result) == ["decimal"]
+
+
+@pytest.mark.parametrize("month", ["2025-13", "2025-00", "2025-1"])
+def test_an_impossible_month_filter_is_a_query_error(small: Index, month: str) -> None:
+    with pytest.raises(QueryError, match="2025-03"):
+        small.search("", filters={"month": [month]})
+    assert small.search("", filters={"month": ["2025-04"]}).total == 1
+
+
+def test_keywords_no_document_has_all_of_get_a_suggestion(small: Index) -> None:
+    """Found by a review: "Ukraine Krig" fell back to any word, found every Ukraine article and
+    said nothing about the typo."""
+    result = small.search("Bahnstreik Berlni")
+    assert result.operator == "or" and result.total >= 1
+    assert result.suggestion == "Bahnstreik Berlin"
+    assert small.search("Bahnstreik Berlin").suggestion is None
