@@ -1023,6 +1023,7 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
       themselves (BM25, as Lucene ranks a fuzzy query's terms), the same in both engines: the
       article that names "Erdoğan" ten times ranks above the one that names him once, which a
       constant score per match (Whoosh's own ``FuzzyTerm``) would not tell apart;
+    * so does a prefix or wildcard of a text field with few index words (``_scored_wildcard``);
     * a person, place or organisation named in field syntax (``place:Baku``,
       ``person:"Olaf Scholz"``, ``place:Deutschlands``) becomes every index key of that facet
       value, so it selects what the facet filter of the same name selects (the index holds
@@ -1040,6 +1041,8 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
         if isinstance(node, query.FuzzyTerm):
             return _fuzzy_terms(node, snapshot)
         field = getattr(node, "fieldname", None)
+        if field in FIELD_BOOSTS and isinstance(node, (query.Prefix, query.Wildcard)):
+            return _scored_wildcard(node, snapshot)
         if field in ENTITY_FIELDS and isinstance(node, (query.Term, query.Phrase)):
             data = data or index.facet_data()
             text = node.text if isinstance(node, query.Term) else " ".join(node.words)
@@ -1127,6 +1130,24 @@ def _month_terms(node: query.Term, snapshot: Any) -> query.Query:
     terms = [query.Term("month", key, boost=node.boost) for key in keys]
     if not terms:
         return node
+    return terms[0] if len(terms) == 1 else query.Or(terms)
+
+
+#: A prefix or wildcard of a text field with at most this many index words is ranked by them
+#: (``_scored_wildcard``); a broader one keeps one constant score per field, as Whoosh, tantivy
+#: and Lucene score them (scoring hundreds of words would cost a posting list each).
+SCORED_WILDCARD_WORDS = 64
+
+
+def _scored_wildcard(node: query.Query, snapshot: Any) -> query.Query:
+    """``Trump*`` as the index words it stands for, OR-ed and scored like those words: every
+    hit of a prefix had the same score (Whoosh's and tantivy's constant, a different one in
+    each), so the article with Trump in its title and every paragraph ranked no higher than
+    one that names him once, and the two engines showed different first pages."""
+    words = snapshot.expand(node, SCORED_WILDCARD_WORDS)
+    if not words or len(words) > SCORED_WILDCARD_WORDS:
+        return node
+    terms = [query.Term(node.fieldname, word, boost=node.boost) for word in words]
     return terms[0] if len(terms) == 1 else query.Or(terms)
 
 

@@ -956,3 +956,23 @@ def test_keywords_no_document_has_all_of_get_a_suggestion(small: Index) -> None:
     assert result.operator == "or" and result.total >= 1
     assert result.suggestion == "Bahnstreik Berlin"
     assert small.search("Bahnstreik Berlin").suggestion is None
+
+
+def test_a_prefix_ranks_by_the_words_it_stands_for(fresh_index: Index) -> None:
+    """Found by a review: every hit of "Trump*" had the same score (a different constant on each
+    engine), so the article about Trump ranked no higher than one naming him once."""
+    fresh_index.add(
+        [
+            make("once", "Zölle", "Die Zölle steigen. Kritiker nennen Trumps Politik riskant. " * 3, None),
+            make("about", "Trump in Washington", "Trump sprach lange. Trump drohte mit Zöllen.", None),
+        ]
+    )
+    result = fresh_index.search("Trump*")
+    assert ids(result) == ["about", "once"]
+    assert result.hits[0].score > result.hits[1].score
+
+
+def test_a_facet_field_in_the_query_is_unranked_on_both_engines(small: Index) -> None:
+    """tantivy ranked ``person:Erdogan`` by BM25, Whoosh not at all (a facet field is no text)."""
+    hits = small.search('person:"Recep Tayyip Erdogan"').hits
+    assert len(hits) == 2 and {h.score for h in hits} == {1.0}
