@@ -976,3 +976,17 @@ def test_a_facet_field_in_the_query_is_unranked_on_both_engines(small: Index) ->
     """tantivy ranked ``person:Erdogan`` by BM25, Whoosh not at all (a facet field is no text)."""
     hits = small.search('person:"Recep Tayyip Erdogan"').hits
     assert len(hits) == 2 and {h.score for h in hits} == {1.0}
+
+
+def test_a_text_with_the_compound_ranks_above_one_with_its_parts_apart(fresh_index: Index) -> None:
+    """Found by a review: "Weltkrieg" ranked "Wir sind eine Welt im Krieg" first."""
+    fresh_index.add(
+        [
+            make("apart", "Rede in Genf", "Wir sind eine Welt im Krieg, sagte sie. Die Welt schaut zu, der Krieg geht weiter.", None),
+            make("whole", "Geschichte", "Der Zweite Weltkrieg endete 1945 in Europa, nach Jahren der Zerstörung und des Leids.", None),
+            # as in news: the parts are everyday words, the compound is rare
+            *[make(f"w{i}", "Bericht", f"Die Welt blickt auf Meldung {i}.", None) for i in range(8)],
+            *[make(f"k{i}", "Bericht", f"Der Krieg dauert an, Meldung {i}.", None) for i in range(8)],
+        ]
+    )
+    assert ids(fresh_index.search("Weltkrieg")) == ["whole", "apart"]
