@@ -990,3 +990,13 @@ def test_a_text_with_the_compound_ranks_above_one_with_its_parts_apart(fresh_ind
         ]
     )
     assert ids(fresh_index.search("Weltkrieg")) == ["whole", "apart"]
+
+
+def test_a_phrase_in_a_longer_query_keeps_the_operator_choice(typed: Index) -> None:
+    """A phrase is one unit, not logic: a question or a pasted sentence with a quoted title
+    still falls back to any word (it required every word and found nothing)."""
+    result = typed.search("Was meinte sie mit „Welt im Krieg“ in ihrer Rede in Genf?")
+    assert result.operator == "or" and ids(result)[0] == "phrase"
+    assert ids(typed.search('"Welt im Krieg" Ministerin')) == ["phrase"]
+    assert ids(typed.search('"Welt im Krieg" Ostfront'))[0] == "phrase"  # no document has both: any word
+    assert typed.search('"Welt im Krieg" AND Ostfront').total == 0  # operators are logic
