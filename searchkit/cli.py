@@ -7,11 +7,12 @@ clear line on errors and exits non-zero. ``--json`` prints the same JSON as the 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -42,17 +43,44 @@ def _fail(error: Exception) -> None:
     sys.exit(1)
 
 
+#: Exit status when the reader of stdout went away (``searchkit search … | head -1``): 128 + SIGPIPE,
+#: what a shell reports for ``cat``, ``grep`` or ``seq`` in the same pipe. Not 0, because the output
+#: was cut short; not 1, because that is the status of a real error (README) and scripts that
+#: accept a closed pipe (``PIPESTATUS`` is 141, ``set -o pipefail``) already test for 141.
+STDOUT_CLOSED_STATUS = 141
+
+
+def _stdout_closed() -> NoReturn:
+    """End quietly after a broken pipe, as Python's note on SIGPIPE recommends: stdout is pointed
+    at devnull, so that the flush at interpreter exit of what is still buffered cannot fail a
+    second time (that would print "Exception ignored … BrokenPipeError")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor behind stdout (an embedding, a test runner)
+        pass
+    sys.exit(STDOUT_CLOSED_STATUS)
+
+
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 class _Group(click.Group):
     """Turns searchkit errors, and the file errors of paths the user gave (a folder that does not
-    exist, a file that is not UTF-8 text), into one line on stderr and exit code 1."""
+    exist, a file that is not UTF-8 text), into one line on stderr and exit code 1; a closed
+    stdout ends the command quietly (see ``STDOUT_CLOSED_STATUS``)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                # what is still buffered (export writes without echo's flush) reaches a closed
+                # pipe here, where it is handled, not at interpreter exit
+                sys.stdout.flush()
+        except BrokenPipeError:  # an OSError, but the reader leaving early is no error of ours
+            _stdout_closed()
         except (SearchkitError, OSError, UnicodeError) as error:
             _fail(error)
 
@@ -92,6 +120,46 @@ def index_documents(  # noqa: PLR0913 - one knob each
             report.merge(part)
             bar.set_postfix(added=report.added, updated=report.updated, skipped=report.skipped)
     return report
+
+
+class _DroppedDates:
+    """The publication dates the readers could not read, each with the document it was dropped
+    from. The library logs only "not a valid calendar date: '2025-02-29'", and reading goes on
+    with the document undated; among thousands of documents that line names none, so the
+    warnings are held per document (``held_date_warnings``) and reported with its id."""
+
+    def __init__(self) -> None:
+        self.dropped: list[dict[str, str]] = []
+        self._pending: list[logging.LogRecord] = []
+
+    def documents(self, docs: Iterator[Document]) -> Iterator[Document]:
+        """``docs`` as they are; the warnings logged while one is read are noted for it when it
+        ends up undated."""
+        from .dates import held_date_warnings
+
+        while True:
+            with held_date_warnings() as pending:
+                self._pending = pending
+                doc = next(docs, None)
+            if doc is None:
+                return
+            if doc.published is None:  # else a later candidate (an HTML page has several) was read
+                self.dropped += [
+                    {"id": doc.id, "warning": record.getMessage()} for record in pending if record.levelno >= logging.WARNING
+                ]
+            yield doc
+
+    def forget_pending(self) -> None:
+        """A file failed: what was logged since the last document belongs to its failed rows
+        (reported with the file), not to the next file's first document."""
+        self._pending.clear()
+
+    def echo(self, limit: int = 20) -> None:
+        """One stderr line a document, the first ``limit`` of them (``--json`` has them all)."""
+        for entry in self.dropped[:limit]:
+            click.echo(f"  date dropped: {entry['id']}: {entry['warning']} (indexed without a date)", err=True)
+        if len(self.dropped) > limit:
+            click.echo(f"  … and {len(self.dropped) - limit} more documents whose date was dropped (--json lists all)", err=True)
 
 
 @main.command("index")
@@ -134,15 +202,17 @@ def index_command(  # noqa: PLR0913 - one flag each
     path = index_path or default_index_path()
     index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
     file_errors: list[str] = []
+    dates = _DroppedDates()
 
     def on_error(file: Path, error: SearchkitError) -> None:
         if strict:
             raise error
+        dates.forget_pending()
         file_errors.append(str(error))
 
     report = index_documents(
         index,
-        read_paths(paths, on_error=on_error),
+        dates.documents(read_paths(paths, on_error=on_error)),
         enrich=not no_enrich,
         batch_size=batch_size,
         progress=not quiet,
@@ -156,7 +226,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     # the facet arrays of the new generation, saved for every reader that opens the index next
     index.facet_data()
     if as_json:
-        _echo_json(report.to_dict() | {"documents": len(index)})
+        _echo_json(report.to_dict() | {"dropped_dates": dates.dropped, "documents": len(index)})
     else:
         click.echo(
             f"added {report.added}, updated {report.updated}, skipped {report.skipped},"
@@ -164,6 +234,7 @@ def index_command(  # noqa: PLR0913 - one flag each
         )
         for line in report.errors:
             click.echo(f"  failed: {line}", err=True)
+        dates.echo()
     if report.failed:
         sys.exit(1)
 
@@ -539,13 +610,13 @@ def eval_entities(gold: Path, as_json: bool, output: Path | None) -> None:
 @OUTPUT_OPTION
 def eval_dates(gold: Path | None, as_json: bool, output: Path | None) -> None:
     """Accuracy of date parsing (value and precision) on labelled German expressions."""
-    import logging
-
+    from .dates import held_date_warnings
     from .evaluate.dates import evaluate_dates, format_date_table
 
-    # The labelled set holds invalid dates on purpose; their warnings are not news here.
-    logging.getLogger("searchkit.dates").setLevel(logging.ERROR)
-    result = evaluate_dates(gold)
+    # The labelled set holds invalid dates on purpose; their warnings are not news here. Held
+    # for this call only: a level set on the logger would silence every later caller as well.
+    with held_date_warnings():
+        result = evaluate_dates(gold)
     _report(result, format_date_table(result), as_json, output)
 
 

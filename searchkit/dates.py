@@ -52,9 +52,11 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import contextlib
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -66,12 +68,45 @@ from .model import GERMAN_MONTHS, Precision, PubDate
 __all__ = [
     "DateQuery",
     "extract_mentioned_dates",
+    "held_date_warnings",
     "parse_date",
     "parse_date_bound",
     "parse_query_dates",
 ]
 
 logger = logging.getLogger(__name__)
+
+#: The list that :func:`held_date_warnings` collects into in this thread (or task), else None.
+_HELD_RECORDS: ContextVar[list[logging.LogRecord] | None] = ContextVar("searchkit_dates_held", default=None)
+
+
+def _hold_record(record: logging.LogRecord) -> bool:
+    """Filter of this module's logger: inside :func:`held_date_warnings` a record goes to the
+    caller's list instead of the log."""
+    held = _HELD_RECORDS.get()
+    if held is None:
+        return True
+    held.append(record)
+    return False
+
+
+logger.addFilter(_hold_record)
+
+
+@contextlib.contextmanager
+def held_date_warnings() -> Iterator[list[logging.LogRecord]]:
+    """Hold back this module's log records inside the block (of this thread only) and hand them
+    to the caller. A bare "not a valid calendar date: '2025-02-29'" names no document; the caller
+    knows which one it belongs to (``searchkit index`` reports it with the document's id), or
+    that it raises an error saying the same anyway (the write API's 400, a ``from``/``to``
+    bound's ``DateError``) and drops it."""
+    held: list[logging.LogRecord] = []
+    token = _HELD_RECORDS.set(held)
+    try:
+        yield held
+    finally:
+        _HELD_RECORDS.reset(token)
+
 
 #: Any explicit date outside these years is absurd for news (typos such as "0000" or "2O25").
 MIN_YEAR, MAX_YEAR = 1000, 2999
@@ -1254,7 +1289,8 @@ def parse_date(text: str, *, reference: date | None = None) -> PubDate | None:
     forms (``10. November 2020``, ``10.11.2020``, ``10.11.20``, ``Nov. 2020``, ``November
     2020``, ``Ende 2024`` → YEAR 2024), labelled strings (``Stand: 10.11.2020, 14:30 Uhr``) and,
     with a ``reference`` day, relative ones (``gestern``, ``vor drei Tagen``). Invalid or absurd
-    dates give None and a log warning, never an exception.
+    dates give None and a log warning, never an exception (a caller that knows the document, or
+    raises its own error, takes the warning over with :func:`held_date_warnings`).
     """
     if isinstance(text, (date, datetime)):
         text = text.isoformat()
@@ -1302,10 +1338,13 @@ def parse_date_bound(text: str, *, today: date | None = None) -> PubDate:
             german="Datum fehlt: erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
         )
     cleaned = _normalize(text)
-    try:
-        result = _parse_strict(cleaned, today or date.today())
-    except (ValueError, OverflowError, DateError):
-        result = _INVALID
+    # "ambiguous date '04/03/2025' ignored": the DateError below says the bound is not read,
+    # to the one who typed it; the same warning in the log would only be noise
+    with held_date_warnings():
+        try:
+            result = _parse_strict(cleaned, today or date.today())
+        except (ValueError, OverflowError, DateError):
+            result = _INVALID
     if isinstance(result, _Invalid):
         raise DateError(
             f"Ungültiges Datum: {text.strip()!r} gibt es im Kalender nicht (this date does not exist)",

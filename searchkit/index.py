@@ -138,6 +138,11 @@ class IngestReport:
     skipped: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    #: id skipped because its content is stored (or sent earlier in the batch) under another id →
+    #: that id: a GET of the skipped id finds nothing, so a caller needs to know where it went
+    duplicates: dict[str, str] = field(default_factory=dict)
+    #: ids whose enrichment failed (their messages are in ``errors``)
+    failed_ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,7 +151,14 @@ class IngestReport:
             "skipped": self.skipped,
             "failed": self.failed,
             "errors": self.errors,
+            "duplicates": [{"id": one, "duplicate_of": other} for one, other in self.duplicates.items()],
         }
+
+    def stored(self, ids: Iterable[str]) -> list[str]:
+        """Of ``ids`` (the documents given to ``Index.add``), those the index now holds with the
+        content given: added, updated or already there; not the duplicates, not the failures."""
+        failed = set(self.failed_ids)
+        return [one for one in dict.fromkeys(ids) if one not in self.duplicates and one not in failed]
 
     def merge(self, other: IngestReport) -> None:
         self.added += other.added
@@ -154,6 +166,8 @@ class IngestReport:
         self.skipped += other.skipped
         self.failed += other.failed
         self.errors += other.errors
+        self.duplicates |= other.duplicates
+        self.failed_ids += other.failed_ids
 
 
 def read_metadata(path: Path) -> dict[str, Any]:
@@ -520,7 +534,7 @@ class Index:
         try:
             committed = writer.snapshot()
             base = self._spelling_base(committed)
-            seen_hashes: set[str] = set()
+            seen_hashes: dict[str, str] = {}
             todo: list[tuple[Document, int | None]] = []
             for position, doc in enumerate(batch):
                 if last_of_id[doc.id] == position:
@@ -536,6 +550,7 @@ class Index:
                 if isinstance(prepared, SearchkitError):
                     report.failed += 1
                     report.errors.append(f"{doc.id}: {prepared}")
+                    report.failed_ids.append(doc.id)
                     outcome = "failed"
                 else:
                     writer.add_document(prepared, replaces=existing)
@@ -555,24 +570,28 @@ class Index:
     def _triage(
         committed: Snapshot,
         doc: Document,
-        seen_hashes: set[str],
+        seen_hashes: dict[str, str],
         report: IngestReport,
         force: bool = False,
     ) -> tuple[str, int | None]:
         """Decide what happens to the last version of one id in a batch: skipped, added or
-        updated (with the document number it replaces)."""
+        updated (with the document number it replaces). ``seen_hashes``: the content of the
+        batch's documents so far → their ids."""
         content_hash = doc.content_hash()
         existing = committed.docnum("id", doc.id)
         if content_hash in seen_hashes:
             report.skipped += 1
+            report.duplicates[doc.id] = seen_hashes[content_hash]
             return "skipped", existing
         same_content = committed.docnum("content_hash", content_hash)
         if force and existing is not None and same_content == existing:
             same_content = None
         if same_content is not None and (existing is None or same_content == existing):
             report.skipped += 1
+            if same_content != existing:
+                report.duplicates[doc.id] = Document.from_stored(committed.stored(same_content)).id
             return "skipped", existing
-        seen_hashes.add(content_hash)
+        seen_hashes[content_hash] = doc.id
         if existing is not None:
             report.updated += 1
             return "updated", existing

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 import searchkit
+from searchkit.dates import held_date_warnings
 from searchkit.errors import DocumentError, QueryError, SearchkitError
 from searchkit.ingest.formats import document_from_mapping
 from searchkit.model import Document
@@ -114,10 +115,12 @@ def document(doc_id: str):  # type: ignore[no-untyped-def]
 
 
 def _only_params(*known: str) -> None:
-    """Unknown query parameters are an error, not silently ignored."""
+    """Unknown query parameters are an error, not silently ignored; the message says what the
+    endpoint takes, also when that is nothing (an empty "known:" list reads like a bug)."""
     unknown = set(request.args) - set(known)
     if unknown:
-        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        takes = f"known: {', '.join(sorted(known))}" if known else "this endpoint takes no parameters"
+        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; {takes}")
 
 
 def _single(name: str, default: str = "") -> str:
@@ -269,10 +272,15 @@ def documents_from_rows(rows: list[Any]) -> list[Document]:
         # document_from_mapping removes it, but the id must be computable before that
         canonical = json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
         fallback = "api:" + hashlib.sha1(canonical).hexdigest()[:16]
-        try:
-            docs.append(document_from_mapping(row, fallback, strict_dates=True))
-        except SearchkitError as err:
-            problems.append(f"document {number}: {err}")
+        with held_date_warnings() as date_warnings:
+            try:
+                doc = document_from_mapping(row, fallback, strict_dates=True)
+            except SearchkitError as err:
+                problems.append(f"document {number}: {err}")  # the 400 names the date: no log line
+                continue
+        docs.append(doc)
+        for record in date_warnings:  # a date read despite a doubt: worth a line that names the document
+            current_app.logger.warning("document %r: %s", doc.id, record.getMessage())
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise DocumentError("invalid documents, nothing was written: " + "; ".join(problems[:5]) + more)
@@ -312,7 +320,10 @@ def add_documents():  # type: ignore[no-untyped-def]
     index = get_index()
     report = index.add(docs, enrich=searchkit.enrich)
     note_hits(len(docs))
-    data = report.to_dict() | {"ids": [d.id for d in docs], "documents": len(index)}
+    ids = [d.id for d in docs]
+    # "ids": the request's; "stored": those a GET finds with the content sent; "duplicates"
+    # (in the report): the skipped ids whose content another id holds
+    data = report.to_dict() | {"ids": ids, "stored": report.stored(ids), "documents": len(index)}
     return jsonify(data), 201 if report.added else 200
 
 

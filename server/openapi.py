@@ -275,11 +275,19 @@ def schemas() -> dict[str, dict[str, Any]]:
         },
         "IngestReport": {
             "type": "object",
-            "required": ["added", "updated", "skipped", "failed", "errors", "ids", "documents"],
+            "required": ["added", "updated", "skipped", "failed", "errors", "ids", "stored", "duplicates", "documents"],
             "properties": {
                 "added": integer, "updated": integer, "skipped": integer, "failed": integer,
                 "errors": {"type": "array", "items": string},
                 "ids": {"type": "array", "items": string, "description": "IDs der gesendeten Dokumente, in Reihenfolge"},
+                "stored": {"type": "array", "items": string,
+                           "description": "IDs, unter denen der gesendete Inhalt jetzt abrufbar ist"},
+                "duplicates": {
+                    "type": "array",
+                    "description": "übersprungene IDs, deren Inhalt schon unter einer anderen ID gespeichert ist",
+                    "items": {"type": "object", "required": ["id", "duplicate_of"],
+                              "properties": {"id": string, "duplicate_of": string}},
+                },
                 "documents": {"type": "integer", "description": "Dokumente im Index danach"},
             },
         },

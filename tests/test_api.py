@@ -227,6 +227,15 @@ def test_malformed_filter_values_and_unknown_document_parameters_are_400(client:
     assert response.get_json()["error"]["message"]
 
 
+def test_unknown_parameter_messages_say_what_the_endpoint_takes(client: FlaskClient) -> None:
+    # found by a review: the document endpoint ended its 400 with an empty "known: "
+    doc_id = client.get("/api/search?q=Baku").get_json()["hits"][0]["id"]
+    message = client.get(f"/api/documents/{doc_id}?x=1").get_json()["error"]["message"]
+    assert message == "unknown parameter(s): x; this endpoint takes no parameters"
+    similar = client.get(f"/api/similar/{doc_id}?x=1&limit=2").get_json()["error"]["message"]
+    assert similar == "unknown parameter(s): x; known: limit"
+
+
 def test_well_formed_period_filters_still_work(client: FlaskClient) -> None:
     assert client.get("/api/search?year=ohne+Datum").get_json()["total"] == client.get("/api/search?year=None").get_json()["total"] > 0
     both = client.get("/api/search?year=2025&year=none").get_json()

@@ -87,6 +87,64 @@ def test_console_script_runs(tmp_path: Path) -> None:
         assert command in out.stdout
 
 
+def closed_early(args: list[str], *, lines_read: int) -> tuple[int, str]:
+    """Run ``searchkit ARGS`` in a real process whose stdout pipe the reader closes after
+    ``lines_read`` lines, as ``| head -N`` does; the exit status and everything on stderr."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "searchkit.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdout is not None and process.stderr is not None
+    for _ in range(lines_read):
+        assert process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read().decode("utf-8")
+    return process.wait(timeout=120), stderr
+
+
+def test_a_closed_stdout_ends_the_command_quietly(demo_index_path: Path) -> None:
+    # found by a review: `searchkit search … | head -1` printed "Error: [Errno 32] Broken pipe"
+    index = str(demo_index_path)
+    # closed before the first write: the search's first line already meets no reader
+    status, stderr = closed_early(["search", "Berlin", "--index", index], lines_read=0)
+    assert (status, stderr) == (141, "")
+    # the export (about 120 kB of the demo corpus) outgrows the pipe while the reader is gone
+    status, stderr = closed_early(["export", "--index", index], lines_read=1)
+    assert (status, stderr) == (141, "")
+    # a reader that reads everything sees no difference
+    whole = subprocess.run([sys.executable, "-m", "searchkit.cli", "export", "--index", index], capture_output=True, check=False)
+    assert whole.returncode == 0 and whole.stderr == b"" and whole.stdout.count(b"\n") >= 40
+
+
+def test_dropped_dates_are_reported_with_their_document(tmp_path: Path) -> None:
+    # found by a review: a file's impossible date was one bare log line naming no document
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "sturm-1", "title": "Sturm", "text": "Der Wetterdienst warnt vor Sturm an der Nordseeküste.", "date": "2025-02-29"},
+        {"id": "regen-1", "title": "Regen", "text": "In Hamburg regnet es seit Tagen.", "date": "2025-03-01"},
+    ]
+    feed.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows), encoding="utf-8")
+    command = [sys.executable, "-m", "searchkit.cli", "index", str(feed), "--quiet", "--no-enrich"]
+    text = subprocess.run([*command, "--index", str(tmp_path / "a")], capture_output=True, text=True, check=False)
+    assert text.returncode == 0 and text.stdout.startswith("added 2,")  # indexed, undated
+    assert text.stderr.splitlines() == [
+        "  date dropped: sturm-1: not a valid calendar date: '2025-02-29' (indexed without a date)"
+    ]
+    report = json.loads(run("index", str(feed), "--index", str(tmp_path / "b"), "--quiet", "--no-enrich", "--json").stdout)
+    assert report["dropped_dates"] == [{"id": "sturm-1", "warning": "not a valid calendar date: '2025-02-29'"}]
+    stored = json.loads(run("get", "sturm-1", "--index", str(tmp_path / "b")).stdout)
+    assert stored["published"] is None
+
+
+def test_a_bound_that_cannot_be_read_is_one_error_line(tmp_path: Path, seeds: Path) -> None:
+    index = str(tmp_path / "idx")
+    run("index", str(seeds), "--index", index, "--quiet")
+    command = [sys.executable, "-m", "searchkit.cli", "search", "x", "--index", index, "--from", "04/03/2025"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    # not also "ambiguous date '04/03/2025' … ignored" from the log: the error says it is not read
+    assert result.returncode == 1 and result.stderr.startswith("Error: Datum nicht erkannt: '04/03/2025'")
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_demo_builds_the_shipped_corpus(tmp_path: Path) -> None:
     result = run("demo", "--index", str(tmp_path / "demo"), "--no-serve")
     assert result.exit_code == 0, result.output

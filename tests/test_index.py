@@ -295,3 +295,15 @@ def test_creating_an_index_where_a_file_is_is_a_typed_error(tmp_path: Path) -> N
     with pytest.raises(IndexVersionError, match="not an empty folder"):
         Index(a_file, create=True)
     assert a_file.read_text() == "mine"
+
+
+def test_the_report_says_which_id_holds_a_skipped_duplicate(fresh_index: Index) -> None:
+    """Content stored under another id is skipped; the report names that id (a GET of the
+    skipped one finds nothing), within a batch and against the index alike."""
+    storm = {"body": "Sturm an der Küste.", "title": "Wetter"}
+    first = fresh_index.add([doc("a", **storm), doc("b", **storm), doc("c", "Regen.")])
+    assert first.duplicates == {"b": "a"} and first.stored(["a", "b", "c"]) == ["a", "c"]
+    again = fresh_index.add([doc("d", **storm), doc("a", **storm)])
+    assert again.duplicates == {"d": "a"} and again.stored(["d", "a"]) == ["a"]  # "a" again: stored
+    assert again.to_dict()["duplicates"] == [{"id": "d", "duplicate_of": "a"}]
+    assert "d" not in fresh_index and "b" not in fresh_index

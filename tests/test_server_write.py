@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from searchkit import Index
+from searchkit.dates import parse_date
 from server import create_app
 
 # every test here runs once per engine (see conftest.py)
@@ -124,6 +126,40 @@ def test_batches_as_array_and_json_lines(demo_copy: Path) -> None:
     assert client.get("/api/search?q=Hochwasser").get_json()["total"] >= 2
 
 
+def test_a_duplicate_under_a_new_id_says_which_id_holds_it(demo_copy: Path) -> None:
+    # found by a review: the answer listed "neu-2" in "ids" although it was skipped as a
+    # duplicate, and GET /api/documents/neu-2 was a 404
+    client = make_client(demo_copy, API_KEY=KEY)
+    news = {"id": "neu-1", "title": "Kurzmeldung", "text": "Der Wetterdienst warnt vor Sturm an der Nordseeküste."}
+    first = client.post("/api/documents", json=news, headers=AUTH)
+    assert first.status_code == 201
+    assert first.get_json() | {"documents": 0} == {
+        "added": 1, "updated": 0, "skipped": 0, "failed": 0, "errors": [],
+        "ids": ["neu-1"], "stored": ["neu-1"], "duplicates": [], "documents": 0,
+    }
+    second = client.post("/api/documents", json=dict(news, id="neu-2"), headers=AUTH)
+    assert second.status_code == 200
+    report = second.get_json()
+    assert report["skipped"] == 1 and report["ids"] == ["neu-2"]  # "ids": the ids of the request
+    assert report["stored"] == [] and report["duplicates"] == [{"id": "neu-2", "duplicate_of": "neu-1"}]
+    assert client.get("/api/documents/neu-2").status_code == 404
+    assert client.get("/api/documents/neu-1").status_code == 200
+    # the same document again is skipped too, but it is stored: a GET finds it
+    again = client.post("/api/documents", json=news, headers=AUTH).get_json()
+    assert again["skipped"] == 1 and again["stored"] == ["neu-1"] and again["duplicates"] == []
+    # duplicates inside one batch: the first of them is stored, the others point to it
+    batch = [
+        {"id": "b-1", "text": "Die Fähre nach Helgoland fällt heute aus."},
+        {"id": "b-2", "text": "Die Fähre nach Helgoland fällt heute aus."},
+        {"id": "b-3", "text": "Der Hafen von Cuxhaven bleibt geöffnet."},
+    ]
+    mixed = client.post("/api/documents", json=batch, headers=AUTH).get_json()
+    assert (mixed["added"], mixed["skipped"]) == (2, 1) and mixed["ids"] == ["b-1", "b-2", "b-3"]
+    assert mixed["stored"] == ["b-1", "b-3"] and mixed["duplicates"] == [{"id": "b-2", "duplicate_of": "b-1"}]
+    for doc_id in mixed["stored"]:
+        assert client.get(f"/api/documents/{doc_id}").status_code == 200
+
+
 def test_lone_surrogate_escapes_are_cleaned_not_a_500(demo_copy: Path) -> None:
     # "\ud800" alone is valid JSON but no text: it used to crash hashing the fallback id
     client = make_client(demo_copy, API_KEY=KEY)
@@ -167,6 +203,21 @@ def test_invalid_bodies_write_nothing(
     assert response.status_code == status
     assert message in response.get_json()["error"]["message"]
     assert state(demo_copy) == before
+
+
+@pytest.mark.parametrize("date", ["2025-02-29", "04/03/2025", "2025-02-29T10:00"])
+def test_an_impossible_date_is_a_400_and_no_log_line(demo_copy: Path, date: str, caplog: pytest.LogCaptureFixture) -> None:
+    # found by a review: the 400 was right, but "not a valid calendar date: '2025-02-29'" also
+    # went to stderr, naming no document, for a request whose answer already says it
+    client = make_client(demo_copy, API_KEY=KEY)
+    with caplog.at_level(logging.DEBUG, logger="searchkit.dates"):
+        response = client.post("/api/documents", json=dict(ARTICLE, date=date), headers=AUTH)
+    assert response.status_code == 400 and f"date {date!r} cannot be read" in response.get_json()["error"]["message"]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    # the library still warns a caller that does not take the warning over
+    with caplog.at_level(logging.WARNING, logger="searchkit.dates"):
+        assert parse_date("2025-02-29") is None
+    assert "not a valid calendar date: '2025-02-29'" in caplog.text
 
 
 def test_timestamps_with_a_zone_are_stored_to_the_minute(demo_copy: Path) -> None:
