@@ -610,6 +610,9 @@ FIELD_ALIASES = {
 
 
 _QUOTED = re.compile(r'"[^"]*"?')
+#: ``id:10kgnad:1``: an id is one value up to the next space, colons included (ids made from
+#: sources and URLs have them); quoted, so that its colons are not read as fields.
+_ID_WITH_COLON = re.compile(r'(?<![\w-])(id:)([^\s"()]*:[^\s"()]*)')
 
 
 def _plain_colons(text: str) -> str:
@@ -619,6 +622,7 @@ def _plain_colons(text: str) -> str:
     ``organisation:"4:2 Toronto Maple Leafs"`` names a value with a colon."""
     if ":" not in text:
         return text
+    text = _ID_WITH_COLON.sub(r'\1"\2"', text)
     quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
 
     def field_colon(match: re.Match[str]) -> str:
@@ -1121,7 +1125,7 @@ def _only_genitive(term: str, genitive: str, vocabulary: Callable[[], Any]) -> b
 def _month_terms(node: query.Term, snapshot: Any) -> query.Query:
     """The month keys (``2025-03``) a month written in words or another date form names (a year:
     its months); the term as typed when it names none (it then matches nothing)."""
-    from .dates import month_number, parse_date
+    from .dates import held_date_warnings, month_number, parse_date
 
     text = node.text.strip()
     if _PERIOD_VALUE["month"].fullmatch(text):
@@ -1130,7 +1134,8 @@ def _month_terms(node: query.Term, snapshot: Any) -> query.Query:
     if number is not None:
         keys = [key for key, _ in snapshot.terms("month") if key.endswith(f"-{number:02d}")]
     else:
-        parsed = parse_date(text)
+        with held_date_warnings():  # "monat:2025-02-30" names no month: it finds nothing, no log line
+            parsed = parse_date(text)
         if parsed is None:
             keys = []
         elif parsed.precision == Precision.YEAR:  # the months of that year

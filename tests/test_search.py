@@ -1000,3 +1000,10 @@ def test_a_phrase_in_a_longer_query_keeps_the_operator_choice(typed: Index) -> N
     assert ids(typed.search('"Welt im Krieg" Ministerin')) == ["phrase"]
     assert ids(typed.search('"Welt im Krieg" Ostfront'))[0] == "phrase"  # no document has both: any word
     assert typed.search('"Welt im Krieg" AND Ostfront').total == 0  # operators are logic
+
+
+def test_an_id_with_colons_is_one_value(fresh_index: Index) -> None:
+    """Found by a review: ``id:10kgnad:1`` was read as ``id:10kgnad`` and the word "1"."""
+    fresh_index.add([make("10kgnad:1", "Eins", "Text eins.", None), make("10kgnad:12", "Zwölf", "Text zwölf.", None)])
+    assert ids(fresh_index.search("id:10kgnad:1")) == ["10kgnad:1"]
+    assert ids(fresh_index.search('id:"10kgnad:12"')) == ["10kgnad:12"]
