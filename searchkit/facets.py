@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,7 +25,16 @@ from typing import Any
 import numpy as np
 
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE, facet_key
-from .model import GERMAN_MONTHS, Entity, EntityType, declension_groups, declined_words, name_suffixes, spelling_key
+from .model import (
+    GERMAN_MONTHS,
+    Entity,
+    EntityType,
+    declension_groups,
+    declined_words,
+    entity_key,
+    name_suffixes,
+    spelling_key,
+)
 from .nominative import nominative
 from .sidecar import pack_lines, save_arrays, unpack_lines
 
@@ -133,6 +143,11 @@ class FacetData:
     #: query → matching documents, for this generation only (see ``search._matching_mask``)
     match_cache: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict, repr=False)
     _name_words: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    #: (facet, value id) → its names as keys / read with umlauts, joined (see ``find_values``)
+    _search_keys: dict[tuple[str, int], str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _search_readings: dict[tuple[str, int], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(cls, snapshot: Any) -> FacetData:
@@ -228,6 +243,119 @@ class FacetData:
         if facet in ENTITY_FIELDS:
             return self.labels.get((facet, value), value)
         return value
+
+    def find_values(self, facet: str, text: str, counts: np.ndarray, limit: int) -> list[int]:
+        """Ids of the counted values of ``facet`` with a name that contains ``text``, at most
+        ``limit``, in two groups, each most frequent first: names that contain it as typed
+        (case and diacritics ignored: "Noel" finds Noël, "erd" Erdoğan), then names that contain
+        it only with ae/oe/ue read as ä/ö/ü ("Koeln" finds Köln, "Mueller" Müller). Most names
+        with "oe" or "ue" are written so (Noel, Joel, Manuel), so an umlaut reading must not push
+        them down; and it is a reading, never a dropped "e": "Noel" is "Nöl", not "Nol", so it
+        does not find Nolte, Granollers or Kunold. The facet-value search behind "mehr
+        anzeigen" (``search.facet_values``)."""
+        typed, umlauts = entity_key(text), umlaut_reading(text)
+        if umlauts == typed:  # nothing to read as an umlaut: the literal match is the only one
+            umlauts = ""
+        literal: list[int] = []
+        read: list[int] = []
+        for idx in np.argsort(-counts, kind="stable").tolist():
+            if counts[idx] == 0 or len(literal) >= limit:
+                break
+            if typed in self._keys_of(facet, idx):
+                literal.append(idx)
+            elif umlauts and umlauts in self._readings_of(facet, idx):
+                read.append(idx)
+        return (literal + read)[:limit]
+
+    def _keys_of(self, facet: str, idx: int) -> str:
+        """Every name of value ``idx`` (what the facet shows, its key, its aliases) as a key,
+        joined by newlines (which no text holds after ``entity_key``): one ``in`` tests them
+        all. Kept per generation: a search tries the same values again and again."""
+        if (facet, idx) not in self._search_keys:
+            ffield = self.fields[facet]
+            names = [self.label(facet, ffield.values[idx]), ffield.values[idx], *ffield.aliases(idx)]
+            self._search_keys[(facet, idx)] = "\n".join(map(entity_key, names))
+        return self._search_keys[(facet, idx)]
+
+    def _readings_of(self, facet: str, idx: int) -> str:
+        """Every name of value ``idx`` as the corpus writes it, read with umlauts, joined like
+        ``_keys_of``. Written names, not keys: a key has lost its umlauts ("auswartigen amts"),
+        and "Auswaertigen" read as "Auswärtigen" must find "Auswärtigen Amts" while "Noel" read
+        as "Nöl" must not find "Nolte"."""
+        if (facet, idx) not in self._search_readings:
+            ffield = self.fields[facet]
+            value, aliases = ffield.values[idx], ffield.aliases(idx)
+            shown = self.label(facet, value)
+            written = [shown, *(self.labels.get((facet, key)) or _umlauts_from(key, shown) for key in aliases)]
+            if facet_key(shown) != value:  # shown in another case: the key's own spelling is gone
+                written.append(_umlauts_from(value, shown))
+            self._search_readings[(facet, idx)] = "\n".join(map(umlaut_reading, written))
+        return self._search_readings[(facet, idx)]
+
+
+def shown_dates(
+    values: list[str], counts: np.ndarray, candidates: np.ndarray, size: int, selected: set[int]
+) -> list[int]:
+    """The values a date facet shows, in its display order (newest first, "ohne Datum" last):
+    the ``size`` most frequent candidates (a tie goes to the later period, then to a date over
+    "ohne Datum") and the selected ones. Not the ``size`` newest: the years a text mentions run
+    from the 1940s to 2050, and the newest five were climate targets of a handful of articles
+    each while 2025 with 920 was cut off. "mehr anzeigen" lists the rest."""
+    undated = np.array([values[i] == NO_DATE for i in candidates.tolist()], dtype=bool)
+    display = candidates[np.lexsort((-candidates, undated))].tolist()
+    if size >= len(display):
+        return display
+    frequent = candidates[np.lexsort((-candidates, undated, -counts[candidates]))][: max(size, 0)]
+    kept = set(frequent.tolist()) | selected
+    return [i for i in display if i in kept]
+
+
+#: ae/oe/ue that may stand for ä/ö/ü: not the end of a diphthong or of "qu" (Bauer, Feuer and
+#: Quelle keep their letters). The rule of ``search._UMLAUT_SPELLING`` (prefix queries).
+_UMLAUT_DIGRAPH = re.compile(r"(?<![aeiouq])(?:ae|oe|ue)")
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
+_GERMAN_UMLAUTS = frozenset("äöü")
+
+
+def umlaut_reading(name: str) -> str:
+    """``name`` as a key with ae/oe/ue read as the umlauts they may stand for ("Koeln" → "köln",
+    "Noel" → "nöl", "Bauer" stays). Unlike ``model.entity_key`` it keeps ä, ö and ü: with them
+    folded to a, o and u, "Noel" read as "Nöl" would become "nol" and find Nolte."""
+    return _UMLAUT_DIGRAPH.sub(lambda m: _UMLAUTS[m[0]], _umlaut_key(name))
+
+
+def _umlaut_key(name: str) -> str:
+    """Case, spacing and every diacritic but those of ä, ö and ü ignored ("Noël" → "noel",
+    "Müller" → "müller")."""
+    text = unicodedata.normalize("NFC", name.casefold())
+    if not text.isascii():  # most names are: they need no letter-by-letter pass
+        text = "".join(char if char in _GERMAN_UMLAUTS else _without_diacritics(char) for char in text)
+    return " ".join(text.split())
+
+
+def _umlauts_from(key: str, shown: str) -> str:
+    """``key`` with the umlauts of the name the facet shows for it, where their words agree
+    letter for letter up to there: "europaischen auswartigen dienstes" shown as "Europäischer
+    Auswärtiger Dienst" → "europäischen auswärtigen dienstes". The written form of a key whose
+    label became its nominative is not kept; this is it, as far as the umlauts go."""
+    words, written = key.split(), _umlaut_key(shown).split()
+    if len(words) != len(written):
+        return key
+    return " ".join(_word_with_umlauts(word, model) for word, model in zip(words, written))
+
+
+def _word_with_umlauts(word: str, model: str) -> str:
+    letters = list(word)
+    for i, (letter, wanted) in enumerate(zip(word, model)):
+        if wanted in _GERMAN_UMLAUTS and letter == _without_diacritics(wanted):
+            letters[i] = wanted
+        elif letter != wanted:
+            break
+    return "".join(letters)
+
+
+def _without_diacritics(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
 
 
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.

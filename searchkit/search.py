@@ -21,10 +21,10 @@ from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, OrGroup,
 from .analysis import TOKEN_PATTERN, analyze, fold_diacritics
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
-from .facets import FACETS, FacetData
+from .facets import FACETS, FacetData, shown_dates
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
-from .model import Document, Precision, PubDate, spelling_key
+from .model import Document, Precision, PubDate
 from .querywords import answer_type, question_words
 from .rerank import RERANK_DEPTH, idf, proximity_rerank, query_concepts
 
@@ -1297,8 +1297,11 @@ def _shown(
     """The values a facet shows, in display order: the first ``size`` candidates, then the
     selected ones that come later. Values are in lexicon (alphabetical) order, so an index order
     is an alphabetical order: dates newest first with "ohne Datum" last, entities by count and
-    then name."""
-    if name in ("year", "month", "mentioned"):
+    then name. The years a text mentions are the ``size`` most frequent ones, newest first
+    (``facets.shown_dates``): the newest of them are the climate targets of a few articles."""
+    if name == "mentioned":
+        return shown_dates(values, counts, candidates, size, selected)
+    if name in ("year", "month"):
         undated = np.array([values[i] == NO_DATE for i in candidates.tolist()], dtype=bool)
         order = candidates[np.lexsort((-candidates, undated))].tolist()
         return order[:size] + [i for i in order[size:] if i in selected]
@@ -1532,8 +1535,9 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
 def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "", limit: int = 20) -> list[FacetValue]:
     """Values of one facet whose label or any other name of it contains ``text`` (diacritics
     and case ignored: "erd" finds Erdoğan, "APA" Austria Presse Agentur, "Auswärtigen"
-    Auswärtiges Amt), counted like the facet itself, most frequent first. This is the
-    facet-value search box behind "mehr anzeigen"."""
+    Auswärtiges Amt), counted like the facet itself, most frequent first; after them the values
+    found only with ae/oe/ue read as ä/ö/ü ("koeln" finds Köln; ``FacetData.find_values``). This
+    is the facet-value search box behind "mehr anzeigen"."""
     if facet not in FACETS:
         raise QueryError(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
@@ -1544,23 +1548,12 @@ def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "",
     ev = _evaluate(index, request)
     ffield = ev.data.fields[facet]
     counts = ffield.counts(ev.hits_mask(except_facet=facet))
-    needle = spelling_key(text)
     selected = set(ev.selected_ids.get(facet, []))
-    found = []
-    for idx in np.argsort(-counts, kind="stable"):
-        if counts[idx] == 0:
-            break
-        label = ev.data.label(facet, ffield.values[idx])
-        if needle and needle not in spelling_key(label) and not any(
-            needle in spelling_key(name) for name in (ffield.values[idx], *ffield.aliases(int(idx)))
-        ):
-            continue
-        found.append(
-            FacetValue(_facet_value(facet, ffield.values[idx], ev.data), label, int(counts[idx]), int(idx) in selected)
-        )
-        if len(found) >= limit:
-            break
-    return found
+    return [
+        FacetValue(_facet_value(facet, ffield.values[idx], ev.data), ev.data.label(facet, ffield.values[idx]),
+                   int(counts[idx]), idx in selected)
+        for idx in ev.data.find_values(facet, text, counts, limit)
+    ]
 
 
 def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:

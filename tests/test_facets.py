@@ -1,13 +1,25 @@
 """Facet counting on arrays: the by-document path for masks of few documents counts exactly
-what the gather over every entry counts; what a facet shows is the head of its full order."""
+what the gather over every entry counts; what a facet shows is the head of its full order (for
+dates: the most frequent, in date order); the facet-value search ranks names as typed before
+names read with umlauts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.facets import SPARSE_COUNT_FACTOR, FacetField
+from searchkit import Document, Entity, EntityType, Index, PubDate
+from searchkit.facets import (
+    SPARSE_COUNT_FACTOR,
+    FacetField,
+    shown_dates,
+    umlaut_reading,
+)
+
 
 
 def _field(entries: list[tuple[int, int]], n_values: int) -> FacetField:
@@ -54,7 +66,7 @@ def test_few_documents_take_the_by_document_path() -> None:
 
 
 @given(st.lists(st.integers(0, 6), min_size=1, max_size=60), st.integers(0, 12),
-       st.sets(st.integers(0, 59), max_size=4), st.sampled_from(["person", "place", "year"]))
+       st.sets(st.integers(0, 59), max_size=4), st.sampled_from(["person", "place"]))
 @settings(max_examples=300, deadline=None)
 def test_shown_values_are_the_head_of_the_full_order(raw: list[int], size: int, chosen: set[int], name: str) -> None:
     """A facet shows the first ``size`` values of the full display order, then the selected ones
@@ -66,8 +78,142 @@ def test_shown_values_are_the_head_of_the_full_order(raw: list[int], size: int, 
     selected = {i for i in chosen if i < len(raw)}
     candidates = _candidates(counts, selected)
     assert candidates.tolist() == sorted(set(np.flatnonzero(counts).tolist()) | selected)
-    if name == "year":
-        full = sorted(candidates.tolist(), reverse=True)
-    else:
-        full = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), i))
+    full = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), i))
     assert _shown(name, values, counts, candidates, size, selected) == full[:size] + [i for i in full[size:] if i in selected]
+
+
+def _years(raw: list[int]) -> list[str]:
+    """Year values in lexicon order, as a facet holds them ("none", undated, sorts last)."""
+    return [f"{1990 + i}" for i in range(len(raw) - 1)] + ["none"]
+
+
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=40), st.integers(1, 12),
+       st.sets(st.integers(0, 39), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_a_date_facet_keeps_its_most_frequent_values_in_date_order(
+    raw: list[int], size: int, chosen: set[int]
+) -> None:
+    """The values kept are the ``size`` most frequent (a tie: the later period, a date before
+    "ohne Datum"), plus the selected ones; they are shown newest first, "ohne Datum" last."""
+    from searchkit.search import _candidates
+
+    counts, values = np.array(raw, dtype=np.int64), _years(raw)
+    selected = {i for i in chosen if i < len(raw)}
+    candidates = _candidates(counts, selected)
+    undated = len(raw) - 1
+    by_date = sorted(candidates.tolist(), key=lambda i: (i == undated, -i))
+    by_count = sorted(candidates.tolist(), key=lambda i: (-int(counts[i]), i == undated, -i))
+    kept = set(by_count[:size]) | selected
+    assert shown_dates(values, counts, candidates, size, selected) == [i for i in by_date if i in kept]
+
+
+def test_a_truncated_date_facet_keeps_the_frequent_years_not_the_largest() -> None:
+    """Found by a review: years mentioned in texts reach 2050, and the five largest (a few
+    articles each) pushed out 2025 with 920."""
+    years = ["2015", "2024", "2025", "2036", "2040", "2045", "2050", "none"]
+    counts = np.array([358, 467, 920, 4, 14, 10, 8, 0], dtype=np.int64)
+    candidates = np.flatnonzero(counts)
+
+    def shown(size: int, selected: frozenset[int] = frozenset()) -> list[str]:
+        return [years[i] for i in shown_dates(years, counts, candidates, size, set(selected))]
+
+    assert shown(3) == ["2025", "2024", "2015"]
+    assert shown(4) == ["2040", "2025", "2024", "2015"]
+    assert shown(3, frozenset({6})) == ["2050", "2025", "2024", "2015"]  # a selected year stays, in its place
+    assert shown(20) == ["2050", "2045", "2040", "2036", "2025", "2024", "2015"]
+    counts[5] = counts[6] = counts[4]  # a tie goes to the later year
+    assert shown(4) == ["2050", "2025", "2024", "2015"]
+
+
+def _article(doc_id: str, published: str | None, mentioned: Sequence[str] = (), people: Sequence[str] = (),
+             places: Sequence[str] = (), organisations: Sequence[str] = ()) -> Document:
+    entities = [Entity(p, EntityType.PERSON) for p in people] + [Entity(p, EntityType.PLACE) for p in places]
+    entities += [Entity(o, EntityType.ORGANISATION) for o in organisations]
+    return Document(id=doc_id, title=f"Artikel {doc_id}", body="Ein Text.", entities=entities,
+                    published=PubDate.from_iso(published) if published else None,
+                    mentioned=[PubDate.from_iso(year) for year in mentioned])
+
+
+@pytest.fixture
+def dated(fresh_index: Index) -> Index:
+    """Mentioned years: 2025 ×4, 2024 ×3, 2015 ×2, 2036/2040/2045/2050 ×1; published months:
+    2025-03 ×4, 2024-11 ×3, 2026-01/-02/-03 ×1, one undated."""
+    mentioned = [["2025", "2050"], ["2025", "2045"], ["2025", "2024", "2040"], ["2025", "2024", "2036"],
+                 ["2024", "2015"], ["2015"], [], [], [], [], []]
+    published = ["2025-03"] * 4 + ["2024-11"] * 3 + ["2026-01", "2026-02", "2026-03", None]
+    fresh_index.add([_article(str(i), date, years) for i, (date, years) in enumerate(zip(published, mentioned))])
+    return fresh_index
+
+
+def test_date_facets_show_their_most_frequent_values(dated: Index) -> None:
+    def shown(facet: str, size: int, **filters: list[str]) -> tuple[list[tuple[str, int]], bool]:
+        result = dated.search("", facet_size=size, per_page=0, filters=filters)
+        found = result.facet(facet)
+        assert found is not None
+        return [(v.value, v.count) for v in found.results], found.truncated
+
+    assert shown("mentioned", 3) == ([("2025", 4), ("2024", 3), ("2015", 2)], True)
+    assert shown("mentioned", 3, mentioned=["2036"])[0][0] == ("2036", 1)  # selected: kept, in date order
+    # publication years and months keep the newest: an archive is read from today backwards
+    assert shown("month", 2) == ([("2026-03", 1), ("2026-02", 1)], True)
+    assert shown("year", 2) == ([("2026", 3), ("2025", 4)], True)
+    assert shown("mentioned", 100) == ([("2050", 1), ("2045", 1), ("2040", 1), ("2036", 1), ("2025", 4),
+                                        ("2024", 3), ("2015", 2)], False)
+
+
+def test_umlaut_reading_keeps_the_umlauts() -> None:
+    """ae/oe/ue read as ä/ö/ü, not as a/o/u: "Noel" is "Nöl", which "Nolte" does not contain."""
+    assert umlaut_reading("Noel") == "nöl" and "nöl" not in umlaut_reading("Laura Nolte")
+    assert umlaut_reading("Koeln") == umlaut_reading("Köln") == umlaut_reading("KÖLN") == "köln"
+    assert umlaut_reading("Mueller") == umlaut_reading("Mu\u0308ller") == "müller"
+    assert umlaut_reading("Erdoğan") == "erdogan" and umlaut_reading("Straße") == "strasse"
+    # the end of a diphthong or of "qu" is no umlaut
+    assert [umlaut_reading(w) for w in ("Bauer", "Feuer", "Quelle")] == ["bauer", "feuer", "quelle"]
+
+
+@pytest.fixture
+def named(fresh_index: Index) -> Index:
+    """Names with ae/oe/ue written so and names with umlauts, the umlaut ones more frequent."""
+    people = [["Laura Nolte", "Thomas Müller", "Jolanta Nowak"],
+              ["Laura Nolte", "Thomas Müller", "Jolanta Nowak"],
+              ["Laura Nolte", "Thomas Müller", "Thomas Schnöll"], ["Heiner Kunold", "Thomas Schnöll"],
+              ["Gerard Granollers", "Joel Campbell"], ["Jean-Noël Barrot", "Paul Mueller", "Andry Rajoelina"],
+              ["Recep Tayyip Erdoğan"]]
+    places = [["Kurdistan"], ["Kurdistan"], ["Kursk"], ["Köln"], [], [], []]
+    organisations = [[], [], [], [], [], ["Auswärtigen Amt"], []]
+    fresh_index.add([_article(str(i), "2025-05", people=p, places=pl, organisations=o)
+                     for i, (p, pl, o) in enumerate(zip(people, places, organisations))])
+    return fresh_index
+
+
+def _found(index: Index, facet: str, text: str, limit: int = 20) -> list[str]:
+    data = index.facet_data()
+    counts = data.fields[facet].counts(data.live)
+    return [data.label(facet, data.fields[facet].values[i]) for i in data.find_values(facet, text, counts, limit)]
+
+
+def test_names_as_typed_come_before_names_read_with_umlauts(named: Index) -> None:
+    """Found by a review: "Noel" listed Nolte, Granollers and Kunold ("oe" dropped to "o"),
+    "Joel" Jolanta, "Kuer" Kurdistan and Kursk; and a frequent umlaut name pushed the name as
+    typed down or out."""
+    assert _found(named, "person", "Noel") == ["Jean-Noël Barrot", "Thomas Schnöll"]
+    assert _found(named, "person", "Noel", limit=1) == ["Jean-Noël Barrot"]
+    assert _found(named, "person", "Joel") == ["Andry Rajoelina", "Joel Campbell"]
+    assert _found(named, "person", "Mueller") == ["Paul Mueller", "Thomas Müller"]
+    assert _found(named, "person", "Müller") == ["Thomas Müller", "Paul Mueller"]
+    assert _found(named, "person", "Erd") == ["Recep Tayyip Erdoğan"]
+    assert _found(named, "place", "Kuer") == []
+    assert _found(named, "place", "Koeln") == _found(named, "place", "köln") == ["Köln"]
+    assert _found(named, "place", "Kur") == ["Kurdistan", "Kursk"]
+    # a value shown in another case than it is written: its umlauts come from what is shown
+    assert _found(named, "organisation", "Auswaertigen") == ["Auswärtiges Amt"]
+    assert len(_found(named, "person", "")) == 11
+
+
+def test_facet_value_search_ranks_names_as_typed_first(named: Index) -> None:
+    def found(facet: str, text: str, limit: int = 20) -> list[str]:
+        return [v.label for v in named.facet_values(facet, text, limit=limit)]
+
+    assert found("person", "Noel") == ["Jean-Noël Barrot", "Thomas Schnöll"]
+    assert found("person", "Mueller", limit=1) == ["Paul Mueller"]
+    assert found("place", "Kuer") == [] and found("place", "Koeln") == ["Köln"]
