@@ -66,7 +66,7 @@ SORT_LABELS = {"relevance": "Relevanz", "date_desc": "Neueste zuerst", "date_asc
 #: ``tests/test_pages.py`` runs every example on the demo corpus.
 SEARCH_TIPS: list[tuple[tuple[str, ...], Markup]] = [
     (("Türkei Aserbaidschan",), Markup("Artikel mit allen Wörtern (hat keiner alle, dann mit möglichst vielen)")),
-    (('"Europäische Union"',), Markup("genau diese Wortgruppe")),
+    (('"Europäische Union"', "„Europäische Union“"), Markup("genau diese Wortgruppe (mit geraden oder deutschen Anführungszeichen)")),
     (("Militär*",), Markup("Wörter, die so beginnen")),
     (("Selenskij~",), Markup("unscharf: ein Tippfehler erlaubt (<code>~2</code>: zwei)")),
     (("Gas OR Öl", "Merz NOT Koalition"), Markup("oder, ohne (auch <code>AND</code> und Klammern)")),
