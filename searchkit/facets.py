@@ -17,6 +17,7 @@ import json
 import re
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .entities.normalize import genitive_stem
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE, facet_key
 from .model import (
     GERMAN_MONTHS,
@@ -140,9 +142,12 @@ class FacetData:
     pub_end: np.ndarray
     #: (entity type, key) → display spelling most used in the corpus
     labels: dict[tuple[str, str], str]
+    #: (facet, key) → the facet that counts this key's documents instead (``_majority_types``)
+    moved: dict[tuple[str, str], str] = field(default_factory=dict)
     #: query → matching documents, for this generation only (see ``search._matching_mask``)
     match_cache: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict, repr=False)
     _name_words: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _moved_in: dict[tuple[str, str], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     #: (facet, value id) → its names as keys / read with umlauts, joined (see ``find_values``)
     _search_keys: dict[tuple[str, int], str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _search_readings: dict[tuple[str, int], str] = field(
@@ -153,7 +158,13 @@ class FacetData:
     def build(cls, snapshot: Any) -> FacetData:
         spellings = _read_spellings(snapshot)
         labels = {key: max(names)[1] for key, names in spellings.items()}
-        fields = {name: _read_field(snapshot, index_field, spellings, labels) for name, (index_field, _) in FACETS.items()}
+        postings = {name: list(snapshot.postings(name)) for name in ENTITY_FIELDS}
+        moved = _majority_types(postings)
+        postings = _retyped(postings, moved)
+        fields = {
+            name: _read_field(postings.get(index_field) or snapshot.postings(index_field), index_field, spellings, labels)
+            for name, (index_field, _) in FACETS.items()
+        }
         return cls(
             snapshot=snapshot,
             doc_count=snapshot.doc_space(),
@@ -162,6 +173,7 @@ class FacetData:
             pub_start=snapshot.column("pub_start"),
             pub_end=snapshot.column("pub_end"),
             labels=labels,
+            moved=moved,
         )
 
     @classmethod
@@ -228,11 +240,24 @@ class FacetData:
         Auswärtiges Amt), in their order; a name the facets do not hold stays as it is."""
         shown: dict[tuple[EntityType, str], Entity] = {}
         for entity in entities:
-            ffield = self.fields.get(entity.type.value)
-            idx = ffield.lookup.get(facet_key(entity.name)) if ffield else None
-            name = self.label(entity.type.value, ffield.values[idx]) if idx is not None else entity.name
-            shown.setdefault((entity.type, name), Entity(name=name, type=entity.type))
+            key = facet_key(entity.name)
+            etype = EntityType(self.moved.get((entity.type.value, key), entity.type.value))
+            ffield = self.fields.get(etype.value)
+            idx = ffield.lookup.get(key) if ffield else None
+            name = self.label(etype.value, ffield.values[idx]) if idx is not None else entity.name
+            shown.setdefault((etype, name), Entity(name=name, type=etype))
         return list(shown.values())
+
+    def moved_into(self, facet: str, keys: list[str]) -> list[tuple[str, str]]:
+        """(facet, key) of the index terms that count for these keys of ``facet`` although the
+        documents are indexed under another type ("Donald Trump" as an organisation): a query
+        ``person:"Donald Trump"`` must find what the facet counts."""
+        if self._moved_in is None:
+            moved_in: dict[tuple[str, str], list[str]] = {}
+            for (other, key), into in self.moved.items():
+                moved_in.setdefault((into, key), []).append(other)
+            self._moved_in = moved_in
+        return [(other, key) for key in keys for other in self._moved_in.get((facet, key), [])]
 
     def label(self, facet: str, value: str) -> str:
         """What the user sees for a facet value."""
@@ -361,7 +386,7 @@ def _without_diacritics(char: str) -> str:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -369,6 +394,7 @@ def _save(path: Path, data: FacetData, generation: int) -> None:
         "meta": np.array([CACHE_VERSION, generation, data.doc_count, int(data.live.sum())], dtype=np.int64),
         "live": data.live, "pub_start": data.pub_start, "pub_end": data.pub_end,
         "labels": pack_lines([LABEL_SEP.join((t, k, name)) for (t, k), name in data.labels.items()]),
+        "moved": pack_lines([LABEL_SEP.join((facet, key, into)) for (facet, key), into in data.moved.items()]),
     }
     for name, ffield in data.fields.items():
         arrays[f"{name}.values"] = pack_lines(ffield.values)
@@ -398,23 +424,84 @@ def _load(path: Path, snapshot: Any) -> FacetData:
         for line in unpack_lines(saved["labels"]):
             etype, key, name = line.split(LABEL_SEP)
             labels[(etype, key)] = name
-        return FacetData(snapshot, doc_count, saved["live"], fields, saved["pub_start"], saved["pub_end"], labels)
+        moved = {}
+        for line in unpack_lines(saved["moved"]):
+            facet, key, into = line.split(LABEL_SEP)
+            moved[(facet, key)] = into
+        return FacetData(
+            snapshot, doc_count, saved["live"], fields, saved["pub_start"], saved["pub_end"], labels, moved
+        )
+
+
+#: A name the index holds as two types counts for the type of at least TYPE_MAJORITY times as
+#: many documents, when that type holds it in TYPE_MIN_DOCUMENTS documents or more.
+TYPE_MAJORITY = 2
+TYPE_MIN_DOCUMENTS = 3
+#: A surname alone counts for the person of that surname named in this many times as many
+#: documents as all others of that surname together (``_merge_short_names``).
+SHORT_NAME_DOMINANCE = 5
+
+
+def _majority_types(postings: dict[str, list[tuple[str, np.ndarray]]]) -> dict[tuple[str, str], str]:
+    """(facet, key) → the facet its documents count for instead: the type the index holds the
+    same name as in clearly more documents. The tagger types a name by its sentence, and a
+    sentence can mislead it ("Donald Trump" as an organisation in 102 of 402 articles, "Wolodymyr
+    Selenskyj" as a place in 29 of 117, "ORF" as a place in 1 of 29); across an archive the
+    usual type is the evidence, as with the other merges here. Names with no clear majority
+    ("Netanjahu" 6 person, 9 organisation; "Weißen Haus" 2 / 2) keep both types."""
+    sizes: dict[str, dict[str, int]] = {}
+    for facet, entries in postings.items():
+        for key, ids in entries:
+            sizes.setdefault(key, {})[facet] = len(ids)
+    moved: dict[tuple[str, str], str] = {}
+    for key, by_facet in sizes.items():
+        if len(by_facet) < 2:
+            continue
+        winner = max(by_facet, key=lambda facet: (by_facet[facet], facet))
+        if by_facet[winner] < TYPE_MIN_DOCUMENTS:
+            continue
+        for facet, count in by_facet.items():
+            if facet != winner and by_facet[winner] >= TYPE_MAJORITY * count:
+                moved[(facet, key)] = winner
+    return moved
+
+
+def _retyped(
+    postings: dict[str, list[tuple[str, np.ndarray]]], moved: dict[tuple[str, str], str]
+) -> dict[str, list[tuple[str, np.ndarray]]]:
+    """The postings with each moved key's documents under the facet it counts for."""
+    if not moved:
+        return postings
+    incoming: dict[tuple[str, str], list[np.ndarray]] = {}
+    for facet, entries in postings.items():
+        for key, ids in entries:
+            if (facet, key) in moved:
+                incoming.setdefault((moved[(facet, key)], key), []).append(ids)
+    return {
+        facet: [
+            (key, np.unique(np.concatenate([ids, *incoming[(facet, key)]])) if (facet, key) in incoming else ids)
+            for key, ids in entries if (facet, key) not in moved
+        ]
+        for facet, entries in postings.items()
+    }
 
 
 def _read_field(
-    snapshot: Any, fieldname: str, spellings: dict[tuple[str, str], list[tuple[int, str]]],
-    labels: dict[tuple[str, str], str],
+    postings: Iterable[tuple[str, np.ndarray]], fieldname: str,
+    spellings: dict[tuple[str, str], list[tuple[int, str]]], labels: dict[tuple[str, str], str],
 ) -> FacetField:
     """The field's values and their documents, with the values that name one entity merged
     (``labels`` gets the display name of each merged value)."""
     values: list[str] = []
     docs: list[np.ndarray] = []
-    for value, ids in snapshot.postings(fieldname):
+    for value, ids in postings:
         values.append(value)
         docs.append(ids)
     aliases: dict[str, str] = {}
     if fieldname == EntityType.PERSON.value:
-        values, docs, aliases = _merge_short_names(values, docs)
+        values, docs, aliases = _merge_genitives(values, docs)
+        values, docs, merged = _merge_short_names(values, docs)
+        aliases = {short: merged.get(full, full) for short, full in aliases.items()} | merged
     elif fieldname in ENTITY_FIELDS:
         values, docs, aliases = _merge_declensions(fieldname, values, docs, spellings, labels)
         for merge in (_merge_acronyms, _merge_nominatives):
@@ -429,22 +516,53 @@ def _read_field(
     return FacetField(values, entry_doc, entry_value, lookup)
 
 
+def _merge_genitives(
+    values: list[str], docs: list[np.ndarray]
+) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
+    """A person's name in the genitive ("Donald Trumps Zölle") counts for the name without it,
+    when the index holds that name in at least TYPE_MAJORITY times as many documents (and
+    TYPE_MIN_DOCUMENTS or more). Within an article the extraction removes the "-s" only when
+    the article also has the name without it; across the archive the name's usual form is the
+    evidence. A name that ends in "s" as written ("Thomas", "Jonas") rarely has a more frequent
+    form without it in the same index. Returns the merged values and documents, and genitive
+    key → name key."""
+    size = {value: len(ids) for value, ids in zip(values, docs)}
+    aliases = {}
+    for value in values:
+        words = value.split()
+        stem = genitive_stem(words[-1])
+        if stem is None:
+            continue
+        base = " ".join([*words[:-1], stem])
+        if size.get(base, 0) >= max(TYPE_MIN_DOCUMENTS, TYPE_MAJORITY * size[value]):
+            aliases[value] = base
+    return _joined(values, docs, aliases)
+
+
 def _merge_short_names(
     values: list[str], docs: list[np.ndarray]
 ) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
-    """Across articles, a person named by a shorter form ("selenskyj") is the one person of the
-    index whose full name ends with it ("wolodymyr selenskyj"), when there is exactly one such
-    person; within an article the extraction already did this. Ambiguous surnames stay apart.
-    Returns the merged values and documents, and short key → full key."""
+    """Across articles, a person named by a shorter form ("selenskyj") is the person of the
+    index whose full name ends with it ("wolodymyr selenskyj"): the only one, or the one named
+    in at least SHORT_NAME_DOMINANCE times as many documents as all others together ("Trump"
+    is Donald Trump in 300 articles, Melania Trump in 1: one stray mention must not leave 122
+    articles with "Trump" alone; "Hoffmann" stays apart from Alexander Hoffmann in 5 and three
+    other Hoffmanns in 1 each). Within an article the extraction already did this. Surnames shared by
+    people of similar weight stay apart. Returns the merged values and documents, and short key
+    → full key."""
     by_suffix: dict[str, list[str]] = {}
     for value in values:
         for suffix in name_suffixes(value.split()):
             by_suffix.setdefault(suffix, []).append(value)
+    size = {value: len(ids) for value, ids in zip(values, docs)}
     aliases = {}
     for value in values:
         fuller = by_suffix.get(value, [])
-        longest = [f for f in fuller if not any(g != f and g.endswith(" " + f) for g in fuller)]
-        if len(longest) == 1:
+        longest = sorted(
+            (f for f in fuller if not any(g != f and g.endswith(" " + f) for g in fuller)),
+            key=lambda f: (-size[f], f),
+        )
+        if longest and size[longest[0]] >= SHORT_NAME_DOMINANCE * sum(size[f] for f in longest[1:]):
             aliases[value] = longest[0]
     return _joined(values, docs, aliases)
 

@@ -1187,6 +1187,7 @@ def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query
         idx = facet.spelled_as(text)
     keys = [key] if idx is None else sorted([facet.values[idx], *facet.aliases(idx)])
     terms = [query.Term(field, k, boost=boost) for k in keys]
+    terms += [query.Term(other, k, boost=boost) for other, k in data.moved_into(field, keys)]
     return terms[0] if len(terms) == 1 else query.Or(terms)
 
 

@@ -1,7 +1,8 @@
 """Facet counting on arrays: the by-document path for masks of few documents counts exactly
 what the gather over every entry counts; what a facet shows is the head of its full order (for
 dates: the most frequent, in date order); the facet-value search ranks names as typed before
-names read with umlauts."""
+names read with umlauts; across the archive a name counts for its usual type, a person's
+genitive for the name, a surname for the person it clearly means."""
 
 from __future__ import annotations
 
@@ -217,3 +218,41 @@ def test_facet_value_search_ranks_names_as_typed_first(named: Index) -> None:
     assert found("person", "Noel") == ["Jean-Noël Barrot", "Thomas Schnöll"]
     assert found("person", "Mueller", limit=1) == ["Paul Mueller"]
     assert found("place", "Kuer") == [] and found("place", "Koeln") == ["Köln"]
+
+
+@pytest.fixture
+def trump(fresh_index: Index) -> Index:
+    """Donald Trump: a person in six articles, an organisation in one (a tagger error), in the
+    genitive in one, by the surname alone in one; Melania Trump in one. Netanjahu: a person
+    once and an organisation once (no majority)."""
+    people = [["Donald Trump"]] * 6 + [[], ["Donald Trumps"], ["Trump"], ["Melania Trump"], ["Netanjahu"], []]
+    organisations = [[]] * 6 + [["Donald Trump"], [], [], [], [], ["Netanjahu"]]
+    fresh_index.add([_article(str(i), "2025-05", people=p, organisations=o)
+                     for i, (p, o) in enumerate(zip(people, organisations))])
+    return fresh_index
+
+
+def test_a_name_counts_for_its_usual_type_and_form(trump: Index) -> None:
+    result = trump.search("", facet_size=20, per_page=0)
+    person, organisation = result.facet("person"), result.facet("organisation")
+    assert person is not None and organisation is not None
+    assert {v.label: v.count for v in person.results} == {"Donald Trump": 9, "Melania Trump": 1, "Netanjahu": 1}
+    assert {v.label: v.count for v in organisation.results} == {"Netanjahu": 1}
+    # filters and field queries find what the facet counts; the document shows the person
+    assert trump.search("", filters={"person": ["Donald Trump"]}, per_page=0).total == 9
+    assert trump.search('person:"Donald Trump"', per_page=0).total == 9
+    assert trump.search("person:Trump", per_page=0).total == 9
+    assert trump.search('organisation:"Donald Trump"', per_page=0).total == 1  # the index as written
+    document = trump.get("6")
+    assert document is not None
+    assert trump.entity_names(document) == [Entity("Donald Trump", EntityType.PERSON)]
+
+
+def test_a_surname_shared_by_people_of_similar_weight_stays_apart(fresh_index: Index) -> None:
+    people = [["Alexander Hoffmann"]] * 3 + [["Marcus Hoffmann"], ["Hoffmann"]]
+    fresh_index.add([_article(str(i), "2025-05", people=p) for i, p in enumerate(people)])
+    person = fresh_index.search("", per_page=0).facet("person")
+    assert person is not None
+    assert {v.label: v.count for v in person.results} == {
+        "Alexander Hoffmann": 3, "Marcus Hoffmann": 1, "Hoffmann": 1
+    }
