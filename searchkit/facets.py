@@ -160,6 +160,7 @@ class FacetData:
         labels = {key: max(names)[1] for key, names in spellings.items()}
         postings = {name: list(snapshot.postings(name)) for name in ENTITY_FIELDS}
         moved = _majority_types(postings)
+        moved |= _surnames_of_persons(_retyped(postings, moved), moved, labels)
         postings = _retyped(postings, moved)
         fields = {
             name: _read_field(postings.get(index_field) or snapshot.postings(index_field), index_field, spellings, labels)
@@ -386,7 +387,7 @@ def _without_diacritics(char: str) -> str:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -437,6 +438,10 @@ def _load(path: Path, snapshot: Any) -> FacetData:
 #: many documents, when that type holds it in TYPE_MIN_DOCUMENTS documents or more.
 TYPE_MAJORITY = 2
 TYPE_MIN_DOCUMENTS = 3
+#: A place or organisation that is a person's surname counts for a person named in this many
+#: documents or more (``_surnames_of_persons``): fewer are often a tagger's error themselves
+#: ("Juventus Turin" as a person in 3 articles must not take the city).
+SURNAME_MIN_DOCUMENTS = 5
 #: A surname alone counts for the person of that surname named in this many times as many
 #: documents as all others of that surname together (``_merge_short_names``).
 SHORT_NAME_DOMINANCE = 5
@@ -477,13 +482,48 @@ def _retyped(
         for key, ids in entries:
             if (facet, key) in moved:
                 incoming.setdefault((moved[(facet, key)], key), []).append(ids)
-    return {
+    result = {
         facet: [
-            (key, np.unique(np.concatenate([ids, *incoming[(facet, key)]])) if (facet, key) in incoming else ids)
+            (key, np.unique(np.concatenate([ids, *incoming.pop((facet, key))])) if (facet, key) in incoming else ids)
             for key, ids in entries if (facet, key) not in moved
         ]
         for facet, entries in postings.items()
     }
+    for (facet, key), arrays in incoming.items():  # a surname the winner holds only in full names
+        result[facet].append((key, np.unique(np.concatenate(arrays))))
+    return result
+
+
+def _surnames_of_persons(
+    postings: dict[str, list[tuple[str, np.ndarray]]], moved: dict[tuple[str, str], str],
+    labels: dict[tuple[str, str], str],
+) -> dict[tuple[str, str], str]:
+    """(facet, key) → "person" for a one-word place or organisation that is the surname of a
+    person the index names in at least TYPE_MAJORITY times as many documents, and in
+    SURNAME_MIN_DOCUMENTS or more ("Netanjahu" as an organisation in 9 articles, Benjamin
+    Netanjahu a person in 40; "Macron" 6 / 42): the person facet counts them for that person
+    (``_merge_short_names`` picks the person). A company or place that shares a person's name
+    keeps its type: "Porsche" beside Ferdinand Porsche in a few articles, "Washington" beside
+    George Washington; so does a name written in capitals ("FRITZ!Box" is no Sabrina Fritz)."""
+    person = EntityType.PERSON.value
+    values = [key for key, _ in postings[person]]
+    docs = [ids for _, ids in postings[person]]
+    values, docs, _ = _merge_genitives(values, docs)
+    size = {value: len(ids) for value, ids in zip(values, docs)}
+    owners = _surname_owners(values, size)
+    surnames: dict[tuple[str, str], str] = {}
+    for facet, entries in postings.items():
+        if facet == person:
+            continue
+        for key, ids in entries:
+            owner = owners.get(key)
+            if (
+                " " not in key and owner is not None and (facet, key) not in moved
+                and not labels.get((facet, key), key).isupper()
+                and size[owner] >= max(SURNAME_MIN_DOCUMENTS, TYPE_MAJORITY * len(ids))
+            ):
+                surnames[(facet, key)] = person
+    return surnames
 
 
 def _read_field(
@@ -550,21 +590,28 @@ def _merge_short_names(
     other Hoffmanns in 1 each). Within an article the extraction already did this. Surnames shared by
     people of similar weight stay apart. Returns the merged values and documents, and short key
     → full key."""
+    owners = _surname_owners(values, {value: len(ids) for value, ids in zip(values, docs)})
+    aliases = {value: owners[value] for value in values if value in owners}
+    return _joined(values, docs, aliases)
+
+
+def _surname_owners(values: list[str], size: dict[str, int]) -> dict[str, str]:
+    """Every shorter form of the persons' names (``model.name_suffixes``) → the person it
+    means: the only longest name that ends with it, or the one of them named in at least
+    SHORT_NAME_DOMINANCE times as many documents as the others together."""
     by_suffix: dict[str, list[str]] = {}
     for value in values:
         for suffix in name_suffixes(value.split()):
             by_suffix.setdefault(suffix, []).append(value)
-    size = {value: len(ids) for value, ids in zip(values, docs)}
-    aliases = {}
-    for value in values:
-        fuller = by_suffix.get(value, [])
+    owners = {}
+    for suffix, fuller in by_suffix.items():
         longest = sorted(
             (f for f in fuller if not any(g != f and g.endswith(" " + f) for g in fuller)),
             key=lambda f: (-size[f], f),
         )
         if longest and size[longest[0]] >= SHORT_NAME_DOMINANCE * sum(size[f] for f in longest[1:]):
-            aliases[value] = longest[0]
-    return _joined(values, docs, aliases)
+            owners[suffix] = longest[0]
+    return owners
 
 
 def _joined(

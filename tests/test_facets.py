@@ -256,3 +256,20 @@ def test_a_surname_shared_by_people_of_similar_weight_stays_apart(fresh_index: I
     assert {v.label: v.count for v in person.results} == {
         "Alexander Hoffmann": 3, "Marcus Hoffmann": 1, "Hoffmann": 1
     }
+
+
+def test_a_surname_typed_as_an_organisation_counts_for_the_person(fresh_index: Index) -> None:
+    """ "Netanjahu" as an organisation in articles that never name him in full; a company that
+    shares a name with a person keeps its type, as does a name in capitals."""
+    people = [["Benjamin Netanjahu", "Sabrina Fritz"]] * 5 + [[], [], ["Ferdinand Porsche"], [], [], []]
+    organisations = [[]] * 5 + [["Netanjahu"], ["Netanjahu", "FRITZ"], [], ["Porsche"], ["Porsche"], ["Porsche"]]
+    fresh_index.add([_article(str(i), "2025-05", people=p, organisations=o)
+                     for i, (p, o) in enumerate(zip(people, organisations))])
+    result = fresh_index.search("", facet_size=20, per_page=0)
+    person, organisation = result.facet("person"), result.facet("organisation")
+    assert person is not None and organisation is not None
+    assert {v.label: v.count for v in person.results} == {"Benjamin Netanjahu": 7, "Sabrina Fritz": 5, "Ferdinand Porsche": 1}
+    assert {v.label: v.count for v in organisation.results} == {"Porsche": 3, "FRITZ": 1}  # FRITZ!Box
+    assert fresh_index.search('person:"Benjamin Netanjahu"', per_page=0).total == 7
+    document = fresh_index.get("5")
+    assert fresh_index.entity_names(document) == [Entity("Benjamin Netanjahu", EntityType.PERSON)]
