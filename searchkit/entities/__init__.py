@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from ..model import Entity, EntityType, entity_key
 from .aliases import Aliases, AliasFileError, load_aliases
 from .corpus import iter_spans
-from .normalize import Mention, normalize_mentions, starts_with_first_name
+from .normalize import PERSON_ROLES, Mention, genitive_stem, normalize_mentions, starts_with_first_name
 from .tokenize import MAX_TEXT_CHARS, clean_text, sentences, tokenize
 
 __all__ = [
@@ -91,12 +91,17 @@ def _join_particles(words: Sequence[str], spans: list[tuple[int, int, str]]) -> 
 
 def _surname_end(words: Sequence[str], start: int, end: int, taken: set[int]) -> int:
     """Where a person's name from ``start`` to ``end`` really ends: after an untagged surname
-    behind particles ("Ursula von der Leyen", also when the tagger took "Rafael van" alone)."""
+    behind particles ("Ursula von der Leyen", also when the tagger took "Rafael van" or
+    "Alexander Van" alone: "Alexander Van der Bellen")."""
     cut = _without_particles(words, start, end)
+    if cut - start >= 2 and words[cut - 1][:1].isupper() and words[cut - 1].lower() in SURNAME_STARTS:
+        cut -= 1  # "Alexander Van" + "der Bellen": the tagger ended on a capitalized particle
     last = cut
-    while last - cut < 3 and last < len(words) and words[last] in NAME_PARTICLES:
+    while last - cut < 3 and last < len(words) and (
+        words[last] in NAME_PARTICLES or (last == cut and words[last].lower() in SURNAME_STARTS)
+    ):
         last += 1
-    if last == cut or words[cut] not in SURNAME_STARTS or last >= len(words) or last in taken:
+    if last == cut or words[cut].lower() not in SURNAME_STARTS or last >= len(words) or last in taken:
         return end
     return last + 1 if _is_surname(words[last]) else end
 
@@ -154,12 +159,6 @@ TYPE_CUES = {
 }
 
 
-#: What a person's role noun ends with: "US-Präsident Donald Trump", "Außenministerin …",
-#: "Regierungssprecher …" (the tagger took "US-Präsident Donald Trump" for an organisation).
-PERSON_ROLES = re.compile(
-    r"(?:präsident|kanzler|minister|chef|sprecher|vorsitzende|bürgermeister|senator|gouverneur"
-    r"|botschafter|sekretär|direktor|kandidat|abgeordnete|trainer|könig|prinz)(?:in|en|n|r|s)?$"
-)
 #: Lexicon flags of a place, an organisation, a part of a company's name or a common noun
 #: (``scripts/build_gazetteers.py``).
 PLACE_OR_ORG_FLAGS = frozenset("CRYTOGoN")
@@ -174,19 +173,32 @@ def _cued_label(words: Sequence[str], start: int, end: int, label: str) -> str:
             return kind
     if label != "PER" and end - start > 1 and PERSON_ROLES.search(cue) and _looks_like_person(words[start:end]):
         return "PER"
-    return label
+    return _titled_person(words, start, end, label)
+
+
+def _titled_person(words: Sequence[str], start: int, end: int, label: str) -> str:
+    """A place or organisation that starts with a person's role is the person with the title
+    ("Premier Netanjahu", "Präsident Putin" tagged as an organisation; normalization drops
+    the title), not "Präsident Frankreichs"."""
+    if label == "PER" or end - start < 2 or not PERSON_ROLES.search(words[start].lower()):
+        return label
+    return "PER" if _looks_like_person(words[start + 1:end]) else label
 
 
 def _looks_like_person(words: Sequence[str]) -> bool:
     """Several words that begin with a first name, or of which none is a known place,
     organisation or common noun (so that "Präsident Wolodymyr Selenskyj" is a person, never "Präsident
-    Frankreichs" or "Chef Deutsche Bank")."""
+    Frankreichs" or "Chef Deutsche Bank"; a genitive is read without its "-s")."""
     from .tagger import get_tagger
 
     lexicon = get_tagger().featurizer.lexicon
     if starts_with_first_name(words, lexicon):
         return True
-    return not any(PLACE_OR_ORG_FLAGS.intersection(lexicon.get(word, "")[:-3]) for word in words)
+    return not any(
+        PLACE_OR_ORG_FLAGS.intersection(lexicon.get(form, "")[:-3])
+        for word in words for form in (word, genitive_stem(word))
+        if form
+    )
 
 
 def _complete(words: list[str], start: int, end: int,

@@ -111,12 +111,25 @@ def is_place_compound(word: str, lexicon: Mapping[str, str]) -> bool:
     return bool(_PLACE_FLAGS.intersection(_flags(lexicon, first))) and "N" in _flags(lexicon, head)
 
 
+#: What a person's role noun ends with: "US-Präsident Donald Trump", "Außenministerin …",
+#: "Regierungssprecher …", "Unionsfraktionschef Spahn" (the tagger took "US-Präsident Donald
+#: Trump" for an organisation).
+PERSON_ROLES = re.compile(
+    r"(?:präsident|kanzler|minister|chef|sprecher|vorsitzende|bürgermeister|senator|gouverneur"
+    r"|botschafter|sekretär|direktor|kandidat|abgeordnete|trainer|könig|prinz|premier)(?:in|en|n|r|s)?$"
+)
+
+
 def strip_titles(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> tuple[str, ...]:
-    """Remove leading common nouns that are not also names ("Präsident Erdoğan" → "Erdoğan")."""
+    """Remove leading common nouns that are not also names ("Präsident Erdoğan" → "Erdoğan"),
+    and leading roles the lexicon lacks as words ("Bundesjustizministerin Hubig" → "Hubig",
+    "Ex-Bundeswirtschaftsminister Habeck" → "Habeck")."""
     start = 0
     while start < len(tokens) - 1:
         flags = _flags(lexicon, tokens[start])
-        if "N" in flags and not any(f in NAME_FLAGS for f in flags):
+        if "N" in flags and not any(f in NAME_FLAGS for f in flags) or (
+            not flags and PERSON_ROLES.search(tokens[start].lower())
+        ):
             start += 1
             continue
         break
