@@ -520,21 +520,24 @@ def test_a_prefix_finds_at_least_the_word_it_was_typed_from(fresh_index: Index) 
     assert fresh_index.search("Quelle*").total == 0
 
 
-def test_date_words_are_read_as_words_only_when_the_words_find_it_together(fresh_index: Index) -> None:
+def test_date_words_never_find_a_document_alone(fresh_index: Index) -> None:
     """A date phrase whose period holds no match is searched as words ("Super Bowl 2015"), but
-    not when only the any-word fallback finds something: then the date words alone found it
-    (found by a review: a misspelled name "seit März 2026" gave every article with "März")."""
+    what only the date words find is no answer (found by a review: "… seit März 2026" gave
+    every article with "März"); what the other words find is, with the date words read as
+    words and said so ("Baku seit März 2026" over older Baku articles). Nothing when the other
+    words find nothing."""
     fresh_index.add([
         make("1", "Gipfel in Baku", "Erdoğan trifft Alijew in Baku.", "2025-04"),
         make("2", "Rückblick", "Im März 2020 war vieles anders.", "2020-05"),
         make("3", "Super Bowl 2015", "Der Super Bowl 2015 war spannend.", "2016-02"),
     ])
     dated = fresh_index.search("Baku seit März 2026")
-    assert dated.total == 0 and dated.date_filter is not None and dated.date_filter.label == "seit März 2026"
+    assert ids(dated) == ["1"] and dated.date_filter is None and dated.date_words == "seit März 2026"
     words = fresh_index.search("Super Bowl 2015")
     assert ids(words) == ["3"] and words.date_filter is None
+    nothing = fresh_index.search("Netanyahu seit März 2026")
+    assert nothing.total == 0 and nothing.date_filter is not None and nothing.date_filter.label == "seit März 2026"
     assert words.date_words == words.to_dict()["date_words"] == "2015"  # said, not silent
-    assert dated.date_words == ""
 
 
 def test_operators_inside_quotes_and_colons_before_a_space_stay_words() -> None:
