@@ -354,25 +354,18 @@ def test_make_xquad_eval(xquad_set: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.data
-def test_xquad_subset(xquad_set: Path, tmp_path: Path) -> None:
-    """The first 200 questions against all documents (the full run with baselines takes longer
-    than a test should; see docs/retrieval.md for the figures of the full set)."""
-    lines = (xquad_set / "queries.tsv").read_text(encoding="utf-8").splitlines()[:200]
-    queries = tmp_path / "queries.tsv"
-    queries.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    kept = {line.split("\t", 1)[0] for line in lines}
-    qrels = tmp_path / "qrels.txt"
-    qrels.write_text(
-        "".join(l + "\n" for l in (xquad_set / "qrels.txt").read_text(encoding="utf-8").splitlines() if l.split()[0] in kept),
-        encoding="utf-8",
-    )
-    result = evaluate_retrieval(xquad_set / "docs.jsonl", queries, qrels, progress=False)
+def test_xquad_keeps_its_figures(xquad_set: Path) -> None:
+    """All 1,190 questions, searchkit alone, as docs/retrieval.md runs it (full pipeline, auto
+    operator). A floor just below the documented figures (MRR@10 0.930, Recall@100 0.989): reading
+    typographic quotes as strict syntax once took MRR@10 to 0.918 without a test noticing. A
+    change that lowers them on purpose re-measures, updates docs/retrieval.md and this floor."""
+    result = evaluate_retrieval(xquad_set / "docs.jsonl", xquad_set / "queries.tsv", xquad_set / "qrels.txt",
+                                operator="auto", progress=False)
     figures = result["systems"]["searchkit"]
-    assert result["queries"] == 200
+    assert result["queries"] == 1190
     assert figures["documents"] > 5500
-    # A floor against regressions, well below what the engine scores (docs/retrieval.md).
-    assert figures["mrr@10"] > 0.75
-    assert figures["recall@100"] > 0.9
+    assert figures["mrr@10"] >= 0.925, figures
+    assert figures["recall@100"] >= 0.985, figures
 
 
 # -- News headlines and leads (shared data) ----------------------------------------------------------------
