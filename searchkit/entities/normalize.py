@@ -10,7 +10,8 @@ and use only the document itself plus the shipped lexicon:
 * a leading common noun without name flags ("Präsident", "Kanzlerin") is not part of a name;
 * adjectives and demonyms (israelische, Türkischen) are not entities, nor are compounds that
   only use a name (Karabach-Konflikt, SPD-Fraktion), nor "persons" that join a place and a
-  common noun (Irankrieg);
+  common noun (Irankrieg), nor events typed as places or organisations (Fußball-WM, French
+  Open);
 * a person mentioned by a shorter form is the longest name in the same document that ends with
   it (Netanjahu → Benjamin Netanjahu, Erdoğans → Recep Tayyip Erdoğan);
 * a place or organisation named in several grammatical cases is one entity, shown in the form
@@ -88,6 +89,20 @@ def is_name_part(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> bool:
         return True
     flags = _flags(lexicon, head)
     return "N" in flags and not any(f in NAME_FLAGS for f in flags)
+
+
+#: Last words (or hyphenated heads) of events, which the tagger often takes for organisations:
+#: "Fußball-WM", "French Open", "Christopher Street Day", "Davis Cup", "DFB-Pokal". Not
+#: "Games" (Rockstar Games is a company) nor "Festspiele" (Salzburger Festspiele runs them).
+EVENT_HEADS = frozenset(
+    "WM EM Weltmeisterschaft Europameisterschaft Olympiade Day Open Cup Pokal Marathon Rallye".split()
+)
+
+
+def is_event(tokens: tuple[str, ...]) -> bool:
+    """A competition, a tournament or a day (GermEval's OTH), not a place or organisation."""
+    head = tokens[-1].rsplit("-", 1)[-1]
+    return head in EVENT_HEADS or genitive_stem(head) in EVENT_HEADS  # "des Christopher Street Days"
 
 
 #: Lexicon flags of a place: toponym, country, region, city.
@@ -226,7 +241,7 @@ def normalize_mentions(
         tokens = clean_tokens(mention.tokens)
         if not tokens or len(tokens) > MAX_NAME_TOKENS or is_adjective_or_demonym(tokens):
             continue
-        if len(tokens) == 1 and is_name_part(tokens, lexicon):
+        if (len(tokens) == 1 and is_name_part(tokens, lexicon)) or (mention.label != "PER" and is_event(tokens)):
             continue
         if mention.label == "PER":
             tokens = strip_titles(tokens, lexicon)
