@@ -353,7 +353,9 @@ def optimize_command(index_path: Path | None) -> None:
 @click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS", type=click.IntRange(1, 64), help="Processes for extraction.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, envvar="SEARCHKIT_ALIASES", help="Entity alias file (TOML/JSON): renames, types, ignored names.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def reextract_command(index_path: Path | None, workers: int, aliases: Path | None, quiet: bool) -> None:
+@click.option("--optimize/--no-optimize", default=True, show_default=True,
+              help="Merge the index into one segment afterwards (every document was rewritten).")
+def reextract_command(index_path: Path | None, workers: int, aliases: Path | None, quiet: bool, optimize: bool) -> None:
     """Extract entities and mentioned dates again for every stored document (after a model or
     alias-file change) without re-reading the sources."""
     from tqdm import tqdm
@@ -364,7 +366,7 @@ def reextract_command(index_path: Path | None, workers: int, aliases: Path | Non
 
     index = Index(index_path or default_index_path())
     with tqdm(total=len(index), desc="Re-extracting", unit=" docs", disable=quiet, file=sys.stderr) as bar:
-        report = index.reextract(enrich, workers=workers, on_document=lambda *_: bar.update())
+        report = index.reextract(enrich, workers=workers, on_document=lambda *_: bar.update(), optimize=optimize)
     index.facet_data()
     click.echo(f"updated {report.updated}, failed {report.failed}")
     if report.failed:

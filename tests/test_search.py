@@ -880,9 +880,13 @@ def test_cooccurring_entities_count_the_documents_shared_with_the_entity(fresh_i
 def test_reextract_rewrites_entities(small: Index) -> None:
     from dataclasses import replace
 
-    report = small.reextract(lambda d: replace(d, entities=[Entity("Neu", EntityType.PLACE)]))
+    report = small.reextract(lambda d: replace(d, entities=[Entity("Neu", EntityType.PLACE)]), batch_size=2)
     assert report.updated == 5
     assert small.facet_values("place", "") and [v.label for v in small.facet_values("place", "")] == ["Neu"]
+    # every document was rewritten in three commits: the index is merged into one segment again
+    assert small.segment_count() == 1
+    report = small.reextract(lambda d: replace(d, entities=[]), batch_size=2, optimize=False)
+    assert report.updated == 5 and small.segment_count() > 1
 
 
 
