@@ -122,6 +122,15 @@ def index_documents(  # noqa: PLR0913 - one knob each
     return report
 
 
+def is_bulk_import(report: IngestReport, documents: int, batch_size: int) -> bool:
+    """Whether an import wrote enough to merge the index afterwards: more than one batch (one
+    commit each, a segment each) and at least half of the documents the index now holds. A
+    bulk import of 5,190 articles in batches of 500 left 11 segments, and queries took twice the
+    time of the merged index; adding a few files to a large index must not rewrite all of it."""
+    written = report.added + report.updated
+    return written > batch_size and 2 * written >= documents
+
+
 class _DroppedDates:
     """The publication dates the readers could not read, each with the document it was dropped
     from. The library logs only "not a valid calendar date: '2025-02-29'", and reading goes on
@@ -172,7 +181,7 @@ class _DroppedDates:
 @click.option("--workers", default=1, show_default=True, envvar="SEARCHKIT_WORKERS", type=click.IntRange(1, 64), help="Processes for extraction and writing.")
 @click.option("--dask", "dask_scheduler", default=None, metavar="ADDRESS", help="Run extraction on this Dask scheduler (tcp://host:8786).")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, envvar="SEARCHKIT_ALIASES", help="Entity alias file (TOML/JSON): renames, types, ignored names.")
-@click.option("--optimize", is_flag=True, help="Merge the index into one segment afterwards (faster queries after a bulk import).")
+@click.option("--optimize/--no-optimize", default=None, help="Merge the index into one segment afterwards. Default: when this run wrote several batches and at least half of the index's documents (a bulk import).")
 @ENGINE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -186,7 +195,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     workers: int,
     dask_scheduler: str | None,
     aliases: Path | None,
-    optimize: bool,
+    optimize: bool | None,
     engine: str | None,
     as_json: bool,
     quiet: bool,
@@ -221,7 +230,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     )
     report.failed += len(file_errors)
     report.errors = file_errors + report.errors
-    if optimize:
+    if optimize or (optimize is None and is_bulk_import(report, len(index), batch_size)):
         index.optimize()
     # the facet arrays of the new generation, saved for every reader that opens the index next
     index.facet_data()
