@@ -453,7 +453,8 @@ def _majority_types(postings: dict[str, list[tuple[str, np.ndarray]]]) -> dict[t
     sentence can mislead it ("Donald Trump" as an organisation in 102 of 402 articles, "Wolodymyr
     Selenskyj" as a place in 29 of 117, "ORF" as a place in 1 of 29); across an archive the
     usual type is the evidence, as with the other merges here. Names with no clear majority
-    ("Netanjahu" 6 person, 9 organisation; "Weißen Haus" 2 / 2) keep both types."""
+    ("Weißen Haus" 2 place, 2 organisation; "Admira" 5 person, 4 organisation) keep both types;
+    a surname is weighed with its person's full name in ``_surnames_of_persons``."""
     sizes: dict[str, dict[str, int]] = {}
     for facet, entries in postings.items():
         for key, ids in entries:
