@@ -273,3 +273,26 @@ def test_a_surname_typed_as_an_organisation_counts_for_the_person(fresh_index: I
     assert fresh_index.search('person:"Benjamin Netanjahu"', per_page=0).total == 7
     document = fresh_index.get("5")
     assert fresh_index.entity_names(document) == [Entity("Benjamin Netanjahu", EntityType.PERSON)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(
+    st.sampled_from(["person", "place", "organisation"]),
+    st.dictionaries(st.sampled_from(["a", "b", "c b", "d"]), st.sets(st.integers(0, 30), min_size=1), max_size=4),
+))
+def test_retyping_moves_documents_and_loses_none(raw: dict[str, dict[str, set[int]]]) -> None:
+    """Whatever the votes decide, every document of a name stays counted under one of its
+    types, and a moved name leaves the type it was moved from."""
+    from searchkit.facets import _majority_types, _retyped
+
+    postings = {facet: [(key, np.array(sorted(ids), dtype=np.int64)) for key, ids in entries.items()]
+                for facet, entries in raw.items()}
+    moved = _majority_types(postings)
+    after = _retyped(postings, moved)
+    for key in {k for entries in raw.values() for k in entries}:
+        before_docs = set().union(*(entries.get(key, set()) for entries in raw.values()))
+        after_docs = set().union(*(set(ids.tolist()) for entries in after.values() for k, ids in entries if k == key))
+        assert before_docs == after_docs
+    for facet, key in moved:
+        assert all(k != key for k, _ in after[facet])
+        assert any(k == key for k, _ in after[moved[(facet, key)]])
