@@ -652,13 +652,17 @@ class Index:
         on_document: Callable[[Document, str], None] | None = None,
     ) -> Index:
         """Copy every document, with its extracted entities and dates, into a new index at
-        ``target`` built by ``engine``; the source stays as it is. Nothing is re-extracted."""
+        ``target`` built by ``engine``; the source stays as it is. Nothing is re-extracted. The
+        copy, written one commit per batch, is merged into one segment at the end (a bulk
+        import: see ``reextract``)."""
         _check_batch_size(batch_size)
         copy = Index(target, create=True, engine=engine)
         if len(copy):
             raise IndexVersionError(f"{copy.path} already holds documents; migrate into a new folder")
         for batch in batches(self.documents(), batch_size):
             copy.add(batch, on_document=on_document)
+        if copy.segment_count() > 1:
+            copy.optimize()
         return copy
 
     def close(self) -> None:

@@ -118,6 +118,7 @@ def test_an_index_with_stored_documents_still_works(tmp_path: Path, docs: list, 
         assert index.get(doc.id) == doc
     assert {d.id for d in index.documents()} == {d.id for d in docs[:20]}
     # migrating to the same engine rewrites it in the current layout
-    copy = index.migrate(tmp_path / "copy", engine="whoosh")
+    copy = index.migrate(tmp_path / "copy", engine="whoosh", batch_size=7)
     assert isinstance(whoosh_index.open_dir(str(tmp_path / "copy")).schema["doc"], COLUMN)
+    assert copy.segment_count() == 1  # three commits, merged at the end
     assert sorted(d.to_json() for d in copy.documents()) == sorted(d.to_json() for d in docs[:20])
