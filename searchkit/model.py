@@ -215,7 +215,8 @@ def declension_groups(keys: Iterable[str]) -> dict[str, str]:
     differ only in an adjective ending and their last words are equal or one is the other plus
     a case ending that the keys also have without it ("amts" joins "amt" only where "amt"
     occurs, so "haus" never loses its "s" and "paris" never becomes "pari"). A single word only
-    joins its genitive ("-s", "-es"): a plural such as "Grünen" is a name as written. Persons
+    joins its genitive ("-s", "-es"): a plural such as "Grünen" is a name as written (the
+    organisation facet joins "Grüne"/"Grünen" itself: ``facets._join_adjectival_names``). Persons
     are left to the rules per document (``entities.normalize``), which know more about them."""
     by_head: dict[str, set[str]] = {}
     split: dict[str, tuple[str, str]] = {}

@@ -296,3 +296,16 @@ def test_retyping_moves_documents_and_loses_none(raw: dict[str, dict[str, set[in
     for facet, key in moved:
         assert all(k != key for k, _ in after[facet])
         assert any(k == key for k, _ in after[moved[(facet, key)]])
+
+
+
+def test_a_party_named_by_an_adjective_is_one_value(fresh_index: Index) -> None:
+    """"die Linke" / "der Linken", "die Grünen" / "der Grüne": one organisation each, shown as
+    most articles write it; a filter by the other form selects it too."""
+    organisations = [["Linke"], ["Linke"], ["Linken"], ["Grünen"], ["Grünen"], ["Grüne"]]
+    fresh_index.add([_article(str(i), "2025-05", organisations=o) for i, o in enumerate(organisations)])
+    facet = fresh_index.search("", per_page=0).facet("organisation")
+    assert facet is not None
+    assert {v.label: v.count for v in facet.results} == {"Linke": 3, "Grünen": 3}
+    assert fresh_index.search("", filters={"organisation": ["Linken"]}, per_page=0).total == 3
+    assert fresh_index.search("", filters={"organisation": ["Grüne"]}, per_page=0).total == 3
