@@ -163,7 +163,10 @@ class FacetData:
         moved |= _surnames_of_persons(_retyped(postings, moved), moved, labels)
         postings = _retyped(postings, moved)
         fields = {
-            name: _read_field(postings.get(index_field) or snapshot.postings(index_field), index_field, spellings, labels)
+            name: _read_field(
+                postings[index_field] if index_field in postings else snapshot.postings(index_field),
+                index_field, spellings, labels,
+            )
             for name, (index_field, _) in FACETS.items()
         }
         return cls(

@@ -1737,6 +1737,12 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
         raise QueryError(f"{facet!r} is not an entity facet; use one of {', '.join(ENTITY_FIELDS)}")
     if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_PER_PAGE:
         raise QueryError(f"top must be between 1 and {MAX_PER_PAGE}")
+    data = index.facet_data()
+    lookup = data.fields[facet].lookup
+    if isinstance(name, str) and lookup.get(name, lookup.get(facet_key(name))) is None:
+        # a name the archive counts under another type ("Donald Trump" was tagged as an
+        # organisation in some articles): its report is that type's (old links keep working)
+        facet = data.moved.get((facet, facet_key(name)), facet)
     result = run_search(
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )

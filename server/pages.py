@@ -8,7 +8,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from searchkit.dates import parse_date_bound
@@ -474,6 +474,8 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
         )
     index = get_index()
     report = index.entity(facet, name, top=10)  # DocumentNotFoundError → 404
+    if report.facet != facet:  # the archive counts the name as another type: its page is there
+        return redirect(url_for("pages.entity", facet=report.facet, name=report.name, **request.args))
     # The same documents as a search: the histogram of their dates, with links that narrow it.
     result = index.search(
         request=SearchRequest(filters={facet: [report.name]}, per_page=0, facet_size=HISTOGRAM_FACET_SIZE)

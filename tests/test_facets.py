@@ -246,6 +246,9 @@ def test_a_name_counts_for_its_usual_type_and_form(trump: Index) -> None:
     document = trump.get("6")
     assert document is not None
     assert trump.entity_names(document) == [Entity("Donald Trump", EntityType.PERSON)]
+    # the entity page of the old type is the person's (old links keep working)
+    report = trump.entity("organisation", "Donald Trump")
+    assert report.facet == "person" and report.name == "Donald Trump" and report.count == 9
 
 
 def test_a_surname_shared_by_people_of_similar_weight_stays_apart(fresh_index: Index) -> None:

@@ -259,6 +259,23 @@ def test_entity_page_shows_documents_over_time_and_co_occurring(client: FlaskCli
     assert f"<h1>{name}</h1>" in html_of(client, "/entitaet/person/recep tayyip erdogan")
 
 
+def test_an_entity_page_of_a_name_counted_as_another_type_redirects(tmp_path: Path) -> None:
+    """"Donald Trump" tagged as an organisation in one article of five is a person in the
+    facets; the organisation's page (an old link) leads to the person's."""
+    index = Index(tmp_path / "index", create=True)
+    docs = [Document(id=f"t{i}", title=f"Artikel {i}", body="Ein Text über Zölle.",
+                     entities=[Entity("Donald Trump", EntityType.ORGANISATION if i == 0 else EntityType.PERSON)])
+            for i in range(5)]
+    assert index.add(docs).added == 5
+    index.close()
+    client = create_app(index_path=tmp_path / "index", LOG_REQUESTS=False).test_client()
+    response = client.get("/entitaet/organisation/Donald Trump")
+    assert response.status_code == 302
+    assert unescape(response.headers["Location"]).replace("%20", " ") == "/entitaet/person/Donald Trump"
+    assert "<h1>Donald Trump</h1>" in html_of(client, "/entitaet/person/Donald Trump")
+    assert client.get("/api/entities/organisation/Donald Trump").get_json()["facet"] == "person"
+
+
 def test_entity_page_errors(client: FlaskClient) -> None:
     assert client.get("/entitaet/person/Niemand Nirgendwo").status_code == 404
     assert client.get("/entitaet/year/2024").status_code == 404
