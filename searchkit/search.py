@@ -1225,6 +1225,7 @@ def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[
     request's values are rewritten to the facet's own values so that links toggle them off."""
 
 
+    _move_retyped_filters(request, data)
     resolved: dict[str, list[int]] = {}
     for name, values in request.filters.items():
         facet = data.fields[name]
@@ -1241,6 +1242,25 @@ def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[
         resolved[name] = ids
         request.filters[name] = list(dict.fromkeys(canonical))
     return resolved
+
+
+def _move_retyped_filters(request: SearchRequest, data: FacetData) -> None:
+    """A filter value that the archive counts under another type filters that type:
+    ``organisation=Donald Trump`` (an old link, or a name typed into the wrong facet) selects
+    the person the facets count, instead of nothing."""
+    for name in [n for n in request.filters if n in ENTITY_FIELDS]:
+        lookup, kept = data.fields[name].lookup, []
+        for value in request.filters[name]:
+            key = facet_key(value)
+            into = data.moved.get((name, key)) if lookup.get(value, lookup.get(key)) is None else None
+            if into is None:
+                kept.append(value)
+            elif value not in request.filters.setdefault(into, []):
+                request.filters[into].append(value)
+        if kept:
+            request.filters[name] = kept
+        else:
+            del request.filters[name]
 
 
 def _facet_value(name: str, term: str, data: FacetData) -> str:

@@ -246,7 +246,10 @@ def test_a_name_counts_for_its_usual_type_and_form(trump: Index) -> None:
     document = trump.get("6")
     assert document is not None
     assert trump.entity_names(document) == [Entity("Donald Trump", EntityType.PERSON)]
-    # the entity page of the old type is the person's (old links keep working)
+    # a filter by the old type selects the person (old links keep working)
+    moved = trump.search("", filters={"organisation": ["Donald Trump"]}, per_page=0)
+    assert moved.total == 9 and moved.request.filters == {"person": ["Donald Trump"]}
+    # the entity page of the old type is the person's
     report = trump.entity("organisation", "Donald Trump")
     assert report.facet == "person" and report.name == "Donald Trump" and report.count == 9
 
