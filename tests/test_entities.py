@@ -206,6 +206,16 @@ def test_a_role_alone_is_no_name_and_a_long_name_keeps_its_last_s() -> None:
     ]
 
 
+def test_a_full_name_without_a_known_first_name_is_the_person_of_its_surname() -> None:
+    lexicon = get_tagger().featurizer.lexicon
+    mentions = [Mention(("Wolodymyr", "Selenskyj"), "LOC"), Mention(("Selenskyj",), "PER"),
+                Mention(("Borussia", "Dortmund"), "ORG"), Mention(("Dortmund",), "PER"),
+                Mention(("SV", "Ried"), "ORG"), Mention(("Ried",), "PER")]
+    found = normalize_mentions(mentions, lexicon)
+    assert ("Wolodymyr Selenskyj", PERSON) in found and ("Borussia Dortmund", ORG) in found
+    assert ("SV Ried", ORG) in found  # an acronym is no first name
+
+
 def test_events_are_no_organisations() -> None:
     """Found on the benchmark articles: "Fußball-WM" was an organisation in 26, "French Open" in 7."""
     lexicon = get_tagger().featurizer.lexicon

@@ -210,14 +210,37 @@ def _persons_by_surname(
     """A name typed as a place or organisation is a person when it starts with a first name and
     the article names that person by the last word alone ("Donald Trump" tagged as an
     organisation and "Trump" as a person in one article; on the 10,000 benchmark articles
-    "Donald Trump" was an organisation in 263). The first name keeps "Red Bull Salzburg" and
-    "SV Ried" what they are when "Salzburg" or "Ried" was tagged as a person."""
+    "Donald Trump" was an organisation in 263). Without a known first name the name's words
+    must be unknown to the lexicon as places, organisations, companies or common nouns and
+    none an acronym ("Wolodymyr Selenskyj" as a place beside "Selenskyj"). Both keep "Red Bull
+    Salzburg", "SV Ried" and "Borussia Dortmund" what they are when "Salzburg", "Ried" or
+    "Dortmund" was tagged as a person."""
     surnames = {entity_key(t[0]) for t, label in resolved if label == "PER" and len(t) == 1}
     if not surnames:
         return resolved
     return [(t, "PER" if label != "PER" and len(t) > 1 and entity_key(t[-1]) in surnames
-             and starts_with_first_name(t, lexicon) else label)
+             and (starts_with_first_name(t, lexicon) or _unknown_words(t, lexicon)) else label)
             for t, label in resolved]
+
+
+#: Lexicon flags of a place, an organisation, a part of a company's name or a common noun.
+_PLACE_OR_ORG_FLAGS = frozenset("CRYTOGoN")
+
+
+def _unknown_words(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> bool:
+    """No word is a known place, organisation, company part or common noun (also read without
+    a genitive "-s": "Dänemarks"), and the words before the last are plain given names: no
+    acronym ("SV", "JD"), no hyphen ("ZDF-Journalist"), no -isch adjective, no compound of known
+    words ("Musiksaal Bataclan", "Finanzlandesrat Mikl-Leitner")."""
+    from ..compounds import split_compound
+
+    for word in tokens[:-1]:
+        if word.isupper() or "-" in word or _ADJECTIVE.search(word) or split_compound(word.lower()):
+            return False
+    return not any(
+        _PLACE_OR_ORG_FLAGS.intersection(_flags(lexicon, form))
+        for word in tokens for form in (word, genitive_stem(word) or word)
+    )
 
 
 def starts_with_first_name(tokens: Sequence[str], lexicon: Mapping[str, str]) -> bool:
