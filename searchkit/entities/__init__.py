@@ -20,7 +20,13 @@ from collections.abc import Sequence
 from ..model import Entity, EntityType, entity_key
 from .aliases import Aliases, AliasFileError, load_aliases
 from .corpus import iter_spans
-from .normalize import PERSON_ROLES, Mention, genitive_stem, normalize_mentions, starts_with_first_name
+from .normalize import (
+    PERSON_ROLES,
+    Mention,
+    has_place_or_org_word,
+    normalize_mentions,
+    starts_with_first_name,
+)
 from .tokenize import MAX_TEXT_CHARS, clean_text, sentences, tokenize
 
 __all__ = [
@@ -159,9 +165,6 @@ TYPE_CUES = {
 }
 
 
-#: Lexicon flags of a place, an organisation, a part of a company's name or a common noun
-#: (``scripts/build_gazetteers.py``).
-PLACE_OR_ORG_FLAGS = frozenset("CRYTOGoN")
 
 
 def _cued_label(words: Sequence[str], start: int, end: int, label: str) -> str:
@@ -194,11 +197,7 @@ def _looks_like_person(words: Sequence[str]) -> bool:
     lexicon = get_tagger().featurizer.lexicon
     if starts_with_first_name(words, lexicon):
         return True
-    return not any(
-        PLACE_OR_ORG_FLAGS.intersection(lexicon.get(form, "")[:-3])
-        for word in words for form in (word, genitive_stem(word))
-        if form
-    )
+    return not has_place_or_org_word(words, lexicon)
 
 
 def _complete(words: list[str], start: int, end: int,

@@ -64,6 +64,25 @@ def _is_name_word(lexicon: Mapping[str, str], word: str) -> bool:
     return any(f in NAME_FLAGS for f in _flags(lexicon, word))
 
 
+def _is_common_noun(lexicon: Mapping[str, str], word: str) -> bool:
+    """A noun the lexicon knows, and not also as a name ("Präsident", "Konflikt"; not "Koch")."""
+    return "N" in _flags(lexicon, word) and not _is_name_word(lexicon, word)
+
+
+#: Lexicon flags of a place, an organisation, a part of a company's name or a common noun
+#: (``scripts/build_gazetteers.py``).
+PLACE_OR_ORG_FLAGS = frozenset("CRYTOGoN")
+
+
+def has_place_or_org_word(words: Sequence[str], lexicon: Mapping[str, str]) -> bool:
+    """Some word is a known place, organisation, company part or common noun, also read without
+    a genitive "-s" ("Frankreichs", "Dänemarks")."""
+    return any(
+        PLACE_OR_ORG_FLAGS.intersection(_flags(lexicon, form))
+        for word in words for form in (word, genitive_stem(word)) if form
+    )
+
+
 def clean_tokens(tokens: Iterable[str]) -> tuple[str, ...]:
     """Drop punctuation at the edges of a span and of its tokens ("„Kan" → "Kan")."""
     out = [t.strip(_EDGE_PUNCT) if len(t) > 1 else t for t in tokens]
@@ -90,8 +109,7 @@ def is_name_part(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> bool:
         return False
     if head[0].islower():
         return True
-    flags = _flags(lexicon, head)
-    return "N" in flags and not any(f in NAME_FLAGS for f in flags)
+    return _is_common_noun(lexicon, head)
 
 
 #: Last words (or hyphenated heads) of events, which the tagger often takes for organisations:
@@ -151,8 +169,7 @@ def is_no_person(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> bool:
         return True
     if len(tokens) != 1:
         return False
-    flags = _flags(lexicon, tokens[0])
-    return ("N" in flags and not _is_name_word(lexicon, tokens[0])) or is_place_compound(tokens[0], lexicon)
+    return _is_common_noun(lexicon, tokens[0]) or is_place_compound(tokens[0], lexicon)
 
 
 def strip_titles(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> tuple[str, ...]:
@@ -161,9 +178,8 @@ def strip_titles(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> tuple[s
     "Ex-Bundeswirtschaftsminister Habeck" → "Habeck")."""
     start = 0
     while start < len(tokens) - 1:
-        flags = _flags(lexicon, tokens[start])
-        if "N" in flags and not any(f in NAME_FLAGS for f in flags) or (
-            not flags and PERSON_ROLES.search(tokens[start].lower())
+        if _is_common_noun(lexicon, tokens[start]) or (
+            not _flags(lexicon, tokens[start]) and PERSON_ROLES.search(tokens[start].lower())
         ):
             start += 1
             continue
@@ -223,10 +239,6 @@ def _persons_by_surname(
             for t, label in resolved]
 
 
-#: Lexicon flags of a place, an organisation, a part of a company's name or a common noun.
-_PLACE_OR_ORG_FLAGS = frozenset("CRYTOGoN")
-
-
 def _unknown_words(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> bool:
     """No word is a known place, organisation, company part or common noun (also read without
     a genitive "-s": "Dänemarks"), and the words before the last are plain given names: no
@@ -237,10 +249,7 @@ def _unknown_words(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> bool:
     for word in tokens[:-1]:
         if word.isupper() or "-" in word or _ADJECTIVE.search(word) or split_compound(word.lower()):
             return False
-    return not any(
-        _PLACE_OR_ORG_FLAGS.intersection(_flags(lexicon, form))
-        for word in tokens for form in (word, genitive_stem(word) or word)
-    )
+    return not has_place_or_org_word(tokens, lexicon)
 
 
 def starts_with_first_name(tokens: Sequence[str], lexicon: Mapping[str, str]) -> bool:
