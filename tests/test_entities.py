@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -214,6 +215,19 @@ def test_a_full_name_without_a_known_first_name_is_the_person_of_its_surname() -
     found = normalize_mentions(mentions, lexicon)
     assert ("Wolodymyr Selenskyj", PERSON) in found and ("Borussia Dortmund", ORG) in found
     assert ("SV Ried", ORG) in found  # an acronym is no first name
+
+
+@pytest.mark.parametrize("seed", ["0", "1"])  # two seeds that resolved "Kerry" differently
+def test_a_surname_of_two_people_goes_to_the_first_mentioned_in_every_process(seed: str) -> None:
+    code = (
+        "from searchkit.entities.normalize import Mention, normalize_mentions\n"
+        "from searchkit.entities.tagger import get_tagger\n"
+        "ms = [Mention(('Kerry',), 'PER'), Mention(('John', 'Kerry'), 'PER'), Mention(('Christl', 'Kerry'), 'PER')]\n"
+        "print(normalize_mentions(ms, get_tagger().featurizer.lexicon)[0][0])\n"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "John Kerry"
 
 
 def test_events_are_no_organisations() -> None:

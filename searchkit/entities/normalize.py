@@ -260,9 +260,12 @@ def starts_with_first_name(tokens: Sequence[str], lexicon: Mapping[str, str]) ->
 
 
 def _partial_person_map(names: Iterable[tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """Key of every proper suffix of a multi-word name → the longest such name."""
+    """Key of every proper suffix of a multi-word name → the longest such name; of names equally
+    long, the first mentioned ("Kerry" in an article on John and Christl Kerry). The order of a
+    set of names followed Python's string hashing, which differs from process to process: the
+    same article gave "Kerry" to either of them."""
     mapping: dict[str, tuple[str, ...]] = {}
-    for tokens in sorted(set(names), key=len, reverse=True):
+    for tokens in sorted(dict.fromkeys(names), key=len, reverse=True):
         for suffix in name_suffixes(tokens):
             mapping.setdefault(entity_key(suffix), tokens)
     return mapping
