@@ -252,6 +252,14 @@ class FacetData:
             shown.setdefault((etype, name), Entity(name=name, type=etype))
         return list(shown.values())
 
+    def counted_as(self, facet: str, name: str) -> str:
+        """The facet that counts ``name``: its own when it holds the name, else the one the
+        archive moved the name to ("Donald Trump" as an organisation → person)."""
+        lookup, key = self.fields[facet].lookup, facet_key(name)
+        if lookup.get(name, lookup.get(key)) is not None:
+            return facet
+        return self.moved.get((facet, key), facet)
+
     def moved_into(self, facet: str, keys: list[str]) -> list[tuple[str, str]]:
         """(facet, key) of the index terms that count for these keys of ``facet`` although the
         documents are indexed under another type ("Donald Trump" as an organisation): a query
@@ -545,12 +553,12 @@ def _read_field(
     if fieldname == EntityType.PERSON.value:
         values, docs, aliases = _merge_genitives(values, docs)
         values, docs, merged = _merge_short_names(values, docs)
-        aliases = {short: merged.get(full, full) for short, full in aliases.items()} | merged
+        aliases = _chained(aliases, merged)
     elif fieldname in ENTITY_FIELDS:
         values, docs, aliases = _merge_declensions(fieldname, values, docs, spellings, labels)
         for merge in (_merge_acronyms, _merge_nominatives):
             values, docs, merged = merge(fieldname, values, docs, labels)
-            aliases = {short: merged.get(full, full) for short, full in aliases.items()} | merged
+            aliases = _chained(aliases, merged)
     entry_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
     entry_value = (
         np.repeat(np.arange(len(values)), [len(d) for d in docs]) if docs else np.zeros(0, dtype=np.int64)
@@ -558,6 +566,11 @@ def _read_field(
     lookup = {v: i for i, v in enumerate(values)}
     lookup.update({short: lookup[full] for short, full in aliases.items()})
     return FacetField(values, entry_doc, entry_value, lookup)
+
+
+def _chained(aliases: dict[str, str], merged: dict[str, str]) -> dict[str, str]:
+    """The aliases of the merge steps so far followed through the next step's, plus its own."""
+    return {short: merged.get(full, full) for short, full in aliases.items()} | merged
 
 
 def _merge_genitives(

@@ -1249,11 +1249,10 @@ def _move_retyped_filters(request: SearchRequest, data: FacetData) -> None:
     ``organisation=Donald Trump`` (an old link, or a name typed into the wrong facet) selects
     the person the facets count, instead of nothing."""
     for name in [n for n in request.filters if n in ENTITY_FIELDS]:
-        lookup, kept = data.fields[name].lookup, []
+        kept = []
         for value in request.filters[name]:
-            key = facet_key(value)
-            into = data.moved.get((name, key)) if lookup.get(value, lookup.get(key)) is None else None
-            if into is None:
+            into = data.counted_as(name, value)
+            if into == name:
                 kept.append(value)
             elif value not in request.filters.setdefault(into, []):
                 request.filters[into].append(value)
@@ -1757,12 +1756,10 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
         raise QueryError(f"{facet!r} is not an entity facet; use one of {', '.join(ENTITY_FIELDS)}")
     if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_PER_PAGE:
         raise QueryError(f"top must be between 1 and {MAX_PER_PAGE}")
-    data = index.facet_data()
-    lookup = data.fields[facet].lookup
-    if isinstance(name, str) and lookup.get(name, lookup.get(facet_key(name))) is None:
+    if isinstance(name, str):
         # a name the archive counts under another type ("Donald Trump" was tagged as an
         # organisation in some articles): its report is that type's (old links keep working)
-        facet = data.moved.get((facet, facet_key(name)), facet)
+        facet = index.facet_data().counted_as(facet, name)
     result = run_search(
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
