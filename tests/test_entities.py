@@ -294,11 +294,60 @@ def test_a_name_with_a_first_name_whose_surname_is_a_person_is_that_person() -> 
     ("der Sicherheitschefs Laridschani sagte", 1, 3, "ORG", "PER"),
     ("der Präsident Frankreichs sagte", 1, 3, "LOC", "LOC"),  # a genitive of a place
     ("die Sprecherin Deutsche Bahn sagte", 1, 4, "ORG", "ORG"),
+    # initials before the surname (JD Vance was an organisation in 24 of 26 benchmark articles)
+    ("US-Vizepräsident JD Vance sagte", 1, 3, "ORG", "PER"),
+    # after a compound role one word is a surname though it is also a common noun, also at the
+    # start of a sentence; a bare role word may be English
+    ("Bundeswirtschaftsministerin Reiche rechnet", 0, 2, "ORG", "PER"),
+    ("in der Premier League spielt", 2, 4, "ORG", "ORG"),
+    ("Bundeskanzler Frankreichs sagte", 0, 2, "LOC", "LOC"),
 ])
 def test_a_role_noun_before_a_name_makes_it_a_person(sentence: str, start: int, end: int, label: str, expected: str) -> None:
     from searchkit.entities import _cued_label
 
     assert _cued_label(sentence.split(), start, end, label) == expected
+
+
+def test_a_person_after_a_role_keeps_a_surname_that_is_a_common_noun() -> None:
+    lexicon = get_tagger().featurizer.lexicon
+    mentions = [Mention(("Bundeswirtschaftsministerin", "Reiche"), "PER"), Mention(("Reiche",), "PER")]
+    assert normalize_mentions(mentions, lexicon) == [("Reiche", PERSON)]  # the second alone counts too
+    assert normalize_mentions([Mention(("Reiche",), "PER")], lexicon) == []  # no role: a common noun
+    full = [Mention(("Katherina", "Reiche"), "PER"), Mention(("Bundeswirtschaftsministerin", "Reiche"), "PER")]
+    assert normalize_mentions(full, lexicon) == [("Katherina Reiche", PERSON)]
+
+
+def test_a_compound_of_common_nouns_is_no_place_or_person() -> None:
+    """Found on the benchmark articles: "Bürgergeld" was a place in 11 and a person in 3,
+    "Irankrieg" a place in 3, with some 40 more such words in one article each."""
+    from searchkit.entities.normalize import is_thing_compound
+
+    lexicon = get_tagger().featurizer.lexicon
+    for word in ("Bürgergeld", "Irankrieg", "Dienstschluss", "Farbwiedergabe", "Erdäpfelpüree"):
+        assert is_thing_compound(word, lexicon), word
+    # places, buildings and institutions named by a compound, known names and single words stay
+    for word in ("Donauinsel", "Spielfeld", "Karlskirche", "Stadtpfarrkirche", "Pappelstadion",
+                 "Margaretengürtel", "Palästinenserbehörde", "Argentinierstraße", "Gazastreifen",
+                 "Wolfsburg", "Geld", "Pömmelte", "Ruhrgebiet"):
+        assert not is_thing_compound(word, lexicon), word
+    mentions = [Mention(("Bürgergeld",), "LOC"), Mention(("Bürgergeld",), "PER"), Mention(("Donauinsel",), "LOC")]
+    assert normalize_mentions(mentions, lexicon) == [("Donauinsel", PLACE)]
+
+
+def test_a_name_does_not_end_in_an_adjective() -> None:
+    """The tagger stopped before the noun of "Vereinigte Arabische Emirate" in 8 benchmark
+    articles; a word run together with the next by the scraper is not taken."""
+    from searchkit.entities import _complete_adjectives
+
+    words = "Katar und die Vereinigten Arabischen Emirate müssten".split()
+    assert _complete_adjectives(words, [(0, 1, "LOC"), (3, 5, "LOC")]) == [(0, 1, "LOC"), (3, 6, "LOC")]
+    glued = "den Vereinigten Arabischen EmiratenErneut hat".split()
+    assert _complete_adjectives(glued, [(1, 3, "LOC")]) == [(1, 3, "LOC")]
+    taken = "die Vereinigten Arabischen Emirate".split()  # the next word is a name of its own
+    assert _complete_adjectives(taken, [(1, 3, "LOC"), (3, 4, "LOC")]) == [(1, 3, "LOC"), (3, 4, "LOC")]
+    assert _complete_adjectives("Joschka Fischer Partei".split(), [(0, 2, "PER")]) == [(0, 2, "PER")]
+    entities = extract_entities("Auch Katar und die Vereinigten Arabischen Emirate müssten helfen.")
+    assert "Vereinigten Arabischen" not in [e.name for e in entities]
 
 
 def test_a_place_or_organisation_named_in_several_cases_is_one_entity() -> None:
