@@ -142,7 +142,7 @@ def is_event(tokens: tuple[str, ...]) -> bool:
 
 
 #: Lexicon flags of a place: toponym, country, region, city.
-_PLACE_FLAGS = frozenset("TCRY")
+PLACE_FLAGS = frozenset("TCRY")
 
 
 def is_place_compound(word: str, lexicon: Mapping[str, str]) -> bool:
@@ -158,7 +158,7 @@ def is_place_compound(word: str, lexicon: Mapping[str, str]) -> bool:
     if len(parts) < 2:
         return False
     first, head = parts[0].capitalize(), parts[-1].capitalize()
-    return bool(_PLACE_FLAGS.intersection(_flags(lexicon, first))) and "N" in _flags(lexicon, head)
+    return bool(PLACE_FLAGS.intersection(_flags(lexicon, first))) and "N" in _flags(lexicon, head)
 
 
 #: What a person's role noun ends with: "US-Präsident Donald Trump", "Außenministerin …",
