@@ -495,6 +495,33 @@ def test_any_text_gives_valid_entities(text: str) -> None:
         assert isinstance(entity.type, EntityType)
 
 
+_WORDS = st.sampled_from(["Donald", "Trumps", "Vereinigten", "Arabischen", "Emirate", "Marine", "Le", "Pen",
+                          "der", "Präsident", "EmiratenErneut", "Bürgergeld", "JD", "Vance", "und", "Ä"])
+
+
+@st.composite
+def _tagged(draw: st.DrawFn) -> tuple[list[str], list[tuple[int, int, str]]]:
+    words = draw(st.lists(_WORDS, min_size=1, max_size=12))
+    cuts = sorted(draw(st.sets(st.integers(0, len(words)), max_size=6)))
+    spans = [(a, b, draw(st.sampled_from(["PER", "LOC", "ORG"]))) for a, b in zip(cuts, cuts[1:])
+             if draw(st.booleans())]
+    return words, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tagged())
+def test_span_completion_keeps_spans_apart_and_in_the_sentence(tagged: tuple[list[str], list[tuple[int, int, str]]]) -> None:
+    from searchkit.entities import _complete_adjectives, _complete_first_names
+
+    words, spans = tagged
+    for complete in (_complete_adjectives, _complete_first_names):
+        out = complete(words, spans)
+        assert len(out) == len(spans)
+        for (start, end, label), (a, b, kind) in zip(spans, out):
+            assert (a, kind) == (start, label) and end <= b <= min(end + 1, len(words))
+        assert all(b1 <= a2 for (_, b1, _), (a2, _, _) in zip(out, out[1:]))  # still apart
+
+
 @pytest.mark.slow
 @pytest.mark.data
 def test_dev_f1_does_not_regress() -> None:
