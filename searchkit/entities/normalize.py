@@ -176,19 +176,20 @@ PERSON_ROLES = re.compile(
 #: ``is_thing_compound`` keeps them (a building is a place; an institution typed as a place is
 #: left to the archive-wide type vote).
 PLACE_OR_INSTITUTION_HEADS = frozenset("""
-    allee amt arena au aue bach bahn bahnhof bank behörde berg bezirk brücke brunn bucht bund
-    burg damm dom dorf feld fluss flughafen furt gasse gebiet gebirge gericht gesellschaft graben
-    grund gürtel hafen hain halle haus hausen heim hof höhe horn insel institut kanal kapelle
-    kaserne kirche kirchen kloster kreis küste land markt meer ministerium moor mühle münster
-    museum oper palais palast park partei casino kino pass pfad platz rain ring schloss see siedlung stadion
-    stadt stein steig straße strand streifen tal theater tor tunnel turm ufer union verband
-    verein viertel wald weg weiler werder zone
+    allee amt arena au aue bach bahn bahnhof bank behörde berg bezirk brunn brücke bucht bund
+    burg casino damm dom dorf feld flughafen fluss furt gasse gebiet gebirge gericht
+    gesellschaft graben grund gürtel hafen hain halle haus hausen heim hof horn höhe insel
+    institut kanal kapelle kaserne kino kirche kirchen kloster kreis küste land markt meer
+    ministerium moor museum mühle münster oper palais palast park partei pass pfad platz rain
+    ring schloss see siedlung stadion stadt steig stein strand straße streifen tal theater tor
+    tunnel turm ufer union verband verein viertel wald weg weiler werder zone
 """.split())
 
 
 def is_thing_compound(word: str, lexicon: Mapping[str, str]) -> bool:
     """A word the lexicon does not know as a name, made of known words and ending in a common
-    noun that names no kind of place: "Bürgergeld" (a place in 14 benchmark articles),
+    noun that names no kind of place: "Bürgergeld" (a place in 28 of the 10,000 benchmark
+    articles),
     "Irankrieg", "Dienstschluss", "Farbwiedergabe". Place names built the same way end in a
     geographic or institutional noun and stay ("Donauinsel", "Spielfeld",
     ``PLACE_OR_INSTITUTION_HEADS``)."""
