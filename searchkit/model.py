@@ -178,13 +178,18 @@ def spelling_key(name: str) -> str:
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|as|asch|ash|ad|ar|at|az|an|ath|adh|ed|es|er|et|ez)-(?=\w)", re.IGNORECASE)
 
 
+def without_arabic_article(word: str) -> str:
+    """The surname without its Arabic article ("al-Assad" → "Assad"); other words unchanged."""
+    return _ARABIC_ARTICLE.sub("", word)
+
+
 def name_suffixes(words: Sequence[str]) -> list[str]:
     """The shorter forms a person's full name is also referred to by: each proper suffix of its
     words ("Tayyip Erdoğan", "Erdoğan"), and its last word without an Arabic article
     ("Baschar al-Assad" → "Assad")."""
     suffixes = [" ".join(words[cut:]) for cut in range(1, len(words))]
     if words:
-        bare = _ARABIC_ARTICLE.sub("", words[-1])
+        bare = without_arabic_article(words[-1])
         if bare and bare != words[-1]:
             suffixes.append(bare)
     return suffixes

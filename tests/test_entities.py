@@ -361,6 +361,14 @@ def test_a_first_name_alone_takes_the_surname_the_tagger_left_out() -> None:
     assert _complete_first_names("Donald Washington".split(), [(0, 1, "PER")]) == [(0, 1, "PER")]
     assert _complete_first_names("Donald Trump".split(), [(0, 1, "PER"), (1, 2, "PER")]) == [(0, 1, "PER"), (1, 2, "PER")]
     assert _complete_first_names("Merz Trumps".split(), [(0, 1, "PER")]) == [(0, 1, "PER")]
+    # a first name at the end of a longer span; a surname with an Arabic article after any name
+    assert _complete_first_names("Recep Tayyip Erdoğans".split(), [(0, 2, "PER")]) == [(0, 3, "PER")]
+    assert _complete_first_names("Hans Peter Doskozil".split(), [(0, 2, "PER")]) == [(0, 2, "PER")]  # also a surname
+    assert _complete_first_names("Präsident Baschar al-Assad".split(), [(0, 2, "PER")]) == [(0, 3, "PER")]
+    assert _complete_first_names("Baschar al-Assads Sturz".split(), [(0, 1, "PER")]) == [(0, 2, "PER")]
+    assert _complete_first_names("Jens Spahn Klartext".split(), [(0, 2, "PER")]) == [(0, 2, "PER")]
+    assert {e.name for e in extract_entities("Russland will Präsident Baschar al-Assad an der Macht lassen.")} >= {
+        "Baschar al-Assad"}
 
 
 @pytest.mark.parametrize(("span", "label", "expected"), [

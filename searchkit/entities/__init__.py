@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from ..model import Entity, EntityType, entity_key
+from ..model import Entity, EntityType, entity_key, without_arabic_article
 from .aliases import Aliases, AliasFileError, load_aliases
 from .corpus import iter_spans
 from .normalize import (
@@ -156,20 +156,44 @@ def _complete_adjectives(words: Sequence[str], spans: list[tuple[int, int, str]]
 def _complete_first_names(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """A first name alone is cut from its surname when the surname is a form the tagger has not
     seen: "Donald" + "Trumps Frist" (a genitive; "Donald" alone was a person in 31 of the
-    10,000 benchmark articles). The person takes the capitalized word that follows when no
-    other span has it and it is no known place, organisation or common noun."""
+    10,000 benchmark articles). The person takes the capitalized word that follows a first
+    name when no other span has it and it is no known place, organisation or common noun, and
+    a surname with an Arabic article after any name ("Baschar" + "al-Assad": "Baschar" alone
+    was a person in 11)."""
     from .tagger import get_tagger
 
     lexicon = get_tagger().featurizer.lexicon
     taken = {i for start, end, _ in spans for i in range(start, end)}
     out = []
     for start, end, label in spans:
-        if (label == "PER" and end - start == 1 and end < len(words) and end not in taken
-                and _is_capitalized(words[end]) and starts_with_first_name(words[start:end], lexicon)
-                and not has_place_or_org_word(words[end:end + 1], lexicon)):
+        if label == "PER" and end < len(words) and end not in taken and (
+            _has_arabic_article(words[end])
+            or (_is_capitalized(words[end]) and _ends_with_first_name(words[start:end], lexicon)
+                and not has_place_or_org_word(words[end:end + 1], lexicon))
+        ):
             end += 1
         out.append((start, end, label))
     return out
+
+
+def _ends_with_first_name(span: Sequence[str], lexicon: Mapping[str, str]) -> bool:
+    """The span is a first name, or ends in one that is no surname ("Recep Tayyip"; not "Hans
+    Peter", Peter being a surname too, nor "Jens Spahn")."""
+    if len(span) == 1:
+        return starts_with_first_name(span, lexicon)
+    flags = lexicon.get(span[-1], "")[:-3]
+    return starts_with_first_name(span[-1:], lexicon) and not SURNAME_FLAGS.intersection(flags)
+
+
+def _has_arabic_article(word: str) -> bool:
+    """A transliterated surname with its article ("al-Assad", "as-Sisi"): after a person's
+    name it is always the surname."""
+    bare = without_arabic_article(word)
+    return bare != word and _is_capitalized(bare)
+
+
+#: Lexicon flags of a surname (Faker's surnames; Wiktionary's).
+SURNAME_FLAGS = frozenset("LS")
 
 
 def _is_capitalized(word: str) -> bool:
