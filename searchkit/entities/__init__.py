@@ -24,6 +24,7 @@ from .normalize import (
     PERSON_ROLES,
     PLACE_FLAGS,
     Mention,
+    _flags,
     has_place_or_org_name,
     has_place_or_org_word,
     normalize_mentions,
@@ -181,7 +182,7 @@ def _ends_with_first_name(span: Sequence[str], lexicon: Mapping[str, str]) -> bo
     Peter", Peter being a surname too, nor "Jens Spahn")."""
     if len(span) == 1:
         return starts_with_first_name(span, lexicon)
-    flags = lexicon.get(span[-1], "")[:-3]
+    flags = _flags(lexicon, span[-1])
     return starts_with_first_name(span[-1:], lexicon) and not SURNAME_FLAGS.intersection(flags)
 
 
@@ -269,7 +270,7 @@ def _shaped_label(span: Sequence[str], label: str) -> str:
         from .tagger import get_tagger
 
         lexicon = get_tagger().featurizer.lexicon
-        flags = lexicon.get(span[0], "")[:-3]
+        flags = _flags(lexicon, span[0])
         if "F" in flags and not PLACE_FLAGS.intersection(flags):  # not "Rio" of Rio de Janeiro
             return "PER"
     return label
