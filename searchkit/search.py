@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from datetime import date
@@ -766,11 +767,27 @@ def _plain_tildes(text: str) -> str:
     return "".join(" " if char == "~" and i not in kept else char for i, char in enumerate(text))
 
 
+#: One search's readings of the texts it asks ``_user_words`` about (``run_search`` sets it):
+#: the operator choice, the parser, the proximity extra, the second stage and the suggestion
+#: each ask about the same query text, and its reading does not change within the search.
+_USER_WORDS: ContextVar[dict[str, str] | None] = ContextVar("user_words", default=None)
+
+
 def _user_words(text: str) -> str:
     """``text`` with the punctuation that people type and Whoosh would read as syntax removed:
     colons that name no field, question marks after words, operators with nothing to join, and
     brackets in a query without operators ("Mikl-Leitner (ÖVP) und Doskozil (SPÖ)": an aside,
     not a group of logic). German field names become Whoosh's."""
+    read = _USER_WORDS.get()
+    if read is None:
+        return _read_user_words(text)
+    words = read.get(text)
+    if words is None:
+        words = read[text] = _read_user_words(text)
+    return words
+
+
+def _read_user_words(text: str) -> str:
     text = _LONE_STAR.sub(" ", _EXACT_SLOP.sub("", text.translate(_TYPOGRAPHIC_QUOTES)))
     _check_modifiers(text)
     text = _tidy_operators(_plain_tildes(_plain_colons(_QUESTION_MARK.sub("", text))))
@@ -1503,13 +1520,14 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     start, stop = (request.page - 1) * request.per_page, request.page * request.per_page
     concepts = _proximity_concepts(text)
     limit = _rank_limit(concepts, start, stop)
-    answers: dict[query.Query, tuple[int, list[tuple[int, float]]]] = {}
+    # by identity: a query tree's hash walks the whole tree, each time
+    answers: dict[int, tuple[query.Query, tuple[int, list[tuple[int, float]]]]] = {}
 
     def top(q: query.Query) -> tuple[int, list[tuple[int, float]]]:
         # the AND query the operator choice counts is usually the one that is answered
-        if q not in answers:
-            answers[q] = snapshot.top(q, limit)
-        return answers[q]
+        if id(q) not in answers:
+            answers[id(q)] = (q, snapshot.top(q, limit))  # (q kept: its id stays its own)
+        return answers[id(q)][1]
 
     q, operator = _choose_query(index, snapshot, text, request, lambda q: top(q)[0])
     if q is None:
@@ -1539,8 +1557,12 @@ def _suggestion(index: Any, text: str, total: int, operator: str, asked: str = "
 
 def run_search(index: Any, request: SearchRequest) -> SearchResult:
     """Execute one search request against an index."""
-    with one_search():
-        return _run_search(index, request)
+    token = _USER_WORDS.set({})
+    try:
+        with one_search():
+            return _run_search(index, request)
+    finally:
+        _USER_WORDS.reset(token)
 
 
 def _run_search(index: Any, request: SearchRequest) -> SearchResult:
