@@ -25,8 +25,8 @@ from .normalize import (
     PLACE_FLAGS,
     Mention,
     _flags,
-    has_place_or_org_name,
     has_place_or_org_word,
+    is_toponym,
     normalize_mentions,
     starts_with_first_name,
 )
@@ -240,8 +240,8 @@ def _cued_label(words: Sequence[str], start: int, end: int, label: str) -> str:
     if start == 0:
         return _shaped_label(words[start:end], _titled_person(words, start, end, label))
     cue = words[start - 1].lower()
-    for kind, cues in TYPE_CUES.items():
-        if cue in cues or (cue.endswith("s") and cue[:-1] in cues) or (cue.endswith("es") and cue[:-2] in cues):
+    for kind in TYPE_CUES:
+        if _is_cue(cue, kind):
             return kind
     if label != "PER" and end - start > 1 and PERSON_ROLES.search(cue) and _looks_like_person(words[start:end]):
         return "PER"
@@ -259,13 +259,25 @@ MEDIA_HEADS = frozenset(
 CAPITALIZED_PARTICLES = frozenset("Le La De Di Da Del Du Van Von".split())
 
 
+#: Points of the compass that make a part of a place of a known place ("Südlibanon",
+#: "Westtexas", "Nordsyrien").
+COMPASS_PREFIX = re.compile(r"(?:Nord|Süd|Ost|West)(?:ost|west)?-?(?=\w{3})|(?:Zentral|Mittel)-?(?=\w{4})")
+
+
 def _shaped_label(span: Sequence[str], label: str) -> str:
-    """The type a name's form says: a newspaper's name is an organisation, never a place; a first
-    name, a capitalized particle and a surname are a person ("Marine Le Pen", a place in all 10
-    of the 10,000 benchmark articles that name her; not "Rio de Janeiro", "San Francisco",
-    whose first word is also a place)."""
+    """The type a name's form says: a newspaper's name is an organisation, never a place; a
+    name that ends in an institution's noun after a hyphen is that institution ("Robert
+    Koch-Institut", a person in 7 distinct benchmark articles; "Syriza-Partei"); a point of
+    the compass joined to a known place is a place ("Südlibanon", an organisation in 8); a
+    first name, a capitalized particle and a surname are a person ("Marine Le Pen", a place in
+    all 10 of the 10,000 benchmark articles that name her; not "Rio de Janeiro", "San
+    Francisco", whose first word is also a place)."""
     if label == "LOC" and len(span) > 1 and span[-1] in MEDIA_HEADS:
         return "ORG"
+    if label != "ORG" and _ends_in_institution(span[-1]):
+        return "ORG"
+    if label != "LOC" and len(span) == 1 and _is_part_of_place(span[0]):
+        return "LOC"
     if label != "PER" and len(span) > 2 and span[1] in CAPITALIZED_PARTICLES and _is_capitalized(span[2]):
         from .tagger import get_tagger
 
@@ -276,13 +288,43 @@ def _shaped_label(span: Sequence[str], label: str) -> str:
     return label
 
 
+def _ends_in_institution(word: str) -> bool:
+    """A hyphenated word whose last part is an organisation's cue noun (``TYPE_CUES``), also in
+    the genitive: "Koch-Institut", "Koch-Instituts", "Syriza-Partei"."""
+    if "-" not in word:
+        return False
+    return _is_cue(word.rsplit("-", 1)[1].lower(), "ORG")
+
+
+def _is_cue(word: str, kind: str) -> bool:
+    """A lowercase cue noun of ``kind`` (``TYPE_CUES``), also in the genitive."""
+    cues = TYPE_CUES[kind]
+    return word in cues or (word.endswith("s") and word[:-1] in cues) or (word.endswith("es") and word[:-2] in cues)
+
+
+def _is_part_of_place(word: str) -> bool:
+    """A point of the compass joined to a country, region or other known place ("Südlibanon",
+    "Ost-Jerusalem"; a town such as "Nordhausen" is a place in any case)."""
+    prefix = COMPASS_PREFIX.match(word)
+    if not prefix:
+        return False
+    from .tagger import get_tagger
+
+    rest = word[prefix.end():]
+    rest = rest[:1].upper() + rest[1:]
+    return bool({"C", "R", "T"}.intersection(_flags(get_tagger().featurizer.lexicon, rest)))
+
+
 def _titled_person(words: Sequence[str], start: int, end: int, label: str) -> str:
     """A place or organisation that starts with a person's role is the person with the title
     ("Premier Netanjahu", "Präsident Putin" tagged as an organisation; normalization drops
     the title), not "Präsident Frankreichs". After a compound role one word is a surname
-    unless it is a known place or organisation, though it may also be a common noun
-    ("Bundeswirtschaftsministerin Reiche", an organisation in 6 of the 10,000 benchmark
-    articles); a bare role word may be English ("Premier League")."""
+    unless it is a country, region or other known place ("Ministerpräsident Sachsens"), though
+    it may also be a common noun ("Bundeswirtschaftsministerin Reiche", an organisation in 6 of
+    the 10,000 benchmark articles), a town of the name lists or a company's name
+    ("Bundesgesundheitsministerin Warken", "Bundestagspräsidentin Klöckner": a role does not
+    stand before a town or a company in the nominative); a bare role word may be English
+    ("Premier League")."""
     role = PERSON_ROLES.search(words[start].lower())
     if label == "PER" or end - start < 2 or not role:
         return label
@@ -290,7 +332,7 @@ def _titled_person(words: Sequence[str], start: int, end: int, label: str) -> st
     if len(rest) == 1 and role.start() > 0:
         from .tagger import get_tagger
 
-        return label if has_place_or_org_name(rest, get_tagger().featurizer.lexicon) else "PER"
+        return label if is_toponym(rest[0], get_tagger().featurizer.lexicon) else "PER"
     return "PER" if _looks_like_person(rest) else label
 
 
@@ -315,9 +357,14 @@ def _looks_like_person(words: Sequence[str]) -> bool:
 
 def _complete(words: list[str], start: int, end: int,
               longer: Sequence[Mention]) -> Mention | None:
-    """A longer name of the same document that this span is the start of a cut-off copy of:
-    "der Jerusalem Post" tagged "Jerusalem"/LOC is "The Jerusalem Post"/ORG."""
+    """A longer name of the same document that this span is a cut-off copy of: "der Jerusalem
+    Post" tagged "Jerusalem"/LOC is "The Jerusalem Post"/ORG (the words after the span are the
+    rest of the name), and "Jerusalem Post" alone is it too; when the document has several
+    longer names with it ("Le Pen": Marine Le Pen and Jean-Marie Le Pen) the span keeps its
+    words and takes their type if they share one (normalization decides which person is meant).
+    """
     span = tuple(words[start:end])
+    inside: list[Mention] = []
     for mention in longer:
         tokens = mention.tokens
         if len(tokens) <= len(span):
@@ -329,24 +376,30 @@ def _complete(words: list[str], start: int, end: int,
             if rest and tuple(words[end:end + len(rest)]) == rest:
                 return mention
             if not rest and len(span) > 1:  # "Jerusalem Post" of "The Jerusalem Post"
-                return mention
-    return None
+                inside.append(mention)
+    if len({mention.tokens for mention in inside}) == 1:
+        return inside[0]
+    labels = {mention.label for mention in inside}
+    return Mention(span, labels.pop()) if len(labels) == 1 else None
 
 
 def extract_mentions(text: str, title: str = "") -> list[Mention]:
-    """Every tagged span of the title and text, in order (before normalization). A span that
-    the tagger cut short of a longer name found elsewhere in the document gets that name."""
-    tagged = _tagged_sentences(text, title)
-    found = {Mention(tuple(words[s:e]), label) for words, spans in tagged for s, e, label in spans}
+    """Every tagged span of the title and text, in order, with the type its cues and form say
+    (before normalization). A span that the tagger cut short of a longer name found elsewhere
+    in the document gets that name, of the type given to its first mention."""
+    sentences_ = [
+        (words, [Mention(tuple(words[s:e]), _cued_label(words, s, e, label)) for s, e, label in spans], spans)
+        for words, spans in _tagged_sentences(text, title)
+    ]
+    # in order of first mention (a set's order would change from run to run with the hash seed)
+    found = dict.fromkeys(mention for _, mentions, _ in sentences_ for mention in mentions)
     longer = sorted((m for m in found if len(m.tokens) > 1), key=lambda m: -len(m.tokens))
-    mentions: list[Mention] = []
-    for words, spans in tagged:
-        for start, end, label in spans:
-            mention = _complete(words, start, end, longer) if longer else None
-            if mention is None:
-                mention = Mention(tuple(words[start:end]), _cued_label(words, start, end, label))
-            mentions.append(mention)
-    return mentions
+    completed: list[Mention] = []
+    for words, mentions, spans in sentences_:
+        for mention, (start, end, _) in zip(mentions, spans):
+            longest = _complete(words, start, end, longer) if longer else None
+            completed.append(longest or mention)
+    return completed
 
 
 def extract_entities(

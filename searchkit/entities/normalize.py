@@ -83,17 +83,14 @@ def has_place_or_org_word(words: Sequence[str], lexicon: Mapping[str, str]) -> b
     )
 
 
-#: Lexicon flags of a known place or organisation (not of a common noun).
-PLACE_OR_ORG_NAME_FLAGS = PLACE_OR_ORG_FLAGS - {"N"}
+#: Lexicon flags of a country, a region or another place the dictionaries know (not of towns
+#: found only in GeoNames' list, which holds many words that are also surnames: "Warken").
+TOPONYM_FLAGS = frozenset("CRT")
 
 
-def has_place_or_org_name(words: Sequence[str], lexicon: Mapping[str, str]) -> bool:
-    """Some word is a known place, organisation or company part, also read without a genitive
-    "-s" ("Frankreichs")."""
-    return any(
-        PLACE_OR_ORG_NAME_FLAGS.intersection(_flags(lexicon, form))
-        for word in words for form in (word, genitive_stem(word)) if form
-    )
+def is_toponym(word: str, lexicon: Mapping[str, str]) -> bool:
+    """A country, region or known place, also read without a genitive "-s" ("Sachsens")."""
+    return any(TOPONYM_FLAGS.intersection(_flags(lexicon, form)) for form in (word, genitive_stem(word)) if form)
 
 
 def clean_tokens(tokens: Iterable[str]) -> tuple[str, ...]:
@@ -237,12 +234,13 @@ def is_no_person(tokens: tuple[str, ...], lexicon: Mapping[str, str], *, titled:
 
 def strip_titles(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> tuple[str, ...]:
     """Remove leading common nouns that are not also names ("Präsident Erdoğan" → "Erdoğan"),
-    and leading roles the lexicon lacks as words ("Bundesjustizministerin Hubig" → "Hubig",
-    "Ex-Bundeswirtschaftsminister Habeck" → "Habeck")."""
+    and leading roles the lexicon lacks as nouns or names ("Bundesjustizministerin Hubig" →
+    "Hubig", "Ex-Bundeswirtschaftsminister Habeck" → "Habeck", "Bundestagspräsidentin
+    Klöckner" → "Klöckner")."""
     start = 0
     while start < len(tokens) - 1:
         if _is_common_noun(lexicon, tokens[start]) or (
-            not _flags(lexicon, tokens[start]) and PERSON_ROLES.search(tokens[start].lower())
+            not _is_name_word(lexicon, tokens[start]) and PERSON_ROLES.search(tokens[start].lower())
         ):
             start += 1
             continue
