@@ -234,12 +234,20 @@ TYPE_CUES = {
 }
 
 
+#: Nouns (or the ends of compounds) before a person's name that make it the name of a thing:
+#: storms and weather systems are named like people ("Sturmtief Elli", "Hurrikan Melissa"), and
+#: so are ships and animals ("Kreuzfahrtschiff Hondius", "Buckelwal Timmy"); such names, tagged
+#: as persons or organisations, are none of the three facets (OTH). Not a bare "Sturm" ("Sturm
+#: Graz" is a club), and not before a place ("Frachtschiff Iran").
+NAMED_THING_CUES = re.compile(r"(?:\w*(?:tief|hurrikan|taifun|zyklon|orkan|schiff|frachter|wal)|\w+sturm)(?:e?s)?")
 
 
 def _cued_label(words: Sequence[str], start: int, end: int, label: str) -> str:
     if start == 0:
         return _shaped_label(words[start:end], _titled_person(words, start, end, label))
     cue = words[start - 1].lower()
+    if label in ("PER", "ORG") and words[start - 1][:1].isupper() and NAMED_THING_CUES.fullmatch(cue.rsplit("-", 1)[-1]):
+        return "OTH"
     for kind in TYPE_CUES:
         if _is_cue(cue, kind):
             return kind
@@ -391,6 +399,16 @@ def extract_mentions(text: str, title: str = "") -> list[Mention]:
         (words, [Mention(tuple(words[s:e]), _cued_label(words, s, e, label)) for s, e, label in spans], spans)
         for words, spans in _tagged_sentences(text, title)
     ]
+    # a name that a cue showed to be a thing's ("Sturmtief Elli") is that everywhere in the text
+    things = {
+        mention.tokens for _, mentions, spans in sentences_ for mention, (_, _, label) in zip(mentions, spans)
+        if mention.label == "OTH" and label != "OTH"
+    }
+    if things:
+        sentences_ = [
+            (words, [Mention(m.tokens, "OTH") if m.tokens in things else m for m in mentions], spans)
+            for words, mentions, spans in sentences_
+        ]
     # in order of first mention (a set's order would change from run to run with the hash seed)
     found = dict.fromkeys(mention for _, mentions, _ in sentences_ for mention in mentions)
     longer = sorted((m for m in found if len(m.tokens) > 1), key=lambda m: -len(m.tokens))
