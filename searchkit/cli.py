@@ -239,7 +239,8 @@ def index_command(  # noqa: PLR0913 - one flag each
     else:
         click.echo(
             f"added {report.added}, updated {report.updated}, skipped {report.skipped},"
-            f" failed {report.failed} — {len(index)} documents in {path}"
+            + (f" superseded {report.superseded}," if report.superseded else "")
+            + f" failed {report.failed} — {len(index)} documents in {path}"
         )
         for line in report.errors:
             click.echo(f"  failed: {line}", err=True)

@@ -1346,6 +1346,12 @@ def parse_date_bound(text: str, *, today: date | None = None) -> PubDate:
         except (ValueError, OverflowError, DateError):
             result = _INVALID
     if isinstance(result, _Invalid):
+        if any(not _valid_year(int(year)) for year in re.findall(r"(?<![0-9])[0-9]{3,}(?![0-9])", cleaned)):
+            # "9999-12-31" is in the calendar, but no year of news
+            raise DateError(
+                f"Ungültiges Datum: {text.strip()!r}: Jahre von {MIN_YEAR} bis {MAX_YEAR} (years {MIN_YEAR}–{MAX_YEAR} only)",
+                german=f"Ungültiges Datum: „{text.strip()}“ – möglich sind die Jahre {MIN_YEAR} bis {MAX_YEAR}.",
+            )
         raise DateError(
             f"Ungültiges Datum: {text.strip()!r} gibt es im Kalender nicht (this date does not exist)",
             german=f"Ungültiges Datum: „{text.strip()}“ gibt es im Kalender nicht.",

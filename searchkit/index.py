@@ -135,9 +135,13 @@ class IngestReport:
 
     added: int = 0
     updated: int = 0
+    #: unchanged (same id, same content) or the content of another id (``duplicates``)
     skipped: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    #: earlier versions of an id that the same call gives again later: the last version is
+    #: the one written (and counted as added, updated or skipped)
+    superseded: int = 0
     #: id skipped because its content is stored (or sent earlier in the batch) under another id →
     #: that id: a GET of the skipped id finds nothing, so a caller needs to know where it went
     duplicates: dict[str, str] = field(default_factory=dict)
@@ -149,6 +153,7 @@ class IngestReport:
             "added": self.added,
             "updated": self.updated,
             "skipped": self.skipped,
+            "superseded": self.superseded,
             "failed": self.failed,
             "errors": self.errors,
             "duplicates": [{"id": one, "duplicate_of": other} for one, other in self.duplicates.items()],
@@ -164,6 +169,7 @@ class IngestReport:
         self.added += other.added
         self.updated += other.updated
         self.skipped += other.skipped
+        self.superseded += other.superseded
         self.failed += other.failed
         self.errors += other.errors
         self.duplicates |= other.duplicates
@@ -378,13 +384,25 @@ class Index:
 
     def __contains__(self, doc_id: object) -> bool:
         with self._read_lock:
-            return self.snapshot().docnum("id", str(doc_id)) is not None
+            return self._docnum(self.snapshot(), doc_id) is not None
+
+    @staticmethod
+    def _docnum(snapshot: Snapshot, doc_id: object) -> int | None:
+        """The document number of an id, or None. An id with a lone surrogate ("\\ud800", from a
+        broken JSON escape or file name) names no document: ids are stored as UTF-8, which has
+        no such character (the engines raised a UnicodeEncodeError or ValueError)."""
+        text = str(doc_id)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        return snapshot.docnum("id", text)
 
     def get(self, doc_id: str) -> Document:
         """The stored document with this id (raises ``DocumentNotFoundError``)."""
         with self._read_lock:
             snapshot = self.snapshot()
-            docnum = snapshot.docnum("id", str(doc_id))
+            docnum = self._docnum(snapshot, doc_id)
             if docnum is None:
                 raise DocumentNotFoundError(f"no document with id {doc_id!r}", german=f"Kein Artikel mit der Kennung „{doc_id}“.")
             return Document.from_stored(snapshot.stored(docnum))
@@ -524,7 +542,7 @@ class Index:
 
         A document whose id exists with the same content, or whose content exists under another
         id, is skipped; an existing id with new content is replaced; of one id given twice the
-        last version wins. ``enrich`` (normally ``searchkit.enrich``) runs on new or changed
+        last version wins (the earlier ones count as ``superseded``). ``enrich`` (normally ``searchkit.enrich``) runs on new or changed
         documents only (``force`` rewrites unchanged ones too), in ``workers`` processes when
         more than one. If anything interrupts
         the call (Ctrl-C included) nothing of it is committed.
@@ -548,9 +566,9 @@ class Index:
                     if outcome in ("added", "updated"):
                         todo.append((doc, existing))
                 else:  # a later version of this id in the same batch replaces it
-                    report.skipped += 1
-                    outcome = "skipped"
-                if on_document and outcome == "skipped":
+                    report.superseded += 1
+                    outcome = "superseded"
+                if on_document and outcome in ("skipped", "superseded"):
                     on_document(doc, outcome)
             for (doc, existing), prepared in zip(todo, _map(enrich, [d for d, _ in todo], workers)):
                 if isinstance(prepared, SearchkitError):
@@ -608,6 +626,11 @@ class Index:
         """Delete documents by id in one commit and return how many. All or nothing: if one id
         names no document, ``DocumentNotFoundError`` names every such id and nothing is deleted
         (a half-done batch would leave the caller guessing which ids are gone)."""
+        wrong = [one for one in (doc_id, *more_ids) if not isinstance(one, str)]
+        if wrong:
+            raise DocumentError(
+                f"document ids are strings, not {type(wrong[0]).__name__} (several ids: delete(a, b, ...))"
+            )
         doc_ids = list(dict.fromkeys((doc_id, *more_ids)))
         missing = [one for one in doc_ids if one not in self]
         if missing:

@@ -25,6 +25,7 @@ from .errors import QueryError
 from .facets import FACETS, FacetData, shown_dates
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
+from .ingest.clean import sanitize_text
 from .model import Document, Precision, PubDate
 from .querywords import answer_type, question_words
 from .rerank import RERANK_DEPTH, idf, proximity_rerank, query_concepts
@@ -79,6 +80,8 @@ class SearchRequest:
     def __post_init__(self) -> None:
         if not isinstance(self.query, str):
             raise QueryError("query must be a string")
+        # no control characters or lone surrogates ("\ud800" cannot be looked up as UTF-8)
+        self.query = sanitize_text(self.query)
         if len(self.query) > MAX_QUERY_LENGTH:
             raise QueryError(
                 f"query is longer than {MAX_QUERY_LENGTH} characters",
@@ -220,16 +223,17 @@ def _one(params: Mapping[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
 def int_param(name: str, value: str | None, default: int) -> int:
-    """A whole-number URL parameter. ASCII digits only: ``int`` would also read "１" or "١" as 1,
-    and a page number should look the same in the address bar as on the page."""
+    """A whole-number URL parameter. ASCII digits only: ``int`` would also read "１" or "١" as 1
+    and "1_0" as 10, "+2" and " 2" as 2, and a page number should look the same in the address
+    bar as on the page."""
     if value is None or value == "":
         return default
-    if value.isascii():
-        try:
-            return int(value)
-        except ValueError:
-            pass
+    if _WHOLE_NUMBER.fullmatch(value):
+        return int(value)
     raise QueryError(
         f"parameter {name!r} must be an integer, not {value!r}",
         german=f"{_GERMAN_PARAMS.get(name, name)} muss eine ganze Zahl sein, nicht „{value}“.",
@@ -463,6 +467,10 @@ class GermanQueryParser(QueryParser):
         if termclass is not query.Term or field_obj is None or not field_obj.analyzer or not tokenize:
             return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
         groups = _token_groups(field_obj.analyzer, text, removestops)
+        if not field_obj.format.supports("positions"):
+            # a field of values (year, month, mentioned, the entities) has no word order: a
+            # value written as several ("mentioned:2024,2025", "jahr:99999") is all of them
+            return _all_terms(fieldname, [texts[0] for texts in groups], boost)
         return _word_query(fieldname, groups, boost, loose=self.loose_compounds, word=text)
 
 
@@ -524,6 +532,13 @@ ALL_PARTS_WEIGHT = 0.25
 _LONG_NUMBER = re.compile(r"[1-9][0-9]{4,}")
 #: A number written with thousands dots ("60.000", "1.500.000").
 _DOTTED_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+
+
+def _all_terms(fieldname: str, terms: list[str], boost: float) -> query.Query | None:
+    if not terms:
+        return None
+    found = [query.Term(fieldname, term, boost=boost) for term in dict.fromkeys(terms)]
+    return found[0] if len(found) == 1 else query.And(found)
 
 
 def _one_unit(fieldname: str, terms: list[str], boost: float, word: str) -> query.Query:
@@ -1590,7 +1605,7 @@ def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "",
     Auswärtiges Amt), counted like the facet itself, most frequent first; after them the values
     found only with ae/oe/ue read as ä/ö/ü ("koeln" finds Köln; ``FacetData.find_values``). This
     is the facet-value search box behind "mehr anzeigen"."""
-    if facet not in FACETS:
+    if not isinstance(facet, str) or facet not in FACETS:
         raise QueryError(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
         raise QueryError("limit must be between 1 and 1000")
@@ -1633,9 +1648,12 @@ def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:
     fixed = re.sub(r"[^\W\d_]+", fix, text)
     if not changed:
         return None
-    q = parse_query(index, fixed, "and")
-    if q is None or int(_matching_mask(q, snapshot, data).sum()) <= better_than:
-        return None
+    try:
+        q = parse_query(index, fixed, "and")
+        if q is None or int(_matching_mask(q, snapshot, data).sum()) <= better_than:
+            return None
+    except QueryError:
+        return None  # a word made a query the index cannot answer ("Ortt:…" → "Orte:…"): no suggestion
     return fixed
 
 

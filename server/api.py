@@ -232,19 +232,20 @@ def _rows_from_body() -> list[Any]:
     if not text.strip():
         raise DocumentError("the request body is empty: send a JSON object, an array of objects or JSON Lines")
     if mimetype == "application/json":
-        try:
-            data = json.loads(text)
-        except ValueError as err:
-            raise DocumentError(f"the request body is not valid JSON: {err}") from None
+        data = _json_value(text, "the request body")
         return data if isinstance(data, list) else [data]
-    rows = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except ValueError as err:
-                raise DocumentError(f"line {number} is not valid JSON: {err}") from None
-    return rows
+    # Split at "\n" only (as `searchkit index` reads JSON Lines): str.splitlines() would also
+    # split inside JSON strings at U+2028, U+0085 or \x1c, which JSON allows unescaped.
+    return [_json_value(line, f"line {number}") for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+
+def _json_value(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise DocumentError(f"{what} is JSON nested too deeply") from None
+    except ValueError as err:
+        raise DocumentError(f"{what} is not valid JSON: {err}") from None
 
 
 def _unsupported(mimetype: str) -> list[Any]:

@@ -275,9 +275,13 @@ def schemas() -> dict[str, dict[str, Any]]:
         },
         "IngestReport": {
             "type": "object",
-            "required": ["added", "updated", "skipped", "failed", "errors", "ids", "stored", "duplicates", "documents"],
+            "required": ["added", "updated", "skipped", "superseded", "failed", "errors", "ids", "stored", "duplicates",
+                         "documents"],
             "properties": {
                 "added": integer, "updated": integer, "skipped": integer, "failed": integer,
+                "superseded": {"type": "integer",
+                               "description": "frühere Fassungen einer ID, die dieselbe Anfrage später noch einmal "
+                                              "sendet: gespeichert wird die letzte"},
                 "errors": {"type": "array", "items": string},
                 "ids": {"type": "array", "items": string, "description": "IDs der gesendeten Dokumente, in Reihenfolge"},
                 "stored": {"type": "array", "items": string,

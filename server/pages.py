@@ -475,7 +475,10 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     index = get_index()
     report = index.entity(facet, name, top=10)  # DocumentNotFoundError → 404
     if report.facet != facet:  # the archive counts the name as another type: its page is there
-        return redirect(url_for("pages.entity", facet=report.facet, name=report.name, **request.args))
+        # the query string as it came (as keywords of url_for, "name" or "_anchor" clashed: 500)
+        query_string = urlencode(list(request.args.items(multi=True)))
+        target = url_for("pages.entity", facet=report.facet, name=report.name)
+        return redirect(f"{target}?{query_string}" if query_string else target)
     # The same documents as a search: the histogram of their dates, with links that narrow it.
     result = index.search(
         request=SearchRequest(filters={facet: [report.name]}, per_page=0, facet_size=HISTOGRAM_FACET_SIZE)

@@ -103,12 +103,22 @@ def test_document_and_facets_and_health(client: FlaskClient) -> None:
         "/api/search?q=a*",
         "/api/search?q=" + "x" * 2000,
         "/api/search?q=a&q=b",
+        "/api/search?page=1_0",  # int() reads 10
+        "/api/search?page=%2B2",
+        "/api/search?per_page=%205",
     ],
 )
 def test_bad_parameters_are_400_json(client: FlaskClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 400
     assert response.is_json and response.get_json()["error"]["message"]
+
+
+@pytest.mark.parametrize("q", ["jahr:99999", "monat:202503", "mentioned:2024,2025", "Ortt:12345"])
+def test_a_number_in_a_value_field_is_an_answer_not_an_error(client: FlaskClient, q: str) -> None:
+    for url in ("/api/search", "/api/facets", "/api/facets/person/values", "/"):
+        response = client.get(url, query_string={"q": q})
+        assert response.status_code == 200, (url, q)
 
 
 def test_unknown_document_and_route_are_404_json(client: FlaskClient) -> None:

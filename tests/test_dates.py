@@ -138,6 +138,18 @@ def test_bad_bounds_raise_a_clear_date_error(text: str) -> None:
     assert "Datum" in str(error.value)
 
 
+@pytest.mark.parametrize(("text", "says"), [
+    ("31.02.2025", "gibt es im Kalender nicht"), ("2025-13-01", "gibt es im Kalender nicht"),
+    # real days outside the years searchkit reads were "not in the calendar" (found by a review)
+    ("9999-12-31", "Jahre 1000 bis 2999"), ("3000", "Jahre 1000 bis 2999"), ("0999", "Jahre 1000 bis 2999"),
+    ("Dezember 9999", "Jahre 1000 bis 2999"),
+])
+def test_an_impossible_bound_says_why(text: str, says: str) -> None:
+    with pytest.raises(DateError) as error:
+        parse_date_bound(text)
+    assert says in error.value.german
+
+
 def test_relative_bound_uses_today() -> None:
     assert parse_date_bound("gestern", today=TODAY) == DAY("2026-11-22")
 

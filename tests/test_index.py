@@ -18,6 +18,7 @@ from searchkit import (
     IndexNotFoundError,
     IndexVersionError,
     PubDate,
+    QueryError,
 )
 from searchkit.index import METADATA_FILE
 
@@ -79,7 +80,8 @@ def test_reingest_is_idempotent(fresh_index: Index) -> None:
 
 def test_duplicate_ids_in_one_batch_leave_one_document(fresh_index: Index) -> None:
     report = fresh_index.add([doc("a", "Erste Fassung."), doc("a", "Zweite Fassung.")])
-    assert (report.added, report.updated, report.skipped) == (1, 0, 1)
+    # (the first version is superseded, not "skipped", which says its content was there)
+    assert (report.added, report.updated, report.skipped, report.superseded) == (1, 0, 0, 1)
     assert len(fresh_index) == 1
     assert fresh_index.search("Fassung").total == 1
     assert fresh_index.get("a").body == "Zweite Fassung."
@@ -90,14 +92,14 @@ def test_the_same_document_twice_in_one_batch_is_written_once(fresh_index: Index
     of the first, so nothing was written while the report said "added"."""
     first, second = doc("x", "Der Fluss in Leipzig ist breit."), doc("x", "Anderer Text.")
     report = fresh_index.add([first, first])
-    assert (report.added, report.skipped, len(fresh_index)) == (1, 1, 1)
+    assert (report.added, report.superseded, report.skipped, len(fresh_index)) == (1, 1, 0, 1)
     assert fresh_index.get("x") == first
     report = fresh_index.add([second, first, second])  # A, B, A: the last version wins
-    assert (report.updated, report.skipped, len(fresh_index)) == (1, 2, 1)
+    assert (report.updated, report.superseded, report.skipped, len(fresh_index)) == (1, 2, 0, 1)
     assert fresh_index.get("x") == second
     same = [doc(one, "Gleich.", title="Gleich") for one in "yzy"]  # one text under two ids
     report = fresh_index.add(same)
-    assert (report.added, report.skipped) == (1, 2)
+    assert (report.added, report.superseded, report.skipped) == (1, 1, 1)
     assert ("y" in fresh_index) + ("z" in fresh_index) == 1
 
 
@@ -307,3 +309,23 @@ def test_the_report_says_which_id_holds_a_skipped_duplicate(fresh_index: Index) 
     assert again.duplicates == {"d": "a"} and again.stored(["d", "a"]) == ["a"]  # "a" again: stored
     assert again.to_dict()["duplicates"] == [{"id": "d", "duplicate_of": "a"}]
     assert "d" not in fresh_index and "b" not in fresh_index
+
+
+def test_a_lone_surrogate_or_a_wrong_type_is_a_typed_error(fresh_index: Index) -> None:
+    """Found by a review: ids and query words with a lone surrogate ("\\ud800", from a broken
+    JSON escape) reached the engines, which raised UnicodeEncodeError or ValueError; a list
+    where one id or facet belongs raised TypeError."""
+    fresh_index.add([doc("a", "Der Bahnstreik in Berlin.")])
+    with pytest.raises(DocumentNotFoundError):
+        fresh_index.get("\ud800")
+    with pytest.raises(DocumentNotFoundError):
+        fresh_index.delete("\ud800")
+    assert "\ud800" not in fresh_index
+    assert fresh_index.search("Bahn\ud800*").total == 1  # the query is read without it
+    assert fresh_index.search("\ud800a?c").total == 0
+    assert fresh_index.search("title:Wer\ud800").total == 0
+    with pytest.raises(DocumentError):
+        fresh_index.delete(["a"])  # type: ignore[arg-type]
+    with pytest.raises(QueryError):
+        fresh_index.facet_values(["person"], "E")  # type: ignore[arg-type]
+    assert len(fresh_index) == 1

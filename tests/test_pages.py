@@ -274,6 +274,11 @@ def test_an_entity_page_of_a_name_counted_as_another_type_redirects(tmp_path: Pa
     assert unescape(response.headers["Location"]).replace("%20", " ") == "/entitaet/person/Donald Trump"
     assert "<h1>Donald Trump</h1>" in html_of(client, "/entitaet/person/Donald Trump")
     assert client.get("/api/entities/organisation/Donald Trump").get_json()["facet"] == "person"
+    # the query string goes along as it came (names of url_for's own arguments gave a 500)
+    for extra in ("name=x", "facet=x", "_anchor=x&_external=1", "a=1&a=2"):
+        response = client.get(f"/entitaet/organisation/Donald Trump?{extra}")
+        assert response.status_code == 302, extra
+        assert unescape(response.headers["Location"]).replace("%20", " ") == f"/entitaet/person/Donald Trump?{extra}"
 
 
 def test_entity_page_errors(client: FlaskClient) -> None:

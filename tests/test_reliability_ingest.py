@@ -497,8 +497,8 @@ def test_duplicate_ids_in_one_batch(tmp_path: Path) -> None:
     report = index.add(docs)
     assert len(index) == 3  # dup, other, same
     assert index.get("dup").title == "Zweite Fassung"  # the last version wins
-    # the earlier versions are skipped: the counts say what was written
-    assert (report.added, report.updated, report.skipped) == (3, 0, 2)
+    # the earlier versions are superseded (not "skipped", which says the content was there)
+    assert (report.added, report.updated, report.skipped, report.superseded) == (3, 0, 0, 2)
 
 
 # -- control characters, very long tokens -----------------------------------------------------

@@ -493,6 +493,22 @@ def test_month_field_takes_month_names_and_dates(small: Index, typed: str, expec
     assert set(ids(small.search(typed))) == expected
 
 
+@pytest.mark.parametrize("typed", ["jahr:99999", "monat:202503", "year:12345", "mentioned:12345",
+                                   "Ortt:12345", "Jahrr:99999", "jahr:2025,2024"])
+def test_a_value_field_takes_any_word_without_a_phrase(small: Index, typed: str) -> None:
+    """Year, month and mentioned periods have no word positions: a long number (also matched
+    with thousands dots) or a value the analyzer cuts in two made a phrase there, and the
+    engines refused it (HTTP 500; a review found it). The spelling suggestion for a mistyped
+    field name ("Ortt:" → "Orte:") took the same way."""
+    assert small.search(typed).total == 0
+
+
+def test_a_value_written_as_several_is_all_of_them(small: Index) -> None:
+    small.add([Document(id="m", title="Rückblick", body="Was 2024 und 2025 geschah.",
+                        mentioned=[PubDate.from_iso("2024"), PubDate.from_iso("2025")])], enrich=None)
+    assert ids(small.search("mentioned:2024,2025")) == ["m"]
+
+
 def test_a_prefix_finds_at_least_the_word_it_was_typed_from(fresh_index: Index) -> None:
     """Index words are stems ("Israel" → isral, "Straße" → strass, "Wahlen" → wahl): a prefix
     matched against them alone found nothing for "Israel*" (found by a review)."""

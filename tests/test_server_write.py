@@ -119,11 +119,21 @@ def test_batches_as_array_and_json_lines(demo_copy: Path) -> None:
     assert ids[0].startswith("api:") and ids[1] == "https://example.org/b"
     for url in ("/api/documents/https://example.org/b", "/dokument/https://example.org/b", "/api/similar/https://example.org/b"):
         assert client.get(url).status_code == 200, url  # a URL id, "//" and all
-    lines = "\n".join(json.dumps({"id": f"line-{i}", "text": f"Pegelstand Nummer {i} an der Elbe."}) for i in range(3))
+    # (U+2028 inside a string is valid JSON, and no end of a line of JSON Lines)
+    lines = "\n".join(json.dumps({"id": f"line-{i}", "text": f"Pegelstand Nummer {i}\u2028an der Elbe."},
+                                 ensure_ascii=False) for i in range(3))
     response = client.post("/api/documents", data=lines + "\n\n", headers=AUTH | {"Content-Type": "application/x-ndjson"})
     assert response.status_code == 201 and response.get_json()["ids"] == ["line-0", "line-1", "line-2"]
     assert client.get("/healthz").get_json()["documents"] == count + 5
     assert client.get("/api/search?q=Hochwasser").get_json()["total"] >= 2
+
+
+def test_an_id_sent_twice_stores_the_last_version_and_says_so(demo_copy: Path) -> None:
+    client = make_client(demo_copy, API_KEY=KEY)
+    rows = [{"id": "d9", "text": "Erste Fassung des Textes."}, {"id": "d9", "text": "Zweite Fassung des Textes."}]
+    report = client.post("/api/documents", json=rows, headers=AUTH).get_json()
+    assert (report["added"], report["skipped"], report["superseded"], report["stored"]) == (1, 0, 1, ["d9"])
+    assert "Zweite" in client.get("/api/documents/d9").get_json()["body"]
 
 
 def test_a_duplicate_under_a_new_id_says_which_id_holds_it(demo_copy: Path) -> None:
@@ -134,7 +144,7 @@ def test_a_duplicate_under_a_new_id_says_which_id_holds_it(demo_copy: Path) -> N
     first = client.post("/api/documents", json=news, headers=AUTH)
     assert first.status_code == 201
     assert first.get_json() | {"documents": 0} == {
-        "added": 1, "updated": 0, "skipped": 0, "failed": 0, "errors": [],
+        "added": 1, "updated": 0, "skipped": 0, "superseded": 0, "failed": 0, "errors": [],
         "ids": ["neu-1"], "stored": ["neu-1"], "duplicates": [], "documents": 0,
     }
     second = client.post("/api/documents", json=dict(news, id="neu-2"), headers=AUTH)
@@ -183,7 +193,10 @@ def test_lone_surrogate_escapes_are_cleaned_not_a_500(demo_copy: Path) -> None:
         ('"just a string"', "application/json", 400, "must be a JSON object"),
         ('[{"id": "ok", "text": "Gut."}, {"id": "bad"}]', "application/json", 400, "document 2: no text"),
         ('[{"id": "x", "text": 5}]', "application/json", 400, "must be a string"),
+        ('{"id": "b", "text": "\\ud800\\u0000"}', "application/json", 400, "no text"),  # stored empty before
         ('{"id": "ok", "text": "Gut."}\n{broken', "application/x-ndjson", 400, "line 2"),
+        ("[" * 100_000 + "]" * 100_000, "application/json", 400, "nested too deeply"),  # was a 500
+        ('{"id": "ok", "text": "Gut."}\n' + "[" * 100_000, "application/x-ndjson", 400, "line 2 is JSON nested too deeply"),
         ('{"id": "ok", "text": "Gut."}', "text/plain", 415, "Content-Type"),
         (b"\xff\xfe\x00", "application/json", 400, "UTF-8"),
         ('{"id": "d", "text": "Gut.", "date": "2025-13-01"}', "application/json", 400, "date '2025-13-01' cannot be read"),

@@ -324,7 +324,8 @@ def document_from_mapping(row: dict[str, Any], fallback_id: str, *, strict_dates
             raise DocumentError(f"{name} must be a string, not {type(picked[name]).__name__}")
     if "id" in picked and not isinstance(picked["id"], (str, int)):
         raise DocumentError(f"id must be a string or a number, not {type(picked['id']).__name__}")
-    if not any(str(picked.get(k, "")).strip() for k in ("title", "lead", "body")):
+    # (read as it will be stored: a text of control characters or lone surrogates is no text)
+    if not any(sanitize_text(str(picked.get(k, ""))).strip() for k in ("title", "lead", "body")):
         raise DocumentError("no text (expected a 'text', 'body', 'content' or 'title' field)")
     metadata = {k: v for k, v in row.items() if k not in used}
     published = parse_pubdate(picked.get("published"))
