@@ -183,7 +183,21 @@ PLACE_OR_INSTITUTION_HEADS = frozenset("""
 """.split())
 
 
-def is_thing_compound(word: str, lexicon: Mapping[str, str]) -> bool:
+#: Heads of compounds that name organisations ("Bundesrat", "Europaparlament", "Handelsblatt",
+#: "Bundesnetzagentur", "Staatsanwaltschaft"): with ``PLACE_OR_INSTITUTION_HEADS`` they keep a
+#: one-word organisation that is a compound of common nouns; "Tankrabatt", "Bundesspitze" or
+#: "Raketenabwehr" tagged as organisations are not kept.
+ORGANISATION_HEADS = PLACE_OR_INSTITUTION_HEADS | frozenset("""
+    agentur akademie allianz anstalt armee blatt börse brigade bündnis dienst fernsehen flotte
+    fonds forum front funk garde gewerkschaft gruppe heer hochschule kammer kartell kasse klinik
+    klinikum klub club kommission konferenz konzern korps liga mannschaft marine miliz
+    nachrichten organisation parlament polizei post presse radio rat regierung rundschau schaft
+    schule senat sender spiegel stiftung tag team universität verlag vereinigung verwaltung wehr
+    werk werke zeitung
+""".split())
+
+
+def is_thing_compound(word: str, lexicon: Mapping[str, str], heads: frozenset[str] = PLACE_OR_INSTITUTION_HEADS) -> bool:
     """A word the lexicon does not know as a name, made of known words and ending in a common
     noun that names no kind of place: "Bürgergeld" (a place in 28 of the 10,000 benchmark
     articles),
@@ -198,17 +212,15 @@ def is_thing_compound(word: str, lexicon: Mapping[str, str]) -> bool:
     if len(parts) < 2:
         return False
     head = parts[-1]
-    return not _names_a_place(head) and _is_common_noun(lexicon, head.capitalize())
+    return not _names_a_kind(head, heads) and _is_common_noun(lexicon, head.capitalize())
 
 
-def _names_a_place(head: str) -> bool:
-    """The compound's last part is, or ends in, a noun of ``PLACE_OR_INSTITUTION_HEADS``, also
-    inflected ("Feldern", "Straßen", "Pfarrkirche")."""
+def _names_a_kind(head: str, heads: frozenset[str] = PLACE_OR_INSTITUTION_HEADS) -> bool:
+    """The compound's last part is, or ends in, a noun of ``heads``, also inflected ("Feldern",
+    "Straßen", "Pfarrkirche", "Parlaments")."""
     for cut in (0, 1, 2):
         stem = head[: len(head) - cut]
-        if stem in PLACE_OR_INSTITUTION_HEADS or any(
-            len(kind) >= 4 and stem.endswith(kind) for kind in PLACE_OR_INSTITUTION_HEADS
-        ):
+        if stem in heads or any(len(kind) >= 4 and stem.endswith(kind) for kind in heads):
             return True
     return False
 
@@ -372,6 +384,8 @@ def normalize_mentions(
             if is_no_person(tokens, lexicon, titled=titled):
                 continue
         elif mention.label == "LOC" and len(tokens) == 1 and is_thing_compound(tokens[0], lexicon):
+            continue
+        elif mention.label == "ORG" and len(tokens) == 1 and is_thing_compound(tokens[0], lexicon, ORGANISATION_HEADS):
             continue
         raw.append((tokens, mention.label))
 
