@@ -680,3 +680,23 @@ def test_an_apostrophe_inside_a_name_keeps_it_one_word() -> None:
     words = [t.text for t in tokenize(clean_text("Sinéad O’Connor und L'Oréal, 'zitiert' – so geht’s."))]
     assert words == ["Sinéad", "O'Connor", "und", "L'Oréal", ",", "'", "zitiert", "'", "–", "so", "geht's", "."]
     assert {e.name for e in extract_entities("Die Sängerin Sinéad O’Connor ist tot.")} == {"Sinéad O'Connor"}
+
+
+@pytest.mark.parametrize(("sentence", "span", "expected"), [
+    # lists tagged as one organisation in the benchmark articles
+    ("die Union und AfD wollen", (1, 4), ["Union", "AfD"]),
+    ("LASK und Austria Kärnten spielen", (0, 4), ["LASK", "Austria Kärnten"]),
+    ("Google Chrome und Mozilla Firefox", (0, 5), ["Google Chrome", "Mozilla Firefox"]),
+    ("mit Spotify und Co .", (1, 4), ["Spotify"]),
+    # one name with "und"
+    ("Bosnien und Herzegowina ist", (0, 3), ["Bosnien und Herzegowina"]),
+    ("Trinidad und Tobago", (0, 3), ["Trinidad und Tobago"]),
+    ("Zentralanstalt für Meteorologie und Geodynamik", (0, 5), ["Zentralanstalt für Meteorologie und Geodynamik"]),
+    ("Österreichische Bundes- und Industriebeteiligungen GmbH", (0, 5),
+     ["Österreichische Bundes- und Industriebeteiligungen GmbH"]),
+])
+def test_a_list_of_names_is_one_span_each(sentence: str, span: tuple[int, int], expected: list[str]) -> None:
+    from searchkit.entities import _split_lists
+
+    words = sentence.split()
+    assert [" ".join(words[s:e]) for s, e, _ in _split_lists(words, [(*span, "ORG")])] == expected

@@ -76,6 +76,44 @@ SURNAME_STARTS = frozenset("von van zu ten ter de di da del della du".split())
 NOT_SURNAME_FLAGS = frozenset("NlTCRYOGtcryo")
 
 
+#: Words that join two names in a list ("Union und AfD").
+CONJUNCTIONS = frozenset({"und", "sowie", "oder"})
+#: What "und" may end a name with that is no name of its own ("Spotify und Co": Spotify).
+_AND_OTHERS = frozenset({"Co", "Co."})
+#: Lexicon flags of a word that is part of a name of several words (``scripts/build_gazetteers.py``).
+_PART_FLAGS = "crtyo"
+
+
+def _split_lists(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A span of capitalized words joined by "und"/"sowie"/"oder" is a list of names, one span
+    each ("Union und AfD", "LASK und Austria Kärnten", "Google Chrome und Mozilla Firefox": an
+    organisation each in the benchmark articles), and "und Co" is none ("Spotify und Co"). A
+    name keeps its "und" when a lowercase word is part of it ("Zentralanstalt für Meteorologie
+    und Geodynamik"), when the word before it is cut short ("Bundes- und
+    Industriebeteiligungen"), or when the lexicon knows both words next to it as parts of one
+    name of several words ("Bosnien und Herzegowina", "Trinidad und Tobago")."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        inner = [i for i in range(start + 1, end - 1) if words[i] in CONJUNCTIONS]
+        if not inner or not all(words[i][:1].isupper() or i in inner for i in range(start, end)):
+            out.append((start, end, label))
+            continue
+        cuts = [i for i in inner if not words[i - 1].endswith("-") and not _one_name_across(words[i - 1], words[i + 1])]
+        piece_start = start
+        for cut in [*cuts, end]:
+            if cut > piece_start and not (words[piece_start] in _AND_OTHERS and cut - piece_start == 1):
+                out.append((piece_start, cut, label))
+            piece_start = cut + 1
+    return out
+
+
+def _one_name_across(left: str, right: str) -> bool:
+    from .tagger import get_tagger
+
+    lexicon = get_tagger().featurizer.lexicon
+    return bool(set(_flags(lexicon, left)) & set(_flags(lexicon, right)) & set(_PART_FLAGS))
+
+
 def _join_particles(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Two spans with only name particles between them are one name, typed by the first
     ("Universität" + "zu" + "Köln" → one organisation); after a person only when what follows
@@ -213,7 +251,9 @@ def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple
             continue
         for sentence in sentences(tokenize(part), part):
             words = [token.text for token in sentence]
-            spans = _complete_first_names(words, _complete_adjectives(words, list(iter_spans(tag_tokens(words)))))
+            spans = _complete_first_names(
+                words, _complete_adjectives(words, _split_lists(words, list(iter_spans(tag_tokens(words)))))
+            )
             out.append((words, _join_particles(words, spans)))
     return out
 
