@@ -514,11 +514,15 @@ def migrate_command(index_path: Path | None, engine: str, target: Path | None, q
 
     from tqdm import tqdm
 
+    from .index import METADATA_FILE
+
     source_path = index_path or default_index_path()
     source = Index(source_path)
     in_place = target is None
     copy_path = source_path.with_name(source_path.name + f".{engine}-migrating") if in_place else target
     if in_place and copy_path.exists():
+        if any(copy_path.iterdir()) and not (copy_path / METADATA_FILE).exists():
+            raise SearchkitError(f"refusing to replace {copy_path}: it is not a left-over migration; move it away")
         shutil.rmtree(copy_path)  # left over from an interrupted migration
     with tqdm(total=len(source), desc="Copying", unit=" docs", disable=quiet, file=sys.stderr) as bar:
         copy = source.migrate(copy_path, engine=engine, on_document=lambda *_: bar.update())
@@ -528,9 +532,8 @@ def migrate_command(index_path: Path | None, engine: str, target: Path | None, q
     source.close()
     if in_place:
         # the complete copy replaces the source; until the last rename the source is intact
-        old = source_path.with_name(source_path.name + ".old")
-        if old.exists():
-            shutil.rmtree(old)
+        # a name of its own: "index.old" may be someone's backup (it was removed unasked)
+        old = source_path.with_name(f"{source_path.name}.migrated-{os.getpid()}-{os.urandom(4).hex()}")
         source_path.rename(old)
         copy_path.rename(source_path)
         shutil.rmtree(old)

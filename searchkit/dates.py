@@ -1765,6 +1765,23 @@ def _range_reading(atom: _QAtom, partner: _QAtom, ref: _Ref, phrase_start: int, 
     return _Reading(phrase_start, partner.end, lower, upper, "")
 
 
+#: A time of day after a date ("am 23.02.2025 um 18:00 Uhr", "10.11.2020, 9.30 Uhr"): part of
+#: the date phrase (the bounds are days), not words every hit must hold.
+_TIME_OF_DAY = re.compile(
+    r"(?:\s*,)?\s+(?:um\s+)?(?:(?:[01]?\d|2[0-3])[:.][0-5]\d(?:\s*Uhr\b)?(?![\w:.])|(?:[01]?\d|2[0-3])\s*Uhr\b)",
+    re.IGNORECASE,
+)
+
+
+def _with_time_of_day(query: str, reading: Any) -> int:
+    """Where the date phrase ends: after a time of day that follows a single day."""
+    end = int(reading.end)
+    if reading.lower is None or reading.lower != reading.upper or reading.lower.precision != Precision.DAY:
+        return end
+    time_of_day = _TIME_OF_DAY.match(query, end)
+    return time_of_day.end() if time_of_day else end
+
+
 def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
     """Turn the first German date phrase of a search query into publication-date bounds.
 
@@ -1813,8 +1830,9 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
         ):
             kept = [k for k in kept if k.end > reading.end]
             continue
-        phrase = " ".join(query[reading.start : reading.end].split())
-        rest = " ".join((query[: reading.start] + " " + query[reading.end :]).split())
+        end = _with_time_of_day(query, reading)
+        phrase = " ".join(query[reading.start : end].split())
+        rest = " ".join((query[: reading.start] + " " + query[end:]).split())
         label = reading.label or _bounds_text(reading.lower, reading.upper)
         relative = any(
             k.span is not None and k.until is None and reading.start <= k.start < reading.end for k in kept

@@ -200,6 +200,11 @@ def read_metadata(path: Path) -> dict[str, Any]:
             f"the index metadata {meta_file} is damaged ({error}): rebuild with"
             f" `searchkit index FILES --index {path} --rebuild`"
         ) from error
+    if not isinstance(meta, dict):
+        raise IndexVersionError(
+            f"the index metadata {meta_file} is damaged (not a JSON object): rebuild with"
+            f" `searchkit index FILES --index {path} --rebuild`"
+        )
     version = meta.get("schema_version")
     if version != SCHEMA_VERSION:
         raise IndexVersionError(

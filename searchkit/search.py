@@ -175,13 +175,14 @@ def _check_period_values(name: str, values: list[str]) -> None:
 
 def _date_bound(name: str, value: object) -> PubDate | None:
     """A publication-date bound from what a caller naturally has at hand: a string ("2025-04",
-    "März 2025"), a ``date``/``datetime`` (day precision) or a year as a number."""
+    "März 2025"), a ``date``/``datetime`` (day precision) or a year as a number. A blank string
+    is no bound, as an empty form field is (a space in "Von" was a 400 "Datum fehlt")."""
     from .dates import parse_date_bound
 
     if value is None or isinstance(value, PubDate):
         return value
     if isinstance(value, str):
-        return parse_date_bound(value)
+        return parse_date_bound(value) if value.strip() else None
     if isinstance(value, date):  # datetime is a date too
         return parse_date_bound(value.strftime("%Y-%m-%d"))
     if isinstance(value, int) and not isinstance(value, bool):
@@ -633,8 +634,8 @@ _ID_WITH_COLON = re.compile(r'(?<![\w-])(id:)([^\s"()]*:[^\s"()]*)')
 
 def _plain_colons(text: str) -> str:
     """``text`` with every colon that is not field syntax replaced by a space, and German or
-    capitalized field names (``FIELD_ALIASES``) before a word, quote or bracket replaced by the
-    field's name. Inside quotes nothing changes: ``"Jahr:2015"`` is a phrase, and
+    capitalized field names (``FIELD_ALIASES``) before a word, quote, bracket or range replaced by
+    the field's name. Inside quotes nothing changes: ``"Jahr:2015"`` is a phrase, and
     ``organisation:"4:2 Toronto Maple Leafs"`` names a value with a colon."""
     if ":" not in text:
         return text
@@ -647,7 +648,7 @@ def _plain_colons(text: str) -> str:
             return match.group(0)  # field syntax, or a colon inside quotes: the phrase's own
         alias = FIELD_ALIASES.get(word.lower())
         after = text[match.end() : match.end() + 1]
-        if alias and (after.isalnum() or after in ('"', "(")):
+        if alias and (after.isalnum() or after in ('"', "(", "[", "{")):  # ranges too: jahr:[2024 TO 2025]
             return alias + ":"
         return word + " "
 
@@ -1076,6 +1077,7 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
       folded keys, and the facet merges spellings, cases and short names);
     * a month named in words (``monat:März``: every March in the index; ``monat:"März 2025"``,
       ``monat:03/2025``: 2025-03) becomes the month keys the index holds;
+    * a year or month range open upwards ends with the last year, before the undated documents;
     * a name whose genitive the stemmer keeps apart ("Trump"/"Trumps") also finds the other
       form (``_genitive_terms``)."""
     if q is None:
@@ -1095,6 +1097,10 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
             return _entity_terms(field, text, node.boost, data)
         if field == "month" and isinstance(node, query.Term):
             return _month_terms(node, snapshot)
+        if field in ("year", "month") and isinstance(node, query.TermRange) and node.end is None:
+            # open upwards ("jahr:[2025 TO]"): up to the last year, not to the undated documents,
+            # whose key "none" sorts after every year
+            return query.TermRange(field, node.start, "9999-99", startexcl=node.startexcl, boost=node.boost)
         if field in FIELD_BOOSTS and isinstance(node, query.Term) and _may_be_genitive_pair(node.text):
             data = data or index.facet_data()
             return _genitive_terms(node, data.name_words(), index.spelling)

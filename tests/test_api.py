@@ -114,6 +114,14 @@ def test_bad_parameters_are_400_json(client: FlaskClient, url: str) -> None:
     assert response.is_json and response.get_json()["error"]["message"]
 
 
+def test_a_blank_date_field_is_no_bound(client: FlaskClient) -> None:
+    everything = client.get("/api/search", query_string={"q": "Bahn"}).get_json()["total"]
+    for blank in ("", " ", "%20%20"):
+        response = client.get(f"/api/search?q=Bahn&from={blank}&to={blank}")
+        assert response.status_code == 200 and response.get_json()["total"] == everything
+    assert client.get("/?q=Bahn&from=%20").status_code == 200
+
+
 @pytest.mark.parametrize("q", ["jahr:99999", "monat:202503", "mentioned:2024,2025", "Ortt:12345"])
 def test_a_number_in_a_value_field_is_an_answer_not_an_error(client: FlaskClient, q: str) -> None:
     for url in ("/api/search", "/api/facets", "/api/facets/person/values", "/"):

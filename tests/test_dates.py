@@ -360,6 +360,19 @@ def test_month_precision_in_queries_is_kept() -> None:
     assert result.start is not None and result.start.precision == Precision.MONTH
 
 
+@pytest.mark.parametrize(("query", "rest", "phrase"), [
+    # a time after a day was left as words every hit had to hold (found by a review)
+    ("Baku am 23.02.2025 um 18:00 Uhr", "Baku", "am 23.02.2025 um 18:00 Uhr"),
+    ("am 23.02.2025, 9.30 Uhr Gipfel", "Gipfel", "am 23.02.2025, 9.30 Uhr"),
+    ("am 23.02.2025 um 18 Uhr", "", "am 23.02.2025 um 18 Uhr"),
+    ("am 23.02.2025 2:1 Sieg", "2:1 Sieg", "am 23.02.2025"),  # a score, not a time
+    ("seit 2024 um 18:00", "um 18:00", "seit 2024"),  # a time belongs to a day only
+])
+def test_a_time_of_day_belongs_to_the_date_phrase(query: str, rest: str, phrase: str) -> None:
+    result = parse_query_dates(query, today=TODAY)
+    assert (result.query, result.phrase) == (rest, phrase)
+
+
 def test_query_uses_today_by_default() -> None:
     result = parse_query_dates("dieses Jahr")
     assert result.start == PubDate.of_year(date.today().year)
@@ -456,6 +469,8 @@ def test_evaluation_reads_any_file_in_the_layout(tmp_path: Path) -> None:
     result = evaluate_dates(path)
     assert result["total"] == 3 and result["correct"] == 2
     assert result["failures"][0]["got"] == "2025-03"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())  # a byte-order mark (was "header must be …")
+    assert evaluate_dates(path)["total"] == 3
 
 
 def test_evaluation_rejects_a_malformed_file(tmp_path: Path) -> None:

@@ -177,13 +177,22 @@ def test_cli_builds_with_an_engine_and_migrates_in_place(tmp_path: Path) -> None
     result = runner.invoke(main, ["index", str(source), "--index", str(path), "--engine", "whoosh", "--quiet"])
     assert result.exit_code == 0, result.output
     before = {d.id: d for d in Index(path).documents()}
+    backup = tmp_path / "index.old"  # a user's folder of that name was removed unasked
+    backup.mkdir()
+    (backup / "keep.txt").write_text("backup", encoding="utf-8")
+    (tmp_path / "index.tantivy-migrating").mkdir()  # not an index: not removed either
+    (tmp_path / "index.tantivy-migrating" / "x").write_text("not an index", encoding="utf-8")
+    refused = runner.invoke(main, ["migrate", "--index", str(path), "--engine", "tantivy", "--quiet"])
+    assert refused.exit_code == 1 and "refusing to replace" in refused.output
+    shutil.rmtree(tmp_path / "index.tantivy-migrating")
 
     result = runner.invoke(main, ["migrate", "--index", str(path), "--engine", "tantivy", "--quiet"])
     assert result.exit_code == 0, result.output
     migrated = Index(path)
     assert migrated.engine_name == "tantivy"
     assert {d.id: d for d in migrated.documents()} == before  # entities and dates copied as they are
-    assert not any(p.name.startswith("index.") for p in tmp_path.iterdir())  # no leftovers
+    assert (backup / "keep.txt").read_text(encoding="utf-8") == "backup"
+    assert not any(p.name.startswith("index.") and p != backup for p in tmp_path.iterdir())  # no leftovers
 
     copy = tmp_path / "copy"
     result = runner.invoke(main, ["migrate", "--index", str(path), "--engine", "whoosh", "--to", str(copy), "--quiet"])

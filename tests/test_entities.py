@@ -528,7 +528,8 @@ def test_alias_file_as_json_and_from_the_environment(tmp_path: Path, monkeypatch
 
 @pytest.mark.parametrize(
     "content",
-    ["[alias]\nx = 3\n", "[type]\nHamas = 'partei'\n", "[colour]\n", "not toml = = =", "[ignore]\nnames = 3\n"],
+    ["[alias]\nx = 3\n", "[type]\nHamas = 'partei'\n", "[colour]\n", "not toml = = =", "[ignore]\nnames = 3\n",
+     'alias = ["a"]\n', 'type = "x"\n', "alias = 5\n"],  # sections that are no tables (were AttributeError)
 )
 def test_bad_alias_files_raise_a_typed_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "aliases.toml"
@@ -636,6 +637,9 @@ def test_inner_germeval_annotations_align_with_the_outer_ones(tmp_path: Path) ->
     inner = read_germeval_inner(gold)
     assert [len(tokens) for tokens, _ in outer] == [len(tags) for tags in inner] == [4, 2]
     assert inner == [["O", "O", "B-LOC", "O"], ["O", "O"]]
+    # a byte-order mark does not make the first comment a token (found by a review)
+    gold.write_bytes(b"\xef\xbb\xbf" + gold.read_bytes())
+    assert read_germeval(gold) == outer and read_germeval_inner(gold) == inner
 
 
 def test_inner_names_are_swapped_inside_the_outer_name() -> None:

@@ -165,6 +165,7 @@ def test_malformed_queries(tmp_path: Path, content: str, message: str) -> None:
         ("q1 0 d1 1\nq2 0 d2\n", "qrels.txt:2: expected 4 fields"),
         ("q1 0 d1 ja\n", "qrels.txt:1: relevance must be an integer"),
         ("q1 0 d1 1\nq1 0 d1 2\n", "qrels.txt:2: q1 d1 judged again"),
+        ("q1 0 d1 99999999999999999999999\n", "qrels.txt:1: relevance .* out of range"),  # was OverflowError
     ],
 )
 def test_malformed_qrels(tmp_path: Path, content: str, message: str) -> None:

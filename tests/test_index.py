@@ -162,6 +162,10 @@ def test_schema_version_is_checked(fresh_index: Index) -> None:
     meta_file.write_text("{broken")
     with pytest.raises(IndexVersionError, match="damaged"):
         Index(fresh_index.path)
+    for not_an_object in ("[1, 2]", '"x"', "3"):  # valid JSON, but no metadata (was AttributeError)
+        meta_file.write_text(not_an_object)
+        with pytest.raises(IndexVersionError, match="damaged"):
+            Index(fresh_index.path)
 
 
 def test_rebuild_replaces_an_old_index(fresh_index: Index) -> None:
@@ -329,3 +333,26 @@ def test_a_lone_surrogate_or_a_wrong_type_is_a_typed_error(fresh_index: Index) -
     with pytest.raises(QueryError):
         fresh_index.facet_values(["person"], "E")  # type: ignore[arg-type]
     assert len(fresh_index) == 1
+
+
+#: Files of each engine, cut short to some sizes: a table of contents and a segment file.
+TRUNCATED = {
+    "whoosh": [("_MAIN_*.toc", 0), ("_MAIN_*.toc", 200), ("MAIN_*.seg", 100)],
+    "tantivy": [("tantivy/meta.json", 10), ("tantivy/*.term", 50), ("tantivy/*.store", 50)],
+}
+
+
+@pytest.mark.parametrize("case", range(3))
+def test_a_truncated_index_file_is_a_damaged_index(tmp_path: Path, engine: str, case: int) -> None:
+    """Found by a review: a Whoosh table of contents or segment cut short (a full disk, a copy
+    cut short) gave struct, pickle or end-of-file errors (the command line printed only
+    "Aborted!")."""
+    pattern, size = TRUNCATED[engine][case]
+    index = Index(tmp_path / "index", create=True)
+    index.add([doc("a", "Der Bahnstreik in Berlin."), doc("b", "Ein anderer Text.")])
+    index.close()
+    for file in (tmp_path / "index").glob(pattern):
+        with file.open("r+b") as handle:
+            handle.truncate(size)
+    with pytest.raises(IndexVersionError, match="damaged"):
+        Index(tmp_path / "index").search("Bahnstreik")

@@ -141,6 +141,17 @@ def test_folder_is_read_recursively_with_relative_ids(tmp_path: Path) -> None:
     assert sorted(d.id for d in read_paths(tmp_path)) == ids
 
 
+def test_files_with_one_name_stem_keep_their_documents_apart(tmp_path: Path) -> None:
+    """Found by a review: "artikel.txt" beside "artikel.html", or two "feed.jsonl" in other
+    folders named directly, gave their documents one id, and the last replaced the others."""
+    write(tmp_path / "c" / "artikel.txt", "Artikel als Text\n\nDer Text über den Hafen.")
+    write(tmp_path / "c" / "artikel.html", HTML)
+    write(tmp_path / "a" / "feed.jsonl", json.dumps({"title": "Eins", "text": "Erster Text über die Bahn."}))
+    write(tmp_path / "b" / "feed.jsonl", json.dumps({"title": "Zwei", "text": "Zweiter Text über die Bahn."}))
+    ids = [d.id for d in read_paths([tmp_path / "c", tmp_path / "a" / "feed.jsonl", tmp_path / "b" / "feed.jsonl"])]
+    assert ids == ["artikel", "artikel.txt", "feed:1", "feed.jsonl:1"]
+
+
 def test_encodings(tmp_path: Path) -> None:
     text = "Grüße aus München\n\nÄrger über Straßenbau."
     for encoding in ("utf-8-sig", "utf-16", "cp1252", "latin-1"):

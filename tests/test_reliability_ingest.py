@@ -438,6 +438,22 @@ def test_rss_feed(tmp_path: Path) -> None:
     assert second.id == "feed:2" and second.published is None and second.lead == "Nur eine Beschreibung."
 
 
+@pytest.mark.parametrize(("date", "expected"), [
+    ("Tue, 10 Jun 2025 14:30:00 +0200", "2025-06-10T14:30"),
+    ("Mon, 99 Foo 2025 99:99:99 +0000", None),  # was kept as the year 2025 (found by a review)
+    ("Mon, 32 Jun 2025 10:00:00 GMT", None),
+])
+def test_an_rss_date_is_read_whole_or_not_at_all(tmp_path: Path, date: str, expected: str | None) -> None:
+    feed = RSS_ONE_ITEM.replace("DATE", date)
+    (doc,) = read_file(write(tmp_path / "one.rss", feed))
+    assert (doc.published.value if doc.published else None) == expected
+
+
+RSS_ONE_ITEM = """<?xml version="1.0"?><rss version="2.0"><channel><title>Blatt</title>
+<item><title>Meldung</title><description>Ein Text.</description><pubDate>DATE</pubDate></item>
+</channel></rss>"""
+
+
 def test_atom_and_rdf_feeds(tmp_path: Path) -> None:
     first, second = read_file(write(tmp_path / "feed.atom", ATOM))
     assert first.id == "https://example.org/wahl" and first.title == "Wahl & Ergebnis"
@@ -495,10 +511,12 @@ def test_duplicate_ids_in_one_batch(tmp_path: Path) -> None:
     assert errors == []
     index = Index(tmp_path / "index", create=True)
     report = index.add(docs)
-    assert len(index) == 3  # dup, other, same
+    # dup, other, and the two files named "same": two articles, not versions of one (the second
+    # keeps its suffix; until 2026-12-06 the last replaced the first)
+    assert sorted(d.id for d in index.documents()) == ["dup", "other", "same", "same.txt"]
     assert index.get("dup").title == "Zweite Fassung"  # the last version wins
-    # the earlier versions are superseded (not "skipped", which says the content was there)
-    assert (report.added, report.updated, report.skipped, report.superseded) == (3, 0, 0, 2)
+    # the earlier version is superseded (not "skipped", which says the content was there)
+    assert (report.added, report.updated, report.skipped, report.superseded) == (4, 0, 0, 1)
 
 
 # -- control characters, very long tokens -----------------------------------------------------

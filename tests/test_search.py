@@ -503,6 +503,19 @@ def test_a_value_field_takes_any_word_without_a_phrase(small: Index, typed: str)
     assert small.search(typed).total == 0
 
 
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("year:[2024 TO 2025]", {"1", "2", "3"}),
+    ("jahr:[2024 TO 2025]", {"1", "2", "3"}),  # the German name before a range searched the text
+    ("Jahr:{2023 TO 2025}", {"3"}),
+    ("monat:[2025-01 TO 2025-12]", {"1", "2"}),
+    ("year:[2024 TO]", {"1", "2", "3"}),  # open upwards: not the undated article ("none")
+    ("jahr:{2023 TO}", {"1", "2", "3"}),
+    ("year:[TO 2024]", {"3", "5"}),
+])
+def test_year_and_month_ranges(small: Index, typed: str, expected: set[str]) -> None:
+    assert set(ids(small.search(typed))) == expected
+
+
 def test_a_value_written_as_several_is_all_of_them(small: Index) -> None:
     small.add([Document(id="m", title="Rückblick", body="Was 2024 und 2025 geschah.",
                         mentioned=[PubDate.from_iso("2024"), PubDate.from_iso("2025")])], enrich=None)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import pickle
+import struct
 import time
 import zlib
 from collections.abc import Iterator
@@ -407,6 +409,22 @@ class WhooshWriter(Writer):
         self._writer.cancel()
 
 
+#: What Whoosh raises reading a truncated or overwritten table of contents or segment file (a
+#: disk that filled up, a copy cut short): struct, pickle and end-of-file errors, and a
+#: TypeError from ``ord()`` of an empty read. Shown as a damaged index, not as a traceback (an
+#: EOFError even read as "Aborted!" in the command line).
+DAMAGED_FILE_ERRORS: tuple[type[BaseException], ...] = (
+    struct.error, pickle.UnpicklingError, EOFError, ValueError, TypeError,
+)
+
+
+def _damaged(path: Path, error: BaseException) -> IndexVersionError:
+    return IndexVersionError(
+        f"the index at {path} is damaged ({type(error).__name__}: {error}): rebuild it with"
+        f" `searchkit index FILES --index {path} --rebuild`"
+    )
+
+
 class WhooshEngine(Engine):
     name = "whoosh"
 
@@ -422,11 +440,8 @@ class WhooshEngine(Engine):
     def open(cls, path: Path) -> WhooshEngine:
         try:
             return cls(path, whoosh_index.open_dir(str(path)))
-        except (OSError, whoosh_index.EmptyIndexError, ValueError) as error:
-            raise IndexVersionError(
-                f"the index at {path} is damaged ({error}): rebuild it with"
-                f" `searchkit index FILES --index {path} --rebuild`"
-            ) from error
+        except (OSError, whoosh_index.EmptyIndexError, *DAMAGED_FILE_ERRORS) as error:
+            raise _damaged(path, error) from error
 
     def snapshot(self) -> Snapshot:
         """Open the newest generation; a writer in another process may delete the files of the
@@ -438,6 +453,8 @@ class WhooshEngine(Engine):
                 if attempt == OPEN_RETRIES - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1))
+            except DAMAGED_FILE_ERRORS as error:
+                raise _damaged(self.path, error) from error
         raise AssertionError("unreachable")
 
     def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:

@@ -75,6 +75,9 @@ def parse_aliases(data: dict, source: str = "alias file") -> Aliases:
     unknown = set(data) - {"alias", "type", "ignore"}
     if unknown:
         raise AliasFileError(f"{source}: unknown section(s) {', '.join(sorted(unknown))}")
+    for section in ("alias", "type"):
+        if not isinstance(data.get(section) or {}, dict):
+            raise AliasFileError(f"{source}: [{section}] must be a table of name = value lines")
     names, types = {}, {}
     for written, canonical in (data.get("alias") or {}).items():
         if not isinstance(canonical, str) or not canonical.strip():

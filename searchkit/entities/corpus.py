@@ -73,7 +73,7 @@ def _germeval_rows(path: Path | str) -> Iterator[list[list[str]]]:
     inner``), one list per sentence; ``#`` comments and lines of fewer than three columns are
     skipped."""
     rows: list[list[str]] = []
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:
         for line in handle:
             line = line.rstrip("\n").rstrip("\r")
             if line.startswith("#"):
@@ -124,7 +124,7 @@ def read_europeana(path: Path | str) -> list[Sentence]:
             sentences.append((tokens, repair_iob2(tags)))
         tokens, tags = [], []
 
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:
         for line in handle:
             parts = line.split()
             if len(parts) != 2:

@@ -101,7 +101,7 @@ def _same(kind: str, got: Any, want: Any) -> bool:
 def load_expressions(path: Path | None = None) -> list[dict[str, str]]:
     """Rows of a date-expression TSV (header ``kind text reference expected``)."""
     rows = []
-    with open(path or DEFAULT_PATH, encoding="utf-8", newline="") as handle:
+    with open(path or DEFAULT_PATH, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, None)
         if header is None or [h.strip() for h in header[:4]] != ["kind", "text", "reference", "expected"]:

@@ -171,6 +171,8 @@ def read_qrels(path: Path) -> dict[str, dict[str, int]]:
             relevance = int(value)
         except ValueError:
             raise IngestError(f"{where}: relevance must be an integer, not {value!r}") from None
+        if not -(2**31) <= relevance < 2**31:  # ranx keeps judgments in C integers
+            raise IngestError(f"{where}: relevance {value} is out of range")
         judged = qrels.setdefault(qid, {})
         if judged.get(doc_id, relevance) != relevance:
             raise IngestError(f"{where}: {qid} {doc_id} judged again with another relevance ({judged[doc_id]} before)")

@@ -59,9 +59,24 @@ def _iter_one(path: Path) -> Iterator[tuple[Path, str]]:
 
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
     """Files to read with the id prefix of each: a folder is walked recursively (hidden entries
-    skipped, sorted for stable ids), and ids are paths relative to the folder given."""
+    skipped, sorted for stable ids), and ids are paths relative to the folder given, without
+    the suffix (``_unique_prefix``)."""
+    taken: set[str] = set()
     for raw in paths:
-        yield from _iter_one(Path(raw))
+        for file, prefix in _iter_one(Path(raw)):
+            yield file, _unique_prefix(file, prefix, taken)
+
+
+def _unique_prefix(file: Path, prefix: str, taken: set[str]) -> str:
+    """``prefix``, or, when another file of the same call has it already, the prefix with the
+    file's suffix ("artikel.html" beside "artikel.txt"), else the file's path ("b/feed.jsonl"
+    beside "a/feed.jsonl", both named on the command line): files with one name stem gave
+    their documents the same ids, and the last replaced the others (found by a review)."""
+    for candidate in (prefix, prefix + file.suffix, file.as_posix()):
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+    raise IngestError(f"{file}: named twice")
 
 
 def read_file(path: str | os.PathLike[str], id_prefix: str | None = None) -> Iterator[Document]:
@@ -85,6 +100,7 @@ def read_paths(
     read as that path (iterating a string would read each of its characters as a path)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    taken: set[str] = set()
     for raw in paths:
         try:
             files = list(_iter_one(Path(raw)))
@@ -98,6 +114,7 @@ def read_paths(
             if file.suffix.lower() not in READERS and skip_unknown and not given_file:
                 continue  # other files in a folder (notes, images); a file named explicitly fails
             try:
+                id_prefix = _unique_prefix(file, id_prefix, taken)
                 yield from read_file(file, id_prefix)
             except SearchkitError as error:
                 if on_error is None:

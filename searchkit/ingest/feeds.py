@@ -13,7 +13,9 @@ items that could be recovered and then raises an ``IngestError`` naming the erro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,25 @@ def _link(item: Any) -> str:
     return ""
 
 
+#: The start of an RSS date (RFC 822: "Mon, 03 Mar 2025 10:00:00 +0000").
+_RFC822_START = re.compile(r"\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s", re.IGNORECASE)
+
+
+def _item_date(text: str) -> Any:
+    """The item's publication date. A date in RSS's own form is read as that form, whole: the
+    general reader found the year in "Mon, 99 Foo 2025 99:99:99 +0000" and kept it, where a
+    date that cannot be read leaves the item undated (with the warning that names it)."""
+    if text and _RFC822_START.match(text):
+        try:
+            parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            from ..dates import logger
+
+            logger.warning("not a valid date: %r", text)
+            return None
+    return parse_pubdate(text)
+
+
 def _item_document(item: Any, number: int, id_prefix: str, feed_title: str, file_name: str) -> Document:
     name = f"{file_name} item {number}"
     title = _rich(_first(item, "title"), name)
@@ -124,7 +145,7 @@ def _item_document(item: Any, number: int, id_prefix: str, feed_title: str, file
         title=title,
         lead=lead,
         body=body,
-        published=parse_pubdate(date_text),
+        published=_item_date(date_text),
         url=link,
         source=feed_title or file_name,
         metadata=metadata,
