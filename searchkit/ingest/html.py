@@ -1,8 +1,10 @@
 """Article text and metadata from an HTML page (lxml).
 
-Navigation, headers, footers, cookie banners and share bars are dropped; the article text is the
-``<article>`` (else ``<main>``, else ``<body>``) paragraphs. The publication date comes from
-``article:published_time``, JSON-LD ``datePublished`` or the first ``<time datetime>``.
+Navigation, headers, footers, cookie banners and share bars are dropped (never the element that
+holds the article); the article text is the text of the ``<article>`` (else ``<main>``, else
+``<body>``), one paragraph per block, per container (``<div>``, ``<section>``) and per ``<br>``
+run. The publication date comes from ``article:published_time``, JSON-LD ``datePublished`` or the
+first ``<time datetime>``.
 The parser never fetches anything: no network, no external entities.
 """
 
@@ -20,14 +22,30 @@ from ..model import Document, PubDate
 from .formats import make_document, parse_pubdate
 
 BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form", "iframe", "svg", "button", "figure")
-BOILERPLATE_HINT = re.compile(
-    r"cookie|consent|share|social|teilen|nav|menu|footer|header|newsletter|related|comment|banner|breadcrumb|paywall|advert|promo"
-    r"|kicker|dachzeile|byline|author|dateline|meta",
-    re.IGNORECASE,
+#: Words of a class, id or role that mark navigation, banners, share bars and similar boilerplate.
+#: They are matched as whole tokens (see ``_hint_tokens``), never as substrings: "has-sticky-header"
+#: names a layout, "cookie-banner" a banner. A token also matches with a plural "s" ("comments").
+BOILERPLATE_WORDS = frozenset(
+    {
+        "cookie", "consent", "share", "sharing", "sharebar", "social", "socialmedia", "teilen",
+        "nav", "navi", "navbar", "navigation", "subnav", "topnav", "mainnav", "sitenav", "menu", "menubar",
+        "footer", "header", "newsletter", "related", "comment", "banner", "breadcrumb", "paywall",
+        "advert", "advertisement", "ad", "promo", "kicker", "dachzeile", "byline", "author", "dateline",
+        "meta", "contentinfo",
+    }
 )
 BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 #: Elements that separate paragraphs in an HTML fragment (feed descriptions and contents).
 FRAGMENT_BLOCKS = BLOCKS + ("div", "h1", "h5", "h6", "pre", "td", "dd", "dt", "figcaption", "section", "article", "ul", "ol", "table", "tr", "br", "hr")
+#: Elements that start and end a paragraph of a page's text: the paragraph blocks and every
+#: container that may hold text directly (``<div>Text<br><br>Text</div>``, ``<section>Text``).
+PAGE_BLOCKS = tuple(t for t in FRAGMENT_BLOCKS if t != "br") + ("th", "main", "body", "address", "dl", "details", "summary")
+#: Marks a paragraph boundary inside the text while it is collected (a private-use character:
+#: blank lines in the HTML source are only whitespace and must not split a paragraph).
+PARAGRAPH_MARK = "\ue000"
+#: A boilerplate-marked element holding more than this share of the content's text is a wrapper
+#: around the content ("content-with-sidebar-navigation-layout"), not boilerplate.
+MOST_OF_THE_TEXT = 0.5
 
 
 def _parser() -> lxml_html.HTMLParser:
@@ -78,13 +96,82 @@ def _published(tree: Any) -> PubDate | None:
     return None
 
 
-def _drop_boilerplate(root: Any) -> None:
-    for element in root.xpath("|".join(f"//{tag}" for tag in BOILERPLATE_TAGS)):
+def _hint_tokens(element: Any) -> set[str]:
+    """The lower-case words of an element's class, id and role, split at whitespace, ``-``,
+    ``_`` and other punctuation and at camelCase humps ("shareBar" is "share" and "bar")."""
+    hint = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
+    hint = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", hint)
+    return {token for token in re.split(r"[^0-9a-zA-Z]+", hint.lower()) if token}
+
+
+def _is_marked(element: Any) -> bool:
+    """Whether class, id or role name the element as boilerplate (a whole word, see
+    ``BOILERPLATE_WORDS``)."""
+    return any(t in BOILERPLATE_WORDS or (t.endswith("s") and t[:-1] in BOILERPLATE_WORDS) for t in _hint_tokens(element))
+
+
+def _text_length(element: Any) -> int:
+    """Characters of the element's text, whitespace collapsed: how much of the page it holds."""
+    return len(" ".join(element.text_content().split()))
+
+
+def _content_root(tree: Any, marked: list[Any]) -> Any:
+    """The element holding the article text: the first ``<article>``, else ``<main>``, that is
+    neither marked as boilerplate nor inside marked boilerplate (teasers in a "related" box are
+    not the article); else the first article or main that holds most of the page's text
+    (``<article class="article-meta-wrapper">`` is still the article); else ``<body>``."""
+    body = next(iter(tree.xpath("//body")), tree)
+    boilerplate = set(marked)
+    candidates = tree.xpath("//article") + tree.xpath("//main")
+    for candidate in candidates:
+        if boilerplate.isdisjoint([candidate, *candidate.iterancestors()]):
+            return candidate
+    page_length = _text_length(body)
+    for candidate in candidates:
+        if _text_length(candidate) > MOST_OF_THE_TEXT * page_length:
+            return candidate
+    return body
+
+
+def _drop_boilerplate(tree: Any) -> Any:
+    """Remove navigation, banners, share bars and similar from the page; return the content root.
+
+    Boilerplate is small and lies beside the article: a marked element is kept when it is the
+    content root or encloses it (``<body class="has-sticky-header">``), or when it holds most
+    of the content's text (a layout wrapper with an unlucky class), so the article is never lost.
+    """
+    for element in tree.xpath("|".join(f"//{tag}" for tag in BOILERPLATE_TAGS)):
         element.drop_tree()
-    for element in root.xpath("//*[@class or @id or @role]"):
-        hint = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
-        if BOILERPLATE_HINT.search(hint) and element.getparent() is not None:
-            element.drop_tree()
+    marked = [element for element in tree.iter(tag=etree.Element) if _is_marked(element)]
+    root = _content_root(tree, marked)
+    around_root = {root, *root.iterancestors()}
+    root_length = _text_length(root)
+    for element in marked:
+        if element in around_root or _text_length(element) > MOST_OF_THE_TEXT * root_length:
+            continue
+        element.drop_tree()
+    return root
+
+
+def _paragraphs(root: Any) -> list[str]:
+    """The text of the content root as paragraphs, in page order.
+
+    Every block or container starts and ends a paragraph, so text that sits directly in a
+    ``<div>`` or ``<section>`` is collected just like ``<p>`` text, and nested blocks
+    (``<li><p>``) are not collected twice. ``<br>`` splits a container's text into paragraphs
+    but is only a space inside a paragraph block (``<p>Zeile<br>Zeile</p>``). ``<h1>`` is the
+    title, not article text.
+    """
+    for heading in list(root.iter("h1")):
+        heading.drop_tree()
+    for line_break in root.iter("br"):
+        in_block = next(line_break.iterancestors(*BLOCKS), None) is not None
+        line_break.tail = (" " if in_block else PARAGRAPH_MARK) + (line_break.tail or "")
+    for element in root.iter(*PAGE_BLOCKS):
+        element.text = PARAGRAPH_MARK + (element.text or "")
+        element.tail = PARAGRAPH_MARK + (element.tail or "")
+    paragraphs = (" ".join(part.split()) for part in root.text_content().split(PARAGRAPH_MARK))
+    return [paragraph for paragraph in paragraphs if paragraph]
 
 
 #: An entity declaration in a document type definition: the stuff of "billion laughs" entity
@@ -142,13 +229,8 @@ def parse_html(text: str, doc_id: str, *, source: str = "", url: str = "", name:
     url = url or _meta(tree, "og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), "")
     marked_lead = tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' lead ') or contains(@class, 'teaser')]")
     lead = " ".join(marked_lead[0].text_content().split()) if marked_lead else _meta(tree, "description", "og:description")
-    _drop_boilerplate(tree)
-    container = next(iter(tree.xpath("//article") or tree.xpath("//main") or tree.xpath("//body")), tree)
-    paragraphs = []
-    for block in container.iter(*BLOCKS):
-        words = " ".join(block.text_content().split())
-        if words and words != title:
-            paragraphs.append(words)
+    root = _drop_boilerplate(tree)
+    paragraphs = [paragraph for paragraph in _paragraphs(root) if paragraph != title]
     if not paragraphs and not title:
         raise IngestError(f"{name}: no article text found in the HTML page")
     lead_in_body = lead and paragraphs and " ".join(lead.split()) == paragraphs[0]
