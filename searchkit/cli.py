@@ -263,7 +263,7 @@ def index_command(  # noqa: PLR0913 - one flag each
 @click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto")
 @click.option("--page", default=1, show_default=True)
 @click.option("--per-page", default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the same JSON as /api/search.")
+@click.option("--json", "as_json", is_flag=True, help="Print /api/search's JSON (without the toggle_url links, which belong to the server).")
 def search_command(  # noqa: PLR0913 - one flag each
     query: str,
     index_path: Path | None,
@@ -562,7 +562,17 @@ def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool, 
 
 @main.group("eval")
 def eval_group() -> None:
-    """Quality evaluations: retrieval, entities, dates."""
+    """Quality evaluations: retrieval, entities, dates (pip install "searchkit[eval]")."""
+
+
+def _require_extra(extra: str, *modules: str) -> None:
+    """Stop before any work when an optional package of ``extra`` is missing: the retrieval
+    evaluation imported ranx only to score, after indexing and querying everything."""
+    import importlib.util
+
+    missing = [name for name in modules if importlib.util.find_spec(name) is None]
+    if missing:
+        raise SearchkitError(f'{", ".join(missing)} not installed: pip install "searchkit[{extra}]"')
 
 
 def _report(result: dict[str, Any], table: str, as_json: bool, output: Path | None) -> None:
@@ -598,6 +608,7 @@ def eval_retrieval(  # noqa: PLR0913 - one flag each
     as_json: bool, output: Path | None,
 ) -> None:
     """MRR@10, nDCG@10 and Recall@100 of searchkit (and baselines) on any query set."""
+    _require_extra("eval", "ranx", *(["tantivy"] if baselines else []))
     from .evaluate.retrieval import evaluate_retrieval, format_retrieval_table
 
     result = evaluate_retrieval(
@@ -613,6 +624,7 @@ def eval_retrieval(  # noqa: PLR0913 - one flag each
 @OUTPUT_OPTION
 def eval_entities(gold: Path, as_json: bool, output: Path | None) -> None:
     """Strict span P/R/F1 per type and micro over PER/LOC/ORG."""
+    _require_extra("eval", "seqeval")
     from .evaluate.entities import evaluate_entities, format_entity_table
 
     result = evaluate_entities(gold)

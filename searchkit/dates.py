@@ -1334,7 +1334,7 @@ def parse_date_bound(text: str, *, today: date | None = None) -> PubDate:
         return text
     if not isinstance(text, str) or not text.strip():
         raise DateError(
-            "Datum fehlt: erwartet z. B. 2025, 2025-04, 2025-04-10, 10.04.2025 oder April 2025 (a date is missing)",
+            "a date is missing: expected e.g. 2025, 2025-04, 2025-04-10, 10.04.2025 or April 2025",
             german="Datum fehlt: erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
         )
     cleaned = _normalize(text)
@@ -1349,17 +1349,17 @@ def parse_date_bound(text: str, *, today: date | None = None) -> PubDate:
         if any(not _valid_year(int(year)) for year in re.findall(r"(?<![0-9])[0-9]{3,}(?![0-9])", cleaned)):
             # "9999-12-31" is in the calendar, but no year of news
             raise DateError(
-                f"Ungültiges Datum: {text.strip()!r}: Jahre von {MIN_YEAR} bis {MAX_YEAR} (years {MIN_YEAR}–{MAX_YEAR} only)",
+                f"invalid date {text.strip()!r}: only the years {MIN_YEAR} to {MAX_YEAR} are read",
                 german=f"Ungültiges Datum: „{text.strip()}“ – möglich sind die Jahre {MIN_YEAR} bis {MAX_YEAR}.",
             )
         raise DateError(
-            f"Ungültiges Datum: {text.strip()!r} gibt es im Kalender nicht (this date does not exist)",
+            f"invalid date {text.strip()!r}: no such day in the calendar",
             german=f"Ungültiges Datum: „{text.strip()}“ gibt es im Kalender nicht.",
         )
     if result is None:
         raise DateError(
-            f"Datum nicht erkannt: {text.strip()!r}; erwartet z. B. 2025, 2025-04, 2025-04-10, "
-            "10.04.2025 oder April 2025 (expected an ISO or German date)",
+            f"date not recognised: {text.strip()!r}; expected an ISO or German date such as 2025, 2025-04,"
+            " 2025-04-10, 10.04.2025 or April 2025",
             german=f"Datum nicht erkannt: „{text.strip()}“; erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
         )
     return result

@@ -341,7 +341,7 @@ def delete_document(doc_id: str):  # type: ignore[no-untyped-def]
     if denied is not None:
         return denied
     index = get_index()
-    index.delete(doc_id)
+    note_hits(index.delete(doc_id))  # the log's count of a write (it was null)
     return jsonify({"deleted": doc_id, "documents": len(index)})
 
 

@@ -485,7 +485,9 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     )
 
     def search_url(params: dict[str, list[str]]) -> str:
-        return url_for("pages.index", **{k: v for k, v in params.items() if v})
+        # a bar leads to the articles: not the histogram request's page size of none (with
+        # per_page=0 the results page showed "1 Treffer" and no article, found by a review)
+        return url_for("pages.index", **{k: v for k, v in params.items() if v and k not in ("per_page", "facet_size")})
 
     def together_url(other: str, value: str) -> str | None:
         """The search for the articles naming both: filters of two facets, or (two people: a

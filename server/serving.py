@@ -64,8 +64,12 @@ def serve(index_path: str | os.PathLike[str], host: str, port: int, *, workers: 
         _run_gunicorn(factory, gunicorn_options(host, port, max(1, workers), max(1, threads)))
     else:
         if workers > 1:
+            why = (
+                'gunicorn is not installed (pip install "searchkit[serve]")' if hasattr(os, "fork")
+                else "this platform cannot fork"
+            )
             print(
-                "searchkit: this platform cannot fork; serving with waitress in one process"
+                f"searchkit: {why}; serving with waitress in one process"
                 f" ({threads} threads) instead of {workers} workers",
                 file=sys.stderr,
             )

@@ -141,7 +141,7 @@ def test_a_bound_that_cannot_be_read_is_one_error_line(tmp_path: Path, seeds: Pa
     command = [sys.executable, "-m", "searchkit.cli", "search", "x", "--index", index, "--from", "04/03/2025"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     # not also "ambiguous date '04/03/2025' … ignored" from the log: the error says it is not read
-    assert result.returncode == 1 and result.stderr.startswith("Error: Datum nicht erkannt: '04/03/2025'")
+    assert result.returncode == 1 and result.stderr.startswith("Error: date not recognised: '04/03/2025'")
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -238,3 +238,23 @@ def test_a_bulk_import_is_merged_into_one_segment(tmp_path: Path) -> None:
                "--quiet").exit_code == 0
     if Index(apart).engine_name == "whoosh":
         assert Index(apart).segment_count() == 3
+
+
+def test_an_evaluation_without_its_packages_says_what_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Found by a review: without the [eval] extra, eval entities ended in a traceback and eval
+    retrieval only after indexing and querying everything. (Packages removed by a patch: a
+    fault this test environment, which has them, cannot cause otherwise.)"""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name in ("ranx", "seqeval") else real(name, *args))
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("1\tPeter\tB-PER\tO\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "entities", "--gold", str(gold)])
+    assert result.exit_code == 1 and result.output.strip() == 'Error: seqeval not installed: pip install "searchkit[eval]"'
+    for name in ("docs.jsonl", "queries.tsv", "qrels.txt"):
+        (tmp_path / name).write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "retrieval", "--docs", str(tmp_path / "docs.jsonl"),
+                                       "--queries", str(tmp_path / "queries.tsv"), "--qrels", str(tmp_path / "qrels.txt")])
+    assert result.exit_code == 1 and "ranx not installed" in result.output

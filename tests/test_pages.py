@@ -11,7 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
-from searchkit import Document, Entity, EntityType, Index, PubDate
+from searchkit import DateError, Document, Entity, EntityType, Index, PubDate
+from searchkit.dates import parse_date_bound
 from server import create_app
 
 # every test here runs once per engine (see conftest.py)
@@ -110,10 +111,13 @@ def test_date_fields_are_visible_labelled_and_filter(client: FlaskClient) -> Non
 def test_bad_date_is_a_400_on_the_search_page_with_the_message(client: FlaskClient, bad: str) -> None:
     html = html_of(client, "/", 400, query_string={"q": "Türkei", "to": bad, "person": "Olaf Scholz"})
     message = client.get("/api/search", query_string={"to": bad}).get_json()["error"]["message"]
-    # the API's message is English and German, the page's German only, naming the field
-    german = message.split(" (")[0].split("; erwartet")[0].replace(f"'{bad}'", f"„{bad}“")
-    assert "Ungültige Anfrage" in html and f"Feld „Bis“: {unescape(german)}" in unescape(html)
-    assert "(expected" not in html and "this date does not exist" not in html
+    # the API's message is English, the page's German, naming the field
+    with pytest.raises(DateError) as error:
+        parse_date_bound(bad)
+    assert message == str(error.value) and "Datum" not in message
+    german = error.value.german.split("; erwartet")[0]
+    assert "Ungültige Anfrage" in html and f"Feld „Bis“: {german}" in unescape(html)
+    assert "expected" not in html and "calendar" not in html
     assert re.search(r'id="to"[^>]*aria-invalid="true" aria-describedby="error-to', html)
     assert not re.search(r'id="from"[^>]*aria-invalid', html)
     # The form comes back as typed, filters kept.
@@ -244,6 +248,9 @@ def test_entity_page_shows_documents_over_time_and_co_occurring(client: FlaskCli
     dates = re.findall(r'<time datetime="([^"]+)"', html.split('class="docs"', 1)[1].split("</ol>", 1)[0])
     assert dates and dates == sorted(dates, reverse=True)
     assert "Treffer pro" in html  # the histogram
+    for href, _ in bars(html):  # each bar leads to that period's articles (it showed none: per_page=0)
+        page = html_of(client, href)
+        assert "per_page" not in href and '<li class="hit">' in page, href
     cooc = html.split('aria-labelledby="cooc-heading"', 1)[1]
     pages = [h for h in hrefs(cooc) if h.startswith("/entitaet/")]
     together = re.findall(r'<a class="together" href="([^"]+)">(\d+) gemeinsam', cooc)

@@ -260,3 +260,18 @@ def test_key_from_environment_is_taken_verbatim(demo_copy: Path, monkeypatch: py
     client = make_client(demo_copy)
     response = client.post("/api/documents", json=ARTICLE, headers={"X-API-Key": "0123456789"})
     assert response.status_code == 201
+
+
+def test_a_write_logs_its_count(demo_copy: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The request log's "hits" of a write is its number of documents (a DELETE logged null)."""
+    client = create_app(index_path=demo_copy, LOG_REQUESTS=True, API_KEY=KEY).test_client()
+    logger = logging.getLogger("searchkit.requests")
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="searchkit.requests"):
+            client.post("/api/documents", json={"id": "log-1", "text": "Ein Text für das Protokoll."}, headers=AUTH)
+            client.delete("/api/documents/log-1", headers=AUTH)
+    finally:
+        logger.removeHandler(caplog.handler)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "searchkit.requests"]
+    assert [(line["method"], line["status"], line["hits"]) for line in lines] == [("POST", 201, 1), ("DELETE", 200, 1)]
