@@ -224,7 +224,8 @@ def _one(params: Mapping[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+#: (at most 18 digits: int() refuses strings of over 4,300 digits, and no page is that far)
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
 
 
 def int_param(name: str, value: str | None, default: int) -> int:

@@ -100,3 +100,23 @@ def test_boilerplate_in_a_page_without_article_or_main(tmp_path: Path) -> None:
     assert (doc.lead, doc.body) == ("Der erste Absatz.", "Der zweite Absatz.")
     assert "Startseite" not in doc.text and "Twittern" not in doc.text and "Impressum" not in doc.text
 
+
+
+LONG_COMMENTS = "".join(f"<p>Leser {i}: Das ist doch alles Unsinn, schreibt ein Kommentator lang und breit.</p>" for i in range(8))
+LONG_RELATED = "".join(f"<li><a href='/a{i}'>Weiterer Artikel {i}: Regierung plant weitere Reformen</a></li>" for i in range(8))
+LONG_MENU = "".join(f"<div>Rubrik {i} Politik Wirtschaft Sport Kultur</div>" for i in range(20))
+
+
+@pytest.mark.parametrize("body", [
+    # found by a review of the first fix: long boilerplate was kept as "most of the text", and
+    # class names written as one word were no longer recognised
+    f'<body><article><h1>Titel</h1>{TWO_PARAGRAPHS}<section id="comments">{LONG_COMMENTS}</section></article></body>',
+    f'<body><article><h1>Titel</h1>{TWO_PARAGRAPHS}<ul class="related">{LONG_RELATED}</ul></article></body>',
+    f'<body><div class="menu">{LONG_MENU}</div><h1>Titel</h1>{TWO_PARAGRAPHS}</body>',
+    f'<body><article><h1>Titel</h1>{TWO_PARAGRAPHS}<div id="cookiebanner">Wir verwenden Cookies.</div></article></body>',
+    f'<body><article><h1>Titel</h1>{TWO_PARAGRAPHS}<div class="socialshare">Jetzt teilen</div>'
+    '<div class="advertising">Jetzt Angebot sichern</div><div class="sitefooter">Impressum</div></article></body>',
+])
+def test_long_or_one_word_boilerplate_is_removed(tmp_path: Path, body: str) -> None:
+    doc = read_html(tmp_path, body)
+    assert (doc.title, doc.lead, doc.body) == ("Titel", "Der erste Absatz.", "Der zweite Absatz.")

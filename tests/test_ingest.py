@@ -149,7 +149,10 @@ def test_files_with_one_name_stem_keep_their_documents_apart(tmp_path: Path) -> 
     write(tmp_path / "a" / "feed.jsonl", json.dumps({"title": "Eins", "text": "Erster Text über die Bahn."}))
     write(tmp_path / "b" / "feed.jsonl", json.dumps({"title": "Zwei", "text": "Zweiter Text über die Bahn."}))
     ids = [d.id for d in read_paths([tmp_path / "c", tmp_path / "a" / "feed.jsonl", tmp_path / "b" / "feed.jsonl"])]
-    assert ids == ["artikel", "artikel.txt", "feed:1", "feed.jsonl:1"]
+    assert ids == ["artikel.html", "artikel.txt", "feed:1", "feed.jsonl:1"]
+    # the id does not depend on what else a call reads; a file named twice is read once
+    assert [d.id for d in read_paths([tmp_path / "c" / "artikel.txt"])] == ["artikel.txt"]
+    assert [d.id for d in read_paths([tmp_path / "c", tmp_path / "c" / "artikel.txt"])] == ["artikel.html", "artikel.txt"]
 
 
 def test_encodings(tmp_path: Path) -> None:

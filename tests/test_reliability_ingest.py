@@ -442,6 +442,11 @@ def test_rss_feed(tmp_path: Path) -> None:
     ("Tue, 10 Jun 2025 14:30:00 +0200", "2025-06-10T14:30"),
     ("Mon, 99 Foo 2025 99:99:99 +0000", None),  # was kept as the year 2025 (found by a review)
     ("Mon, 32 Jun 2025 10:00:00 GMT", None),
+    # read by the general reader as before (a review found them undated by the first fix)
+    ("Mon, 03 Mar 2025", "2025-03-03"),
+    ("Thu, 01 Mai 2025 10:00:00 +0200", "2025-05-01T10:00"),
+    ("Mon, 03 Mär 2025 10:00:00 +0100", "2025-03-03T10:00"),
+    ("Tue, 2025-03-04T10:00:00+01:00", "2025-03-04"),
 ])
 def test_an_rss_date_is_read_whole_or_not_at_all(tmp_path: Path, date: str, expected: str | None) -> None:
     feed = RSS_ONE_ITEM.replace("DATE", date)
@@ -511,9 +516,9 @@ def test_duplicate_ids_in_one_batch(tmp_path: Path) -> None:
     assert errors == []
     index = Index(tmp_path / "index", create=True)
     report = index.add(docs)
-    # dup, other, and the two files named "same": two articles, not versions of one (the second
-    # keeps its suffix; until 2026-12-06 the last replaced the first)
-    assert sorted(d.id for d in index.documents()) == ["dup", "other", "same", "same.txt"]
+    # dup, other, and the two files named "same": two articles, not versions of one (each keeps
+    # its suffix; until 2026-12-06 the last replaced the first)
+    assert sorted(d.id for d in index.documents()) == ["dup", "other", "same.html", "same.txt"]
     assert index.get("dup").title == "Zweite Fassung"  # the last version wins
     # the earlier version is superseded (not "skipped", which says the content was there)
     assert (report.added, report.updated, report.skipped, report.superseded) == (4, 0, 0, 1)

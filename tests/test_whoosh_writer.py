@@ -122,3 +122,27 @@ def test_an_index_with_stored_documents_still_works(tmp_path: Path, docs: list, 
     assert isinstance(whoosh_index.open_dir(str(tmp_path / "copy")).schema["doc"], COLUMN)
     assert copy.segment_count() == 1  # three commits, merged at the end
     assert sorted(d.to_json() for d in copy.documents()) == sorted(d.to_json() for d in docs[:20])
+
+
+def test_a_bug_of_searchkit_is_no_damaged_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A TypeError or ValueError raised by searchkit's own code while opening a snapshot is
+    raised as it is: "the index is damaged: rebuild it" would send the operator to a
+    destructive rebuild for a bug (found by a review). (The bug is patched in: no other way to
+    cause one.)"""
+    from searchkit.errors import IndexVersionError
+
+    index = Index(tmp_path / "index", create=True, engine="whoosh")
+    index.add([Document(id="a", title="Bahnstreik", body="Der Bahnstreik in Berlin.")])
+    index.close()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(whoosh_engine.WhooshSnapshot, "__init__", broken)
+    with pytest.raises(TypeError, match="a bug"):
+        Index(tmp_path / "index").search("Bahnstreik")
+    monkeypatch.undo()
+    with (tmp_path / "index").joinpath(next(p.name for p in (tmp_path / "index").glob("_MAIN_*.toc"))).open("r+b") as toc:
+        toc.truncate(0)  # a damaged file, read by Whoosh: the damaged-index error
+    with pytest.raises(IndexVersionError, match="damaged"):
+        Index(tmp_path / "index").search("Bahnstreik")

@@ -13,6 +13,7 @@ import os
 import pickle
 import struct
 import time
+import traceback
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
@@ -412,10 +413,21 @@ class WhooshWriter(Writer):
 #: What Whoosh raises reading a truncated or overwritten table of contents or segment file (a
 #: disk that filled up, a copy cut short): struct, pickle and end-of-file errors, and a
 #: TypeError from ``ord()`` of an empty read. Shown as a damaged index, not as a traceback (an
-#: EOFError even read as "Aborted!" in the command line).
+#: EOFError even read as "Aborted!" in the command line) — a TypeError or ValueError only when
+#: Whoosh's own code raised it (``_damage``), never a bug of searchkit's.
 DAMAGED_FILE_ERRORS: tuple[type[BaseException], ...] = (
     struct.error, pickle.UnpicklingError, EOFError, ValueError, TypeError,
 )
+
+
+def _damage(path: Path, error: BaseException) -> IndexVersionError:
+    """The damaged-index error for ``error``, which is re-raised as it is when it is a TypeError
+    or ValueError that did not come from inside Whoosh."""
+    if isinstance(error, (TypeError, ValueError)) and not isinstance(error, pickle.UnpicklingError):
+        frames = traceback.extract_tb(error.__traceback__)
+        if not frames or f"{os.sep}whoosh{os.sep}" not in frames[-1].filename:
+            raise error
+    return _damaged(path, error)
 
 
 def _damaged(path: Path, error: BaseException) -> IndexVersionError:
@@ -440,8 +452,10 @@ class WhooshEngine(Engine):
     def open(cls, path: Path) -> WhooshEngine:
         try:
             return cls(path, whoosh_index.open_dir(str(path)))
-        except (OSError, whoosh_index.EmptyIndexError, *DAMAGED_FILE_ERRORS) as error:
+        except (OSError, whoosh_index.EmptyIndexError) as error:
             raise _damaged(path, error) from error
+        except DAMAGED_FILE_ERRORS as error:
+            raise _damage(path, error) from error
 
     def snapshot(self) -> Snapshot:
         """Open the newest generation; a writer in another process may delete the files of the
@@ -454,7 +468,7 @@ class WhooshEngine(Engine):
                     raise
                 time.sleep(0.01 * (attempt + 1))
             except DAMAGED_FILE_ERRORS as error:
-                raise _damaged(self.path, error) from error
+                raise _damage(self.path, error) from error
         raise AssertionError("unreachable")
 
     def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:

@@ -358,9 +358,14 @@ def _is_part_of_place(word: str) -> bool:
         return False
     from .tagger import get_tagger
 
+    lexicon = get_tagger().featurizer.lexicon
+    own = set(_flags(lexicon, word))
+    if own & set("SLVF") and not own & set("CRT"):
+        return False  # a name of its own: the surnames Nordberg, Westman
     rest = word[prefix.end():]
-    rest = rest[:1].upper() + rest[1:]
-    return bool({"C", "R", "T"}.intersection(_flags(get_tagger().featurizer.lexicon, rest)))
+    flags = set(_flags(lexicon, rest[:1].upper() + rest[1:]))
+    # a country or region, or a known place that is no common noun ("Ostwind": Wind is a noun)
+    return bool(flags & {"C", "R"}) or ("T" in flags and "N" not in flags)
 
 
 def _titled_person(words: Sequence[str], start: int, end: int, label: str) -> str:

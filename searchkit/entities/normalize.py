@@ -186,7 +186,7 @@ PLACE_OR_INSTITUTION_HEADS = frozenset("""
 #: Heads of compounds that name organisations ("Bundesrat", "Europaparlament", "Handelsblatt",
 #: "Bundesnetzagentur", "Staatsanwaltschaft"): with ``PLACE_OR_INSTITUTION_HEADS`` they keep a
 #: one-word organisation that is a compound of common nouns; "Tankrabatt", "Bundesspitze" or
-#: "Raketenabwehr" tagged as organisations are not kept.
+#: "Raketenabwehr" tagged as organisations are not kept (``NO_ORGANISATION_ENDINGS``).
 ORGANISATION_HEADS = PLACE_OR_INSTITUTION_HEADS | frozenset("""
     agentur akademie allianz anstalt armee blatt börse brigade bündnis dienst fernsehen flotte
     fonds forum front funk garde gewerkschaft gruppe heer hochschule kammer kartell kasse klinik
@@ -194,6 +194,16 @@ ORGANISATION_HEADS = PLACE_OR_INSTITUTION_HEADS | frozenset("""
     nachrichten organisation parlament polizei post presse radio rat regierung rundschau schaft
     schule senat sender spiegel stiftung tag team universität verlag vereinigung verwaltung wehr
     werk werke zeitung
+""".split())
+
+
+#: Endings that end in a head of ``ORGANISATION_HEADS`` but name no organisation: "-abwehr"
+#: (not "-wehr"), "-meisterschaft", "-wirtschaft" (not "-schaft"), "-feuerwerk", "-netzwerk"
+#: (not "-werk"), days (not "-tag" of Bundestag, Landtag).
+NO_ORGANISATION_ENDINGS = frozenset("""
+    abwehr meisterschaft wirtschaft landschaft wissenschaft freundschaft partnerschaft
+    nachbarschaft bereitschaft schwangerschaft feuerwerk netzwerk kunstwerk bauwerk handwerk
+    regelwerk feiertag geburtstag jahrestag wahltag gipfeltag stichtag alltag vortag
 """.split())
 
 
@@ -212,12 +222,17 @@ def is_thing_compound(word: str, lexicon: Mapping[str, str], heads: frozenset[st
     if len(parts) < 2:
         return False
     head = parts[-1]
-    return not _names_a_kind(head, heads) and _is_common_noun(lexicon, head.capitalize())
+    return not _names_a_kind(head, heads, word.lower()) and _is_common_noun(lexicon, head.capitalize())
 
 
-def _names_a_kind(head: str, heads: frozenset[str] = PLACE_OR_INSTITUTION_HEADS) -> bool:
+def _names_a_kind(head: str, heads: frozenset[str] = PLACE_OR_INSTITUTION_HEADS, word: str = "") -> bool:
     """The compound's last part is, or ends in, a noun of ``heads``, also inflected ("Feldern",
-    "Straßen", "Pfarrkirche", "Parlaments")."""
+    "Straßen", "Pfarrkirche", "Parlaments"); for organisations not when the whole ``word``
+    ends in a noun of ``NO_ORGANISATION_ENDINGS`` ("Raketenabwehr", "Feuerwerk")."""
+    if heads is ORGANISATION_HEADS and any(
+        word[: len(word) - cut].endswith(ending) for cut in (0, 1, 2) for ending in NO_ORGANISATION_ENDINGS
+    ):
+        return False
     for cut in (0, 1, 2):
         stem = head[: len(head) - cut]
         if stem in heads or any(len(kind) >= 4 and stem.endswith(kind) for kind in heads):

@@ -10,6 +10,7 @@ with the rest of the batch.
 
 from __future__ import annotations
 
+import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -68,15 +69,42 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, 
 
 
 def _unique_prefix(file: Path, prefix: str, taken: set[str]) -> str:
-    """``prefix``, or, when another file of the same call has it already, the prefix with the
-    file's suffix ("artikel.html" beside "artikel.txt"), else the file's path ("b/feed.jsonl"
-    beside "a/feed.jsonl", both named on the command line): files with one name stem gave
-    their documents the same ids, and the last replaced the others (found by a review)."""
+    """The id prefix of ``file``'s documents. Files with one name stem gave their documents the
+    same ids, and the last replaced the others (found by a review): a file keeps its suffix when
+    its folder holds another readable file of the same stem ("artikel.html" and "artikel.txt",
+    whichever of them is read, alone or together); files of one name in other folders, named
+    in one call, are told apart by their suffix, then their path ("a/feed.jsonl", "b/feed.jsonl").
+    """
+    if _has_sibling_of_same_stem(file):
+        prefix += file.suffix
     for candidate in (prefix, prefix + file.suffix, file.as_posix()):
         if candidate not in taken:
             taken.add(candidate)
             return candidate
     raise IngestError(f"{file}: named twice")
+
+
+def _first_time(file: Path, read: set[Path]) -> bool:
+    """Whether ``file`` was not read before in this call (a file named twice, or inside a folder
+    named too, is read once)."""
+    try:
+        key = file.resolve()
+    except OSError:
+        key = file.absolute()
+    if key in read:
+        return False
+    read.add(key)
+    return True
+
+
+def _has_sibling_of_same_stem(file: Path) -> bool:
+    try:
+        return any(
+            other != file and other.stem == file.stem and other.suffix.lower() in READERS
+            for other in file.parent.glob(glob.escape(file.stem) + ".*")
+        )
+    except OSError:
+        return False
 
 
 def read_file(path: str | os.PathLike[str], id_prefix: str | None = None) -> Iterator[Document]:
@@ -101,9 +129,10 @@ def read_paths(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     taken: set[str] = set()
+    read: set[Path] = set()
     for raw in paths:
         try:
-            files = list(_iter_one(Path(raw)))
+            files = [(file, prefix) for file, prefix in _iter_one(Path(raw)) if _first_time(file, read)]
         except SearchkitError as error:
             if on_error is None:
                 raise

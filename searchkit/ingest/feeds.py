@@ -22,7 +22,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import IngestError, SearchkitError
-from ..model import Document
+from ..model import GERMAN_MONTHS, Document
 from .formats import BINARY_SIGNATURES, make_document, parse_pubdate, read_bytes
 from .html import html_to_text, refuse_entity_declarations
 
@@ -100,23 +100,36 @@ def _link(item: Any) -> str:
     return ""
 
 
-#: The start of an RSS date (RFC 822: "Mon, 03 Mar 2025 10:00:00 +0000").
-_RFC822_START = re.compile(r"\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s", re.IGNORECASE)
+#: An RSS date (RFC 822: "Mon, 03 Mar 2025 10:00:00 +0000"): weekday, day, month word, year
+#: and what follows (the time and zone).
+_RFC822 = re.compile(r"\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*\d{1,2}\s+([^\W\d]+)\.?\s+\d{4}\b(.*)", re.IGNORECASE)
+_ENGLISH_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+_MONTH_WORDS = _ENGLISH_MONTHS | {month.lower()[:3] for month in GERMAN_MONTHS}
 
 
 def _item_date(text: str) -> Any:
-    """The item's publication date. A date in RSS's own form is read as that form, whole: the
-    general reader found the year in "Mon, 99 Foo 2025 99:99:99 +0000" and kept it, where a
-    date that cannot be read leaves the item undated (with the warning that names it)."""
-    if text and _RFC822_START.match(text):
-        try:
-            parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError, OverflowError):
+    """The item's publication date. A date in RSS's form whose month is no month ("Mon, 99 Foo
+    2025 99:99:99 +0000": the general reader found the year and kept it), or whose English date
+    and time do not exist ("Mon, 32 Jun 2025 10:00:00 GMT"), leaves the item undated, with the
+    warning that names it; anything else is read by the general reader (a date without a time,
+    German month names as in "Thu, 01 Mai 2025")."""
+    rfc = _RFC822.match(text) if text else None
+    if rfc:
+        month = rfc.group(1).lower()[:3]
+        if month not in _MONTH_WORDS or (month in _ENGLISH_MONTHS and rfc.group(2).strip() and not _rfc822_exists(text)):
             from ..dates import logger
 
             logger.warning("not a valid date: %r", text)
             return None
     return parse_pubdate(text)
+
+
+def _rfc822_exists(text: str) -> bool:
+    try:
+        parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False
+    return True
 
 
 def _item_document(item: Any, number: int, id_prefix: str, feed_title: str, file_name: str) -> Document:

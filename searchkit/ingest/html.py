@@ -23,17 +23,24 @@ from .formats import make_document, parse_pubdate
 
 BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form", "iframe", "svg", "button", "figure")
 #: Words of a class, id or role that mark navigation, banners, share bars and similar boilerplate.
-#: They are matched as whole tokens (see ``_hint_tokens``), never as substrings: "has-sticky-header"
-#: names a layout, "cookie-banner" a banner. A token also matches with a plural "s" ("comments").
+#: They are matched as whole tokens (see ``_hint_tokens``), not as any substring: "headline" is no
+#: "header", "navigator" no "nav". A token also matches with a plural "s" ("comments"). (A
+#: marked element that holds the article, "<body class="has-sticky-header">", stays: see
+#: ``_drop_boilerplate``.)
 BOILERPLATE_WORDS = frozenset(
     {
         "cookie", "consent", "share", "sharing", "sharebar", "social", "socialmedia", "teilen",
         "nav", "navi", "navbar", "navigation", "subnav", "topnav", "mainnav", "sitenav", "menu", "menubar",
         "footer", "header", "newsletter", "related", "comment", "banner", "breadcrumb", "paywall",
         "advert", "advertisement", "ad", "promo", "kicker", "dachzeile", "byline", "author", "dateline",
-        "meta", "contentinfo",
+        "meta", "contentinfo", "commentlist", "commentsection", "commentbox",
     }
 )
+#: Words that also mark a class or id written as one word with them at its start ("cookiebanner",
+#: "socialshare", "advertising", "newsletterbox") or at its end ("sitefooter", "mainmenu",
+#: "fbshare"): words no article's own class begins or ends with.
+BOILERPLATE_STARTS = ("cookie", "consent", "social", "advert", "newsletter", "breadcrumb", "paywall", "navigation")
+BOILERPLATE_ENDS = ("banner", "footer", "header", "menu", "share", "navigation", "nav")
 BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 #: Elements that separate paragraphs in an HTML fragment (feed descriptions and contents).
 FRAGMENT_BLOCKS = BLOCKS + ("div", "h1", "h5", "h6", "pre", "td", "dd", "dt", "figcaption", "section", "article", "ul", "ol", "table", "tr", "br", "hr")
@@ -105,9 +112,14 @@ def _hint_tokens(element: Any) -> set[str]:
 
 
 def _is_marked(element: Any) -> bool:
-    """Whether class, id or role name the element as boilerplate (a whole word, see
-    ``BOILERPLATE_WORDS``)."""
-    return any(t in BOILERPLATE_WORDS or (t.endswith("s") and t[:-1] in BOILERPLATE_WORDS) for t in _hint_tokens(element))
+    """Whether class, id or role name the element as boilerplate (``BOILERPLATE_WORDS``, and the
+    words written together with ``BOILERPLATE_STARTS``/``BOILERPLATE_ENDS``)."""
+    return any(_is_boilerplate_word(token) for token in _hint_tokens(element))
+
+
+def _is_boilerplate_word(token: str) -> bool:
+    word = token[:-1] if token.endswith("s") and token[:-1] in BOILERPLATE_WORDS else token
+    return word in BOILERPLATE_WORDS or token.startswith(BOILERPLATE_STARTS) or token.endswith(BOILERPLATE_ENDS)
 
 
 def _text_length(element: Any) -> int:
@@ -136,21 +148,28 @@ def _content_root(tree: Any, marked: list[Any]) -> Any:
 def _drop_boilerplate(tree: Any) -> Any:
     """Remove navigation, banners, share bars and similar from the page; return the content root.
 
-    Boilerplate is small and lies beside the article: a marked element is kept when it is the
-    content root or encloses it (``<body class="has-sticky-header">``), or when it holds most
-    of the content's text (a layout wrapper with an unlucky class), so the article is never lost.
+    Boilerplate lies beside the article: a marked element is kept when it is the content root or
+    encloses it (``<body class="has-sticky-header">``, a "…-navigation-layout" wrapper of the
+    article), and, on a page without ``<article>`` or ``<main>``, when it holds most of the
+    page's paragraphs (a layout wrapper with an unlucky class). Comments, related links and
+    menus hold links and list items, not the paragraphs: they go, however long they are.
     """
     for element in tree.xpath("|".join(f"//{tag}" for tag in BOILERPLATE_TAGS)):
         element.drop_tree()
     marked = [element for element in tree.iter(tag=etree.Element) if _is_marked(element)]
     root = _content_root(tree, marked)
     around_root = {root, *root.iterancestors()}
-    root_length = _text_length(root)
+    page_paragraphs = _paragraph_length(root) if root.tag == "body" else 0
     for element in marked:
-        if element in around_root or _text_length(element) > MOST_OF_THE_TEXT * root_length:
+        if element in around_root or (page_paragraphs and _paragraph_length(element) > MOST_OF_THE_TEXT * page_paragraphs):
             continue
         element.drop_tree()
     return root
+
+
+def _paragraph_length(element: Any) -> int:
+    """Characters of the element's ``<p>`` text: where an article without markup stands."""
+    return sum(_text_length(paragraph) for paragraph in element.iter("p"))
 
 
 def _paragraphs(root: Any) -> list[str]:
