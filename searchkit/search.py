@@ -224,8 +224,8 @@ def _one(params: Mapping[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-#: (at most 18 digits: int() refuses strings of over 4,300 digits, and no page is that far)
-_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
+#: (at most 4,000 digits: int() refuses strings of over 4,300; a long one is then "too far")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,4000}")
 
 
 def int_param(name: str, value: str | None, default: int) -> int:
