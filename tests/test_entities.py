@@ -433,7 +433,7 @@ def test_a_first_name_alone_takes_the_surname_the_tagger_left_out() -> None:
     ("Mittelstand", "ORG", "ORG"),
     ("Nordberg", "PER", "PER"),  # a surname of its own (found by a review)
     ("Westman", "PER", "PER"),
-    ("Ostwind", "PER", "PER"),  # "Wind" is a common noun
+    ("Südbaden", "ORG", "LOC"),
 ])
 def test_the_form_of_a_name_sets_its_type(span: str, label: str, expected: str) -> None:
     from searchkit.entities import _shaped_label

@@ -29,6 +29,9 @@ TWO_PARAGRAPHS = "<p>Der erste Absatz.</p><p>Der zweite Absatz.</p>"
     f'<body><article class="article-meta-wrapper"><h1>Titel</h1>{TWO_PARAGRAPHS}</article></body>',
     # teasers in a related box are not the article
     f'<body><div class="related"><article><p>Ein Teaser.</p></article></div><article><h1>Titel</h1>{TWO_PARAGRAPHS}</article></body>',
+    # a marked layout wrapper holding the text inside an article or main stays (found by a review)
+    f'<body><article><h1>Titel</h1><div class="paywall-content">{TWO_PARAGRAPHS}</div></article></body>',
+    f'<body><main><h1>Titel</h1><div class="layout-with-subnav">{TWO_PARAGRAPHS}</div></main></body>',
     # "navigator" is not "nav", "headline" is not "header": only whole words of a class are hints
     '<body><article><h1>Titel</h1><p class="headline-intro">Der erste Absatz.</p>'
     '<div class="navigator-text">Der zweite Absatz.</div><div class="byline">Von Redaktion</div></article></body>',
@@ -104,7 +107,7 @@ def test_boilerplate_in_a_page_without_article_or_main(tmp_path: Path) -> None:
 
 LONG_COMMENTS = "".join(f"<p>Leser {i}: Das ist doch alles Unsinn, schreibt ein Kommentator lang und breit.</p>" for i in range(8))
 LONG_RELATED = "".join(f"<li><a href='/a{i}'>Weiterer Artikel {i}: Regierung plant weitere Reformen</a></li>" for i in range(8))
-LONG_MENU = "".join(f"<div>Rubrik {i} Politik Wirtschaft Sport Kultur</div>" for i in range(20))
+LONG_MENU = "<ul>" + "".join(f"<li><a href='/r{i}'>Rubrik {i} Politik Wirtschaft Sport Kultur</a></li>" for i in range(20)) + "</ul>"
 
 
 @pytest.mark.parametrize("body", [
@@ -113,6 +116,7 @@ LONG_MENU = "".join(f"<div>Rubrik {i} Politik Wirtschaft Sport Kultur</div>" for
     f'<body><article><h1>Titel</h1>{TWO_PARAGRAPHS}<section id="comments">{LONG_COMMENTS}</section></article></body>',
     f'<body><article><h1>Titel</h1>{TWO_PARAGRAPHS}<ul class="related">{LONG_RELATED}</ul></article></body>',
     f'<body><div class="menu">{LONG_MENU}</div><h1>Titel</h1>{TWO_PARAGRAPHS}</body>',
+    f'<body><h1>Titel</h1>{TWO_PARAGRAPHS}<div class="comments">{LONG_COMMENTS}</div></body>',  # no article
     f'<body><article><h1>Titel</h1>{TWO_PARAGRAPHS}<div id="cookiebanner">Wir verwenden Cookies.</div></article></body>',
     f'<body><article><h1>Titel</h1>{TWO_PARAGRAPHS}<div class="socialshare">Jetzt teilen</div>'
     '<div class="advertising">Jetzt Angebot sichern</div><div class="sitefooter">Impressum</div></article></body>',

@@ -447,6 +447,8 @@ def test_rss_feed(tmp_path: Path) -> None:
     ("Thu, 01 Mai 2025 10:00:00 +0200", "2025-05-01T10:00"),
     ("Mon, 03 Mär 2025 10:00:00 +0100", "2025-03-03T10:00"),
     ("Tue, 2025-03-04T10:00:00+01:00", "2025-03-04"),
+    ("Mon, 02 Juni 2025 10:00:00 +0200", "2025-06-02T10:00"),
+    ("Mon, 03 Maerz 2025 10:00:00 +0100", "2025-03-03T10:00"),
 ])
 def test_an_rss_date_is_read_whole_or_not_at_all(tmp_path: Path, date: str, expected: str | None) -> None:
     feed = RSS_ONE_ITEM.replace("DATE", date)

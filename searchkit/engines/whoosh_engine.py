@@ -420,12 +420,19 @@ DAMAGED_FILE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
+_WHOOSH_FILES = os.path.dirname(whoosh_index.__file__) + os.sep
+_OWN_FILES = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
 def _damage(path: Path, error: BaseException) -> IndexVersionError:
     """The damaged-index error for ``error``, which is re-raised as it is when it is a TypeError
-    or ValueError that did not come from inside Whoosh."""
+    or ValueError that searchkit's own code raised: one whose innermost frame of searchkit or
+    Whoosh is searchkit's (a frame of the standard library under Whoosh's, as ``re`` reading a
+    garbled table of contents, is damage)."""
     if isinstance(error, (TypeError, ValueError)) and not isinstance(error, pickle.UnpicklingError):
-        frames = traceback.extract_tb(error.__traceback__)
-        if not frames or f"{os.sep}whoosh{os.sep}" not in frames[-1].filename:
+        ours = [frame.filename for frame in traceback.extract_tb(error.__traceback__)
+                if frame.filename.startswith((_WHOOSH_FILES, _OWN_FILES))]
+        if not ours or not ours[-1].startswith(_WHOOSH_FILES):
             raise error
     return _damaged(path, error)
 

@@ -352,7 +352,8 @@ def _is_cue(word: str, kind: str) -> bool:
 
 def _is_part_of_place(word: str) -> bool:
     """A point of the compass joined to a country, region or other known place ("Südlibanon",
-    "Ost-Jerusalem"; a town such as "Nordhausen" is a place in any case)."""
+    "Ost-Jerusalem", "Südbaden"; a town such as "Nordhausen" is a place in any case), unless
+    the word is a name of its own (the surname Nordberg)."""
     prefix = COMPASS_PREFIX.match(word)
     if not prefix:
         return False
@@ -363,9 +364,7 @@ def _is_part_of_place(word: str) -> bool:
     if own & set("SLVF") and not own & set("CRT"):
         return False  # a name of its own: the surnames Nordberg, Westman
     rest = word[prefix.end():]
-    flags = set(_flags(lexicon, rest[:1].upper() + rest[1:]))
-    # a country or region, or a known place that is no common noun ("Ostwind": Wind is a noun)
-    return bool(flags & {"C", "R"}) or ("T" in flags and "N" not in flags)
+    return bool({"C", "R", "T"}.intersection(_flags(lexicon, rest[:1].upper() + rest[1:])))
 
 
 def _titled_person(words: Sequence[str], start: int, end: int, label: str) -> str:

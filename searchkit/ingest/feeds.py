@@ -103,8 +103,14 @@ def _link(item: Any) -> str:
 #: An RSS date (RFC 822: "Mon, 03 Mar 2025 10:00:00 +0000"): weekday, day, month word, year
 #: and what follows (the time and zone).
 _RFC822 = re.compile(r"\s*(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),\s*\d{1,2}\s+([^\W\d]+)\.?\s+\d{4}\b(.*)", re.IGNORECASE)
-_ENGLISH_MONTHS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
-_MONTH_WORDS = _ENGLISH_MONTHS | {month.lower()[:3] for month in GERMAN_MONTHS}
+#: RFC 822's own month words (and the English names in full), read strictly
+_ENGLISH_MONTHS = frozenset(
+    "jan feb mar apr may jun jul aug sep oct nov dec january february march april june july august"
+    " september october november december".split()
+)
+#: The first three letters of any month's name, English or German ("Mae" of "Maerz"): a month
+#: word beginning otherwise is no month
+_MONTH_STARTS = frozenset(m[:3] for m in _ENGLISH_MONTHS) | {m.lower()[:3] for m in GERMAN_MONTHS} | {"mae"}
 
 
 def _item_date(text: str) -> Any:
@@ -115,8 +121,8 @@ def _item_date(text: str) -> Any:
     German month names as in "Thu, 01 Mai 2025")."""
     rfc = _RFC822.match(text) if text else None
     if rfc:
-        month = rfc.group(1).lower()[:3]
-        if month not in _MONTH_WORDS or (month in _ENGLISH_MONTHS and rfc.group(2).strip() and not _rfc822_exists(text)):
+        month = rfc.group(1).lower()
+        if month[:3] not in _MONTH_STARTS or (month in _ENGLISH_MONTHS and rfc.group(2).strip() and not _rfc822_exists(text)):
             from ..dates import logger
 
             logger.warning("not a valid date: %r", text)

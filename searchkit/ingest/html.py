@@ -37,10 +37,21 @@ BOILERPLATE_WORDS = frozenset(
     }
 )
 #: Words that also mark a class or id written as one word with them at its start ("cookiebanner",
-#: "socialshare", "advertising", "newsletterbox") or at its end ("sitefooter", "mainmenu",
-#: "fbshare"): words no article's own class begins or ends with.
-BOILERPLATE_STARTS = ("cookie", "consent", "social", "advert", "newsletter", "breadcrumb", "paywall", "navigation")
-BOILERPLATE_ENDS = ("banner", "footer", "header", "menu", "share", "navigation", "nav")
+#: "advertising", "newsletterbox") or at its end ("sitefooter", "mainmenu", "socialshare"):
+#: words no article's own class begins or ends with ("articleheader" may hold the lead,
+#: "paywalled" the text, "socialpolitik" a section: no "header", "paywall" or "social" here).
+#: Marks of what is never the article, however much text it holds (comments, related links,
+#: share bars, cookie and newsletter boxes); the other marks (navigation, header, menu, meta,
+#: paywall) also name layout wrappers around the article ("layout-with-subnav",
+#: "paywall-content").
+NEVER_ARTICLE_WORDS = frozenset({
+    "cookie", "consent", "share", "sharing", "sharebar", "social", "socialmedia", "teilen",
+    "newsletter", "related", "comment", "commentlist", "commentsection", "commentbox", "banner",
+    "breadcrumb", "advert", "advertisement", "ad", "promo", "kicker", "dachzeile", "byline", "author",
+    "dateline", "footer",
+})
+BOILERPLATE_STARTS = ("cookie", "consent", "advert", "newsletter", "breadcrumb", "navigation")
+BOILERPLATE_ENDS = ("banner", "footer", "menu", "share", "navigation", "nav")
 BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 #: Elements that separate paragraphs in an HTML fragment (feed descriptions and contents).
 FRAGMENT_BLOCKS = BLOCKS + ("div", "h1", "h5", "h6", "pre", "td", "dd", "dt", "figcaption", "section", "article", "ul", "ol", "table", "tr", "br", "hr")
@@ -117,9 +128,16 @@ def _is_marked(element: Any) -> bool:
     return any(_is_boilerplate_word(token) for token in _hint_tokens(element))
 
 
-def _is_boilerplate_word(token: str) -> bool:
-    word = token[:-1] if token.endswith("s") and token[:-1] in BOILERPLATE_WORDS else token
-    return word in BOILERPLATE_WORDS or token.startswith(BOILERPLATE_STARTS) or token.endswith(BOILERPLATE_ENDS)
+def _is_boilerplate_word(token: str, words: frozenset[str] = BOILERPLATE_WORDS) -> bool:
+    word = token[:-1] if token.endswith("s") and token[:-1] in words else token
+    return word in words or any(
+        token.startswith(affix) for affix in BOILERPLATE_STARTS if affix in words
+    ) or any(token.endswith(affix) for affix in BOILERPLATE_ENDS if affix in words)
+
+
+def _never_article(element: Any) -> bool:
+    """Marked as comments, related links, a share bar or the like (``NEVER_ARTICLE_WORDS``)."""
+    return any(_is_boilerplate_word(token, NEVER_ARTICLE_WORDS) for token in _hint_tokens(element))
 
 
 def _text_length(element: Any) -> int:
@@ -150,26 +168,32 @@ def _drop_boilerplate(tree: Any) -> Any:
 
     Boilerplate lies beside the article: a marked element is kept when it is the content root or
     encloses it (``<body class="has-sticky-header">``, a "…-navigation-layout" wrapper of the
-    article), and, on a page without ``<article>`` or ``<main>``, when it holds most of the
-    page's paragraphs (a layout wrapper with an unlucky class). Comments, related links and
-    menus hold links and list items, not the paragraphs: they go, however long they are.
+    article), and when it holds most of the content's prose, the text outside links and list
+    items ("paywall-content", "layout-with-subnav" inside ``<main>``), unless its marks say it
+    is never the article (``NEVER_ARTICLE_WORDS``): comments, related links and share bars go
+    however long they are, and so do menus, which are links.
     """
     for element in tree.xpath("|".join(f"//{tag}" for tag in BOILERPLATE_TAGS)):
         element.drop_tree()
     marked = [element for element in tree.iter(tag=etree.Element) if _is_marked(element)]
     root = _content_root(tree, marked)
     around_root = {root, *root.iterancestors()}
-    page_paragraphs = _paragraph_length(root) if root.tag == "body" else 0
+    root_prose = _prose_length(root)
     for element in marked:
-        if element in around_root or (page_paragraphs and _paragraph_length(element) > MOST_OF_THE_TEXT * page_paragraphs):
+        if element in around_root or (
+            root_prose and not _never_article(element) and _prose_length(element) > MOST_OF_THE_TEXT * root_prose
+        ):
             continue
         element.drop_tree()
     return root
 
 
-def _paragraph_length(element: Any) -> int:
-    """Characters of the element's ``<p>`` text: where an article without markup stands."""
-    return sum(_text_length(paragraph) for paragraph in element.iter("p"))
+def _prose_length(element: Any) -> int:
+    """Characters of the element's text outside links and list items: where an article
+    without markup stands (paragraphs, or text and ``<br>`` in a ``<div>``), not a menu."""
+    listed = sum(_text_length(part) for part in element.iter("a", "li") if not any(
+        ancestor.tag in ("a", "li") for ancestor in part.iterancestors() if ancestor is not element))
+    return max(_text_length(element) - listed, 0)
 
 
 def _paragraphs(root: Any) -> list[str]:
