@@ -23,6 +23,7 @@ from .corpus import iter_spans
 from .normalize import (
     PERSON_ROLES,
     PLACE_FLAGS,
+    TOPONYM_FLAGS,
     Mention,
     _flags,
     has_place_or_org_word,
@@ -43,6 +44,14 @@ def tag_tokens(words: Sequence[str]) -> list[str]:
     from .tagger import get_tagger
 
     return get_tagger().tag(words)
+
+
+def _lexicon() -> Mapping[str, str]:
+    """The tagger's lexicon (word → flags), which the span and type rules consult (loads the
+    model on first call, like ``tag_tokens``)."""
+    from .tagger import get_tagger
+
+    return get_tagger().featurizer.lexicon
 
 
 #: Control characters other than line breaks and tabs (the sign of binary junk).
@@ -108,9 +117,7 @@ def _split_lists(words: Sequence[str], spans: list[tuple[int, int, str]]) -> lis
 
 
 def _one_name_across(left: str, right: str) -> bool:
-    from .tagger import get_tagger
-
-    lexicon = get_tagger().featurizer.lexicon
+    lexicon = _lexicon()
     return bool(set(_flags(lexicon, left)) & set(_flags(lexicon, right)) & set(_PART_FLAGS))
 
 
@@ -167,9 +174,8 @@ def _is_surname(word: str) -> bool:
     if not (word[:1].isupper() and word.isalpha() and not word.isupper()) or _ADJECTIVE.search(word):
         return False
     from ..compounds import split_compound
-    from .tagger import get_tagger
 
-    flags = get_tagger().featurizer.lexicon.get(word, "")[:-3]
+    flags = _flags(_lexicon(), word)
     return not NOT_SURNAME_FLAGS.intersection(flags) and not split_compound(word.lower())
 
 
@@ -199,9 +205,7 @@ def _complete_first_names(words: Sequence[str], spans: list[tuple[int, int, str]
     name when no other span has it and it is no known place, organisation or common noun, and
     a surname with an Arabic article after any name ("Baschar" + "al-Assad": "Baschar" alone
     was a person in 11)."""
-    from .tagger import get_tagger
-
-    lexicon = get_tagger().featurizer.lexicon
+    lexicon = _lexicon()
     taken = {i for start, end, _ in spans for i in range(start, end)}
     out = []
     for start, end, label in spans:
@@ -233,6 +237,8 @@ def _has_arabic_article(word: str) -> bool:
 
 #: Lexicon flags of a surname (Faker's surnames; Wiktionary's).
 SURNAME_FLAGS = frozenset("LS")
+#: Lexicon flags of a person's name: first names and surnames.
+PERSON_NAME_FLAGS = SURNAME_FLAGS | frozenset("FV")
 
 
 def _is_capitalized(word: str) -> bool:
@@ -327,9 +333,7 @@ def _shaped_label(span: Sequence[str], label: str) -> str:
     if label != "LOC" and len(span) == 1 and _is_part_of_place(span[0]):
         return "LOC"
     if label != "PER" and len(span) > 2 and span[1] in CAPITALIZED_PARTICLES and _is_capitalized(span[2]):
-        from .tagger import get_tagger
-
-        lexicon = get_tagger().featurizer.lexicon
+        lexicon = _lexicon()
         flags = _flags(lexicon, span[0])
         if "F" in flags and not PLACE_FLAGS.intersection(flags):  # not "Rio" of Rio de Janeiro
             return "PER"
@@ -357,14 +361,12 @@ def _is_part_of_place(word: str) -> bool:
     prefix = COMPASS_PREFIX.match(word)
     if not prefix:
         return False
-    from .tagger import get_tagger
-
-    lexicon = get_tagger().featurizer.lexicon
-    own = set(_flags(lexicon, word))
-    if own & set("SLVF") and not own & set("CRT"):
+    lexicon = _lexicon()
+    own = _flags(lexicon, word)
+    if PERSON_NAME_FLAGS.intersection(own) and not TOPONYM_FLAGS.intersection(own):
         return False  # a name of its own: the surnames Nordberg, Westman
     rest = word[prefix.end():]
-    return bool({"C", "R", "T"}.intersection(_flags(lexicon, rest[:1].upper() + rest[1:])))
+    return bool(TOPONYM_FLAGS.intersection(_flags(lexicon, rest[:1].upper() + rest[1:])))
 
 
 def _titled_person(words: Sequence[str], start: int, end: int, label: str) -> str:
@@ -382,9 +384,7 @@ def _titled_person(words: Sequence[str], start: int, end: int, label: str) -> st
         return label
     rest = words[start + 1:end]
     if len(rest) == 1 and role.start() > 0:
-        from .tagger import get_tagger
-
-        return label if is_toponym(rest[0], get_tagger().featurizer.lexicon) else "PER"
+        return label if is_toponym(rest[0], _lexicon()) else "PER"
     return "PER" if _looks_like_person(rest) else label
 
 
@@ -397,9 +397,7 @@ def _looks_like_person(words: Sequence[str]) -> bool:
     place, organisation or common noun (so that "Präsident Wolodymyr Selenskyj" and
     "US-Vizepräsident JD Vance" are persons, never "Präsident Frankreichs" or "Chef Deutsche
     Bank"; a genitive is read without its "-s")."""
-    from .tagger import get_tagger
-
-    lexicon = get_tagger().featurizer.lexicon
+    lexicon = _lexicon()
     while len(words) > 1 and _INITIALS.fullmatch(words[0]):
         words = words[1:]
     if starts_with_first_name(words, lexicon):
@@ -473,11 +471,9 @@ def extract_entities(
     ``aliases`` is an :class:`Aliases` object or the path of an alias file; by default the file
     named by ``$SEARCHKIT_ALIASES`` is used, if any.
     """
-    from .tagger import get_tagger
-
     if not isinstance(aliases, Aliases):
         aliases = load_aliases(aliases)
-    lexicon = get_tagger().featurizer.lexicon
+    lexicon = _lexicon()
     entities: list[Entity] = []
     seen: set[tuple[str, EntityType]] = set()
     for name, kind in normalize_mentions(extract_mentions(text, title), lexicon):

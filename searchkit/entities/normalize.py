@@ -207,10 +207,15 @@ NO_ORGANISATION_ENDINGS = frozenset("""
 """.split())
 
 
-def is_thing_compound(word: str, lexicon: Mapping[str, str], heads: frozenset[str] = PLACE_OR_INSTITUTION_HEADS) -> bool:
+def is_thing_compound(
+    word: str,
+    lexicon: Mapping[str, str],
+    heads: frozenset[str] = PLACE_OR_INSTITUTION_HEADS,
+    exceptions: frozenset[str] = frozenset(),
+) -> bool:
     """A word the lexicon does not know as a name, made of known words and ending in a common
-    noun that names no kind of place: "Bürgergeld" (a place in 28 of the 10,000 benchmark
-    articles),
+    noun that names no kind of place (``heads``, unless the word ends in one of
+    ``exceptions``): "Bürgergeld" (a place in 28 of the 10,000 benchmark articles),
     "Irankrieg", "Dienstschluss", "Farbwiedergabe". Place names built the same way end in a
     geographic or institutional noun and stay ("Donauinsel", "Spielfeld",
     ``PLACE_OR_INSTITUTION_HEADS``)."""
@@ -222,20 +227,16 @@ def is_thing_compound(word: str, lexicon: Mapping[str, str], heads: frozenset[st
     if len(parts) < 2:
         return False
     head = parts[-1]
-    return not _names_a_kind(head, heads, word.lower()) and _is_common_noun(lexicon, head.capitalize())
+    names_a_kind = _ends_in(head, heads) and not _ends_in(word.lower(), exceptions)
+    return not names_a_kind and _is_common_noun(lexicon, head.capitalize())
 
 
-def _names_a_kind(head: str, heads: frozenset[str] = PLACE_OR_INSTITUTION_HEADS, word: str = "") -> bool:
-    """The compound's last part is, or ends in, a noun of ``heads``, also inflected ("Feldern",
-    "Straßen", "Pfarrkirche", "Parlaments"); for organisations not when the whole ``word``
-    ends in a noun of ``NO_ORGANISATION_ENDINGS`` ("Raketenabwehr", "Feuerwerk")."""
-    if heads is ORGANISATION_HEADS and any(
-        word[: len(word) - cut].endswith(ending) for cut in (0, 1, 2) for ending in NO_ORGANISATION_ENDINGS
-    ):
-        return False
+def _ends_in(word: str, nouns: frozenset[str]) -> bool:
+    """``word`` is, or ends in, one of ``nouns`` (those of four letters or more), also inflected
+    ("Feldern", "Straßen", "Pfarrkirche", "Parlaments")."""
     for cut in (0, 1, 2):
-        stem = head[: len(head) - cut]
-        if stem in heads or any(len(kind) >= 4 and stem.endswith(kind) for kind in heads):
+        stem = word[: len(word) - cut]
+        if stem in nouns or any(len(noun) >= 4 and stem.endswith(noun) for noun in nouns):
             return True
     return False
 
@@ -400,7 +401,9 @@ def normalize_mentions(
                 continue
         elif mention.label == "LOC" and len(tokens) == 1 and is_thing_compound(tokens[0], lexicon):
             continue
-        elif mention.label == "ORG" and len(tokens) == 1 and is_thing_compound(tokens[0], lexicon, ORGANISATION_HEADS):
+        elif mention.label == "ORG" and len(tokens) == 1 and is_thing_compound(
+            tokens[0], lexicon, ORGANISATION_HEADS, NO_ORGANISATION_ENDINGS
+        ):
             continue
         raw.append((tokens, mention.label))
 
