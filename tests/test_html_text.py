@@ -41,20 +41,17 @@ def test_the_element_holding_the_article_is_never_dropped(tmp_path: Path, body: 
     assert (doc.title, doc.lead, doc.body) == ("Titel", "Der erste Absatz.", "Der zweite Absatz.")
 
 
-def test_text_in_a_div_is_split_at_line_breaks(tmp_path: Path) -> None:
-    doc = read_html(
-        tmp_path, '<body><article><h1>T</h1><div class="text">Erster Satz.<br><br>Zweiter Satz.</div></article></body>'
-    )
-    assert (doc.title, doc.lead, doc.body) == ("T", "Erster Satz.", "Zweiter Satz.")
-
-
-def test_text_in_sections_is_collected(tmp_path: Path) -> None:
-    doc = read_html(
-        tmp_path,
-        "<body><main><h1>Meldung</h1><section>Erster Absatz der Meldung.</section>"
-        "<section>Zweiter Absatz der Meldung.</section></main></body>",
-    )
-    assert (doc.title, doc.lead, doc.body) == ("Meldung", "Erster Absatz der Meldung.", "Zweiter Absatz der Meldung.")
+@pytest.mark.parametrize(("body", "expected"), [
+    # text directly in a container: a <div> split at <br>, and <section>s (found by a review)
+    ('<body><article><h1>T</h1><div class="text">Erster Satz.<br><br>Zweiter Satz.</div></article></body>',
+     ("T", "Erster Satz.", "Zweiter Satz.")),
+    ("<body><main><h1>Meldung</h1><section>Erster Absatz der Meldung.</section>"
+     "<section>Zweiter Absatz der Meldung.</section></main></body>",
+     ("Meldung", "Erster Absatz der Meldung.", "Zweiter Absatz der Meldung.")),
+])
+def test_text_directly_in_a_container_is_collected(tmp_path: Path, body: str, expected: tuple[str, str, str]) -> None:
+    doc = read_html(tmp_path, body)
+    assert (doc.title, doc.lead, doc.body) == expected
 
 
 def test_nested_blocks_are_collected_once_and_br_in_a_paragraph_is_a_space(tmp_path: Path) -> None:

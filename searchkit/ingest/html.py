@@ -22,34 +22,29 @@ from ..model import Document, PubDate
 from .formats import make_document, parse_pubdate
 
 BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form", "iframe", "svg", "button", "figure")
-#: Words of a class, id or role that mark navigation, banners, share bars and similar boilerplate.
-#: They are matched as whole tokens (see ``_hint_tokens``), not as any substring: "headline" is no
-#: "header", "navigator" no "nav". A token also matches with a plural "s" ("comments"). (A
-#: marked element that holds the article, "<body class="has-sticky-header">", stays: see
-#: ``_drop_boilerplate``.)
-BOILERPLATE_WORDS = frozenset(
-    {
-        "cookie", "consent", "share", "sharing", "sharebar", "social", "socialmedia", "teilen",
-        "nav", "navi", "navbar", "navigation", "subnav", "topnav", "mainnav", "sitenav", "menu", "menubar",
-        "footer", "header", "newsletter", "related", "comment", "banner", "breadcrumb", "paywall",
-        "advert", "advertisement", "ad", "promo", "kicker", "dachzeile", "byline", "author", "dateline",
-        "meta", "contentinfo", "commentlist", "commentsection", "commentbox",
-    }
-)
-#: Words that also mark a class or id written as one word with them at its start ("cookiebanner",
-#: "advertising", "newsletterbox") or at its end ("sitefooter", "mainmenu", "socialshare"):
-#: words no article's own class begins or ends with ("articleheader" may hold the lead,
-#: "paywalled" the text, "socialpolitik" a section: no "header", "paywall" or "social" here).
-#: Marks of what is never the article, however much text it holds (comments, related links,
-#: share bars, cookie and newsletter boxes); the other marks (navigation, header, menu, meta,
-#: paywall) also name layout wrappers around the article ("layout-with-subnav",
-#: "paywall-content").
+#: Words of a class, id or role that mark what is never the article, however much text it holds:
+#: comments, related links, share bars, cookie and newsletter boxes, bylines, footers.
 NEVER_ARTICLE_WORDS = frozenset({
     "cookie", "consent", "share", "sharing", "sharebar", "social", "socialmedia", "teilen",
     "newsletter", "related", "comment", "commentlist", "commentsection", "commentbox", "banner",
     "breadcrumb", "advert", "advertisement", "ad", "promo", "kicker", "dachzeile", "byline", "author",
     "dateline", "footer",
 })
+#: Words that mark navigation, headers, menus and paywalls, which also name layout wrappers
+#: around the article ("layout-with-subnav", "paywall-content": see ``_drop_boilerplate``).
+LAYOUT_WORDS = frozenset({
+    "nav", "navi", "navbar", "navigation", "subnav", "topnav", "mainnav", "sitenav", "menu", "menubar",
+    "header", "paywall", "meta", "contentinfo",
+})
+#: Every boilerplate mark. Matched as whole tokens (see ``_hint_tokens``), not as any
+#: substring: "headline" is no "header", "navigator" no "nav". A token also matches with a
+#: plural "s" ("comments"). (A marked element that holds the article, "<body
+#: class="has-sticky-header">", stays.)
+BOILERPLATE_WORDS = NEVER_ARTICLE_WORDS | LAYOUT_WORDS
+#: Words that also mark a class or id written as one word with them at its start ("cookiebanner",
+#: "advertising", "newsletterbox") or at its end ("sitefooter", "mainmenu", "socialshare"):
+#: words no article's own class begins or ends with ("articleheader" may hold the lead,
+#: "paywalled" the text, "socialpolitik" a section: no "header", "paywall" or "social" here).
 BOILERPLATE_STARTS = ("cookie", "consent", "advert", "newsletter", "breadcrumb", "navigation")
 BOILERPLATE_ENDS = ("banner", "footer", "menu", "share", "navigation", "nav")
 BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
@@ -61,8 +56,9 @@ PAGE_BLOCKS = tuple(t for t in FRAGMENT_BLOCKS if t != "br") + ("th", "main", "b
 #: Marks a paragraph boundary inside the text while it is collected (a private-use character:
 #: blank lines in the HTML source are only whitespace and must not split a paragraph).
 PARAGRAPH_MARK = "\ue000"
-#: A boilerplate-marked element holding more than this share of the content's text is a wrapper
-#: around the content ("content-with-sidebar-navigation-layout"), not boilerplate.
+#: A marked element holding more than this share of the content's prose is a wrapper around the
+#: content ("paywall-content"), not boilerplate; an article or main holding more than this share
+#: of the page's text is the content even when marked ("article-meta-wrapper").
 MOST_OF_THE_TEXT = 0.5
 
 
@@ -129,6 +125,8 @@ def _is_marked(element: Any) -> bool:
 
 
 def _is_boilerplate_word(token: str, words: frozenset[str] = BOILERPLATE_WORDS) -> bool:
+    """A token that is one of ``words`` (also plural), or starts or ends with one of them that
+    is an affix (``BOILERPLATE_STARTS``/``ENDS``)."""
     word = token[:-1] if token.endswith("s") and token[:-1] in words else token
     return word in words or any(
         token.startswith(affix) for affix in BOILERPLATE_STARTS if affix in words
