@@ -472,7 +472,8 @@ class GermanQueryParser(QueryParser):
         if not field_obj.format.supports("positions"):
             # a field of values (year, month, mentioned, the entities) has no word order: a
             # value written as several ("mentioned:2024,2025", "jahr:99999") is all of them
-            return _all_terms(fieldname, [texts[0] for texts in groups], boost)
+            terms = [query.Term(fieldname, texts[0], boost=boost) for texts in groups]
+            return _joined(query.And, terms) if terms else None
         return _word_query(fieldname, groups, boost, loose=self.loose_compounds, word=text)
 
 
@@ -534,13 +535,6 @@ ALL_PARTS_WEIGHT = 0.25
 _LONG_NUMBER = re.compile(r"[1-9][0-9]{4,}")
 #: A number written with thousands dots ("60.000", "1.500.000").
 _DOTTED_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
-
-
-def _all_terms(fieldname: str, terms: list[str], boost: float) -> query.Query | None:
-    if not terms:
-        return None
-    found = [query.Term(fieldname, term, boost=boost) for term in dict.fromkeys(terms)]
-    return found[0] if len(found) == 1 else query.And(found)
 
 
 def _one_unit(fieldname: str, terms: list[str], boost: float, word: str) -> query.Query:

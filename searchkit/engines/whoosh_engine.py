@@ -429,7 +429,7 @@ def _damage(path: Path, error: BaseException) -> IndexVersionError:
     or ValueError that searchkit's own code raised: one whose innermost frame of searchkit or
     Whoosh is searchkit's (a frame of the standard library under Whoosh's, as ``re`` reading a
     garbled table of contents, is damage)."""
-    if isinstance(error, (TypeError, ValueError)) and not isinstance(error, pickle.UnpicklingError):
+    if isinstance(error, (TypeError, ValueError)):
         ours = [frame.filename for frame in traceback.extract_tb(error.__traceback__)
                 if frame.filename.startswith((_WHOOSH_FILES, _OWN_FILES))]
         if not ours or not ours[-1].startswith(_WHOOSH_FILES):

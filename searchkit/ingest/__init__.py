@@ -60,59 +60,64 @@ def _iter_one(path: Path) -> Iterator[tuple[Path, str]]:
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
     """Files to read with the id prefix of each: a folder is walked recursively (hidden entries
     skipped, sorted for stable ids), and ids are paths relative to the folder given, without
-    the suffix (``_unique_prefix``)."""
-    taken: set[str] = set()
-    listings: dict[Path, dict[str, int]] = {}
+    the suffix (``_Naming.prefix``)."""
+    naming = _Naming()
     for raw in paths:
         for file, prefix in _iter_one(Path(raw)):
-            yield file, _unique_prefix(file, prefix, taken, listings)
+            yield file, naming.prefix(file, prefix)
 
 
-def _unique_prefix(file: Path, prefix: str, taken: set[str], listings: dict[Path, dict[str, int]]) -> str:
-    """The id prefix of ``file``'s documents. Files with one name stem gave their documents the
-    same ids, and the last replaced the others (found by a review): a file keeps its suffix when
-    its folder holds another readable file of the same stem ("artikel.html" and "artikel.txt",
-    whichever of them is read, alone or together); files of one name in other folders, named
-    in one call, are told apart by their suffix, then their path ("a/feed.jsonl", "b/feed.jsonl").
-    """
-    if _has_sibling_of_same_stem(file, listings):
-        prefix += file.suffix
-    for candidate in (prefix, prefix + file.suffix, file.as_posix()):
-        if candidate not in taken:
-            taken.add(candidate)
-            return candidate
-    raise IngestError(f"{file}: named twice")
+class _Naming:
+    """The id prefixes of the files one call reads, and which files it has read."""
 
+    def __init__(self) -> None:
+        #: prefixes given out so far
+        self.taken: set[str] = set()
+        #: folder → stem → readable files of that stem (each folder listed once: listing it per
+        #: file made reading a folder of 4,000 files take 9 s instead of 0.1 s)
+        self.listings: dict[Path, dict[str, int]] = {}
+        #: the files read so far, resolved
+        self.read: set[Path] = set()
 
-def _first_time(file: Path, read: set[Path]) -> bool:
-    """Whether ``file`` was not read before in this call (a file named twice, or inside a folder
-    named too, is read once)."""
-    try:
-        key = file.resolve()
-    except OSError:
-        key = file.absolute()
-    if key in read:
-        return False
-    read.add(key)
-    return True
+    def prefix(self, file: Path, prefix: str) -> str:
+        """The id prefix of ``file``'s documents. Files with one name stem gave their documents
+        the same ids, and the last replaced the others (found by a review): a file keeps its
+        suffix when its folder holds another readable file of the same stem ("artikel.html" and
+        "artikel.txt", whichever of them is read, alone or together); files of one name in other
+        folders, named in one call, are told apart by their suffix, then their path
+        ("a/feed.jsonl", "b/feed.jsonl")."""
+        if self._has_sibling_of_same_stem(file):
+            prefix += file.suffix
+        for candidate in (prefix, prefix + file.suffix, file.as_posix()):
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        raise IngestError(f"{file}: named twice")
 
-
-def _has_sibling_of_same_stem(file: Path, listings: dict[Path, dict[str, int]]) -> bool:
-    """Whether ``file``'s folder holds another readable file of its stem. Each folder is listed
-    once per call (``listings``: folder → stem → readable files): listing it per file made
-    reading a folder of 4,000 files take 9 s instead of 0.1 s."""
-    folder = file.parent
-    stems = listings.get(folder)
-    if stems is None:
-        stems = listings[folder] = {}
+    def first_time(self, file: Path) -> bool:
+        """Whether ``file`` was not read before in this call (a file named twice, or inside a
+        folder named too, is read once)."""
         try:
-            for entry in os.scandir(folder):
-                name, suffix = os.path.splitext(entry.name)
-                if suffix.lower() in READERS and entry.is_file():
-                    stems[name] = stems.get(name, 0) + 1
+            key = file.resolve()
         except OSError:
-            pass
-    return stems.get(file.stem, 0) > 1
+            key = file.absolute()
+        if key in self.read:
+            return False
+        self.read.add(key)
+        return True
+
+    def _has_sibling_of_same_stem(self, file: Path) -> bool:
+        stems = self.listings.get(file.parent)
+        if stems is None:
+            stems = self.listings[file.parent] = {}
+            try:
+                for entry in os.scandir(file.parent):
+                    name, suffix = os.path.splitext(entry.name)
+                    if suffix.lower() in READERS and entry.is_file():
+                        stems[name] = stems.get(name, 0) + 1
+            except OSError:
+                pass
+        return stems.get(file.stem, 0) > 1
 
 
 def read_file(path: str | os.PathLike[str], id_prefix: str | None = None) -> Iterator[Document]:
@@ -136,12 +141,10 @@ def read_paths(
     read as that path (iterating a string would read each of its characters as a path)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    taken: set[str] = set()
-    listings: dict[Path, dict[str, int]] = {}
-    read: set[Path] = set()
+    naming = _Naming()
     for raw in paths:
         try:
-            files = [(file, prefix) for file, prefix in _iter_one(Path(raw)) if _first_time(file, read)]
+            files = [(file, prefix) for file, prefix in _iter_one(Path(raw)) if naming.first_time(file)]
         except SearchkitError as error:
             if on_error is None:
                 raise
@@ -152,7 +155,7 @@ def read_paths(
             if file.suffix.lower() not in READERS and skip_unknown and not given_file:
                 continue  # other files in a folder (notes, images); a file named explicitly fails
             try:
-                id_prefix = _unique_prefix(file, id_prefix, taken, listings)
+                id_prefix = naming.prefix(file, id_prefix)
                 yield from read_file(file, id_prefix)
             except SearchkitError as error:
                 if on_error is None:
