@@ -547,10 +547,10 @@ class Index:
 
         A document whose id exists with the same content, or whose content exists under another
         id, is skipped; an existing id with new content is replaced; of one id given twice the
-        last version wins (the earlier ones count as ``superseded``). ``enrich`` (normally ``searchkit.enrich``) runs on new or changed
-        documents only (``force`` rewrites unchanged ones too), in ``workers`` processes when
-        more than one. If anything interrupts
-        the call (Ctrl-C included) nothing of it is committed.
+        last version wins (the earlier ones count as ``superseded``). ``enrich`` (normally
+        ``searchkit.enrich``) runs on new or changed documents only (``force`` rewrites
+        unchanged ones too), in ``workers`` processes when more than one. If anything
+        interrupts the call (Ctrl-C included) nothing of it is committed.
 
         The batch is held in memory (Whoosh cannot drop a document it has buffered, so duplicate
         ids are resolved first); feed large archives in batches, as the CLI does.
