@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from searchkit import IngestError, read_file, read_paths
+from searchkit.ingest import iter_files
 from searchkit.ingest.clean import clean_body, first_sentence
 from searchkit.model import Precision
 
@@ -153,6 +154,9 @@ def test_files_with_one_name_stem_keep_their_documents_apart(tmp_path: Path) -> 
     # the id does not depend on what else a call reads; a file named twice is read once
     assert [d.id for d in read_paths([tmp_path / "c" / "artikel.txt"])] == ["artikel.txt"]
     assert [d.id for d in read_paths([tmp_path / "c", tmp_path / "c" / "artikel.txt"])] == ["artikel.html", "artikel.txt"]
+    # iter_files, which lists what read_paths reads, lists such a file once too
+    files = [(f.name, prefix) for f, prefix in iter_files([tmp_path / "c", tmp_path / "c" / "artikel.txt"])]
+    assert files == [("artikel.html", "artikel.html"), ("artikel.txt", "artikel.txt")]
 
 
 def test_encodings(tmp_path: Path) -> None:

@@ -60,11 +60,13 @@ def _iter_one(path: Path) -> Iterator[tuple[Path, str]]:
 def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, str]]:
     """Files to read with the id prefix of each: a folder is walked recursively (hidden entries
     skipped, sorted for stable ids), and ids are paths relative to the folder given, without
-    the suffix (``_Naming.prefix``)."""
+    the suffix (``_Naming.prefix``). A file named twice, or inside a folder named too, comes
+    once, as ``read_paths`` reads it."""
     naming = _Naming()
     for raw in paths:
         for file, prefix in _iter_one(Path(raw)):
-            yield file, naming.prefix(file, prefix)
+            if naming.first_time(file):
+                yield file, naming.prefix(file, prefix)
 
 
 class _Naming:
