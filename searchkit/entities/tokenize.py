@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..model import LONE_SURROGATE
+
 #: Text beyond this many characters is not tagged (about 40 pages; news articles are far shorter).
 MAX_TEXT_CHARS = 300_000
 #: A "sentence" longer than this (lists, tables, junk without punctuation) is cut into pieces.
@@ -70,11 +72,12 @@ class Token:
 
 
 def clean_text(text: str) -> str:
-    """NFC, no soft hyphens or zero-width characters, plain hyphens (same length rules as
-    ``str.translate``: offsets refer to the cleaned text)."""
+    """NFC, no soft hyphens, zero-width characters or lone surrogates, plain hyphens (same
+    length rules as ``str.translate``: offsets refer to the cleaned text)."""
     text = text.translate(_CLEAN)
+    # lone surrogates (the Python API lets them in) made crfsuite's tagger raise SystemError
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", LONE_SURROGATE.sub("", text))
     return text
 
 
