@@ -13,7 +13,7 @@ from whoosh import query, scoring
 
 from searchkit import Index, enrich, read_paths
 from searchkit.cli import demo_corpus_path
-from searchkit.engines import whoosh_vector
+from searchkit.engines import OneWord, whoosh_vector
 from searchkit.engines.whoosh_engine import _union_trees
 from searchkit.search import parse_query
 
@@ -98,6 +98,20 @@ def test_phrases_with_slop(index: Index, slop: int) -> None:
             _assert_same(snapshot, query.Phrase(field, words, slop=slop, boost=1.5))
             _assert_same(snapshot, query.AndMaybe(query.Term(field, words[0]),
                                                   query.Phrase(field, words, slop=slop)))
+
+
+def test_compound_parts_in_one_word(index: Index) -> None:
+    """``OneWord`` (a query compound's parts within one word of the text) as Whoosh's own
+    ``SpanNear2(slop=0, ordered=False, mindist=0)`` finds and scores it."""
+    snapshot = index.snapshot()
+    for parts in (["militar", "stutzpunkt"], ["wiederaufbau", "hilf"], ["bund", "regier"],
+                  ["turkei", "aserbaidschan"], ["verteid", "ministerium"]):
+        for field in ("title", "body"):
+            q = OneWord([query.Term(field, p, boost=0.25) for p in parts])
+            _assert_same(snapshot, q)
+            _assert_same(snapshot, query.Or([query.Term(field, "".join(parts)), q]))
+    matches, _ = _whoosh_answer(snapshot, OneWord([query.Term("body", "militar"), query.Term("body", "stutzpunkt")]))
+    assert matches  # the demo corpus has "Militärstützpunkte"
 
 
 def test_what_it_cannot_reproduce_is_left_to_whoosh(index: Index) -> None:

@@ -34,7 +34,7 @@ from whoosh import query
 from ..analysis import analyze, index_words
 from ..errors import IndexLockedError, IndexVersionError, QueryError
 from ..index import TEXT_FIELDS, document_fields
-from . import Engine, ScoredCache, Snapshot, Writer
+from . import Engine, OneWord, ScoredCache, Snapshot, Writer
 
 SUBDIR = "tantivy"
 #: Exact-value fields: one term per value, fast columns for tantivy's own aggregations.
@@ -347,6 +347,10 @@ class Translator:
                                     (Occur.Must, Q.const_score_query(self.query(q.b), 0.0))])
         if isinstance(q, query.Not):
             return self._bool([(Occur.Must, query.Every()), (Occur.MustNot, q.query)])
+        if OneWord.runs_as_one_word(q):
+            # every term at offset 0: one position, the parts of one compound word
+            terms = [(0, sub.text) for sub in q.qs]
+            return Q.boost_query(Q.phrase_query(self.schema, q.qs[0].fieldname, terms), float(q.qs[0].boost))
         if isinstance(q, query.Phrase):
             if len(q.words) == 1:
                 return self._term(q.fieldname, q.words[0])

@@ -31,6 +31,8 @@ from whoosh import matching, query, scoring
 from whoosh.codec import whoosh3
 from whoosh.util.numeric import byte_to_length
 
+from . import OneWord
+
 #: Field length of each stored length byte (Whoosh's quantization table).
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -194,7 +196,34 @@ class _Leaf:
         if not q.words or fieldobj is None or not fieldobj.format or not fieldobj.format.supports("positions"):
             return self._whoosh(q, within)  # Whoosh's own answer, or its own error
         words = [query.Term(field, word) for word in q.words]
-        scored = [self.term(word, None) for word in words]
+        ids, scores = self._all_of(words, within)
+        if not len(ids):
+            return _EMPTY_IDS, _EMPTY_SCORES
+        positions = [self.postings(field, fieldobj.to_bytes(w.text)).positions(ids) for w in words]
+        keep = np.array([_in_order(doc, positions, q.slop) for doc in ids.tolist()], dtype=bool)
+        return ids[keep], _boosted(scores[keep], q)
+
+    def one_word(self, q: OneWord, within: np.ndarray | None) -> Scored:
+        """``OneWord``: every term at one position of the document (the parts of one compound
+        word), scored as the sum of the terms' scores, as Whoosh's span matcher scores the
+        intersection it wraps."""
+        if not OneWord.runs_as_one_word(q):
+            return self._whoosh(q, within)
+        ids, scores = self._all_of(q.qs, within)
+        if not len(ids):
+            return ids, scores
+        field = q.qs[0].fieldname
+        fieldobj = self.schema[field]
+        if not fieldobj.format or not fieldobj.format.supports("positions"):
+            return self._whoosh(q, within)
+        positions = [self.postings(field, fieldobj.to_bytes(t.text)).positions(ids) for t in q.qs]
+        keep = np.array([_at_one_position(doc, positions) for doc in ids.tolist()], dtype=bool)
+        return ids[keep], scores[keep]
+
+    def _all_of(self, terms: list[query.Term], within: np.ndarray | None) -> Scored:
+        """The documents with every one of ``terms`` (limited to ``within``), with the sum of
+        their scores."""
+        scored = [self.term(term, None) for term in terms]
         ids, scores = scored[0]
         for other_ids, other_scores in scored[1:]:
             ids, mine, theirs = np.intersect1d(ids, other_ids, assume_unique=True, return_indices=True)
@@ -202,11 +231,7 @@ class _Leaf:
         if within is not None and len(ids):
             keep = np.isin(ids, within, assume_unique=True)
             ids, scores = ids[keep], scores[keep]
-        if not len(ids):
-            return _EMPTY_IDS, _EMPTY_SCORES
-        positions = [self.postings(field, fieldobj.to_bytes(w.text)).positions(ids) for w in words]
-        keep = np.array([_in_order(doc, positions, q.slop) for doc in ids.tolist()], dtype=bool)
-        return ids[keep], _boosted(scores[keep], q)
+        return ids, scores
 
     # -- compounds ---------------------------------------------------------------------------
     def union(self, q: query.Or, within: np.ndarray | None) -> Scored:
@@ -303,6 +328,7 @@ _HANDLERS: dict[type, Callable[[_Leaf, Any, np.ndarray | None], Scored]] = {
     query.AndMaybe: _Leaf.and_maybe,
     query.AndNot: _Leaf.and_not,
     query.Require: _Leaf.require,
+    OneWord: _Leaf.one_word,
     type(query.NullQuery): _Leaf.null,
 }
 
@@ -400,6 +426,16 @@ def _in_order(doc: int, positions: list[dict[int, list[int]]], slop: int) -> boo
             return False
         ends = {p for p in word.get(doc, ()) if any(1 <= p - e <= slop for e in ends)}
     return bool(ends)
+
+
+def _at_one_position(doc: int, positions: list[dict[int, list[int]]]) -> bool:
+    """Whether every term has one position in common in ``doc``."""
+    common = set(positions[0].get(doc, ()))
+    for term in positions[1:]:
+        common.intersection_update(term.get(doc, ()))
+        if not common:
+            return False
+    return bool(common)
 
 
 def _field_lengths(reader: Any, field: str) -> np.ndarray:
