@@ -146,7 +146,7 @@ class FacetData:
     moved: dict[tuple[str, str], str] = field(default_factory=dict)
     #: query → matching documents, for this generation only (see ``search._matching_mask``)
     match_cache: OrderedDict[str, np.ndarray] = field(default_factory=OrderedDict, repr=False)
-    _name_words: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _name_words: dict[str, int] | None = field(default=None, init=False, repr=False, compare=False)
     _moved_in: dict[tuple[str, str], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     #: (facet, value id) → its names as keys / read with umlauts, joined (see ``find_values``)
     _search_keys: dict[tuple[str, int], str] = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -203,16 +203,24 @@ class FacetData:
             pass
         return data
 
-    def name_words(self) -> frozenset[str]:
+    def name_words(self) -> dict[str, int]:
         """The index words of the words of every person, place and organisation the facets
-        hold ("benjamin netanjahu" → benjamin, netanjahu), as the query side needs them to
-        tell a name's genitive from another name (``search._genitive_terms``). Only the
-        facets' own values count, not their declined aliases."""
+        hold ("benjamin netanjahu" → benjamin, netanjahu), each with the number of documents
+        that name a value with it, as the query side needs them to tell a name's genitive from
+        another name (``search._genitive_terms``: one mistagged "Chinas Parteibürokratie" must
+        not make "Chinas" a name of its own beside the China of 33 articles). Only the facets'
+        own values count, not their declined aliases."""
         if self._name_words is None:
             from .analysis import analyze
 
-            words = {word for name in ENTITY_FIELDS for value in self.fields[name].values for word in value.split()}
-            self._name_words = frozenset(stem for word in words for stem in analyze(word, mode="index")[:1])
+            counts: dict[str, int] = {}
+            for name in ENTITY_FIELDS:
+                facet = self.fields[name]
+                documents = np.bincount(facet.entry_value, minlength=len(facet.values)).tolist()
+                for value, count in zip(facet.values, documents):
+                    for stem in {stem for word in value.split() for stem in analyze(word, mode="index")[:1]}:
+                        counts[stem] = counts.get(stem, 0) + count
+            self._name_words = counts
         return self._name_words
 
     def date_mask(self, start: date | None, end: date | None) -> np.ndarray:
