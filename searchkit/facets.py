@@ -56,6 +56,10 @@ FACETS: dict[str, tuple[str, str]] = {
 SPARSE_COUNT_FACTOR = 8
 
 
+def _words_of(key: str) -> list[str]:
+    return key.replace("-", " ").split()
+
+
 @dataclass
 class FacetField:
     """Values of one facet field and which documents carry them."""
@@ -71,6 +75,7 @@ class FacetField:
     _by_doc_value: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _aliases: dict[int, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     _by_spelling: dict[str, set[int]] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_word: dict[str, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def aliases(self, idx: int) -> list[str]:
         """The other keys that select value ``idx``: its other spellings and cases, its
@@ -93,6 +98,26 @@ class FacetField:
             self._by_spelling = by_spelling
         found = self._by_spelling.get(spelling_key(name), set())
         return next(iter(found)) if len(found) == 1 else None
+
+    def named_with(self, key: str) -> list[int]:
+        """The values whose name holds the words of ``key`` (a facet key) in a row, a word
+        being what spaces and hyphens separate: "scholz" → Olaf Scholz, "guttenberg" →
+        Karl-Theodor zu Guttenberg, "theodor" too; for ``person:Scholz``, which found nothing
+        when no article names him by his surname alone (found by a review)."""
+        words = _words_of(key)
+        if not words:
+            return []
+        if self._by_word is None:
+            by_word: dict[str, list[int]] = {}
+            for idx, value in enumerate(self.values):
+                for word in dict.fromkeys(_words_of(value)):
+                    by_word.setdefault(word, []).append(idx)
+            self._by_word = by_word
+        n = len(words)
+        return [
+            idx for idx in self._by_word.get(words[0], [])
+            if any(found[i : i + n] == words for found in [_words_of(self.values[idx])] for i in range(len(found) - n + 1))
+        ]
 
     def mask(self, value_ids: list[int], doc_count: int) -> np.ndarray:
         """Documents that carry any of the values (OR inside a facet)."""

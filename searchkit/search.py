@@ -1244,12 +1244,20 @@ def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:
 
 
 def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query.Query:
+    """The index keys of the facet value ``text`` names: as the facet filter finds it (any
+    spelling, case, alias; written without umlauts, "ort:Koeln"); else, so that typing a name
+    finds what a reader means (found by a review: ``person:Scholz`` and ``ort:Israels`` found
+    nothing), its genitive's value ("Israels" → Israel) or every value whose name holds its
+    words (``FacetField.named_with``: "Scholz" → Olaf Scholz)."""
     facet = data.fields[field]
     key = facet_key(text)
     idx = facet.lookup.get(text, facet.lookup.get(key))
     if idx is None:  # written without umlauts ("ort:Koeln")
         idx = facet.spelled_as(text)
-    keys = [key] if idx is None else sorted([facet.values[idx], *facet.aliases(idx)])
+    if idx is None and len(key) > MIN_GENITIVE_NAME and key[-1] in "s'":
+        idx = facet.lookup.get(key[:-1])
+    found = [idx] if idx is not None else facet.named_with(key)
+    keys = sorted({k for i in found for k in (facet.values[i], *facet.aliases(i))}) or [key]
     terms = [query.Term(field, k, boost=boost) for k in keys]
     terms += [query.Term(other, k, boost=boost) for other, k in data.moved_into(field, keys)]
     return terms[0] if len(terms) == 1 else query.Or(terms)

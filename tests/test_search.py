@@ -353,6 +353,24 @@ def test_a_stray_tagging_error_does_not_keep_a_name_from_its_genitive(fresh_inde
     assert "c0" in ids(fresh_index.search("Chinas", per_page=50))
 
 
+def test_a_name_in_field_syntax_finds_the_value_a_reader_means(fresh_index: Index) -> None:
+    """Found by a review: ``person:Scholz`` found nothing where no article names him by his
+    surname alone, ``ort:Israels`` nothing at all."""
+    fresh_index.add([
+        make("a", "Berlin", "Olaf Scholz spricht.", None, ["Olaf Scholz"]),
+        make("b", "Bonn", "Karl-Theodor zu Guttenberg kehrt zurück.", None, ["Karl-Theodor zu Guttenberg"]),
+        make("c", "Nahost", "Israel wählt.", None, [], ["Israel"]),
+        make("d", "Hamburg", "Olaf Müller lädt ein.", None, ["Olaf Müller"]),
+        make("e", "Wien", "Scholzens Garten.", None, []),
+    ])
+    for typed, expected in [("person:Scholz", {"a"}), ("person:Guttenberg", {"b"}), ("person:Theodor", {"b"}),
+                            ("person:Olaf", {"a", "d"}), ('person:"Olaf Scholz"', {"a"}), ("ort:Israels", {"c"}),
+                            ("ort:Israel", {"c"}), ("person:Olaf Müller", {"d"})]:
+        assert set(ids(fresh_index.search(typed))) == expected, typed
+    assert fresh_index.search("person:Schol").total == 0  # whole words, not a prefix
+    assert fresh_index.search("person:Israel").total == 0  # within the facet named
+
+
 def test_a_surname_without_its_arabic_article_counts_for_the_full_name(fresh_index: Index) -> None:
     fresh_index.add([
         make("a", "Damaskus", "Assad floh.", None, ["Assad"]),
