@@ -1512,6 +1512,11 @@ def _is_keyword_query(text: str) -> bool:
     return len(words - {()}) <= KEYWORD_QUERY_WORDS
 
 
+def _only_stopwords(text: str) -> bool:
+    """Whether ``text`` has words and all of them are stop words (plain words, no syntax)."""
+    return bool(re.search(r"[^\W\d_]", text)) and _is_plain_text(text) and not analyze(text, mode="query")
+
+
 def _choose_query(
     index: Any, snapshot: Any, text: str, request: SearchRequest, count: Callable[[query.Query], int]
 ) -> tuple[query.Query | None, str]:
@@ -1522,6 +1527,10 @@ def _choose_query(
         operator = "and" if _is_keyword_query(text) else "or"
     q = parse_query(index, text, operator)
     if q is None:
+        if _only_stopwords(request.query):
+            # "die", "der die das": words, but none the index holds (stop words are not indexed);
+            # they listed every document as if nothing had been typed (found by a review)
+            return query.NullQuery, operator
         return None, operator
     _check_expansion(q, snapshot)
     q = _resolve_leaves(q, snapshot, index)
