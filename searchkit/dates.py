@@ -44,8 +44,17 @@ topic, "August" a first name. They count only after a preposition or with a modi
   December 2025: one searches an archive, i.e. the past). "1. Mai" or "Mai" alone stay words.
 
 A weekday ("am Dienstag") is the one on or before the reference day, as news mostly report the
-past; when its sentence speaks of the future ("sollen", "wird", "angekündigt", "ab Montag") it
-is the next one on or after the reference day. Weeks are Monday–Sunday.
+past; when its clause speaks of the future ("sollen", "wird", "angekündigt") or a future
+preposition precedes it ("bis Donnerstag", "für Montag", "ab Samstag", "spätestens am Dienstag")
+it is the next one on or after the reference day, unless the clause is explicitly past ("bis
+Sonntag wurden 65 Straftaten gezählt"); see ``_FUTURE_CUE``. Within one text a weekday that only
+the default dated takes the date its cued mentions agree on (a headline "streiken am Montag"
+over "Für Montag hat Cockpit zum Streik aufgerufen"). Weeks are Monday–Sunday.
+
+A day named without a year is measured against a day reference in calendar months (the day as
+a fraction), so that a tie exactly half a year away goes to the reference year as it does for a
+month. English dates count in running text only as full dates ("March 3, 2024", "3 March
+2024"). The number of a legal act ("2012/34/EU", "(EU) 2022/2065") holds no year.
 """
 
 from __future__ import annotations
@@ -145,7 +154,9 @@ _MONTH_ABBR_WORDS = {
     "jan": 1, "feb": 2, "febr": 2, "mär": 3, "mrz": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dez": 12,
 }
-#: English names only for publication strings (feeds, metadata), never for running German text.
+#: English names: in publication strings (feeds, metadata) in any form; in running German text
+#: only in a full English date with day and year ("On March 3, 2024", "3 March 2024"), where
+#: "May" or "March" cannot be a name or a verb.
 _MONTH_EN_WORDS = {
     "january": 1, "february": 2, "march": 3, "mar": 3, "may": 5, "june": 6, "july": 7,
     "october": 10, "oct": 10, "december": 12, "dec": 12,
@@ -202,6 +213,12 @@ _NOT_YEAR_BEFORE = {
     ).split()
 }
 _BOOLEAN_OPERATORS = {"AND", "OR", "NOT", "ANDNOT"}
+#: "a/b" is a legal act's number, not two years, when the issuer follows ("Richtlinie
+#: 2012/34/EU", "1999/44/EG", "85/337/EWG") or precedes ("Verordnung (EU) 2022/2065",
+#: "(EG) Nr. 1907/2006"); "die Saison 2023/24" still names two years.
+_LEGAL_ISSUER = r"(?:eu|eg|ewg|euratom|egks|gasp|ji)"
+_LEGAL_AFTER = re.compile(rf"\s*/\s*{_LEGAL_ISSUER}(?!\w)")
+_LEGAL_BEFORE = re.compile(rf"\(\s*{_LEGAL_ISSUER}\s*\)\s*(?:nr\.?\s*)?$|(?<!\w)(?:nr|nummer)\.?\s*$")
 
 
 def _alt(words: Any) -> str:
@@ -216,6 +233,9 @@ _MON_PUB = (
     rf"|(?:{_alt(list(_MONTH_ABBR_WORDS) + ['mar', 'may', 'oct', 'dec'])})(?:\.|(?!\w)))"
 )
 _WD = rf"(?:{_alt(_WEEKDAY_WORDS)})"
+#: Full month names, German and English (the English ones only in :meth:`_MentionScanner._day_english`).
+_MONTH_FULL_EN_WORDS = list(_MONTH_FULL_WORDS) + [w for w in _MONTH_EN_WORDS if w not in ("mar", "oct", "dec")]
+_MON_FULL_EN = rf"(?:{_alt(_MONTH_FULL_EN_WORDS)})(?!\w)"
 _NUM = rf"(?:[0-9]{{1,3}}|{_alt(_NUMBER_WORDS)})(?!\w)"
 _YMOD = r"(?:dieses|diesen|vergangenen|letzten|vorigen|kommenden|nächsten|naechsten)"
 _MOD = (
@@ -457,7 +477,18 @@ def _day_year(month: int, day: int, ref: _Ref, policy: str) -> int | None:
     if policy == "latest":
         past = [(y, d) for y, d in candidates if d <= 0]
         return max(past, key=lambda c: c[1])[0] if past else None
-    return min(candidates, key=lambda c: abs(c[1]))[0] if candidates else None
+    # "Nearest" is measured in calendar months, the day as a fraction of one, not in days: a day
+    # exactly half a year away ("am 15. Oktober" in an article of 2025-04-15) is then a tie like
+    # "im Oktober" against the month 2025-04, and both go to the reference year (min() keeps the
+    # first of equals: ref.year is listed first). Counted in days the tie would be broken by the
+    # lengths of the months in between (182 days back, 183 ahead), so the same phrase would point
+    # back with a day reference and ahead with a month one. The reference year wins a tie because
+    # an article mostly speaks of its own year ("in diesem Jahr" is the unmarked case), and it is
+    # the documented rule for months.
+    here = ref.year * 12 + ref.month + (ref.day.day - 1) / 31
+    return min(
+        (y for y, _ in candidates), key=lambda y: abs(y * 12 + month + (day - 1) / 31 - here), default=None
+    )
 
 
 def _weekday_date(weekday: int, ref: date, direction: int | None) -> date | None:
@@ -624,23 +655,77 @@ _QUANTITY_BEFORE = {
 _WEEKDAY_NAME_PARTS = {"bild", "welt"}
 #: Before these, "morgen" is the morning ("am Morgen", "heute morgen"), not tomorrow.
 _TIME_OF_DAY_BEFORE = {"am", "jeden", "den", "guten", "heute", "gestern", "vorgestern", "diesen", "einen", "frühen"}
+#: Tense cues in the clause of a weekday. A weekday named without a modifier is a guess between
+#: two days a week apart; the clause decides when it says something about time:
+#:
+#: * an explicit past ("wurde", "hatte", "war", "worden", frequent preterites such as "begann",
+#:   "fanden") → the weekday on or before the reference ("bis Sonntagmorgen wurden 65 Straftaten
+#:   gezählt", "die ab Dienstagmittag begann");
+#: * else a future preposition before the weekday ("bis", "für", "ab", "spätestens",
+#:   "frühestens") or a future auxiliary or planning word in the clause ("wird … am Montag",
+#:   "sollen", "angekündigt") → the one on or after the reference;
+#: * else (present tense alone: "Verdi streikt am Donnerstag", "Scholz reist am Montag nach
+#:   Paris") the past one. German news use the present both for what happened (historic
+#:   present in headlines) and for what is scheduled; the past is the more frequent reading in
+#:   news, so a clause without a cue keeps the documented default instead of a guess either way.
+#:
+#: "kommenden"/"nächsten"/"vergangenen"/"diesen" are modifiers and decide before any of this
+#: (:func:`_weekday_date`). "für Montag" stays future even with a past auxiliary ("wurde für
+#: Montag angesetzt", "die für Dienstag geplante Reise"): it names the day something is planned
+#: for. The cues are looked for in the clause (up to a comma, dash or sentence end), not the
+#: sentence: in "Er sagte am Montag, die Gespräche würden fortgesetzt werden" the future belongs
+#: to the reported speech, not to Monday.
 _FUTURE_CUE = re.compile(
     r"(?<!\w)(?:wird|werden|werde|soll|sollen|solle|will|wollen|wolle|könnte|könnten|dürfte|dürften|plant|planen"
     r"|plane|geplant|angekündigt|angesetzt|anberaumt|bevorstehend\w*|künftig\w*)(?!\w)"
 )
-_SENTENCE_END = re.compile(r"[.!?:;\n]")
+_PAST_CUE = re.compile(
+    r"(?<!\w)(?:war|waren|wurde|wurden|worden|hatte|hatten|gewesen|begann|begannen|endete|endeten|dauerte"
+    r"|dauerten|fand|fanden|galt|galten|blieb|blieben|kam|kamen|gab|sagte|sagten|erklärte|erklärten|teilte"
+    r"|teilten|betonte|betonten|berichtete|berichteten|meldete|meldeten|hieß)(?!\w)"
+)
+#: Prepositions before a weekday that point forward: a deadline ("Frist bis Donnerstag"), the
+#: day something is set for ("für Montag angekündigt"), a start ("ab Samstag gelten").
+_FUTURE_PREPS = ("bis", "für", "ab", "spätestens", "frühestens")
+#: A dot or comma ends a sentence or clause only before a space or quote: "ver.di", "18.00 Uhr",
+#: "2,5" do not.
+_SENTENCE_END = re.compile(r"[.!?:;](?=[\s\"“”„]|$)|\n")
+_CLAUSE_END = re.compile(r"[.!?:;,](?=[\s\"“”„]|$)|[\n–—]|\s-\s")
+_RANGE_START_BEFORE = re.compile(rf"\bvon\s+{_WD}\w*\s*$")
 
 
-def _speaks_of_future(text: str, start: int, end: int) -> bool:
-    """Whether the sentence around a weekday speaks of the future ("Am Donnerstag sollen die
-    Gespräche weitergehen", "für Freitag angekündigt"): then "am Donnerstag" is the next
-    Thursday, not the last one. A plain lexical cue; news report the past far more often."""
+def _around(text: str, start: int, end: int, boundary: re.Pattern[str]) -> str:
+    """The lower-cased stretch around ``text[start:end]`` up to ``boundary`` on either side (at
+    most 200 characters each way)."""
     left = text[max(0, start - 200) : start]
-    cut = max((m.end() for m in _SENTENCE_END.finditer(left)), default=0)
+    cut = max((m.end() for m in boundary.finditer(left)), default=0)
     right = text[end : end + 200]
-    stop = _SENTENCE_END.search(right)
-    sentence = (left[cut:] + " " + right[: stop.start() if stop else len(right)]).lower()
-    return bool(_FUTURE_CUE.search(sentence))
+    stop = boundary.search(right)
+    return (left[cut:] + " " + right[: stop.start() if stop else len(right)]).lower()
+
+
+def _weekday_tense(text: str, start: int, end: int, prep: str) -> int:
+    """+1 when the weekday at ``text[start:end]`` (after ``prep``) is the next one, -1 when a
+    cue says it is the last one, 0 when nothing says which (then it is the last one, but only
+    by default); the rules are at :data:`_FUTURE_CUE`."""
+    first = prep.split()[0] if prep else ""
+    if first == "seit":
+        return -1
+    if first == "für":
+        return 1
+    clause = _around(text, start, end, _CLAUSE_END)
+    if _PAST_CUE.search(clause):
+        return -1
+    if first in _FUTURE_PREPS:
+        # "von Montag bis Mittwoch dieser Woche": "bis" ends a range, it sets no deadline.
+        if first == "bis" and _RANGE_START_BEFORE.search(text[max(0, start - 40) : start].lower()):
+            return 0
+        return 1
+    if _FUTURE_CUE.search(clause):
+        return 1
+    # A clause without any cue may be elliptic ("Am Sonntag sind Kundgebungen geplant, am
+    # Montag noch einmal 30"): then the sentence's future decides.
+    return 1 if _FUTURE_CUE.search(_around(text, start, end, _SENTENCE_END)) else 0
 
 
 def _text_policy(text: str, start: int) -> str:
@@ -666,7 +751,13 @@ def _ymod_offset(ymod: str | None) -> int | None:
 
 #: A rule's resolver: (match on the lower-cased text, original text, reference) → None when the
 #: match is no date at all, else (priority, dates); an empty list still claims the span.
-_Resolver = Callable[[re.Match[str], str, "_Ref | None"], "tuple[int, list[PubDate]] | None"]
+#: A resolver may add a third item, a note for the pass over the whole text (see
+#: :func:`_consistent_weekdays`).
+_Resolver = Callable[
+    [re.Match[str], str, "_Ref | None"], "tuple[int, list[PubDate]] | tuple[int, list[PubDate], Any] | None"
+]
+#: (start, end, priority, dates, note) of one match.
+_Candidate = tuple[int, int, int, list[PubDate], Any]
 
 
 class _MentionScanner:
@@ -694,6 +785,10 @@ class _MentionScanner:
                 r"(?![0-9]|[.,][0-9])", _LC), self._day_numeric),
             (re.compile(r"(?<![0-9.\-/])(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?![0-9])"), self._iso),
             (re.compile(
+                rf"\b(?:(?P<mon>{_MON_FULL_EN})\s+(?P<d>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+"
+                rf"|(?<![0-9.,])(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>{_MON_FULL_EN}),?\s+)"
+                rf"(?P<y>[0-9]{{4}})(?![0-9]|[.,][0-9])", _LC), self._day_english),
+            (re.compile(
                 rf"(?P<mon>{_MON_ANY})\s*(?P<y>[0-9]{{4}})(?![0-9]|[.,][0-9])"
                 rf"|(?<![0-9./])(?P<m>[0-9]{{1,2}})/(?P<y2>[0-9]{{4}})(?![0-9/])", _LC), self._month_year),
             (re.compile(
@@ -709,6 +804,7 @@ class _MentionScanner:
                 rf"(?:\s+(?:des\s+)?(?P<ymod>{_YMOD}\s+jahres|vorjahres)\b)?(?!\s*[0-9])", _LC), self._month_alone),
             (re.compile(
                 rf"\b(?:(?P<prep>am|vom|seit|bis|ab|zum|für|bis\s+zum|seit\s+dem|ab\s+dem"
+                rf"|(?:bis\s+)?(?:spätestens|frühestens)(?:\s+(?:am|bis|ab))?"
                 rf"|in\s+der\s+nacht\s+(?:zum|zu|auf\s+den|auf))\s+)?(?:(?P<mod>{_MOD}|gestrigen|heutigen|morgigen)\s+)?"
                 rf"(?P<wd>{_WD})(?P<suffix>abend|morgen|mittag|nachmittag|vormittag|nacht|früh)?(?!\w)", _LC),
              self._weekday),
@@ -774,6 +870,16 @@ class _MentionScanner:
         return (0, [value] if value else [])
 
     @staticmethod
+    def _day_english(m: re.Match[str], text: str, ref: _Ref | None) -> tuple[int, list[PubDate]] | None:
+        """"March 3, 2024", "3rd of March 2024" (English quotes and sources in German news): a
+        day, like "3. März 2024"."""
+        month = _MONTHS_ANY.get(_key(m["mon"] or m["mon2"]))
+        if month is None:
+            return None
+        value = _mk_day(int(m["y"]), month, int(m["d"] or m["d2"]))
+        return (0, [value] if value else [])
+
+    @staticmethod
     def _month_year(m: re.Match[str], text: str, ref: _Ref | None) -> tuple[int, list[PubDate]] | None:
         if m["mon"]:
             month = _MONTHS.get(_key(m["mon"]))
@@ -799,6 +905,9 @@ class _MentionScanner:
             return None
         if _quantity_follows(text, m.end()):
             return None
+        before = text[max(0, m.start() - 20) : m.start()].lower()
+        if _LEGAL_AFTER.match(text.lower(), m.end()) or _LEGAL_BEFORE.search(before):
+            return (1, [])  # the number of a legal act claims its span: no year in it is a date
         return (1, [_mk_year(first), _mk_year(second)])  # type: ignore[list-item]
 
     @staticmethod
@@ -863,7 +972,9 @@ class _MentionScanner:
         return (2, [value] if value else [])
 
     @staticmethod
-    def _weekday(m: re.Match[str], text: str, ref: _Ref | None) -> tuple[int, list[PubDate]] | None:
+    def _weekday(m: re.Match[str], text: str, ref: _Ref | None) -> tuple[int, list[PubDate], Any] | None:
+        """"am Dienstag", "bis Donnerstag", "vergangenen Freitag"; the third item (weekday, cued)
+        tells :func:`_consistent_weekdays` whether anything but the default chose the week."""
         if not (m["prep"] or m["mod"] or m["suffix"]):
             return None
         weekday = _WEEKDAYS.get(_key(m["wd"]))
@@ -874,16 +985,20 @@ class _MentionScanner:
         if _prev_word(text, m.start()) in _WEEKDAY_NAME_PARTS:
             return None  # "Bild am Sonntag" is a newspaper
         mod = _key(m["mod"] or "")
+        cued = True
         if mod in ("gestrigen", "heutigen", "morgigen"):
             day = _shift_days(ref.day, {"gestrigen": -1, "heutigen": 0, "morgigen": 1}[mod])
-        elif m["mod"] is None and (
-            _key(m["prep"] or "").startswith("ab") or _speaks_of_future(text, m.start(), m.end())
-        ):
-            day = _shift_days(ref.day, (weekday - ref.day.weekday()) % 7)  # the next one, or today
+        elif m["mod"] is None:
+            tense = _weekday_tense(text, m.start(), m.end(), _key(m["prep"] or ""))
+            cued = tense != 0
+            if tense > 0:
+                day = _shift_days(ref.day, (weekday - ref.day.weekday()) % 7)  # the next one, or today
+            else:
+                day = _weekday_date(weekday, ref.day, None)
         else:
             day = _weekday_date(weekday, ref.day, _mod_direction(m["mod"]))
         value = _of_date(day) if day else None
-        return (2, [value] if value else [])
+        return (2, [value] if value else [], (weekday, cued))
 
     @staticmethod
     def _relative_day(m: re.Match[str], text: str, ref: _Ref | None) -> tuple[int, list[PubDate]] | None:
@@ -941,7 +1056,8 @@ class _MentionScanner:
     GROUPS = {
         "month": ("_day_named", "_day_range", "_month_year", "_month_alone"),
         "num": (
-            "_day_named", "_day_range", "_bare_year", "_day_numeric", "_iso", "_month_year", "_year_range", "_year_prep"
+            "_day_named", "_day_range", "_bare_year", "_day_numeric", "_iso", "_day_english", "_month_year",
+            "_year_range", "_year_prep",
         ),
         "weekday": ("_day_named", "_weekday"),
         "relative": ("_relative_day", "_tomorrow", "_ago", "_relative_period"),
@@ -951,7 +1067,7 @@ class _MentionScanner:
         names = [resolver.__name__ for _, resolver in self.rules]
         return {group: [names.index(n) for n in members] for group, members in self.GROUPS.items()}
 
-    def candidates(self, text: str, ref: _Ref | None) -> list[tuple[int, int, int, list[PubDate]]]:
+    def candidates(self, text: str, ref: _Ref | None) -> list[_Candidate]:
         """Matches of every rule, found only in windows around anchors (digits, month and
         weekday names, relative words): most of an article is never looked at by the rules.
         Patterns run on the lower-cased text; resolvers read the original text."""
@@ -976,7 +1092,8 @@ class _MentionScanner:
                         except (ValueError, OverflowError, DateError, KeyError):
                             result = None
                         if result is not None:
-                            found.append((match.start(), match.end(), result[0], result[1]))
+                            note = result[2] if len(result) > 2 else None
+                            found.append((match.start(), match.end(), result[0], result[1], note))
         return found
 
 
@@ -1067,7 +1184,7 @@ def _non_overlapping(items: list[_T], span: Callable[[_T], tuple[int, int, int]]
     return kept
 
 
-def _select(found: list[tuple[int, int, int, list[PubDate]]]) -> list[tuple[int, int, int, list[PubDate]]]:
+def _select(found: list[_Candidate]) -> list[_Candidate]:
     """Keep non-overlapping candidates: best priority first, then the longest, then leftmost."""
     return _non_overlapping(found, lambda c: (c[0], c[1], c[2]))
 
@@ -1085,9 +1202,31 @@ def extract_mentioned_dates(text: str, reference: PubDate | None = None) -> list
         return []
     ref = _Ref.of(reference) if isinstance(reference, (PubDate, date)) else None
     dates: set[PubDate] = set()
-    for _, _, _, values in _select(_scanner().candidates(text, ref)):
+    for _, _, _, values, _ in _consistent_weekdays(_select(_scanner().candidates(text, ref))):
         dates.update(v for v in values if v is not None)
     return sorted(dates)
+
+
+def _consistent_weekdays(kept: list[_Candidate]) -> list[_Candidate]:
+    """One text, one reading of each weekday: a weekday that nothing but the default dated (a
+    headline "Lufthansa-Piloten streiken am Montag") takes the date that its cued mentions agree
+    on ("Für Montag hat die Vereinigung Cockpit zum Streik aufgerufen"). An article that names
+    "Montag" twice without saying otherwise means one Monday; the default (the past one) is a
+    guess, a cue is evidence. When the cued mentions disagree ("vergangenen Montag" and
+    "kommenden Montag"), or none exists, every mention keeps its own reading."""
+    cued: dict[int, set[PubDate]] = {}
+    for *_, values, note in kept:
+        if note is not None and note[1] and values:
+            cued.setdefault(note[0], set()).update(values)
+    if not cued:
+        return kept
+    out = []
+    for start, end, priority, values, note in kept:
+        agreed = cued.get(note[0], set()) if note is not None and not note[1] else set()
+        if len(agreed) == 1:
+            values = list(agreed)
+        out.append((start, end, priority, values, note))
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -268,6 +268,102 @@ def test_seed_article_000_mentions(seeds: Path) -> None:
     assert values(extract_mentioned_dates(text, reference=PubDate.from_iso("2025-04"))) == ["2024"]
 
 
+FRIDAY = PubDate.from_iso("2025-11-21")  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Deadlines, the day something is set for, starts: the next one (or today).
+        ("Trump setzt Selenskyj Frist bis Donnerstag", ["2025-11-27"]),
+        ("Trump setzt Hamas Frist bis Sonntagabend", ["2025-11-23"]),
+        ("Die Abstimmung ist für Montag angesetzt.", ["2025-11-24"]),
+        ("Die Regelung gilt ab Montag.", ["2025-11-24"]),
+        ("Die Antwort muss spätestens am Dienstag vorliegen.", ["2025-11-25"]),
+        ("Die Sperrung dauert bis Freitag.", ["2025-11-21"]),  # today
+        ("Am kommenden Montag wird abgestimmt.", ["2025-11-24"]),
+        # Future tense in the weekday's clause.
+        ("Die Minister werden am Montag in Brüssel beraten.", ["2025-11-24"]),
+        # An explicit past in the clause wins over "bis"; "für" stays the day planned for.
+        ("Bis Donnerstag wurden 65 Straftaten gezählt.", ["2025-11-20"]),
+        ("Die Sitzung wurde für Dienstag angesetzt.", ["2025-11-25"]),
+        # The future of reported speech after a comma is not the weekday's.
+        ("Er sagte am Montag, die Gespräche würden fortgesetzt werden.", ["2025-11-17"]),
+        ("Am Sonntag hatte Trump geschrieben, er werde Truppen schicken.", ["2025-11-16"]),
+        # "von … bis" is a range, no deadline; present tense alone keeps the past default.
+        ("Die Umfrage lief von Montag bis Mittwoch dieser Woche.", ["2025-11", "2025-11-19"]),
+        ("Verdi streikt am Donnerstag", ["2025-11-20"]),
+        ("In Baden-Württemberg will ver.di erst am Montag entscheiden, ob gestreikt wird.", ["2025-11-24"]),
+    ],
+)
+def test_weekday_direction_follows_cues(text: str, expected: list[str]) -> None:
+    assert values(extract_mentioned_dates(text, FRIDAY)) == expected
+
+
+def test_one_article_reads_one_weekday_one_way() -> None:
+    # The headline has no cue, the body a future one: both are the coming Monday.
+    text = (
+        "Lufthansa-Piloten streiken am Montag\n"
+        "Für Montag hat die Vereinigung Cockpit zum Streik aufgerufen."
+    )
+    assert values(extract_mentioned_dates(text, FRIDAY)) == ["2025-11-24"]
+    # Cued mentions that disagree keep their own readings.
+    text = "Am vergangenen Montag begann der Prozess. Am kommenden Montag fällt das Urteil. Am Montag tagt der Rat."
+    assert values(extract_mentioned_dates(text, PubDate.from_iso("2025-11-24"))) == [
+        "2025-11-17", "2025-11-24", "2025-12-01"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Die Richtlinie 2012/34/EU regelt den Eisenbahnmarkt.", []),
+        ("Die Richtlinie 1999/44/EG und die Richtlinie 85/337/EWG", []),
+        ("Der Digital Services Act, Verordnung (EU) 2022/2065, gilt.", []),
+        ("Die Verordnung (EG) Nr. 1907/2006 heißt Reach.", []),
+        ("In der Saison 2023/24 stieg der Verein ab.", ["2023", "2024"]),
+        ("Zur Jahreswende 2025/2026 dürfte die Lage besser sein.", ["2025", "2026"]),
+    ],
+)
+def test_legal_act_numbers_are_not_years(text: str, expected: list[str]) -> None:
+    assert values(extract_mentioned_dates(text, FRIDAY)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On March 3, 2024, the company announced", ["2024-03-03"]),
+        ("The ruling of 3 March 2024 was upheld.", ["2024-03-03"]),
+        ("Der Brief vom May 12th, 2022 liegt vor.", ["2022-05-12"]),
+        ("The 3rd of December 2023", ["2023-12-03"]),
+        ("Theresa May 2019 trat zurück.", ["2019"]),  # a name, not a month
+    ],
+)
+def test_english_dates_keep_their_day(text: str, expected: list[str]) -> None:
+    assert values(extract_mentioned_dates(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("2025-04-15", "2025-10-15"),  # exactly half a year either way: the reference year
+        ("2025-04", "2025-10-15"),  # the same with a month reference
+        ("2025-04-16", "2025-10-15"),  # a day less than half a year ahead
+        ("2025-04-14", "2024-10-15"),  # a day less than half a year back
+    ],
+)
+def test_day_without_year_breaks_ties_like_a_month(reference: str, expected: str) -> None:
+    assert values(extract_mentioned_dates("am 15. Oktober", PubDate.from_iso(reference))) == [expected]
+    if len(reference) == 7:
+        assert values(extract_mentioned_dates("im Oktober", PubDate.from_iso(reference))) == ["2025-10"]
+
+
+def test_week_across_a_month_boundary_is_its_year() -> None:
+    # Documented: 27 July – 2 August 2026 lies in no single month; a guessed month could hide
+    # the article from a filter, the year cannot.
+    assert values(extract_mentioned_dates("vergangene Woche", PubDate.from_iso("2026-08-03"))) == ["2026"]
+
+
 def test_mention_extraction_is_fast() -> None:
     sentence = (
         "Die Türkei gilt als wichtiger Unterstützer Aserbaidschans im Karabach-Konflikt mit Armenien, "
