@@ -24,6 +24,7 @@ from .http import note_hits
 from .openapi import (
     BAD_REQUEST,
     CACHE_HEADERS,
+    ENTITY_NOT_FOUND,
     NOT_FOUND,
     NOT_MODIFIED,
     TOO_MANY,
@@ -178,7 +179,10 @@ def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
     "neuesten Artikel und die Entitäten, die am häufigsten gemeinsam genannt werden (mit der Zahl der "
     "Artikel, die beide nennen).",
     parameters=entity_parameters(),
-    responses={"200": json_response("Entität", "EntityReport"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "404": NOT_FOUND, "429": TOO_MANY},
+    responses={
+        "200": json_response("Entität", "EntityReport"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "404": ENTITY_NOT_FOUND,
+        "429": TOO_MANY,
+    },
 )
 def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     _only_params("top")

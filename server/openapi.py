@@ -60,6 +60,7 @@ NOT_MODIFIED = {"description": "Nicht geändert: das ETag aus If-None-Match gilt
 BAD_REQUEST = error("Ungültige Parameter oder Grenzen überschritten (Meldung nennt den Grund).")
 TOO_MANY = error("Zu viele Anfragen dieser Adresse (Rate-Limit); Retry-After nennt die Wartezeit.")
 NOT_FOUND = error("Kein Dokument mit dieser ID.")
+ENTITY_NOT_FOUND = error("Kein Artikel erwähnt diesen Namen.")
 CACHE_HEADERS = {
     "ETag": {"description": "Schwaches ETag aus Index-Generation und URL.", "schema": {"type": "string"}},
     "Cache-Control": {"description": "`no-cache` (bzw. `max-age` laut Konfiguration).", "schema": {"type": "string"}},
@@ -309,6 +310,10 @@ def schemas() -> dict[str, dict[str, Any]]:
     }
 
 
+#: Path parameters that no operation describes itself (those are described once, for the path).
+PATH_DESCRIPTIONS = {"doc_id": "Dokument-ID (darf `/` enthalten)"}
+
+
 def _path(rule: str) -> tuple[str, list[str]]:
     """``/api/documents/<path:doc_id>`` → ``/api/documents/{doc_id}`` and its parameter names."""
     names = re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule)
@@ -342,15 +347,14 @@ def build_spec(app: Flask) -> dict[str, Any]:
                 paths.setdefault(path, {})[method] = op
         params[path] = names
     for path in paths:  # registration order: search first
+        described = [{p["name"] for p in op.get("parameters", []) if p["in"] == "path"} for op in paths[path].values()]
+        shared = [name for name in params[path] if not all(name in names for names in described)]
+        missing = set(shared) - set(PATH_DESCRIPTIONS)
+        if missing:  # a new route: describe its path parameter here or in its operation
+            raise RuntimeError(f"undocumented path parameter(s) of {path}: {', '.join(sorted(missing))}")
         path_params = [
-            {
-                "name": name,
-                "in": "path",
-                "required": True,
-                "description": "Dokument-ID (darf `/` enthalten)",
-                "schema": {"type": "string"},
-            }
-            for name in params[path]
+            {"name": name, "in": "path", "required": True, "description": PATH_DESCRIPTIONS[name], "schema": {"type": "string"}}
+            for name in shared
         ]
         spec.path(path=path, operations=paths[path], parameters=path_params or None)
     return spec.to_dict()
@@ -373,7 +377,7 @@ def entity_parameters() -> list[dict[str, Any]]:
     return [
         {"name": "facet", "in": "path", "required": True, "description": "Art der Entität.",
          "schema": {"type": "string", "enum": ["person", "place", "organisation"]}},
-        {"name": "name", "in": "path", "required": True, "description": "Name (wie in der Facette).",
+        {"name": "name", "in": "path", "required": True, "description": "Name (wie in der Facette; darf `/` enthalten).",
          "schema": {"type": "string"}},
         {"name": "top", "in": "query", "required": False, "description": "Artikel und Mit-Entitäten je Liste.",
          "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},

@@ -32,7 +32,9 @@ from searchkit.similar import similar_documents
 
 from . import get_index
 from .api import search_from_request
+from .http import rate_limit_of
 from .openapi import LIMITS_TEXT, build_spec
+from .serving import LIMIT_REQUEST_LINE
 
 pages = Blueprint("pages", __name__)
 
@@ -87,8 +89,11 @@ QUERY_ECHO = 80
 #: Parameter of the document and entity pages: the search the reader came from (a query
 #: string), for "‹ Zurück zu den Treffern".
 BACK_PARAM = "suche"
-#: Longest ``suche`` taken over (a 1,000-character query in Cyrillic is 9 KB encoded).
-MAX_BACK_LENGTH = 32_000
+#: Longest link the page writes: the server refuses a request line ("GET <link> HTTP/1.1")
+#: longer than ``LIMIT_REQUEST_LINE`` with an English error page of its own.
+MAX_LINK_LENGTH = LIMIT_REQUEST_LINE - len("GET  HTTP/1.1")
+#: Longest ``suche`` taken over (a longer one cannot have come through the server).
+MAX_BACK_LENGTH = LIMIT_REQUEST_LINE
 #: The page's own parameters of the facet-value search: ``person_suche=Erd`` lists the persons
 #: whose name contains "Erd" (entity facets only).
 VALUE_SEARCH_SUFFIX = "_suche"
@@ -276,6 +281,8 @@ def index():  # type: ignore[no-untyped-def]
         # The search page again, with the form as the user filled it and the message: 400.
         return _search_error(params, error)
     req = result.request
+    # The dates as typed ("März 2025", "heute"), for the form and every link: the search parsed them.
+    typed_dates = {name: [value] for name in ("from", "to") if (value := _typed(params, name))}
     if more:
         # The same search with more values, for this one facet only (no hits needed).
         wide = get_index().search(request=dataclasses.replace(req, per_page=0, page=1, facet_size=MORE_SIZE))
@@ -285,6 +292,7 @@ def index():  # type: ignore[no-untyped-def]
     def link(params: dict[str, list[str]], keep_more: bool = True) -> str:
         if more and keep_more:
             params[MORE_PARAM] = [more]
+        params.update({name: value for name, value in typed_dates.items() if params.get(name)})
         return url_for("pages.index", **{k: v for k, v in params.items() if v})
 
     def toggle(facet: str, value: str) -> str:
@@ -338,14 +346,19 @@ def index():  # type: ignore[no-untyped-def]
     def close_value_search(facet: str) -> str:
         return link(request_to_params(req)) + f"#facet-{facet}"
 
-    back = request_to_params(req)
+    back = request_to_params(req) | typed_dates
     if more:
         back[MORE_PARAM] = [more]
     back.update({facet + VALUE_SEARCH_SUFFIX: [text] for facet, text in value_searches.items()})
     back_query = urlencode(back, doseq=True)
 
     def hit_url(doc_id: str) -> str:
-        return url_for("pages.document", doc_id=doc_id, **({BACK_PARAM: back_query} if back_query else {}))
+        return link_with_back("pages.document", back_query, doc_id=doc_id)
+
+    # per_page=0 (as in the API: the count and the filters): the link to the articles
+    hits_url = None
+    if req.per_page == 0:
+        hits_url = link({k: v for k, v in request_to_params(req).items() if k not in ("per_page", "page")})
 
     found = {
         facet: (text, facet_values(get_index(), req, facet, text, VALUE_SEARCH_LIMIT))
@@ -354,7 +367,7 @@ def index():  # type: ignore[no-untyped-def]
     labels = {(f.name, v.value): v.label for f in result.facets for v in f.results}
     facet_labels = {f.name: f.label for f in result.facets}
     active = [
-        (facet_labels.get(name, name), labels.get((name, value), value), toggle(name, value))
+        (facet_labels.get(name, name), labels.get((name, value)) or _value_label(name, value), toggle(name, value))
         for name, values in req.filters.items()
         for value in values
     ]
@@ -376,7 +389,8 @@ def index():  # type: ignore[no-untyped-def]
         sort_labels=SORT_LABELS if result.query_text else {k: v for k, v in SORT_LABELS.items() if k != "relevance"},
         current_sort="date_desc" if not result.query_text and req.sort == "relevance" else req.sort,
         first=(req.page - 1) * req.per_page + 1,
-        form=_form_values(request_to_params(req)),
+        form=_form_values(request_to_params(req) | typed_dates),
+        hits_url=hits_url,
         suggestion_url=suggestion_url(),
         operator_link=operator_url(),
         histogram=build_histogram(get_index(), result, link) if result.hits or result.total else None,
@@ -389,13 +403,41 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
+def _typed(params: dict[str, list[str]], name: str) -> str:
+    return next((v for v in params.get(name, []) if v), "")
+
+
+#: A month filter's value ("2019-03").
+_MONTH_VALUE = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
+
+
+def _value_label(facet: str, value: str) -> str:
+    """The label of a selected value the facet does not list (no article has it): as the facet
+    would call it ("März 2019", "ohne Datum"), not the value in the address."""
+    if facet == "month" and _MONTH_VALUE.fullmatch(value):
+        return f"{GERMAN_MONTHS[int(value[5:]) - 1]} {value[:4]}"
+    if facet in ("year", "mentioned") and value.casefold() in (NO_DATE, "ohne datum"):
+        return "ohne Datum"
+    return value
+
+
+@pages.app_template_filter("period")
+def period(date_filter: Any) -> str:
+    """The period of a date filter as the page names it: one period when both bounds are the
+    same ("2025", not "2025 – 2025")."""
+    start, end = date_filter.start, date_filter.end
+    if not date_filter.label and start and end and start.value == end.value:
+        return str(start.label())
+    return str(date_filter.shown())
+
+
 def _page_title(result: SearchResult, active: list[tuple[str, str, str]]) -> str:
     """The window title: query, filters and page, so that browser history and a screen
     reader's list of tabs tell result pages apart."""
     parts = [f"„{short_query(result.query_text)}“"] if result.query_text else []
     parts += [f"{facet}: {label}" for facet, label, _ in active]
     if result.date_filter:
-        parts.append(f"Zeitraum: {result.date_filter.shown()}")
+        parts.append(f"Zeitraum: {period(result.date_filter)}")
     if result.request.sort != "relevance" and (result.query_text or result.request.sort != "date_desc"):
         parts.append(SORT_LABELS[result.request.sort])
     if result.request.page > 1:
@@ -417,23 +459,34 @@ def back_url(text: str | None) -> str | None:
     return url_for("pages.index", **kept) if kept else None
 
 
-def _back_param() -> dict[str, str]:
-    """The ``suche`` parameter to pass on to the next page (document → entity, similar)."""
+def link_with_back(endpoint: str, back: str | None, **values: Any) -> str:
+    """A link to a document or entity page with the search to go back to (``suche``), or
+    without it when the link would be too long for the server: a long query in Cyrillic is in
+    the link twice encoded (9 KB for 1,000 characters), and the page must still open (with
+    "‹ Zur Suche" instead of the way back)."""
+    if back:
+        url = url_for(endpoint, **values, **{BACK_PARAM: back})
+        if len(url.encode("utf-8")) <= MAX_LINK_LENGTH:
+            return url
+    return url_for(endpoint, **values)
+
+
+def _back_link() -> Any:
+    """``back_link(endpoint, **values)`` for the templates: links that pass the ``suche`` of
+    this request on to the next page (document → entity, similar)."""
     text = request.args.get(BACK_PARAM, "")
-    return {BACK_PARAM: text} if back_url(text) else {}
+    back = text if back_url(text) else None
+    return lambda endpoint, **values: link_with_back(endpoint, back, **values)
 
 
 def _form_values(params: dict[str, list[str]]) -> dict[str, Any]:
     """What the search form shows and carries: query, dates and sort as typed, the filters as
     hidden fields (only known facets)."""
-    def one(name: str) -> str:
-        return next((v for v in params.get(name, []) if v), "")
-
     return {
-        "q": one("q"),
-        "from": one("from"),
-        "to": one("to"),
-        "sort": one("sort"),
+        "q": _typed(params, "q"),
+        "from": _typed(params, "from"),
+        "to": _typed(params, "to"),
+        "sort": _typed(params, "sort"),
         "hidden": [(name, v) for name in FACETS for v in params.get(name, []) if v],
     }
 
@@ -465,12 +518,16 @@ def _search_error(params: dict[str, list[str]], error: Exception):  # type: igno
     return response, 400, {"Cache-Control": "no-store"}
 
 
+def _german_list(words: list[str]) -> str:
+    return ", ".join(words[:-1]) + " und " + words[-1] if len(words) > 1 else "".join(words)
+
+
 @pages.get("/entitaet/<facet>/<path:name>")
 def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     if facet not in ENTITY_FIELDS:
         raise SearchkitNotFound(
             f"unknown kind {facet!r}; known: {', '.join(ENTITY_FIELDS)}",
-            german=f"Unbekannte Art „{facet}“: möglich sind person, place und organisation.",
+            german=f"Unbekannte Art „{facet}“: möglich sind {_german_list([FACETS[f][1] for f in ENTITY_FIELDS])}.",
         )
     index = get_index()
     report = index.entity(facet, name, top=10)  # DocumentNotFoundError → 404
@@ -501,7 +558,7 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
     return render_template(
         "entity.html",
         back_url=back_url(request.args.get(BACK_PARAM)),
-        back_param=_back_param(),
+        back_link=_back_link(),
         together_url=together_url,
         report=report,
         facet=facet,
@@ -526,7 +583,7 @@ def document(doc_id: str):  # type: ignore[no-untyped-def]
     return render_template(
         "document.html",
         back_url=back_url(request.args.get(BACK_PARAM)),
-        back_param=_back_param(),
+        back_link=_back_link(),
         doc=doc,
         lead=lead,
         paragraphs=[p for p in body.split("\n\n") if p.strip()],
@@ -555,7 +612,7 @@ def api_docs():  # type: ignore[no-untyped-def]
                     "method": method.upper(),
                     "anchor": re.sub(r"[^a-z0-9]+", "-", f"{method}{path}".lower()).strip("-"),
                     "op": op,
-                    "params": item.get("parameters", []) + op.get("parameters", []),
+                    "params": _each_once(item.get("parameters", []) + op.get("parameters", [])),
                     "responses": responses,
                     "content_types": list(op.get("requestBody", {}).get("content", {})),
                 }
@@ -567,12 +624,41 @@ def api_docs():  # type: ignore[no-untyped-def]
         operations=operations,
         limits_text=LIMITS_TEXT,
         write_enabled=bool(current_app.config.get("API_KEY")),
-        rate_limit=str(current_app.config.get("RATE_LIMIT") or ""),
+        rate_limit=rate_limit_german(rate_limit_of(current_app.config.get("RATE_LIMIT"))),
+        loopback_exempt=bool(current_app.config.get("RATE_LIMIT_EXEMPT_LOOPBACK")),
         example_id=_example_id(),
         type_names={
             "string": "Text", "strings": "Texten", "integer": "Ganzzahl", "number": "Zahl", "boolean": "Wahrheitswert",
         },
     )
+
+
+def _each_once(params: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Path-level and operation-level parameters, each once: an operation's own description of
+    a parameter replaces the path's (as in OpenAPI)."""
+    return list({(p["name"], p["in"]): p for p in params}.values())
+
+
+#: Units of a rate limit (``limits`` granularity): singular, dative plural.
+RATE_UNITS = {
+    "second": ("Sekunde", "Sekunden"), "minute": ("Minute", "Minuten"), "hour": ("Stunde", "Stunden"),
+    "day": ("Tag", "Tagen"), "month": ("Monat", "Monaten"), "year": ("Jahr", "Jahren"),
+}
+
+
+def rate_limit_german(limit: str | None) -> str:
+    """The configured rate limit in words: "120/minute" → "120 Anfragen pro Minute", several
+    limits joined by "und" ("" when there is none)."""
+    if not limit:
+        return ""
+    from limits import parse_many
+
+    parts = []
+    for item in parse_many(limit):  # checked at start (``checked_settings``)
+        one, many = RATE_UNITS[item.GRANULARITY.name]
+        per = f"pro {one}" if item.multiples == 1 else f"in {item.multiples} {many}"
+        parts.append(f"{item.amount} {'Anfrage' if item.amount == 1 else 'Anfragen'} {per}")
+    return _german_list(parts)
 
 
 def _example_id() -> str:

@@ -467,3 +467,100 @@ def test_the_entity_page_passes_the_search_on(client: FlaskClient) -> None:
     html = html_of(client, "/entitaet/person/Olaf Scholz", query_string={"suche": "q=Scholz&sort=date_desc"})
     links = [h for h in hrefs(html) if h.startswith(("/dokument/", "/entitaet/"))]
     assert links and all("suche=q%3DScholz%26sort%3Ddate_desc" in h for h in links)
+
+
+# Found by a review of the web layer
+
+
+def test_hit_and_back_links_fit_the_servers_request_line(client: FlaskClient) -> None:
+    """A long query in Cyrillic is in a hit link twice (``suche``, encoded twice): gunicorn
+    refused the click with its English "Request Line is too large". Such a link goes without
+    the way back; the document page opens."""
+    from server.serving import LIMIT_REQUEST_LINE
+
+    longest = LIMIT_REQUEST_LINE - len("GET  HTTP/1.1")
+    long_query = ("Krieg " + "война " * 170)[:1000]
+    html = html_of(client, "/", query_string={"q": long_query})
+    hits = [h for h in hrefs(html.split('<ol class="hits"', 1)[1]) if h.startswith("/dokument/")]
+    assert hits and all(len(link) <= longest for link in hrefs(html))
+    assert "Kein Artikel" not in html_of(client, hits[0])
+    # a short query keeps the way back
+    short = [h for h in hrefs(html_of(client, "/?q=Krieg")) if h.startswith("/dokument/")]
+    assert short and all("suche=" in h for h in short)
+    # a document page whose own link just fits: its entity and similar links (longer) drop the suche
+    doc_id = "022_erdogan-wiederwahl"
+    back = "q=" + "в" * ((longest - len(f"/dokument/{doc_id}?suche=q%3D")) // 6)
+    doc = html_of(client, f"/dokument/{doc_id}", query_string={"suche": back})
+    assert "‹ Zurück zu den Treffern" in doc
+    links = [h for h in hrefs(doc) if h.startswith(("/dokument/", "/entitaet/"))]
+    assert links and all(len(link) <= longest for link in links)
+
+
+def test_filter_link_only_when_there_are_filters(client: FlaskClient) -> None:
+    html = html_of(client, "/?q=zzzqqq")
+    assert 'id="filter"' not in html and 'href="#filter"' not in html
+    html = html_of(client, "/?q=T%C3%BCrkei")
+    assert 'id="filter"' in html and '<a class="tofilters" href="#filter">Filter anzeigen</a>' in html
+
+
+def test_a_name_search_keeps_more_and_the_other_name_searches(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/?q=T%C3%BCrkei&mehr=place&person_suche=Erd&place_suche=an"))
+    forms = dict(re.findall(r'<form class="valuesearch" action="[^"]*#facet-(\w+)".*?>(.*?)</form>', html, re.S))
+    assert set(forms) >= {"person", "place", "organisation"}
+    for facet, form in forms.items():
+        hidden = re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form)
+        assert ("mehr", "place") in hidden and ("q", "Türkei") in hidden, facet
+        names = [name for name, _ in hidden]
+        assert f"{facet}_suche" not in names, facet  # its own old text is the visible field
+        assert ("person_suche", "Erd") in hidden or facet == "person"
+        assert ("place_suche", "an") in hidden or facet == "place"
+
+
+def test_dates_stay_as_typed_in_the_form_and_the_links(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/?q=T%C3%BCrkei&from=M%C3%A4rz+2023&to=heute"))
+    assert re.search(r'id="from" name="from" type="text" value="März 2023"', html)
+    assert re.search(r'id="to" name="to" type="text" value="heute"', html)
+    links = [h for h in hrefs(html) if h.startswith("/?") and "from" in query(h)]
+    assert links and all(query(h)["from"] == ["März 2023"] and query(h)["to"] == ["heute"] for h in links)
+    hit = next(h for h in hrefs(html) if h.startswith("/dokument/"))
+    assert parse_qs(query(hit)["suche"][0])["from"] == ["März 2023"]
+    # the search itself reads them: the same hits as with the normalized dates
+    typed = client.get("/api/search", query_string={"q": "Türkei", "from": "März 2023", "to": "heute"}).get_json()
+    assert typed["date_filter"]["from"] == "2023-03"
+    assert f"{typed['total']} Treffer" in html
+
+
+def test_per_page_0_shows_the_count_without_saying_no_hits(client: FlaskClient) -> None:
+    """As /api/search: per_page=0 counts and shows the filters, without articles."""
+    total = client.get("/api/search?per_page=0").get_json()["total"]
+    html = unescape(html_of(client, "/?per_page=0"))
+    assert f"{total} Artikel" in html and "Keine Treffer" not in html and "Versuchen Sie es" not in html
+    link = re.search(r'<a href="([^"]*)">Artikel anzeigen</a>', html)
+    assert link and "per_page" not in query(link.group(1))
+    assert '<ol class="hits"' in html_of(client, link.group(1))
+    assert "Keine Treffer" in html_of(client, "/?q=zzzqqq&per_page=0")
+
+
+def test_a_period_of_equal_bounds_is_named_once(client: FlaskClient) -> None:
+    for url, shown in (("/?from=2025&to=2025", "2025"), ("/?from=M%C3%A4rz+2025&to=2025-03", "März 2025")):
+        html = unescape(html_of(client, url))
+        assert f"<span>Zeitraum: {shown}</span>" in html, url
+        assert re.search(r"<title>(.*?)</title>", html, re.S).group(1) == f"Zeitraum: {shown} – searchkit"
+    assert "Zeitraum: 2024 – 2025" in unescape(html_of(client, "/?from=2024&to=2025"))
+
+
+def test_chips_of_values_without_articles_are_german(client: FlaskClient) -> None:
+    for url, chip in (
+        ("/?mentioned=none", "Im Text erwähnte Jahre: ohne Datum"),
+        ("/?month=2019-03", "Monat: März 2019"),
+        ("/?year=1900", "Jahr: 1900"),
+    ):
+        html = unescape(html_of(client, url))
+        assert f'<li class="chip"><span>{chip}</span>' in html, url
+        assert f"<title>{chip} – searchkit</title>" in html, url
+
+
+def test_an_unknown_entity_kind_names_the_kinds_in_german(client: FlaskClient) -> None:
+    html = unescape(html_of(client, "/entitaet/foo/x", 404))
+    assert "Unbekannte Art „foo“: möglich sind Personen, Orte und Organisationen." in html
+    assert "person, place" not in html

@@ -9,6 +9,7 @@ import re
 import json
 import random
 import shutil
+from html import unescape
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -105,6 +106,48 @@ def test_write_operations_declare_their_security(spec: dict) -> None:
     assert spec["paths"]["/api/documents/{doc_id}"]["delete"]["security"]
     assert "security" not in spec["paths"]["/api/search"]["get"]
     assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+
+
+def test_path_parameters_are_described_once_each_with_its_own_description(client: FlaskClient, spec: dict) -> None:
+    """Path parameters were listed twice (path and operation) and all called "Dokument-ID"."""
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            own = {(p["name"], p["in"]) for p in op.get("parameters", [])}
+            params = op.get("parameters", []) + [p for p in item.get("parameters", []) if (p["name"], p["in"]) not in own]
+            in_path = [p for p in params if p["in"] == "path"]
+            assert sorted(p["name"] for p in in_path) == sorted(re.findall(r"\{(\w+)\}", path)), (path, method)
+            for p in in_path:
+                assert p["description"].startswith("Dokument-ID") == (p["name"] == "doc_id"), (path, p)
+        # each once in the description too (an operation's own parameter is not repeated for the path)
+        shared = {p["name"] for p in item.get("parameters", [])}
+        assert not any(shared & {p["name"] for p in op.get("parameters", [])} for m, op in item.items() if m != "parameters")
+    page = unescape(client.get("/api").get_data(as_text=True))
+    section = page.split('id="get-api-entities-facet-name"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<code>facet</code>") == 1 and section.count("<code>name</code>") == 1
+    assert "Dokument-ID" not in section and "Art der Entität" in section
+
+
+def test_the_entity_404_is_described_as_what_it_is(client: FlaskClient, spec: dict) -> None:
+    response = client.get("/api/entities/person/Niemand Nirgendwo")
+    assert response.status_code == 404 and "mention" in response.get_json()["error"]["message"]
+    described = spec["paths"]["/api/entities/{facet}/{name}"]["get"]["responses"]["404"]["description"]
+    assert "Dokument" not in described and "Namen" in described
+    assert spec["paths"]["/api/documents/{doc_id}"]["get"]["responses"]["404"]["description"] == "Kein Dokument mit dieser ID."
+
+
+def test_the_api_page_writes_defaults_as_sent_and_the_rate_limit_in_german(demo_index_path: Path) -> None:
+    limited = create_app(index_path=demo_index_path, LOG_REQUESTS=False, RATE_LIMIT="5/2 minutes;1000/day")
+    page = unescape(limited.test_client().get("/api").get_data(as_text=True))
+    assert "Standard <code>true</code>" in page and "<code>True</code>" not in page
+    assert "höchstens 5 Anfragen in 2 Minuten und 1000 Anfragen pro Tag;" in page
+    assert "minute" not in page.split('id="rate-limit"', 1)[1]
+    default = create_app(index_path=demo_index_path, LOG_REQUESTS=False).test_client().get("/api")
+    assert "höchstens 120 Anfragen pro Minute;" in default.get_data(as_text=True)
+    assert "(Loopback) sind ausgenommen" in default.get_data(as_text=True)
+    strict = create_app(index_path=demo_index_path, LOG_REQUESTS=False, RATE_LIMIT_EXEMPT_LOOPBACK=False)
+    assert "Loopback" not in strict.test_client().get("/api").get_data(as_text=True)
 
 
 # -- real responses against the schemas -----------------------------------------------------------

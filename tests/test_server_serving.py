@@ -3,13 +3,16 @@ index, a commit by another process seen without a restart, one JSON log line per
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -139,6 +142,19 @@ def test_commit_by_another_process_is_seen_without_restart(served) -> None:  # t
     with Index(path) as second:
         second.delete("b-1")
     assert all(get(base + "/api/documents/b-1")[0] == 404 for _ in range(4))
+
+
+def test_a_hit_of_a_long_cyrillic_query_opens_under_gunicorn(served) -> None:  # type: ignore[no-untyped-def]
+    """The hit link carries the query a second time (``suche``): over gunicorn's request line
+    limit the click gave its English "Request Line is too large" page instead of the article."""
+    base, _, _, _ = served
+    query = urllib.parse.urlencode({"q": ("Hamburg " + "война " * 170)[:1000]})
+    status, _, body = get(f"{base}/?{query}")
+    assert status == 200
+    links = [html.unescape(link) for link in re.findall(r'<h2><a href="([^"]+)"', body.decode())]
+    assert links and links[0].startswith("/dokument/a-1")
+    status, _, body = get(base + links[0])
+    assert status == 200 and "<h1>Hafenfest in Hamburg</h1>" in body.decode()
 
 
 def log_lines(log: Path) -> list[dict]:
