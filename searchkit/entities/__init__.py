@@ -21,6 +21,7 @@ from ..model import Entity, EntityType, entity_key, without_arabic_article
 from .aliases import Aliases, AliasFileError, load_aliases
 from .corpus import iter_spans
 from .normalize import (
+    NAME_FLAGS,
     PERSON_ROLES,
     PLACE_FLAGS,
     TOPONYM_FLAGS,
@@ -31,7 +32,7 @@ from .normalize import (
     normalize_mentions,
     starts_with_first_name,
 )
-from .tokenize import MAX_TEXT_CHARS, clean_text, sentences, tokenize
+from .tokenize import MAX_TEXT_CHARS, Token, clean_text, sentences, tokenize
 
 __all__ = [
     "AliasFileError", "Aliases", "Entity", "EntityType", "Mention", "entity_key",
@@ -247,6 +248,69 @@ def _is_capitalized(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word[1:].isalpha() and word[1:].islower()
 
 
+#: Words that start a German sentence and never end a name: after a scraper dropped the break
+#: between two texts ("…aus KiewDer Angriff…", "ARD BrüsselAlle Rechte"), the capital one is
+#: the next sentence's first word.
+SENTENCE_STARTERS = frozenset("""
+    der die das den dem des ein eine einer einen einem es er sie wir ich ihr man in im am an
+    auf aus bei beim mit nach von vom vor zu zum zur für über unter um seit als wie was wer wo
+    wann warum und aber auch doch noch nun so dass alle auf laut trotz während wegen bis ab
+""".split())
+#: The shortest pieces a glued word is split into (shorter ones are name prefixes: "iPhone",
+#: "McDonald", "LaVita").
+MIN_GLUED_PIECE = 3
+#: Lexicon flags that make a piece of a glued word a name: the name flags, or K (capitalized in
+#: the German word list) without N (a common noun): "Trump", "Putin".
+_GLUED_NAME_FLAGS = NAME_FLAGS | {"K"}
+#: The shortest common noun a glued name is cut from.
+MIN_GLUED_NOUN = 6
+_GLUED = re.compile(r"([A-ZÄÖÜ]?[a-zäöüß]+)([A-ZÄÖÜ][a-zäöüß]+)")
+
+
+def _unglued(tokens: list[Token]) -> tuple[list[Token], frozenset[int]]:
+    """``tokens`` with each word that a scraper glued together from two cut into its two
+    words: "KiewDer", "zusammenIran", "PutinTrump" (about 240 such facet values in 199 of
+    the 4,161 zeitgeist articles, found by a review). Cut only where the pieces say so, as
+    brands are written in one word too (WhatsApp, TikTok, HafenCity, ThyssenKrupp): the whole
+    word is unknown to the lexicon and either the second piece is a word that starts German
+    sentences ("KiewDer"), or the first is a lowercase German word ("entlassenIsrael": no name
+    begins so), or both are names and neither a common noun ("PutinTrump", not "HafenCity").
+    Returns the tokens and the offsets of the second pieces: two texts met there, so a sentence
+    starts (else "ARD BrüsselAlle Rechte" is still the organisation "ARD Brüssel Alle")."""
+    lexicon = _lexicon()
+    out: list[Token] = []
+    cuts: list[int] = []
+    for token in tokens:
+        match = _GLUED.fullmatch(token.text)
+        if match is None or token.text in lexicon or token.text.lower() in lexicon or not _glued(match[1], match[2], lexicon):
+            out.append(token)
+            continue
+        cut = token.start + len(match[1])
+        out += [Token(match[1], token.start, cut), Token(match[2], cut, token.end)]
+        cuts.append(cut)
+    return out, frozenset(cuts)
+
+
+def _glued(first: str, second: str, lexicon: Mapping[str, str]) -> bool:
+    if len(second) < 2 or len(first) < MIN_GLUED_PIECE:
+        return False
+    if second.lower() in SENTENCE_STARTERS:
+        return True
+    if len(second) < MIN_GLUED_PIECE:
+        return False
+    first_flags = _flags(lexicon, first)
+    second_flags = _flags(lexicon, second) or (_flags(lexicon, second[:-1]) if second.endswith("s") else "")
+    if first.islower():
+        return "l" in first_flags and bool(second_flags)
+    if "N" in second_flags or not _GLUED_NAME_FLAGS.intersection(second_flags):
+        return False  # "HafenCity", "KölnMesse", "DeutschlandTrend": a name and a noun make brands
+    # a name after a name ("PutinTrump") or after a long common noun
+    # ("SicherheitsgarantienTrump"; short ones begin brands: "CityLine")
+    if "N" in first_flags:
+        return len(first) >= MIN_GLUED_NOUN
+    return bool(_GLUED_NAME_FLAGS.intersection(first_flags))
+
+
 def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple[int, int, str]]]]:
     out = []
     for part in (title, text):
@@ -255,7 +319,8 @@ def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple
         part = clean_text(part[:MAX_TEXT_CHARS])
         if not _usable(part):
             continue
-        for sentence in sentences(tokenize(part), part):
+        tokens, breaks = _unglued(tokenize(part))
+        for sentence in sentences(tokens, part, breaks):
             words = [token.text for token in sentence]
             spans = _complete_first_names(
                 words, _complete_adjectives(words, _split_lists(words, list(iter_spans(tag_tokens(words)))))

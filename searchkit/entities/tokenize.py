@@ -136,9 +136,10 @@ _MONTH_PREFIXES = (
 )
 
 
-def sentences(tokens: list[Token], text: str) -> list[list[Token]]:
+def sentences(tokens: list[Token], text: str, breaks: frozenset[int] = frozenset()) -> list[list[Token]]:
     """Group tokens into sentences: at . ! ? followed by a capital, an opener or a line break,
-    at every line break that ends a paragraph or headline, and every ``MAX_SENTENCE_TOKENS``."""
+    at every line break that ends a paragraph or headline, before a token that starts at one
+    of ``breaks`` (offsets), and every ``MAX_SENTENCE_TOKENS``."""
     out: list[list[Token]] = []
     current: list[Token] = []
     count = len(tokens)
@@ -148,7 +149,7 @@ def sentences(tokens: list[Token], text: str) -> list[list[Token]]:
         nxt = tokens[i + 1] if i + 1 < count else None
         if nxt is None:
             end_here = True
-        elif "\n" in text[tok.end : nxt.start]:
+        elif "\n" in text[tok.end : nxt.start] or nxt.start in breaks:
             end_here = True
         elif tok.text in _SENTENCE_END or (tok.text in ")\"“”»«'" and len(current) > 1
                                             and current[-2].text in _SENTENCE_END):
