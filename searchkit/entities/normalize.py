@@ -388,6 +388,28 @@ def _vote(counts: Counter[str], name: str, lexicon: Mapping[str, str]) -> str:
     return next(label for label in ("LOC", "PER", "ORG") if label in best)
 
 
+#: Public broadcasters whose correspondents sign "ARD Brüssel", "ZDF-Studio Washington",
+#: "ARD-Hauptstadtstudio Berlin": the place is where the studio is, not another organisation.
+BROADCASTERS = frozenset("ARD ZDF ORF SRF Deutschlandfunk DLF BR NDR WDR SWR MDR HR RBB SR DW".split())
+_STUDIO = re.compile(r"-(?:Hauptstadt)?[Ss]tudio$")
+#: Lexicon flags of a word of a place name ("Tel Aviv", "Rio de Janeiro" word by word).
+PLACE_WORD_FLAGS = frozenset("TCRYtcry")
+
+
+def without_studio_place(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> tuple[str, ...]:
+    """A broadcaster's studio by its city ("ARD Brüssel", "ARD-Studio Rio de Janeiro") is the
+    broadcaster: every city's studio was an organisation of its own (found by a review: 156
+    values, 96 distinct, in 3 % of the zeitgeist articles, and "ARD" itself was never counted).
+    A name that goes on otherwise ("ZDF Magazin Royale") stays."""
+    head = _STUDIO.sub("", tokens[0])
+    if head not in BROADCASTERS or len(tokens) < 2:
+        return tokens
+    rest = tokens[1:]
+    if all(word.islower() or PLACE_WORD_FLAGS.intersection(_flags(lexicon, word)) for word in rest) and not rest[0].islower():
+        return (head,)
+    return tokens
+
+
 def normalize_mentions(
     mentions: Iterable[Mention], lexicon: Mapping[str, str]
 ) -> list[tuple[str, EntityType]]:
@@ -416,6 +438,8 @@ def normalize_mentions(
             tokens[0], lexicon, ORGANISATION_HEADS, NO_ORGANISATION_ENDINGS
         ):
             continue
+        elif mention.label == "ORG":
+            tokens = without_studio_place(tokens, lexicon)
         raw.append((tokens, mention.label))
 
     # Nominative forms first, so that "Israels" can find "Israel" anywhere in the document.
