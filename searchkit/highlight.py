@@ -18,13 +18,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, word_terms
+from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, analyze, word_terms
 from .model import Document, without_title
 
 #: Characters a snippet shows at most.
 SNIPPET_CHARS = 240
 #: Characters of context a snippet shows before its first match.
 SNIPPET_LEAD = 70
+#: What a word that matches only by a compound part ("Wassermassen" for "Hochwasser") counts
+#: for when the snippet's window is chosen, against 1 for a word that is the query's word
+#: (found by a review: "Hochwasser" showed "Wassermassen" and "Trinkwasser" marked instead of
+#: the paragraph that says "Hochwasser").
+PART_MATCH_WEIGHT = 0.25
 
 #: A word character, or a hyphen that joins a word character (``TOKEN_PATTERN``'s own classes),
 #: standing right before or after a match: the match is then part of a longer token.
@@ -140,8 +145,23 @@ VOCABULARY = Vocabulary()
 class Highlighter:
     """The words of some texts that match a query's index ``terms``, and where they stand."""
 
-    def __init__(self, terms: frozenset[str], vocabulary: Vocabulary = VOCABULARY) -> None:
+    def __init__(
+        self,
+        terms: frozenset[str],
+        groups: frozenset[frozenset[str]] = frozenset(),
+        *,
+        typed: frozenset[str] | None = None,
+        vocabulary: Vocabulary = VOCABULARY,
+    ) -> None:
+        #: a word matches when it has one of these terms ...
         self.terms = terms
+        #: ... or all terms of one of these groups (the parts of a compound, in one word)
+        self.groups = groups
+        #: every term that takes part, for the vocabulary's first sieve
+        self._any_terms = terms.union(*groups)
+        #: the terms of the words as typed (``terms`` when not given): a word with one of them
+        #: counts fully in the choice of the snippet, one with only a part's less
+        self.typed = terms if typed is None else typed
         self.vocabulary = vocabulary
         #: the words of the texts learned that produce one of ``terms``
         self.matching: set[str] = set()
@@ -151,10 +171,12 @@ class Highlighter:
         self._chunks: dict[str, set[str]] = {}
         #: the spans of each text asked for (they stay right: a learned text's words are known)
         self._spans: dict[str, list[tuple[int, int]]] = {}
+        #: matching word → what it counts for in a snippet's window (``PART_MATCH_WEIGHT``)
+        self._weights: dict[str, float] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Find the words of ``texts`` (those not learned yet) that match the query."""
-        if not self.terms:
+        if not self._any_terms:
             return
         new: set[str] = set()
         for text in texts:
@@ -162,7 +184,7 @@ class Highlighter:
                 chunks = self._chunks[text] = _chunks_of(text)
                 new |= chunks
         if new:
-            found = self.vocabulary.add_matching(new, self.terms) - self._matching_chunks
+            found = self.vocabulary.add_matching(new, self._any_terms) - self._matching_chunks
             if found:
                 self._matching_chunks |= found
                 self.matching.update(self._matching_words(found))
@@ -171,8 +193,11 @@ class Highlighter:
         """The words of ``chunks`` that produce one of the query's terms."""
         for chunk in chunks:
             for word in chunk_words(chunk):
-                if len(word) <= MAX_TOKEN_LENGTH and not self.terms.isdisjoint(word_terms(word)):
+                if len(word) <= MAX_TOKEN_LENGTH and self._matches(word_terms(word)):
                     yield word
+
+    def _matches(self, terms: frozenset[str]) -> bool:
+        return not self.terms.isdisjoint(terms) or any(group <= terms for group in self.groups)
 
     def learn_page(self, docs: Iterable[Document]) -> None:
         """Learn what the titles and snippets of ``docs`` need: titles and leads, then, in one
@@ -185,7 +210,7 @@ class Highlighter:
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every matching word of ``text``, in order (not to be changed: the
         list is kept for the next call)."""
-        if not text or not self.terms:
+        if not text or not self._any_terms:
             return []
         found = self._spans.get(text)
         if found is None:
@@ -218,30 +243,50 @@ class Highlighter:
             return _marked(text, spans, 0, len(text))
         if not spans:
             return ""
-        return _window(text, spans)
+        return _window(text, spans, [self._weight(text[a:b]) for a, b in spans])
+
+    def _weight(self, word: str) -> float:
+        """1 for a word whose own term is one of the typed words' terms, or that has a whole
+        group of the query's terms (the compound in one word)."""
+        weight = self._weights.get(word)
+        if weight is None:
+            own = analyze(word, mode="index")[:1]
+            whole = (own and own[0] in self.typed) or any(group <= word_terms(word) for group in self.groups)
+            weight = self._weights[word] = 1.0 if whole else PART_MATCH_WEIGHT
+        return weight
 
     def snippet(self, doc: Document) -> str:
         """The best window of the lead, else of the body, else their plain beginning (each
-        without the title where it begins with it: the hit shows the title above)."""
+        without the title where it begins with it: the hit shows the title above). A lead that
+        matches only by compound parts gives way to a body with the query's own word."""
         lead, body = without_title(doc.lead, doc.title), without_title(doc.body, doc.title)
+        partial = ""
         for text in (lead, body):
-            marked = self.highlight(text)
-            if marked:
-                return marked
+            spans = self.spans(text)
+            if spans and any(self._weight(text[a:b]) == 1.0 for a, b in spans):
+                return self.highlight(text)
+            partial = partial or (text if spans else "")
+        if partial:
+            return self.highlight(partial)
         plain = lead or body or doc.lead or doc.body
         if len(plain) > SNIPPET_CHARS:
             plain = plain[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
         return html.escape(plain, quote=False)
 
 
-def _window(text: str, spans: list[tuple[int, int]]) -> str:
-    best, best_count = 0, -1
+def _window(text: str, spans: list[tuple[int, int]], weights: list[float]) -> str:
+    """The window of ``SNIPPET_CHARS`` with the most weight of matches (``weights``, one per
+    span), starting a little before its first match."""
+    best, best_weight = 0, -1.0
     right = 0
-    for left, (a, _) in enumerate(spans):  # densest window starting at a match
+    total = 0.0
+    for left, (a, _) in enumerate(spans):  # heaviest window starting at a match
         while right < len(spans) and spans[right][1] <= a + SNIPPET_CHARS:
+            total += weights[right]
             right += 1
-        if right - left > best_count:
-            best, best_count = left, right - left
+        if total > best_weight + 1e-9:
+            best, best_weight = left, total
+        total -= weights[left]
     first = spans[best][0]
     start = max(0, first - SNIPPET_LEAD)
     if start:

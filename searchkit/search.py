@@ -1598,7 +1598,7 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
         return None
     total, ranked = top(q)
     ranked, documents = _second_stage(snapshot, concepts, ranked, start, text)
-    hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight)
+    hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight, text=text)
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
         _suggestion(index, text, total, operator, request.operator),
@@ -1737,7 +1737,7 @@ def _page(
         key = -data.pub_start[ids] if descending else data.pub_start[ids]
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
-    return _hits(data.snapshot, q, ranked, documents, highlight=request.highlight)
+    return _hits(data.snapshot, q, ranked, documents, highlight=request.highlight, text=text)
 
 
 def _proximity_concepts(text: str) -> list[tuple[str, ...]]:
@@ -1778,11 +1778,17 @@ def _hits(
     documents: Mapping[int, Document] | None = None,
     *,
     highlight: bool = True,
+    text: str = "",
 ) -> list[Hit]:
     """Stored documents of the ranked page with highlighted title and snippet (``documents``:
     those decoded already); without ``highlight`` a highlighter of no terms gives the plain
-    title and the text's beginning."""
-    highlighter = Highlighter(_highlight_terms(q, snapshot) if highlight else frozenset())
+    title and the text's beginning. ``text`` is the query's text: the words typed, whose own
+    terms choose the snippet over words that match by a compound part only."""
+    if highlight:
+        typed = frozenset(analyze(text, mode="query")) if text else None
+        highlighter = Highlighter(*_highlight_terms(q, snapshot), typed=typed)
+    else:
+        highlighter = Highlighter(frozenset())
     documents = documents or {}
     page = [(documents.get(docnum) or Document.from_stored(snapshot.stored(docnum)), score) for docnum, score in ranked]
     highlighter.learn_page(doc for doc, _ in page)
@@ -1797,21 +1803,32 @@ def _hits(
     ]
 
 
-def _highlight_terms(q: query.Query | None, snapshot: Any) -> frozenset[str]:
-    """Index terms of the text fields the query looks for (prefixes and wildcards expanded)."""
-    if q is None:
-        return frozenset()
+def _highlight_terms(q: query.Query | None, snapshot: Any) -> tuple[frozenset[str], frozenset[frozenset[str]]]:
+    """Index terms of the text fields the query looks for (prefixes and wildcards expanded),
+    and the groups of terms a word must have all of (``OneWord``: "Vizebundeskanzler" is
+    marked for "Bundeskanzler", "Bundespräsident" no longer for its part "Bund")."""
     terms: set[str] = set()
-    for leaf in q.leaves():
-        if getattr(leaf, "fieldname", None) not in TEXT_FIELDS:
-            continue
-        if isinstance(leaf, (query.Prefix, query.Wildcard, query.FuzzyTerm)):
-            terms.update(snapshot.expand(leaf, MAX_EXPANSION))
-        elif isinstance(leaf, query.Phrase):
-            terms.update(leaf.words)
-        elif isinstance(leaf, query.Term):
-            terms.add(leaf.text)
-    return frozenset(terms)
+    groups: set[frozenset[str]] = set()
+
+    def walk(node: query.Query) -> None:
+        if isinstance(node, OneWord):
+            groups.add(frozenset(t.text for t in node.qs if getattr(t, "fieldname", None) in TEXT_FIELDS))
+        elif not node.is_leaf():
+            for child in node.children():
+                walk(child)
+        elif getattr(node, "fieldname", None) not in TEXT_FIELDS:
+            return
+        elif isinstance(node, (query.Prefix, query.Wildcard, query.FuzzyTerm)):
+            terms.update(snapshot.expand(node, MAX_EXPANSION))
+        elif isinstance(node, query.Phrase):
+            terms.update(node.words)
+        elif isinstance(node, query.Term):
+            terms.add(node.text)
+
+    if q is not None:
+        walk(q)
+    groups.discard(frozenset())
+    return frozenset(terms), frozenset(groups)
 
 
 @dataclass

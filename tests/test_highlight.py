@@ -100,7 +100,7 @@ def test_a_small_vocabulary_starts_afresh_and_stays_correct() -> None:
     vocabulary = Vocabulary(limit=3)
     terms = terms_of("Berlin")
     for text in ["Berlin Bonn Köln", "Hamburg Berlins Bremen", "Berliner Kiel Berlin"]:
-        assert Highlighter(terms, vocabulary).spans(text) == loop_spans(text, terms)
+        assert Highlighter(terms, vocabulary=vocabulary).spans(text) == loop_spans(text, terms)
     assert len(vocabulary.known) <= 3
 
 
@@ -173,3 +173,23 @@ def test_highlighters_of_one_search_read_a_text_once() -> None:
         assert first._chunks[text] is second._chunks[text]
         assert second.spans(text) == loop_spans(text, second.terms)
     assert _SEARCH_CHUNKS.get() is None
+
+
+def test_a_compound_is_marked_where_its_parts_stand_in_one_word() -> None:
+    """Found by a review: "Bundeskanzler" marked "Bundespräsident" (its part "Bund") in titles;
+    the parts of a typed compound (a group) are marked only together, in one word."""
+    highlighter = Highlighter(frozenset({"bundeskanzl"}), frozenset({frozenset({"bund", "kanzl"})}))
+    text = "Bundespräsident und Vizebundeskanzler trafen die Bundeskanzlerin und den Kanzler."
+    assert [text[a:b] for a, b in highlighter.spans(text)] == ["Vizebundeskanzler", "Bundeskanzlerin"]
+
+
+def test_the_snippet_prefers_the_query_word_to_words_with_one_of_its_parts() -> None:
+    """Found by a review: "Hochwasser" showed "Wassermassen" and "Trinkwasser" marked (under OR
+    a part counts alone) instead of the paragraph that says "Hochwasser"."""
+    highlighter = Highlighter(frozenset({"hochwass", "hoch", "wass"}), typed=frozenset({"hochwass"}))
+    body = ("Die Wassermassen und das Trinkwasser: Wasser überall. " + "Füllwort " * 40
+            + "Dann kam das Hochwasser in die Stadt.")
+    snippet = highlighter.snippet(Document(id="a", title="T", body=body))
+    assert '<mark class="match">Hochwasser</mark>' in snippet and "Trinkwasser" not in snippet
+    lead_parts = Document(id="b", title="T", lead="Das Wasser steigt.", body="Das Hochwasser kam nachts.")
+    assert '<mark class="match">Hochwasser</mark>' in highlighter.snippet(lead_parts)
