@@ -583,12 +583,16 @@ def _read_field(
         values.append(value)
         docs.append(ids)
     aliases: dict[str, str] = {}
+    if fieldname in ENTITY_FIELDS:
+        values, docs, aliases = _merge_hyphen_variants(values, docs)
     if fieldname == EntityType.PERSON.value:
-        values, docs, aliases = _merge_genitives(values, docs)
+        values, docs, merged = _merge_genitives(values, docs)
+        aliases = _chained(aliases, merged)
         values, docs, merged = _merge_short_names(values, docs)
         aliases = _chained(aliases, merged)
     elif fieldname in ENTITY_FIELDS:
-        values, docs, aliases = _merge_declensions(fieldname, values, docs, spellings, labels)
+        values, docs, merged = _merge_declensions(fieldname, values, docs, spellings, labels)
+        aliases = _chained(aliases, merged)
         for merge in (_merge_acronyms, _merge_nominatives):
             values, docs, merged = merge(fieldname, values, docs, labels)
             aliases = _chained(aliases, merged)
@@ -604,6 +608,24 @@ def _read_field(
 def _chained(aliases: dict[str, str], merged: dict[str, str]) -> dict[str, str]:
     """The aliases of the merge steps so far followed through the next step's, plus its own."""
     return {short: merged.get(full, full) for short, full in aliases.items()} | merged
+
+
+def _merge_hyphen_variants(
+    values: list[str], docs: list[np.ndarray]
+) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
+    """One value for names written with a hyphen or a space ("Heinz-Christian Strache" and
+    "Heinz Christian Strache", found by a review in 10kGNAD): merged into the spelling of the
+    most documents. Returns the merged values and documents, and other key → merged key."""
+    by_words: dict[str, list[int]] = {}
+    for i, value in enumerate(values):
+        if "-" in value or " " in value:
+            by_words.setdefault(" ".join(value.replace("-", " ").split()), []).append(i)
+    aliases = {}
+    for group in by_words.values():
+        if len(group) > 1:
+            kept = max(group, key=lambda i: (len(docs[i]), values[i]))
+            aliases.update({values[i]: values[kept] for i in group if i != kept})
+    return _joined(values, docs, aliases)
 
 
 def _merge_genitives(

@@ -315,3 +315,17 @@ def test_a_party_named_by_an_adjective_is_one_value(fresh_index: Index) -> None:
     assert {v.label: v.count for v in facet.results} == {"Linke": 3, "Grünen": 3}
     assert fresh_index.search("", filters={"organisation": ["Linken"]}, per_page=0).total == 3
     assert fresh_index.search("", filters={"organisation": ["Grüne"]}, per_page=0).total == 3
+
+
+def test_a_name_with_a_hyphen_or_a_space_is_one_value(fresh_index: Index) -> None:
+    """Found by a review: "Heinz-Christian Strache" and "Heinz Christian Strache" (both in
+    10kGNAD) were two values; they count as the spelling of most documents."""
+    people = [["Heinz-Christian Strache"], ["Heinz-Christian Strache"], ["Heinz Christian Strache"], ["Heinz Fischer"]]
+    places = [["Baden-Baden"], [], [], ["Baden Baden"]]
+    fresh_index.add([_article(str(i), "2025-05", people=p, places=pl) for i, (p, pl) in enumerate(zip(people, places))])
+    result = fresh_index.search("")
+    assert {v.label: v.count for v in result.facet("person").results} == {"Heinz-Christian Strache": 3, "Heinz Fischer": 1}
+    assert [v.count for v in result.facet("place").results] == [2]
+    for spelling in ("Heinz Christian Strache", "Heinz-Christian Strache"):
+        assert fresh_index.search("", filters={"person": [spelling]}).total == 3
+    assert fresh_index.search('person:"Heinz Christian Strache"').total == 3
