@@ -777,3 +777,13 @@ def test_a_name_in_the_genitive_is_cut_from_the_noun_it_governs(
     "Russlands Machthaber Putin" lost the names in them (41 values in 41 of 5,189 articles)."""
     found = {(e.name, e.type) for e in extract_entities(text)}
     assert expected <= found and not absent & {name for name, _ in found}, found
+
+
+def test_a_sentence_in_capitals_is_tagged_as_german_writes_it() -> None:
+    """Found by a review: "BUNDESKANZLER MERZ TRIFFT MACRON IN PARIS. DIE CDU JUBELT." gave the
+    organisations "MERZ", "MACRON", "DIE CDU" and "JUBELT"; a word in capitals among others
+    stays as it is (an acronym or a name written so)."""
+    found = {(e.name, e.type) for e in extract_entities("BUNDESKANZLER MERZ TRIFFT MACRON IN PARIS. DIE CDU JUBELT.")}
+    assert {("Merz", PERSON), ("Paris", PLACE), ("CDU", ORG)} <= found
+    assert not {name for name, _ in found} & {"MERZ", "DIE CDU", "JUBELT", "Jubelt"}
+    assert ("WKStA", ORG) in {(e.name, e.type) for e in extract_entities("Die WKStA ermittelt in Wien gegen DER STANDARD.")}
