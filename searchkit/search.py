@@ -1641,7 +1641,9 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
     facets = _facets(request, ev.data, ev.matched, ev.masks, ev.selected_ids) if request.facets else []
     unfiltered = not ev.masks and ev.date_filter is None and not ev.narrowed
     hits = _page(request, ev.data, ev.q, hits_mask, total, unfiltered=unfiltered, text=ev.text)
-    suggestion = _suggestion(index, ev.text, total, ev.operator, request.operator)
+    # a date phrase searched as words ("seit gestern" over older articles) is spelt right: it
+    # was no correction ("Meinten Sie: seit gelten?", found by a review)
+    suggestion = None if ev.date_words else _suggestion(index, ev.text, total, ev.operator, request.operator)
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
         request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion, ev.date_words

@@ -614,6 +614,8 @@ def test_date_words_never_find_a_document_alone(fresh_index: Index) -> None:
     nothing = fresh_index.search("Netanyahu seit März 2026")
     assert nothing.total == 0 and nothing.date_filter is not None and nothing.date_filter.label == "seit März 2026"
     assert words.date_words == words.to_dict()["date_words"] == "2015"  # said, not silent
+    # date words read as words are spelt right: no "Meinten Sie: seit gelten?" (a review)
+    assert fresh_index.search("seit gestern").suggestion is None
 
 
 def test_operators_inside_quotes_and_colons_before_a_space_stay_words() -> None:
