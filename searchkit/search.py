@@ -421,6 +421,12 @@ class SearchResult:
     def facet(self, name: str) -> Facet | None:
         return next((f for f in self.facets if f.name == name), None)
 
+    @property
+    def fell_back(self) -> bool:
+        """Whether keywords were answered with any of their words because no document has all
+        of them (``operator`` auto): not for a question, which is read with any word anyway."""
+        return self.request.operator == "auto" and self.operator == "or" and _is_keyword_query(self.query_text)
+
     def to_dict(self) -> dict[str, Any]:
         req = self.request
         return {

@@ -564,3 +564,11 @@ def test_an_unknown_entity_kind_names_the_kinds_in_german(client: FlaskClient) -
     html = unescape(html_of(client, "/entitaet/foo/x", 404))
     assert "Unbekannte Art „foo“: möglich sind Personen, Orte und Organisationen." in html
     assert "person, place" not in html
+
+
+def test_the_any_word_note_is_for_keywords_that_fell_back_not_for_questions(client) -> None:  # type: ignore[no-untyped-def]
+    """Found by a review: every question (read with any word by design) and "Wo*rt" said
+    "nicht alle Wörter gefunden"."""
+    note = "nicht alle Wörter gefunden"
+    assert note not in client.get("/?q=Wer ist der Präsident der Türkei?").get_data(as_text=True)
+    assert note in client.get("/?q=Baku Xylophonkonzert").get_data(as_text=True)
