@@ -16,6 +16,7 @@ from .errors import (
     DocumentError,
     DocumentNotFoundError,
     EngineError,
+    IndexDamagedError,
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
@@ -33,7 +34,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ClusterError", "ConfigError", "DateError", "Document", "DocumentError", "DocumentNotFoundError", "EngineError", "Entity", "EntityType",
-    "Facet", "FacetValue", "Hit", "Index", "IndexLockedError", "IndexNotFoundError",
+    "Facet", "FacetValue", "Hit", "Index", "IndexDamagedError", "IndexLockedError", "IndexNotFoundError",
     "IndexVersionError", "IngestError", "IngestReport", "Precision", "PubDate", "QueryError",
     "SearchRequest", "SearchResult", "SearchkitError", "enrich", "read_file", "read_paths",
 ]

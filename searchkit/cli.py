@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -524,18 +525,22 @@ def migrate_command(index_path: Path | None, engine: str, target: Path | None, q
         if any(copy_path.iterdir()) and not (copy_path / METADATA_FILE).exists():
             raise SearchkitError(f"refusing to replace {copy_path}: it is not a left-over migration; move it away")
         shutil.rmtree(copy_path)  # left over from an interrupted migration
-    with tqdm(total=len(source), desc="Copying", unit=" docs", disable=quiet, file=sys.stderr) as bar:
-        copy = source.migrate(copy_path, engine=engine, on_document=lambda *_: bar.update())
-    count = len(copy)
-    copy.facet_data()
-    copy.close()
+    # In place, no writer may commit while the copy is made and swapped in: a document added
+    # meanwhile was acknowledged and then lost with the old folder (found by a review).
+    with source.write_lock() if in_place else contextlib.nullcontext():
+        with tqdm(total=len(source), desc="Copying", unit=" docs", disable=quiet, file=sys.stderr) as bar:
+            copy = source.migrate(copy_path, engine=engine, on_document=lambda *_: bar.update())
+        count = len(copy)
+        copy.facet_data()
+        copy.close()
+        if in_place:
+            # the complete copy replaces the source; until the last rename the source is intact
+            # a name of its own: "index.old" may be someone's backup (it was removed unasked)
+            old = source_path.with_name(f"{source_path.name}.migrated-{os.getpid()}-{os.urandom(4).hex()}")
+            source_path.rename(old)
+            copy_path.rename(source_path)
     source.close()
     if in_place:
-        # the complete copy replaces the source; until the last rename the source is intact
-        # a name of its own: "index.old" may be someone's backup (it was removed unasked)
-        old = source_path.with_name(f"{source_path.name}.migrated-{os.getpid()}-{os.urandom(4).hex()}")
-        source_path.rename(old)
-        copy_path.rename(source_path)
         shutil.rmtree(old)
         copy_path = source_path
     click.echo(f"{count} documents in {copy_path} ({engine})")

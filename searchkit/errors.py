@@ -33,6 +33,13 @@ class IndexVersionError(SearchkitError):
     http_status = 409
 
 
+class IndexDamagedError(IndexVersionError):
+    """The index's files are truncated, garbled or missing (a full disk, a copy cut short,
+    files deleted under a running server): a server answers 503, as the index cannot serve."""
+
+    http_status = 503
+
+
 class IndexLockedError(SearchkitError):
     """Another writer holds the index lock."""
 

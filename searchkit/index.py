@@ -25,6 +25,7 @@ from .engines import Engine, Snapshot, Writer, check_engine, default_engine, eng
 from .errors import (
     DocumentError,
     DocumentNotFoundError,
+    EngineError,
     IndexNotFoundError,
     IndexVersionError,
     SearchkitError,
@@ -69,6 +70,15 @@ def date_number(day: Any) -> int:
 
 def _clean_facet_value(value: str) -> str:
     return " ".join(value.replace(",", " ").replace(LABEL_SEP, " ").split())
+
+
+def _folder_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the index folder: a new folder at the same path has another one."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def facet_key(name: str) -> str:
@@ -316,6 +326,8 @@ class Index:
                 f" with `searchkit migrate --index {self.path} --to NEW_FOLDER --engine {engine}`"
             )
         self._engine: Engine = engine_class(self.engine_name).open(self.path)
+        #: which folder this object opened: a rebuild or an in-place migration replaces it
+        self._folder_id = _folder_identity(self.path)
         self._snapshot_lock = threading.Lock()
         #: Whoosh's readers are not safe for concurrent use: reads of one Index take turns
         #: (threads share the GIL anyway; parallel searching is per process, serve --workers N).
@@ -338,7 +350,10 @@ class Index:
 
     @classmethod
     def rebuild(cls, path: str | os.PathLike[str] | None = None, *, engine: str | None = None) -> Index:
-        """Create an empty index at ``path``, replacing a searchkit or foreign index there."""
+        """Create an empty index at ``path``, replacing a searchkit or foreign index there, with
+        the engine it had unless ``engine`` says otherwise. ``IndexLockedError`` while another
+        writer works on it (found by a review: the rebuild deleted the folder under a running
+        writer, whose batches were lost, and a tantivy index came back as Whoosh)."""
         target = Path(path) if path is not None else default_index_path()
         if target.exists():
             import shutil
@@ -346,8 +361,38 @@ class Index:
             looks_like_index = (target / METADATA_FILE).exists() or any(target.glob("*.toc"))
             if not looks_like_index and any(target.iterdir()):
                 raise IndexVersionError(f"refusing to replace {target}: it is not an index folder")
+            if (target / METADATA_FILE).exists():
+                try:
+                    old = cls(target)
+                except (IndexVersionError, EngineError):
+                    old = None  # damaged, or an engine not installed: nothing can write to it
+                if old is not None:
+                    engine = engine or old.engine_name
+                    with old.write_lock():
+                        pass  # free now: no writer of any process is in the middle of a batch
+                    old.close()
             shutil.rmtree(target)
         return cls(target, create=True, engine=engine)
+
+    @contextlib.contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold the index's write lock: no writer of any process commits meanwhile (what an
+        in-place ``migrate`` needs while it copies and swaps the folder). ``IndexLockedError``
+        when another writer holds it for longer than ``lock_timeout``."""
+        writer = self._writer()
+        try:
+            yield
+        finally:
+            try:
+                writer.cancel()
+            except (OSError, ValueError):
+                pass  # the folder was moved away meanwhile (an in-place migration swaps it)
+
+    @property
+    def instance(self) -> str:
+        """Tells apart the indexes that have stood at this path: a rebuild or an in-place
+        migration starts again at the same generation numbers (for HTTP ETags)."""
+        return f"{self._folder_id[1]:x}" if self._folder_id else "0"
 
     # -- reading ----------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -359,10 +404,25 @@ class Index:
             return pinned[1]
         with self._snapshot_lock:
             if self._snapshot is None or not self._snapshot.up_to_date():
+                self._reopen_if_replaced()
                 # A new snapshot, never a refresh in place: requests of other threads may still
                 # be using the old one (it is closed when the last of them lets go).
                 self._snapshot = self._engine.snapshot()
             return self._snapshot
+
+    def _reopen_if_replaced(self) -> None:
+        """Open the index again when its folder was replaced (``rebuild``, an in-place
+        ``migrate`` to another engine): a server kept serving the deleted index, or answered 500
+        until restarted (found by a review)."""
+        identity = _folder_identity(self.path)
+        if identity is None or identity == self._folder_id:
+            return
+        self.metadata = read_metadata(self.path)
+        self.engine_name = check_engine(self.metadata.get("engine", "whoosh"))
+        self._engine = engine_class(self.engine_name).open(self.path)
+        self._folder_id = identity
+        self._facet_cache = None
+        self._spelling_cache = None
 
     @contextlib.contextmanager
     def _one_generation(self) -> Iterator[None]:

@@ -144,9 +144,12 @@ def finish(response: Response) -> Response:
 def _etag() -> str:
     from . import get_index
 
-    generation = get_index().generation()
-    # The date is part of the key because German date phrases ("letzte Woche") are relative.
-    key = "|".join((current_app.config["_CODE_TAG"], date.today().isoformat(), request.host_url, request.full_path))
+    index = get_index()
+    generation = index.generation()
+    # The date is part of the key because German date phrases ("letzte Woche") are relative;
+    # the index instance because a rebuilt index starts again at the same generations.
+    key = "|".join((current_app.config["_CODE_TAG"], date.today().isoformat(), index.instance, request.host_url,
+                    request.full_path))
     return f"g{generation}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 

@@ -363,3 +363,38 @@ def test_sloppy_phrases_find_the_same_documents_on_both_engines(tmp_path: Path) 
             assert indexes["tantivy"].search(text, per_page=0).total == len(found["whoosh"]), text
     for engine, index in indexes.items():  # a slop past tantivy's u32 is no crash
         assert index.search('"Baku Tiflis"~4294967297', per_page=0).total > 0, engine
+
+
+def test_an_in_place_migration_holds_the_write_lock_and_readers_follow(tmp_path: Path) -> None:
+    """Found by a review: a document added during an in-place ``migrate`` was acknowledged and
+    lost with the old folder, and a running server answered 500 until restarted."""
+    from searchkit import Document
+
+    path = tmp_path / "index"
+    Index(path, create=True, engine="whoosh").add([Document(id="a", title="Hafen", body="Der alte Hafen.")])
+    reader = Index(path)
+    assert reader.search("Hafen").total == 1
+    runner = CliRunner()
+    with Index(path).write_lock():  # a writer in the middle of a batch
+        refused = runner.invoke(main, ["migrate", "--index", str(path), "--engine", "tantivy", "--quiet"])
+        assert refused.exit_code == 1 and "locked" in refused.output
+    result = runner.invoke(main, ["migrate", "--index", str(path), "--engine", "tantivy", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert reader.search("Hafen").total == 1 and reader.engine_name == "tantivy"  # moved along
+
+
+def test_a_read_only_tantivy_index_is_no_damaged_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a review: tantivy takes a lock file even to read, and a read-only copy was
+    called damaged, with the advice to rebuild it (which deletes it). A read-only mount cannot
+    be made in a test, so tantivy's own error is simulated."""
+    tantivy = pytest.importorskip("tantivy")
+    path = tmp_path / "index"
+    Index(path, create=True, engine="tantivy").close()
+
+    def read_only(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("Failed to acquire Lockfile: LockBusy. Some(Read-only file system (os error 30))")
+
+    monkeypatch.setattr(tantivy.Index, "open", read_only)
+    with pytest.raises(EngineError, match="write access") as raised:
+        Index(path)
+    assert "rebuild" not in str(raised.value)

@@ -147,3 +147,51 @@ def test_damaged_metadata_names_the_rebuild_command(tmp_path: Path) -> None:
     (path / "searchkit.json").write_text("{ not json", encoding="utf-8")
     with pytest.raises(IndexVersionError, match="--rebuild"):
         Index(path)
+
+
+def _doc(doc_id: str, body: str):  # type: ignore[no-untyped-def]
+    from searchkit import Document
+
+    return Document(id=doc_id, title=f"Meldung {doc_id}", body=body)
+
+
+def test_a_rebuild_waits_for_no_writer_and_keeps_the_engine(tmp_path: Path, engine: str) -> None:
+    """Found by a review: ``index --rebuild`` deleted the folder under a running writer (whose
+    batches were lost) and made a tantivy index a Whoosh one."""
+    path = tmp_path / "index"
+    Index(path, create=True, engine=engine).add([_doc("a", "Alter Text.")])
+    holder = Index(path)
+    with holder.write_lock():
+        with pytest.raises(IndexLockedError):
+            Index.rebuild(path)
+        assert len(Index(path)) == 1  # nothing deleted
+    rebuilt = Index.rebuild(path)
+    assert rebuilt.engine_name == engine and len(rebuilt) == 0
+
+
+def test_a_reader_moves_to_a_rebuilt_index(tmp_path: Path, engine: str) -> None:
+    """Found by a review: a Whoosh server kept serving the deleted index after a rebuild (both
+    at generation 1), with the same ETag."""
+    path = tmp_path / "index"
+    Index(path, create=True, engine=engine).add([_doc("alt", "Der alte Hafen.")])
+    reader = Index(path)
+    assert reader.search("Hafen").total == 1
+    before = reader.instance
+    Index.rebuild(path).add([_doc("neu", "Der neue Bahnhof.")])
+    assert [h.document.id for h in reader.search("Bahnhof").hits] == ["neu"]
+    assert reader.search("Hafen").total == 0 and "alt" not in reader and reader.instance != before
+
+
+def test_missing_index_files_are_a_damaged_index(tmp_path: Path, engine: str) -> None:
+    """Found by a review: index files deleted under a running server gave 500 on every request."""
+    from searchkit import IndexDamagedError
+
+    path = tmp_path / "index"
+    Index(path, create=True, engine=engine).add([_doc("a", "Text.")])
+    reader = Index(path)
+    assert len(reader) == 1
+    for file in [*path.glob("_MAIN_*.toc"), *path.glob("tantivy/meta.json")]:
+        file.unlink()
+    with pytest.raises(IndexDamagedError, match="damaged"):
+        len(Index(path))
+    assert IndexDamagedError.http_status == 503

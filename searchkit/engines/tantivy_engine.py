@@ -32,7 +32,7 @@ import tantivy
 from whoosh import query
 
 from ..analysis import analyze, index_words
-from ..errors import IndexLockedError, IndexVersionError, QueryError
+from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
 from . import Engine, OneWord, ScoredCache, Snapshot, Writer
 
@@ -657,6 +657,10 @@ class TantivyWriter(Writer):
             self._writer.wait_merging_threads()
 
 
+#: What the operating system says when a folder cannot be written.
+_NO_WRITE_ACCESS = re.compile(r"read-only file system|permission denied|os error 30|os error 13", re.IGNORECASE)
+
+
 class TantivyEngine(Engine):
     name = "tantivy"
 
@@ -670,7 +674,10 @@ class TantivyEngine(Engine):
     def create(cls, path: Path) -> TantivyEngine:
         folder = path / SUBDIR
         folder.mkdir(parents=True, exist_ok=True)
-        return cls(path, tantivy.Index(build_schema(), path=str(folder), reuse=False))
+        try:
+            return cls(path, tantivy.Index(build_schema(), path=str(folder), reuse=False))
+        except ValueError as error:  # a full disk: a traceback before (found by a review)
+            raise EngineError(f"cannot create a tantivy index at {path}: {error}") from error
 
     @classmethod
     def open(cls, path: Path) -> TantivyEngine:
@@ -680,13 +687,28 @@ class TantivyEngine(Engine):
                 raise FileNotFoundError(folder / "meta.json")
             return cls(path, tantivy.Index.open(str(folder)))
         except (OSError, ValueError) as error:
-            raise IndexVersionError(
+            if _NO_WRITE_ACCESS.search(str(error)):
+                # tantivy takes a lock file even to read: a read-only copy is no damaged index,
+                # and "rebuild it" would have deleted it (found by a review)
+                raise EngineError(
+                    f"the tantivy engine cannot open the index at {path} without write access to"
+                    f" {folder} (it keeps a lock file there even for reading; {error}): open a"
+                    " writable copy, or migrate it to the Whoosh engine, which reads read-only folders"
+                ) from error
+            raise IndexDamagedError(
                 f"the index at {path} is damaged ({error}): rebuild it with"
                 f" `searchkit index FILES --index {path} --rebuild`"
             ) from error
 
     def snapshot(self) -> Snapshot:
-        return TantivySnapshot(self)
+        try:
+            return TantivySnapshot(self)
+        except (OSError, ValueError) as error:
+            # files deleted under a running server: every request was a 500 (a review)
+            raise IndexDamagedError(
+                f"the index at {self.path} is damaged ({error}): rebuild it with"
+                f" `searchkit index FILES --index {self.path} --rebuild`"
+            ) from error
 
     def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:
         # the pool first: its workers must not be forked while this process holds the lock

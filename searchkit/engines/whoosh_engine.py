@@ -30,7 +30,7 @@ from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
 from ..analysis import german_analyzer
-from ..errors import IndexLockedError, IndexVersionError
+from ..errors import IndexDamagedError, IndexLockedError, IndexVersionError
 from . import Engine, ScoredCache, Snapshot, Writer, whoosh_vector
 
 #: Attempts to open the newest generation while other processes commit.
@@ -117,6 +117,9 @@ class WhooshSnapshot(Snapshot):
         self.generation = -1 if generation is None else generation
         self._scored_cache = ScoredCache()
         self._folder = folder
+        #: the folder's inode: a rebuilt index in a new folder starts at the same generation
+        #: numbers, which Whoosh's own check compares (a server kept serving the deleted index)
+        self._folder_ino = _inode(folder)
         #: the folder's modification time when a listing last found no newer generation
         self._listed_mtime: int | None = None
 
@@ -238,9 +241,13 @@ class WhooshSnapshot(Snapshot):
         if self._folder is None:
             return self.searcher.up_to_date()  # type: ignore[no-any-return]
         try:
-            mtime = os.stat(self._folder).st_mtime_ns
+            st = os.stat(self._folder)
         except OSError:
             mtime = None
+        else:
+            if st.st_ino != self._folder_ino:
+                return False
+            mtime = st.st_mtime_ns
         if mtime is not None and mtime == self._listed_mtime:
             return True
         fresh: bool = self.searcher.up_to_date()
@@ -254,6 +261,13 @@ class WhooshSnapshot(Snapshot):
     def close(self) -> None:
         self._scored_cache.clear()
         self.searcher.close()
+
+
+def _inode(folder: Path | None) -> int | None:
+    try:
+        return os.stat(folder).st_ino if folder is not None else None
+    except OSError:
+        return None
 
 
 def _union_trees(q: query.Query) -> query.Query:
@@ -438,7 +452,7 @@ def _damage(path: Path, error: BaseException) -> IndexVersionError:
 
 
 def _damaged(path: Path, error: BaseException) -> IndexVersionError:
-    return IndexVersionError(
+    return IndexDamagedError(
         f"the index at {path} is damaged ({type(error).__name__}: {error}): rebuild it with"
         f" `searchkit index FILES --index {path} --rebuild`"
     )
@@ -470,9 +484,10 @@ class WhooshEngine(Engine):
         for attempt in range(OPEN_RETRIES):
             try:
                 return WhooshSnapshot(self._index.searcher(), self.path)
-            except FileNotFoundError:
+            except FileNotFoundError as error:
                 if attempt == OPEN_RETRIES - 1:
-                    raise
+                    # files deleted under a running server: every request was a 500 (a review)
+                    raise _damaged(self.path, error) from error
                 time.sleep(0.01 * (attempt + 1))
             except DAMAGED_FILE_ERRORS as error:
                 raise _damage(self.path, error) from error
