@@ -582,7 +582,6 @@ def _require_extra(extra: str, *modules: str) -> None:
 
 def _report(result: dict[str, Any], table: str, as_json: bool, output: Path | None) -> None:
     if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     if as_json:
         _echo_json(result)
@@ -590,8 +589,17 @@ def _report(result: dict[str, Any], table: str, as_json: bool, output: Path | No
         click.echo(table)
 
 
+def _output_folder_exists(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Checked before the evaluation runs, not after it (found by a review: a file in the way
+    failed only at the end, and missing folders were created unasked)."""
+    if value is not None and not value.parent.is_dir():
+        raise click.BadParameter(f"the folder {value.parent} does not exist", ctx=ctx, param=param)
+    return value
+
+
 OUTPUT_OPTION = click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the results as JSON to this file."
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    callback=_output_folder_exists, help="Also write the results as JSON to this file (its folder must exist).",
 )
 
 

@@ -181,7 +181,10 @@ def test_bad_numbers_and_paths_are_one_line_errors(tmp_path: Path, seeds: Path) 
     a_file = tmp_path / "plain.txt"
     a_file.write_text("x")
     report = run("eval", "dates", "--output", str(a_file / "x.json"))
-    assert report.exit_code == 1 and report.output.startswith("Error:")
+    # refused before the evaluation runs (it failed only after it), no folder made unasked
+    assert report.exit_code == 2 and "does not exist" in report.output and "overall" not in report.output
+    missing = run("eval", "dates", "--output", str(tmp_path / "no" / "x.json"))
+    assert missing.exit_code == 2 and not (tmp_path / "no").exists()
     binary = tmp_path / "gold.tsv"
     binary.write_bytes(b"\xff\xfe\x00junk\n")
     gold = run("eval", "entities", "--gold", str(binary))
