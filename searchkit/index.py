@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -70,6 +71,12 @@ def date_number(day: Any) -> int:
 
 def _clean_facet_value(value: str) -> str:
     return " ".join(value.replace(",", " ").replace(LABEL_SEP, " ").split())
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC): "Müller" typed or from a macOS file name (NFD,
+    u + combining diaeresis) is one id, not two that look the same (found by a review)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _folder_identity(path: Path) -> tuple[int, int] | None:
@@ -461,7 +468,10 @@ class Index:
             text.encode("utf-8")
         except UnicodeEncodeError:
             return None
-        return snapshot.docnum("id", text)
+        found = snapshot.docnum("id", nfc(text))
+        if found is None and not text.isascii() and nfc(text) != text:
+            found = snapshot.docnum("id", text)  # an index written before ids were NFC
+        return found
 
     def get(self, doc_id: str) -> Document:
         """The stored document with this id (raises ``DocumentNotFoundError``)."""
@@ -707,9 +717,11 @@ class Index:
             committed = writer.snapshot()
             base = self._spelling_base(committed)
             for one in doc_ids:
-                docnum = committed.docnum("id", one)
+                docnum = self._docnum(committed, one)
                 if docnum is not None:
-                    change.remove(Document.from_stored(committed.stored(docnum)))
+                    document = Document.from_stored(committed.stored(docnum))
+                    change.remove(document)
+                    one = document.id  # as stored: NFC, or as an older index wrote it
                 writer.delete(one)
         except BaseException:
             writer.cancel()

@@ -10,6 +10,7 @@ import calendar
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -160,8 +161,6 @@ def without_title(text: str, title: str) -> str:
 def entity_key(name: str) -> str:
     """Identity of an entity name for facets: case, diacritics and spacing ignored, so that
     "Erdoğan", "Erdogan" and "ERDOGAN" are one facet value (shown in its most used spelling)."""
-    import unicodedata
-
     folded = unicodedata.normalize("NFKD", name.replace("ß", "ss").casefold())
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
 
@@ -311,6 +310,8 @@ class Document:
             raise DocumentError("a document needs a non-empty string id")
         if LONE_SURROGATE.search(self.id):
             raise DocumentError(f"document id {self.id!r} holds a lone surrogate (not valid Unicode text)")
+        if not self.id.isascii():
+            self.id = unicodedata.normalize("NFC", self.id)  # one id however it was composed
         for name in ("title", "lead", "body", "url", "source"):
             value = getattr(self, name)
             if not isinstance(value, str):

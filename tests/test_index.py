@@ -364,3 +364,17 @@ def test_a_truncated_index_file_is_a_damaged_index(tmp_path: Path, engine: str, 
             handle.truncate(size)
     with pytest.raises(IndexVersionError, match="damaged"):
         Index(tmp_path / "index").search("Bahnstreik")
+
+
+def test_an_id_is_one_id_however_its_letters_are_composed(fresh_index: Index) -> None:
+    """Found by a review: "Müller-Bericht" in NFC and in NFD (a macOS file name) were two
+    documents that look the same in every list."""
+    import unicodedata
+
+    composed, decomposed = (unicodedata.normalize(form, "Müller-Bericht") for form in ("NFC", "NFD"))
+    assert composed != decomposed
+    fresh_index.add([doc(composed, "Erster Text."), doc(decomposed, "Zweiter Text.")])
+    assert len(fresh_index) == 1 and fresh_index.get(decomposed).body == "Zweiter Text."
+    assert decomposed in fresh_index and composed in fresh_index
+    fresh_index.delete(decomposed)
+    assert len(fresh_index) == 0
