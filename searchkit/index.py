@@ -469,8 +469,12 @@ class Index:
         except UnicodeEncodeError:
             return None
         found = snapshot.docnum("id", nfc(text))
-        if found is None and not text.isascii() and nfc(text) != text:
-            found = snapshot.docnum("id", text)  # an index written before ids were NFC
+        if found is None and not text.isascii():
+            # an index written before ids were NFC: as typed, or decomposed (a macOS file name)
+            for form in dict.fromkeys((text, unicodedata.normalize("NFD", text))):
+                found = snapshot.docnum("id", form) if form != nfc(text) else None
+                if found is not None:
+                    break
         return found
 
     def get(self, doc_id: str) -> Document:
@@ -652,10 +656,16 @@ class Index:
                     report.failed_ids.append(doc.id)
                     outcome = "failed"
                 else:
-                    writer.add_document(prepared, replaces=existing)
+                    old = Document.from_stored(committed.stored(existing)) if existing is not None else None
+                    if old is not None and old.id != prepared.id:
+                        # stored in another Unicode form by an older version (NFD): replaced by id
+                        writer.delete(old.id)
+                        writer.add_document(prepared)
+                    else:
+                        writer.add_document(prepared, replaces=existing)
                     change.add(prepared)
-                    if existing is not None:
-                        change.remove(Document.from_stored(committed.stored(existing)))
+                    if old is not None:
+                        change.remove(old)
                     outcome = "written"
                 if on_document:
                     on_document(doc, outcome)
@@ -677,7 +687,7 @@ class Index:
         updated (with the document number it replaces). ``seen_hashes``: the content of the
         batch's documents so far → their ids."""
         content_hash = doc.content_hash()
-        existing = committed.docnum("id", doc.id)
+        existing = Index._docnum(committed, doc.id)
         if content_hash in seen_hashes:
             report.skipped += 1
             report.duplicates[doc.id] = seen_hashes[content_hash]

@@ -587,7 +587,12 @@ def _word_query(
             continue
         weight = PART_WEIGHT if loose else ALL_PARTS_WEIGHT
         part_terms = [query.Term(fieldname, p, boost=boost * weight) for p in parts]
-        clauses.append(query.Or([term, *part_terms] if loose else [term, OneWord(part_terms)]))
+        if loose:
+            clauses.append(query.Or([term, *part_terms]))
+        else:
+            # one part left (the rest repeated it or the whole: "Mieterinnen") is that term; a
+            # OneWord of one term made the tantivy engine fail (found by a review)
+            clauses.append(query.Or([term, OneWord(part_terms) if len(part_terms) > 1 else part_terms[0]]))
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else query.And(clauses)

@@ -378,3 +378,19 @@ def test_an_id_is_one_id_however_its_letters_are_composed(fresh_index: Index) ->
     assert decomposed in fresh_index and composed in fresh_index
     fresh_index.delete(decomposed)
     assert len(fresh_index) == 0
+
+
+def test_an_id_an_older_index_stored_decomposed_is_found_and_replaced(fresh_index: Index) -> None:
+    """Found by a review of the NFC change: an index written before it may hold a decomposed
+    id; adding the document again duplicated it, and the composed id did not find it."""
+    import unicodedata
+
+    composed, decomposed = (unicodedata.normalize(form, "Müller-Bericht") for form in ("NFC", "NFD"))
+    legacy = doc("x", "Alter Text.")
+    legacy.id = decomposed  # as an older version stored it
+    fresh_index.add([legacy, doc("b", "Anderer Text.")])
+    assert fresh_index.get(composed).body == "Alter Text." and composed in fresh_index
+    fresh_index.add([doc(decomposed, "Neuer Text.")])
+    assert len(fresh_index) == 2 and fresh_index.get(composed).body == "Neuer Text."
+    fresh_index.delete(composed)
+    assert len(fresh_index) == 1

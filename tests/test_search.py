@@ -1082,6 +1082,8 @@ def test_a_compound_matches_its_parts_only_within_one_word(fresh_index: Index) -
     )
     assert ids(fresh_index.search("Weltkrieg")) == ["whole", "longer"]
     assert ids(fresh_index.search("Freibad")) == ["hallen"]
+    # a compound with one part left over ("Bundesbund": bund) is that part (tantivy failed on it)
+    assert fresh_index.search("Bundesbund").total == 0
     # under OR (a question, a fallback) any part still counts, at a lower weight
     assert "apart" in ids(fresh_index.search("Wann endete der Weltkrieg?"))
 
