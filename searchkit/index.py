@@ -13,6 +13,7 @@ import dataclasses
 import json
 import os
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -71,6 +72,11 @@ def date_number(day: Any) -> int:
 
 def _clean_facet_value(value: str) -> str:
     return " ".join(value.replace(",", " ").replace(LABEL_SEP, " ").split())
+
+
+#: Pauses (s) before the tries of ``Index._fresh_snapshot``: a folder swap takes microseconds;
+#: a damaged index is reported after about 0.6 s.
+REOPEN_DELAYS = (0.0, 0.02, 0.1, 0.5)
 
 
 def nfc(text: str) -> str:
@@ -362,24 +368,37 @@ class Index:
         writer works on it (found by a review: the rebuild deleted the folder under a running
         writer, whose batches were lost, and a tantivy index came back as Whoosh)."""
         target = Path(path) if path is not None else default_index_path()
-        if target.exists():
-            import shutil
+        if not target.exists() or (target.is_dir() and not any(target.iterdir())):
+            return cls(target, create=True, engine=engine)
+        import shutil
 
-            looks_like_index = (target / METADATA_FILE).exists() or any(target.glob("*.toc"))
-            if not looks_like_index and any(target.iterdir()):
-                raise IndexVersionError(f"refusing to replace {target}: it is not an index folder")
-            if (target / METADATA_FILE).exists():
-                try:
-                    old = cls(target)
-                except (IndexVersionError, EngineError):
-                    old = None  # damaged, or an engine not installed: nothing can write to it
-                if old is not None:
-                    engine = engine or old.engine_name
-                    with old.write_lock():
-                        pass  # free now: no writer of any process is in the middle of a batch
-                    old.close()
-            shutil.rmtree(target)
-        return cls(target, create=True, engine=engine)
+        looks_like_index = (target / METADATA_FILE).exists() or any(target.glob("*.toc"))
+        if not looks_like_index:
+            raise IndexVersionError(f"refusing to replace {target}: it is not an index folder")
+        try:
+            old: Index | None = cls(target)
+        except (IndexVersionError, EngineError):
+            old = None  # damaged, foreign, or an engine not installed: nothing can write to it
+        engine = engine or (old.engine_name if old is not None else None)
+        # The empty index is made beside the old one and swapped in while the old one's write
+        # lock is held: no writer commits into a folder being deleted, and readers see the old
+        # index or the complete new one (a review found both a writer's batches lost and
+        # readers meeting a half-built folder).
+        fresh = target.with_name(f".{target.name}.rebuild-{os.getpid()}-{os.urandom(4).hex()}")
+        cls(fresh, create=True, engine=engine).close()
+        replaced = target.with_name(f".{target.name}.replaced-{os.getpid()}-{os.urandom(4).hex()}")
+        try:
+            with old.write_lock() if old is not None else contextlib.nullcontext():
+                target.rename(replaced)
+                fresh.rename(target)
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        finally:
+            if old is not None:
+                old.close()
+        shutil.rmtree(replaced, ignore_errors=True)
+        return cls(target)
 
     @contextlib.contextmanager
     def write_lock(self) -> Iterator[None]:
@@ -411,11 +430,22 @@ class Index:
             return pinned[1]
         with self._snapshot_lock:
             if self._snapshot is None or not self._snapshot.up_to_date():
-                self._reopen_if_replaced()
                 # A new snapshot, never a refresh in place: requests of other threads may still
                 # be using the old one (it is closed when the last of them lets go).
-                self._snapshot = self._engine.snapshot()
+                self._snapshot = self._fresh_snapshot()
             return self._snapshot
+
+    def _fresh_snapshot(self) -> Snapshot:
+        """The newest generation; tried again a few times when the folder is missing or
+        unreadable for a moment (another process swapping in a rebuilt or migrated index)."""
+        for delay in REOPEN_DELAYS:
+            time.sleep(delay)
+            try:
+                self._reopen_if_replaced()
+                return self._engine.snapshot()
+            except (IndexNotFoundError, IndexVersionError) as error:
+                failure = error
+        raise failure
 
     def _reopen_if_replaced(self) -> None:
         """Open the index again when its folder was replaced (``rebuild``, an in-place

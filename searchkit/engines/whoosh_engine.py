@@ -489,6 +489,8 @@ class WhooshEngine(Engine):
                     # files deleted under a running server: every request was a 500 (a review)
                     raise _damaged(self.path, error) from error
                 time.sleep(0.01 * (attempt + 1))
+            except whoosh_index.EmptyIndexError as error:  # the folder replaced meanwhile
+                raise _damaged(self.path, error) from error
             except DAMAGED_FILE_ERRORS as error:
                 raise _damage(self.path, error) from error
         raise AssertionError("unreachable")
@@ -502,4 +504,6 @@ class WhooshEngine(Engine):
             raise IndexLockedError(
                 f"the index at {self.path} is locked by another writer; try again when it is done"
             ) from error
+        except FileNotFoundError as error:  # the folder is being swapped (a rebuild, a migration)
+            raise IndexLockedError(f"the index at {self.path} is being replaced; try again") from error
 
