@@ -167,6 +167,7 @@ def test_a_rebuild_waits_for_no_writer_and_keeps_the_engine(tmp_path: Path, engi
         assert len(Index(path)) == 1  # nothing deleted
     rebuilt = Index.rebuild(path)
     assert rebuilt.engine_name == engine and len(rebuilt) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["index"]  # made beside it and swapped in: no leftovers
 
 
 def test_a_reader_moves_to_a_rebuilt_index(tmp_path: Path, engine: str) -> None:
