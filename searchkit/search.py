@@ -1070,7 +1070,8 @@ def _check_expansion(q: query.Query, snapshot: Any) -> None:
             if len(sub.text.strip("*?")) < 2:
                 raise QueryError(
                     f"wildcard {sub.text!r} is too broad: give at least two letters",
-                    german=f"„{sub.text}“ ist zu allgemein: bitte mindestens zwei Buchstaben vor dem Stern.",
+                    # "?" is a wildcard too ("???x" has no star: found by a review)
+                    german=f"„{sub.text}“ ist zu allgemein: bitte mindestens zwei Buchstaben außer * und ?.",
                 )
             if len(snapshot.expand(sub, MAX_EXPANSION)) > MAX_EXPANSION:
                 raise QueryError(

@@ -151,6 +151,7 @@ def test_both_wrong_date_fields_are_named(client: FlaskClient) -> None:
         ("/?sort=x", "Unbekannte Sortierung"),
         ("/?q=title:Baku+AND+content_hash:x", "Im Feld „content_hash“ kann nicht gesucht werden"),
         ("/?q=a*", "ist zu allgemein"),
+        ("/?q=???x", "zwei Buchstaben außer * und ?"),  # no star in it: the advice names both
         ("/?per_page=1000", "Treffer je Seite: zwischen 0 und"),
         ("/?facet_size=0", "Werte je Filter"),
         ("/?facets=vielleicht", "muss true oder false sein"),
