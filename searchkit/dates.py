@@ -44,12 +44,9 @@ topic, "August" a first name. They count only after a preposition or with a modi
   December 2025: one searches an archive, i.e. the past). "1. Mai" or "Mai" alone stay words.
 
 A weekday ("am Dienstag") is the one on or before the reference day, as news mostly report the
-past; when its clause speaks of the future ("sollen", "wird", "angekündigt") or a future
-preposition precedes it ("bis Donnerstag", "für Montag", "ab Samstag", "spätestens am Dienstag")
-it is the next one on or after the reference day, unless the clause is explicitly past ("bis
-Sonntag wurden 65 Straftaten gezählt"); see ``_FUTURE_CUE``. Within one text a weekday that only
-the default dated takes the date its cued mentions agree on (a headline "streiken am Montag"
-over "Für Montag hat Cockpit zum Streik aufgerufen"). Weeks are Monday–Sunday.
+past; when its sentence speaks of the future ("sollen", "wird", "angekündigt"), or "ab",
+"spätestens" or a deadline ("Frist bis Donnerstag") precedes it, it is the next one on or after
+the reference day (``_weekday_ahead``). Weeks are Monday–Sunday.
 
 A day named without a year is measured against a day reference in calendar months (the day as
 a fraction), so that a tie exactly half a year away goes to the reference year as it does for a
@@ -655,43 +652,25 @@ _QUANTITY_BEFORE = {
 _WEEKDAY_NAME_PARTS = {"bild", "welt"}
 #: Before these, "morgen" is the morning ("am Morgen", "heute morgen"), not tomorrow.
 _TIME_OF_DAY_BEFORE = {"am", "jeden", "den", "guten", "heute", "gestern", "vorgestern", "diesen", "einen", "frühen"}
-#: Tense cues in the clause of a weekday. A weekday named without a modifier is a guess between
-#: two days a week apart; the clause decides when it says something about time:
-#:
-#: * an explicit past ("wurde", "hatte", "war", "worden", frequent preterites such as "begann",
-#:   "fanden") → the weekday on or before the reference ("bis Sonntagmorgen wurden 65 Straftaten
-#:   gezählt", "die ab Dienstagmittag begann");
-#: * else a future preposition before the weekday ("bis", "für", "ab", "spätestens",
-#:   "frühestens") or a future auxiliary or planning word in the clause ("wird … am Montag",
-#:   "sollen", "angekündigt") → the one on or after the reference;
-#: * else (present tense alone: "Verdi streikt am Donnerstag", "Scholz reist am Montag nach
-#:   Paris") the past one. German news use the present both for what happened (historic
-#:   present in headlines) and for what is scheduled; the past is the more frequent reading in
-#:   news, so a clause without a cue keeps the documented default instead of a guess either way.
-#:
-#: "kommenden"/"nächsten"/"vergangenen"/"diesen" are modifiers and decide before any of this
-#: (:func:`_weekday_date`). "für Montag" stays future even with a past auxiliary ("wurde für
-#: Montag angesetzt", "die für Dienstag geplante Reise"): it names the day something is planned
-#: for. The cues are looked for in the clause (up to a comma, dash or sentence end), not the
-#: sentence: in "Er sagte am Montag, die Gespräche würden fortgesetzt werden" the future belongs
-#: to the reported speech, not to Monday.
+#: Words that make a weekday without a modifier the next one (on or after the reference day)
+#: when its sentence has them: the future ("Am Donnerstag sollen die Gespräche weitergehen",
+#: "für Freitag angekündigt"). Otherwise it is the last one: news report the past far more
+#: often, and German uses the present for both ("Verdi streikt am Donnerstag"), so a sentence
+#: without a cue keeps that default. "kommenden"/"vergangenen" and the like are modifiers and
+#: decide before this (``_weekday_date``).
 _FUTURE_CUE = re.compile(
     r"(?<!\w)(?:wird|werden|werde|soll|sollen|solle|will|wollen|wolle|könnte|könnten|dürfte|dürften|plant|planen"
     r"|plane|geplant|angekündigt|angesetzt|anberaumt|bevorstehend\w*|künftig\w*)(?!\w)"
 )
-_PAST_CUE = re.compile(
-    r"(?<!\w)(?:war|waren|wurde|wurden|worden|hatte|hatten|gewesen|begann|begannen|endete|endeten|dauerte"
-    r"|dauerten|fand|fanden|galt|galten|blieb|blieben|kam|kamen|gab|sagte|sagten|erklärte|erklärten|teilte"
-    r"|teilten|betonte|betonten|berichtete|berichteten|meldete|meldeten|hieß)(?!\w)"
-)
-#: Prepositions before a weekday that point forward: a deadline ("Frist bis Donnerstag"), the
-#: day something is set for ("für Montag angekündigt"), a start ("ab Samstag gelten").
-_FUTURE_PREPS = ("bis", "für", "ab", "spätestens", "frühestens")
-#: A dot or comma ends a sentence or clause only before a space or quote: "ver.di", "18.00 Uhr",
-#: "2,5" do not.
+#: What sets a date ahead by itself: "ab Samstag gelten", "spätestens am Dienstag", a deadline
+#: "Frist bis Donnerstag", "Ultimatum bis Sonntagabend" (found by a review: dated to the week
+#: before). A plain "bis" is no cue: "die Straße war bis Montag gesperrt", "bis Sonntag wurden 65
+#: Straftaten gezählt" are past (a first version that read every "bis" and "für" as the future
+#: dated them a week ahead, and German past forms are too many to list).
+_AHEAD_PREPS = ("ab", "spätestens", "frühestens", "bis spätestens", "bis frühestens")
+_DEADLINE_BEFORE = re.compile(r"\b(?:frist|fristen|ultimatum|ultimaten|deadline)\b(?:\s+\S+){0,3}\s+$", re.IGNORECASE)
+#: A dot ends a sentence only before a space or quote: "ver.di", "18.00 Uhr" do not.
 _SENTENCE_END = re.compile(r"[.!?:;](?=[\s\"“”„]|$)|\n")
-_CLAUSE_END = re.compile(r"[.!?:;,](?=[\s\"“”„]|$)|[\n–—]|\s-\s")
-_RANGE_START_BEFORE = re.compile(rf"\bvon\s+{_WD}\w*\s*$")
 
 
 def _around(text: str, start: int, end: int, boundary: re.Pattern[str]) -> str:
@@ -704,28 +683,14 @@ def _around(text: str, start: int, end: int, boundary: re.Pattern[str]) -> str:
     return (left[cut:] + " " + right[: stop.start() if stop else len(right)]).lower()
 
 
-def _weekday_tense(text: str, start: int, end: int, prep: str) -> int:
-    """+1 when the weekday at ``text[start:end]`` (after ``prep``) is the next one, -1 when a
-    cue says it is the last one, 0 when nothing says which (then it is the last one, but only
-    by default); the rules are at :data:`_FUTURE_CUE`."""
-    first = prep.split()[0] if prep else ""
-    if first == "seit":
-        return -1
-    if first == "für":
-        return 1
-    clause = _around(text, start, end, _CLAUSE_END)
-    if _PAST_CUE.search(clause):
-        return -1
-    if first in _FUTURE_PREPS:
-        # "von Montag bis Mittwoch dieser Woche": "bis" ends a range, it sets no deadline.
-        if first == "bis" and _RANGE_START_BEFORE.search(text[max(0, start - 40) : start].lower()):
-            return 0
-        return 1
-    if _FUTURE_CUE.search(clause):
-        return 1
-    # A clause without any cue may be elliptic ("Am Sonntag sind Kundgebungen geplant, am
-    # Montag noch einmal 30"): then the sentence's future decides.
-    return 1 if _FUTURE_CUE.search(_around(text, start, end, _SENTENCE_END)) else 0
+def _weekday_ahead(text: str, start: int, end: int, prep: str) -> bool:
+    """Whether the weekday at ``text[start:end]`` (after ``prep``) is the next one, not the
+    last: ``_AHEAD_PREPS``, a deadline before "bis", or a future cue in its sentence."""
+    if prep.startswith(_AHEAD_PREPS):
+        return True
+    if prep.startswith("bis") and _DEADLINE_BEFORE.search(text[max(0, start - 60) : start]):
+        return True
+    return bool(_FUTURE_CUE.search(_around(text, start, end, _SENTENCE_END)))
 
 
 def _text_policy(text: str, start: int) -> str:
@@ -751,13 +716,9 @@ def _ymod_offset(ymod: str | None) -> int | None:
 
 #: A rule's resolver: (match on the lower-cased text, original text, reference) → None when the
 #: match is no date at all, else (priority, dates); an empty list still claims the span.
-#: A resolver may add a third item, a note for the pass over the whole text (see
-#: :func:`_consistent_weekdays`).
-_Resolver = Callable[
-    [re.Match[str], str, "_Ref | None"], "tuple[int, list[PubDate]] | tuple[int, list[PubDate], Any] | None"
-]
-#: (start, end, priority, dates, note) of one match.
-_Candidate = tuple[int, int, int, list[PubDate], Any]
+_Resolver = Callable[[re.Match[str], str, "_Ref | None"], "tuple[int, list[PubDate]] | None"]
+#: (start, end, priority, dates) of one match.
+_Candidate = tuple[int, int, int, list[PubDate]]
 
 
 class _MentionScanner:
@@ -972,9 +933,8 @@ class _MentionScanner:
         return (2, [value] if value else [])
 
     @staticmethod
-    def _weekday(m: re.Match[str], text: str, ref: _Ref | None) -> tuple[int, list[PubDate], Any] | None:
-        """"am Dienstag", "bis Donnerstag", "vergangenen Freitag"; the third item (weekday, cued)
-        tells :func:`_consistent_weekdays` whether anything but the default chose the week."""
+    def _weekday(m: re.Match[str], text: str, ref: _Ref | None) -> tuple[int, list[PubDate]] | None:
+        """"am Dienstag", "bis Donnerstag", "vergangenen Freitag" (``_weekday_ahead``)."""
         if not (m["prep"] or m["mod"] or m["suffix"]):
             return None
         weekday = _WEEKDAYS.get(_key(m["wd"]))
@@ -985,20 +945,14 @@ class _MentionScanner:
         if _prev_word(text, m.start()) in _WEEKDAY_NAME_PARTS:
             return None  # "Bild am Sonntag" is a newspaper
         mod = _key(m["mod"] or "")
-        cued = True
         if mod in ("gestrigen", "heutigen", "morgigen"):
             day = _shift_days(ref.day, {"gestrigen": -1, "heutigen": 0, "morgigen": 1}[mod])
-        elif m["mod"] is None:
-            tense = _weekday_tense(text, m.start(), m.end(), _key(m["prep"] or ""))
-            cued = tense != 0
-            if tense > 0:
-                day = _shift_days(ref.day, (weekday - ref.day.weekday()) % 7)  # the next one, or today
-            else:
-                day = _weekday_date(weekday, ref.day, None)
+        elif m["mod"] is None and _weekday_ahead(text, m.start(), m.end(), _key(m["prep"] or "")):
+            day = _shift_days(ref.day, (weekday - ref.day.weekday()) % 7)  # the next one, or today
         else:
-            day = _weekday_date(weekday, ref.day, _mod_direction(m["mod"]))
+            day = _weekday_date(weekday, ref.day, _mod_direction(m["mod"]) if m["mod"] else None)
         value = _of_date(day) if day else None
-        return (2, [value] if value else [], (weekday, cued))
+        return (2, [value] if value else [])
 
     @staticmethod
     def _relative_day(m: re.Match[str], text: str, ref: _Ref | None) -> tuple[int, list[PubDate]] | None:
@@ -1092,8 +1046,7 @@ class _MentionScanner:
                         except (ValueError, OverflowError, DateError, KeyError):
                             result = None
                         if result is not None:
-                            note = result[2] if len(result) > 2 else None
-                            found.append((match.start(), match.end(), result[0], result[1], note))
+                            found.append((match.start(), match.end(), result[0], result[1]))
         return found
 
 
@@ -1202,31 +1155,9 @@ def extract_mentioned_dates(text: str, reference: PubDate | None = None) -> list
         return []
     ref = _Ref.of(reference) if isinstance(reference, (PubDate, date)) else None
     dates: set[PubDate] = set()
-    for _, _, _, values, _ in _consistent_weekdays(_select(_scanner().candidates(text, ref))):
+    for _, _, _, values in _select(_scanner().candidates(text, ref)):
         dates.update(v for v in values if v is not None)
     return sorted(dates)
-
-
-def _consistent_weekdays(kept: list[_Candidate]) -> list[_Candidate]:
-    """One text, one reading of each weekday: a weekday that nothing but the default dated (a
-    headline "Lufthansa-Piloten streiken am Montag") takes the date that its cued mentions agree
-    on ("Für Montag hat die Vereinigung Cockpit zum Streik aufgerufen"). An article that names
-    "Montag" twice without saying otherwise means one Monday; the default (the past one) is a
-    guess, a cue is evidence. When the cued mentions disagree ("vergangenen Montag" and
-    "kommenden Montag"), or none exists, every mention keeps its own reading."""
-    cued: dict[int, set[PubDate]] = {}
-    for *_, values, note in kept:
-        if note is not None and note[1] and values:
-            cued.setdefault(note[0], set()).update(values)
-    if not cued:
-        return kept
-    out = []
-    for start, end, priority, values, note in kept:
-        agreed = cued.get(note[0], set()) if note is not None and not note[1] else set()
-        if len(agreed) == 1:
-            values = list(agreed)
-        out.append((start, end, priority, values, note))
-    return out
 
 
 # --------------------------------------------------------------------------------------------
