@@ -170,6 +170,15 @@ def test_a_duplicate_under_a_new_id_says_which_id_holds_it(demo_copy: Path) -> N
         assert client.get(f"/api/documents/{doc_id}").status_code == 200
 
 
+def test_a_blank_id_is_no_id(demo_copy: Path) -> None:
+    """Found by a review: "id": "" got a generated id, "id": "  " was a 400."""
+    client = make_client(demo_copy, API_KEY=KEY)
+    body = '[{"id": "", "text": "Der Pegel der Elbe sinkt."}, {"id": "  ", "text": "Der Pegel der Saale sinkt."}]'
+    response = client.post("/api/documents", data=body, headers=AUTH | {"Content-Type": "application/json"})
+    assert response.status_code == 201, response.get_json()
+    assert all(doc_id.startswith("api:") for doc_id in response.get_json()["ids"])
+
+
 def test_lone_surrogate_escapes_are_cleaned_not_a_500(demo_copy: Path) -> None:
     # "\ud800" alone is valid JSON but no text: it used to crash hashing the fallback id
     client = make_client(demo_copy, API_KEY=KEY)

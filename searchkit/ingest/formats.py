@@ -336,8 +336,11 @@ def document_from_mapping(row: dict[str, Any], fallback_id: str, *, strict_dates
             f"date {picked['published']!r} cannot be read: use YYYY, YYYY-MM, YYYY-MM-DD (a real day)"
             " or a German date such as '3. Mai 2025'"
         )
+    given_id = picked.get("id")
+    if isinstance(given_id, str) and not sanitize_text(given_id).strip():
+        given_id = None  # blank like "": no id given (a review: "" got one, "  " was refused)
     return make_document(
-        str(picked.get("id") or picked.get("url") or fallback_id),
+        str(given_id or picked.get("url") or fallback_id),
         title=picked.get("title", ""),
         lead=picked.get("lead", ""),
         body=picked.get("body", ""),
