@@ -1469,6 +1469,25 @@ class _Evaluation:
                 mask &= facet_mask
         return mask
 
+    def scope(self) -> np.ndarray | None:
+        """The documents the request's filters and date range allow, whatever the words (None:
+        every document): where a spelling suggestion must find something."""
+        if not self.masks and self.date_filter is None:
+            return None
+        mask = self.data.live.copy()
+        for facet_mask in self.masks.values():
+            mask &= facet_mask
+        if self.date_filter is not None:
+            mask &= _date_mask(self.data, self.date_filter)
+        return mask
+
+
+def _date_mask(data: FacetData, date_filter: DateFilter) -> np.ndarray:
+    return data.date_mask(
+        date_filter.start.start() if date_filter.start else None,
+        date_filter.end.end() if date_filter.end else None,
+    )
+
 
 def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:
     evaluation = _evaluate_text(index, request, interpret_dates=True)
@@ -1568,10 +1587,7 @@ def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool)
     )
     matched = _matching_mask(q, snapshot, data)
     if date_filter:
-        matched &= data.date_mask(
-            date_filter.start.start() if date_filter.start else None,
-            date_filter.end.end() if date_filter.end else None,
-        )
+        matched &= _date_mask(data, date_filter)
     selected_ids = _resolve_filters(request, data)
     masks = {name: data.fields[name].mask(ids, data.doc_count) for name, ids in selected_ids.items()}
     return _Evaluation(data, q, text, operator, date_filter, matched, selected_ids, masks)
@@ -1617,7 +1633,9 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     )
 
 
-def _suggestion(index: Any, text: str, total: int, operator: str, asked: str = "auto") -> str | None:
+def _suggestion(
+    index: Any, text: str, total: int, operator: str, asked: str = "auto", within: np.ndarray | None = None
+) -> str | None:
     """A spelling suggestion for a query that found little, or whose keywords no document has
     all of (``asked`` auto, answered with any word): "Ukraine Krig" finds every article on the
     Ukraine, and "Meinten Sie: Ukraine Krieg?" is the answer the user wanted."""
@@ -1628,7 +1646,7 @@ def _suggestion(index: Any, text: str, total: int, operator: str, asked: str = "
         return None
     # After the OR fallback no document had all words: any suggestion that finds documents
     # with all of them is better.
-    return suggest(index, text, better_than=total if operator == "and" else 0)
+    return suggest(index, text, better_than=total if operator == "and" else 0, within=within)
 
 
 def run_search(index: Any, request: SearchRequest) -> SearchResult:
@@ -1655,7 +1673,7 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
     hits = _page(request, ev.data, ev.q, hits_mask, total, unfiltered=unfiltered, text=ev.text)
     # a date phrase searched as words ("seit gestern" over older articles) is spelt right: it
     # was no correction ("Meinten Sie: seit gelten?", found by a review)
-    suggestion = None if ev.date_words else _suggestion(index, ev.text, total, ev.operator, request.operator)
+    suggestion = None if ev.date_words else _suggestion(index, ev.text, total, ev.operator, request.operator, ev.scope())
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
         request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion, ev.date_words
@@ -1686,10 +1704,11 @@ def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "",
     ]
 
 
-def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:
+def suggest(index: Any, text: str, *, better_than: int = 0, within: np.ndarray | None = None) -> str | None:
     """The query with each word that the index does not know replaced by the most frequent
     known word within one or two edits (two for words of five letters or more), if the new
-    query finds more than ``better_than`` documents."""
+    query finds more than ``better_than`` documents (of ``within``: the request's filters and
+    dates, which the suggestion's link keeps; a review found "Meinten Sie" leading to no hits)."""
     data = index.facet_data()
     snapshot = data.snapshot
     vocabulary = index.spelling()
@@ -1713,7 +1732,8 @@ def suggest(index: Any, text: str, *, better_than: int = 0) -> str | None:
         return None
     try:
         q = parse_query(index, fixed, "and")
-        if q is None or int(_matching_mask(q, snapshot, data).sum()) <= better_than:
+        found = _matching_mask(q, snapshot, data) if q is not None else None
+        if found is None or int((found & within).sum() if within is not None else found.sum()) <= better_than:
             return None
     except QueryError:
         return None  # a word made a query the index cannot answer ("Ortt:…" → "Orte:…"): no suggestion

@@ -917,6 +917,11 @@ def test_spelling_suggestion(small: Index) -> None:
     # ("Gipfle" would be no typo: "ich gipfle" is a form of "gipfeln", which the lemma table joins
     # with "Gipfel")
     assert small.search("Gipfek Baku").suggestion == "Gipfel Baku"
+    # within the request's filters and dates, which the suggestion's link keeps (a review: it
+    # led to "Keine Treffer")
+    assert small.search("Bahnstriek", filters={"year": ["2024"]}).suggestion == "Bahnstreik"
+    assert small.search("Bahnstriek", filters={"year": ["2025"]}).suggestion is None
+    assert small.search("Bahnstriek", date_from="2025").suggestion is None
 
 
 def test_facet_value_search_ignores_case_and_diacritics(small: Index) -> None:
