@@ -56,6 +56,11 @@ FACETS: dict[str, tuple[str, str]] = {
 SPARSE_COUNT_FACTOR = 8
 
 
+def _word_start(text: str) -> re.Pattern[str]:
+    """Finds ``text`` at the beginning of a word of names joined by newlines (``_keys_of``)."""
+    return re.compile(r"(?:^|[\s\-])" + re.escape(text))
+
+
 def _words_of(key: str) -> list[str]:
     return key.replace("-", " ").split()
 
@@ -321,21 +326,27 @@ class FacetData:
         it only with ae/oe/ue read as ä/ö/ü ("Koeln" finds Köln, "Mueller" Müller). Most names
         with "oe" or "ue" are written so (Noel, Joel, Manuel), so an umlaut reading must not push
         them down; and it is a reading, never a dropped "e": "Noel" is "Nöl", not "Nol", so it
-        does not find Nolte, Granollers or Kunold. The facet-value search behind "mehr
+        does not find Nolte, Granollers or Kunold. Within each group, names with a word that
+        begins so come first ("Erd": Erdoğan, Peter Erdö before Tomas Berdych and Gerd Brand;
+        "Wien" before Moldawien: found by a review). The facet-value search behind "mehr
         anzeigen" (``search.facet_values``)."""
         typed, umlauts = entity_key(text), umlaut_reading(text)
         if umlauts == typed:  # nothing to read as an umlaut: the literal match is the only one
             umlauts = ""
-        literal: list[int] = []
-        read: list[int] = []
+        starts = _word_start(typed)
+        read_starts = _word_start(umlauts) if umlauts else None
+        groups: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         for idx in np.argsort(-counts, kind="stable").tolist():
-            if counts[idx] == 0 or len(literal) >= limit:
+            if counts[idx] == 0 or len(groups[0]) >= limit:
                 break
-            if typed in self._keys_of(facet, idx):
-                literal.append(idx)
-            elif umlauts and umlauts in self._readings_of(facet, idx):
-                read.append(idx)
-        return (literal + read)[:limit]
+            keys = self._keys_of(facet, idx)
+            if typed in keys:
+                groups[0 if starts.search(keys) else 2].append(idx)
+            elif umlauts and read_starts is not None:
+                readings = self._readings_of(facet, idx)
+                if umlauts in readings:
+                    groups[1 if read_starts.search(readings) else 3].append(idx)
+        return [idx for group in groups for idx in group][:limit]
 
     def _keys_of(self, facet: str, idx: int) -> str:
         """Every name of value ``idx`` (what the facet shows, its key, its aliases) as a key,

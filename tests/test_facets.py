@@ -199,7 +199,7 @@ def test_names_as_typed_come_before_names_read_with_umlauts(named: Index) -> Non
     typed down or out."""
     assert _found(named, "person", "Noel") == ["Jean-Noël Barrot", "Thomas Schnöll"]
     assert _found(named, "person", "Noel", limit=1) == ["Jean-Noël Barrot"]
-    assert _found(named, "person", "Joel") == ["Andry Rajoelina", "Joel Campbell"]
+    assert _found(named, "person", "Joel") == ["Joel Campbell", "Andry Rajoelina"]  # a word that begins so first
     assert _found(named, "person", "Mueller") == ["Paul Mueller", "Thomas Müller"]
     assert _found(named, "person", "Müller") == ["Thomas Müller", "Paul Mueller"]
     assert _found(named, "person", "Erd") == ["Recep Tayyip Erdoğan"]
@@ -329,3 +329,15 @@ def test_a_name_with_a_hyphen_or_a_space_is_one_value(fresh_index: Index) -> Non
     for spelling in ("Heinz Christian Strache", "Heinz-Christian Strache"):
         assert fresh_index.search("", filters={"person": [spelling]}).total == 3
     assert fresh_index.search('person:"Heinz Christian Strache"').total == 3
+
+
+def test_names_with_a_word_that_begins_so_come_first(fresh_index: Index) -> None:
+    """Found by a review: "Erd" listed Tomas Berdych and Gerd Brand (more articles) before Peter
+    Erdö, and "Wien" Moldawien first; the README promises a search by prefix."""
+    people = [["Gerd Brand"]] * 3 + [["Tomas Berdych"]] * 2 + [["Peter Erdö"]]
+    places = [["Moldawien"]] * 3 + [["Wien"]]
+    fresh_index.add([_article(str(i), "2025-05", people=p) for i, p in enumerate(people)])
+    fresh_index.add([_article(f"o{i}", "2025-05", places=p) for i, p in enumerate(places)])
+    assert _found(fresh_index, "person", "Erd") == ["Peter Erdö", "Gerd Brand", "Tomas Berdych"]
+    assert _found(fresh_index, "place", "wien") == ["Wien", "Moldawien"]
+    assert _found(fresh_index, "person", "Erd", limit=1) == ["Peter Erdö"]
