@@ -25,7 +25,7 @@ def similar_documents(index: Any, doc_id: str, limit: int = 5) -> list[Document]
         raise QueryError(f"limit must be between 1 and {MAX_SIMILAR}")
     with index.reading():
         snapshot = index.snapshot()
-        docnum = snapshot.docnum("id", str(doc_id))
+        docnum = index._docnum(snapshot, doc_id)
         if docnum is None:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}", german=f"Kein Artikel mit der Kennung „{doc_id}“.")
         doc = Document.from_stored(snapshot.stored(docnum))

@@ -15,13 +15,12 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-import math
 import operator
 import os
 import re
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -31,7 +30,7 @@ import numpy as np
 import tantivy
 from whoosh import query
 
-from ..analysis import analyze, index_words
+from ..analysis import index_words
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
 from . import Engine, OneWord, ScoredCache, Snapshot, Writer
@@ -279,21 +278,6 @@ class TantivySnapshot(Snapshot):
         result = self.searcher.search(Translator(self).query(q), limit=max(limit, 1), count=True)
         base = self._base_list
         return int(result.count), [(base[a.segment_ord] + a.doc, float(s)) for s, a in result.hits[:limit]]
-
-    def more_like(self, docnum: int, text: str, top: int, numterms: int) -> list[int]:
-        """Key terms by tf·idf over the body field, OR-ed with their weights."""
-        total = self.doc_count()
-        weights = {}
-        for term, tf in Counter(analyze(text, mode="index")).items():
-            df = self.doc_frequency("body", term)
-            if df > 1:  # a word only this document has finds nothing else
-                weights[term] = tf * math.log(1 + (total - df + 0.5) / (df + 0.5))
-        key_terms = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:numterms]
-        if not key_terms:
-            return []
-        top_weight = key_terms[0][1]
-        q = query.Or([query.Term("body", t, boost=w / top_weight) for t, w in key_terms])
-        return [d for d, _ in self.ranked(q, None, top + 1) if d != docnum][:top]
 
     def up_to_date(self) -> bool:
         return _meta_stamp(self.folder) == self._stamp

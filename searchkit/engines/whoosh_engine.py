@@ -229,10 +229,6 @@ class WhooshSnapshot(Snapshot):
         # Whoosh counts a result set by running the query once more: one pass for the count
         return len(self.match(q)), (self.ranked(q, None, limit) if limit > 0 else [])
 
-    def more_like(self, docnum: int, text: str, top: int, numterms: int) -> list[int]:
-        results = self.searcher.more_like(docnum, "body", text=text, top=top, numterms=numterms)
-        return [hit.docnum for hit in results]
-
     def up_to_date(self) -> bool:
         """Whoosh lists the folder to find a newer table of contents (20 µs, once per search).
         Every commit creates its table of contents in the folder, which changes the folder's
