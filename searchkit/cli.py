@@ -110,7 +110,8 @@ def index_documents(  # noqa: PLR0913 - one knob each
     from .pipeline import enrich as enrich_fn
     from .pipeline import enrich_on_dask
 
-    if enrich and dask:
+    if enrich and dask is not None:
+        # (an empty address is refused by enrich_on_dask, not read as "no cluster")
         docs, enrich = enrich_on_dask(docs, dask), False
     report = IngestReport()
     with tqdm(desc="Indexing", unit=" docs", disable=not progress, file=sys.stderr) as bar:

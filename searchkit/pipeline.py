@@ -46,30 +46,72 @@ def enrich_on_dask(
         for doc in docs:
             batch.append(doc)
             if len(batch) >= batch_size:
-                yield from client.gather(client.map(enrich, batch, pure=False))
+                yield from _gathered(client, batch)
                 batch = []
         if batch:
-            yield from client.gather(client.map(enrich, batch, pure=False))
+            yield from _gathered(client, batch)
     finally:
         if client is not scheduler:
-            client.close()
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001 - a scheduler that is gone cannot be told goodbye
+                pass
 
 
-def _connect(address: str) -> Any:
-    """A client of the scheduler at ``address``, or ``ClusterError`` saying why not (a
-    malformed address, nobody listening, a timeout)."""
-    from distributed import Client
+def _gathered(client: Any, batch: list[Document]) -> list[Document]:
+    """The batch enriched on the cluster; ``ClusterError`` when the cluster is lost meanwhile
+    (a killed scheduler gave three tracebacks: found by a review). The batches before it are
+    committed by then."""
+    import asyncio
 
     from .errors import ClusterError
 
     try:
-        return Client(address, timeout=CONNECT_TIMEOUT)
-    except (ValueError, TypeError, OSError, TimeoutError) as error:
-        raise ClusterError(
-            f"cannot use the Dask scheduler {address!r}: {error or type(error).__name__}"
-            " (an address looks like tcp://10.0.0.5:8786)"
-        ) from error
+        return list(client.gather(client.map(enrich, batch, pure=False)))
+    except (asyncio.CancelledError, OSError, TimeoutError) as error:
+        raise ClusterError(f"lost the Dask scheduler: {error or type(error).__name__}") from error
+    except Exception as error:  # distributed's own errors (FutureCancelledError, CommClosedError)
+        if type(error).__module__.split(".")[0] != "distributed":
+            raise  # an error of the enrichment itself stays what it is
+        raise ClusterError(f"lost the Dask scheduler: {error or type(error).__name__}") from error
+
+
+def _connect(address: str) -> Any:
+    """A client of the scheduler at ``address``, or ``ClusterError`` saying why not (a
+    malformed address, nobody listening, something else listening, a timeout). The client is
+    made in a thread with a deadline: ``Client(timeout=…)`` bounds the connection, not the
+    handshake, and a port where something else answers (the dashboard's 8787, one digit off)
+    hung for ever or failed with a MemoryError reading its reply (found by a review)."""
+    import threading
+
+    from distributed import Client
+
+    from .errors import ClusterError
+
+    if not isinstance(address, str) or not address.strip():
+        raise ClusterError("the Dask scheduler's address is empty (it looks like tcp://10.0.0.5:8786)")
+    outcome: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = Client(address, timeout=CONNECT_TIMEOUT)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller
+            outcome["error"] = error
+
+    thread = threading.Thread(target=connect, name="searchkit-dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_TIMEOUT + HANDSHAKE_GRACE)
+    if "client" in outcome:
+        return outcome["client"]
+    error = outcome.get("error")
+    reason = f"{error or type(error).__name__}" if error is not None else f"no answer within {CONNECT_TIMEOUT + HANDSHAKE_GRACE} s"
+    raise ClusterError(
+        f"cannot use the Dask scheduler {address!r}: {reason} (an address looks like tcp://10.0.0.5:8786;"
+        " is it the scheduler's port, not the dashboard's?)"
+    ) from error
 
 
 #: Seconds to wait for the Dask scheduler before giving up.
 CONNECT_TIMEOUT = 20
+#: Seconds more for the handshake after the connection (``_connect``).
+HANDSHAKE_GRACE = 5

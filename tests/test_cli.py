@@ -211,6 +211,36 @@ def test_a_bad_dask_address_is_a_clear_error(tmp_path: Path, seeds: Path) -> Non
     assert "Traceback" not in result.output
 
 
+def test_a_port_that_is_no_dask_scheduler_is_a_clear_error_in_time(
+    tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: the dashboard's port (8787, one digit off the scheduler's) accepts
+    connections and never answers as a scheduler: the command hung for ever; an empty address
+    indexed locally without a word."""
+    import socket
+    import threading
+    import time
+
+    pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
+    from searchkit import pipeline
+
+    monkeypatch.setattr(pipeline, "CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr(pipeline, "HANDSHAKE_GRACE", 1)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    held: list[socket.socket] = []
+    threading.Thread(target=lambda: held.append(server.accept()[0]), daemon=True).start()
+    started = time.monotonic()
+    result = run("index", str(seeds), "--index", str(tmp_path / "idx"), "--quiet",
+                 "--dask", f"tcp://127.0.0.1:{server.getsockname()[1]}")
+    assert result.exit_code == 1 and "Error: cannot use the Dask scheduler" in result.output, result.output
+    assert time.monotonic() - started < 30 and "Traceback" not in result.output
+    server.close()
+    empty = run("index", str(seeds), "--index", str(tmp_path / "idx2"), "--quiet", "--dask", "")
+    assert empty.exit_code != 0 and "address" in empty.output
+
+
 def test_a_bulk_import_is_merged_into_one_segment(tmp_path: Path) -> None:
     """Several batches that make up most of the index are merged afterwards (a bulk import of
     5,190 articles left 11 segments and twice the query time); a few files added to a larger

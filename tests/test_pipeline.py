@@ -35,3 +35,22 @@ def test_dask_local_cluster_gives_the_same_index(tmp_path: Path, demo_index: Ind
         report = index_documents(on_dask, read_paths([demo_corpus_path()]), progress=False, dask=cluster.scheduler_address)
     assert report.failed == 0 and len(on_dask) == len(demo_index)
     assert facet_counts(on_dask) == facet_counts(demo_index)
+
+
+def test_a_lost_scheduler_is_a_cluster_error() -> None:
+    """Found by a review: a scheduler killed during a run gave three tracebacks. Killing a
+    scheduler at the right moment is not reproducible in a test, so the client's failure is
+    made by a stand-in that raises what distributed raises then."""
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
+    from searchkit import ClusterError, Document
+    from searchkit.pipeline import _gathered
+
+    class LostClient:
+        def map(self, *args: object, **kwargs: object) -> list[object]:
+            return []
+
+        def gather(self, futures: object) -> list[Document]:
+            raise distributed.client.FutureCancelledError("enrich-1", reason="scheduler-connection-lost")
+
+    with pytest.raises(ClusterError, match="lost the Dask scheduler"):
+        _gathered(LostClient(), [Document(id="a", body="Text.")])
