@@ -1721,6 +1721,12 @@ def suggest(index: Any, text: str, *, better_than: int = 0, within: np.ndarray |
         if len(lower) < 4 or vocabulary.frequency(lower) > 0:
             return word
         candidates = vocabulary.similar(lower, 2 if len(lower) >= 5 else 1, prefix=1)
+        if not candidates and _UMLAUT_SPELLING.search(lower):
+            # written without umlauts and mistyped ("Oestereich", "Fluechtlnge": a review)
+            umlauts = _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], lower)
+            if vocabulary.frequency(umlauts) > 0:
+                return word  # only the umlauts differ: the search reads it so already
+            candidates = vocabulary.similar(umlauts, 2 if len(umlauts) >= 5 else 1, prefix=1)
         if not candidates:
             return word
         changed = True

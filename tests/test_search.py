@@ -924,6 +924,14 @@ def test_spelling_suggestion(small: Index) -> None:
     assert small.search("Bahnstriek", date_from="2025").suggestion is None
 
 
+def test_a_typo_written_without_umlauts_gets_a_suggestion(fresh_index: Index) -> None:
+    """Found by a review: "Oestereich" and "Fluechtlnge" got none, though "Östereich" did."""
+    fresh_index.add([make("a", "Wahl", "Österreich wählt, die Flüchtlinge warten.", None)])
+    assert fresh_index.search("Oestereich").suggestion == "Österreich"
+    assert fresh_index.search("fluechtlnge").suggestion == "flüchtlinge"
+    assert fresh_index.search("Oesterreich").suggestion is None  # found as it is
+
+
 def test_facet_value_search_ignores_case_and_diacritics(small: Index) -> None:
     values = small.facet_values("person", "erdog")
     assert [v.label for v in values] == ["Recep Tayyip Erdoğan"] and values[0].count == 2
