@@ -6,9 +6,9 @@ clear line on errors and exits non-zero. ``--json`` prints the same JSON as the 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-import contextlib
 import os
 import sys
 from collections.abc import Iterator

@@ -673,13 +673,12 @@ _DEADLINE_BEFORE = re.compile(r"\b(?:frist|fristen|ultimatum|ultimaten|deadline)
 _SENTENCE_END = re.compile(r"[.!?:;](?=[\s\"“”„]|$)|\n")
 
 
-def _around(text: str, start: int, end: int, boundary: re.Pattern[str]) -> str:
-    """The lower-cased stretch around ``text[start:end]`` up to ``boundary`` on either side (at
-    most 200 characters each way)."""
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The lower-cased sentence around ``text[start:end]`` (at most 200 characters each way)."""
     left = text[max(0, start - 200) : start]
-    cut = max((m.end() for m in boundary.finditer(left)), default=0)
+    cut = max((m.end() for m in _SENTENCE_END.finditer(left)), default=0)
     right = text[end : end + 200]
-    stop = boundary.search(right)
+    stop = _SENTENCE_END.search(right)
     return (left[cut:] + " " + right[: stop.start() if stop else len(right)]).lower()
 
 
@@ -690,7 +689,7 @@ def _weekday_ahead(text: str, start: int, end: int, prep: str) -> bool:
         return True
     if prep.startswith("bis") and _DEADLINE_BEFORE.search(text[max(0, start - 60) : start]):
         return True
-    return bool(_FUTURE_CUE.search(_around(text, start, end, _SENTENCE_END)))
+    return bool(_FUTURE_CUE.search(_sentence_around(text, start, end)))
 
 
 def _text_policy(text: str, start: int) -> str:
@@ -950,7 +949,7 @@ class _MentionScanner:
         elif m["mod"] is None and _weekday_ahead(text, m.start(), m.end(), _key(m["prep"] or "")):
             day = _shift_days(ref.day, (weekday - ref.day.weekday()) % 7)  # the next one, or today
         else:
-            day = _weekday_date(weekday, ref.day, _mod_direction(m["mod"]) if m["mod"] else None)
+            day = _weekday_date(weekday, ref.day, _mod_direction(m["mod"]))
         value = _of_date(day) if day else None
         return (2, [value] if value else [])
 

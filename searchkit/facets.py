@@ -56,6 +56,11 @@ FACETS: dict[str, tuple[str, str]] = {
 SPARSE_COUNT_FACTOR = 8
 
 
+def month_label(value: str) -> str:
+    """A month facet value ("2025-03") as the page shows it ("März 2025")."""
+    return f"{GERMAN_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+
+
 def _word_start(text: str) -> re.Pattern[str]:
     """Finds ``text`` at the beginning of a word of names joined by newlines (``_keys_of``)."""
     return re.compile(r"(?:^|[\s\-])" + re.escape(text))
@@ -314,7 +319,7 @@ class FacetData:
         if facet == "year" and value == NO_DATE:
             return "ohne Datum"
         if facet == "month":
-            return f"{GERMAN_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+            return month_label(value)
         if facet in ENTITY_FIELDS:
             return self.labels.get((facet, value), value)
         return value
@@ -630,7 +635,7 @@ def _merge_hyphen_variants(
     by_words: dict[str, list[int]] = {}
     for i, value in enumerate(values):
         if "-" in value or " " in value:
-            by_words.setdefault(" ".join(value.replace("-", " ").split()), []).append(i)
+            by_words.setdefault(" ".join(_words_of(value)), []).append(i)
     aliases = {}
     for group in by_words.values():
         if len(group) > 1:

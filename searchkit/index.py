@@ -32,7 +32,7 @@ from .errors import (
     IndexVersionError,
     SearchkitError,
 )
-from .model import Document, Entity, EntityType, entity_key
+from .model import Document, Entity, EntityType, entity_key, nfc
 from .spelling import Vocabulary
 
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
@@ -77,12 +77,6 @@ def _clean_facet_value(value: str) -> str:
 #: Pauses (s) before the tries of ``Index._fresh_snapshot``: a folder swap takes microseconds;
 #: a damaged index is reported after about 0.6 s.
 REOPEN_DELAYS = (0.0, 0.02, 0.1, 0.5)
-
-
-def nfc(text: str) -> str:
-    """``text`` in Unicode's composed form (NFC): "Müller" typed or from a macOS file name (NFD,
-    u + combining diaeresis) is one id, not two that look the same (found by a review)."""
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def _folder_identity(path: Path) -> tuple[int, int] | None:
@@ -498,14 +492,14 @@ class Index:
             text.encode("utf-8")
         except UnicodeEncodeError:
             return None
-        found = snapshot.docnum("id", nfc(text))
-        if found is None and not text.isascii():
-            # an index written before ids were NFC: as typed, or decomposed (a macOS file name)
-            for form in dict.fromkeys((text, unicodedata.normalize("NFD", text))):
-                found = snapshot.docnum("id", form) if form != nfc(text) else None
-                if found is not None:
-                    break
-        return found
+        # composed (how ids are stored), then as typed or decomposed: an index written before
+        # ids were NFC (a macOS file name is NFD)
+        forms = (nfc(text),) if text.isascii() else (nfc(text), text, unicodedata.normalize("NFD", text))
+        for form in dict.fromkeys(forms):
+            found = snapshot.docnum("id", form)
+            if found is not None:
+                return found
+        return None
 
     def get(self, doc_id: str) -> Document:
         """The stored document with this id (raises ``DocumentNotFoundError``)."""

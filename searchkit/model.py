@@ -158,6 +158,12 @@ def without_title(text: str, title: str) -> str:
     return text
 
 
+def nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC): "Müller" typed or from a macOS file name (NFD,
+    u + combining diaeresis) is one id, not two that look the same (found by a review)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def entity_key(name: str) -> str:
     """Identity of an entity name for facets: case, diacritics and spacing ignored, so that
     "Erdoğan", "Erdogan" and "ERDOGAN" are one facet value (shown in its most used spelling)."""
@@ -310,8 +316,7 @@ class Document:
             raise DocumentError("a document needs a non-empty string id")
         if LONE_SURROGATE.search(self.id):
             raise DocumentError(f"document id {self.id!r} holds a lone surrogate (not valid Unicode text)")
-        if not self.id.isascii():
-            self.id = unicodedata.normalize("NFC", self.id)  # one id however it was composed
+        self.id = nfc(self.id)  # one id however it was composed
         for name in ("title", "lead", "body", "url", "source"):
             value = getattr(self, name)
             if not isinstance(value, str):

@@ -68,11 +68,12 @@ def _gathered(client: Any, batch: list[Document]) -> list[Document]:
 
     try:
         return list(client.gather(client.map(enrich, batch, pure=False)))
-    except (asyncio.CancelledError, OSError, TimeoutError) as error:
-        raise ClusterError(f"lost the Dask scheduler: {error or type(error).__name__}") from error
-    except Exception as error:  # distributed's own errors (FutureCancelledError, CommClosedError)
-        if type(error).__module__.split(".")[0] != "distributed":
-            raise  # an error of the enrichment itself stays what it is
+    except (asyncio.CancelledError, Exception) as error:
+        # the connection's errors and distributed's own (FutureCancelledError, CommClosedError);
+        # an error of the enrichment itself stays what it is
+        lost = isinstance(error, (asyncio.CancelledError, OSError, TimeoutError))
+        if not lost and type(error).__module__.split(".")[0] != "distributed":
+            raise
         raise ClusterError(f"lost the Dask scheduler: {error or type(error).__name__}") from error
 
 

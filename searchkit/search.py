@@ -532,7 +532,8 @@ def _token_groups(analyzer: Any, text: str, removestops: bool = True) -> list[li
 #: Weight of each compound part of a query word against the whole word (1), under OR.
 PART_WEIGHT = 0.5
 #: The same under AND, where a text matches a compound by all of its parts (measured when they
-#: could stand anywhere in the text; now they must form one word, ``OneWord``): at 0.5 the article "Wir sind eine Welt im Krieg" (welt, krieg in the title) ranked first for
+#: could stand anywhere in the text; now they must form one word, ``OneWord``): at 0.5 the
+#: article "Wir sind eine Welt im Krieg" (welt, krieg in the title) ranked first for
 #: "Weltkrieg", which it never says. Share of the top 10 with the whole word over 15 compound
 #: keywords on 10,000 news articles: 0.5 → 0.86 (two wrong first hits), 0.25 → 0.89 (none).
 ALL_PARTS_WEIGHT = 0.25
@@ -889,7 +890,7 @@ def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query
     as_typed = _prefix_words_query(field, text, boost, words or [])
     if words is not None and _UMLAUT_SPELLING.search(text.lower()):
         # perhaps written without umlauts ("Tuerkei*", "Koeln*")
-        umlauts = _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], text.lower())
+        umlauts = _with_umlauts(text.lower())
         umlaut_words = vocabulary.starting_with(umlauts, MAX_EXPANSION)
         if umlaut_words:
             read = _prefix_words_query(field, umlauts, boost, umlaut_words)
@@ -910,6 +911,11 @@ _UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
 #: ae/oe/ue that may stand for ä/ö/ü: not the end of a diphthong or of "qu" (Steuer, Bauer,
 #: Quelle keep their letters: "Steuererhoehung*" is Steuererhöhung*)
 _UMLAUT_SPELLING = re.compile(r"(?<![aeiouq])(?:ae|oe|ue)")
+
+
+def _with_umlauts(text: str) -> str:
+    """``text`` (lowercase) with each ae/oe/ue that may stand for ä/ö/ü written so."""
+    return _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], text)
 
 
 @lru_cache(maxsize=65536)
@@ -1714,19 +1720,23 @@ def suggest(index: Any, text: str, *, better_than: int = 0, within: np.ndarray |
     vocabulary = index.spelling()
     changed = False
 
+    def near(word: str) -> list[Any]:
+        # within one edit, two for words of five letters or more; the first letter as typed
+        return vocabulary.similar(word, 2 if len(word) >= 5 else 1, prefix=1)  # type: ignore[no-any-return]
+
     def fix(match: re.Match[str]) -> str:
         nonlocal changed
         word = match.group(0)
         lower = word.lower()
         if len(lower) < 4 or vocabulary.frequency(lower) > 0:
             return word
-        candidates = vocabulary.similar(lower, 2 if len(lower) >= 5 else 1, prefix=1)
+        candidates = near(lower)
         if not candidates and _UMLAUT_SPELLING.search(lower):
             # written without umlauts and mistyped ("Oestereich", "Fluechtlnge": a review)
-            umlauts = _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], lower)
+            umlauts = _with_umlauts(lower)
             if vocabulary.frequency(umlauts) > 0:
                 return word  # only the umlauts differ: the search reads it so already
-            candidates = vocabulary.similar(umlauts, 2 if len(umlauts) >= 5 else 1, prefix=1)
+            candidates = near(umlauts)
         if not candidates:
             return word
         changed = True

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from searchkit.dates import parse_date_bound
 from searchkit.errors import DateError, QueryError
 from searchkit.errors import DocumentNotFoundError as SearchkitNotFound
-from searchkit.facets import FACETS
+from searchkit.facets import FACETS, month_label
 from searchkit.index import ENTITY_FIELDS, NO_DATE
 from searchkit.model import GERMAN_MONTHS, EntityType, without_title
 from searchkit.search import (
@@ -415,7 +415,7 @@ def _value_label(facet: str, value: str) -> str:
     """The label of a selected value the facet does not list (no article has it): as the facet
     would call it ("März 2019", "ohne Datum"), not the value in the address."""
     if facet == "month" and _MONTH_VALUE.fullmatch(value):
-        return f"{GERMAN_MONTHS[int(value[5:]) - 1]} {value[:4]}"
+        return month_label(value)
     if facet in ("year", "mentioned") and value.casefold() in (NO_DATE, "ohne datum"):
         return "ohne Datum"
     return value

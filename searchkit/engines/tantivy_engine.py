@@ -645,6 +645,12 @@ class TantivyWriter(Writer):
 _NO_WRITE_ACCESS = re.compile(r"read-only file system|permission denied|os error 30|os error 13", re.IGNORECASE)
 
 
+def _damaged(path: Path, error: BaseException) -> IndexDamagedError:
+    return IndexDamagedError(
+        f"the index at {path} is damaged ({error}): rebuild it with `searchkit index FILES --index {path} --rebuild`"
+    )
+
+
 class TantivyEngine(Engine):
     name = "tantivy"
 
@@ -679,20 +685,14 @@ class TantivyEngine(Engine):
                     f" {folder} (it keeps a lock file there even for reading; {error}): open a"
                     " writable copy, or migrate it to the Whoosh engine, which reads read-only folders"
                 ) from error
-            raise IndexDamagedError(
-                f"the index at {path} is damaged ({error}): rebuild it with"
-                f" `searchkit index FILES --index {path} --rebuild`"
-            ) from error
+            raise _damaged(path, error) from error
 
     def snapshot(self) -> Snapshot:
         try:
             return TantivySnapshot(self)
         except (OSError, ValueError) as error:
             # files deleted under a running server: every request was a 500 (a review)
-            raise IndexDamagedError(
-                f"the index at {self.path} is damaged ({error}): rebuild it with"
-                f" `searchkit index FILES --index {self.path} --rebuild`"
-            ) from error
+            raise _damaged(self.path, error) from error
 
     def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:
         # the pool first: its workers must not be forked while this process holds the lock

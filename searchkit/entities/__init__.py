@@ -22,8 +22,10 @@ from .aliases import Aliases, AliasFileError, load_aliases
 from .corpus import iter_spans
 from .normalize import (
     NAME_FLAGS,
+    PERSON_NAME_FLAGS,
     PERSON_ROLES,
     PLACE_FLAGS,
+    SURNAME_FLAGS,
     TOPONYM_FLAGS,
     Mention,
     _flags,
@@ -234,12 +236,6 @@ def _has_arabic_article(word: str) -> bool:
     name it is always the surname."""
     bare = without_arabic_article(word)
     return bare != word and _is_capitalized(bare)
-
-
-#: Lexicon flags of a surname (Faker's surnames; Wiktionary's).
-SURNAME_FLAGS = frozenset("LS")
-#: Lexicon flags of a person's name: first names and surnames.
-PERSON_NAME_FLAGS = SURNAME_FLAGS | frozenset("FV")
 
 
 def _is_capitalized(word: str) -> bool:

@@ -140,6 +140,14 @@ def is_event(tokens: tuple[str, ...]) -> bool:
 
 #: Lexicon flags of a place: toponym, country, region, city.
 PLACE_FLAGS = frozenset("TCRY")
+#: Lexicon flags of a word that is part of the name of a toponym, country or region.
+PLACE_PART_FLAGS = frozenset("tcr")
+#: Lexicon flags of first names (gender-guesser's, Faker's; Wiktionary's).
+FIRST_NAME_FLAGS = frozenset("FV")
+#: Lexicon flags of a surname (Faker's surnames; Wiktionary's).
+SURNAME_FLAGS = frozenset("LS")
+#: Lexicon flags of a person's name: first names and surnames.
+PERSON_NAME_FLAGS = FIRST_NAME_FLAGS | SURNAME_FLAGS
 
 
 def is_place_compound(word: str, lexicon: Mapping[str, str]) -> bool:
@@ -393,7 +401,7 @@ def _vote(counts: Counter[str], name: str, lexicon: Mapping[str, str]) -> str:
 BROADCASTERS = frozenset("ARD ZDF ORF SRF Deutschlandfunk DLF BR NDR WDR SWR MDR HR RBB SR DW".split())
 _STUDIO = re.compile(r"-(?:Hauptstadt)?[Ss]tudio$")
 #: Lexicon flags of a word of a place name ("Tel Aviv", "Rio de Janeiro" word by word).
-PLACE_WORD_FLAGS = frozenset("TCRYtcry")
+PLACE_WORD_FLAGS = PLACE_FLAGS | PLACE_PART_FLAGS | {"y"}
 
 
 def without_studio_place(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> tuple[str, ...]:
@@ -410,11 +418,6 @@ def without_studio_place(tokens: tuple[str, ...], lexicon: Mapping[str, str]) ->
     return tokens
 
 
-#: Lexicon flags of first names, and of any person's name.
-FIRST_NAME_FLAGS = frozenset("FV")
-PERSON_FLAGS = FIRST_NAME_FLAGS | frozenset("LS")
-
-
 def is_first_and_last_name(tokens: tuple[str, ...], lexicon: Mapping[str, str]) -> bool:
     """A first name and a surname, nothing else: a person, whatever the tagger said (found by a
     review: "Donald Trump" was an organisation in 102 of the 4,310 zeitgeist items, "Sahra
@@ -428,19 +431,13 @@ def is_first_and_last_name(tokens: tuple[str, ...], lexicon: Mapping[str, str]) 
     if len(tokens) != 2 or not starts_with_first_name(tokens, lexicon):
         return False
     first, last = _flags(lexicon, tokens[0]), _flags(lexicon, tokens[1])
-    if PLACE_PART_FLAGS.intersection(first + last) or TOPONYM_FLAGS.intersection(first + last):
+    if (PLACE_PART_FLAGS | TOPONYM_FLAGS).intersection(first + last):
         return False
     if not last or {"N", "o", "O"} & set(last):
         return False
-    if SURNAME_LETTERS.intersection(last):
+    if SURNAME_FLAGS.intersection(last):
         return True  # a surname may look like a compound: Wagenknecht, Steinmeier
     return "K" in last and "Y" not in last and not split_compound(tokens[1].lower())
-
-
-#: Lexicon flags of surnames (Faker's, Wiktionary's).
-SURNAME_LETTERS = frozenset("LS")
-#: Lexicon flags of a word that is part of the name of a toponym, country or region.
-PLACE_PART_FLAGS = frozenset("tcr")
 
 
 def _split_genitive_heads(mentions: Iterable[Mention], lexicon: Mapping[str, str]) -> Iterator[Mention]:
@@ -498,7 +495,7 @@ def _head_label(head: tuple[str, ...], label: str, lexicon: Mapping[str, str]) -
     flags = _flags(lexicon, head[0])
     if TOPONYM_FLAGS.intersection(flags):
         return "LOC"
-    if PERSON_FLAGS.intersection(flags):
+    if PERSON_NAME_FLAGS.intersection(flags):
         return "PER"
     if "Y" in flags:
         return "LOC"
