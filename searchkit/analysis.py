@@ -36,8 +36,16 @@ from .lemmas import lemma_stem
 WORD_CHAR = r"[\w\u00ad\u200b-\u200d\u0300-\u036f]"
 #: Hyphens that join words into one token (ASCII hyphen, Unicode hyphen, non-breaking hyphen).
 JOINERS = "-\u2010\u2011"
-#: A word, or several joined by hyphens.
-TOKEN_PATTERN = re.compile(rf"{WORD_CHAR}+(?:[{JOINERS}]{WORD_CHAR}+)*")
+#: A number written with separators, kept as one word: German thousands ("3.000", "1.500.000",
+#: "1.234,5": the dots are dropped by ``clean_token``, so that "3000" finds "3.000"), decimals
+#: ("2,5") and scores or times ("2:5", "14:30"). Split at the separators, "2,5 Prozent" matched
+#: "2:5" and "2 bis 5", and "3000" did not find "3.000" (found by a review). Dates and other
+#: dotted numbers ("12.03.2024", "14.30 Uhr") are no such number and stay words of their own.
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![.,:]?\d)|\d+(?:[,:]\d+)+"
+#: A word (or number), or several joined by hyphens.
+TOKEN_PATTERN = re.compile(
+    rf"(?:{NUMBER}|{WORD_CHAR}+)(?:[{JOINERS}](?:{NUMBER}|{WORD_CHAR}+))*"
+)
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d"), None)
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 #: Tokens longer than this are junk (base64, URLs without separators) and are cut, so that one
@@ -78,6 +86,8 @@ def clean_token(text: str) -> str:
     "" when nothing is left (the tokenizer then skips the match)."""
     # The pattern starts and ends a match with a word character: only cleaning (a soft hyphen or
     # Unicode hyphen at an edge) or cutting can leave a hyphen there.
+    if "." in text:  # only a number's thousands separators (``NUMBER``)
+        text = text.replace(".", "")
     if not text.isascii():
         return clean_word(text)[:MAX_TOKEN_LENGTH].strip("-")
     if len(text) > MAX_TOKEN_LENGTH:

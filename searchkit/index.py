@@ -36,8 +36,9 @@ from .model import Document, Entity, EntityType, entity_key, nfc
 from .spelling import Vocabulary
 
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
-#: must be rebuilt (``searchkit index --rebuild``).
-SCHEMA_VERSION = 2
+#: must be rebuilt (``searchkit index --rebuild``). 3: numbers with separators are one term
+#: ("3.000" → 3000, "2,5", "2:5"; ``analysis.NUMBER``).
+SCHEMA_VERSION = 3
 METADATA_FILE = "searchkit.json"
 DEFAULT_INDEX_ENV = "SEARCHKIT_INDEX"
 DEFAULT_INDEX_DIR = "index"

@@ -481,7 +481,7 @@ class GermanQueryParser(QueryParser):
             # value written as several ("mentioned:2024,2025", "jahr:99999") is all of them
             terms = [query.Term(fieldname, texts[0], boost=boost) for texts in groups]
             return _joined(query.And, terms) if terms else None
-        return _word_query(fieldname, groups, boost, loose=self.loose_compounds, word=text)
+        return _word_query(fieldname, groups, boost, loose=self.loose_compounds)
 
 
     def fuzzy_query(  # noqa: PLR0913 - the parts of "word~2/3" and its field
@@ -539,26 +539,16 @@ PART_WEIGHT = 0.5
 ALL_PARTS_WEIGHT = 0.25
 
 
-#: A number the query may mean with thousands dots: five digits or more (not years).
-_LONG_NUMBER = re.compile(r"[1-9][0-9]{4,}")
-#: A number written with thousands dots ("60.000", "1.500.000").
-_DOTTED_THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
-
-
-def _one_unit(fieldname: str, terms: list[str], boost: float, word: str) -> query.Query:
-    """A typed word that the analyzer cuts into several words ("2,5", "60.000", "1:0",
-    "O’Brien", "10.03.2025"): its words next to each other, as they stand in it. Required
-    anywhere in the text (``And``), "2,5 Prozent" ranked "2,5 Millionen Euro … 5 Prozent"
-    first and the texts with "2,5 Prozent" 13th. A number with thousands dots also matches
-    its digits written together ("60.000" = "60000")."""
-    phrase = query.Phrase(fieldname, terms, boost=boost)
-    if _DOTTED_THOUSANDS.fullmatch(word.strip(_PUNCTUATION)):
-        return query.Or([phrase, query.Term(fieldname, "".join(terms), boost=boost)])
-    return phrase
+def _one_unit(fieldname: str, terms: list[str], boost: float) -> query.Query:
+    """A typed word that the analyzer cuts into several words ("O’Brien", "10.03.2025"): its
+    words next to each other, as they stand in it. Required anywhere in the text (``And``),
+    "2,5 Prozent" ranked "2,5 Millionen Euro … 5 Prozent" first and the texts with "2,5
+    Prozent" 13th (numbers with separators are one word since: ``analysis.NUMBER``)."""
+    return query.Phrase(fieldname, terms, boost=boost)
 
 
 def _word_query(
-    fieldname: str, groups: list[list[str]], boost: float, *, loose: bool = False, word: str = ""
+    fieldname: str, groups: list[list[str]], boost: float, *, loose: bool = False
 ) -> query.Query | None:
     """One word in one field (``GermanQueryParser.term_query``): each position's whole word OR
     all of its parts in one word of the text (``engines.OneWord``: "Freibad" finds
@@ -571,14 +561,9 @@ def _word_query(
     says "Ministerium". A text with every part scores as with the strict form. MRR@10 (tantivy
     engine, iteration runs): XQuAD-de 0.9299 → 0.9324, news set 0.7399 → 0.7451.
 
-    ``word`` is the typed word: one cut into several words is one unit (``_one_unit``), and a
-    long number also matches its form with thousands dots."""
+    A typed word cut into several words is one unit (``_one_unit``)."""
     if len(groups) > 1 and all(len(texts) == 1 for texts in groups):
-        return _one_unit(fieldname, [texts[0] for texts in groups], boost, word)
-    if word and len(groups) == 1 and groups[0] == [word] and _LONG_NUMBER.fullmatch(word):
-        # "60000" is also written "60.000", which the index holds as "60" "000"
-        grouped = [word[: len(word) % 3 or 3]] + re.findall(r"\d{3}", word[len(word) % 3 or 3 :])
-        return query.Or([query.Term(fieldname, word, boost=boost), query.Phrase(fieldname, grouped, boost=boost)])
+        return _one_unit(fieldname, [texts[0] for texts in groups], boost)
     clauses = []
     for texts in groups:
         whole, parts = texts[0], [t for t in texts[1:] if t != texts[0]]
@@ -641,6 +626,23 @@ _QUOTED = re.compile(r'"[^"]*"?')
 _ID_WITH_COLON = re.compile(r'(?<![\w-])(id:)([^\s"()]*:[^\s"()]*)')
 
 
+#: A score or time ("2:1", "14:30", "2:1-Sieg"): one word (``analysis.NUMBER``), quoted so that
+#: Whoosh's parser does not read "14:" as a field (it dropped it).
+_NUMBER_WITH_COLON = re.compile(r'(?<![\w"-])\d+(?::\d+)+(?:-\w+)*(?![\w"-])')
+
+
+def _quote_numbers_with_colons(text: str) -> str:
+    """``text`` with its scores and times (``_NUMBER_WITH_COLON``) quoted, outside quotes."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+
+    def quote(match: re.Match[str]) -> str:
+        if any(start < match.start() < end for start, end in quoted):
+            return match.group(0)
+        return f'"{match.group(0)}"'
+
+    return _NUMBER_WITH_COLON.sub(quote, text)
+
+
 def _plain_colons(text: str) -> str:
     """``text`` with every colon that is not field syntax replaced by a space, and German or
     capitalized field names (``FIELD_ALIASES``) before a word, quote, bracket or range replaced by
@@ -649,6 +651,7 @@ def _plain_colons(text: str) -> str:
     if ":" not in text:
         return text
     text = _ID_WITH_COLON.sub(r'\1"\2"', text)
+    text = _quote_numbers_with_colons(text)
     quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
 
     def field_colon(match: re.Match[str]) -> str:
@@ -965,7 +968,7 @@ def _parse_words(text: str, operator: str, asking: frozenset[str] = frozenset())
             if groups is None:
                 groups = groups_of[id(analyzer)] = _token_groups(analyzer, word)
             word_boost = boost if weight is None else boost * weight
-            per_field.append(_word_query(name, groups, word_boost, loose=operator == "or", word=word))
+            per_field.append(_word_query(name, groups, word_boost, loose=operator == "or"))
         words.append(_fields_or([q for q in per_field if q is not None]))
     return _joined(query.Or if operator == "or" else query.And, words)
 

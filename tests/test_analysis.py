@@ -160,10 +160,11 @@ def test_memo_gives_the_token_stream_of_the_composed_filters_on_real_articles() 
 #: Letters and marks where the analyzer has edge cases: hyphens of every kind, soft hyphens and
 #: zero-width characters, combining marks (a lone one folds to no term), ß/umlauts/ğ, digits,
 #: punctuation, stopwords and compound parts.
-_TRICKY = st.text(alphabet=st.sampled_from(list("aeißöüÄğ-\u2010\u2011\u00ad\u200b\u200d\u0301\u0308 .,1_")), max_size=60)
+_TRICKY = st.text(alphabet=st.sampled_from(list("aeißöüÄğ-\u2010\u2011\u00ad\u200b\u200d\u0301\u0308 .,:1_0")), max_size=60)
 _WORDS = st.lists(
     st.sampled_from(["die", "und", "Der", "Militärstützpunkte", "Wiederaufbau-Hilfen", "Erdoğan", "Straße",
-                     "\u0308", "-\u00ad-", "U-Bahn", "x" * 70, "Bundes\u00adverteidigungs-ministerium", "4", "über"]),
+                     "\u0308", "-\u00ad-", "U-Bahn", "x" * 70, "Bundes\u00adverteidigungs-ministerium", "4", "über",
+                     "3.000", "2,5", "2:1", "1.500.000-Einwohner-Stadt", "12.03.2024"]),
     max_size=12,
 ).map(" ".join)
 
@@ -203,3 +204,30 @@ def test_memo_is_not_pickled() -> None:
     assert isinstance(copy, GermanAnalyzer) and copy == analyzer
     assert not copy._memo[False]
     assert copy.term_positions(text) == first
+
+
+def test_a_number_with_separators_is_one_term() -> None:
+    # German thousands dots are dropped: "3000" finds "3.000"
+    assert analyze("3.000 Euro") == analyze("3000 Euro") == ["3000", "euro"]
+    assert analyze("1.500.000") == ["1500000"]
+    assert analyze("1.234,56") == ["1234,56"]
+    # a decimal, a score and a time are words of their own, not "2" next to "5"
+    assert analyze("2,5") == ["2,5"]
+    assert analyze("2:5") == ["2:5"]
+    assert analyze("14:30") == ["14:30"]
+    assert analyze("2,5") != analyze("2:5") != analyze("2 5")
+    # in a hyphenated compound the number is one part
+    assert analyze("1,5-Grad-Ziel") == ["1,5gradziel", "1,5", "grad", "ziel"]
+
+
+def test_dates_and_dotted_numbers_that_are_no_thousands_stay_apart() -> None:
+    # "2024" must still find "12.03.2024"; "14.30 Uhr" is a time written with a dot
+    assert analyze("12.03.2024") == ["12", "03", "2024"]
+    assert analyze("14.30 Uhr") == ["14", "30", "uhr"]
+    assert analyze("1.5000") == ["1", "5000"]  # no thousands grouping: no number
+
+
+@given(st.integers(min_value=1_000, max_value=10**12))
+def test_any_number_written_with_thousands_dots_is_its_digits(number: int) -> None:
+    written = f"{number:,}".replace(",", ".")
+    assert analyze(written) == analyze(str(number)) == [str(number)]

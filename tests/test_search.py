@@ -66,6 +66,27 @@ def test_a_colon_is_field_syntax_only_after_a_field_name(small: Index) -> None:
         small.search("content_hash:baku")
 
 
+def test_numbers_with_separators_are_found_as_written_and_not_by_their_digits(fresh_index: Index) -> None:
+    fresh_index.add(
+        [
+            make("wohnen", "Wohnungsbau", "Die Koalition will 400.000 Wohnungen im Jahr bauen.", "2021-12"),
+            make("inflation", "Inflation", "Die Preise stiegen um 2,5 Prozent.", "2023-01"),
+            make("fussball", "Pokal", "Bayern siegte 2:5 gegen Mainz, Anpfiff war um 14:30 Uhr.", "2023-05"),
+            make("datum", "Termin", "Am 12.03.2024 tagt der Rat.", "2024-03"),
+        ]
+    )
+    assert ids(fresh_index.search("400000 Wohnungen")) == ["wohnen"]
+    assert ids(fresh_index.search("400.000")) == ["wohnen"]
+    assert ids(fresh_index.search("2,5 Prozent")) == ["inflation"]
+    assert ids(fresh_index.search("2,5")) == ["inflation"]  # not the score 2:5
+    assert ids(fresh_index.search("2:5")) == ["fussball"]  # a score, not the field "2"
+    assert ids(fresh_index.search("Anpfiff 14:30")) == ["fussball"]
+    assert ids(fresh_index.search("title:Pokal 2:5")) == ["fussball"]
+    assert ids(fresh_index.search('"tagt der Rat" 2024')) == ["datum"]
+    hit = fresh_index.search("400000").hits[0]
+    assert "<mark" in hit.snippet_html and ">400.000</mark>" in hit.snippet_html
+
+
 def test_brackets_without_operators_are_an_aside_not_syntax(small: Index) -> None:
     # pasted text: "(Israel)" is no group of logic, so the usual fallback to any word applies
     result = small.search("Netanjahu (Israel) Ankara")
