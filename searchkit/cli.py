@@ -503,12 +503,13 @@ def demo_corpus_path() -> Path:
 
 @main.command("migrate")
 @INDEX_OPTION
-@click.option("--engine", type=click.Choice(ENGINES), required=True, help="Engine of the copy.")
+@click.option("--engine", type=click.Choice(ENGINES), default=None, help="Engine of the copy (default: the index's own).")
 @click.option("--to", "target", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of the copy (default: replace the index in place once the copy is complete).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def migrate_command(index_path: Path | None, engine: str, target: Path | None, quiet: bool) -> None:
-    """Copy an index to another engine (documents, entities and dates as they are).
+def migrate_command(index_path: Path | None, engine: str | None, target: Path | None, quiet: bool) -> None:
+    """Copy an index to another engine, or re-index one of an older schema version (documents,
+    entities and dates as they are; the sources are not needed).
 
     Example: searchkit migrate --index index/ --engine tantivy
     """
@@ -519,7 +520,8 @@ def migrate_command(index_path: Path | None, engine: str, target: Path | None, q
     from .index import METADATA_FILE
 
     source_path = index_path or default_index_path()
-    source = Index(source_path)
+    source = Index(source_path, for_copy=True)
+    engine = engine or source.engine_name
     in_place = target is None
     copy_path = source_path.with_name(source_path.name + f".{engine}-migrating") if in_place else target
     if in_place and copy_path.exists():

@@ -194,8 +194,15 @@ class IngestReport:
         self.failed_ids += other.failed_ids
 
 
-def read_metadata(path: Path) -> dict[str, Any]:
-    """The metadata of the index at ``path``, with clear errors for every way it can be wrong."""
+#: Older schema versions whose stored documents this searchkit still reads: their index differs
+#: only in analysis (2: numbers were split at their separators), so ``searchkit migrate``
+#: re-indexes their documents, with their entities and dates, without the sources.
+COPYABLE_VERSIONS = frozenset({2})
+
+
+def read_metadata(path: Path, *, for_copy: bool = False) -> dict[str, Any]:
+    """The metadata of the index at ``path``, with clear errors for every way it can be wrong;
+    ``for_copy`` accepts the ``COPYABLE_VERSIONS`` too."""
     meta_file = path / METADATA_FILE
     if not path.exists():
         raise IndexNotFoundError(
@@ -224,10 +231,12 @@ def read_metadata(path: Path) -> dict[str, Any]:
             f" `searchkit index FILES --index {path} --rebuild`"
         )
     version = meta.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version != SCHEMA_VERSION and not (for_copy and version in COPYABLE_VERSIONS):
+        how = f"rebuild it with `searchkit index FILES --index {path} --rebuild`"
+        if version in COPYABLE_VERSIONS:
+            how = f"re-index its stored documents with `searchkit migrate --index {path}`, or {how}"
         raise IndexVersionError(
-            f"the index at {path} has schema version {version}, this searchkit needs"
-            f" {SCHEMA_VERSION}: rebuild it with `searchkit index FILES --index {path} --rebuild`"
+            f"the index at {path} has schema version {version}, this searchkit needs {SCHEMA_VERSION}: {how}"
         )
     return meta
 
@@ -312,6 +321,8 @@ class Index:
 
     ``engine`` chooses the engine of a new index ("whoosh", the default, or "tantivy"; see
     ``searchkit.engines``); an existing index is opened with the engine it was built with.
+    ``for_copy`` also opens an index of an older schema version whose documents can be copied
+    (``COPYABLE_VERSIONS``): for ``migrate``, which re-indexes them.
     """
 
     def __init__(
@@ -321,12 +332,15 @@ class Index:
         create: bool = False,
         lock_timeout: float = 0.0,
         engine: str | None = None,
+        for_copy: bool = False,
     ) -> None:
         self.path = Path(path) if path is not None else default_index_path()
         self.lock_timeout = lock_timeout
         if create and not (self.path / METADATA_FILE).exists():
             self._create(check_engine(engine or default_engine()))
-        self.metadata = read_metadata(self.path)
+        #: an index of an older schema version opened to copy its documents (``migrate``)
+        self.for_copy = for_copy
+        self.metadata = read_metadata(self.path, for_copy=for_copy)
         self.engine_name = check_engine(self.metadata.get("engine", "whoosh"))
         if engine is not None and engine != self.engine_name:
             raise IndexVersionError(
@@ -449,7 +463,7 @@ class Index:
         identity = _folder_identity(self.path)
         if identity is None or identity == self._folder_id:
             return
-        self.metadata = read_metadata(self.path)
+        self.metadata = read_metadata(self.path, for_copy=self.for_copy)
         self.engine_name = check_engine(self.metadata.get("engine", "whoosh"))
         self._engine = engine_class(self.engine_name).open(self.path)
         self._folder_id = identity
@@ -787,7 +801,9 @@ class Index:
         on_document: Callable[[Document, str], None] | None = None,
     ) -> Index:
         """Copy every document, with its extracted entities and dates, into a new index at
-        ``target`` built by ``engine``; the source stays as it is. Nothing is re-extracted. The
+        ``target`` built by ``engine`` and this searchkit's analysis (so an index of an older
+        schema version, opened ``for_copy``, is upgraded); the source stays as it is. Nothing
+        is re-extracted. The
         copy, written one commit per batch, is merged into one segment at the end (a bulk
         import: see ``reextract``)."""
         _check_batch_size(batch_size)

@@ -169,6 +169,31 @@ def test_schema_version_is_checked(fresh_index: Index) -> None:
             Index(fresh_index.path)
 
 
+def test_an_index_of_the_previous_schema_is_re_indexed_from_its_stored_documents(fresh_index: Index, tmp_path: Path) -> None:
+    fresh_index.add([
+        doc("a", "Die Preise stiegen um 2,5 Prozent.", entities=[Entity("Berlin", EntityType.PLACE)],
+            published=PubDate.from_iso("2023-01")),
+        doc("b", "Bayern siegte 2:5 gegen Mainz."),
+    ])
+    meta_file = fresh_index.path / METADATA_FILE
+    meta = json.loads(meta_file.read_text())
+    meta["schema_version"] = 2  # numbers were split at their separators then
+    meta_file.write_text(json.dumps(meta))
+    fresh_index.close()
+    with pytest.raises(IndexVersionError, match="searchkit migrate --index"):
+        Index(fresh_index.path)
+    old = Index(fresh_index.path, for_copy=True)
+    copy = old.migrate(tmp_path / "copy", engine=old.engine_name)
+    assert json.loads((copy.path / METADATA_FILE).read_text())["schema_version"] == 3
+    assert [h.document.id for h in copy.search("2,5").hits] == ["a"]  # analysed anew
+    stored = copy.get("a")
+    assert stored.entities == [Entity("Berlin", EntityType.PLACE)] and stored.published == PubDate.from_iso("2023-01")
+    meta["schema_version"] = 1  # what no longer can be read is not opened, also for a copy
+    meta_file.write_text(json.dumps(meta))
+    with pytest.raises(IndexVersionError, match="--rebuild"):
+        Index(fresh_index.path, for_copy=True)
+
+
 def test_rebuild_replaces_an_old_index(fresh_index: Index) -> None:
     fresh_index.add([doc("a")])
     (fresh_index.path / METADATA_FILE).write_text('{"schema_version": 0}')
