@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -251,53 +251,59 @@ def index_command(  # noqa: PLR0913 - one flag each
         sys.exit(1)
 
 
+#: The options that say which documents a search finds: ``search`` and ``facet-values`` (which
+#: counts within them) share them, as ``/api/search`` and its facet-value search share parameters.
+_SCOPE_OPTIONS = (
+    click.option("--year", multiple=True, help="Filter by year (repeatable: OR)."),
+    click.option("--month", multiple=True, help="Filter by month YYYY-MM (repeatable)."),
+    click.option("--person", multiple=True, help="Filter by person (repeatable)."),
+    click.option("--place", multiple=True, help="Filter by place (repeatable)."),
+    click.option("--organisation", multiple=True, help="Filter by organisation (repeatable)."),
+    click.option("--from", "date_from", default=None, help="Published on or after (2025, 2025-03, 2025-03-10)."),
+    click.option("--to", "date_to", default=None, help="Published on or before."),
+    click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto"),
+)
+
+
+def scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_SCOPE_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _scope(
+    year: tuple[str, ...], month: tuple[str, ...], person: tuple[str, ...], place: tuple[str, ...],
+    organisation: tuple[str, ...], date_from: str | None, date_to: str | None, operator: str,
+) -> dict[str, Any]:
+    """The library's search options for the ``_SCOPE_OPTIONS`` given."""
+    named = {"year": year, "month": month, "person": person, "place": place, "organisation": organisation}
+    filters = {name: list(values) for name, values in named.items() if values}
+    return {"filters": filters, "date_from": date_from, "date_to": date_to, "operator": operator}
+
+
 @main.command("search")
 @click.argument("query", default="")
 @INDEX_OPTION
-@click.option("--year", multiple=True, help="Filter by year (repeatable: OR).")
-@click.option("--month", multiple=True, help="Filter by month YYYY-MM (repeatable).")
-@click.option("--person", multiple=True, help="Filter by person (repeatable).")
-@click.option("--place", multiple=True, help="Filter by place (repeatable).")
-@click.option("--organisation", multiple=True, help="Filter by organisation (repeatable).")
-@click.option("--from", "date_from", default=None, help="Published on or after (2025, 2025-03, 2025-03-10).")
-@click.option("--to", "date_to", default=None, help="Published on or before.")
+@scope_options
 @click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]), default="relevance")
-@click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto")
 @click.option("--page", default=1, show_default=True)
 @click.option("--per-page", default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print /api/search's JSON (without the toggle_url links, which belong to the server).")
 def search_command(  # noqa: PLR0913 - one flag each
     query: str,
     index_path: Path | None,
-    year: tuple[str, ...],
-    month: tuple[str, ...],
-    person: tuple[str, ...],
-    place: tuple[str, ...],
-    organisation: tuple[str, ...],
-    date_from: str | None,
-    date_to: str | None,
     sort: str,
-    operator: str,
     page: int,
     per_page: int,
     as_json: bool,
+    **scope: Any,
 ) -> None:
     """Search the index. Whoosh syntax works: AND/OR/NOT, "phrases", title:wort, präfix*.
 
     Example: searchkit search "Türkei Aserbaidschan" --year 2025 --json
     """
-    filters = {
-        name: list(values)
-        for name, values in (
-            ("year", year), ("month", month), ("person", person), ("place", place), ("organisation", organisation)
-        )
-        if values
-    }
     index = Index(index_path or default_index_path())
-    result = index.search(
-        query, filters=filters, date_from=date_from, date_to=date_to, sort=sort,
-        operator=operator, page=page, per_page=per_page,
-    )
+    result = index.search(query, sort=sort, page=page, per_page=per_page, **_scope(**scope))
     if as_json:
         _echo_json(result.to_dict())
         return
@@ -412,10 +418,18 @@ def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool
 @click.argument("text", default="")
 @INDEX_OPTION
 @click.option("--limit", default=20, show_default=True)
+@click.option("--query", "-q", default="", help="Count within the hits of this search (with the filters below).")
+@scope_options
 @click.option("--json", "as_json", is_flag=True)
-def facet_values_command(facet: str, text: str, index_path: Path | None, limit: int, as_json: bool) -> None:
-    """Search the values of one facet: searchkit facet-values person Erd"""
-    values = Index(index_path or default_index_path()).facet_values(facet, text, limit=limit)
+def facet_values_command(  # noqa: PLR0913 - one flag each
+    facet: str, text: str, index_path: Path | None, limit: int, query: str, as_json: bool, **scope: Any
+) -> None:
+    """Search the values of one facet: searchkit facet-values person Erd
+
+    Within a search: searchkit facet-values person --query Gipfel --place Baku
+    """
+    index = Index(index_path or default_index_path())
+    values = index.facet_values(facet, text, limit=limit, query=query, **_scope(**scope))
     if as_json:
         _echo_json([v.to_dict() for v in values])
         return

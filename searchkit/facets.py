@@ -66,6 +66,31 @@ def _word_start(text: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|[\s\-])" + re.escape(text))
 
 
+class _NamePattern:
+    """What a facet-value search looks for in the names of a value (``_keys_of``: one per
+    line): the text as typed ("angela mer" in "angela merkel"), or, typed as several words,
+    each of them in one name in any order ("Merkel Angela", "Erdogan Recep": people are looked
+    up by surname first, and found nothing)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.start = _word_start(key)
+        words = key.split()
+        self.words = words if len(words) > 1 else []
+        self.word_starts = [_word_start(word) for word in self.words]
+
+    def found_in(self, names: str) -> bool | None:
+        """None when not found; else whether it was found at the start of words (True) or only
+        inside them (False)."""
+        if self.key in names:
+            return bool(self.start.search(names))
+        if self.words and all(word in names for word in self.words):
+            for name in names.split("\n"):
+                if all(word in name for word in self.words):
+                    return all(start.search(name) for start in self.word_starts)
+        return None
+
+
 def _words_of(key: str) -> list[str]:
     return key.replace("-", " ").split()
 
@@ -333,24 +358,25 @@ class FacetData:
         them down; and it is a reading, never a dropped "e": "Noel" is "Nöl", not "Nol", so it
         does not find Nolte, Granollers or Kunold. Within each group, names with a word that
         begins so come first ("Erd": Erdoğan, Peter Erdö before Tomas Berdych and Gerd Brand;
-        "Wien" before Moldawien: found by a review). The facet-value search behind "mehr
-        anzeigen" (``search.facet_values``)."""
+        "Wien" before Moldawien: found by a review). Several words are found in any order
+        ("Merkel Angela", ``_NamePattern``). The facet-value search behind "mehr anzeigen"
+        (``search.facet_values``)."""
         typed, umlauts = entity_key(text), umlaut_reading(text)
         if umlauts == typed:  # nothing to read as an umlaut: the literal match is the only one
             umlauts = ""
-        starts = _word_start(typed)
-        read_starts = _word_start(umlauts) if umlauts else None
+        as_typed = _NamePattern(typed)
+        as_read = _NamePattern(umlauts) if umlauts else None
         groups: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         for idx in np.argsort(-counts, kind="stable").tolist():
             if counts[idx] == 0 or len(groups[0]) >= limit:
                 break
-            keys = self._keys_of(facet, idx)
-            if typed in keys:
-                groups[0 if starts.search(keys) else 2].append(idx)
-            elif umlauts and read_starts is not None:
-                readings = self._readings_of(facet, idx)
-                if umlauts in readings:
-                    groups[1 if read_starts.search(readings) else 3].append(idx)
+            at_start = as_typed.found_in(self._keys_of(facet, idx))
+            if at_start is not None:
+                groups[0 if at_start else 2].append(idx)
+            elif as_read is not None:
+                at_start = as_read.found_in(self._readings_of(facet, idx))
+                if at_start is not None:
+                    groups[1 if at_start else 3].append(idx)
         return [idx for group in groups for idx in group][:limit]
 
     def _keys_of(self, facet: str, idx: int) -> str:

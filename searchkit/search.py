@@ -210,6 +210,9 @@ def make_request(query: str = "", request: SearchRequest | Mapping[str, Any] | N
 
 #: URL/API parameter names besides the facet names.
 PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size", "facets", "highlight")
+#: The parameters that decide which documents a search finds (with the facet filters): a
+#: facet-value search counts within them, the rest (order, page, what to show) do not matter.
+SCOPE_PARAMS = ("q", "from", "to", "operator")
 #: German names of the parameters a reader of the web page can get wrong (for ``QueryError.german``).
 _GERMAN_PARAMS = {"page": "Die Seitenzahl", "per_page": "Die Zahl der Treffer je Seite", "facet_size": "Die Zahl der Filterwerte"}
 _GERMAN_FIELDS = "titel, ort, person, org, jahr, monat (englisch title, place, person, organisation, year, month)"

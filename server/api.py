@@ -16,7 +16,7 @@ from searchkit.dates import held_date_warnings
 from searchkit.errors import DocumentError, QueryError, SearchkitError
 from searchkit.ingest.formats import document_from_mapping
 from searchkit.model import Document
-from searchkit.search import SearchResult, int_param, request_from_params, toggle_params
+from searchkit.search import FACETS, SCOPE_PARAMS, SearchResult, int_param, request_from_params, toggle_params
 from searchkit.similar import similar_documents
 
 from . import error_response, get_index
@@ -159,15 +159,17 @@ def similar(doc_id: str):  # type: ignore[no-untyped-def]
 @operation(
     summary="Facettenwerte suchen",
     description="Werte einer Facette, deren Name `text` enthält (Groß-/Kleinschreibung und Akzente egal: "
-    "„erd“ findet Erdoğan), gezählt wie die Facette selbst, häufigste zuerst. Optional im Kontext einer "
-    "Suche (`q`).",
+    "„erd“ findet Erdoğan), gezählt wie die Facette selbst, häufigste zuerst. Optional in den Treffern einer "
+    "Suche: Suchtext, Zeitraum und Filter wie bei `/api/search` (`q`, `from`, `to`, `operator`, Facettenfilter).",
     parameters=facet_value_parameters(),
     responses={"200": json_response("Passende Werte", "FacetValues"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "429": TOO_MANY},
 )
 def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
-    _only_params("text", "limit", "q")
+    scope = (*SCOPE_PARAMS, *FACETS)
+    _only_params("text", "limit", *scope)
     text = _single("text")
-    values = get_index().facet_values(facet, text, limit=_int_arg("limit", 20), query=_single("q"))
+    within = request_from_params({key: request.args.getlist(key) for key in request.args if key in scope})
+    values = get_index().facet_values(facet, text, limit=_int_arg("limit", 20), request=within)
     note_hits(len(values))
     return jsonify({"facet": facet, "text": text, "values": [v.to_dict() for v in values]})
 

@@ -369,7 +369,8 @@ def facet_value_parameters() -> list[dict[str, Any]]:
          "schema": {"type": "string", "enum": list(FACETS)}},
         query("text", "Teil des Namens (leer: alle Werte).", {"type": "string"}),
         query("limit", "Höchstzahl der Werte.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
-        query("q", "Suchanfrage, in deren Treffern gezählt wird.", {"type": "string", "maxLength": search_module.MAX_QUERY_LENGTH}),
+        # the search whose hits are counted: its text, dates and filters, as /api/search takes them
+        *(p for p in search_parameters() if p["name"] in (*search_module.SCOPE_PARAMS, *FACETS)),
     ]
 
 

@@ -224,6 +224,21 @@ def test_facet_value_search_api(client: FlaskClient) -> None:
     assert client.get("/api/facets/person/values?bogus=1").status_code == 400
 
 
+def test_facet_value_search_counts_within_the_search_it_is_given(client: FlaskClient) -> None:
+    # the same scope as /api/search: text, dates and filters; the counts are the facet's own
+    scope = "q=Baku&from=2020&to=2030&place=Baku"
+    facet = next(f for f in client.get(f"/api/facets?{scope}&facet_size=100").get_json()["facets"] if f["name"] == "person")
+    expected = {r["label"]: r["count"] for r in facet["results"]}
+    values = client.get(f"/api/facets/person/values?{scope}&limit=100").get_json()["values"]
+    assert values and {v["label"]: v["count"] for v in values} == expected
+    everywhere = {v["label"]: v["count"] for v in client.get("/api/facets/person/values?limit=100").get_json()["values"]}
+    assert sum(everywhere.values()) > sum(expected.values())
+    # what is not part of a search's scope (order, page) is refused, not ignored
+    refused = client.get("/api/facets/person/values?sort=date_desc")
+    assert refused.status_code == 400 and "place" in refused.get_json()["error"]["message"]
+    assert client.get("/api/facets/person/values?from=2025-13").status_code == 400
+
+
 def test_entity_report_api(client: FlaskClient) -> None:
     data = client.get("/api/entities/person/Recep Tayyip Erdoğan?top=3").get_json()
     assert data["count"] >= 2 and len(data["latest"]) <= 3 and data["timeline"]

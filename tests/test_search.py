@@ -688,6 +688,22 @@ def test_names_written_without_umlauts_are_found(fresh_index: Index) -> None:
     assert [v.label for v in fresh_index.facet_values("person", "mueller")] == ["Thomas Müller"]
 
 
+def test_name_search_finds_names_typed_surname_first(fresh_index: Index) -> None:
+    people = ["Angela Merkel", "Thomas Müller", "Angela Dorothea Kasner", "Thomas Merkel-Braun"]
+    fresh_index.add([make(str(n), "T", f"Text über {name}.", "2025-04", [name]) for n, name in enumerate(people)])
+
+    def labels(text: str) -> list[str]:
+        return [v.label for v in fresh_index.facet_values("person", text)]
+
+    assert labels("Merkel Angela") == labels("angela merkel") == ["Angela Merkel"]
+    assert labels("Mueller Thomas") == ["Thomas Müller"]  # with the umlaut reading too
+    assert labels("Merkel Thomas") == ["Thomas Merkel-Braun"]
+    assert labels("Kasner Angela") == ["Angela Dorothea Kasner"]
+    # words that begin words first, then words found inside them; every word must be found
+    assert labels("erkel ang") == ["Angela Merkel"]
+    assert labels("Merkel Olaf") == []
+
+
 def test_name_search_finds_a_value_by_its_other_names(fresh_index: Index) -> None:
     fresh_index.add([
         Document(id="a", title="A", body="Text.", entities=[Entity("Europäische Union", EntityType.ORGANISATION),
