@@ -584,7 +584,7 @@ def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool, 
 
 @main.group("eval")
 def eval_group() -> None:
-    """Quality evaluations: retrieval, entities, dates (pip install "searchkit[eval]")."""
+    """Quality evaluations: retrieval, spelling, entities, dates (pip install "searchkit[eval]")."""
 
 
 def _require_extra(extra: str, *modules: str) -> None:
@@ -646,6 +646,29 @@ def eval_retrieval(  # noqa: PLR0913 - one flag each
         analyzer=False if no_analyzer_cost else None,
     )
     _report(result, format_retrieval_table(result), as_json, output)
+
+
+@eval_group.command("spelling")
+@click.option("--docs", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="DOCS.jsonl: {id, title?, text} a line.")
+@click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="QUERIES.tsv: query_id<TAB>text.")
+@click.option("--seed", default=1, show_default=True, help="Seed of the typos put into the queries.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Use only the first N queries.")
+@click.option("--no-enrich", is_flag=True, help="Index without entity and date extraction.")
+@click.option("--examples", type=click.IntRange(0), default=0, show_default=True,
+              help="Also list this many false alarms and wrong guesses per kind of query (they quote the queries).")
+@click.option("--json", "as_json", is_flag=True)
+@OUTPUT_OPTION
+def eval_spelling(  # noqa: PLR0913 - one flag each
+    docs: Path, queries: Path, seed: int, limit: int | None, no_enrich: bool, examples: int, as_json: bool,
+    output: Path | None,
+) -> None:
+    """"Meinten Sie …?": false alarms on the queries as written, typos put into them restored."""
+    from .evaluate.spelling import evaluate_spelling, format_spelling_table
+
+    result = evaluate_spelling(
+        docs, queries, seed=seed, limit=limit, enrich=not no_enrich, progress=not as_json, examples=examples
+    )
+    _report(result, format_spelling_table(result), as_json, output)
 
 
 @eval_group.command("entities")

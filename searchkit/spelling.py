@@ -33,6 +33,10 @@ from .sidecar import pack_lines, save_arrays, unpack_lines
 #: A word worth suggesting: 4 to 40 letters, not part of a longer run of letters.
 WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,40}(?![^\W\d_])")
 
+#: Letters a word may wrongly begin with or miss at its start (``first_letter_typos``).
+FIRST_LETTERS = "abcdefghijklmnopqrstuvwxyzäöüß"
+FIRST_LETTER_MIN = 6
+
 #: ``spelling-<generation>.npz`` in the index folder.
 FILE_PREFIX = "spelling-"
 #: Bumped when the saved arrays change meaning; files of another version are rebuilt.
@@ -101,16 +105,37 @@ class Vocabulary:
         return None if hi - lo > limit else self.words[lo:hi]
 
     def similar(self, word: str, maxdist: int, prefix: int = 1) -> list[Similar]:
-        """Known words other than ``word`` within ``maxdist`` edits (Levenshtein) that start
-        with the same ``prefix`` letters, as (word, distance, document count)."""
-        from rapidfuzz.distance import Levenshtein
+        """Known words other than ``word`` within ``maxdist`` edits that start with the same
+        ``prefix`` letters, as (word, distance, document count). Two neighbouring letters
+        swapped are one edit (optimal string alignment, Damerau's typing errors): by Levenshtein
+        they were two, so "erwaretn" was nearer to "erwartet" than to "erwarten"."""
+        from rapidfuzz.distance import OSA
         from rapidfuzz.process import extract
 
         head = word[:prefix]
         lo = bisect_left(self.words, head)
         hi = bisect_left(self.words, head + "\U0010ffff", lo)
-        matches = extract(word, self.words[lo:hi], scorer=Levenshtein.distance, score_cutoff=maxdist, limit=None)
+        matches = extract(word, self.words[lo:hi], scorer=OSA.distance, score_cutoff=maxdist, limit=None)
         return [Similar(w, int(d), int(self.counts[lo + i])) for w, d, i in matches if w != word]
+
+    def first_letter_typos(self, word: str) -> list[Similar]:
+        """Known words one edit away from ``word`` at its first letter ("Ferkehr" → verkehr,
+        "Rbeit" → arbeit, "Aplan" → plan): ``similar`` only looks among words
+        that begin as typed, which keeps it fast but left these without a suggestion, or with a
+        worse one two edits away ("Ferkehr" → ferner). Each variant is one binary search. Only
+        for words of ``FIRST_LETTER_MIN`` letters or more: a shorter one is one letter away from
+        too many words ("Class" → lass)."""
+        if len(word) < FIRST_LETTER_MIN:
+            return []
+        head, rest = word[0], word[1:]
+        variants = {letter + rest for letter in FIRST_LETTERS if letter != head}  # replaced
+        variants |= {letter + word for letter in FIRST_LETTERS}  # one put in front
+        variants.add(rest)  # dropped
+        if len(word) > 1 and word[1] != head:
+            variants.add(word[1] + head + word[2:])  # swapped with the second
+        variants.discard(word)
+        found = ((variant, self.frequency(variant)) for variant in variants)
+        return [Similar(variant, 1, count) for variant, count in found if count]
 
     def updated(self, change: Change) -> Vocabulary:
         """This vocabulary after one commit's ``change`` (words whose count drops to 0 leave)."""

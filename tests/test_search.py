@@ -969,6 +969,23 @@ def test_a_typo_written_without_umlauts_gets_a_suggestion(fresh_index: Index) ->
     assert fresh_index.search("Oesterreich").suggestion is None  # found as it is
 
 
+def test_a_question_that_found_enough_still_gets_a_suggestion_for_a_word_that_found_nothing(fresh_index: Index) -> None:
+    fresh_index.add([
+        make(f"k{n}", f"Kanzler {n}", f"Olaf Scholz ist Bundeskanzler, Bericht Nummer {n}.", "2024-01") for n in range(4)
+    ] + [make("p", "Politik", "Die Bundesverfassungsgerichte entscheiden über Klimaschutz.", "2024-02"),
+         make("r", "Rar", "Ein Quantenkristall wurde beschrieben.", "2024-03")])
+    # natural language matches any word: "Olaf" and "Kanzler" found plenty, "Scholtz" nothing
+    result = fresh_index.search("Wann wurde Olaf Scholtz Kanzler")
+    assert result.total >= 4 and result.suggestion == "Wann wurde Olaf Scholz Kanzler"
+    # a word the search finds by its stem or parts is no typo
+    assert fresh_index.search("Wann entschied das Bundesverfassungsgericht über Klimaschutz").suggestion is None
+    # a question's word that finds nothing is replaced only by a word several documents use
+    assert fresh_index.search("Wann wurde Olaf Scholz Kanzler und der Quantenkristal beschrieben").suggestion is None
+    # a keyword query with a typo at the first letter ("F" for "V")
+    fresh_index.add([make("v", "Verkehr", "Der Verkehr in der Stadt stockt.", "2024-04")])
+    assert fresh_index.search("Ferkehr").suggestion == "Verkehr"
+
+
 def test_facet_value_search_ignores_case_and_diacritics(small: Index) -> None:
     values = small.facet_values("person", "erdog")
     assert [v.label for v in values] == ["Recep Tayyip Erdoğan"] and values[0].count == 2

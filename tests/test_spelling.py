@@ -46,11 +46,25 @@ def test_frequency_counts_documents_not_occurrences() -> None:
 def test_similar_words_share_the_first_letter_and_are_within_the_distance() -> None:
     vocabulary = Vocabulary.build([doc("1", "Bahnstreik Bahnstreiks Bahnsteig Gipfel"), doc("2", "Bahnstreik")])
     found = {s.word: (s.distance, s.count) for s in vocabulary.similar("bahnstriek", 2)}
-    assert found == {"bahnstreik": (2, 2)}
+    # two letters swapped are one edit (optimal string alignment), not two as by Levenshtein
+    assert found == {"bahnstreik": (1, 2), "bahnstreiks": (2, 1)}
     assert [s.word for s in vocabulary.similar("bahnstreik", 1)] == ["bahnstreiks"]  # never itself
     assert vocabulary.similar("gipfek", 1) == [spelling.Similar("gipfel", 1, 1)]
     assert vocabulary.similar("xipfel", 2) == []  # the first letter is kept
 
+
+def test_first_letter_typos_are_one_edit_at_the_first_letter() -> None:
+    vocabulary = Vocabulary.build([doc("1", "Verkehr Arbeiter Planung Erdbeben"), doc("2", "Verkehr")])
+    def words(typed: str) -> set[tuple[str, int]]:
+        return {(s.word, s.count) for s in vocabulary.first_letter_typos(typed)}
+
+    assert words("ferkehr") == {("verkehr", 2)}  # replaced
+    assert words("rbeiter") == {("arbeiter", 1)}  # dropped
+    assert words("aplanung") == {("planung", 1)}  # one too many
+    assert words("redbeben") == {("erdbeben", 1)}  # swapped with the second
+    assert words("verkehr") == set()  # never itself
+    assert words("ferkeh") == set()  # two edits
+    assert words("rbeit") == set()  # short words are one letter away from too many
 
 WORDS = st.text(alphabet="abcäß", min_size=1, max_size=7)
 
