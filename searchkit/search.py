@@ -1590,7 +1590,43 @@ def _choose_query(
         # Conjunctive first; when no document has every word, rank those with most of them.
         operator = "or"
         q = _resolve_leaves(parse_query(index, text, operator), snapshot, index)
-    return q, operator
+    return _with_named_entities(q, text, index), operator
+
+
+#: Extra score of a document that has a person, place or organisation whose name holds a word
+#: of the query (``_with_named_entities``); 0 turns it off. MRR@10 with the full pipeline,
+#: 2026-12-06 (XQuAD-de / news set): off 0.9302 / 0.7442, 1: 0.9311 / 0.7462, 3: 0.9305 /
+#: 0.7467, 10: 0.9212 / –. At 1 the articles on Norbert Hofer were 5 of the 10 best for
+#: "Hofer" (13 of 5,178 articles name him), at 3 seven, the rest being all there are with
+#: Hofer among the text's words and "Gerichtshof" only below them.
+ENTITY_BOOST = 3.0
+#: A word that names more values than this in one facet is a common word ("Bank", "Union"),
+#: not a way to name one of them.
+ENTITY_WORD_VALUES = 5
+
+
+def _with_named_entities(q: query.Query | None, text: str, index: Any) -> query.Query | None:
+    """Documents that have a person, place or organisation the query's words name rank higher:
+    the stemmer makes "Hofer" the word "Hof" and "Bauer" the word "Bau", so "Hofer" found every
+    "Gerichtshof" at the same score as the articles on Norbert Hofer (3 of the 10 best of 86
+    hits in 5,178 news articles named him; 13 articles do). The query still matches what it
+    matched; an optional clause adds the score of the facet values named with a query word
+    (``FacetField.named_with``: "hofer" → Norbert Hofer)."""
+    if q is None or q is query.NullQuery or not ENTITY_BOOST or _is_explicit(text):
+        return q
+    data = index.facet_data()
+    terms: dict[tuple[str, str], query.Term] = {}
+    for word in dict.fromkeys(w.lower() for w in _WORD_LETTERS.findall(_user_words(text)) if len(w) >= MIN_GENITIVE_NAME):
+        key = facet_key(word)
+        for name in ENTITY_FIELDS:
+            facet = data.fields[name]
+            named = facet.named_with(key)
+            if 0 < len(named) <= ENTITY_WORD_VALUES:
+                for idx in named:
+                    terms[(name, facet.values[idx])] = query.Term(name, facet.values[idx], boost=ENTITY_BOOST)
+    if not terms:
+        return q
+    return query.AndMaybe(q, query.Or(list(terms.values())))
 
 
 def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool) -> _Evaluation:
