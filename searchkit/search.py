@@ -1601,7 +1601,9 @@ def _choose_query(
 #: Hofer among the text's words and "Gerichtshof" only below them.
 ENTITY_BOOST = 3.0
 #: A word that names more values than this in one facet is a common word ("Bank", "Union"),
-#: not a way to name one of them.
+#: not a way to name one of them. A surname names several people in a large archive ("Bauer":
+#: 6 in 5,178 news articles) and is then left out too; MRR@10 at 5 / 20 / no limit: XQuAD
+#: 0.9305 / 0.9294 / –, news set 0.7467 / 0.7464 / 0.7464 (full pipeline, 2026-12-06).
 ENTITY_WORD_VALUES = 5
 
 

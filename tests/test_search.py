@@ -1008,7 +1008,10 @@ def test_a_name_the_stemmer_shares_with_a_word_ranks_the_articles_on_that_person
     monkeypatch.undo()
     # a word that names many values is a common word, not a name; explicit syntax means what
     # it says: no extra clause
-    many = [make(f"b{n}", "Bank", f"Die Bank {n} meldet Gewinne.", "2024-03", [f"Person{n} Bank"]) for n in range(8)]
+    many = [
+        make(f"b{n}", "Bank", f"Die Bank {n} meldet Gewinne.", "2024-03", [f"Person{n} Bank"])
+        for n in range(search_module.ENTITY_WORD_VALUES + 1)
+    ]
     fresh_index.add(many)
     plain = whoosh_query.Term("body", "bank")
     assert search_module._with_named_entities(plain, "Bank", fresh_index) is plain
