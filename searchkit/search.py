@@ -1786,7 +1786,7 @@ def suggest(
     Sie" leading to no hits). With ``operator`` "or" (a question that found enough by its other
     words) only words that alone find nothing are replaced, by words that several documents use:
     "Schlz" is a typo, "Bundesverfassungsgerichte" is found by its stem."""
-    speller = _Speller(index, operator)
+    speller = _Speller(index, operator, question_words(text))
     fixed = _WORD_LETTERS.sub(speller.fix, text)
     if not speller.changed:
         return None
@@ -1809,8 +1809,11 @@ class _Speller:
     of five letters or more, among the words that begin as typed, and one edit at the first
     letter ("Ferkehr" → Verkehr); the nearest wins, then the most frequent (``choose``)."""
 
-    def __init__(self, index: Any, operator: str) -> None:
+    def __init__(self, index: Any, operator: str, asking: frozenset[str] | set[str] = frozenset()) -> None:
         self.index, self.operator = index, operator
+        #: the question's words that ask ("Wann", "wurde"): never replaced — an archive that
+        #: never uses "wann" made "Wann wurde …" "Wenn wurde …" (found on the demo corpus)
+        self.asking = asking
         self.data = index.facet_data()
         self.vocabulary = index.spelling()
         self.changed = False
@@ -1820,7 +1823,7 @@ class _Speller:
         return None if q is None else _matching_mask(q, self.data.snapshot, self.data)
 
     def unknown(self, lower: str) -> bool:
-        return len(lower) >= 4 and self.vocabulary.frequency(lower) == 0
+        return len(lower) >= 4 and lower not in self.asking and self.vocabulary.frequency(lower) == 0
 
     def near(self, lower: str) -> list[Any]:
         found = self._near_as_written(lower)
@@ -1854,6 +1857,8 @@ class _Speller:
         candidates = self.near(lower)
         if self.operator == "or":
             candidates = [c for c in candidates if _likely_meant(c, len(lower))]
+            if candidates and not analyze(word, mode="query"):
+                return word  # a stop word: no word of the index, and no typo either
             found = self.mask(word) if candidates else None
             if found is not None and found.any():
                 return word  # found by its stem or parts: no typo

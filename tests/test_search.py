@@ -975,11 +975,13 @@ def test_a_typo_written_without_umlauts_gets_a_suggestion(fresh_index: Index) ->
 
 def test_a_question_that_found_enough_still_gets_a_suggestion_for_a_word_that_found_nothing(fresh_index: Index) -> None:
     fresh_index.add([
-        make(f"k{n}", f"Kanzler {n}", f"Olaf Scholz ist Bundeskanzler, Bericht Nummer {n}.", "2024-01") for n in range(4)
+        make(f"k{n}", f"Kanzler {n}", f"Olaf Scholz ist Bundeskanzler, wenn es so bleibt, Bericht Nummer {n}.", "2024-01")
+        for n in range(4)
     ] + [make("p", "Politik", "Die Bundesverfassungsgerichte entscheiden über Klimaschutz.", "2024-02"),
          make("r", "Rar", "Ein Quantenkristall wurde beschrieben.", "2024-03")])
     # natural language matches any word: "Olaf" and "Kanzler" found plenty, "Scholtz" nothing
     result = fresh_index.search("Wann wurde Olaf Scholtz Kanzler")
+    # ("wann" is in no document, "wenn" in four: a question's asking words are never replaced)
     assert result.total >= 4 and result.suggestion == "Wann wurde Olaf Scholz Kanzler"
     # a word the search finds by its stem or parts is no typo
     assert fresh_index.search("Wann entschied das Bundesverfassungsgericht über Klimaschutz").suggestion is None
