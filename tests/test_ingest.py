@@ -197,3 +197,23 @@ def test_clean_keeps_related_heading_early_in_text() -> None:
 def test_first_sentence_is_cut_at_a_word() -> None:
     assert first_sentence("Ein Satz. Noch einer.") == "Ein Satz."
     assert len(first_sentence("Wort " * 100)) <= 162
+
+
+def test_a_broken_link_or_named_pipe_in_a_folder_is_reported_never_opened(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "ok.txt").write_text(" date 2025-04 x\nTitel\nText über Baku.\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    os.symlink("missing.txt", tmp_path / "sub" / "broken.txt")
+    os.mkfifo(tmp_path / "pipe.txt")  # opening it would wait for a writer forever
+    os.symlink("missing.png", tmp_path / "picture.png")  # an unknown format: skipped as before
+    failures: dict[str, str] = {}
+    docs = list(read_paths([tmp_path], on_error=lambda path, error: failures.update({path.name: str(error)})))
+    assert len(docs) == 1
+    assert set(failures) == {"broken.txt", "pipe.txt"}
+    assert "broken symbolic link" in failures["broken.txt"] and "missing.txt" in failures["broken.txt"]
+    assert "named pipe" in failures["pipe.txt"]
+    # named directly: the same clear errors
+    for name, message in (("pipe.txt", "named pipe"), ("sub/broken.txt", "broken symbolic link")):
+        with pytest.raises(IngestError, match=message):
+            list(read_paths(tmp_path / name))

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import IngestError, SearchkitError
 from ..model import Document
 from .feeds import read_feed
-from .formats import read_csv, read_html, read_jsonl, read_text
+from .formats import not_a_file, read_csv, read_html, read_jsonl, read_text
 
 Reader = Callable[[Path, str], Iterator[Document]]
 
@@ -49,10 +49,14 @@ def _iter_one(path: Path) -> Iterator[tuple[Path, str]]:
             raise IngestError(f"{path}: cannot list the folder ({error.strerror or error})") from error
         for file in files:
             rel = file.relative_to(path)
-            if file.is_file() and not any(part.startswith(".") for part in rel.parts):
+            # not only regular files: a broken link or a named pipe with a readable suffix is
+            # reported by ``read_bytes`` (it was skipped without a word), never opened
+            if not file.is_dir() and not any(part.startswith(".") for part in rel.parts):
                 yield file, rel.with_suffix("").as_posix()
     elif path.exists():
         yield path, path.stem
+    elif path.is_symlink():
+        raise IngestError(f"{path}: {not_a_file(path)}")
     else:
         raise IngestError(f"{path}: no such file or folder")
 

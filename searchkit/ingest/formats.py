@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
@@ -72,12 +73,28 @@ def _size_label(limit: int) -> str:
     return f"{mb:g} MB" if mb >= 1 else f"{limit} bytes"
 
 
+def not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as a file, for the error message: a broken symbolic link
+    (with its target), a named pipe (opening one waits for a writer: it would hang the batch),
+    a socket, a device, a folder."""
+    try:
+        if path.is_symlink() and not path.exists():
+            return f"broken symbolic link (its target {os.readlink(path)} does not exist)"
+        mode = path.stat().st_mode
+    except OSError as error:
+        return f"cannot read ({error.strerror or error})"
+    kinds = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder")]
+    kind = next((name for test, name in kinds if test(mode)), "no regular file")
+    return f"not a regular file ({kind})"
+
+
 def read_bytes(path: Path) -> bytes:
     """The bytes of a regular file no larger than ``SEARCHKIT_MAX_FILE_MB``."""
     limit = max_file_bytes()
     try:
         if not path.is_file():
-            raise IngestError(f"{path}: not a regular file")
+            raise IngestError(f"{path}: {not_a_file(path)}")
         size = path.stat().st_size
         if size > limit:
             raise IngestError(
