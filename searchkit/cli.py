@@ -67,10 +67,15 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+#: Exit status after Ctrl-C: 128 + SIGINT, as shells report a command ended by it.
+INTERRUPTED_STATUS = 130
+
+
 class _Group(click.Group):
     """Turns searchkit errors, and the file errors of paths the user gave (a folder that does not
     exist, a file that is not UTF-8 text), into one line on stderr and exit code 1; a closed
-    stdout ends the command quietly (see ``STDOUT_CLOSED_STATUS``)."""
+    stdout ends the command quietly (see ``STDOUT_CLOSED_STATUS``), Ctrl-C with one line and
+    ``INTERRUPTED_STATUS``."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -82,6 +87,11 @@ class _Group(click.Group):
                 sys.stdout.flush()
         except BrokenPipeError:  # an OSError, but the reader leaving early is no error of ours
             _stdout_closed()
+        except KeyboardInterrupt:
+            # one line and the shell's status for Ctrl-C (click's own "Aborted!" exits 1);
+            # every write is one atomic commit, so the index is as its last commit left it
+            click.echo("Interrupted: the index keeps its last commit.", err=True)
+            sys.exit(INTERRUPTED_STATUS)
         except (SearchkitError, OSError, UnicodeError) as error:
             _fail(error)
 

@@ -304,8 +304,16 @@ def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterato
     import multiprocessing
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers) as pool:
+    with multiprocessing.get_context(method).Pool(workers, initializer=_ignore_interrupts) as pool:
         yield from pool.imap(functools.partial(_safe, enrich), docs, chunksize=8)
+
+
+def _ignore_interrupts() -> None:
+    """A pool worker ignores Ctrl-C: the parent handles it (the pool ends with its ``with``
+    block, the batch is not committed); each worker printed a traceback."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 #: The snapshot a request of this thread reads (``Index._one_generation``), with its index.

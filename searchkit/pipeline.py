@@ -7,6 +7,7 @@ multiprocessing pool or on Dask workers.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -41,6 +42,7 @@ def enrich_on_dask(
         raise ClusterError('--dask needs Dask: pip install "searchkit[dask]"') from error
 
     client = scheduler if isinstance(scheduler, Client) else _connect(scheduler)
+    _quiet_abandoned_waits()
     try:
         batch: list[Document] = []
         for doc in docs:
@@ -66,8 +68,14 @@ def _gathered(client: Any, batch: list[Document]) -> list[Document]:
 
     from .errors import ClusterError
 
+    futures = client.map(enrich, batch, pure=False)
     try:
-        return list(client.gather(client.map(enrich, batch, pure=False)))
+        return list(client.gather(futures))
+    except KeyboardInterrupt:
+        # Ctrl-C: the cluster stops this batch's work; the client's pending waits would each log
+        # "Task exception was never retrieved" when it closes
+        _cancel_quietly(client, futures)
+        raise
     except (asyncio.CancelledError, Exception) as error:
         # the connection's errors and distributed's own (FutureCancelledError, CommClosedError);
         # an error of the enrichment itself stays what it is
@@ -75,6 +83,30 @@ def _gathered(client: Any, batch: list[Document]) -> list[Document]:
         if not lost and type(error).__module__.split(".")[0] != "distributed":
             raise
         raise ClusterError(f"lost the Dask scheduler: {error or type(error).__name__}") from error
+
+
+class _AbandonedWaits(logging.Filter):
+    """Drops asyncio's "Task exception was never retrieved" for distributed's ``AllExit``: when
+    Ctrl-C stops a ``client.gather``, each of its pending per-future waits ends with it as the
+    client closes, and asyncio logged one traceback per future (dozens) after the one-line
+    message of the CLI."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[0] if record.exc_info else None
+        return not (error is not None and error.__name__ == "AllExit" and error.__module__.startswith("distributed"))
+
+
+def _quiet_abandoned_waits() -> None:
+    asyncio_log = logging.getLogger("asyncio")
+    if not any(isinstance(f, _AbandonedWaits) for f in asyncio_log.filters):
+        asyncio_log.addFilter(_AbandonedWaits())
+
+
+def _cancel_quietly(client: Any, futures: list[Any]) -> None:
+    try:
+        client.cancel(futures)
+    except Exception:  # noqa: BLE001 - a lost scheduler has nothing left to cancel
+        pass
 
 
 def _connect(address: str) -> Any:

@@ -291,3 +291,60 @@ def test_an_evaluation_without_its_packages_says_what_to_install(monkeypatch: py
     result = CliRunner().invoke(main, ["eval", "retrieval", "--docs", str(tmp_path / "docs.jsonl"),
                                        "--queries", str(tmp_path / "queries.tsv"), "--qrels", str(tmp_path / "qrels.txt")])
     assert result.exit_code == 1 and "ranx not installed" in result.output
+
+
+def _interrupted_index(tmp_path: Path, *options: str) -> tuple[int, str, Path]:
+    """``searchkit index`` over 20,000 generated articles in batches of 50, stopped with Ctrl-C
+    (SIGINT) four seconds after it created the index: (exit status, stderr, index folder)."""
+    import os
+    import random
+    import signal
+    import time
+
+    rng = random.Random(5)
+    words = ["Olaf Scholz", "traf", "in", "Berlin", "Vertreter", "der", "Europäischen Union", "am", "Montag",
+             "Haushalt", "Bundestag", "beschloss", "Hochwasser", "Passau", "Ankara", "Gipfel", "Wien", "Regierung"]
+    corpus = tmp_path / "many.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for n in range(20_000):
+            text = " ".join(rng.choice(words) for _ in range(60)) + f" Nummer {n}."
+            out.write(json.dumps({"id": f"a{n}", "title": f"Bericht {n}", "text": text}, ensure_ascii=False) + "\n")
+    folder = tmp_path / "index"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", str(folder), "--batch-size", "50",
+         "--quiet", *options],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and not folder.exists():
+        time.sleep(0.1)
+    time.sleep(4.0)
+    assert process.poll() is None, f"the import ended before it could be interrupted: {process.communicate()}"
+    os.kill(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    return process.returncode, stderr, folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_ends_an_import_with_one_line_and_status_130(tmp_path: Path, workers: str) -> None:
+    """Found by a review: with --workers 2 every worker process printed a traceback, and the
+    command exited 1 (click's "Aborted!")."""
+    status, stderr, folder = _interrupted_index(tmp_path, "--workers", workers)
+    assert status == 130, stderr
+    assert "Traceback" not in stderr and "Interrupted" in stderr
+    from searchkit import Index
+
+    count = len(Index(folder))
+    assert count % 50 == 0  # whole batches, as committed
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_a_dask_cluster_ends_with_one_line_and_status_130(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://", dashboard_address=None
+    ) as cluster:
+        status, stderr, folder = _interrupted_index(tmp_path, "--dask", cluster.scheduler_address)
+    assert status == 130, stderr
+    assert "Traceback" not in stderr and "never retrieved" not in stderr and "Interrupted" in stderr

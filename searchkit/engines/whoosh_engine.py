@@ -11,6 +11,7 @@ import functools
 import itertools
 import os
 import pickle
+import signal
 import struct
 import time
 import traceback
@@ -368,6 +369,10 @@ class _SubWriterTask(multiproc.SubWriterTask):
     checks two processes spent 55 s of CPU on 10,000 documents where one spends 40 s)."""
 
     def run(self) -> None:
+        # Ctrl-C reaches every process of the terminal's group: the parent handles it (it
+        # cancels the batch and ends this process, ``_MpWriter.cancel``); here it printed a
+        # traceback per process
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         multiproc.SegmentWriter = _SegmentWriter  # this (child) process's module only
         super().run()
 
@@ -378,6 +383,17 @@ class _MpWriter(multiproc.MpWriter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _tune(self)
+
+    def cancel(self) -> None:
+        """End the sub-writer processes, then cancel. Whoosh's own ``cancel`` only sets a flag
+        on the parent's copy of each task, which its process never sees: a process that ignores
+        Ctrl-C (``_SubWriterTask.run``) went on writing a segment nobody would read."""
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+        for task in self.tasks:
+            task.join(timeout=5)
+        super().cancel()
 
     def _new_task(self) -> multiproc.SubWriterTask:
         task = _SubWriterTask(
