@@ -348,3 +348,32 @@ def test_ctrl_c_with_a_dask_cluster_ends_with_one_line_and_status_130(tmp_path: 
         status, stderr, folder = _interrupted_index(tmp_path, "--dask", cluster.scheduler_address)
     assert status == 130, stderr
     assert "Traceback" not in stderr and "never retrieved" not in stderr and "Interrupted" in stderr
+
+
+def test_facet_values_count_within_a_search(demo_index_path: Path) -> None:
+    index = str(demo_index_path)
+    everywhere = json.loads(run("facet-values", "person", "--index", index, "--limit", "100", "--json").output)
+    within = json.loads(run("facet-values", "person", "--index", index, "--limit", "100", "--json",
+                            "--query", "Baku", "--place", "Baku").output)
+    searched = json.loads(run("search", "Baku", "--place", "Baku", "--index", index, "--json").output)
+    people = next(f for f in searched["facets"] if f["name"] == "person")["results"]
+    assert within and {v["label"]: v["count"] for v in within} == {r["label"]: r["count"] for r in people}
+    assert sum(v["count"] for v in everywhere) > sum(v["count"] for v in within)
+    by_surname = json.loads(run("facet-values", "person", "Merz Friedrich", "--index", index, "--json").output)
+    assert [v["label"] for v in by_surname] == ["Friedrich Merz"]
+    assert run("facet-values", "person", "--index", index, "--from", "2025-13").exit_code == 1
+
+
+def test_migrate_without_engine_re_indexes_an_index_of_the_previous_schema(tmp_path: Path, seeds: Path) -> None:
+    index = tmp_path / "idx"
+    assert run("index", str(seeds), "--index", str(index), "--quiet").exit_code == 0
+    meta_file = index / "searchkit.json"
+    meta = json.loads(meta_file.read_text())
+    meta["schema_version"] = 2
+    meta_file.write_text(json.dumps(meta))
+    refused = CliRunner().invoke(main, ["search", "Baku", "--index", str(index)])
+    assert refused.exit_code == 1 and f"searchkit migrate --index {index}" in refused.output
+    migrated = run("migrate", "--index", str(index), "--quiet")
+    assert migrated.exit_code == 0 and f"2 documents in {index} ({meta['engine']})" in migrated.output
+    assert json.loads(meta_file.read_text())["schema_version"] == 3
+    assert json.loads(run("search", "Erdogan", "--index", str(index), "--json").output)["total"] == 2
