@@ -217,3 +217,34 @@ def test_a_broken_link_or_named_pipe_in_a_folder_is_reported_never_opened(tmp_pa
     for name, message in (("pipe.txt", "named pipe"), ("sub/broken.txt", "broken symbolic link")):
         with pytest.raises(IngestError, match=message):
             list(read_paths(tmp_path / name))
+
+
+def test_a_symbolic_link_loop_in_a_folder_is_reported_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link that leads back to itself is a broken link too: inside a folder it ended the whole
+    import with "RuntimeError: Symlink loop" (``Path.resolve``, Python < 3.13), and its message
+    said its target "does not exist". Hidden entries stay skipped without a word, and a file of
+    an unknown format is skipped as before, even when it is a loop, a pipe or a socket."""
+    import os
+    import socket
+
+    write(tmp_path / "ok.txt", " date 2025-04 x\nTitel\nText über Baku.\n")
+    os.symlink("loop.txt", tmp_path / "loop.txt")
+    os.symlink("notes", tmp_path / "notes")  # no suffix: not ours to read
+    os.symlink(".hidden.txt", tmp_path / ".hidden.txt")  # hidden: skipped silently
+    os.mkfifo(tmp_path / ".pipe.txt")
+    os.mkfifo(tmp_path / "pipe.bin")
+    monkeypatch.chdir(tmp_path)  # a socket's path is limited to about 100 bytes: bind a short one
+    server = socket.socket(socket.AF_UNIX)
+    server.bind("socket.txt")
+    try:
+        failures: dict[str, str] = {}
+        docs = list(read_paths([tmp_path], on_error=lambda path, error: failures.update({path.name: str(error)})))
+    finally:
+        server.close()
+    assert [d.id for d in docs] == ["ok"]
+    assert set(failures) == {"loop.txt", "socket.txt"}
+    assert "broken symbolic link (its target loop.txt leads back to it in a loop)" in failures["loop.txt"]
+    assert "not a regular file (a socket)" in failures["socket.txt"]
+    assert len(list(iter_files([tmp_path]))) == 5  # listed without a crash too (hidden ones not)
+    with pytest.raises(IngestError, match="leads back to it in a loop"):
+        list(read_paths(tmp_path / "loop.txt"))

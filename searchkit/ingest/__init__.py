@@ -105,7 +105,9 @@ class _Naming:
         folder named too, is read once)."""
         try:
             key = file.resolve()
-        except OSError:
+        except (OSError, RuntimeError):
+            # a symbolic link that leads back to itself: Python before 3.13 raises RuntimeError,
+            # which ended the whole import with a traceback; it is reported when read
             key = file.absolute()
         if key in self.read:
             return False

@@ -10,6 +10,7 @@ passes ``clean.sanitize_text`` (no control characters, no lone surrogates).
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import re
@@ -79,7 +80,7 @@ def not_a_file(path: Path) -> str:
     a socket, a device, a folder."""
     try:
         if path.is_symlink() and not path.exists():
-            return f"broken symbolic link (its target {os.readlink(path)} does not exist)"
+            return _broken_link(path)
         mode = path.stat().st_mode
     except OSError as error:
         return f"cannot read ({error.strerror or error})"
@@ -87,6 +88,19 @@ def not_a_file(path: Path) -> str:
              (stat.S_ISBLK, "a device"), (stat.S_ISDIR, "a folder")]
     kind = next((name for test, name in kinds if test(mode)), "no regular file")
     return f"not a regular file ({kind})"
+
+
+def _broken_link(path: Path) -> str:
+    """Why the symbolic link ``path`` leads to no file: its target is missing, or the links go
+    round in a circle (``a.txt -> a.txt``, where "does not exist" would send the user looking
+    for a file that was never meant to be there)."""
+    target = os.readlink(path)
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return f"broken symbolic link (its target {target} leads back to it in a loop)"
+    return f"broken symbolic link (its target {target} does not exist)"
 
 
 def read_bytes(path: Path) -> bytes:
