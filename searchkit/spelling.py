@@ -120,7 +120,7 @@ class Vocabulary:
 
     def first_letter_typos(self, word: str) -> list[Similar]:
         """Known words one edit away from ``word`` at its first letter ("Ferkehr" → verkehr,
-        "Rbeit" → arbeit, "Aplan" → plan): ``similar`` only looks among words
+        "Rbeiter" → arbeiter, "Aplanung" → planung): ``similar`` only looks among words
         that begin as typed, which keeps it fast but left these without a suggestion, or with a
         worse one two edits away ("Ferkehr" → ferner). Each variant is one binary search. Only
         for words of ``FIRST_LETTER_MIN`` letters or more: a shorter one is one letter away from
@@ -131,7 +131,7 @@ class Vocabulary:
         variants = {letter + rest for letter in FIRST_LETTERS if letter != head}  # replaced
         variants |= {letter + word for letter in FIRST_LETTERS}  # one put in front
         variants.add(rest)  # dropped
-        if len(word) > 1 and word[1] != head:
+        if word[1] != head:
             variants.add(word[1] + head + word[2:])  # swapped with the second
         variants.discard(word)
         found = ((variant, self.frequency(variant)) for variant in variants)
