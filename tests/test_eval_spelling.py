@@ -89,3 +89,14 @@ def test_cli_json_has_no_query_text_unless_asked(toy_set: tuple[Path, Path], tmp
     assert data["all"]["with_typo"] == 3
     # a results file of a licensed query set must not quote its queries
     assert all(not data[kind]["examples"] for kind in ("keywords", "natural_language"))
+
+
+def test_each_kind_of_example_has_its_own_share() -> None:
+    from searchkit.evaluate.spelling import Tally, _keep_example
+
+    tally = Tally()
+    for n in range(5):  # wrong guesses come first and often
+        _keep_example(tally, 2, {"query": f"q{n}", "typed": "x", "suggestion": "y", "kind": "other"})
+    _keep_example(tally, 2, {"query": "q", "suggestion": "z", "kind": "false alarm"})
+    kinds = [example["kind"] for example in tally.examples]
+    assert kinds.count("other") == 2 and kinds.count("false alarm") == 1

@@ -146,8 +146,7 @@ def _score(index: Any, text: str, rng: random.Random, tally: Tally, examples: in
     said = _suggestion(index, text)
     if said is not None:
         tally.false_alarms += 1
-        if len(tally.examples) < examples:
-            tally.examples.append({"query": text, "suggestion": said, "kind": "false alarm"})
+        _keep_example(tally, examples, {"query": text, "suggestion": said, "kind": "false alarm"})
     typed = with_typo(text, rng)
     if typed is None:
         return
@@ -159,8 +158,14 @@ def _score(index: Any, text: str, rng: random.Random, tally: Tally, examples: in
         tally.restored += 1
         return
     tally.other += 1
-    if len(tally.examples) < 2 * examples:
-        tally.examples.append({"query": text, "typed": typed, "suggestion": said, "kind": "other"})
+    _keep_example(tally, examples, {"query": text, "typed": typed, "suggestion": said, "kind": "other"})
+
+
+def _keep_example(tally: Tally, examples: int, example: dict[str, str]) -> None:
+    """Keep ``example`` if fewer than ``examples`` of its kind are kept: each kind has its own
+    share, so that wrong guesses, which come more often, cannot crowd out the false alarms."""
+    if sum(kept["kind"] == example["kind"] for kept in tally.examples) < examples:
+        tally.examples.append(example)
 
 
 def format_spelling_table(result: dict[str, Any]) -> str:
