@@ -45,11 +45,46 @@ _PLAIN = ".,;:!?\"'()[]{}<>/\\|*+=&%$§#@~^`„“”‚‘’«»‹›…–�
 _PLAIN_CHARS = frozenset(_PLAIN + " \t\n\r\f\v\u00a0")
 
 
+#: A chunk (text between spaces) longer than this is not tokenized again to tell a token from
+#: part of one (``_is_token``): junk without spaces could make that quadratic.
+_MAX_RETOKENIZED = 400
+
+
 def _is_token(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is a whole token, not part of a longer (or hyphenated) one."""
+    if _near_digit(text, start, end):
+        # numbers are tokens by their own rules (``analysis.NUMBER``): "10.000er" is "10.000"
+        # and "er", while "10.000.000" is one token, not "10.000" before a dot — the
+        # tokenizer reads the chunk as the index did
+        return (start, end) in _chunk_tokens(text, start, end)
     if (not start or text[start - 1] in _PLAIN_CHARS) and (end == len(text) or text[end] in _PLAIN_CHARS):
         return True
     return not _RUNS_INTO.search(text, max(0, start - 2), start) and not _RUNS_ON.match(text, end)
+
+
+def _near_digit(text: str, start: int, end: int) -> bool:
+    """Whether a digit stands at either edge of ``text[start:end]`` or right outside it: only
+    there does a token end without a separator, or hold one (``analysis.NUMBER``)."""
+    return (
+        text[start].isdigit() or text[end - 1].isdigit()
+        or (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
+    )
+
+
+def _chunk_tokens(text: str, start: int, end: int) -> set[tuple[int, int]]:
+    """The spans of the tokens (``TOKEN_PATTERN``) of the chunk of ``text`` (up to spaces) that
+    holds ``text[start:end]``; none for a chunk longer than ``_MAX_RETOKENIZED``. Tokens never
+    hold a space, so a chunk's tokens are those the tokenizer found in the whole text."""
+    first, last = start, end
+    while first and not text[first - 1].isspace():
+        first -= 1
+        if end - first > _MAX_RETOKENIZED:
+            return set()
+    while last < len(text) and not text[last].isspace():
+        last += 1
+        if last - first > _MAX_RETOKENIZED:
+            return set()
+    return {match.span() for match in TOKEN_PATTERN.finditer(text, first, last)}
 
 
 def chunk_words(chunk: str) -> tuple[str, ...]:

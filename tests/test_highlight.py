@@ -75,7 +75,8 @@ def html_escape(text: str) -> str:
 
 _WORDS = st.sampled_from(
     ["Baku", "Bakus", "Baku-Gipfel", "Stützpunkt", "Militärstützpunkte", "Erdoğan", "Erdogan", "Hilfen",
-     "Wiederaufbau-Hilfen", "und", "die", "in", "Straße", "STRASSE", "Bahn", "Bahnstreik", "x"]
+     "Wiederaufbau-Hilfen", "und", "die", "in", "Straße", "STRASSE", "Bahn", "Bahnstreik", "x", "10.000",
+     "10.000er", "20:45", "20:45h", "2,5", "er"]
 )
 _SEPARATORS = st.sampled_from(
     [" ", ", ", "-", "--", " - ", "\u2010", "\u00ad", "\u0301", "_", "\n", "/", "'", "", ". ", "«", "…", "-«"]
@@ -86,7 +87,7 @@ _SEPARATORS = st.sampled_from(
 @given(
     st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=25),
     st.text(max_size=40),
-    st.sampled_from(["Baku", "Stützpunkt Hilfe", "Erdogan Straße", "Bahn", "x"]),
+    st.sampled_from(["Baku", "Stützpunkt Hilfe", "Erdogan Straße", "Bahn", "x", "10000 20:45", "2,5"]),
 )
 def test_spans_equal_the_loop_over_every_word(pieces: list[tuple[str, str]], noise: str, query: str) -> None:
     text = "".join(word + sep for word, sep in pieces) + noise
@@ -151,7 +152,7 @@ def test_marks_are_escaped_like_the_rest_of_the_text() -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.lists(st.tuples(_WORDS, _SEPARATORS), max_size=12), min_size=1, max_size=4),
-    st.sampled_from(["Baku", "Stützpunkt Hilfe", "Erdogan Straße", "Bahn", "x"]),
+    st.sampled_from(["Baku", "Stützpunkt Hilfe", "Erdogan Straße", "Bahn", "x", "10000 20:45", "2,5"]),
 )
 def test_texts_learned_together_have_the_spans_of_each_alone(texts: list[list[tuple[str, str]]], query: str) -> None:
     """A page learns its texts together: each keeps the spans it has alone."""
