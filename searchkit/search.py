@@ -473,7 +473,7 @@ class GermanQueryParser(QueryParser):
         if fieldname not in QUERY_FIELDS:
             _check_fields(query.Term(fieldname, text))
         if termclass is query.Prefix:
-            return _prefix_query(fieldname, text, boost, self.vocabulary)
+            return _prefix_query(fieldname, _without_thousands_dots(text), boost, self.vocabulary)
         if termclass is query.Wildcard:
             return termclass(fieldname, fold_diacritics(text.lower()), boost=boost)
         if _asks(text, self.question_words):
@@ -632,9 +632,12 @@ _QUOTED = re.compile(r'"[^"]*"?')
 _ID_WITH_COLON = re.compile(r'(?<![\w-])(id:)([^\s"()]*:[^\s"()]*)')
 
 
-#: A score or time ("2:1", "14:30", "2:1-Sieg"): one word (``analysis.NUMBER``), quoted so that
-#: Whoosh's parser does not read "14:" as a field (it dropped it).
-_NUMBER_WITH_COLON = re.compile(r'(?<![\w"-])\d+(?::\d+)+(?:-\w+)*(?![\w"-])')
+#: A word with a score, time or ratio in it ("2:1", "14:30", "2:1-Sieg", "1:2,5", "20:45h",
+#: "-2:5"): up to the next space, quote or bracket, after an optional field name ("title:2:1").
+#: Quoted, the analyzer reads it as the indexed text was read (``analysis.NUMBER``: "20:45h" is
+#: "20:45" and "h"); unquoted, Whoosh's parser read "14:" as a field and dropped it, and a
+#: narrower pattern left "1:2,5" split at its colon, found by nothing.
+_NUMBER_WITH_COLON = re.compile(r'(?<![^\s(])((?:[^\W\d]\w*:)?)([^\s"()]*\d:\d[^\s"()]*)')
 
 
 def _quote_numbers_with_colons(text: str) -> str:
@@ -644,7 +647,7 @@ def _quote_numbers_with_colons(text: str) -> str:
     def quote(match: re.Match[str]) -> str:
         if any(start < match.start() < end for start, end in quoted):
             return match.group(0)
-        return f'"{match.group(0)}"'
+        return f'{match.group(1)}"{match.group(2)}"'
 
     return _NUMBER_WITH_COLON.sub(quote, text)
 
@@ -886,6 +889,17 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     return _with_proximity(parsed, text, asking)
 
 
+#: A number with thousands dots, perhaps with decimals begun ("3.000", "1.500,"): the
+#: beginning of a number, as a prefix.
+_DOTTED_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d*)?")
+
+
+def _without_thousands_dots(prefix: str) -> str:
+    """``prefix`` as the index has it: a number's thousands dots dropped ("3.000*" is "3000*",
+    ``analysis.clean_token``); found nothing before."""
+    return prefix.replace(".", "") if _DOTTED_NUMBER.fullmatch(prefix) else prefix
+
+
 def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query.Query:
     """``Wort*``: the index words that begin with the folded prefix, and the index word of every
     word of the indexed texts that begins with it. Index words are stems ("Israel" → isral,
@@ -932,6 +946,20 @@ def _index_words(word: str) -> tuple[str, ...]:
     return tuple(analyze(word, mode="index"))
 
 
+class _Phrase(query.Phrase):
+    """Whoosh's phrase, whose one-word form keeps its boost: ``Phrase.normalize`` makes a quoted
+    text of one index word (a score "3:1", "Sieg in" without its stop word) a ``Term`` of boost
+    1, which lost the title's and the lead's weight (``FIELD_BOOSTS``). Normalized, it is one
+    of Whoosh's own classes again, which the engines know."""
+
+    def normalize(self) -> query.Query:
+        plain = query.Phrase(self.fieldname, self.words, slop=self.slop, boost=self.boost, char_ranges=self.char_ranges)
+        normal = plain.normalize()
+        if isinstance(normal, query.Term):
+            normal.boost = self.boost
+        return normal
+
+
 def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> GermanQueryParser:
     """Whoosh's parser for one query (it holds the query's question words, so it is not shared
     between threads)."""
@@ -940,6 +968,7 @@ def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> Ge
     parser.question_words = asking
     parser.loose_compounds = operator == "or"
     parser.vocabulary = vocabulary
+    parser.phraseclass = _Phrase
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     parser.add_plugin(GermanFuzzyPlugin())
     return parser
@@ -1802,6 +1831,22 @@ def suggest(
 
 
 _WORD_LETTERS = re.compile(r"[^\W\d_]+")
+#: What makes the letters next to it a pattern: a prefix or wildcard ("Schol*", "Sch?lz") or a
+#: fuzzy word ("Schlz~").
+_PATTERN_MARKS = frozenset("*?~")
+
+
+def _pattern_around(match: re.Match[str]) -> str | None:
+    """The pattern (``_PATTERN_MARKS``) that the letters of ``match`` are part of: the text
+    around them up to a space; None when they are a word."""
+    text, start, end = match.string, match.start(), match.end()
+    if not ((start and text[start - 1] in _PATTERN_MARKS) or (end < len(text) and text[end] in _PATTERN_MARKS)):
+        return None
+    while start and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
 
 
 class _Speller:
@@ -1821,6 +1866,20 @@ class _Speller:
     def mask(self, text: str, operator: str = "and") -> np.ndarray | None:
         q = parse_query(self.index, text, operator)
         return None if q is None else _matching_mask(q, self.data.snapshot, self.data)
+
+    def pattern_finds(self, match: re.Match[str]) -> bool:
+        """Whether the letters of ``match`` are part of a pattern that finds documents: the user
+        asked for the words it stands for, and "Schol*" is no typo of "Scholz*" ("Meinten Sie:
+        Was sagte Scholz* …?" found the same). A pattern that finds nothing
+        ("Bundesregirung*") is corrected like a word."""
+        pattern = _pattern_around(match)
+        if pattern is None:
+            return False
+        try:
+            found = self.mask(pattern)
+        except QueryError:
+            return False
+        return found is not None and bool(found.any())
 
     def unknown(self, lower: str) -> bool:
         return len(lower) >= 4 and lower not in self.asking and self.vocabulary.frequency(lower) == 0
@@ -1852,7 +1911,7 @@ class _Speller:
     def fix(self, match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
-        if not self.unknown(lower):
+        if not self.unknown(lower) or self.pattern_finds(match):
             return word
         candidates = self.near(lower)
         if self.operator == "or":

@@ -87,6 +87,35 @@ def test_numbers_with_separators_are_found_as_written_and_not_by_their_digits(fr
     assert ids(fresh_index.search('"tagt der Rat" 2024')) == ["datum"]
     hit = fresh_index.search("400000").hits[0]
     assert "<mark" in hit.snippet_html and ">400.000</mark>" in hit.snippet_html
+    assert ids(fresh_index.search("400.000*")) == ["wohnen"]  # a prefix with thousands dots
+
+
+def test_scores_and_times_are_found_however_they_are_written(fresh_index: Index) -> None:
+    fresh_index.add(
+        [
+            make("quote", "Quoten", "Die Quote stand bei 1:2,5 vor dem Spiel und bei 2,5:1 danach.", "2023-05"),
+            make("zeit", "Anstoß", "Anstoß ist um 20:45h, das Torverhältnis -2:5 steht in der Tabelle.", "2023-05"),
+            make("lauf", "Lauf", "Er lief die 3.000m in Rekordzeit, die 10.000er Marke fiel.", "2023-05"),
+        ]
+    )
+    for written, expected in (("1:2,5", "quote"), ("2,5:1", "quote"), ("20:45h", "zeit"), ("-2:5", "zeit"),
+                              ("Anstoß 20:45", "zeit"), ("(2:5)", "zeit"), ("title:Quoten 1:2,5", "quote")):
+        assert ids(fresh_index.search(written)) == [expected], written
+    # a number with letters glued on is its own word, and marked as one
+    for written, marked in (("10000", ">10.000</mark>er"), ("3000", ">3.000</mark>m"), ("20:45", ">20:45</mark>h")):
+        assert marked in fresh_index.search(written).hits[0].snippet_html, written
+
+
+def test_a_quoted_word_keeps_the_weight_of_title_and_lead(fresh_index: Index) -> None:
+    fresh_index.add(
+        [
+            make("titel", "Sieg 3:1 in Mainz", "Ein Bericht über das Spiel.", "2023-05"),
+            make("text", "Bericht", "Ein Bericht über das Spiel, es endete 3:1 in Mainz.", "2023-05"),
+        ]
+    )
+    # Whoosh makes a one-word phrase a term of boost 1; the title must still count three times
+    for written in ("3:1", '"3:1"', '"Mainz"'):
+        assert ids(fresh_index.search(written))[0] == "titel", written
 
 
 def test_brackets_without_operators_are_an_aside_not_syntax(small: Index) -> None:
@@ -990,6 +1019,12 @@ def test_a_question_that_found_enough_still_gets_a_suggestion_for_a_word_that_fo
     # a keyword query with a typo at the first letter ("F" for "V")
     fresh_index.add([make("v", "Verkehr", "Der Verkehr in der Stadt stockt.", "2024-04")])
     assert fresh_index.search("Ferkehr").suggestion == "Verkehr"
+    # a prefix or fuzzy word is a pattern, not a typo: "Schol*" found what "Scholz*" would
+    for pattern in ("Schol*", "Scholtz~", "Sch?lz"):
+        result = fresh_index.search(f"Wann wurde Olaf {pattern} Kanzler")
+        assert result.total >= 4 and result.suggestion is None, pattern
+    # ... unless it finds nothing: then it is corrected like a word
+    assert fresh_index.search("Olaf Bundeskanzlre*").suggestion == "Olaf Bundeskanzler*"
 
 
 def test_a_name_the_stemmer_shares_with_a_word_ranks_the_articles_on_that_person_first(
