@@ -50,25 +50,26 @@ _PLAIN_CHARS = frozenset(_PLAIN + " \t\n\r\f\v\u00a0")
 _MAX_RETOKENIZED = 400
 
 
+#: The separators a number holds ("10.000", "2,5", "2:1": ``analysis.NUMBER``).
+_NUMBER_SEPARATORS = frozenset(".,:")
+
+
 def _is_token(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is a whole token, not part of a longer (or hyphenated) one."""
-    if _near_digit(text, start, end):
-        # numbers are tokens by their own rules (``analysis.NUMBER``): "10.000er" is "10.000"
-        # and "er", while "10.000.000" is one token, not "10.000" before a dot — the
-        # tokenizer reads the chunk as the index did
-        return (start, end) in _chunk_tokens(text, start, end)
-    if (not start or text[start - 1] in _PLAIN_CHARS) and (end == len(text) or text[end] in _PLAIN_CHARS):
+    """Whether ``text[start:end]`` is a whole token, not part of a longer (or hyphenated) one.
+    Numbers are tokens by their own rules (``analysis.NUMBER``): "10.000er" is "10.000" and
+    "er", while "10.000.000" is one token, not "10.000" before a dot; next to a digit the
+    tokenizer reads the chunk as the index did."""
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if before in _PLAIN_CHARS and after in _PLAIN_CHARS:
+        if (after in _NUMBER_SEPARATORS and text[end - 1].isdigit()) or (
+            before in _NUMBER_SEPARATORS and text[start].isdigit()
+        ):
+            return (start, end) in _chunk_tokens(text, start, end)
         return True
+    if before.isdigit() or after.isdigit() or text[start].isdigit() or text[end - 1].isdigit():
+        return (start, end) in _chunk_tokens(text, start, end)
     return not _RUNS_INTO.search(text, max(0, start - 2), start) and not _RUNS_ON.match(text, end)
-
-
-def _near_digit(text: str, start: int, end: int) -> bool:
-    """Whether a digit stands at either edge of ``text[start:end]`` or right outside it: only
-    there does a token end without a separator, or hold one (``analysis.NUMBER``)."""
-    return (
-        text[start].isdigit() or text[end - 1].isdigit()
-        or (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
-    )
 
 
 def _chunk_tokens(text: str, start: int, end: int) -> set[tuple[int, int]]:

@@ -194,3 +194,10 @@ def test_the_snippet_prefers_the_query_word_to_words_with_one_of_its_parts() -> 
     assert '<mark class="match">Hochwasser</mark>' in snippet and "Trinkwasser" not in snippet
     lead_parts = Document(id="b", title="T", lead="Das Wasser steigt.", body="Das Hochwasser kam nachts.")
     assert '<mark class="match">Hochwasser</mark>' in highlighter.snippet(lead_parts)
+
+
+def test_numbers_are_marked_as_the_tokenizer_reads_them() -> None:
+    highlighter = Highlighter(terms_of("10000 2:1"))
+    text = "Es waren 10.000.000 oder 10.000. Oder 10.000er, Spiel 2:1, dann 2:1:0 und 12:1."
+    assert [text[a:b] for a, b in highlighter.spans(text)] == ["10.000", "10.000", "2:1"]
+    assert highlighter.spans(text) == loop_spans(text, highlighter.terms)
