@@ -198,3 +198,24 @@ def test_random_query_trees(index: Index, q: query.Query) -> None:
     assert dict(ranked) == pytest.approx(expected, rel=1e-12)
     # best first, equal scores by document number
     assert ranked == sorted(ranked, key=lambda hit: (-hit[1], hit[0]))
+
+
+def test_an_optional_clause_over_a_cached_query_scores_as_one_evaluation(index: Index) -> None:
+    """A search counts its query, then ranks it with an optional clause added (the
+    people, places and organisations its words name): the required part comes from the cache, and the
+    answer is the one of evaluating the whole tree, over segments with deleted documents."""
+    raised = 0
+    for text in QUERIES:
+        snapshot = index.snapshot()
+        required = parse_query(index, text, "or")
+        if required is None:
+            continue
+        optional = query.Or([query.Term("place", "baku", boost=3.0), query.Term("person", "ilham alijew", boost=3.0)])
+        q = query.AndMaybe(required, optional)
+        whole = snapshot._vector.evaluate(q)
+        raised += int((whole[1] != snapshot._vector.evaluate(required)[1]).any())
+        snapshot.match(required)  # cached, as the count leaves it
+        ids, scores = snapshot._scored(q)
+        assert ids.tolist() == whole[0].tolist(), text
+        assert scores.tolist() == pytest.approx(whole[1].tolist(), rel=1e-12), text
+    assert raised >= 3  # the clause matched and added to scores

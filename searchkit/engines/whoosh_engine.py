@@ -204,8 +204,23 @@ class WhooshSnapshot(Snapshot):
         key = repr(q)
         found = self._scored_cache.get(key)
         if found is None:
-            found = self._scored_cache.put(key, self._vector.evaluate(q))
+            found = self._scored_cache.put(key, self._evaluate(q))
         return found
+
+    def _evaluate(self, q: query.Query) -> whoosh_vector.Scored:
+        """``VectorSearcher.evaluate``, except that an ``AndMaybe`` takes its required part
+        from the cache: a search counts its query (does any document have every word?), then
+        ranks and masks it with an optional clause added (``search._with_named_entities``),
+        which evaluated the whole query a second time (a third of a two-word search)."""
+        if type(q) is query.AndMaybe:
+            # only when cached: evaluated together, both parts read each term's postings once
+            # (the proximity clause repeats the words of the query it ranks)
+            required = self._scored_cache.get(repr(q.a))
+            if required is not None:
+                if not len(required[0]):
+                    return required
+                return whoosh_vector.with_extra(required, self._vector.evaluate(q.b, required[0]))
+        return self._vector.evaluate(q)
 
     def match(self, q: query.Query) -> np.ndarray:
         scored = self._scored(q)

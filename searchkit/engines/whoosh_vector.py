@@ -67,11 +67,19 @@ class VectorSearcher:
         self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
         self._deleted: dict[int, np.ndarray] = {}
 
-    def evaluate(self, q: query.Query) -> Scored:
-        """Every live match of ``q`` in the whole index and its score, by document number."""
+    def evaluate(self, q: query.Query, within: np.ndarray | None = None) -> Scored:
+        """Every live match of ``q`` in the whole index and its score, by document number;
+        ``within`` (sorted document numbers, or None) says which can still matter, as for
+        ``_Leaf.scored``: only those are looked at where that saves work (positions)."""
         parts_ids, parts_scores = [], []
         for leaf, (sub, offset) in enumerate(self.searcher.leaf_searchers()):
-            ids, scores = _Leaf(self, leaf, sub).scored(q, None)
+            local = None
+            if within is not None:
+                first, last = np.searchsorted(within, [offset, offset + sub.doc_count_all()])
+                if first == last:
+                    continue
+                local = within[first:last] - offset
+            ids, scores = _Leaf(self, leaf, sub).scored(q, local)
             deleted = self.deleted(leaf, sub)
             if len(deleted) and len(ids):
                 keep = ~np.isin(ids, deleted)
@@ -264,11 +272,7 @@ class _Leaf:
     def and_maybe(self, q: query.AndMaybe, within: np.ndarray | None) -> Scored:
         ids, scores = self.scored(q.a, within)
         if len(ids):
-            extra_ids, extra_scores = self.scored(q.b, ids)
-            _, mine, theirs = np.intersect1d(ids, extra_ids, assume_unique=True, return_indices=True)
-            if len(mine):
-                scores = scores.copy()
-                scores[mine] += extra_scores[theirs]
+            return with_extra((ids, scores), self.scored(q.b, ids))
         return ids, scores
 
     def and_not(self, q: query.AndNot, within: np.ndarray | None) -> Scored:
@@ -314,6 +318,17 @@ class _Leaf:
                     ids.append(doc)
                     scores.append(m.score())
         return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
+
+
+def with_extra(required: Scored, extra: Scored) -> Scored:
+    """``AndMaybe``'s answer: the required matches, each with the optional part's score added
+    where it matches too."""
+    ids, scores = required
+    _, mine, theirs = np.intersect1d(ids, extra[0], assume_unique=True, return_indices=True)
+    if len(mine):
+        scores = scores.copy()
+        scores[mine] += extra[1][theirs]
+    return ids, scores
 
 
 def _boosted(scores: np.ndarray, q: query.Query) -> np.ndarray:
