@@ -323,7 +323,8 @@ def search_command(  # noqa: PLR0913 - one flag each
     if result.date_words:
         click.echo(f"„{result.date_words}“ als Suchwörter gelesen: kein Treffer liegt in diesem Zeitraum.")
     if result.suggestion:
-        click.echo(f"Meinten Sie: {result.suggestion}?")
+        mark = "" if result.suggestion.endswith("?") else "?"  # a question has its own
+        click.echo(f"Meinten Sie: {result.suggestion}{mark}")
     reading = operator_reading(result)
     if reading:
         click.echo(f"Als Suchoperatoren lesen: „{reading}“ (ODER, UND, NICHT sind sonst Wörter)")

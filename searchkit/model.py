@@ -152,10 +152,14 @@ class EntityType(str, Enum):
 def without_title(text: str, title: str) -> str:
     """``text`` without a copy of ``title`` at its start: the title of a seed or plain-text
     file is its first sentence, which a page must not show twice (under the title, or as the
-    snippet of a hit). Empty when the text is nothing but the title."""
-    if title and text.startswith(title):
-        return text[len(title):].lstrip()
-    return text
+    snippet of a hit). Empty when the text is nothing but the title. The title must end where
+    a word ends: a title "Bahn" does not cut "Bahnstreik legt …" to "streik legt …"."""
+    if not title or not text.startswith(title):
+        return text
+    rest = text[len(title):]
+    if rest and title[-1].isalnum() and rest[0].isalnum():
+        return text
+    return rest.lstrip()
 
 
 def nfc(text: str) -> str:

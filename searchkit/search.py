@@ -1313,6 +1313,8 @@ def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query
     if idx is None and len(key) > MIN_GENITIVE_NAME and key[-1] in "s'":
         idx = facet.lookup.get(key[:-1])
     found = [idx] if idx is not None else facet.named_with(key)
+    if not found and len(key) > MIN_GENITIVE_NAME and key[-1] in "s'":  # "Netanjahus" → Benjamin Netanjahu
+        found = facet.named_with(key[:-1])
     keys = sorted({k for i in found for k in (facet.values[i], *facet.aliases(i))}) or [key]
     terms = [query.Term(field, k, boost=boost) for k in keys]
     terms += [query.Term(other, k, boost=boost) for other, k in data.moved_into(field, keys)]
@@ -1724,12 +1726,15 @@ def _suggestion(
     if not text.strip() or _is_explicit(text):
         return None
     fell_back = asked == "auto" and operator == "or" and _is_keyword_query(text)
-    if total >= SUGGEST_BELOW and not fell_back:
-        if operator != "or" or not SUGGEST_FOR_QUESTIONS:
+    if operator == "or" and not fell_back:
+        if total >= SUGGEST_BELOW and not SUGGEST_FOR_QUESTIONS:
             return None
         # a question matches any of its words: a typo costs that word, not the hits ("Wann
-        # wurde Olaf Schlz Kanzler?" finds Olaf and Kanzler), and is still worth pointing out
+        # wurde Olaf Schlz Kanzler?" finds Olaf and Kanzler), and is still worth pointing out;
+        # read with all words, "Warum Erdogann?" found no suggestion (no article says "warum")
         return suggest(index, text, within=within, operator="or")
+    if total >= SUGGEST_BELOW and not fell_back:
+        return None
     # After the OR fallback no document had all words: any suggestion that finds documents
     # with all of them is better.
     return suggest(index, text, better_than=total if operator == "and" else 0, within=within)

@@ -159,6 +159,8 @@ def test_search_offers_a_spelling_suggestion(tmp_path: Path) -> None:
     assert text.exit_code == 0
     assert "0 Treffer" in text.output and "Meinten Sie: Bundesregierung?" in text.output
     assert "Meinten Sie" not in run("search", "Bundesregierung", "--index", index).output
+    # a question keeps its one question mark
+    assert "Meinten Sie: Was plant die Bundesregierung?\n" in run("search", "Was plant die Bundesregirung?", "--index", index).output
     # German operator words are searched as words; the reading with operators is offered
     oder = run("search", "Gas ODER Öl", "--index", index).output
     assert "Als Suchoperatoren lesen: „Gas OR Öl“" in oder

@@ -145,3 +145,13 @@ def test_integers_beyond_64_bits_keep_their_value(big: int) -> None:
     assert stored.metadata["n"] == big and isinstance(stored.metadata["n"], int)
     assert stored.metadata["list"] == [1, big]
     assert Document.from_stored(Document(id="y", title="T", metadata={"f": 1e300}).to_json()).metadata["f"] == 1e300
+
+
+def test_the_title_is_cut_from_the_text_only_where_a_word_ends() -> None:
+    from searchkit.model import without_title
+
+    assert without_title("Bahn legt den Verkehr lahm. Mehr dazu.", "Bahn legt den Verkehr lahm.") == "Mehr dazu."
+    assert without_title("Bahnstreik legt den Verkehr lahm", "Bahn") == "Bahnstreik legt den Verkehr lahm"
+    assert without_title("Bahn: Streik am Montag", "Bahn") == ": Streik am Montag"
+    assert without_title("Streik", "Streik") == ""
+    assert without_title("Streik", "") == "Streik"

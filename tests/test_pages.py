@@ -78,6 +78,8 @@ def test_suggestion_links_to_the_corrected_search_and_keeps_filters(client: Flas
     assert params["sort"] == ["date_desc"] and params["place"] == ["Türkei"]
     assert html_of(client, unescape(match.group(1))).count("Keine Treffer") == 0
     assert 'class="suggestion"' not in html_of(client, "/?q=Erdogan")
+    question = html_of(client, "/?q=Was+plant+die+Bundesregirung%3F")
+    assert re.search(r'Meinten Sie: <a [^>]+>Was plant die Bundesregierung\?</a></p>', question)
 
 
 def test_a_date_phrase_searched_as_words_is_said(client: FlaskClient) -> None:

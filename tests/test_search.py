@@ -428,7 +428,8 @@ def test_a_name_in_field_syntax_finds_the_value_a_reader_means(fresh_index: Inde
     ])
     for typed, expected in [("person:Scholz", {"a"}), ("person:Guttenberg", {"b"}), ("person:Theodor", {"b"}),
                             ("person:Olaf", {"a", "d"}), ('person:"Olaf Scholz"', {"a"}), ("ort:Israels", {"c"}),
-                            ("ort:Israel", {"c"}), ("person:Olaf Müller", {"d"})]:
+                            ("ort:Israel", {"c"}), ("person:Olaf Müller", {"d"}), ("person:Guttenbergs", {"b"}),
+                            ("person:Scholz'", {"a"})]:
         assert set(ids(fresh_index.search(typed))) == expected, typed
     assert fresh_index.search("person:Schol").total == 0  # whole words, not a prefix
     assert fresh_index.search("person:Israel").total == 0  # within the facet named
@@ -1025,6 +1026,10 @@ def test_a_question_that_found_enough_still_gets_a_suggestion_for_a_word_that_fo
         assert result.total >= 4 and result.suggestion is None, pattern
     # ... unless it finds nothing: then it is corrected like a word
     assert fresh_index.search("Olaf Bundeskanzlre*").suggestion == "Olaf Bundeskanzler*"
+    # a question that found (next to) nothing: its asking words need not be in a document
+    # ("Warum" is in none; read with all words, no suggestion found anything)
+    result = fresh_index.search("Warum Scholtz?")
+    assert result.total == 0 and result.suggestion == "Warum Scholz?"
 
 
 def test_a_name_the_stemmer_shares_with_a_word_ranks_the_articles_on_that_person_first(
