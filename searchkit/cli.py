@@ -19,6 +19,7 @@ import click
 
 from .engines import ENGINE_ENV, ENGINES
 from .errors import SearchkitError
+from .facets import FACETS
 from .index import Index, IngestReport, batches, default_index_path
 from .model import Document
 from .search import operator_reading
@@ -416,12 +417,13 @@ def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool
     if as_json:
         _echo_json(report.to_dict())
         return
-    click.echo(f"{report.name}: {report.count} Dokumente")
+    click.echo(f"{report.name}: {report.count} {'Dokument' if report.count == 1 else 'Dokumente'}")
     for value in report.timeline:
         click.echo(f"  {value.label:>16} {'█' * value.count} {value.count}")
     for other, values in report.cooccurring.items():
         if values:
-            click.echo(f"  mit {other}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
+            label = FACETS[other][1] if other in FACETS else other
+            click.echo(f"  mit {label}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
 
 
 @main.command("facet-values")

@@ -157,23 +157,29 @@ def _clean_filters(filters: object) -> dict[str, list[str]]:
 
 #: What a value of the year and month filters looks like (the year filter also takes the
 #: undated documents: "none", "ohne Datum", as ``_resolve_filters`` reads them).
-_PERIOD_VALUE = {"year": re.compile(r"[0-9]{4}"), "month": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")}
+_PERIOD_VALUE = {
+    "year": re.compile(r"[0-9]{4}"),
+    "month": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])"),
+    "mentioned": re.compile(r"[0-9]{4}"),
+}
+_PERIOD_LABEL = {"year": "Jahr", "month": "Monat", "mentioned": "Im Text erwähnte Jahre"}
 _UNDATED_VALUES = (NO_DATE, "ohne datum")
 
 
 def _check_period_values(name: str, values: list[str]) -> None:
-    """A year filter takes years and a month filter ``2025-03``: "abc", "März" or "2025-13"
-    selected nothing, silently (``monat:März`` in the query takes month names)."""
+    """A year filter (and one of the years a text mentions) takes years and a month filter
+    ``2025-03``: "abc", "März" or "2025-13" selected nothing, silently (``monat:März`` in the
+    query takes month names)."""
     pattern = _PERIOD_VALUE.get(name)
     if pattern is None:
         return
     for value in values:
-        if not pattern.fullmatch(value) and not (name == "year" and value.casefold() in _UNDATED_VALUES):
-            example = "2025" if name == "year" else "2025-03"
-            undated = " (or 'none' for undated)" if name == "year" else ""
+        if not pattern.fullmatch(value) and not (name != "month" and value.casefold() in _UNDATED_VALUES):
+            example = "2025-03" if name == "month" else "2025"
+            undated = "" if name == "month" else " (or 'none' for undated)"
             raise QueryError(
                 f"filter {name!r} takes values such as {example!r}{undated}, not {value!r}",
-                german=f"Filter „{'Jahr' if name == 'year' else 'Monat'}“: Werte wie {example}, nicht „{value}“.",
+                german=f"Filter „{_PERIOD_LABEL[name]}“: Werte wie {example}, nicht „{value}“.",
             )
 
 
@@ -306,6 +312,8 @@ def request_to_params(request: SearchRequest) -> dict[str, list[str]]:
         params["operator"] = [request.operator]
     if request.per_page != 10:
         params["per_page"] = [str(request.per_page)]
+    if request.facet_size != 10:
+        params["facet_size"] = [str(request.facet_size)]
     if request.page != 1:
         params["page"] = [str(request.page)]
     if not request.facets:

@@ -323,6 +323,7 @@ def add_documents():  # type: ignore[no-untyped-def]
     denied = check_write_access()
     if denied is not None:
         return denied
+    _only_params()  # "?dry_run=1" or "?replace=false" would be ignored: a write says so first
     docs = documents_from_rows(_rows_from_body())
     index = get_index()
     report = index.add(docs, enrich=searchkit.enrich)
@@ -346,6 +347,7 @@ def delete_document(doc_id: str):  # type: ignore[no-untyped-def]
     denied = check_write_access()
     if denied is not None:
         return denied
+    _only_params()  # an id with "?" in it must be sent as %3F, not lose its tail
     index = get_index()
     note_hits(index.delete(doc_id))  # the log's count of a write (it was null)
     return jsonify({"deleted": doc_id, "documents": len(index)})

@@ -480,15 +480,20 @@ def _back_link() -> Any:
 
 
 def _form_values(params: dict[str, list[str]]) -> dict[str, Any]:
-    """What the search form shows and carries: query, dates and sort as typed, the filters as
-    hidden fields (only known facets)."""
+    """What the search form shows and carries: query, dates and sort as typed, the filters and
+    the chosen settings (operator, hits per page, …) as hidden fields: a new query or a name
+    search keeps them as the links do (a review found "Name suchen" dropping them)."""
     return {
         "q": _typed(params, "q"),
         "from": _typed(params, "from"),
         "to": _typed(params, "to"),
         "sort": _typed(params, "sort"),
-        "hidden": [(name, v) for name in FACETS for v in params.get(name, []) if v],
+        "hidden": [(name, v) for name in (*FACETS, *KEPT_SETTINGS) for v in params.get(name, []) if v],
     }
+
+
+#: Request parameters that are settings rather than the search itself: the forms keep them.
+KEPT_SETTINGS = ("operator", "per_page", "facet_size", "facets", "highlight")
 
 
 def _date_field_errors(form: dict[str, Any]) -> dict[str, tuple[str, str]]:

@@ -252,6 +252,7 @@ def test_entity_report_api(client: FlaskClient) -> None:
     "url",
     ["/api/search?year=abc", "/api/search?month=M%C3%A4rz", "/api/search?year=2025&month=2025",
      "/api/search?month=none",  # months have no "undated" value (years do)
+     "/api/search?mentioned=abc", "/api/search?mentioned=M%C3%A4rz", "/api/facets?mentioned=20",
      "/api/documents/000_079276a2251994fb?foo=1"],
 )
 def test_malformed_filter_values_and_unknown_document_parameters_are_400(client: FlaskClient, url: str) -> None:

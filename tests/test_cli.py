@@ -433,3 +433,19 @@ def test_migrate_without_engine_re_indexes_an_index_of_the_previous_schema(tmp_p
     assert migrated.exit_code == 0 and f"2 documents in {index} ({meta['engine']})" in migrated.output
     assert json.loads(meta_file.read_text())["schema_version"] == 3
     assert json.loads(run("search", "Erdogan", "--index", str(index), "--json").output)["total"] == 2
+
+
+def test_entity_report_speaks_german(demo_index_path: Path) -> None:
+    """Found by a review: "1 Dokumente" and the facet names ("mit place: …") in the output."""
+    output = run("entity", "person", "Recep Tayyip Erdoğan", "--index", str(demo_index_path)).output
+    assert output.startswith("Recep Tayyip Erdoğan: ") and " Dokumente\n" in output.splitlines()[0] + "\n"
+    assert "  mit Orte: " in output and "Türkei (" in output and "mit place" not in output
+    report = json.loads(run("entity", "person", "Recep Tayyip Erdoğan", "--index", str(demo_index_path), "--json").output)
+    assert sum(v["count"] for v in report["timeline"]) >= report["count"] > 1
+    from searchkit import Index
+
+    with Index(demo_index_path) as index:
+        people = index.search("", per_page=0, facet_size=1000).facet("person").results
+    single = next(v for v in people if v.count == 1)
+    text = run("entity", "person", single.value, "--index", str(demo_index_path)).output
+    assert text.splitlines()[0] == f"{single.label}: 1 Dokument"

@@ -575,3 +575,17 @@ def test_the_any_word_note_is_for_keywords_that_fell_back_not_for_questions(clie
     note = "nicht alle Wörter gefunden"
     assert note not in client.get("/?q=Wer ist der Präsident der Türkei?").get_data(as_text=True)
     assert note in client.get("/?q=Baku Xylophonkonzert").get_data(as_text=True)
+
+
+def test_links_and_forms_keep_the_chosen_settings(client: FlaskClient) -> None:
+    """Found by a review: facet_size was dropped from every link, operator, per_page and
+    highlight from the "Name suchen" form."""
+    settings = {"operator": ["or"], "per_page": ["5"], "facet_size": ["3"], "highlight": ["false"]}
+    html = unescape(html_of(client, "/?q=T%C3%BCrkei+Erdogan&operator=or&per_page=5&facet_size=3&highlight=false"))
+    links = [h for h in hrefs(html) if h.startswith("/?") and query(h).get("q") == ["Türkei Erdogan"]]
+    assert len(links) > 5 and all(query(h).items() >= settings.items() for h in links)
+    forms = re.findall(r'<form class="(?:searchform|valuesearch)".*?</form>', html, re.S)
+    assert len(forms) >= 2
+    for form in forms:
+        hidden = dict(re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form))
+        assert {name: [hidden.get(name)] for name in settings} == settings

@@ -284,3 +284,18 @@ def test_a_write_logs_its_count(demo_copy: Path, caplog: pytest.LogCaptureFixtur
         logger.removeHandler(caplog.handler)
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "searchkit.requests"]
     assert [(line["method"], line["status"], line["hits"]) for line in lines] == [("POST", 201, 1), ("DELETE", 200, 1)]
+
+
+def test_a_write_with_unknown_parameters_is_a_400_and_writes_nothing(demo_copy: Path) -> None:
+    """Found by a review: "?dry_run=1" was ignored and the documents written; "DELETE
+    /api/documents/a?b" deleted "a"."""
+    client = make_client(demo_copy, API_KEY=KEY)
+    before = state(demo_copy)
+    response = client.post("/api/documents?dry_run=1", json=ARTICLE, headers=AUTH)
+    assert response.status_code == 400
+    assert "unknown parameter(s): dry_run" in response.get_json()["error"]["message"]
+    doc_id = before[2][0]
+    response = client.delete(f"/api/documents/{doc_id}?x=1", headers=AUTH)
+    assert response.status_code == 400
+    assert state(demo_copy) == before
+    assert client.delete(f"/api/documents/{doc_id}", headers=AUTH).status_code == 200
