@@ -483,7 +483,7 @@ class GermanQueryParser(QueryParser):
         if termclass is query.Prefix:
             return _prefix_query(fieldname, _without_thousands_dots(text), boost, self.vocabulary)
         if termclass is query.Wildcard:
-            return termclass(fieldname, fold_diacritics(text.lower()), boost=boost)
+            return _wildcard_query(fieldname, text, boost, self.vocabulary)
         if _asks(text, self.question_words):
             boost *= QUESTION_WORD_WEIGHT
         field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
@@ -881,7 +881,7 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
         if _is_plain_text(text):
             parsed = _parse_words(text, operator, asking)
         else:
-            vocabulary = index.spelling() if index is not None and "*" in text else None
+            vocabulary = index.spelling() if index is not None and ("*" in text or "?" in text) else None
             parsed = _parser(operator, asking, vocabulary).parse(text)
     except (QueryParserError, ValueError, RecursionError) as error:
         raise QueryError(f"cannot parse query: {error}", german=_SYNTAX_ADVICE) from error
@@ -927,6 +927,18 @@ def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query
             read = _prefix_words_query(field, umlauts, boost, umlaut_words)
             return query.Or([as_typed, read]) if words else read
     return as_typed
+
+
+def _wildcard_query(field: str, text: str, boost: float, vocabulary: Any) -> query.Query:
+    """``Fl*chtlinge``, ``Str?che``: the index words that the folded pattern matches, and the
+    index word of every word of the texts that the pattern matches. As for a prefix, index words
+    are stems (Flüchtlinge → fluchtling): a pattern that spells out an inflection matched no
+    index word ("Fl*chtlinge" found nothing, found by a review)."""
+    wildcard = query.Wildcard(field, fold_diacritics(text.lower()), boost=boost)
+    words = vocabulary.matching(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
+    stems = sorted({analyzed[0] for analyzed in map(_index_words, words or []) if analyzed})
+    terms = [query.Term(field, stem, boost=boost) for stem in stems]
+    return query.Or([wildcard, *terms]) if terms else wildcard
 
 
 def _prefix_words_query(field: str, text: str, boost: float, words: list[str]) -> query.Query:

@@ -104,6 +104,21 @@ class Vocabulary:
         hi = bisect_left(self.words, prefix + "\U0010ffff", lo)
         return None if hi - lo > limit else self.words[lo:hi]
 
+    def matching(self, pattern: str, limit: int) -> list[str] | None:
+        """The known words that the wildcard ``pattern`` (lowercase; ``*`` any letters, ``?``
+        one) matches as a whole, or None when more than ``limit`` do. Only the words that begin
+        with the letters before the first wildcard are tried (all of them for "*zug")."""
+        head = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        lo = bisect_left(self.words, head)
+        hi = bisect_left(self.words, head + "\U0010ffff", lo)
+        regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+        found: list[str] = []
+        for word in filter(regex.fullmatch, self.words[lo:hi]):
+            found.append(word)
+            if len(found) > limit:
+                return None
+        return found
+
     def similar(self, word: str, maxdist: int, prefix: int = 1) -> list[Similar]:
         """Known words other than ``word`` within ``maxdist`` edits that start with the same
         ``prefix`` letters, as (word, distance, document count). Two neighbouring letters

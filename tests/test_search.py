@@ -649,6 +649,20 @@ def test_a_prefix_finds_at_least_the_word_it_was_typed_from(fresh_index: Index) 
     assert set(ids(fresh_index.search("Oesterreich*"))) == {"7", "8"}
 
 
+def test_a_wildcard_inside_a_word_finds_the_words_it_spells(fresh_index: Index) -> None:
+    """Found by a review: "Fl*chtlinge" and "Str?che" found nothing, the pattern being matched
+    against stems alone (fluchtling, strich), which end before the typed inflection."""
+    fresh_index.add([
+        make("1", "Flüchtlinge", "Die Flüchtlinge kommen an.", "2025-04"),
+        make("2", "Striche", "Zwei Striche auf dem Papier.", "2025-05"),
+        make("3", "Flucht", "Die Flucht gelang, die Fluchthelfer jubeln.", "2025-06"),
+    ])
+    for pattern, expected in (("Fl*chtlinge", {"1"}), ("Fl?chtlinge", {"1"}), ("Str?che", {"2"}), ("Fluch*elfer", {"3"}),
+                              ("*lüchtlinge", {"1"}), ("Fl*cht", {"3"}), ("Fl*", {"1", "3"}), ("X?z*", set())):
+        assert set(ids(fresh_index.search(pattern))) == expected, pattern
+    assert ">Flüchtlinge</mark>" in fresh_index.search("Fl?chtlinge").hits[0].title_html
+
+
 def test_date_words_never_find_a_document_alone(fresh_index: Index) -> None:
     """A date phrase whose period holds no match is searched as words ("Super Bowl 2015"), but
     what only the date words find is no answer (found by a review: "… seit März 2026" gave
