@@ -52,6 +52,9 @@ _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 #: bad document cannot bloat the index.
 MAX_TOKEN_LENGTH = 64
 _WILDCARD = re.compile(r"[*?]")
+#: The last piece of a hyphenated word up to this length is an abbreviation, not a word with an
+#: inflection: "Fußball-EM", "Frauen-WM", "Bahn-AG" are not stemmed as a whole.
+SHORT_LAST_PIECE = 3
 _GERMAN_LETTERS = frozenset("äöüß")
 
 GERMAN_STOPWORDS = frozenset(stopwords_for_language("de"))
@@ -220,8 +223,9 @@ class CompoundFilter(Filter):
         return _new_parts(parts, word.replace("-", ""))
 
     def whole_and_parts(self, word: str, mode: str) -> tuple[str, tuple[str, ...]]:
-        """What one token becomes: the whole word (hyphens removed) and the parts stacked on it."""
-        whole = word.replace("-", "") if "-" in word and not _WILDCARD.search(word) else word
+        """What one token becomes: the whole word and the parts stacked on it. The whole keeps
+        its hyphens for the stemmer, which removes them (``GermanStemFilter.stem``)."""
+        whole = word
         # At query time only whole words: phrases stay phrases; the query parser asks for the
         # stacked parts itself (mode "index") where it wants them.
         if mode == "query":
@@ -273,6 +277,8 @@ class GermanStemFilter(Filter):
             return cached
         if _WILDCARD.search(word):
             result = fold_diacritics(word)
+        elif "-" in word:
+            result = self._stem_hyphenated(word)
         else:
             stem = self.stem_form(word)
             result = lemma_stem(stem)
@@ -280,6 +286,15 @@ class GermanStemFilter(Filter):
             self._cache.clear()
         self._cache[word] = result
         return result
+
+    def _stem_hyphenated(self, word: str) -> str:
+        """A hyphenated word is stemmed as one word ("Klima-Forschung" as "Klimaforschung"),
+        unless its last piece is an abbreviation (``SHORT_LAST_PIECE``): Snowball took the "em"
+        of "Fußball-EM" for a dative ending, and "fussball" found every football article."""
+        joined = word.replace("-", "")
+        if len(word.rpartition("-")[2]) <= SHORT_LAST_PIECE:
+            return fold_diacritics(joined)
+        return lemma_stem(self.stem_form(joined))
 
     def stem_form(self, word: str) -> str:
         """The Snowball stem of ``word`` itself, folded (no lemma look-up)."""

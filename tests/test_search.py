@@ -649,6 +649,27 @@ def test_a_prefix_finds_at_least_the_word_it_was_typed_from(fresh_index: Index) 
     assert set(ids(fresh_index.search("Oesterreich*"))) == {"7", "8"}
 
 
+def test_a_hyphenated_word_ending_in_an_abbreviation_is_not_stemmed_away(fresh_index: Index) -> None:
+    """Found by a review: Snowball read the "em" of "fussballem" as an ending, and "Fußball-EM"
+    found every article with "Fußball" (and "Handball-EM" every one with "Handball")."""
+    fresh_index.add([
+        make("em", "Fußball-EM", "Die Fußball-EM beginnt im Juni.", "2024-06"),
+        make("hb", "Handball-EM", "Die Handball-EM endet.", "2024-01"),
+        make("bl", "Bundesliga", "Fußball am Samstag: Bayern gewinnt.", "2024-03"),
+        make("wm", "Frauen", "Die Frauen-WM und die Frauenfußball-WM.", "2023-07"),
+    ])
+    assert ids(fresh_index.search("Fußball-EM")) == ["em"]
+    assert ids(fresh_index.search("Handball-EM")) == ["hb"]
+    assert set(ids(fresh_index.search("Fußball"))) == {"em", "bl", "wm"}  # also Frauenfußball-WM
+    assert set(ids(fresh_index.search("EM"))) == {"em", "hb"}
+    assert ids(fresh_index.search("Frauen-WM")) == ["wm"]
+    # a long last piece is stemmed with the whole, as the word written without the hyphen
+    from searchkit.analysis import analyze
+
+    assert analyze("Klima-Forschung") == analyze("Klimaforschung")
+    assert analyze("Wiederaufbau-Hilfen", mode="query") == analyze("Wiederaufbauhilfen", mode="query")
+
+
 def test_a_wildcard_inside_a_word_finds_the_words_it_spells(fresh_index: Index) -> None:
     """Found by a review: "Fl*chtlinge" and "Str?che" found nothing, the pattern being matched
     against stems alone (fluchtling, strich), which end before the typed inflection."""
