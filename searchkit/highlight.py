@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, analyze, word_terms
+from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, analyze, index_words, word_terms
 from .model import Document, without_title
 
 #: Characters a snippet shows at most.
@@ -185,16 +185,20 @@ class Highlighter:
         self,
         terms: frozenset[str],
         groups: frozenset[frozenset[str]] = frozenset(),
+        phrases: frozenset[tuple[str, ...]] = frozenset(),
         *,
         typed: frozenset[str] | None = None,
         vocabulary: Vocabulary = VOCABULARY,
     ) -> None:
         #: a word matches when it has one of these terms ...
         self.terms = terms
-        #: ... or all terms of one of these groups (the parts of a compound, in one word)
+        #: ... or all terms of one of these groups (the parts of a compound, in one word) ...
         self.groups = groups
+        #: ... or stands in one of these phrases (a term per word, in order) where the text has it
+        self.phrases = phrases
+        self._phrase_terms = frozenset(term for phrase in phrases for term in phrase)
         #: every term that takes part, for the vocabulary's first sieve
-        self._any_terms = terms.union(*groups)
+        self._any_terms = terms.union(*groups, self._phrase_terms)
         #: the terms of the words as typed (``terms`` when not given): a word with one of them
         #: counts fully in the choice of the snippet, one with only a part's less
         self.typed = terms if typed is None else typed
@@ -233,6 +237,10 @@ class Highlighter:
                     yield word
 
     def _matches(self, terms: frozenset[str]) -> bool:
+        return self._matches_alone(terms) or not self._phrase_terms.isdisjoint(terms)
+
+    def _matches_alone(self, terms: frozenset[str]) -> bool:
+        """Whether a word with ``terms`` matches wherever it stands (not only in a phrase)."""
         return not self.terms.isdisjoint(terms) or any(group <= terms for group in self.groups)
 
     def learn_page(self, docs: Iterable[Document]) -> None:
@@ -266,7 +274,19 @@ class Highlighter:
                     found.append((start, start + size))
                 start = text.find(word, start + 1)
         found.sort()
+        if self.phrases and found:
+            found = self._where_phrases_are(text, found)
         return found
+
+    def _where_phrases_are(self, text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``found`` without the words that match only as a word of a phrase and stand outside
+        every occurrence of it: for the quoted "Europäische Union" a review found every
+        "Europa" marked (its stem is that of "Europäische"), though the phrase matched elsewhere."""
+        loose = {span for span in found if not self._matches_alone(word_terms(text[span[0] : span[1]]))}
+        if not loose:
+            return found
+        covered = phrase_spans(text, self.phrases)
+        return [span for span in found if span not in loose or any(s < span[1] and span[0] < e for s, e in covered)]
 
     def highlight(self, text: str, *, whole: bool = False) -> str:
         """HTML with the matched words in ``<mark>``; everything else escaped. ``whole`` marks the
@@ -308,6 +328,22 @@ class Highlighter:
         if len(plain) > SNIPPET_CHARS:
             plain = plain[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
         return html.escape(plain, quote=False)
+
+
+def phrase_spans(text: str, phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """(start, end) of every word of ``text`` that is part of an occurrence of one of
+    ``phrases`` (index terms, one per word): consecutive positions, as the index matches a
+    phrase (stop words hold no position, compound parts stand on their word's)."""
+    at = {pos: (frozenset(terms), start, end) for terms, pos, start, end in index_words(text)}
+    covered = []
+    for phrase in phrases:
+        for pos, (terms, _, _) in at.items():
+            if phrase[0] not in terms:
+                continue
+            words = [at.get(pos + k) for k in range(len(phrase))]
+            if all(word is not None and term in word[0] for word, term in zip(words, phrase)):
+                covered.extend((word[1], word[2]) for word in words if word is not None)
+    return covered
 
 
 def _window(text: str, spans: list[tuple[int, int]], weights: list[float]) -> str:

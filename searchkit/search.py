@@ -2050,12 +2050,16 @@ def _hits(
     ]
 
 
-def _highlight_terms(q: query.Query | None, snapshot: Any) -> tuple[frozenset[str], frozenset[frozenset[str]]]:
+def _highlight_terms(
+    q: query.Query | None, snapshot: Any
+) -> tuple[frozenset[str], frozenset[frozenset[str]], frozenset[tuple[str, ...]]]:
     """Index terms of the text fields the query looks for (prefixes and wildcards expanded),
-    and the groups of terms a word must have all of (``OneWord``: "Vizebundeskanzler" is
-    marked for "Bundeskanzler", "Bundespräsident" no longer for its part "Bund")."""
+    the groups of terms a word must have all of (``OneWord``: "Vizebundeskanzler" is
+    marked for "Bundeskanzler", "Bundespräsident" no longer for its part "Bund"), and the
+    phrases, whose words are marked where the phrase stands (a phrase with slop: anywhere)."""
     terms: set[str] = set()
     groups: set[frozenset[str]] = set()
+    phrases: set[tuple[str, ...]] = set()
 
     def walk(node: query.Query) -> None:
         if isinstance(node, OneWord):
@@ -2067,6 +2071,8 @@ def _highlight_terms(q: query.Query | None, snapshot: Any) -> tuple[frozenset[st
             return
         elif isinstance(node, (query.Prefix, query.Wildcard, query.FuzzyTerm)):
             terms.update(snapshot.expand(node, MAX_EXPANSION))
+        elif isinstance(node, query.Phrase) and node.slop <= 1 and len(node.words) > 1:
+            phrases.add(tuple(node.words))
         elif isinstance(node, query.Phrase):
             terms.update(node.words)
         elif isinstance(node, query.Term):
@@ -2075,7 +2081,7 @@ def _highlight_terms(q: query.Query | None, snapshot: Any) -> tuple[frozenset[st
     if q is not None:
         walk(q)
     groups.discard(frozenset())
-    return frozenset(terms), frozenset(groups)
+    return frozenset(terms), frozenset(groups), frozenset(phrases)
 
 
 @dataclass

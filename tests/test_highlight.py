@@ -201,3 +201,19 @@ def test_numbers_are_marked_as_the_tokenizer_reads_them() -> None:
     text = "Es waren 10.000.000 oder 10.000. Oder 10.000er, Spiel 2:1, dann 2:1:0 und 12:1."
     assert [text[a:b] for a, b in highlighter.spans(text)] == ["10.000", "10.000", "2:1"]
     assert highlighter.spans(text) == loop_spans(text, highlighter.terms)
+
+
+def test_the_words_of_a_phrase_are_marked_where_the_phrase_stands() -> None:
+    """Found by a review: the quoted "Europäische Union" marked every "Europa" (one stem with
+    "Europäische"), away from the phrase that matched."""
+    phrase = tuple(analyze("Europäische Union", mode="query"))
+    highlighter = Highlighter(frozenset(), phrases=frozenset({phrase}))
+    text = "Die Europäische Union tagt. Europa wartet, die Union der Europäischen Völker auch. Der Europäischen Union-Gipfel."
+    marked = [text[a:b] for a, b in highlighter.spans(text)]
+    assert marked == ["Europäische", "Union", "Europäischen", "Union-Gipfel"]
+    # a word the query also has alone is marked everywhere
+    both = Highlighter(terms_of("Europa"), phrases=frozenset({phrase}))
+    assert [text[a:b] for a, b in both.spans(text)] == ["Europäische", "Union", "Europa", "Europäischen", "Europäischen", "Union-Gipfel"]
+    # the phrase is not in the text: nothing is marked (stop words hold no position, so
+    # "Europa und die Union" would be the phrase for the index too)
+    assert highlighter.spans("Europa wartet auf die Union.") == []
