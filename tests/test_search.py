@@ -1166,6 +1166,27 @@ def test_typographic_quotes_are_phrase_quotes(typed: Index, quoted: str) -> None
     assert ids(typed.search(quoted)) == ["phrase"]
 
 
+def test_a_quoted_pair_of_words_also_finds_them_as_one_compound(fresh_index: Index) -> None:
+    """Found by a review: the quoted "Corona Pandemie" missed "Corona-Pandemie", whose parts
+    stand on one position; two words with a stop word between stay apart ("Welt im Krieg" is
+    no "Weltkrieg")."""
+    fresh_index.add([
+        make("hyphen", "Bilanz", "Die Corona-Pandemie ist vorbei.", None),
+        make("closed", "Rückblick", "Die Coronapandemie prägte Jahre.", None),
+        make("words", "Studie", "Die Corona Pandemie, wie man sie nannte.", None),
+        make("apart", "Bier", "Corona ist ein Bier, die Pandemie ein anderes Thema.", None),
+        make("war", "Geschichte", "Der Zweite Weltkrieg endete 1945.", None),
+    ])
+    # ("Coronapandemie" is found where the compound lexicon splits it; "Corona" is not in it)
+    assert set(ids(fresh_index.search('"Corona Pandemie"'))) == {"hyphen", "words"}
+    assert set(ids(fresh_index.search("„Corona Pandemie“"))) == {"hyphen", "words"}
+    assert set(ids(fresh_index.search("Corona-Pandemie"))) == {"hyphen", "closed"}
+    assert fresh_index.search('"Welt im Krieg"').total == 0
+    assert set(ids(fresh_index.search('"Corona Pandemie"~3'))) == {"words", "apart"}  # with slop: words apart
+    hit = next(h for h in fresh_index.search('"Corona Pandemie"').hits if h.document.id == "hyphen")
+    assert ">Corona-Pandemie</mark>" in hit.snippet_html
+
+
 def test_a_lone_star_adds_nothing_and_alone_means_every_document(typed: Index) -> None:
     assert typed.search("*").total == typed.search("").total == 5
     assert ids(typed.search("* Demonstration")) == ids(typed.search("Demonstration")) == ["thousands"]
