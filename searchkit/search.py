@@ -1800,6 +1800,10 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
     # a date phrase searched as words ("seit gestern" over older articles) is spelt right: it
     # was no correction ("Meinten Sie: seit gelten?", found by a review)
     suggestion = None if ev.date_words else _suggestion(index, ev.text, total, ev.operator, request.operator, ev.scope())
+    if suggestion and ev.date_filter and ev.date_filter.phrase:
+        # the corrected query keeps the date the user typed ("Bahnstriek 2024" → "Bahnstreik
+        # 2024"): the API and the CLI showed it without (found by a review)
+        suggestion = f"{suggestion} {ev.date_filter.phrase}"
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
         request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion, ev.date_words

@@ -329,8 +329,7 @@ def index():  # type: ignore[no-untyped-def]
             return None
         params = request_to_params(req)
         params.pop("page", None)
-        phrase = result.date_filter.phrase if result.date_filter else ""
-        params["q"] = [f"{result.suggestion} {phrase}".strip()]
+        params["q"] = [result.suggestion]  # with the query's date phrase, as typed
         return link(params)
 
     def operator_url() -> tuple[str, str] | None:

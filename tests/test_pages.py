@@ -78,6 +78,8 @@ def test_suggestion_links_to_the_corrected_search_and_keeps_filters(client: Flas
     assert params["sort"] == ["date_desc"] and params["place"] == ["Türkei"]
     assert html_of(client, unescape(match.group(1))).count("Keine Treffer") == 0
     assert 'class="suggestion"' not in html_of(client, "/?q=Erdogan")
+    dated = re.search(r'Meinten Sie: <a href="([^"]+)"[^>]*>([^<]+)</a>', html_of(client, "/?q=Erdogn+2023"))
+    assert dated and dated.group(2).endswith(" 2023") and query(unescape(dated.group(1)))["q"] == [dated.group(2)]
     question = html_of(client, "/?q=Was+plant+die+Bundesregirung%3F")
     assert re.search(r'Meinten Sie: <a [^>]+>Was plant die Bundesregierung\?</a></p>', question)
 
