@@ -1758,7 +1758,7 @@ def _suggestion(
     """A spelling suggestion for a query that found little, or whose keywords no document has
     all of (``asked`` auto, answered with any word): "Ukraine Krig" finds every article on the
     Ukraine, and "Meinten Sie: Ukraine Krieg?" is the answer the user wanted."""
-    if not text.strip() or _is_explicit(text):
+    if not text.strip():
         return None
     fell_back = asked == "auto" and operator == "or" and _is_keyword_query(text)
     if operator == "or" and not fell_back:
@@ -1880,6 +1880,21 @@ _WORD_LETTERS = re.compile(r"[^\W\d_]+")
 _PATTERN_MARKS = frozenset("*?~")
 
 
+def _is_field_name(word: str) -> bool:
+    return word in _FIELD_NAMES or word.lower() in FIELD_ALIASES
+
+
+def _is_syntax(match: re.Match[str]) -> bool:
+    """Whether the letters of ``match`` are query syntax, not a word to correct: an operator
+    ("ANDMAYBE"), a field's name ("titel:"), or the bounds of a range ("[Aachen TO Bonn]")."""
+    text, start, end = match.string, match.start(), match.end()
+    word = match.group(0)
+    if word in _BINARY_OPERATORS or (text.startswith(":", end) and _is_field_name(word)):
+        return True
+    before = text[:start]
+    return max(before.rfind("["), before.rfind("{")) > max(before.rfind("]"), before.rfind("}"))
+
+
 def _pattern_around(match: re.Match[str]) -> str | None:
     """The pattern (``_PATTERN_MARKS``) that the letters of ``match`` are part of: the text
     around them up to a space; None when they are a word."""
@@ -1908,8 +1923,11 @@ class _Speller:
         self.changed = False
 
     def mask(self, text: str, operator: str = "and") -> np.ndarray | None:
-        q = parse_query(self.index, text, operator)
-        return None if q is None else _matching_mask(q, self.data.snapshot, self.data)
+        """The documents ``text`` finds, read as the search reads it (names in field syntax,
+        fuzzy words and patterns resolved: ``person:Erdogan`` is Recep Tayyip Erdoğan)."""
+        snapshot = self.data.snapshot
+        q = _resolve_leaves(parse_query(self.index, text, operator), snapshot, self.index)
+        return None if q is None else _matching_mask(q, snapshot, self.data)
 
     def pattern_finds(self, match: re.Match[str]) -> bool:
         """Whether the letters of ``match`` are part of a pattern that finds documents: the user
@@ -1955,7 +1973,7 @@ class _Speller:
     def fix(self, match: re.Match[str]) -> str:
         word = match.group(0)
         lower = word.lower()
-        if not self.unknown(lower) or self.pattern_finds(match):
+        if not self.unknown(lower) or _is_syntax(match) or self.pattern_finds(match):
             return word
         candidates = self.near(lower)
         if self.operator == "or":

@@ -1028,6 +1028,12 @@ def test_spelling_suggestion(small: Index) -> None:
     assert small.search("Bahnstriek", filters={"year": ["2024"]}).suggestion == "Bahnstreik"
     assert small.search("Bahnstriek", filters={"year": ["2025"]}).suggestion is None
     assert small.search("Bahnstriek", date_from="2025").suggestion is None
+    # query syntax is kept and its words corrected (a review: operators or a field gave none)
+    assert small.search("Bahnstriek OR Gipfek").suggestion == "Bahnstreik OR Gipfel"
+    assert small.search("title:Bahnstriek").suggestion == "title:Bahnstreik"
+    assert small.search("(Bahnstriek OR Gipfek) ANDMAYBE Baku").suggestion == "(Bahnstreik OR Gipfel) ANDMAYBE Baku"
+    assert small.search("Ort:Bakuu").suggestion == "Ort:Baku"  # a field's name is no word to correct
+    assert small.search("title:[Bahnstriek TO Bahnstrieka]").suggestion is None  # nor a range's bounds
     # a date phrase of the query stays in the suggestion (the API and the CLI dropped it)
     assert small.search("Bahnstriek 2024").suggestion == "Bahnstreik 2024"
 
