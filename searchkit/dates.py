@@ -15,7 +15,9 @@ engine that shows "1. März 2025" for an article that only says "März 2025" is 
    which would be a guess: "Ende 2024" is often November or the last weeks of the year), "Mitte
    März 2025" is MONTH 2025-03, a week that lies inside one month is that MONTH, a week across
    a month boundary is its YEAR. Overlap semantics in the search layer make this the honest
-   choice: a YEAR filter still finds the article, a guessed month could hide it.
+   choice: a YEAR filter still finds the article, a guessed month could hide it. A query's
+   bounds are a range and can name months: there "Ende 2024" is October–December 2024
+   (``_PART_MONTHS``).
 3. **Relative phrases need a reference.** "gestern", "am Dienstag", "vor drei Tagen",
    "im vergangenen September", "letzte Woche" resolve only against a reference (publication date
    of the article, or *today* for queries), and only when the reference is precise enough:
@@ -1530,7 +1532,8 @@ _Q_PREFIX = re.compile(
     r"(?:(?<!\S)(?P<op>zwischen|von|vom|seit|ab|nach|bis(?:\s+(?:zum|zur|einschließlich|einschl\.|inklusive|inkl\.))?"
     r"|vor|spätestens|frühestens|im|in|am|aus|um|während|innerhalb)\s+)?"
     r"(?:(?<!\S)(?:dem|den|der|des|zum)\s+)?"
-    r"(?:(?<!\S)(?P<part>anfang|mitte|ende|beginn|frühjahr|frühling|sommer|herbst|winter)\s+)?"
+    r"(?:(?<!\S)(?P<part>anfang|mitte|ende|beginn|frühjahr|frühling|sommer|herbst|winter|q[1-4]"
+    r"|(?:(?:erst|zweit|dritt|viert)e[nrs]?|[1-4]\.)\s+(?:quartals?|halbjahre?s?|jahreshälfte))\s+)?"
     r"(?:(?<!\S)(?:dem|den|der|des)\s+)?"
     r"(?:(?<!\S)(?P<jahr>jahre?s?|monat)\s+)?$",
     _LC,
@@ -1545,11 +1548,17 @@ _MAX_READINGS = 20
 #: "von"/"vom" without "bis" is a point ("Zeitung vom 10.11.2020", "Nachrichten von gestern").
 _START_OPS = {"seit", "ab", "frühestens"}
 _END_OPS = {"bis", "spätestens"}
-_QUOTED = re.compile(r'"[^"]*"?|„[^“”"]*[“”"]?|“[^”]*”?|\S*\w:(?:"[^"]*"?|\[[^\]]*\]?|\{[^}]*\}?|\S*)')
+#: A Whoosh range, with or without a field ("[2022 TO 2023]", "{2022 TO 2023]": either bracket
+#: closes it), and any other bracketed text, closed or not (still being typed).
+_BRACKETED = r"[\[{][^\]}]*[\]}]?"
+_QUOTED = re.compile(rf'"[^"]*"?|„[^“”"]*[“”"]?|“[^”]*”?|\S*\w:(?:"[^"]*"?|{_BRACKETED}|\S*)|{_BRACKETED}')
 
 
 def _masked_spans(query: str) -> list[tuple[int, int]]:
-    """Quoted phrases and ``field:value`` terms: the user's own syntax, never reinterpreted."""
+    """Quoted phrases, ``field:value`` terms and ranges in brackets: the user's own syntax,
+    never reinterpreted. A bare range counts too: "Baku [2022 TO 2023]" read "2022" as a date
+    and left the parser "[ TO 2023]" (found by a review); the range is the parser's, whether
+    a field names it or not ("jahr: [2022 TO 2023]" with a space is no field syntax)."""
     return [m.span() for m in _QUOTED.finditer(query)]
 
 
@@ -1717,6 +1726,58 @@ def _touches_syntax(query: str, start: int, end: int) -> bool:
     )
 
 
+#: The months a query means by a part of a year: (first, last), a last month past 12 lying in
+#: the next year. A mentioned date is one ``PubDate`` and keeps "Ende 2024" a YEAR (principle
+#: 2 above), but a query's bounds can be months, and a reader who types "Ende 2023" wants the
+#: articles of those months, not of the whole year (found by a review). "Anfang"/"Beginn" and
+#: "Ende" are a quarter (as "Anfang März" is March: the smallest period the bounds can name
+#: that holds what is meant; "Ende 2023" is often November), "Mitte" the four months around
+#: the middle of the year; seasons are meteorological (Frühjahr March–May, Sommer June–August,
+#: Herbst September–November, Winter December–February): "Winter 2023" is the winter that
+#: begins in 2023, to February 2024, as a season is named by its start ("Winter 2023/24"),
+#: and "Winter 2022/23" is December 2022–February 2023. Quarters and halves are exact. An
+#: article dated only by its year still matches (overlap).
+_PART_MONTHS = {
+    "anfang": (1, 3), "beginn": (1, 3), "mitte": (5, 8), "ende": (10, 12),
+    "frühjahr": (3, 5), "frühling": (3, 5), "sommer": (6, 8), "herbst": (9, 11), "winter": (12, 14),
+}
+_ORDINAL_STEMS = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _part_months(part: str) -> tuple[int, int] | None:
+    """"Sommer" → (6, 8), "Q2" → (4, 6), "zweiten Halbjahr" → (7, 12); None for "dritte
+    Jahreshälfte" (``_PART_MONTHS``)."""
+    words = _key(part).split()
+    if words[0] in _PART_MONTHS:
+        return _PART_MONTHS[words[0]]
+    if len(words) == 1:  # Q1–Q4
+        n = int(words[0][1])
+        return 3 * n - 2, 3 * n
+    n = _ORDINAL_STEMS.get(re.sub(r"e[nrs]?$", "", words[0]), 0)
+    if words[1].startswith("quartal") and 1 <= n <= 4:
+        return 3 * n - 2, 3 * n
+    return (6 * n - 5, 6 * n) if 1 <= n <= 2 else None
+
+
+def _part_of_year(part: str | None, first: PubDate | None, last: PubDate | None) -> tuple[PubDate, PubDate] | None:
+    """Month bounds for the part of the year ``first``..``last`` that ``part`` names ("Ende 2023",
+    "Sommer letzten Jahres", "Winter 2022/23"); None without a part, for bounds that are no
+    year (a winter's may be two) or a part that names no months: the bounds stay as they are."""
+    if not part or first is None or last is None or not first.precision == last.precision == Precision.YEAR:
+        return None
+    months = _part_months(part)
+    year = first.start().year
+    if months is None or last.start().year - year not in ((0, 1) if months[1] > 12 else (0,)):
+        return None
+    lower, upper = _mk_month(year, months[0]), _mk_month(*_add_months(year, 1, months[1] - 1))
+    return (lower, upper) if lower and upper else None
+
+
+def _part_label(query: str, start: int, end: int, bounds: tuple[PubDate | None, PubDate | None]) -> str:
+    """"Ende 2023 (zwischen Oktober 2023 und Dezember 2023)": the phrase and what it was read as."""
+    return f"{' '.join(query[start:end].split())} ({_bounds_text(*bounds)})"
+
+
 @dataclass
 class _Reading:
     start: int
@@ -1761,6 +1822,9 @@ def _readings(query: str, atoms: list[_QAtom], ref: _Ref) -> _Reading | None:
             continue
         if atom.until is not None and op in ("", "im", "in", "von", "vom", "zwischen"):
             lower, upper = atom.bounds()
+            winter = _part_of_year(prefix["part"] if prefix else None, lower, upper)  # "Winter 2022/23"
+            if winter is not None:
+                return _Reading(phrase_start, atom.end, *winter, _part_label(query, phrase_start, atom.end, winter))
             return _Reading(phrase_start, atom.end, lower, upper, "")
         filled = _complete(atom, None, ref, True)
         if filled is None:
@@ -1775,6 +1839,9 @@ def _readings(query: str, atoms: list[_QAtom], ref: _Ref) -> _Reading | None:
         first, last = filled.bounds()
         if first is None or last is None:
             continue
+        part = _part_of_year(prefix["part"] if prefix else None, first, last)  # "Ende 2023", "Q1 2023"
+        if part is not None:
+            first, last = part
         if op in _START_OPS:
             lower, upper = first, None
             if filled.rolling:
@@ -1790,7 +1857,9 @@ def _readings(query: str, atoms: list[_QAtom], ref: _Ref) -> _Reading | None:
         if lower is None and upper is None:
             continue
         label = ""
-        if filled.span is None:
+        if part is not None:
+            label = _part_label(query, phrase_start, atom.end, (lower, upper))
+        elif filled.span is None:
             value = filled.value()
             if value is not None and op in ("seit", "ab", "nach", "bis", "vor"):
                 label = f"{op} {value.label()}"
@@ -1857,14 +1926,16 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
     "Erdogan seit März 2025" → query "Erdogan", start 2025-03 (MONTH), no end;
     "Baku 2024" → start = end = 2024; "zwischen 2020 und 2022", "von März bis Mai 2025",
     "2020-2022", "bis 2023" (end 2023), "vor 2023" (end 2022: the period before), "nach 2023"
-    (start 2024), "im Juli 2025", "10.11.2020", "Ende 2024" (2024), "letzte Woche" (Monday to
+    (start 2024), "im Juli 2025", "10.11.2020", "Ende 2024" (October–December 2024; "Sommer
+    2024", "Q1 2024", "erste Jahreshälfte 2024": ``_PART_MONTHS``), "letzte Woche" (Monday to
     Sunday as DAY bounds), "letzten Monat", "dieses Jahr", "vor drei Tagen", "in den letzten 7
     Tagen" (today − 7 days … today), "am Dienstag" (the last Tuesday). A bare number is a year
     only in 1900–2100 and not next to a unit ("2000 Euro") or after a name ("Artikel 2024",
     "Agenda 2030", "Euro 2024"); a month or a day without a year needs a preposition ("im Mai":
-    the most recent May not after today); quoted phrases, ``field:value`` terms and operands of
-    boolean operators or ``-``/``+`` are left alone. Only one phrase is interpreted; further
-    ones stay query words. Nothing found → the query unchanged with empty bounds. Never raises.
+    the most recent May not after today); quoted phrases, ``field:value`` terms, ranges in
+    brackets ("[2022 TO 2023]") and operands of boolean operators or ``-``/``+`` are left
+    alone. Only one phrase is interpreted; further ones stay query words. Nothing found → the
+    query unchanged with empty bounds. Never raises.
     """
     empty = DateQuery(query=query if isinstance(query, str) else "", start=None, end=None, phrase="", label="")
     if not isinstance(query, str) or not query.strip() or len(query) > 5000:

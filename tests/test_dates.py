@@ -402,7 +402,7 @@ def test_mention_extraction_is_fast() -> None:
         ("2020-2022", "", "2020", "2022", "2020-2022", "zwischen 2020 und 2022"),
         ("Bergkarabach 10.11.2020", "Bergkarabach", "2020-11-10", "2020-11-10", "10.11.2020", "10. November 2020"),
         ("vom 1. bis 10. März 2025", "", "2025-03-01", "2025-03-10", "vom 1. bis 10. März 2025", "1.–10. März 2025"),
-        ("Ende 2024", "", "2024", "2024", "Ende 2024", "2024"),
+        ("Ende 2024", "", "2024-10", "2024-12", "Ende 2024", "Ende 2024 (zwischen Oktober 2024 und Dezember 2024)"),
         ("im Mai", "", "2026-05", "2026-05", "im Mai", "Mai 2026"),
         ("im Dezember", "", "2025-12", "2025-12", "im Dezember", "Dezember 2025"),
         ("Anschlag gestern", "Anschlag", "2026-11-22", "2026-11-22", "gestern", "gestern (22. November 2026)"),
@@ -454,6 +454,80 @@ def test_query_words_that_are_not_dates(query: str) -> None:
     assert parse_query_dates(query, today=TODAY) == DateQuery(query=query, start=None, end=None, phrase="", label="")
 
 
+@pytest.mark.parametrize("query", [
+    "Baku jahr:[2022 TO 2023]",
+    "Baku year:[2022 TO 2023]",
+    "Baku monat:[2023-01 TO 2023-06]",
+    "Baku [2022 TO 2023]",
+    "Baku {2022 TO 2023]",
+    "Baku jahr: [2022 TO 2023]",  # no field syntax with the space, still a range
+    "Baku [2022 TO",  # being typed
+    "[2022 TO 2023] Baku",
+])
+def test_ranges_in_brackets_are_left_to_the_query_parser(query: str) -> None:
+    """Found by a review: "2022" inside a bare range was read as a date and cut out, leaving
+    the parser "[ TO 2023]"."""
+    assert parse_query_dates(query, today=TODAY) == DateQuery(query=query, start=None, end=None, phrase="", label="")
+
+
+@pytest.mark.parametrize(("query", "rest", "start", "end"), [
+    ("Baku jahr:2023", "Baku jahr:2023", None, None),  # a field's value stays the parser's
+    ("Baku 2023", "Baku", "2023", "2023"),
+    ("Baku [Eilmeldung] 2023", "Baku [Eilmeldung]", "2023", "2023"),  # after a closed bracket: read
+])
+def test_years_outside_brackets_are_read_as_before(query: str, rest: str, start: str | None, end: str | None) -> None:
+    result = parse_query_dates(query, today=TODAY)
+    assert (result.query, result.start, result.end) == (
+        rest, PubDate.from_iso(start) if start else None, PubDate.from_iso(end) if end else None
+    )
+
+
+@pytest.mark.parametrize(("query", "start", "end"), [
+    ("Anfang 2023", "2023-01", "2023-03"),
+    ("Beginn 2023", "2023-01", "2023-03"),
+    ("Mitte 2023", "2023-05", "2023-08"),
+    ("Ende 2023", "2023-10", "2023-12"),
+    ("Ende des Jahres 2023", "2023-10", "2023-12"),
+    ("Frühjahr 2023", "2023-03", "2023-05"),
+    ("Frühling 2023", "2023-03", "2023-05"),
+    ("im Sommer 2023", "2023-06", "2023-08"),
+    ("Herbst 2023", "2023-09", "2023-11"),
+    ("Winter 2023", "2023-12", "2024-02"),  # the winter that begins in 2023
+    ("Winter 2022/23", "2022-12", "2023-02"),
+    ("im ersten Quartal 2023", "2023-01", "2023-03"),
+    ("Q1 2023", "2023-01", "2023-03"),
+    ("Q4 2023", "2023-10", "2023-12"),
+    ("3. Quartal 2023", "2023-07", "2023-09"),
+    ("im zweiten Quartal des Jahres 2023", "2023-04", "2023-06"),
+    ("erste Jahreshälfte 2023", "2023-01", "2023-06"),
+    ("in der zweiten Jahreshälfte 2023", "2023-07", "2023-12"),
+    ("im ersten Halbjahr 2023", "2023-01", "2023-06"),
+    ("Ende letzten Jahres", "2025-10", "2025-12"),
+    ("seit Ende 2023", "2023-10", None),
+    ("bis Anfang 2023", None, "2023-03"),
+    ("nach dem Sommer 2023", "2023-09", None),
+    ("vor dem Sommer 2023", None, "2023-05"),
+])
+def test_a_part_of_a_year_is_its_months(query: str, start: str | None, end: str | None) -> None:
+    """Found by a review: "Anfang 2023", "Sommer 2023", "im ersten Quartal 2023" filtered the
+    whole year 2023 (and "Q1"/"erste Jahreshälfte" stayed words every hit had to hold)."""
+    result = parse_query_dates(f"Baku {query}", today=TODAY)
+    assert (result.query, result.phrase) == ("Baku", query)
+    assert result.start == (PubDate.from_iso(start) if start else None)
+    assert result.end == (PubDate.from_iso(end) if end else None)
+    assert result.label.startswith(f"{query} (")  # says which months
+
+
+@pytest.mark.parametrize(("query", "start", "end"), [
+    ("Anfang März 2023", "2023-03", "2023-03"),  # a part of a month stays the month
+    ("Sommer 2022/23", "2022", "2023"),  # two years: no part of one
+    ("dritte Jahreshälfte 2023", "2023", "2023"),  # names no months
+])
+def test_parts_that_name_no_months_of_one_year_keep_their_bounds(query: str, start: str, end: str) -> None:
+    result = parse_query_dates(query, today=TODAY)
+    assert (result.start, result.end) == (PubDate.from_iso(start), PubDate.from_iso(end))
+
+
 def test_month_precision_in_queries_is_kept() -> None:
     result = parse_query_dates("seit März 2025", today=TODAY)
     assert result.start is not None and result.start.precision == Precision.MONTH
@@ -487,6 +561,7 @@ DATEISH = [
     "Dienstag", "letzte", "Woche", "Monat", "Jahr", "gestern", "heute", "morgen", "drei", "Tagen",
     "vergangenen", "kommenden", "Baku", "Erdogan", "G20", '"', "year:2024", "NOT", "-", "(", ")",
     "2025-04", "9999", "0000", "1900", "Jahres", "Vorjahr", "Euro", "der", "dem",
+    "Sommer", "Winter", "Q1", "ersten", "Quartal", "Jahreshälfte", "2022/23", "[", "]", "{", "TO", "jahr:[2022",
 ]
 queries = st.one_of(
     st.text(max_size=200),
