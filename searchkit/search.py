@@ -2005,7 +2005,7 @@ def _page(
     start = (request.page - 1) * request.per_page
     stop = start + request.per_page
     documents: dict[int, Document] = {}
-    if request.sort == "relevance" and q is not None:
+    if request.sort == "relevance" and q is not None and _ranks_by_words(q):
         # Without facet or date filters the hits are exactly the query's matches: let Whoosh rank
         # them on its own (a filter set makes it score every match instead of skipping ahead).
         unfiltered = unfiltered or total == int(data.live.sum())
@@ -2022,6 +2022,17 @@ def _page(
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
     return _hits(data.snapshot, q, ranked, documents, highlight=request.highlight, text=text)
+
+
+def _ranks_by_words(q: query.Query) -> bool:
+    """Whether ``q`` scores documents by their words (a text field outside a NOT). A query of
+    value fields alone (``person:Erdogan``, ``jahr:2023``) gives every match one score: it lists
+    the newest first, as the filters of the same name do (a review found the oldest first)."""
+    if isinstance(q, query.Not):
+        return False
+    if getattr(q, "fieldname", None) in TEXT_FIELDS:
+        return True
+    return not q.is_leaf() and any(_ranks_by_words(child) for child in q.children())
 
 
 def _proximity_concepts(text: str) -> list[tuple[str, ...]]:

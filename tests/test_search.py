@@ -1264,9 +1264,11 @@ def test_a_prefix_ranks_by_the_words_it_stands_for(fresh_index: Index) -> None:
 
 
 def test_a_facet_field_in_the_query_is_unranked_on_both_engines(small: Index) -> None:
-    """tantivy ranked ``person:Erdogan`` by BM25, Whoosh not at all (a facet field is no text)."""
+    """tantivy ranked ``person:Erdogan`` by BM25, Whoosh not at all (a facet field is no text):
+    both list the matches by date, newest first, without a score."""
     hits = small.search('person:"Recep Tayyip Erdogan"').hits
-    assert len(hits) == 2 and {h.score for h in hits} == {1.0}
+    assert len(hits) == 2 and {h.score for h in hits} == {None}
+    assert [h.document.id for h in hits] == ids(small.search("", filters={"person": ["Recep Tayyip Erdoğan"]}))
 
 
 def test_a_compound_matches_its_parts_only_within_one_word(fresh_index: Index) -> None:
@@ -1309,3 +1311,51 @@ def test_an_id_with_colons_is_one_value(fresh_index: Index) -> None:
     fresh_index.add([make("10kgnad:1", "Eins", "Text eins.", None), make("10kgnad:12", "Zwölf", "Text zwölf.", None)])
     assert ids(fresh_index.search("id:10kgnad:1")) == ["10kgnad:1"]
     assert ids(fresh_index.search('id:"10kgnad:12"')) == ["10kgnad:12"]
+
+
+def test_ranges_stay_the_parsers_and_a_part_of_a_year_is_its_months(fresh_index: Index) -> None:
+    """Found by a review: "Baku [2022 TO 2023]" read "2022" as a date phrase and searched "[ TO
+    2023]", and "Anfang 2023", "Sommer 2023", "Q1 2023" filtered the whole year 2023."""
+    fresh_index.add([
+        make("jan", "Gipfel in Baku", "Gespräche in Baku.", "2023-01-20"),
+        make("jul", "Hitze", "Hitze in Baku.", "2023-07-05"),
+        make("nov", "Gas", "Gas für Baku.", "2023-11"),
+        make("dec", "Schnee", "Schnee in Baku.", "2023-12-15"),
+        make("y22", "Rückblick", "Ein Jahr in Baku.", "2022-05"),
+        make("year", "Jahresbericht", "Baku im Jahr.", "2023"),  # a year only: in each of its parts
+    ])
+    in_2023 = {"jan", "jul", "nov", "dec", "year"}
+    fielded = fresh_index.search("Baku jahr:[2022 TO 2023]")
+    assert set(ids(fielded)) == in_2023 | {"y22"} and fielded.date_filter is None
+    bare = fresh_index.search("Baku [2022 TO 2023]")
+    assert bare.date_filter is None and bare.query_text == "Baku [2022 TO 2023]"
+    assert set(ids(fresh_index.search("Baku jahr:2023"))) == in_2023
+    plain = fresh_index.search("Baku 2023")
+    assert set(ids(plain)) == in_2023 and plain.date_filter is not None and plain.query_text == "Baku"
+    for query, expected in [
+        ("Baku Anfang 2023", {"jan", "year"}),
+        ("Baku Sommer 2023", {"jul", "year"}),
+        ("Baku Ende 2023", {"nov", "dec", "year"}),
+        ("Baku Q1 2023", {"jan", "year"}),
+        ("Baku in der zweiten Jahreshälfte 2023", {"jul", "nov", "dec", "year"}),
+        ("Baku Winter 2022/23", {"jan", "year"}),
+    ]:
+        result = fresh_index.search(query)
+        assert set(ids(result)) == expected, query
+        assert result.query_text == "Baku" and result.date_filter is not None, query
+
+
+def test_a_query_of_value_fields_lists_the_newest_first_like_the_filters(fresh_index: Index) -> None:
+    """Found by a review: ``person:Erdoğan`` (every match one score) listed the oldest first,
+    the filter ``person=Erdoğan`` the newest."""
+    fresh_index.add([
+        make(f"d{year}", f"Bericht {year}", f"Erdoğan spricht in Ankara, Jahr {year}.", f"{year}-05", ["Recep Tayyip Erdoğan"])
+        for year in (2021, 2024, 2022, 2023)
+    ])
+    newest_first = ["d2024", "d2023", "d2022", "d2021"]
+    assert ids(fresh_index.search("", filters={"person": ["Recep Tayyip Erdoğan"]})) == newest_first
+    assert ids(fresh_index.search("person:Erdoğan")) == newest_first
+    assert ids(fresh_index.search("person:Erdoğan NOT Zypern")) == newest_first
+    assert ids(fresh_index.search("jahr:[2022 TO 2023]")) == ["d2023", "d2022"]
+    assert ids(fresh_index.search("person:Erdoğan", sort="date_asc")) == newest_first[::-1]
+    assert fresh_index.search("Erdoğan Ankara").hits[0].score is not None  # words: ranked by score
