@@ -2171,11 +2171,35 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
     if result.total == 0:
-        raise DocumentNotFoundError(f"no documents mention {name!r}", german=f"Kein Artikel erwähnt „{name}“.")
+        named = _values_named(index.facet_data(), facet, name) if isinstance(name, str) else []
+        if len(named) == 1:  # "Scholz" → Olaf Scholz, "Guttenbergs" → Karl-Theodor zu Guttenberg
+            return entity_report(index, *named[0], top=top)
+        labels = ", ".join(index.facet_data().label(f, v) for f, v in named[:5])
+        raise DocumentNotFoundError(
+            f"no documents mention {name!r}" + (f"; names with it: {labels}" if labels else ""),
+            german=f"Kein Artikel erwähnt „{name}“." + (f" Gemeint: {labels}?" if labels else ""),
+        )
     label = result.request.filters[facet][0]
     months = result.facet("month")
     timeline = sorted(months.results if months else [], key=lambda v: v.value)
     return EntityReport(facet, label, result.total, timeline, _cooccurring(index, result.request, top), result.hits)
+
+
+def _values_named(data: FacetData, facet: str, name: str) -> list[tuple[str, str]]:
+    """(facet, value) of the entities whose name holds ``name`` as words ("Scholz" → Olaf
+    Scholz; a genitive too), those of ``facet`` first, then of the other types, each type's
+    most mentioned first: the entity page of a surname found nothing (a review)."""
+    key = facet_key(name)
+    found = []
+    for kind in (facet, *(f for f in ENTITY_FIELDS if f != facet)):
+        ffield = data.fields[kind]
+        ids = ffield.named_with(key)
+        if not ids and len(key) > MIN_GENITIVE_NAME and key[-1] in "s'":
+            ids = ffield.named_with(key[:-1])
+        if ids:  # (a value whose documents were all deleted names nothing)
+            counts = ffield.counts(data.live)
+            found += [(kind, ffield.values[i]) for i in sorted(ids, key=lambda i: -int(counts[i])) if counts[i]]
+    return found
 
 
 def _cooccurring(index: Any, request: SearchRequest, top: int) -> dict[str, list[FacetValue]]:

@@ -1140,6 +1140,29 @@ def test_cooccurring_entities_count_the_documents_shared_with_the_entity(fresh_i
     assert all(v.count <= report.count for vs in report.cooccurring.values() for v in vs)
 
 
+def test_an_entity_page_of_a_surname_is_the_page_of_the_full_name(fresh_index: Index) -> None:
+    """Found by a review: ``searchkit entity person Scholz`` (and /entitaet/person/Scholz) said
+    no article mentions him."""
+    from searchkit.errors import DocumentNotFoundError
+
+    fresh_index.add([
+        make("1", "Berlin", "Scholz in Berlin.", "2025-05", ["Olaf Scholz"], ["Berlin"]),
+        make("2", "Hamburg", "Olaf Müller lädt ein.", "2025-06", ["Olaf Müller"], ["Hamburg"]),
+        make("3", "Paris", "Olaf Müller in Paris.", "2025-07", ["Olaf Müller"], ["Paris"]),
+    ])
+    assert fresh_index.entity("person", "Scholz").name == "Olaf Scholz"
+    assert fresh_index.entity("person", "Müllers").name == "Olaf Müller"  # the genitive too
+    assert fresh_index.entity("place", "Scholz").facet == "person"  # another type's name
+    with pytest.raises(DocumentNotFoundError) as several:
+        fresh_index.entity("person", "Olaf")
+    assert several.value.german == "Kein Artikel erwähnt „Olaf“. Gemeint: Olaf Müller, Olaf Scholz?"
+    with pytest.raises(DocumentNotFoundError, match="no documents mention 'Zzzz'$"):
+        fresh_index.entity("person", "Zzzz")
+    fresh_index.delete("1")
+    with pytest.raises(DocumentNotFoundError):  # a value whose documents are gone names nothing
+        fresh_index.entity("person", "Scholz")
+
+
 def test_reextract_rewrites_entities(small: Index) -> None:
     from dataclasses import replace
 
