@@ -1741,8 +1741,8 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
         return answers[id(q)][1]
 
     q, operator = _choose_query(index, snapshot, text, request, lambda q: top(q)[0])
-    if q is None:
-        return None
+    if q is None or not _ranks_by_words(q):
+        return None  # (value fields alone: listed by date, as the full path does)
     total, ranked = top(q)
     ranked, documents = _second_stage(snapshot, concepts, ranked, start, text)
     hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight, text=text)
