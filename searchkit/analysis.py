@@ -98,6 +98,45 @@ def clean_token(text: str) -> str:
     return text
 
 
+#: A word cut off by a hyphen before "und"/"oder" (German's Ergänzungsstrich): "Bundes- und
+#: Landesregierung" means Bundesregierung and Landesregierung.
+_SUSPENDED = re.compile(
+    rf"(?<![{JOINERS}\w])({WORD_CHAR}+)[{JOINERS}]\s+(?:und|oder|bzw\.|sowie)\s+({WORD_CHAR}+)", re.IGNORECASE
+)
+_MAYBE_SUSPENDED = re.compile(rf"[{JOINERS}]\s")
+
+
+def suspended_words(value: str) -> dict[int, str]:
+    """Start offset → the whole word of each word cut off by a hyphen ("Bundes- und
+    Landesregierung" → {0: "Bundesregierung"}, "Kinder- oder Jugendhilfe" → Kinderhilfe): the
+    first word takes the last part of the next one, where the compound lexicon splits that one
+    (a review found "Bundesregierung" not finding "Bundes- und Landesregierung"). Where it does
+    not ("Ein- und Ausfuhr"), the word stays as written."""
+    if not _MAYBE_SUSPENDED.search(value):
+        return {}
+    found = {}
+    for match in _SUSPENDED.finditer(value):
+        head = _compound_head(match.group(2))
+        if head:
+            found[match.start(1)] = match.group(1) + head
+    return found
+
+
+def _compound_head(word: str) -> str | None:
+    """The last part of the compound ``word`` as it is written there ("Landesregierungen" →
+    "regierungen"), or None when the lexicon does not split it."""
+    parts = _splitter()(word.lower())
+    if len(parts) < 2:
+        return None
+    at = word.lower().rfind(parts[-1])
+    return word[at:] if at > 0 else None
+
+
+@lru_cache(maxsize=1)
+def _splitter():  # type: ignore[no-untyped-def]
+    return default_splitter()
+
+
 class GermanTokenizer(Tokenizer):
     """Finds words in the original text (offsets stay true for highlighting) and cleans each."""
 
@@ -125,8 +164,9 @@ class GermanTokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
+        whole = suspended_words(value)
         for pos, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
-            text = clean_token(match.group())
+            text = clean_token(whole.get(match.start()) or match.group())
             if not text:
                 continue
             token.text = text
@@ -441,8 +481,9 @@ class GermanAnalyzer(CompositeAnalyzer):
         out: list[tuple[tuple[str, ...], int, int, int]] = []
         append = out.append
         pos = None
+        whole = suspended_words(value)
         for index, match in enumerate(TOKEN_PATTERN.finditer(value), start_pos):
-            word = match.group()
+            word = whole.get(match.start()) or match.group() if whole else match.group()
             terms = get(word, False)
             if terms is False:
                 terms = self._remember(memo, word, mode)

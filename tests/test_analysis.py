@@ -164,7 +164,8 @@ _TRICKY = st.text(alphabet=st.sampled_from(list("aeißöüÄğ-\u2010\u2011\u00a
 _WORDS = st.lists(
     st.sampled_from(["die", "und", "Der", "Militärstützpunkte", "Wiederaufbau-Hilfen", "Erdoğan", "Straße",
                      "\u0308", "-\u00ad-", "U-Bahn", "x" * 70, "Bundes\u00adverteidigungs-ministerium", "4", "über",
-                     "3.000", "2,5", "2:1", "1.500.000-Einwohner-Stadt", "12.03.2024"]),
+                     "3.000", "2,5", "2:1", "1.500.000-Einwohner-Stadt", "12.03.2024", "Bundes-", "oder",
+                     "Landesregierung", "Ein-"]),
     max_size=12,
 ).map(" ".join)
 
@@ -231,3 +232,21 @@ def test_dates_and_dotted_numbers_that_are_no_thousands_stay_apart() -> None:
 def test_any_number_written_with_thousands_dots_is_its_digits(number: int) -> None:
     written = f"{number:,}".replace(",", ".")
     assert analyze(written) == analyze(str(number)) == [str(number)]
+
+
+def test_a_word_cut_off_by_a_hyphen_is_read_whole() -> None:
+    """German's Ergänzungsstrich: "Bundes- und Landesregierung" is Bundesregierung and
+    Landesregierung (found by a review: "Bundesregierung" did not find it). Only where the
+    next word is a compound the lexicon splits; otherwise the word stays as written."""
+    assert analyze("Bundes- und Landesregierung") == analyze("Bundesregierung und Landesregierung")
+    assert analyze("Kinder- oder Jugendhilfe") == analyze("Kinderhilfe oder Jugendhilfe")
+    assert analyze("Export- und Importgeschäfte") == analyze("Exportgeschäfte und Importgeschäfte")
+    assert analyze("Ein- und Ausfuhr") == analyze("Ausfuhr")  # "Ausfuhr" is no split compound
+    from searchkit.analysis import suspended_words
+
+    assert suspended_words("Bundes-Landesregierung") == suspended_words("Nord-Süd- und Ost-West-Achse") == {}
+    analyzer = german_analyzer()
+    text = "Die Bundes- und Landesregierungen tagen."
+    chain = [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer.chain(text, positions=True, chars=True, mode="index")]
+    assert analyzer.term_positions(text) == chain
+    assert chain[0][1:] == (1, 4, 10)  # the word keeps its place in the text
