@@ -98,12 +98,11 @@ def clean_token(text: str) -> str:
     return text
 
 
-#: A word cut off by a hyphen before "und"/"oder" (German's Ergänzungsstrich): "Bundes- und
-#: Landesregierung" means Bundesregierung and Landesregierung.
-_SUSPENDED = re.compile(
-    rf"(?<![{JOINERS}\w])({WORD_CHAR}+)[{JOINERS}]\s+(?:und|oder|bzw\.|sowie)\s+({WORD_CHAR}+)", re.IGNORECASE
-)
-_MAYBE_SUSPENDED = re.compile(rf"[{JOINERS}]\s")
+#: A hyphen and a space before "und"/"oder" and the next word: the hyphen ends a word cut off
+#: (German's Ergänzungsstrich), "Bundes- und Landesregierung" meaning Bundesregierung and
+#: Landesregierung. Found first, then the word before it (a scan from the hyphen is cheap).
+_SUSPENSION = re.compile(rf"[{JOINERS}]\s+(?:und|oder|bzw\.|sowie)\s+({WORD_CHAR}+)", re.IGNORECASE)
+_WORD_BEFORE = re.compile(rf"(?<![{JOINERS}\w])({WORD_CHAR}+)\Z")
 
 
 def suspended_words(value: str) -> dict[int, str]:
@@ -112,13 +111,13 @@ def suspended_words(value: str) -> dict[int, str]:
     first word takes the last part of the next one, where the compound lexicon splits that one
     (a review found "Bundesregierung" not finding "Bundes- und Landesregierung"). Where it does
     not ("Ein- und Ausfuhr"), the word stays as written."""
-    if not _MAYBE_SUSPENDED.search(value):
-        return {}
     found = {}
-    for match in _SUSPENDED.finditer(value):
-        head = _compound_head(match.group(2))
+    for match in _SUSPENSION.finditer(value):
+        start = match.start()
+        before = _WORD_BEFORE.search(value, max(0, start - MAX_TOKEN_LENGTH), start)
+        head = _compound_head(match.group(1)) if before else None
         if head:
-            found[match.start(1)] = match.group(1) + head
+            found[before.start(1)] = before.group(1) + head
     return found
 
 
