@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter
 
 from searchkit import Index, SearchkitError
 from searchkit.index import default_index_path
@@ -49,11 +50,21 @@ DEFAULTS: dict[str, Any] = {
 _RAW_ENV = ("API_KEY", "RATE_LIMIT", "CORS_ORIGINS", "RATE_LIMIT_STORAGE")
 
 
+class AnyPathConverter(PathConverter):
+    """Werkzeug's ``path``, which also takes a first "/": an id "/2024/03/artikel" was
+    unreachable at ``/api/documents//2024/03/artikel`` (found by a review)."""
+
+    regex = ".+?"
+    part_isolating = False  # (Werkzeug sets it for a regex without "/", which then takes none)
+
+
 def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) -> Flask:
     """Create the app for the index at ``index_path`` (default ``$SEARCHKIT_INDEX`` or ``index/``)."""
     app = Flask(__name__)
-    # Document ids may be URLs ("https://…"): keep "//" in paths instead of redirecting.
+    # Document ids may be URLs ("https://…"): keep "//" in paths instead of redirecting, and
+    # an id may begin with "/" (a URL's path, "/2024/03/artikel").
     app.url_map.merge_slashes = False
+    app.url_map.converters["path"] = AnyPathConverter
     app.config.update(DEFAULTS)
     app.config.update(
         SEARCHKIT_INDEX=str(index_path or default_index_path()),

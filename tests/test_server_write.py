@@ -299,3 +299,21 @@ def test_a_write_with_unknown_parameters_is_a_400_and_writes_nothing(demo_copy: 
     assert response.status_code == 400
     assert state(demo_copy) == before
     assert client.delete(f"/api/documents/{doc_id}", headers=AUTH).status_code == 200
+
+
+def test_an_id_that_begins_with_a_slash_is_reachable(demo_copy: Path) -> None:
+    """Found by a review: an id that is a URL's path ("/2024/03/artikel") answered 404 at every
+    endpoint (Werkzeug's path converter takes no first "/")."""
+    client = make_client(demo_copy, API_KEY=KEY)
+    article = ARTICLE | {"id": "/2025/06/bruecke"}
+    assert client.post("/api/documents", json=article, headers=AUTH).status_code == 201
+    for url in ("/api/documents//2025/06/bruecke", "/api/documents/%2F2025%2F06%2Fbruecke", "/dokument//2025/06/bruecke",
+                "/api/similar//2025/06/bruecke"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/api/documents//2025/06/bruecke").get_json()["id"] == "/2025/06/bruecke"
+    hit = client.get("/api/search?q=Elbe Dresden Brücke").get_json()["hits"][0]
+    assert hit["id"] == "/2025/06/bruecke"
+    page = client.get("/?q=Elbe+Dresden+Br%C3%BCcke").get_data(as_text=True)
+    assert 'href="/dokument//2025/06/bruecke?' in page
+    assert client.delete("/api/documents//2025/06/bruecke", headers=AUTH).status_code == 200
+    assert client.get("/api/documents/").status_code == 404
