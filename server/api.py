@@ -35,6 +35,8 @@ from .openapi import (
     ref,
     entity_parameters,
     facet_value_parameters,
+    HIT_PARAMS,
+    facets_parameters,
     search_parameters,
     similar_parameters,
 )
@@ -53,13 +55,15 @@ def search_from_request(params: Mapping[str, list[str]] | None = None) -> Search
     return result
 
 
-def facets_with_urls(result: SearchResult, endpoint: str) -> list[dict[str, Any]]:
-    """Facets as in Datasette: every value carries the URL that toggles it."""
+def facets_with_urls(result: SearchResult, endpoint: str, *, without: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Facets as in Datasette: every value carries the URL that toggles it (without the
+    parameters ``without``, which the endpoint does not take)."""
     facets = []
     for facet in result.facets:
         data = facet.to_dict()
         for value, entry in zip(facet.results, data["results"]):
-            entry["toggle_url"] = url_for(endpoint, **toggle_params(result.request, facet.name, value.value))
+            params = toggle_params(result.request, facet.name, value.value)
+            entry["toggle_url"] = url_for(endpoint, **{k: v for k, v in params.items() if k not in without})
         facets.append(data)
     return facets
 
@@ -95,13 +99,20 @@ def search():  # type: ignore[no-untyped-def]
 @api.get("/api/facets")
 @operation(
     summary="Nur Facetten",
-    description="Dieselben Parameter wie `/api/search`; liefert Gesamtzahl und Facetten ohne Treffer.",
-    parameters=search_parameters(),
+    description="Die Parameter von `/api/search` ohne die der Trefferliste (sort, page, per_page, highlight, "
+    "facets); liefert Gesamtzahl und Facetten ohne Treffer.",
+    parameters=facets_parameters(),
     responses={"200": json_response("Facetten", "FacetsResult"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "429": TOO_MANY},
 )
 def facets():  # type: ignore[no-untyped-def]
-    result = search_from_request()
-    return jsonify({"total": result.total, "facets": facets_with_urls(result, "api.facets")})
+    # a parameter of the hits is an error, not ignored: "?facets=false" answered no facets, and
+    # "?page=2000" a 400 about result positions (found by a review)
+    given = [name for name in HIT_PARAMS if name in request.args]
+    if given:
+        raise QueryError(f"parameter(s) {', '.join(given)} do not apply to /api/facets, which returns no hits")
+    params = {key: request.args.getlist(key) for key in request.args} | {"per_page": ["0"]}
+    result = search_from_request(params)
+    return jsonify({"total": result.total, "facets": facets_with_urls(result, "api.facets", without=HIT_PARAMS)})
 
 
 @api.get("/api/documents/<path:doc_id>")

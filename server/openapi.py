@@ -85,6 +85,15 @@ def _facet_description(name: str, label: str) -> str:
     return f"Filter „{label}“ (wiederholbar: ODER innerhalb der Facette, UND zwischen Facetten)."
 
 
+#: Parameters that shape the hits of a search, which /api/facets does not return.
+HIT_PARAMS = ("sort", "page", "per_page", "highlight", "facets")
+
+
+def facets_parameters() -> list[dict[str, Any]]:
+    """The query parameters of /api/facets: those of a search without ``HIT_PARAMS``."""
+    return [p for p in search_parameters() if p["name"] not in HIT_PARAMS]
+
+
 def search_parameters() -> list[dict[str, Any]]:
     """The query parameters of /api/search and /api/facets, from the library's definitions."""
     s = search_module

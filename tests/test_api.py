@@ -86,6 +86,12 @@ def test_document_and_facets_and_health(client: FlaskClient) -> None:
     assert doc["id"] == hit["id"] and "body" in doc
     facets = client.get("/api/facets?q=Baku").get_json()
     assert facets["total"] >= 1 and facets["facets"]
+    toggle = facets["facets"][0]["results"][0]["toggle_url"]
+    assert toggle.startswith("/api/facets?") and "per_page" not in toggle and client.get(toggle).status_code == 200
+    # the parameters of the hits are refused there, not ignored ("?facets=false" gave no facets)
+    for param in ("facets=false", "page=2000", "per_page=5", "sort=date_desc", "highlight=false"):
+        refused = client.get(f"/api/facets?q=Baku&{param}")
+        assert refused.status_code == 400 and "do not apply" in refused.get_json()["error"]["message"], param
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["documents"] >= 40
     assert health["engine"] in ("whoosh", "tantivy")
