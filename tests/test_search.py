@@ -1382,3 +1382,20 @@ def test_a_query_of_value_fields_lists_the_newest_first_like_the_filters(fresh_i
     assert ids(fresh_index.search("jahr:[2022 TO 2023]")) == ["d2023", "d2022"]
     assert ids(fresh_index.search("person:Erdoğan", sort="date_asc")) == newest_first[::-1]
     assert fresh_index.search("Erdoğan Ankara").hits[0].score is not None  # words: ranked by score
+
+
+def test_a_genitive_with_an_apostrophe_finds_the_name(fresh_index: Index) -> None:
+    """Found by a review: "Merkel's" was the phrase "merkel s", which found only the texts that
+    write the apostrophe; in a quoted phrase it stays as typed."""
+    fresh_index.add([
+        make("plain", "Kanzlerin", "Merkel reist nach Paris.", None),
+        make("genitive", "Bilanz", "Merkels Bilanz fällt gemischt aus.", None),
+        make("apostrophe", "Rückblick", "Merkel's Politik wirkt nach.", None),
+        make("z", "Berlin", "Scholz spricht.", None),
+    ])
+    everything = {"plain", "genitive", "apostrophe"}
+    for typed in ("Merkel's", "Merkel’s", "Merkels", "Merkel"):
+        assert set(ids(fresh_index.search(typed))) == everything, typed
+    assert ids(fresh_index.search("Scholz's")) == ["z"]
+    assert ids(fresh_index.search("Merkel's Politik")) == ["apostrophe"]
+    assert ids(fresh_index.search('"Merkel\'s Politik"')) == ["apostrophe"]  # a phrase as typed
