@@ -501,8 +501,8 @@ class GermanQueryParser(QueryParser):
     def fuzzy_query(  # noqa: PLR0913 - the parts of "word~2/3" and its field
         self, fieldname: str, text: str, boost: float, maxdist: int, prefixlength: int
     ) -> query.Query | None:
-        """``word~N/P``: index words within N edits (Levenshtein) of the word's index form, the
-        first P letters equal. The word is analysed like any other (folded, stemmed), so
+        """``word~N/P``: index words within N edits (two letters swapped count one) of the word's
+        index form, the first P letters equal. The word is analysed like any other (folded, stemmed), so
         "Bundesregirung~" looks near "bundesregir" and finds "bundesregier"; a word the
         analyzer splits at hyphens is fuzzy in each part."""
         if fieldname not in QUERY_FIELDS:
