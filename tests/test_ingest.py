@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -248,3 +249,57 @@ def test_a_symbolic_link_loop_in_a_folder_is_reported_not_a_crash(tmp_path: Path
     assert len(list(iter_files([tmp_path]))) == 5  # listed without a crash too (hidden ones not)
     with pytest.raises(IngestError, match="leads back to it in a loop"):
         list(read_paths(tmp_path / "loop.txt"))
+
+
+@pytest.mark.parametrize(
+    ("value", "warning"),
+    [
+        ("gestern", "no date recognised in 'gestern'"),  # relative to what? no day of its own
+        ("irgendwann", "no date recognised in 'irgendwann'"),
+        ("bald", "no date recognised in 'bald'"),
+        ("2025-03-04T10:00+99:00", "not a valid time zone offset: '2025-03-04T10:00+99:00'"),
+        ("2025-03-04T10:00+14:30", "not a valid time zone offset"),  # no zone is further than ±14:00
+        ("2025-03-04T10:00+02:75", "not a valid time zone offset"),
+        ("Tue, 04 Mar 2025 10:00:00 +9900", "not a valid time zone offset"),
+        (1741082400, "cannot read date 1741082400"),  # a Unix timestamp, not a year
+    ],
+)
+def test_an_undatable_date_or_impossible_zone_is_dropped_with_a_warning(value: object, warning: str) -> None:
+    """Found by a review: "gestern" left the document undated without the warning that
+    ``searchkit index`` reports, and "+99:00" was kept as 10:00 with the zone dropped."""
+    from searchkit.dates import held_date_warnings
+    from searchkit.ingest.formats import parse_pubdate
+
+    with held_date_warnings() as held:
+        assert parse_pubdate(value) is None
+    warnings = [r.getMessage() for r in held if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].startswith(warning), warnings
+
+
+def test_real_zones_and_blank_dates_stay_as_they_were() -> None:
+    from searchkit.dates import held_date_warnings
+    from searchkit.ingest.formats import parse_pubdate
+
+    with held_date_warnings() as held:
+        for value in ("2025-03-04T10:00+14:00", "2025-03-04T10:00-12:00", "2025-03-04T10:00+0530", "2025-03-04T10:00Z",
+                      "Tue, 04 Mar 2025 10:00:00 +0100", "4. März 2025, 10:00 Uhr"):
+            published = parse_pubdate(value)
+            assert published is not None and published.value == "2025-03-04T10:00", value
+        assert parse_pubdate("") is None and parse_pubdate("  ") is None and parse_pubdate(None) is None
+    assert [r for r in held if r.levelno >= logging.WARNING] == []  # nothing given, nothing dropped
+
+
+def test_readers_warn_about_an_undatable_date_field(tmp_path: Path) -> None:
+    from searchkit.dates import held_date_warnings
+
+    write(tmp_path / "seed.txt", " date gestern Ein Bericht über den Hafen.\nDer Hafen wurde erweitert.\n")
+    write(tmp_path / "feed.jsonl", json.dumps({"id": "j", "text": "Text über Bonn.", "date": "2025-03-04T10:00+99:00"}))
+    write(tmp_path / "page.html", '<html><head><meta property="article:published_time" content="bald"></head>'
+          "<body><article><h1>Titel</h1><p>Ein Absatz über die Stadt Leipzig und ihre Geschichte.</p></article></body></html>")
+    with held_date_warnings() as held:
+        docs = list(read_paths([tmp_path]))
+    assert [d.published for d in docs] == [None, None, None]
+    assert sorted(r.getMessage() for r in held if r.levelno >= logging.WARNING) == [
+        "no date recognised in 'bald'", "no date recognised in 'gestern'",
+        "not a valid time zone offset: '2025-03-04T10:00+99:00'",
+    ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import errno
 import json
+import logging
 import os
 import re
 import stat
@@ -220,17 +221,65 @@ def read_text_content(path: Path) -> str:
 
 def parse_pubdate(value: Any) -> PubDate | None:
     """A publication date from any source value, or None (never invents precision, never
-    raises: a date that cannot be read leaves the document undated)."""
-    if value is None or value == "" or isinstance(value, (dict, list, bool)):
-        return None
-    if isinstance(value, (int, float)) and not 1000 <= value <= 9999:
-        return None  # a timestamp or a stray number, not a year
-    from ..dates import parse_date
+    raises: a date that cannot be read leaves the document undated).
 
-    try:
-        return parse_date(str(value)[:500])
-    except (SearchkitError, ValueError, OverflowError):
+    A value given that yields no date is always a warning of the ``searchkit.dates`` logger,
+    which ``searchkit index`` reports with the document's id (``dropped_dates``): an impossible
+    day ("2025-02-29"), words that name no day of their own ("gestern", "irgendwann", "bald":
+    relative to what?), a number that is no year, and a timestamp whose zone offset no clock
+    has ("2025-03-04T10:00+99:00": the zone is dropped on reading, so keeping the time would
+    hide the mistake). An empty value is no date given, and no warning."""
+    from ..dates import held_date_warnings, parse_date
+    from ..dates import logger as date_logger
+
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, (dict, list, bool)) or (isinstance(value, (int, float)) and not 1000 <= value <= 9999):
+        # a structure, a flag, a timestamp or a stray number, not a year
+        date_logger.warning("cannot read date %r: not a year or a date", value)
+        return None
+    text = str(value)[:500]
+    if _impossible_zone(text):
+        date_logger.warning("not a valid time zone offset: %r", text)
+        return None
+    with held_date_warnings() as held:
+        try:
+            result = parse_date(text)
+        except (SearchkitError, ValueError, OverflowError) as error:
+            date_logger.warning("cannot read date %r: %s", text, error)
+            result = None
+    warned = any(record.levelno >= logging.WARNING for record in held)
+    for record in held:  # handed on to the caller's hold (or the log) as parse_date logged them
+        if warned or result is not None or record.levelno >= logging.WARNING:
+            date_logger.handle(record)
+    if result is None and not warned:
+        # parse_date says only "no date recognised" (an INFO line): for a date field that
+        # is a value dropped like any impossible date (found by a review: "gestern" was not
+        # reported, the document silently undated)
+        date_logger.warning("no date recognised in %r", text)
+    return result
+
+
+#: Real zone offsets lie between -12:00 and +14:00; none is further from UTC than this.
+MAX_ZONE_OFFSET_MINUTES = 14 * 60
+#: A numeric zone offset after a time of day, at the end of a timestamp: ISO 8601
+#: (``10:00+02:00``, ``10:00:00.5-0500``, ``10:00+02``) and RFC 2822 (``14:30:00 +0100``).
+_ZONE_OFFSET = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Uhr\s*)?(?:(?:GMT|UTC)\s*)?([+-])(\d{2})(?::?(\d{2}))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _impossible_zone(text: str) -> bool:
+    """Whether ``text`` ends in a zone offset that no place has: more than 14 hours from UTC,
+    or minutes past 59 (``+99:00``, ``+9900``, ``+02:75``). ``datetime.fromisoformat`` takes
+    anything under 24 hours; searchkit keeps the local time as written and drops the zone, so
+    nothing later would notice."""
+    found = _ZONE_OFFSET.search(text)
+    if not found:
+        return False
+    hours, minutes = int(found.group(2)), int(found.group(3) or 0)
+    return minutes > 59 or hours * 60 + minutes > MAX_ZONE_OFFSET_MINUTES
 
 
 def _cut_title(title: str) -> str:
