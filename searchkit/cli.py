@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
+from click.core import ParameterSource
 
 from .engines import ENGINE_ENV, ENGINES
 from .errors import SearchkitError
@@ -33,11 +34,28 @@ INDEX_OPTION = click.option(
 )
 
 
-#: The engine of a new index; an existing index keeps the engine it was built with.
+#: The engine of a new index; an existing index keeps the engine it was built with. The value of
+#: ``$SEARCHKIT_ENGINE`` is checked like the option's (a wrong one is a usage error) but only
+#: chooses the engine of new indexes (see ``explicit_engine``).
 ENGINE_OPTION = click.option(
     "--engine", type=click.Choice(ENGINES), default=None, envvar=ENGINE_ENV,
-    help="Engine of a new index: whoosh (default, pure Python) or tantivy (pip install \"searchkit[fast]\").",
+    help="Engine of a new index: whoosh (default, pure Python) or tantivy (pip install \"searchkit[fast]\")."
+    f" ${ENGINE_ENV} chooses it for new indexes only: an existing index keeps its own engine.",
 )
+
+
+def explicit_engine(engine: str | None) -> str | None:
+    """``engine`` when the command line says ``--engine``, None when it came from
+    ``$SEARCHKIT_ENGINE``: the variable is the default engine of new indexes (the library reads it
+    there itself, ``engines.default_engine``), so an existing index of the other engine opens
+    with its own, silently, and ``--rebuild`` keeps it. An explicit ``--engine`` that contradicts
+    an existing index is the library's error, which names ``searchkit migrate``; with
+    ``--rebuild`` it is the engine of the new index (found by a review: the variable alone made
+    every ``searchkit index`` into an existing index of the other engine fail)."""
+    context = click.get_current_context(silent=True)
+    if context is not None and context.get_parameter_source("engine") is ParameterSource.ENVIRONMENT:
+        return None
+    return engine
 
 
 def _fail(error: Exception) -> None:
@@ -215,6 +233,10 @@ def index_command(  # noqa: PLR0913 - one flag each
 ) -> None:
     """Index files and folders (txt/seed, jsonl, csv, html; folders recursively).
 
+    An existing index keeps the engine it was built with ($SEARCHKIT_ENGINE only chooses the
+    engine of a new one); an --engine that names the other engine is an error: convert the
+    index with `searchkit migrate --engine X`, or build it anew with --rebuild --engine X.
+
     Example: searchkit index ../shared/seeds --index index/
     """
     from .ingest import read_paths
@@ -222,6 +244,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     _use_aliases(aliases)
 
     path = index_path or default_index_path()
+    engine = explicit_engine(engine)
     index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
     file_errors: list[str] = []
     dates = _DroppedDates()
@@ -528,6 +551,22 @@ def demo_corpus_path() -> Path:
     return Path(str(files("searchkit") / "demo" / "corpus"))
 
 
+def _check_migration_target(source: Path, target: Path) -> None:
+    """Refuse a ``migrate --to`` folder before anything is written: the index folder itself or
+    a folder inside it (found by a review: the copy was written into the index folder, and the
+    next in-place migration or ``--rebuild`` deleted it with the old index), or a folder that
+    holds anything (an index of its own, someone's files: the library's messages named
+    ``--index`` or told to migrate the target)."""
+    source, copy = source.resolve(), target.resolve()
+    if copy == source or source in copy.parents:
+        raise SearchkitError(
+            f"--to {target} is {'the index folder itself' if copy == source else f'inside the index folder {source}'}:"
+            " choose a folder outside it, or leave out --to to migrate the index in place"
+        )
+    if copy.exists() and (not copy.is_dir() or any(copy.iterdir())):
+        raise SearchkitError(f"--to {target} exists and is not an empty folder: choose a new folder for the copy")
+
+
 @main.command("migrate")
 @INDEX_OPTION
 @click.option("--engine", type=click.Choice(ENGINES), default=None, help="Engine of the copy (default: the index's own).")
@@ -538,6 +577,8 @@ def migrate_command(index_path: Path | None, engine: str | None, target: Path | 
     """Copy an index to another engine, or re-index one of an older schema version (documents,
     entities and dates as they are; the sources are not needed).
 
+    In place by default; --to writes the copy into a new (or empty) folder outside the index.
+
     Example: searchkit migrate --index index/ --engine tantivy
     """
     import shutil
@@ -546,10 +587,15 @@ def migrate_command(index_path: Path | None, engine: str | None, target: Path | 
 
     from .index import METADATA_FILE
 
-    source_path = index_path or default_index_path()
+    # absolute: the copy of an in-place migration goes beside the folder ("--index ." has no
+    # name to put beside it: it was a traceback)
+    given = index_path or default_index_path()
+    source_path = given.absolute()
     source = Index(source_path, for_copy=True)
     engine = engine or source.engine_name
     in_place = target is None
+    if target is not None:
+        _check_migration_target(source_path, target)
     copy_path = source_path.with_name(source_path.name + f".{engine}-migrating") if in_place else target
     if in_place and copy_path.exists():
         if any(copy_path.iterdir()) and not (copy_path / METADATA_FILE).exists():
@@ -572,7 +618,7 @@ def migrate_command(index_path: Path | None, engine: str | None, target: Path | 
     source.close()
     if in_place:
         shutil.rmtree(old)
-        copy_path = source_path
+        copy_path = given
     click.echo(f"{count} documents in {copy_path} ({engine})")
 
 

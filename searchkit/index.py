@@ -328,7 +328,10 @@ class Index:
     >>> idx.search("Erdogan", filters={"year": ["2025"]})     # doctest: +SKIP
 
     ``engine`` chooses the engine of a new index ("whoosh", the default, or "tantivy"; see
-    ``searchkit.engines``); an existing index is opened with the engine it was built with.
+    ``searchkit.engines``; without it ``SEARCHKIT_ENGINE`` chooses). An existing index is opened
+    with the engine it was built with: ``engine=None`` (whatever ``SEARCHKIT_ENGINE`` says) opens
+    it silently, an ``engine`` that names the other one is an ``IndexVersionError`` that names the
+    index's engine and ``searchkit migrate`` (``Index.rebuild`` takes it for the new index).
     ``for_copy`` also opens an index of an older schema version whose documents can be copied
     (``COPYABLE_VERSIONS``): for ``migrate``, which re-indexes them.
     """
@@ -352,8 +355,10 @@ class Index:
         self.engine_name = check_engine(self.metadata.get("engine", "whoosh"))
         if engine is not None and engine != self.engine_name:
             raise IndexVersionError(
-                f"the index at {self.path} uses the {self.engine_name} engine, not {engine}: copy it"
-                f" with `searchkit migrate --index {self.path} --to NEW_FOLDER --engine {engine}`"
+                f"the index at {self.path} uses the {self.engine_name} engine, not {engine}: convert it"
+                f" with `searchkit migrate --index {self.path} --engine {engine}` (or copy it with"
+                f" `--to NEW_FOLDER`), or build it anew with `searchkit index FILES --index {self.path}"
+                f" --rebuild --engine {engine}`"
             )
         self._engine: Engine = engine_class(self.engine_name).open(self.path)
         #: which folder this object opened: a rebuild or an in-place migration replaces it

@@ -449,3 +449,29 @@ def test_entity_report_speaks_german(demo_index_path: Path) -> None:
     single = next(v for v in people if v.count == 1)
     text = run("entity", "person", single.value, "--index", str(demo_index_path)).output
     assert text.splitlines()[0] == f"{single.label}: 1 Dokument"
+
+
+def test_undatable_dates_and_impossible_zones_are_reported_as_dropped(tmp_path: Path) -> None:
+    """Found by a review: "gestern", "irgendwann" and "bald" left their documents undated
+    without a word, and "+99:00" was stored as 10:00 with the zone dropped."""
+    feed = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "irgendwann-1", "title": "Hafen", "text": "Der Hafen von Kiel wird erweitert.", "date": "irgendwann"},
+        {"id": "bald-1", "title": "Bahn", "text": "Die Bahn streikt in Berlin.", "date": "bald"},
+        {"id": "zone-1", "title": "Zone", "text": "Ein Bericht aus Bonn.", "date": "2025-03-04T10:00+99:00"},
+        {"id": "gut-1", "title": "Gut", "text": "Ein Bericht aus Köln.", "date": "2025-03-04T10:00+01:00"},
+    ]
+    feed.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows), encoding="utf-8")
+    (tmp_path / "seed.txt").write_text(" date gestern Ein Bericht über Leipzig.\nLeipzig wächst.\n", encoding="utf-8")
+    index = str(tmp_path / "idx")
+    result = run("index", str(tmp_path / "seed.txt"), str(feed), "--index", index, "--quiet", "--no-enrich", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["added"] == 5 and report["dropped_dates"] == [
+        {"id": "seed", "warning": "no date recognised in 'gestern'"},
+        {"id": "irgendwann-1", "warning": "no date recognised in 'irgendwann'"},
+        {"id": "bald-1", "warning": "no date recognised in 'bald'"},
+        {"id": "zone-1", "warning": "not a valid time zone offset: '2025-03-04T10:00+99:00'"},
+    ]
+    assert json.loads(run("get", "zone-1", "--index", index).stdout)["published"] is None
+    assert json.loads(run("get", "gut-1", "--index", index).stdout)["published"] == "2025-03-04T10:00"

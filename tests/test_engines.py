@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -404,3 +405,76 @@ def test_a_read_only_tantivy_index_is_no_damaged_index(tmp_path: Path, monkeypat
     with pytest.raises(EngineError, match="write access") as raised:
         Index(path)
     assert "rebuild" not in str(raised.value)
+
+
+def test_the_engine_variable_chooses_only_new_indexes_and_a_contrary_engine_option_names_migrate(tmp_path: Path) -> None:
+    """Found by a review: with ``SEARCHKIT_ENGINE=tantivy`` every ``searchkit index`` into an
+    existing Whoosh index failed, and ``--rebuild`` turned it into a tantivy index unasked."""
+    from searchkit.engines import ENGINE_ENV
+
+    runner = CliRunner()
+    path = tmp_path / "index"
+    first, second = sorted(demo_corpus_path().glob("*.txt"))[:2]
+
+    def index(*args: str, engine: str = "whoosh") -> Any:
+        return runner.invoke(main, ["index", *args, "--index", str(path), "--quiet", "--no-enrich"], env={ENGINE_ENV: engine})
+
+    assert index(str(first)).exit_code == 0 and Index(path).engine_name == "whoosh"
+    added = index(str(second), engine="tantivy")  # the variable: silently the index's own engine
+    assert added.exit_code == 0, added.output
+    assert Index(path).engine_name == "whoosh" and len(Index(path)) == 2
+    assert index(str(first), "--rebuild", engine="tantivy").exit_code == 0
+    assert Index(path).engine_name == "whoosh" and len(Index(path)) == 1  # rebuilt with its own engine
+    searched = runner.invoke(main, ["search", "--index", str(path), "--json"], env={ENGINE_ENV: "tantivy"})
+    assert searched.exit_code == 0 and json.loads(searched.output)["total"] == 1
+
+    refused = index(str(second), "--engine", "tantivy")  # said on the command line: an error
+    assert refused.exit_code == 1 and refused.output.startswith(
+        f"Error: the index at {path} uses the whoosh engine, not tantivy: convert it with"
+        f" `searchkit migrate --index {path} --engine tantivy`"
+    )
+    assert "--rebuild --engine tantivy" in refused.output and len(Index(path)) == 1  # nothing written
+    assert index(str(second), "--rebuild", "--engine", "tantivy", engine="whoosh").exit_code == 0
+    assert Index(path).engine_name == "tantivy" and len(Index(path)) == 1  # built anew as asked
+
+    fresh = tmp_path / "fresh"
+    new = runner.invoke(main, ["index", str(first), "--index", str(fresh), "--quiet", "--no-enrich"], env={ENGINE_ENV: "tantivy"})
+    assert new.exit_code == 0 and Index(fresh).engine_name == "tantivy"  # a new index: the variable decides
+    wrong = runner.invoke(main, ["index", str(first), "--index", str(path), "--quiet"], env={ENGINE_ENV: "lucene"})
+    assert wrong.exit_code == 2 and "'lucene' is not one of" in wrong.output  # still checked (README)
+
+
+def test_migrate_refuses_a_target_inside_the_index_before_writing_anything(tmp_path: Path) -> None:
+    """Found by a review: ``migrate --to`` into a folder inside the index wrote the copy there
+    (the next in-place migration or rebuild deleted it), and the messages for an unusable
+    ``--to`` named ``--index`` or told to migrate the target."""
+    runner = CliRunner()
+    path = tmp_path / "index"
+    Index(path, create=True, engine="whoosh").add(read_paths(sorted(demo_corpus_path().glob("*.txt"))[:2]))
+    before = sorted(p.name for p in path.iterdir())
+    link = tmp_path / "link"
+    link.symlink_to(path)
+    for target, says in [
+        (path, "is the index folder itself"),
+        (path / "copy", f"is inside the index folder {path}"),
+        (path / "a" / "b", f"is inside the index folder {path}"),
+        (link / "copy", f"is inside the index folder {path}"),
+    ]:
+        refused = runner.invoke(main, ["migrate", "--index", str(path), "--engine", "tantivy", "--to", str(target), "--quiet"])
+        assert refused.exit_code == 1 and refused.output == (
+            f"Error: --to {target} {says}: choose a folder outside it, or leave out --to to migrate the index in place\n"
+        )
+    assert sorted(p.name for p in path.iterdir()) == before and Index(path).engine_name == "whoosh"
+
+    other = tmp_path / "other"
+    Index(other, create=True, engine="tantivy").close()
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "keep.txt").write_text("x", encoding="utf-8")
+    for target in (other, tmp_path / "files", tmp_path):
+        refused = runner.invoke(main, ["migrate", "--index", str(path), "--to", str(target), "--quiet"])
+        assert refused.exit_code == 1 and refused.output == (
+            f"Error: --to {target} exists and is not an empty folder: choose a new folder for the copy\n"
+        )
+    (tmp_path / "empty").mkdir()
+    copied = runner.invoke(main, ["migrate", "--index", str(path), "--engine", "tantivy", "--to", str(tmp_path / "empty"), "--quiet"])
+    assert copied.exit_code == 0 and Index(tmp_path / "empty").engine_name == "tantivy"
