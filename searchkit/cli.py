@@ -293,6 +293,7 @@ _SCOPE_OPTIONS = (
     click.option("--person", multiple=True, help="Filter by person (repeatable)."),
     click.option("--place", multiple=True, help="Filter by place (repeatable)."),
     click.option("--organisation", multiple=True, help="Filter by organisation (repeatable)."),
+    click.option("--mentioned", multiple=True, help="Filter by a year the text mentions (repeatable)."),
     click.option("--from", "date_from", default=None, help="Published on or after (2025, 2025-03, 2025-03-10)."),
     click.option("--to", "date_to", default=None, help="Published on or before."),
     click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto"),
@@ -307,10 +308,12 @@ def scope_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _scope(
     year: tuple[str, ...], month: tuple[str, ...], person: tuple[str, ...], place: tuple[str, ...],
-    organisation: tuple[str, ...], date_from: str | None, date_to: str | None, operator: str,
+    organisation: tuple[str, ...], mentioned: tuple[str, ...], date_from: str | None, date_to: str | None,
+    operator: str,
 ) -> dict[str, Any]:
     """The library's search options for the ``_SCOPE_OPTIONS`` given."""
-    named = {"year": year, "month": month, "person": person, "place": place, "organisation": organisation}
+    named = {"year": year, "month": month, "person": person, "place": place, "organisation": organisation,
+             "mentioned": mentioned}
     filters = {name: list(values) for name, values in named.items() if values}
     return {"filters": filters, "date_from": date_from, "date_to": date_to, "operator": operator}
 
@@ -352,6 +355,8 @@ def search_command(  # noqa: PLR0913 - one flag each
     reading = operator_reading(result)
     if reading:
         click.echo(f"Als Suchoperatoren lesen: „{reading}“ (ODER, UND, NICHT sind sonst Wörter)")
+    if result.total and not result.hits and page > result.pages:
+        click.echo(f"Seite {page} gibt es nicht: die letzte ist Seite {result.pages} (--page {result.pages}).")
     for number, hit in enumerate(result.hits, (page - 1) * per_page + 1):
         doc = hit.document
         date = doc.published.label() if doc.published else "ohne Datum"
@@ -469,6 +474,9 @@ def facet_values_command(  # noqa: PLR0913 - one flag each
     if as_json:
         _echo_json([v.to_dict() for v in values])
         return
+    if not values:  # (an unknown facet is the library's error above)
+        label = FACETS[facet][1] if facet in FACETS else facet
+        click.echo(f"Kein Wert in „{label}“ enthält „{text}“." if text else f"Keine Werte in „{label}“.")
     for value in values:
         click.echo(f"{value.count:6d}  {value.label}")
 

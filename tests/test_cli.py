@@ -475,3 +475,15 @@ def test_undatable_dates_and_impossible_zones_are_reported_as_dropped(tmp_path: 
     ]
     assert json.loads(run("get", "zone-1", "--index", index).stdout)["published"] is None
     assert json.loads(run("get", "gut-1", "--index", index).stdout)["published"] == "2025-03-04T10:00"
+
+
+def test_search_and_facet_values_say_when_they_list_nothing(demo_index_path: Path) -> None:
+    """Found by a review: a page past the last and a facet-value search without a match printed
+    no word about it; there was no --mentioned filter."""
+    index = str(demo_index_path)
+    beyond = run("search", "Baku", "--page", "99", "--index", index).output
+    assert "Seite 99 gibt es nicht: die letzte ist Seite 1 (--page 1)." in beyond
+    assert run("facet-values", "person", "Zzzz", "--index", index).output == "Kein Wert in „Personen“ enthält „Zzzz“.\n"
+    mentioned = json.loads(run("search", "", "--mentioned", "2030", "--index", index, "--json").output)
+    assert mentioned["filters"] == {"mentioned": ["2030"]} and mentioned["total"] >= 1
+    assert run("search", "", "--mentioned", "abc", "--index", index).exit_code == 1
