@@ -30,6 +30,7 @@ from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, StopFilt
 from whoosh.lang import stopwords_for_language
 
 from .lemmas import lemma_stem
+from .model import PLAIN_LETTERS
 
 #: One character of a word: ``\w``, soft hyphen, zero-width (non-)joiners and combining marks
 #: (text that is not NFC yet).
@@ -68,8 +69,8 @@ def clean_word(text: str) -> str:
 
 
 def fold_diacritics(text: str, *, keep_german: bool = False) -> str:
-    """Strip accents (ğ → g, é → e); with ``keep_german`` the letters ä ö ü ß stay, because the
-    German stemmer needs them to find its regions and folds them itself."""
+    """Strip accents (ğ → g, é → e, ı → i, ł → l); with ``keep_german`` the letters ä ö ü ß
+    stay, because the German stemmer needs them to find its regions and folds them itself."""
     if text.isascii():
         return text
     out = []
@@ -78,6 +79,8 @@ def fold_diacritics(text: str, *, keep_german: bool = False) -> str:
             out.append(char)
         elif char == "ß":
             out.append("ss")
+        elif char in PLAIN_LETTERS:
+            out.append(PLAIN_LETTERS[char])
         else:
             decomposed = unicodedata.normalize("NFKD", char)
             out.append("".join(c for c in decomposed if not unicodedata.combining(c)))

@@ -37,8 +37,11 @@ from .spelling import Vocabulary
 
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
 #: must be rebuilt (``searchkit index --rebuild``). 3: numbers with separators are one term
-#: ("3.000" → 3000, "2,5", "2:5"; ``analysis.NUMBER``).
-SCHEMA_VERSION = 3
+#: ("3.000" → 3000, "2,5", "2:5"; ``analysis.NUMBER``). 4: ı ł ø đ … folded to i l o d
+#: (``model.PLAIN_LETTERS``) in words and facet keys, a hyphenated word ending in an
+#: abbreviation kept whole ("Fußball-EM"), hyphen-cut words read whole ("Bundes- und
+#: Landesregierung").
+SCHEMA_VERSION = 4
 METADATA_FILE = "searchkit.json"
 DEFAULT_INDEX_ENV = "SEARCHKIT_INDEX"
 DEFAULT_INDEX_DIR = "index"
@@ -195,9 +198,10 @@ class IngestReport:
 
 
 #: Older schema versions whose stored documents this searchkit still reads: their index differs
-#: only in analysis (2: numbers were split at their separators), so ``searchkit migrate``
-#: re-indexes their documents, with their entities and dates, without the sources.
-COPYABLE_VERSIONS = frozenset({2})
+#: only in analysis (2: numbers were split at their separators; 3: the letters and words of
+#: ``SCHEMA_VERSION`` 4), so ``searchkit migrate`` re-indexes their documents, with their
+#: entities and dates, without the sources.
+COPYABLE_VERSIONS = frozenset({2, 3})
 
 
 def read_metadata(path: Path, *, for_copy: bool = False) -> dict[str, Any]:

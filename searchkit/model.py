@@ -168,10 +168,22 @@ def nfc(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+#: Letters that Unicode does not decompose into a base letter and a mark, written with the
+#: base letter in German texts: "Kilicdaroglu" for Kılıçdaroğlu, "Lodz" for Łódź, "Lokke" for
+#: Løkke (found by a review: the plain spelling found nothing, unlike "Erdogan" for Erdoğan).
+#: The analyzer (``analysis.fold_diacritics``) and the facet keys (``entity_key``) fold them.
+PLAIN_LETTERS = {
+    "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+    "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "TH",
+}
+_PLAIN_LETTERS = str.maketrans(PLAIN_LETTERS)
+
+
 def entity_key(name: str) -> str:
     """Identity of an entity name for facets: case, diacritics and spacing ignored, so that
-    "Erdoğan", "Erdogan" and "ERDOGAN" are one facet value (shown in its most used spelling)."""
-    folded = unicodedata.normalize("NFKD", name.replace("ß", "ss").casefold())
+    "Erdoğan", "Erdogan" and "ERDOGAN" are one facet value (shown in its most used spelling),
+    and "Kılıçdaroğlu" and "Kilicdaroglu" (``PLAIN_LETTERS``) too."""
+    folded = unicodedata.normalize("NFKD", name.replace("ß", "ss").casefold().translate(_PLAIN_LETTERS))
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
 
 

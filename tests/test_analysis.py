@@ -250,3 +250,14 @@ def test_a_word_cut_off_by_a_hyphen_is_read_whole() -> None:
     chain = [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer.chain(text, positions=True, chars=True, mode="index")]
     assert analyzer.term_positions(text) == chain
     assert chain[0][1:] == (1, 4, 10)  # the word keeps its place in the text
+
+
+def test_letters_without_a_decomposition_fold_to_their_base_letter() -> None:
+    """Found by a review: "Kilicdaroglu" found nothing for Kılıçdaroğlu (NFKD leaves ı, ł, ø, đ
+    as they are), unlike "Erdogan" for Erdoğan; the facet keys fold the same way."""
+    from searchkit.model import entity_key
+
+    for written, plain in (("Kılıçdaroğlu", "Kilicdaroglu"), ("Łódź", "Lodz"), ("Løkke", "Lokke"), ("Đoković", "Dokovic")):
+        assert analyze(written) == analyze(plain), written
+        assert entity_key(written) == entity_key(plain), written
+    assert fold_diacritics("İstanbul".lower()) == "istanbul"

@@ -1402,3 +1402,12 @@ def test_a_genitive_with_an_apostrophe_finds_the_name(fresh_index: Index) -> Non
     assert ids(fresh_index.search("Scholz's")) == ["z"]
     assert ids(fresh_index.search("Merkel's Politik")) == ["apostrophe"]
     assert ids(fresh_index.search('"Merkel\'s Politik"')) == ["apostrophe"]  # a phrase as typed
+
+
+def test_a_name_with_a_dotless_i_is_found_written_plainly(fresh_index: Index) -> None:
+    """Found by a review: "Kilicdaroglu" found nothing, not the article, not the facet value."""
+    fresh_index.add([make("k", "Wahl in der Türkei", "Kemal Kılıçdaroğlu tritt an.", "2023-05", ["Kemal Kılıçdaroğlu"])])
+    assert ids(fresh_index.search("Kilicdaroglu")) == ["k"]
+    assert ids(fresh_index.search("person:Kilicdaroglu")) == ["k"]
+    assert [v.label for v in fresh_index.facet_values("person", "kilic")] == ["Kemal Kılıçdaroğlu"]
+    assert ">Kılıçdaroğlu</mark>" in fresh_index.search("Kilicdaroglu").hits[0].snippet_html
