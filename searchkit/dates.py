@@ -1397,10 +1397,13 @@ def parse_date(text: str, *, reference: date | None = None) -> PubDate | None:
     return result
 
 
-def parse_date_bound(text: str, *, today: date | None = None) -> PubDate:
+def parse_date_bound(text: str, *, today: date | None = None, side: str = "start") -> PubDate:
     """A ``from``/``to`` bound typed by a user (API, CLI): ISO or German forms, and relative
     words against ``today``. Raises :class:`DateError` with a message that says what is accepted,
-    because a silently ignored bound would show wrong results."""
+    because a silently ignored bound would show wrong results. A part of a year ("Herbst 2024",
+    "Q2 2024", "2. Halbjahr 2024") is the first of its months as a ``side`` "start" bound and
+    the last as an "end" bound, as in a query's date phrase (``_PART_MONTHS``; Von/Bis read it
+    as the whole year, found by a review)."""
     if isinstance(text, PubDate):
         return text
     if not isinstance(text, str) or not text.strip():
@@ -1409,6 +1412,9 @@ def parse_date_bound(text: str, *, today: date | None = None) -> PubDate:
             german="Datum fehlt: erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
         )
     cleaned = _normalize(text)
+    part = _part_bound(cleaned, side)
+    if part is not None:
+        return part
     # "ambiguous date '04/03/2025' ignored": the DateError below says the bound is not read,
     # to the one who typed it; the same warning in the log would only be noise
     with held_date_warnings():
@@ -1742,6 +1748,26 @@ _PART_MONTHS = {
     "frühjahr": (3, 5), "frühling": (3, 5), "sommer": (6, 8), "herbst": (9, 11), "winter": (12, 14),
 }
 _ORDINAL_STEMS = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+#: A part of a year typed as a bound: its words (``_Q_PREFIX``'s parts) and the year.
+_BOUND_PART = re.compile(
+    r"(?P<part>anfang|mitte|ende|beginn|frühjahr|frühling|sommer|herbst|winter|q[1-4]"
+    r"|(?:(?:erst|zweit|dritt|viert)e[nrs]?|[1-4]\.)\s+(?:quartals?|halbjahre?s?|jahreshälfte))"
+    r"\s+(?:des\s+jahres\s+)?(?P<year>[0-9]{4})",
+    re.IGNORECASE,
+)
+
+
+def _part_bound(text: str, side: str) -> PubDate | None:
+    """The first (``side`` "start") or last month of the part of a year ``text`` names
+    ("Herbst 2024" → 2024-09 or 2024-11, "Winter 2024" → 2024-12 or 2025-02), else None."""
+    found = _BOUND_PART.fullmatch(text)
+    months = _part_months(found["part"]) if found else None
+    if months is None:
+        return None
+    year = int(found["year"])
+    return _mk_month(*_add_months(year, 1, (months[0] if side == "start" else months[1]) - 1))
 
 
 def _part_months(part: str) -> tuple[int, int] | None:

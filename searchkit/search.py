@@ -191,8 +191,8 @@ def _date_bound(name: str, value: object) -> PubDate | None:
 
     if value is None or isinstance(value, PubDate):
         return value
-    if isinstance(value, str):
-        return parse_date_bound(value) if value.strip() else None
+    if isinstance(value, str):  # (a part of a year: its first month "from", its last "to")
+        return parse_date_bound(value, side="end" if name == "date_to" else "start") if value.strip() else None
     if isinstance(value, date):  # datetime is a date too
         return parse_date_bound(value.strftime("%Y-%m-%d"))
     if isinstance(value, int) and not isinstance(value, bool):

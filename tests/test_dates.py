@@ -125,7 +125,7 @@ def test_two_digit_years_never_land_in_the_future() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("2025", "2025"), ("2025-04", "2025-04"), ("2025-04-10", "2025-04-10"), ("10.04.2025", "2025-04-10"), ("April 2025", "2025-04"), ("Ende 2024", "2024")],
+    [("2025", "2025"), ("2025-04", "2025-04"), ("2025-04-10", "2025-04-10"), ("10.04.2025", "2025-04-10"), ("April 2025", "2025-04"), ("Ende 2024", "2024-10")],
 )
 def test_date_bounds(text: str, value: str) -> None:
     assert parse_date_bound(text).value == value
@@ -659,3 +659,15 @@ def test_shipped_set_covers_negatives_and_every_kind() -> None:
     kinds = Counter(row.split("\t")[0] for row in rows)
     assert min(kinds.values()) >= 60
     assert sum(row.endswith("\t-") for row in rows) >= 40
+
+
+@pytest.mark.parametrize(
+    ("typed", "start", "end"),
+    [("Herbst 2024", "2024-09", "2024-11"), ("Q2 2024", "2024-04", "2024-06"), ("2. Halbjahr 2024", "2024-07", "2024-12"),
+     ("Winter 2024", "2024-12", "2025-02"), ("Ende 2024", "2024-10", "2024-12"), ("erstes Quartal 2024", "2024-01", "2024-03")],
+)
+def test_a_part_of_a_year_as_a_bound_is_its_first_or_last_month(typed: str, start: str, end: str) -> None:
+    """Found by a review: Von/Bis read "Herbst 2024" as the whole year, without a word."""
+    assert parse_date_bound(typed).value == start
+    assert parse_date_bound(typed, side="end").value == end
+    assert parse_date_bound("2024", side="end").value == "2024"  # a whole period stays itself

@@ -1411,3 +1411,10 @@ def test_a_name_with_a_dotless_i_is_found_written_plainly(fresh_index: Index) ->
     assert ids(fresh_index.search("person:Kilicdaroglu")) == ["k"]
     assert [v.label for v in fresh_index.facet_values("person", "kilic")] == ["Kemal Kılıçdaroğlu"]
     assert ">Kılıçdaroğlu</mark>" in fresh_index.search("Kilicdaroglu").hits[0].snippet_html
+
+
+def test_von_bis_with_a_part_of_a_year_take_its_months(fresh_index: Index) -> None:
+    fresh_index.add([make(m, f"Bericht {m}", f"Die Türkei meldet Zahlen für {m}.", m) for m in ("2024-07", "2024-09", "2024-11", "2024-12")])
+    assert set(ids(fresh_index.search("Türkei", date_from="Herbst 2024"))) == {"2024-09", "2024-11", "2024-12"}
+    assert set(ids(fresh_index.search("Türkei", date_to="Herbst 2024"))) == {"2024-07", "2024-09", "2024-11"}
+    assert set(ids(fresh_index.search("Türkei", date_from="Herbst 2024", date_to="Herbst 2024"))) == {"2024-09", "2024-11"}
