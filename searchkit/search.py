@@ -2185,7 +2185,7 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
     if result.total == 0:
-        named = _values_named(index.facet_data(), facet, name) if isinstance(name, str) else []
+        named = entity_candidates(index.facet_data(), facet, name) if isinstance(name, str) else []
         if len(named) == 1:  # "Scholz" → Olaf Scholz, "Guttenbergs" → Karl-Theodor zu Guttenberg
             return entity_report(index, *named[0], top=top)
         labels = ", ".join(index.facet_data().label(f, v) for f, v in named[:5])
@@ -2199,13 +2199,20 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
     return EntityReport(facet, label, result.total, timeline, _cooccurring(index, result.request, top), result.hits)
 
 
-def _values_named(data: FacetData, facet: str, name: str) -> list[tuple[str, str]]:
-    """(facet, value) of the entities whose name holds ``name`` as words ("Scholz" → Olaf
-    Scholz; a genitive too), those of ``facet`` first, then of the other types, each type's
-    most mentioned first: the entity page of a surname found nothing (a review)."""
+def entity_candidates(data: FacetData, facet: str, name: str) -> list[tuple[str, str]]:
+    """(facet, value) of the entities ``name`` may mean where ``facet`` has no value of that
+    name: the value of that name of another type ("Europa" asked as a person is the place),
+    else those whose name holds ``name`` as words ("Scholz" → Olaf Scholz; a genitive too),
+    those of ``facet`` first, each type's most mentioned first. The entity page of a surname
+    found nothing, and one of a place asked as a person said no article mentions it (reviews)."""
     key = facet_key(name)
+    others = [f for f in ENTITY_FIELDS if f != facet]
+    for kind in others:
+        idx = data.fields[kind].lookup.get(key)
+        if idx is not None and data.fields[kind].counts(data.live)[idx]:
+            return [(kind, data.fields[kind].values[idx])]
     found = []
-    for kind in (facet, *(f for f in ENTITY_FIELDS if f != facet)):
+    for kind in (facet, *others):
         ffield = data.fields[kind]
         ids = ffield.named_with(key)
         if not ids and len(key) > MIN_GENITIVE_NAME and key[-1] in "s'":

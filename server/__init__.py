@@ -187,16 +187,21 @@ GERMAN_STATUS_TEXT = {
 }
 
 
-def error_response(status: int, message: str, headers: Any = None, german: str | None = None):  # type: ignore[no-untyped-def]
+def error_response(  # type: ignore[no-untyped-def]
+    status: int, message: str, headers: Any = None, german: str | None = None, links: list[tuple[str, str]] | None = None
+):
     """One error shape for the whole API: ``{"error": {"status": ..., "message": ...}}``. The
     web page is German: it shows ``german`` (the error's own German message) or a German text
-    for the status, with the API's English message marked as English below it."""
+    for the status, with the API's English message marked as English below it, and ``links``
+    (label, URL) to what the reader may have meant."""
     if wants_json():
         response = jsonify({"error": {"status": status, "message": message}})
     else:
         german_text = german or GERMAN_STATUS_TEXT.get(status, f"Fehler {status}.")
         detail = None if german else message
-        response = make_response(render_template("error.html", status=status, german=german_text, detail=detail))
+        response = make_response(
+            render_template("error.html", status=status, german=german_text, detail=detail, links=links or [])
+        )
     response.status_code = status
     for name, value in headers or ():
         if name.lower() not in ("content-type", "content-length"):

@@ -23,6 +23,7 @@ from searchkit.search import (
     Facet,
     SearchRequest,
     SearchResult,
+    entity_candidates,
     facet_values,
     operator_reading,
     request_to_params,
@@ -30,7 +31,7 @@ from searchkit.search import (
 )
 from searchkit.similar import similar_documents
 
-from . import get_index
+from . import error_response, get_index
 from .api import search_from_request
 from .http import rate_limit_of
 from .openapi import LIMITS_TEXT, build_spec
@@ -534,7 +535,14 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
             german=f"Unbekannte Art „{facet}“: möglich sind {_german_list([FACETS[f][1] for f in ENTITY_FIELDS])}.",
         )
     index = get_index()
-    report = index.entity(facet, name, top=10)  # DocumentNotFoundError → 404
+    try:
+        report = index.entity(facet, name, top=10)
+    except SearchkitNotFound as error:
+        # several entities hold the name ("Bahn": Deutsche Bahn, Pro Bahn): links to their pages
+        data = index.facet_data()
+        links = [(data.label(kind, value), url_for("pages.entity", facet=kind, name=data.label(kind, value)))
+                 for kind, value in entity_candidates(data, facet, name)[:10]]
+        return error_response(404, str(error), german=error.german, links=links)
     if report.facet != facet:  # the archive counts the name as another type: its page is there
         # the query string as it came (as keywords of url_for, "name" or "_anchor" clashed: 500)
         query_string = urlencode(list(request.args.items(multi=True)))

@@ -591,3 +591,17 @@ def test_links_and_forms_keep_the_chosen_settings(client: FlaskClient) -> None:
     for form in forms:
         hidden = dict(re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form))
         assert {name: [hidden.get(name)] for name in settings} == settings
+
+
+def test_an_entity_name_of_several_entities_links_to_each(client: FlaskClient) -> None:
+    """Found by a review: /entitaet/organisation/Bahn was a 404 naming "Deutsche Bahn, Pro Bahn"
+    without links, and /entitaet/person/Europa said no article mentions the place Europa."""
+    response = client.get("/entitaet/organisation/Bahn")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Gemeint:" in html
+    links = re.findall(r'<ul class="candidates">(.*?)</ul>', html, re.S)
+    targets = [unescape(h) for h in re.findall(r'href="([^"]+)"', links[0])]
+    assert len(targets) >= 2 and all(client.get(t).status_code == 200 for t in targets)
+    moved = client.get("/entitaet/person/Europa")
+    assert moved.status_code == 302 and moved.headers["Location"].endswith("/entitaet/place/Europa")
+    assert client.get("/entitaet/person/Zzzz").status_code == 404

@@ -1156,6 +1156,7 @@ def test_an_entity_page_of_a_surname_is_the_page_of_the_full_name(fresh_index: I
     assert fresh_index.entity("person", "Scholz").name == "Olaf Scholz"
     assert fresh_index.entity("person", "Müllers").name == "Olaf Müller"  # the genitive too
     assert fresh_index.entity("place", "Scholz").facet == "person"  # another type's name
+    assert fresh_index.entity("person", "Berlin").facet == "place"  # another type's exact name first
     with pytest.raises(DocumentNotFoundError) as several:
         fresh_index.entity("person", "Olaf")
     assert several.value.german == "Kein Artikel erwähnt „Olaf“. Gemeint: Olaf Müller, Olaf Scholz?"
