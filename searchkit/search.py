@@ -1348,6 +1348,23 @@ def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:
     return terms[0] if len(terms) == 1 else query.Or(terms)
 
 
+def _named_value_ids(facet: Any, text: str) -> list[int]:
+    """The values of an entity ``facet`` that the name ``text`` means: the value of that name
+    (any spelling, case, alias; written without umlauts, "Koeln"), else its genitive's
+    ("Israels" → Israel), else every value whose name holds its words ("Scholz" → Olaf
+    Scholz, ``FacetField.named_with``; "Netanjahus" → Benjamin Netanjahu)."""
+    key = facet_key(text)
+    idx = facet.lookup.get(text, facet.lookup.get(key))
+    if idx is None:  # written without umlauts ("ort:Koeln")
+        idx = facet.spelled_as(text)
+    genitive = len(key) > MIN_GENITIVE_NAME and key[-1] in "s'"
+    if idx is None and genitive:
+        idx = facet.lookup.get(key[:-1])
+    if idx is not None:
+        return [idx]
+    return facet.named_with(key) or (facet.named_with(key[:-1]) if genitive else [])
+
+
 def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query.Query:
     """The index keys of the facet value ``text`` names: as the facet filter finds it (any
     spelling, case, alias; written without umlauts, "ort:Koeln"); else, so that typing a name
@@ -1356,14 +1373,7 @@ def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query
     words (``FacetField.named_with``: "Scholz" → Olaf Scholz)."""
     facet = data.fields[field]
     key = facet_key(text)
-    idx = facet.lookup.get(text, facet.lookup.get(key))
-    if idx is None:  # written without umlauts ("ort:Koeln")
-        idx = facet.spelled_as(text)
-    if idx is None and len(key) > MIN_GENITIVE_NAME and key[-1] in "s'":
-        idx = facet.lookup.get(key[:-1])
-    found = [idx] if idx is not None else facet.named_with(key)
-    if not found and len(key) > MIN_GENITIVE_NAME and key[-1] in "s'":  # "Netanjahus" → Benjamin Netanjahu
-        found = facet.named_with(key[:-1])
+    found = _named_value_ids(facet, text)
     keys = sorted({k for i in found for k in (facet.values[i], *facet.aliases(i))}) or [key]
     terms = [query.Term(field, k, boost=boost) for k in keys]
     terms += [query.Term(other, k, boost=boost) for other, k in data.moved_into(field, keys)]
@@ -1412,7 +1422,12 @@ def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[
         for value in values:
             idx = facet.lookup.get(value)
             if idx is None and name in ENTITY_FIELDS:
-                idx = facet.lookup.get(facet_key(value))
+                # a name as ``person:`` reads it: "Scholz" selects Olaf Scholz (found by a
+                # review: the filter was exact while the field syntax and the entity page were not)
+                named = _named_value_ids(facet, value)
+                ids += named
+                canonical += [_facet_value(name, facet.values[i], data) for i in named] or [value]
+                continue
             if idx is None and name == "year" and value.casefold() in _UNDATED_VALUES:
                 idx = facet.lookup.get(NO_DATE)
             if idx is not None:
@@ -2178,21 +2193,26 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
     if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_PER_PAGE:
         raise QueryError(f"top must be between 1 and {MAX_PER_PAGE}")
     if isinstance(name, str):
+        data = index.facet_data()
         # a name the archive counts under another type ("Donald Trump" was tagged as an
         # organisation in some articles): its report is that type's (old links keep working)
-        facet = index.facet_data().counted_as(facet, name)
+        facet = data.counted_as(facet, name)
+        lookup = data.fields[facet].lookup
+        if lookup.get(name, lookup.get(facet_key(name))) is None:
+            # one entity's report, not that of every value a name holds ("Olaf")
+            named = entity_candidates(data, facet, name)
+            if len(named) == 1:  # "Scholz" → Olaf Scholz, "Guttenbergs" → Karl-Theodor zu Guttenberg
+                return entity_report(index, *named[0], top=top)
+            labels = ", ".join(data.label(f, v) for f, v in named[:5])
+            raise DocumentNotFoundError(
+                f"no documents mention {name!r}" + (f"; names with it: {labels}" if labels else ""),
+                german=f"Kein Artikel erwähnt „{name}“." + (f" Gemeint: {labels}?" if labels else ""),
+            )
     result = run_search(
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
     if result.total == 0:
-        named = entity_candidates(index.facet_data(), facet, name) if isinstance(name, str) else []
-        if len(named) == 1:  # "Scholz" → Olaf Scholz, "Guttenbergs" → Karl-Theodor zu Guttenberg
-            return entity_report(index, *named[0], top=top)
-        labels = ", ".join(index.facet_data().label(f, v) for f, v in named[:5])
-        raise DocumentNotFoundError(
-            f"no documents mention {name!r}" + (f"; names with it: {labels}" if labels else ""),
-            german=f"Kein Artikel erwähnt „{name}“." + (f" Gemeint: {labels}?" if labels else ""),
-        )
+        raise DocumentNotFoundError(f"no documents mention {name!r}", german=f"Kein Artikel erwähnt „{name}“.")
     label = result.request.filters[facet][0]
     months = result.facet("month")
     timeline = sorted(months.results if months else [], key=lambda v: v.value)
@@ -2214,9 +2234,7 @@ def entity_candidates(data: FacetData, facet: str, name: str) -> list[tuple[str,
     found = []
     for kind in (facet, *others):
         ffield = data.fields[kind]
-        ids = ffield.named_with(key)
-        if not ids and len(key) > MIN_GENITIVE_NAME and key[-1] in "s'":
-            ids = ffield.named_with(key[:-1])
+        ids = _named_value_ids(ffield, name)
         if ids:  # (a value whose documents were all deleted names nothing)
             counts = ffield.counts(data.live)
             found += [(kind, ffield.values[i]) for i in sorted(ids, key=lambda i: -int(counts[i])) if counts[i]]

@@ -432,6 +432,12 @@ def test_a_name_in_field_syntax_finds_the_value_a_reader_means(fresh_index: Inde
                             ("person:Scholz'", {"a"})]:
         assert set(ids(fresh_index.search(typed))) == expected, typed
     assert fresh_index.search("person:Schol").total == 0  # whole words, not a prefix
+    # the filter of the same name reads a name alike (it was exact: "Scholz" selected nothing)
+    for typed, expected in [("Scholz", {"a"}), ("Olaf", {"a", "d"}), ("Guttenbergs", {"b"}), ("Israels", set())]:
+        result = fresh_index.search("", filters={"person": [typed]})
+        assert set(ids(result)) == expected, typed
+    assert fresh_index.search("", filters={"person": ["Scholz"]}).request.filters == {"person": ["Olaf Scholz"]}
+    assert set(ids(fresh_index.search("", filters={"place": ["Israels"]}))) == {"c"}
     assert fresh_index.search("person:Israel").total == 0  # within the facet named
 
 
