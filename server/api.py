@@ -110,6 +110,7 @@ def facets():  # type: ignore[no-untyped-def]
     given = [name for name in HIT_PARAMS if name in request.args]
     if given:
         raise QueryError(f"parameter(s) {', '.join(given)} do not apply to /api/facets, which returns no hits")
+    _only_params(*(p["name"] for p in facets_parameters()))
     params = {key: request.args.getlist(key) for key in request.args} | {"per_page": ["0"]}
     result = search_from_request(params)
     return jsonify({"total": result.total, "facets": facets_with_urls(result, "api.facets", without=HIT_PARAMS)})
@@ -119,7 +120,8 @@ def facets():  # type: ignore[no-untyped-def]
 @operation(
     summary="Ein Dokument",
     description="Das gespeicherte Dokument mit bereinigtem Text, Datum (mit Genauigkeit), Entitäten und Metadaten.",
-    responses={"200": json_response("Dokument", "Document"), "304": NOT_MODIFIED, "404": NOT_FOUND, "429": TOO_MANY},
+    responses={"200": json_response("Dokument", "Document"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "404": NOT_FOUND,
+               "429": TOO_MANY},
 )
 def document(doc_id: str):  # type: ignore[no-untyped-def]
     _only_params()  # an id with "?" in it must be sent as %3F

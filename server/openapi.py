@@ -69,8 +69,9 @@ CACHE_HEADERS = {
 _DESCRIPTIONS = {
     "q": "Suchtext in Whoosh-Syntax: `AND`, `OR`, `NOT`, `\"Wortgruppe\"`, `title:Wort`, `Präfix*`, unscharf `Wort~` (1 Tippfehler) oder `Wort~2` (2). "
     "Deutsche Zeitangaben wie „seit März 2025“ werden zu einem Datumsfilter.",
-    "from": "Veröffentlicht frühestens im Zeitraum (`2025`, `2025-03`, `2025-03-10`).",
-    "to": "Veröffentlicht spätestens im Zeitraum (`2025`, `2025-03`, `2025-03-10`).",
+    "from": "Veröffentlicht frühestens im Zeitraum (`2025`, `2025-03`, `2025-03-10`, auch deutsch: `März 2025`, "
+    "`10.03.2025`, `heute`, `Herbst 2024`: ab September).",
+    "to": "Veröffentlicht spätestens im Zeitraum (wie `from`; `Herbst 2024`: bis November).",
     "sort": "Sortierung: Relevanz, neueste oder älteste zuerst.",
     "page": "Seite (ab 1).",
     "per_page": "Treffer pro Seite (0 liefert nur Facetten).",
@@ -99,8 +100,8 @@ def search_parameters() -> list[dict[str, Any]]:
     s = search_module
     schemas: dict[str, dict[str, Any]] = {
         "q": {"type": "string", "maxLength": s.MAX_QUERY_LENGTH},
-        "from": {"type": "string", "examples": ["2025", "2025-03", "2025-03-10"]},
-        "to": {"type": "string", "examples": ["2025-06"]},
+        "from": {"type": "string", "examples": ["2025", "2025-03", "2025-03-10", "März 2025", "10.03.2025", "heute"]},
+        "to": {"type": "string", "examples": ["2025-06", "Herbst 2025"]},
         "sort": {"type": "string", "enum": list(s.SORTS), "default": "relevance"},
         "page": {"type": "integer", "minimum": 1, "default": 1},
         "per_page": {"type": "integer", "minimum": 0, "maximum": s.MAX_PER_PAGE, "default": 10},
@@ -237,7 +238,7 @@ def schemas() -> dict[str, dict[str, Any]]:
             "type": "object",
             "required": [
                 "query", "query_text", "operator", "date_filter", "filters", "sort", "page", "per_page", "pages",
-                "total", "took_ms", "hits", "facets",
+                "total", "took_ms", "suggestion", "date_words", "hits", "facets",
             ],
             "properties": {
                 "query": string, "query_text": string, "operator": {"type": "string", "enum": ["and", "or"]},
@@ -246,6 +247,8 @@ def schemas() -> dict[str, dict[str, Any]]:
                 "sort": {"type": "string", "enum": list(search_module.SORTS)},
                 "page": integer, "per_page": integer, "pages": integer, "total": {"type": "integer", "minimum": 0},
                 "took_ms": {"type": "number"},
+                "suggestion": _nullable(string),
+                "date_words": string,
                 "hits": {"type": "array", "items": ref("Hit")},
                 "facets": {"type": "array", "items": ref("Facet")},
             },

@@ -92,6 +92,8 @@ def test_document_and_facets_and_health(client: FlaskClient) -> None:
     for param in ("facets=false", "page=2000", "per_page=5", "sort=date_desc", "highlight=false"):
         refused = client.get(f"/api/facets?q=Baku&{param}")
         assert refused.status_code == 400 and "do not apply" in refused.get_json()["error"]["message"], param
+    unknown = client.get("/api/facets?foo=1").get_json()["error"]["message"]
+    assert "unknown parameter(s): foo; known: facet_size, from" in unknown and "sort" not in unknown
     health = client.get("/healthz").get_json()
     assert health["status"] == "ok" and health["documents"] >= 40
     assert health["engine"] in ("whoosh", "tantivy")
