@@ -362,7 +362,10 @@ def search_command(  # noqa: PLR0913 - one flag each
         date = doc.published.label() if doc.published else "ohne Datum"
         click.echo(f"{number:3d}. {doc.title}  [{date}]  ({doc.id})")
     for facet in result.facets:
-        values = ", ".join(f"{v.label} ({v.count})" for v in facet.results[:5])
+        # the five most frequent, in the facet's order (years and months are listed newest
+        # first: the first five dropped a frequent older year, found by a review)
+        top = set(map(id, sorted(facet.results, key=lambda v: -v.count)[:5]))
+        values = ", ".join(f"{v.label} ({v.count})" for v in facet.results if id(v) in top)
         if values:
             click.echo(f"  {facet.label}: {values}")
 

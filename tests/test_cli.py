@@ -489,3 +489,21 @@ def test_search_and_facet_values_say_when_they_list_nothing(demo_index_path: Pat
     mentioned = json.loads(run("search", "", "--mentioned", "2030", "--index", index, "--json").output)
     assert mentioned["filters"] == {"mentioned": ["2030"]} and mentioned["total"] >= 1
     assert run("search", "", "--mentioned", "abc", "--index", index).exit_code == 1
+
+
+def test_search_lists_the_most_frequent_values_of_each_facet(demo_index_path: Path) -> None:
+    """Found by a review: years are listed newest first, and the first five left out the most
+    frequent older year."""
+    from searchkit import Index
+
+    output = run("search", "Erdogan", "--index", str(demo_index_path)).output
+    with Index(demo_index_path) as index:
+        facets = index.search("Erdogan").facets
+    for facet in facets:
+        line = next(li for li in output.splitlines() if li.startswith(f"  {facet.label}: "))
+        counts = sorted((v.count for v in facet.results), reverse=True)
+        fifth = counts[4] if len(counts) > 4 else 0
+        for value in facet.results:
+            if value.count > fifth:  # more frequent than the fifth: always listed
+                assert f"{value.label} ({value.count})" in line, (facet.name, value.label)
+        assert line.count("(") == min(5, len(facet.results))
