@@ -111,9 +111,10 @@ class Vocabulary:
         head = re.split(r"[*?]", pattern, maxsplit=1)[0]
         lo = bisect_left(self.words, head)
         hi = bisect_left(self.words, head + "\U0010ffff", lo)
-        regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+        from .analysis import wildcard_regex
+
         found: list[str] = []
-        for word in filter(regex.fullmatch, self.words[lo:hi]):
+        for word in filter(wildcard_regex(pattern).match, self.words[lo:hi]):
             found.append(word)
             if len(found) > limit:
                 return None

@@ -208,3 +208,26 @@ def test_the_list_follows_a_batch_written_by_two_processes(fresh_index: Index) -
     vocabulary = fresh_index.spelling()
     assert vocabulary.words == expected.words and vocabulary.counts.tolist() == expected.counts.tolist()
     assert vocabulary.frequency("bahnstreik") == 19 and vocabulary.frequency("ankara") == 1
+
+
+_GLOB_LETTERS = st.text(alphabet="abe*?", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=_GLOB_LETTERS, word=st.text(alphabet="abe", max_size=12))
+def test_a_wildcard_matches_as_fnmatch_does_in_linear_time(pattern: str, word: str) -> None:
+    """Found by a review: "*e*e*e*e*e*e*e*e*x" as a plain regular expression backtracked for
+    minutes; the atomic form matches the same words."""
+    import fnmatch
+
+    from searchkit.analysis import wildcard_regex
+
+    assert bool(wildcard_regex(pattern).match(word)) == fnmatch.fnmatchcase(word, pattern)
+
+
+def test_many_stars_over_a_vocabulary_are_answered_at_once() -> None:
+    from searchkit.spelling import Vocabulary
+
+    vocabulary = Vocabulary.from_counts({"e" * 30 + "y": 1, "flüchtlinge": 2, "fluchthelfer": 1})
+    assert vocabulary.matching("*e*e*e*e*e*e*e*e*e*e*e*e*e*e*x", 100) == []  # exponential before
+    assert vocabulary.matching("fl*chtlinge", 100) == ["flüchtlinge"]

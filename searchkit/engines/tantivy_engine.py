@@ -30,7 +30,7 @@ import numpy as np
 import tantivy
 from whoosh import query
 
-from ..analysis import index_words
+from ..analysis import index_words, wildcard_regex
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
 from . import Engine, OneWord, ScoredCache, Snapshot, Writer
@@ -126,8 +126,6 @@ def _opstamp(folder: Path) -> int:
         return 0
 
 
-def _wildcard_pattern(text: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in text) + r"\Z")
 
 
 class TantivySnapshot(Snapshot):
@@ -230,7 +228,7 @@ class TantivySnapshot(Snapshot):
             return [t for t, _ in self.terms(field, leaf.text)][: limit + 1]
         if isinstance(leaf, query.Wildcard):
             head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
-            pattern = _wildcard_pattern(leaf.text)
+            pattern = wildcard_regex(leaf.text)
             found = []
             for term, _ in self.terms(field, head):
                 if pattern.match(term):
