@@ -43,8 +43,15 @@ def _load() -> dict[str, str]:
     return _table
 
 
+#: Stems this short are left as they are: in news they are abbreviations far more often than
+#: the words the dictionary knows ("IS", the Islamic State, became the English "be"; "3D").
+MIN_LEMMA_STEM = 3
+
+
 def lemma_stem(stem: str) -> str:
     """The stem of the lemma of the words stemmed to ``stem`` when the table joins them to
     another stem, else ``stem`` itself."""
+    if len(stem) < MIN_LEMMA_STEM:
+        return stem
     table = _table if _table is not None else _load()
     return table.get(stem, stem)

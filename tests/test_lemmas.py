@@ -62,3 +62,11 @@ def test_a_question_finds_the_article_in_another_tense(fresh_index: Index) -> No
     result = fresh_index.search("Wer singt die Nationalhymne?")
     assert [h.document.id for h in result.hits][0] == "sung"
     assert '<mark class="match">gesungen</mark>' in result.hits[0].snippet_html
+
+
+def test_a_stem_of_two_letters_is_an_abbreviation_not_a_dictionary_word() -> None:
+    """Found by a review: "IS" (the Islamic State) was the English "be" of the dictionary."""
+    from searchkit.analysis import analyze
+
+    assert analyze("IS") == ["is"] and analyze("3D") == ["3d"]
+    assert analyze("starben") == analyze("gestorben")  # longer stems still join their lemma
