@@ -121,23 +121,27 @@ def clean_token(text: str) -> str:
 #: A hyphen and a space before "und"/"oder" and the next word: the hyphen ends a word cut off
 #: (German's Ergänzungsstrich), "Bundes- und Landesregierung" meaning Bundesregierung and
 #: Landesregierung. Found first, then the word before it (a scan from the hyphen is cheap).
-_SUSPENSION = re.compile(rf"[{JOINERS}]\s+(?:und|oder|bzw\.|sowie)\s+({WORD_CHAR}+)", re.IGNORECASE)
+_SUSPENSION = re.compile(
+    rf"[{JOINERS}]\s+(?:und|oder|bzw\.|sowie)\s+({WORD_CHAR}+)([{JOINERS}]{WORD_CHAR}+)?", re.IGNORECASE
+)
 _WORD_BEFORE = re.compile(rf"(?<![{JOINERS}\w])({WORD_CHAR}+)\Z")
 
 
 def suspended_words(value: str) -> dict[int, str]:
     """Start offset → the whole word of each word cut off by a hyphen ("Bundes- und
-    Landesregierung" → {0: "Bundesregierung"}, "Kinder- oder Jugendhilfe" → Kinderhilfe): the
-    first word takes the last part of the next one, where the compound lexicon splits that one
-    (a review found "Bundesregierung" not finding "Bundes- und Landesregierung"). Where it does
-    not ("Ein- und Ausfuhr"), the word stays as written."""
+    Landesregierung" → {0: "Bundes-regierung"}, "Kinder- oder Jugendhilfe" → Kinder-hilfe,
+    "Fußball- und Handball-EM" → Fußball-EM): the first word takes the last part of the next
+    one (after its hyphen, else where the compound lexicon splits it), joined by a hyphen so
+    that the word itself stays a part ("Corona- und Grippewelle" still holds "Corona"). A review
+    found "Bundesregierung" not finding "Bundes- und Landesregierung". Where the next word has
+    no such part ("Ein- und Ausfuhr"), the word stays as written."""
     found = {}
     for match in _SUSPENSION.finditer(value):
         start = match.start()
         before = _WORD_BEFORE.search(value, max(0, start - MAX_TOKEN_LENGTH), start)
-        head = _compound_head(match.group(1)) if before else None
-        if head:
-            found[before.start(1)] = before.group(1) + head
+        head = match.group(2)[1:] if match.group(2) else _compound_head(match.group(1))
+        if before and head:
+            found[before.start(1)] = f"{before.group(1)}-{head}"
     return found
 
 
