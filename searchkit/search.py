@@ -749,8 +749,10 @@ def _tidy_operators(text: str, operators: dict[str, str] | None = None) -> str:
 
 #: A question mark that ends a word ("Wer sang die Nationalhymne?") or stands alone after one
 #: ("… zur Handels-Bazooka ?") is punctuation, not the one-letter wildcard: people type
-#: questions. Inside a word ("Mei?er") or as the whole query ("??") it stays a wildcard.
-_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s\"'\)\]]|$)|(?<=\w\s)\?+(?!\S)")
+#: questions. Inside a word ("Mei?er") or as the whole query ("??") it stays a wildcard; before
+#: other punctuation ("Kanzler?!", "?.", "?,") it is punctuation too (a review: "Kanzler?!" was
+#: a wildcard and found nothing).
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[!.,;:\s\"'\)\]]|$)|(?<=\w\s)\?+(?=[!.,;:]*(?:\s|$))")
 
 
 _BRACKETS = re.compile(r"[()]")
