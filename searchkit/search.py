@@ -19,7 +19,7 @@ import numpy as np
 from whoosh import query
 from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
 
-from .analysis import TOKEN_PATTERN, analyze, fold_diacritics
+from .analysis import GERMAN_STOPWORDS, TOKEN_PATTERN, analyze, fold_diacritics
 from .engines import OneWord
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
@@ -994,21 +994,23 @@ class _Phrase(query.Phrase):
         if isinstance(normal, query.Term):
             normal.boost = self.boost
         elif isinstance(normal, query.Phrase) and self._may_be_one_word(normal):
-            # "Corona Pandemie" quoted also finds "Corona-Pandemie" and "Coronapandemie", whose
-            # parts the analyzer stacks on one position (found by a review: the phrase missed them)
+            # "Corona Pandemie" quoted also finds "Corona-Pandemie" (and a closed compound the
+            # lexicon splits), whose parts the analyzer stacks on one position (found by a
+            # review: the phrase missed them)
             parts = OneWord([query.Term(normal.fieldname, word, boost=normal.boost) for word in normal.words])
             return query.Or([normal, parts])
         return normal
 
     def _may_be_one_word(self, phrase: query.Phrase) -> bool:
-        """Two words of a text field typed next to each other (not "Welt im Krieg": its stop
-        word stands between them, and "Weltkrieg" is another thing)."""
+        """Two words of a text field typed next to each other, a space or two or a hyphen
+        apart (not "Welt im Krieg": a stop word, two letters at least with its spaces, stands
+        between them, and "Weltkrieg" is another thing)."""
         if len(phrase.words) != 2 or phrase.slop > 1 or phrase.fieldname not in TEXT_FIELDS:
             return False
         ranges = self.char_ranges or []
         if len(ranges) != 2 or None in ranges[0] or None in ranges[1]:
             return False
-        return ranges[1][0] - ranges[0][1] <= 1
+        return ranges[1][0] - ranges[0][1] <= 3
 
 
 def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> GermanQueryParser:
@@ -1359,12 +1361,21 @@ def _named_value_ids(facet: Any, text: str) -> list[int]:
     idx = facet.lookup.get(text, facet.lookup.get(key))
     if idx is None:  # written without umlauts ("ort:Koeln")
         idx = facet.spelled_as(text)
+    if idx is None and _APOSTROPHE_END.search(key):  # "Scholz’", "Erdoğan's" (a review)
+        key = _APOSTROPHE_END.sub("", key)
+        idx = facet.lookup.get(key)
     genitive = len(key) > MIN_GENITIVE_NAME and key[-1] in "s'"
     if idx is None and genitive:
         idx = facet.lookup.get(key[:-1])
     if idx is not None:
         return [idx]
+    if key in GERMAN_STOPWORDS:  # "von" or "der" name no one (they stand in many names)
+        return []
     return facet.named_with(key) or (facet.named_with(key[:-1]) if genitive else [])
+
+
+#: An apostrophe, or an apostrophe and s, ending a name ("Scholz’", "Merkel's").
+_APOSTROPHE_END = re.compile(r"['’´`]s?$")
 
 
 def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query.Query:

@@ -1166,6 +1166,11 @@ def test_an_entity_page_of_a_surname_is_the_page_of_the_full_name(fresh_index: I
     assert fresh_index.entity("person", "Müllers").name == "Olaf Müller"  # the genitive too
     assert fresh_index.entity("place", "Scholz").facet == "person"  # another type's name
     assert fresh_index.entity("person", "Berlin").facet == "place"  # another type's exact name first
+    assert fresh_index.entity("person", "Scholz’").name == "Olaf Scholz"  # apostrophes (a review)
+    assert fresh_index.entity("person", "Scholz's").name == "Olaf Scholz"
+    with pytest.raises(DocumentNotFoundError):  # a particle of names names no one
+        fresh_index.add([make("v", "Brüssel", "Ursula von der Leyen spricht.", "2025-08", ["Ursula von der Leyen"])])
+        fresh_index.entity("person", "von")
     with pytest.raises(DocumentNotFoundError) as several:
         fresh_index.entity("person", "Olaf")
     assert several.value.german == "Kein Artikel erwähnt „Olaf“. Gemeint: Olaf Müller, Olaf Scholz?"
@@ -1224,6 +1229,7 @@ def test_a_quoted_pair_of_words_also_finds_them_as_one_compound(fresh_index: Ind
     # ("Coronapandemie" is found where the compound lexicon splits it; "Corona" is not in it)
     assert set(ids(fresh_index.search('"Corona Pandemie"'))) == {"hyphen", "words"}
     assert set(ids(fresh_index.search("„Corona Pandemie“"))) == {"hyphen", "words"}
+    assert set(ids(fresh_index.search('"Corona  Pandemie"'))) == {"hyphen", "words"}  # two spaces
     assert set(ids(fresh_index.search("Corona-Pandemie"))) == {"hyphen", "closed"}
     assert fresh_index.search('"Welt im Krieg"').total == 0
     assert set(ids(fresh_index.search('"Corona Pandemie"~3'))) == {"words", "apart"}  # with slop: words apart
