@@ -1534,18 +1534,26 @@ _Q_ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("weekday", re.compile(rf"(?<!\w)(?:(?P<mod>{_MOD})\s+)?(?P<wd>{_WD})(?!\w)", _LC)),
 ]
 
+#: The words that name a part of a year or month (``_PART_MONTHS``, ``_part_months``).
+_PART = (
+    r"anfang|mitte|ende|beginn|frühjahr|frühling|sommer|herbst|winter|q[1-4]"
+    r"|(?:(?:erst|zweit|dritt|viert)e[nrs]?|[1-4]\.)\s+(?:quartals?|halbjahre?s?|jahreshälfte)"
+)
 _Q_PREFIX = re.compile(
     r"(?:(?<!\S)(?P<op>zwischen|von|vom|seit|ab|nach|bis(?:\s+(?:zum|zur|einschließlich|einschl\.|inklusive|inkl\.))?"
     r"|vor|spätestens|frühestens|im|in|am|aus|um|während|innerhalb)\s+)?"
     r"(?:(?<!\S)(?:dem|den|der|des|zum)\s+)?"
-    r"(?:(?<!\S)(?P<part>anfang|mitte|ende|beginn|frühjahr|frühling|sommer|herbst|winter|q[1-4]"
-    r"|(?:(?:erst|zweit|dritt|viert)e[nrs]?|[1-4]\.)\s+(?:quartals?|halbjahre?s?|jahreshälfte))\s+)?"
+    rf"(?:(?<!\S)(?P<part>{_PART})\s+)?"
     r"(?:(?<!\S)(?:dem|den|der|des)\s+)?"
     r"(?:(?<!\S)(?P<jahr>jahre?s?|monat)\s+)?$",
     _LC,
 )
+#: Between the two sides of a range; the second may be a part of a year ("von Sommer 2022 bis
+#: Ende 2023": a review found the range cut to the summer, "bis Ende 2023" left as words).
 _Q_CONNECTOR = re.compile(
-    r"\s*(?P<conn>und|bis(?:\s+(?:zum|zur|einschließlich))?|-|–|—|\.\.)\s*(?:(?:dem|den|der)\s+)?", _LC
+    r"\s*(?P<conn>und|bis(?:\s+(?:zum|zur|einschließlich))?|-|–|—|\.\.)\s*(?:(?:dem|den|der)\s+)?"
+    rf"(?:(?P<part>{_PART})\s+(?:(?:des|der)\s+)?)?",
+    _LC,
 )
 #: "2019 und 2023", "2019, 2023": a list of dates, which one range cannot express.
 _Q_LIST = re.compile(r"\s*(?:und|oder|bzw\.?|sowie|,|/)\s*", _LC)
@@ -1838,7 +1846,8 @@ def _readings(query: str, atoms: list[_QAtom], ref: _Ref) -> _Reading | None:
                 (op == "zwischen" and _key(conn["conn"]) == "und")
                 or (op in {"", "von", "vom", "seit", "ab", "im", "in"} and _key(conn["conn"]) != "und")
             ):
-                reading = _range_reading(atom, partner, ref, phrase_start, query)
+                parts = (prefix["part"] if prefix else None, conn["part"])
+                reading = _range_reading(atom, partner, ref, phrase_start, query, parts)
                 if reading is not None:
                     return reading
         if atom.since_only:
@@ -1905,9 +1914,13 @@ def _in_list(low: str, atoms: list[_QAtom], index: int) -> bool:
     return index > 0 and bool(_Q_LIST.fullmatch(low, atoms[index - 1].end, atom.start))
 
 
-def _range_reading(atom: _QAtom, partner: _QAtom, ref: _Ref, phrase_start: int, query: str) -> _Reading | None:
+def _range_reading(
+    atom: _QAtom, partner: _QAtom, ref: _Ref, phrase_start: int, query: str,
+    parts: tuple[str | None, str | None] = (None, None),
+) -> _Reading | None:
     """"X bis Y": a side without a year takes it from the other side; if neither has one, the
-    end is the most recent occurrence and the start lies before it."""
+    end is the most recent occurrence and the start lies before it. A side that is a part of a
+    year (``parts``: "von Sommer 2022 bis Ende 2023") is bounded by its months."""
     first: _QAtom | None
     second: _QAtom | None
     if partner.complete:
@@ -1919,14 +1932,19 @@ def _range_reading(atom: _QAtom, partner: _QAtom, ref: _Ref, phrase_start: int, 
         first = _complete(atom, second, ref, True) if second else None
     if first is None or second is None:
         return None
-    lower, upper = first.bounds()[0], second.bounds()[1]
+    first_bounds, second_bounds = first.bounds(), second.bounds()
+    first_part = _part_of_year(parts[0], *first_bounds) if parts[0] else None
+    second_part = _part_of_year(parts[1], *second_bounds) if parts[1] else None
+    first_bounds, second_bounds = first_part or first_bounds, second_part or second_bounds
+    lower, upper = first_bounds[0], second_bounds[1]
     if lower is None or upper is None:
         return None
     if lower.start() > upper.end():
-        lower, upper = second.bounds()[0], first.bounds()[1]
+        lower, upper = second_bounds[0], first_bounds[1]
         if lower is None or upper is None:
             return None
-    return _Reading(phrase_start, partner.end, lower, upper, "")
+    label = _part_label(query, phrase_start, partner.end, (lower, upper)) if first_part or second_part else ""
+    return _Reading(phrase_start, partner.end, lower, upper, label)
 
 
 #: A time of day after a date ("am 23.02.2025 um 18:00 Uhr", "10.11.2020, 9.30 Uhr"): part of

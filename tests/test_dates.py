@@ -671,3 +671,18 @@ def test_a_part_of_a_year_as_a_bound_is_its_first_or_last_month(typed: str, star
     assert parse_date_bound(typed).value == start
     assert parse_date_bound(typed, side="end").value == end
     assert parse_date_bound("2024", side="end").value == "2024"  # a whole period stays itself
+
+
+@pytest.mark.parametrize(
+    ("query", "start", "end"),
+    [("Scholz von Sommer 2022 bis Ende 2023", "2022-06", "2023-12"),
+     ("Hochwasser zwischen Sommer 2023 und Winter 2023", "2023-06", "2024-02"),
+     ("Scholz zwischen 2022 und Ende 2023", "2022", "2023-12"),
+     ("Krieg 2022 bis Anfang 2024", "2022", "2024-03")],
+)
+def test_a_range_with_a_part_of_a_year_on_either_side(query: str, start: str, end: str) -> None:
+    """Found by a review: "von Sommer 2022 bis Ende 2023" was the summer of 2022 with "bis Ende
+    2023" searched as words, "zwischen 2022 und Ende 2023" no date at all."""
+    parsed = parse_query_dates(query, today=date(2026, 12, 6))
+    assert (parsed.start.value, parsed.end.value) == (start, end)
+    assert parsed.query == query.split()[0]
