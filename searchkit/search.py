@@ -17,7 +17,15 @@ from typing import Any
 
 import numpy as np
 from whoosh import query
-from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldPlugin, OrGroup, QueryParser, QueryParserError
+from whoosh.qparser import (
+    AndGroup,
+    FuzzyTermPlugin,
+    MultifieldPlugin,
+    OrGroup,
+    QueryParser,
+    QueryParserError,
+    WildcardPlugin,
+)
 
 from .analysis import GERMAN_STOPWORDS, TOKEN_PATTERN, analyze, fold_diacritics
 from .engines import OneWord
@@ -523,6 +531,14 @@ class GermanQueryParser(QueryParser):
         return fuzzy[0] if len(fuzzy) == 1 else query.And(fuzzy)
 
 
+class WildcardRunPlugin(WildcardPlugin):
+    """Whoosh's wildcards, with a run of them one node: Whoosh tags every ``?`` and ``*`` on its
+    own and joins each to the text beside it only, so "Sch??z" became "sch??" AND "z" and found
+    nothing (found by a review)."""
+
+    expr = "(?P<text>[*%s]+)" % WildcardPlugin.qmarks
+
+
 class GermanFuzzyPlugin(FuzzyTermPlugin):
     """Whoosh's ``word~N/P`` syntax, with the word analysed by ``GermanQueryParser.fuzzy_query``
     (Whoosh's own node would look up the typed word itself, which no index holds: the index
@@ -1024,6 +1040,8 @@ def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> Ge
     parser.phraseclass = _Phrase
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     parser.add_plugin(GermanFuzzyPlugin())
+    parser.remove_plugin_class(WildcardPlugin)
+    parser.add_plugin(WildcardRunPlugin())
     return parser
 
 
