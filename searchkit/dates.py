@@ -1524,7 +1524,7 @@ _Q_ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("relative_day", re.compile(r"(?<![\w-])(?P<w>heute|gestern|vorgestern)(?![\w-])", _LC)),
     ("relative_period", re.compile(
         rf"(?<!\w)(?P<mod>{_MOD})\s+(?P<unit>woche|monats?|jahr(?:e?s)?)(?!\w)"
-        rf"|(?<!\w)(?P<word>{_alt(_RELATIVE_WORDS)})(?!\w)", _LC)),
+        rf"|(?<!\w)(?P<word>{_alt(_RELATIVE_WORDS)})(?!\w)(?!\s+[0-9]{{4}}(?![0-9]))", _LC)),
     ("ago", re.compile(
         rf"(?<!\w)vor\s+(?P<n>{_NUM})\s+(?P<unit>tagen|tag|wochen|woche|monaten|monat|jahren|jahr)(?!\w)", _LC)),
     ("rolling", re.compile(
@@ -1536,7 +1536,8 @@ _Q_ATOMS: list[tuple[str, re.Pattern[str]]] = [
 
 #: The words that name a part of a year or month (``_PART_MONTHS``, ``_part_months``).
 _PART = (
-    r"anfang|mitte|ende|beginn|frühjahr|frühling|sommer|herbst|winter|q[1-4]"
+    r"anfang|mitte|ende|beginn|jahresanfang|jahresbeginn|jahresmitte|jahresende|frühjahr|frühling|sommer|herbst"
+    r"|winter|q[1-4]"
     r"|(?:(?:erst|zweit|dritt|viert)e[nrs]?|[1-4]\.)\s+(?:quartals?|halbjahre?s?|jahreshälfte)"
 )
 _Q_PREFIX = re.compile(
@@ -1753,18 +1754,14 @@ def _touches_syntax(query: str, start: int, end: int) -> bool:
 #: article dated only by its year still matches (overlap).
 _PART_MONTHS = {
     "anfang": (1, 3), "beginn": (1, 3), "mitte": (5, 8), "ende": (10, 12),
+    "jahresanfang": (1, 3), "jahresbeginn": (1, 3), "jahresmitte": (5, 8), "jahresende": (10, 12),
     "frühjahr": (3, 5), "frühling": (3, 5), "sommer": (6, 8), "herbst": (9, 11), "winter": (12, 14),
 }
 _ORDINAL_STEMS = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
 #: A part of a year typed as a bound: its words (``_Q_PREFIX``'s parts) and the year.
-_BOUND_PART = re.compile(
-    r"(?P<part>anfang|mitte|ende|beginn|frühjahr|frühling|sommer|herbst|winter|q[1-4]"
-    r"|(?:(?:erst|zweit|dritt|viert)e[nrs]?|[1-4]\.)\s+(?:quartals?|halbjahre?s?|jahreshälfte))"
-    r"\s+(?:des\s+jahres\s+)?(?P<year>[0-9]{4})",
-    re.IGNORECASE,
-)
+_BOUND_PART = re.compile(rf"(?P<part>{_PART})\s+(?:des\s+jahres\s+)?(?P<year>[0-9]{{4}})", re.IGNORECASE)
 
 
 def _part_bound(text: str, side: str) -> PubDate | None:

@@ -686,3 +686,13 @@ def test_a_range_with_a_part_of_a_year_on_either_side(query: str, start: str, en
     parsed = parse_query_dates(query, today=date(2026, 12, 6))
     assert (parsed.start.value, parsed.end.value) == (start, end)
     assert parsed.query == query.split()[0]
+
+
+def test_jahresende_with_a_year_is_the_end_of_that_year() -> None:
+    """Found by a review: "Bahnstreik Jahresende 2023" filtered the end of this year and searched
+    "2023" as a word."""
+    parsed = parse_query_dates("Bahnstreik Jahresende 2023", today=date(2026, 12, 6))
+    assert (parsed.query, parsed.start.value, parsed.end.value) == ("Bahnstreik", "2023-10", "2023-12")
+    alone = parse_query_dates("Bahnstreik Jahresende", today=date(2026, 12, 6))
+    assert (alone.start.value, alone.end.value) == ("2026", "2026")  # this year, as before
+    assert parse_date_bound("Jahresende 2024").value == "2024-10"
