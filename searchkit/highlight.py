@@ -18,7 +18,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from .analysis import JOINERS, MAX_TOKEN_LENGTH, TOKEN_PATTERN, WORD_CHAR, analyze, index_words, word_terms
+from .analysis import (
+    JOINERS,
+    MAX_TOKEN_LENGTH,
+    TOKEN_PATTERN,
+    WORD_CHAR,
+    analyze,
+    index_words,
+    suspended_words,
+    word_terms,
+)
 from .model import Document, without_title
 
 #: Characters a snippet shows at most.
@@ -273,10 +282,23 @@ class Highlighter:
                 if _is_token(text, start, start + size):
                     found.append((start, start + size))
                 start = text.find(word, start + 1)
+        found += self._cut_words(text, found)
         found.sort()
         if self.phrases and found:
             found = self._where_phrases_are(text, found)
         return found
+
+    def _cut_words(self, text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The words cut off by a hyphen that match as the whole word the index reads them as
+        ("Bundes-" of "Bundes- und Landesregierung" for "Bundesregierung": found, not marked)."""
+        if "-" not in text and "\u2010" not in text and "\u2011" not in text:
+            return []
+        marked = {start for start, _ in found}
+        return [
+            (start, start + whole.index("-"))
+            for start, whole in suspended_words(text).items()
+            if start not in marked and self._matches(word_terms(whole))
+        ]
 
     def _where_phrases_are(self, text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """``found`` without the words that match only as a word of a phrase and stand outside

@@ -217,3 +217,12 @@ def test_the_words_of_a_phrase_are_marked_where_the_phrase_stands() -> None:
     # the phrase is not in the text: nothing is marked (stop words hold no position, so
     # "Europa und die Union" would be the phrase for the index too)
     assert highlighter.spans("Europa wartet auf die Union.") == []
+
+
+def test_a_word_cut_off_by_a_hyphen_is_marked_when_its_whole_word_matches() -> None:
+    """"Bundes- und Landesregierung" is found for "Bundesregierung" (the index reads the cut
+    word whole): its "Bundes" is marked too, not the other word."""
+    highlighter = Highlighter(terms_of("Bundesregierung"))
+    text = "Die Bundes- und Landesregierung einigten sich. Die Bundesregierung auch."
+    assert [text[a:b] for a, b in highlighter.spans(text)] == ["Bundes", "Bundesregierung"]
+    assert Highlighter(terms_of("Landesregierung")).spans("Bundes- und Landesregierung") == [(12, 27)]
