@@ -968,6 +968,9 @@ def _wildcard_query(field: str, text: str, boost: float, vocabulary: Any) -> que
     index word ("Fl*chtlinge" found nothing, found by a review)."""
     wildcard = query.Wildcard(field, fold_diacritics(text.lower()), boost=boost)
     words = vocabulary.matching(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
+    if vocabulary is not None and _UMLAUT_SPELLING.search(text.lower()):
+        # written without umlauts, as a prefix may be ("Fluechtl*nge": a review)
+        words = (words or []) + (vocabulary.matching(_with_umlauts(text.lower()), MAX_EXPANSION) or [])
     stems = sorted({analyzed[0] for analyzed in map(_index_words, words or []) if analyzed})
     terms = [query.Term(field, stem, boost=boost) for stem in stems]
     return query.Or([wildcard, *terms]) if terms else wildcard
