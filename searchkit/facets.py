@@ -36,6 +36,7 @@ from .model import (
     entity_key,
     name_suffixes,
     spelling_key,
+    undeclined,
 )
 from .nominative import nominative
 from .sidecar import pack_lines, save_arrays, unpack_lines
@@ -95,6 +96,17 @@ def _words_of(key: str) -> list[str]:
     return key.replace("-", " ").split()
 
 
+def declined_word_key(word: str) -> str:
+    """One key for the cases of a word of a name: a genitive -s/-es and an adjective's ending
+    dropped ("bundesamts", "bundesamt" → bundesamt; "statistischen", "statistisches" →
+    statistisch; "baugewerbes", "baugewerbe" → baugewerb). Short words stay as they are."""
+    if len(word) > 5 and word.endswith("es"):
+        word = word[:-2]
+    elif len(word) > 4 and word.endswith("s"):
+        word = word[:-1]
+    return undeclined(word) if len(word) > 4 else word
+
+
 @dataclass
 class FacetField:
     """Values of one facet field and which documents carry them."""
@@ -111,6 +123,7 @@ class FacetField:
     _aliases: dict[int, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
     _by_spelling: dict[str, set[int]] | None = field(default=None, init=False, repr=False, compare=False)
     _by_word: dict[str, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
+    _by_declined_word: dict[str, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def aliases(self, idx: int) -> list[str]:
         """The other keys that select value ``idx``: its other spellings and cases, its
@@ -152,6 +165,28 @@ class FacetField:
         return [
             idx for idx in self._by_word.get(words[0], [])
             if any(found[i : i + n] == words for found in [_words_of(self.values[idx])] for i in range(len(found) - n + 1))
+        ]
+
+    def named_with_declined(self, key: str) -> list[int]:
+        """``named_with`` with each word read in any case (``declined_word_key``): the values
+        the archive holds declined, "Statistischen Bundesamts" for ``org:Statistisches
+        Bundesamt`` or ``org:Bundesamt`` (found by a review: the value search listed them, the
+        field syntax and the filters did not)."""
+        words = [declined_word_key(w) for w in _words_of(key)]
+        if not words:
+            return []
+        if self._by_declined_word is None:
+            by_word: dict[str, list[int]] = {}
+            for idx, value in enumerate(self.values):
+                for word in dict.fromkeys(map(declined_word_key, _words_of(value))):
+                    by_word.setdefault(word, []).append(idx)
+            self._by_declined_word = by_word
+        n = len(words)
+        return [
+            idx for idx in self._by_declined_word.get(words[0], [])
+            if any(found[i : i + n] == words
+                   for found in [[declined_word_key(w) for w in _words_of(self.values[idx])]]
+                   for i in range(len(found) - n + 1))
         ]
 
     def mask(self, value_ids: list[int], doc_count: int) -> np.ndarray:

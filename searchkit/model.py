@@ -228,7 +228,9 @@ _NOUN_CASE_ENDINGS = ("es", "s", "n")
 _GENITIVE_ENDINGS = ("es", "s")
 
 
-def _undeclined(word: str) -> str:
+def undeclined(word: str) -> str:
+    """``word`` without an adjective's ending (``_DECLENSION_ENDINGS``; a stem of 3 letters at
+    least stays): "europäischen" → europäisch."""
     for ending in _DECLENSION_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             return word[: -len(ending)]
@@ -253,7 +255,7 @@ def declension_groups(keys: Iterable[str]) -> dict[str, str]:
         words = key.split()
         if not words:
             continue
-        head = " ".join(_undeclined(w) for w in words[:-1])
+        head = " ".join(undeclined(w) for w in words[:-1])
         split[key] = (head, words[-1])
         by_head.setdefault(head, set()).add(words[-1])
     groups = {}

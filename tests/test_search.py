@@ -1436,3 +1436,22 @@ def test_von_bis_with_a_part_of_a_year_take_its_months(fresh_index: Index) -> No
     assert set(ids(fresh_index.search("Türkei", date_from="Herbst 2024"))) == {"2024-09", "2024-11", "2024-12"}
     assert set(ids(fresh_index.search("Türkei", date_to="Herbst 2024"))) == {"2024-07", "2024-09", "2024-11"}
     assert set(ids(fresh_index.search("Türkei", date_from="Herbst 2024", date_to="Herbst 2024"))) == {"2024-09", "2024-11"}
+
+
+def test_an_organisation_stored_declined_is_found_by_its_words_in_any_case(fresh_index: Index) -> None:
+    """Found by a review: the facet-value search listed "Statistischen Bundesamts", but
+    ``org:Bundesamt``, ``org:"Statistisches Bundesamt"`` and the filter found only the other
+    Bundesamt, or nothing."""
+
+    def org(doc_id: str, name: str) -> Document:
+        doc = make(doc_id, f"Bericht {doc_id}", f"Laut {name} stiegen die Preise {doc_id}.", "2024-05")
+        return Document(id=doc.id, title=doc.title, body=doc.body, published=doc.published,
+                        entities=[Entity(name, EntityType.ORGANISATION)])
+
+    fresh_index.add([org("a", "Statistischen Bundesamts"), org("b", "Bundesamt für Migration"),
+                     org("c", "Deutschen Baugewerbes")])
+    assert set(ids(fresh_index.search("org:Bundesamt"))) == {"a", "b"}
+    assert ids(fresh_index.search('org:"Statistisches Bundesamt"')) == ["a"]
+    assert ids(fresh_index.search("org:Baugewerbe")) == ["c"]
+    assert ids(fresh_index.search("", filters={"organisation": ["Statistisches Bundesamt"]})) == ["a"]
+    assert fresh_index.search("org:Bundesamtes").total == 2
