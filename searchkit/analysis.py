@@ -61,6 +61,12 @@ _GERMAN_LETTERS = frozenset("äöüß")
 GERMAN_STOPWORDS = frozenset(stopwords_for_language("de"))
 
 
+def wildcard_head(pattern: str) -> str:
+    """The letters of a wildcard pattern before its first ``*`` or ``?``: every word it matches
+    begins with them, so only those words need to be tried."""
+    return _WILDCARD.split(pattern, maxsplit=1)[0]
+
+
 @lru_cache(maxsize=1024)
 def wildcard_regex(pattern: str) -> re.Pattern[str]:
     """A regular expression that matches a whole word (``match``) as the wildcard ``pattern``

@@ -434,6 +434,11 @@ def reextract_command(index_path: Path | None, workers: int, aliases: Path | Non
         sys.exit(1)
 
 
+def _facet_label(name: str) -> str:
+    """The German label of a facet ("Orte" for place), or its name when it has none."""
+    return FACETS[name][1] if name in FACETS else name
+
+
 @main.command("entity")
 @click.argument("facet", type=click.Choice(["person", "place", "organisation"]))
 @click.argument("name")
@@ -453,8 +458,7 @@ def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool
         click.echo(f"  {value.label:>16} {'█' * value.count} {value.count}")
     for other, values in report.cooccurring.items():
         if values:
-            label = FACETS[other][1] if other in FACETS else other
-            click.echo(f"  mit {label}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
+            click.echo(f"  mit {_facet_label(other)}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
 
 
 @main.command("facet-values")
@@ -478,7 +482,7 @@ def facet_values_command(  # noqa: PLR0913 - one flag each
         _echo_json([v.to_dict() for v in values])
         return
     if not values:  # (an unknown facet is the library's error above)
-        label = FACETS[facet][1] if facet in FACETS else facet
+        label = _facet_label(facet)
         click.echo(f"Kein Wert in „{label}“ enthält „{text}“." if text else f"Keine Werte in „{label}“.")
     for value in values:
         click.echo(f"{value.count:6d}  {value.label}")

@@ -1768,11 +1768,9 @@ def _part_bound(text: str, side: str) -> PubDate | None:
     """The first (``side`` "start") or last month of the part of a year ``text`` names
     ("Herbst 2024" → 2024-09 or 2024-11, "Winter 2024" → 2024-12 or 2025-02), else None."""
     found = _BOUND_PART.fullmatch(text)
-    months = _part_months(found["part"]) if found else None
-    if months is None:
-        return None
-    year = int(found["year"])
-    return _mk_month(*_add_months(year, 1, (months[0] if side == "start" else months[1]) - 1))
+    year = _mk_year(int(found["year"])) if found else None
+    bounds = _part_of_year(found["part"], year, year) if found and year else None
+    return None if bounds is None else bounds[0 if side == "start" else 1]
 
 
 def _part_months(part: str) -> tuple[int, int] | None:

@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -96,6 +96,10 @@ def _words_of(key: str) -> list[str]:
     return key.replace("-", " ").split()
 
 
+def _declined_words_of(key: str) -> list[str]:
+    return [declined_word_key(word) for word in _words_of(key)]
+
+
 def declined_word_key(word: str) -> str:
     """One key for the cases of a word of a name: a genitive -s/-es and an adjective's ending
     dropped ("bundesamts", "bundesamt" → bundesamt; "statistischen", "statistisches" →
@@ -152,41 +156,37 @@ class FacetField:
         being what spaces and hyphens separate: "scholz" → Olaf Scholz, "guttenberg" →
         Karl-Theodor zu Guttenberg, "theodor" too; for ``person:Scholz``, which found nothing
         when no article names him by his surname alone (found by a review)."""
-        words = _words_of(key)
-        if not words:
-            return []
         if self._by_word is None:
-            by_word: dict[str, list[int]] = {}
-            for idx, value in enumerate(self.values):
-                for word in dict.fromkeys(_words_of(value)):
-                    by_word.setdefault(word, []).append(idx)
-            self._by_word = by_word
-        n = len(words)
-        return [
-            idx for idx in self._by_word.get(words[0], [])
-            if any(found[i : i + n] == words for found in [_words_of(self.values[idx])] for i in range(len(found) - n + 1))
-        ]
+            self._by_word = self._word_index(_words_of)
+        return self._in_a_row(_words_of(key), self._by_word, _words_of)
 
     def named_with_declined(self, key: str) -> list[int]:
         """``named_with`` with each word read in any case (``declined_word_key``): the values
         the archive holds declined, "Statistischen Bundesamts" for ``org:Statistisches
         Bundesamt`` or ``org:Bundesamt`` (found by a review: the value search listed them, the
         field syntax and the filters did not)."""
-        words = [declined_word_key(w) for w in _words_of(key)]
+        if self._by_declined_word is None:
+            self._by_declined_word = self._word_index(_declined_words_of)
+        return self._in_a_row(_declined_words_of(key), self._by_declined_word, _declined_words_of)
+
+    def _word_index(self, words_of: Callable[[str], list[str]]) -> dict[str, list[int]]:
+        """Word (as ``words_of`` reads a value) → the values that hold it."""
+        by_word: dict[str, list[int]] = {}
+        for idx, value in enumerate(self.values):
+            for word in dict.fromkeys(words_of(value)):
+                by_word.setdefault(word, []).append(idx)
+        return by_word
+
+    def _in_a_row(
+        self, words: list[str], by_word: dict[str, list[int]], words_of: Callable[[str], list[str]]
+    ) -> list[int]:
+        """The values of ``by_word`` whose words (``words_of``) hold ``words`` in a row."""
         if not words:
             return []
-        if self._by_declined_word is None:
-            by_word: dict[str, list[int]] = {}
-            for idx, value in enumerate(self.values):
-                for word in dict.fromkeys(map(declined_word_key, _words_of(value))):
-                    by_word.setdefault(word, []).append(idx)
-            self._by_declined_word = by_word
         n = len(words)
         return [
-            idx for idx in self._by_declined_word.get(words[0], [])
-            if any(found[i : i + n] == words
-                   for found in [[declined_word_key(w) for w in _words_of(self.values[idx])]]
-                   for i in range(len(found) - n + 1))
+            idx for idx in by_word.get(words[0], [])
+            if any(found[i : i + n] == words for found in [words_of(self.values[idx])] for i in range(len(found) - n + 1))
         ]
 
     def mask(self, value_ids: list[int], doc_count: int) -> np.ndarray:

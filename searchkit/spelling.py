@@ -108,10 +108,11 @@ class Vocabulary:
         """The known words that the wildcard ``pattern`` (lowercase; ``*`` any letters, ``?``
         one) matches as a whole, or None when more than ``limit`` do. Only the words that begin
         with the letters before the first wildcard are tried (all of them for "*zug")."""
-        head = re.split(r"[*?]", pattern, maxsplit=1)[0]
+        from .analysis import wildcard_head, wildcard_regex
+
+        head = wildcard_head(pattern)
         lo = bisect_left(self.words, head)
         hi = bisect_left(self.words, head + "\U0010ffff", lo)
-        from .analysis import wildcard_regex
 
         found: list[str] = []
         for word in filter(wildcard_regex(pattern).match, self.words[lo:hi]):

@@ -43,6 +43,8 @@ from .openapi import (
 
 api = Blueprint("api", __name__)
 
+#: What /api/facets takes (its OpenAPI parameters), read once.
+FACETS_PARAMS = tuple(p["name"] for p in facets_parameters())
 JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/jsonlines")
 
 
@@ -110,7 +112,7 @@ def facets():  # type: ignore[no-untyped-def]
     given = [name for name in HIT_PARAMS if name in request.args]
     if given:
         raise QueryError(f"parameter(s) {', '.join(given)} do not apply to /api/facets, which returns no hits")
-    _only_params(*(p["name"] for p in facets_parameters()))
+    _only_params(*FACETS_PARAMS)
     params = {key: request.args.getlist(key) for key in request.args} | {"per_page": ["0"]}
     result = search_from_request(params)
     return jsonify({"total": result.total, "facets": facets_with_urls(result, "api.facets", without=HIT_PARAMS)})

@@ -30,7 +30,7 @@ import numpy as np
 import tantivy
 from whoosh import query
 
-from ..analysis import index_words, wildcard_regex
+from ..analysis import index_words, wildcard_head, wildcard_regex
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
 from . import Engine, OneWord, ScoredCache, Snapshot, Writer
@@ -124,8 +124,6 @@ def _opstamp(folder: Path) -> int:
         return int(json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("opstamp", 0))
     except (OSError, ValueError):
         return 0
-
-
 
 
 class TantivySnapshot(Snapshot):
@@ -227,7 +225,7 @@ class TantivySnapshot(Snapshot):
         if isinstance(leaf, query.Prefix):
             return [t for t, _ in self.terms(field, leaf.text)][: limit + 1]
         if isinstance(leaf, query.Wildcard):
-            head = re.split(r"[*?]", leaf.text, maxsplit=1)[0]
+            head = wildcard_head(leaf.text)
             pattern = wildcard_regex(leaf.text)
             found = []
             for term, _ in self.terms(field, head):
