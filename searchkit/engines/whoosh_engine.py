@@ -117,6 +117,8 @@ class WhooshSnapshot(Snapshot):
         # the reader of an index without any segment knows no generation
         self.generation = -1 if generation is None else generation
         self._scored_cache = ScoredCache()
+        #: id → (query, cache key or None) of the last queries asked about (``_key``)
+        self._keys: dict[int, tuple[query.Query, str | None]] = {}
         self._folder = folder
         #: the folder's inode: a rebuilt index in a new folder starts at the same generation
         #: numbers, which Whoosh's own check compares (a server kept serving the deleted index)
@@ -199,13 +201,28 @@ class WhooshSnapshot(Snapshot):
         """Every match of ``q`` with its score from the array evaluation, kept for the
         snapshot's recent queries as on the tantivy engine (one request counts, masks and ranks
         the same query); None where Whoosh's own search must answer."""
-        if not whoosh_vector.supports(self.searcher, q):
+        key = self._key(q)
+        if key is None:
             return None
-        key = repr(q)
         found = self._scored_cache.get(key)
         if found is None:
             found = self._scored_cache.put(key, self._evaluate(q))
         return found
+
+    def _key(self, q: query.Query) -> str | None:
+        """The cache key of ``q`` (its ``repr``), or None where the arrays cannot score it.
+        Kept for the last few query objects: one search asks about the same tree three to five
+        times (count, mask, ranking, its required part), and the ``repr`` of a two-word query's
+        tree of 15 to 30 terms, with the check of its parts, cost 3 % of the search each time."""
+        recent = self._keys
+        found = recent.get(id(q))
+        if found is not None and found[0] is q:
+            return found[1]
+        key = repr(q) if whoosh_vector.supports(self.searcher, q) else None
+        if len(recent) >= 8:
+            recent.clear()
+        recent[id(q)] = (q, key)  # the query itself is held: its id is not reused meanwhile
+        return key
 
     def _evaluate(self, q: query.Query) -> whoosh_vector.Scored:
         """``VectorSearcher.evaluate``, except that an ``AndMaybe`` takes its required part
@@ -215,7 +232,8 @@ class WhooshSnapshot(Snapshot):
         if type(q) is query.AndMaybe:
             # only when cached: evaluated together, both parts read each term's postings once
             # (the proximity clause repeats the words of the query it ranks)
-            required = self._scored_cache.get(repr(q.a))
+            required_key = self._key(q.a)
+            required = self._scored_cache.get(required_key) if required_key is not None else None
             if required is not None:
                 if not len(required[0]):
                     return required

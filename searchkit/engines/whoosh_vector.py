@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from whoosh import matching, query, scoring
 from whoosh.codec import whoosh3
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from . import OneWord
@@ -149,13 +150,29 @@ class _Leaf:
         self.schema = sub.schema
         # a term read once per evaluation, however often the tree names it (the same word in
         # a field's OR and in the proximity phrase of that field)
-        self._postings: dict[tuple[str, bytes], _Postings] = {}
+        self._postings: dict[tuple[str, bytes], _Postings | None] = {}
 
     def postings(self, field: str, text: bytes) -> _Postings:
-        key = (field, text)
-        found = self._postings.get(key)
+        """The postings of a term the segment has (a phrase's word in a document that has it)."""
+        found = self.postings_if_any(field, text)
         if found is None:
-            found = self._postings[key] = _Postings(self.reader, field, text)
+            raise TermNotFound(f"No term {field}:{text!r}")
+        return found
+
+    def postings_if_any(self, field: str, text: bytes) -> _Postings | None:
+        """The term's postings, or None where the segment lacks it: one look-up in the term
+        table, not a test for the term and then a second look-up to read it (a two-word query
+        names 15 to 30 terms, most of them compound parts in the title that no title has)."""
+        key = (field, text)
+        try:
+            return self._postings[key]
+        except KeyError:
+            pass
+        try:
+            found: _Postings | None = _Postings(self.reader, field, text)
+        except TermNotFound:
+            found = None
+        self._postings[key] = found
         return found
 
     def scored(self, q: query.Query, within: np.ndarray | None) -> Scored:
@@ -176,9 +193,9 @@ class _Leaf:
             text = fieldobj.to_bytes(q.text)
         except ValueError:
             return _EMPTY_IDS, _EMPTY_SCORES
-        if (field, text) not in self.reader:
+        postings = self.postings_if_any(field, text)
+        if postings is None:
             return _EMPTY_IDS, _EMPTY_SCORES
-        postings = self.postings(field, text)
         ids, weights = postings.ids, postings.weights
         if fieldobj.scorable:
             idf, avgfl = self.owner.term_stats(field, text)
