@@ -37,7 +37,7 @@ from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
 from .ingest.clean import sanitize_text
 from .model import Document, Precision, PubDate
 from .querywords import answer_type, question_words
-from .rerank import RERANK_DEPTH, idf, proximity_rerank, query_concepts
+from .rerank import RERANK_DEPTH, contenders, idf, proximity_rerank, query_concepts
 
 #: Query-time field boosts for BM25F: a word in the headline says more than one in the body.
 #: Fields a query searches when it names none, with their BM25F boosts. The entity names field
@@ -1811,7 +1811,7 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     if q is None or not _ranks_by_words(q):
         return None  # (value fields alone: listed by date, as the full path does)
     total, ranked = top(q)
-    ranked, documents = _second_stage(snapshot, concepts, ranked, start, text)
+    ranked, documents = _second_stage(snapshot, concepts, ranked, start, stop, text)
     hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight, text=text)
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
@@ -2079,7 +2079,7 @@ def _page(
         concepts = _proximity_concepts(text)
         limit = _rank_limit(concepts, start, stop)
         ranked = data.snapshot.ranked(q, None if unfiltered else hits_mask, limit)
-        ranked, documents = _second_stage(data.snapshot, concepts, ranked, start, text)
+        ranked, documents = _second_stage(data.snapshot, concepts, ranked, start, stop, text)
         ranked = ranked[start:stop]
     else:
         ids = np.flatnonzero(hits_mask)
@@ -2118,14 +2118,16 @@ def _rank_limit(concepts: list[tuple[str, ...]], start: int, stop: int) -> int:
 
 
 def _second_stage(
-    snapshot: Any, concepts: list[tuple[str, ...]], ranked: list[tuple[int, float]], start: int, text: str
+    snapshot: Any, concepts: list[tuple[str, ...]], ranked: list[tuple[int, float]], start: int, stop: int,
+    text: str,
 ) -> tuple[list[tuple[int, float]], dict[int, Document]]:
     """``ranked`` with its first ``RERANK_DEPTH`` hits re-ranked by proximity (and, for a question
     ``text`` that asks when or how many, the answer's form), and their decoded documents (the page
-    reuses them); unchanged when the page lies below the re-ranked head."""
+    reuses them); unchanged when the page lies below the re-ranked head. Right for the places up
+    to ``stop``: the hits that cannot reach them keep their order (``rerank.contenders``)."""
     if not concepts or start >= RERANK_DEPTH or len(ranked) < 2:
         return ranked, {}
-    head = ranked[:RERANK_DEPTH]
+    head = ranked[: min(RERANK_DEPTH, contenders(ranked, stop))]
     documents = {docnum: Document.from_stored(snapshot.stored(docnum)) for docnum, _ in head}
     count = snapshot.doc_count()
     weights = [idf(snapshot.doc_frequency("body", terms[0]), count) for terms in concepts]
