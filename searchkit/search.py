@@ -6,6 +6,7 @@ API and the web page all render that same object.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from contextvars import ContextVar
@@ -27,7 +28,7 @@ from whoosh.qparser import (
     WildcardPlugin,
 )
 
-from .analysis import GERMAN_STOPWORDS, TOKEN_PATTERN, analyze, fold_diacritics
+from .analysis import GERMAN_STOPWORDS, TOKEN_PATTERN, analyze, clean_word, fold_diacritics
 from .engines import OneWord
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
@@ -482,6 +483,21 @@ class GermanQueryParser(QueryParser):
     loose_compounds: bool = False
     #: The index's spelling vocabulary (every word of its texts, as written), or None.
     vocabulary: Any = None
+    #: The text being parsed (``parse``), whose letters a phrase keeps (``phrase``).
+    typed_text: str = ""
+
+    def parse(self, text: str, normalize: bool = True, debug: bool = False) -> query.Query:  # type: ignore[override]
+        self.typed_text = text
+        return super().parse(text, normalize=normalize, debug=debug)
+
+    def phrase(self, fieldname: str, words: list[str], **options: Any) -> query.Phrase:
+        """Whoosh's ``phraseclass``: a ``_Phrase`` with its words as typed, taken from the text
+        at the places Whoosh gives (``char_ranges``), which the analyzed words do not tell."""
+        phrase = _Phrase(fieldname, words, **options)
+        ranges = options.get("char_ranges") or []
+        if all(start is not None and end is not None for start, end in ranges):
+            phrase.typed = tuple(self.typed_text[start:end] for start, end in ranges)
+        return phrase
 
     def term_query(  # noqa: PLR0913 - Whoosh's signature
         self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
@@ -489,9 +505,11 @@ class GermanQueryParser(QueryParser):
         if fieldname not in QUERY_FIELDS:
             _check_fields(query.Term(fieldname, text))
         if termclass is query.Prefix:
-            return _prefix_query(fieldname, _without_thousands_dots(text), boost, self.vocabulary)
+            return _prefix_query(fieldname, _without_thousands_dots(clean_word(text)), boost, self.vocabulary)
         if termclass is query.Wildcard:
-            return _wildcard_query(fieldname, text, boost, self.vocabulary)
+            # NFC, as the analyzer reads the texts: a pattern typed in decomposed Unicode
+            # ("Flu\u0308chtl*nge", as macOS and some keyboards send it) matched no word
+            return _wildcard_query(fieldname, clean_word(text), boost, self.vocabulary)
         if _asks(text, self.question_words):
             boost *= QUESTION_WORD_WEIGHT
         field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
@@ -795,6 +813,13 @@ MAX_FUZZY_DISTANCE = 2
 #: well formed (``_TILDE_SYNTAX``, ``_BOOST``).
 _MODIFIER = re.compile(r'(?<=[^\W\d_]|")([~^])([^\s()]*)')
 _BOOST = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+#: A boost as Whoosh's parser reads one (``BoostPlugin``): a number after a word, a number, a
+#: phrase or a bracket, before a space, a closing bracket or the end ("Merz^2", "2025^2",
+#: "(Merz OR Scholz)^2").
+_BOOST_SYNTAX = re.compile(r"(?<=[^\s(])\^([0-9]*(?:\.[0-9]+)?)(?=[\s)]|$)")
+#: Largest boost: a word weighed a hundred times decides the ranking alone already, and a
+#: longer number ("Merz^99999…") is infinite as a float, which breaks every score it joins.
+MAX_BOOST = 100
 
 
 def _check_modifiers(text: str) -> None:
@@ -802,14 +827,11 @@ def _check_modifiers(text: str) -> None:
     ("Merz~1.5", ``"Friedrich Merz"~-1``, "Merz^-1", "Merz^abc") is a typo of the syntax:
     read as punctuation, its digits became words of the query and found next to nothing, with
     no word said. A tilde followed by letters ("Merz~abc") or after a number ("50~60") stays
-    punctuation."""
+    punctuation. A well-formed boost must also be in range (``_check_boosts``)."""
     for match in _MODIFIER.finditer(text):
         sign, rest = match.groups()
         if sign == "^" and not _BOOST.fullmatch(rest):
-            raise QueryError(
-                f"a boost is a positive number, as in Wort^2, not {match[0]!r}",
-                german=f"Eine Gewichtung ist eine positive Zahl, etwa Wort^2, nicht „{match[0]}“.",
-            )
+            raise _boost_error(match[0])
         if sign == "~" and rest[:1] in ("-", "+", ".", *"0123456789") and not _TILDE_SYNTAX.match(text, match.start()):
             if text[match.start() - 1] == '"':
                 raise QueryError(
@@ -820,6 +842,26 @@ def _check_modifiers(text: str) -> None:
                 f"fuzzy search takes the number of typos, as in Wort~1, Wort~2 or Wort~1/3, not {match[0]!r}",
                 german=f"Unscharfe Suche nimmt die Zahl der Abweichungen, etwa Wort~1, Wort~2 oder Wort~1/3, nicht „{match[0]}“.",
             )
+    _check_boosts(text)
+
+
+def _check_boosts(text: str) -> None:
+    """Every boost Whoosh would read (``_BOOST_SYNTAX``) is above 0 and at most ``MAX_BOOST``:
+    "Merz^0" weighed the word nothing (it still had to match, but counted for no rank) and
+    "Merz^99999…" made scores infinite, both without a word said (found by a review). A caret
+    inside quotes is the phrase's text, as Whoosh reads it."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    for match in _BOOST_SYNTAX.finditer(text):
+        inside = any(start < match.start() < end for start, end in quoted)
+        if match[1] and not inside and not 0 < float(match[1]) <= MAX_BOOST:
+            raise _boost_error(match[0])
+
+
+def _boost_error(written: str) -> QueryError:
+    return QueryError(
+        f"a boost is a number above 0 and at most {MAX_BOOST}, as in Wort^2 or Wort^0.5, not {written!r}",
+        german=f"Eine Gewichtung ist eine Zahl über 0 und höchstens {MAX_BOOST}, etwa Wort^2 oder Wort^0.5, nicht „{written}“.",
+    )
 
 
 def _plain_tildes(text: str) -> str:
@@ -948,7 +990,11 @@ def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query
     word's own index word is added, not its compound parts ("Ukrainekrieg" adds
     ukrainekrieg, not krieg). A prefix with ae/oe/ue is also read with umlauts when that
     reading begins words of the texts ("Tuerkei*" as "Türkei*"; "Oesterreich*" finds both
-    spellings: one hashtag "#oesterreichwirdfussballeuropameister" had kept it from Österreich)."""
+    spellings: one hashtag "#oesterreichwirdfussballeuropameister" had kept it from Österreich).
+    A hyphenated prefix ("Corona-Pandem*") is the wildcard of the same letters
+    (``_wildcard_query``): the words of the texts have no hyphens to begin with."""
+    if "-" in text:
+        return _wildcard_query(field, text + "*", boost, vocabulary)
     words = vocabulary.starting_with(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
     as_typed = _prefix_words_query(field, text, boost, words or [])
     if words is not None and _UMLAUT_SPELLING.search(text.lower()):
@@ -965,15 +1011,65 @@ def _wildcard_query(field: str, text: str, boost: float, vocabulary: Any) -> que
     """``Fl*chtlinge``, ``Str?che``: the index words that the folded pattern matches, and the
     index word of every word of the texts that the pattern matches. As for a prefix, index words
     are stems (Flüchtlinge → fluchtling): a pattern that spells out an inflection matched no
-    index word ("Fl*chtlinge" found nothing, found by a review)."""
-    wildcard = query.Wildcard(field, fold_diacritics(text.lower()), boost=boost)
-    words = vocabulary.matching(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
-    if vocabulary is not None and _UMLAUT_SPELLING.search(text.lower()):
-        # written without umlauts, as a prefix may be ("Fluechtl*nge": a review)
-        words = (words or []) + (vocabulary.matching(_with_umlauts(text.lower()), MAX_EXPANSION) or [])
-    stems = sorted({analyzed[0] for analyzed in map(_index_words, words or []) if analyzed})
+    index word ("Fl*chtlinge" found nothing, found by a review).
+
+    A hyphenated word is indexed as its whole word without the hyphens (stemmed as one word:
+    "Corona-Pandemie" → coronapandemi) with its parts stacked on it, so the pattern is matched
+    without its hyphens (``_index_pattern``), and the words it spells are the hyphenated words
+    the words of the texts make, one per piece (``_hyphenated_words``): "Corona-P?ndemie" and
+    "Corona-Pand*mie" find "Corona-Pandemie" and its inflections, as the word typed plainly
+    does (a review: with the hyphen the pattern matched no index word and found nothing). Like
+    any pattern it stands for whole words: a longer compound ("Corona-Pandemie-Bilanz"), which
+    the typed word also finds by its parts, is not among them."""
+    pattern = text.lower()
+    wildcard = query.Wildcard(field, _index_pattern(pattern), boost=boost)
+    words = _spelled_words(pattern, vocabulary) if vocabulary is not None else []
+    stems = sorted({analyzed[0] for analyzed in map(_index_words, words) if analyzed})
     terms = [query.Term(field, stem, boost=boost) for stem in stems]
     return query.Or([wildcard, *terms]) if terms else wildcard
+
+
+def _index_pattern(pattern: str) -> str:
+    """The wildcard ``pattern`` (lowercase) as index words are written: folded, without hyphens
+    (a hyphenated word is indexed joined); a hyphen beside a star stands for a letter at least,
+    so that "Corona-*" is a word that goes on after "Corona", not "Corona" itself."""
+    folded = fold_diacritics(pattern)
+    if "-" not in folded:
+        return folded
+    return folded.replace("-*", "?*").replace("*-", "*?").replace("-", "")
+
+
+def _spelled_words(pattern: str, vocabulary: Any) -> list[str]:
+    """The words of the texts that the wildcard ``pattern`` (lowercase) spells, also read with
+    umlauts when it is written without them, as a prefix may be ("Fluechtl*nge": a review);
+    none when it spells more than ``MAX_EXPANSION`` (the pattern alone then stands for them)."""
+    readings = [pattern, _with_umlauts(pattern)] if _UMLAUT_SPELLING.search(pattern) else [pattern]
+    words: list[str] = []
+    for reading in readings:
+        found = _hyphenated_words(reading, vocabulary) if "-" in reading else vocabulary.matching(reading, MAX_EXPANSION)
+        words.extend(found or [])
+    return words
+
+
+#: What makes a piece of a hyphenated pattern a pattern (``_hyphenated_words``).
+_WILDCARD_MARKS = re.compile(r"[*?]")
+
+
+def _hyphenated_words(pattern: str, vocabulary: Any) -> list[str] | None:
+    """The hyphenated words that the pattern spells from the words of the texts: each piece
+    between hyphens is the words it matches, a piece without wildcards itself ("Corona" of
+    "Corona-P?ndemie"; the vocabulary has no hyphenated words, and no short ones such as "EM").
+    None when the pieces make more than ``MAX_EXPANSION`` words or a pattern piece matches none
+    or too many: the folded pattern alone then stands for them."""
+    choices = []
+    count = 1
+    for piece in filter(None, pattern.split("-")):
+        found = vocabulary.matching(piece, MAX_EXPANSION) if _WILDCARD_MARKS.search(piece) else [piece]
+        count *= len(found or ())
+        if not found or count > MAX_EXPANSION:
+            return None
+        choices.append(found)
+    return ["-".join(words) for words in itertools.product(*choices)]
 
 
 def _prefix_words_query(field: str, text: str, boost: float, words: list[str]) -> query.Query:
@@ -1001,11 +1097,21 @@ def _index_words(word: str) -> tuple[str, ...]:
     return tuple(analyze(word, mode="index"))
 
 
+#: Two quoted words written as one word of at least this many letters (index form) also find
+#: the longer compounds that begin with them (``_Phrase._one_word_queries``); a shorter one
+#: ("U S" → us) would be a prefix of hundreds of words.
+MIN_COMPOUND_PREFIX = 6
+
+
 class _Phrase(query.Phrase):
     """Whoosh's phrase, whose one-word form keeps its boost: ``Phrase.normalize`` makes a quoted
     text of one index word (a score "3:1", "Sieg in" without its stop word) a ``Term`` of boost
     1, which lost the title's and the lead's weight (``FIELD_BOOSTS``). Normalized, it is one
-    of Whoosh's own classes again, which the engines know."""
+    of Whoosh's own classes again, which the engines know. ``typed``: its words as typed (the
+    parser's ``GermanQueryParser.phrase`` sets them), which two words that may be one compound
+    need (``_one_word_queries``)."""
+
+    typed: tuple[str, ...] = ()
 
     def normalize(self) -> query.Query:
         plain = query.Phrase(self.fieldname, self.words, slop=self.slop, boost=self.boost, char_ranges=self.char_ranges)
@@ -1013,23 +1119,45 @@ class _Phrase(query.Phrase):
         if isinstance(normal, query.Term):
             normal.boost = self.boost
         elif isinstance(normal, query.Phrase) and self._may_be_one_word(normal):
-            # "Corona Pandemie" quoted also finds "Corona-Pandemie" (and a closed compound the
-            # lexicon splits), whose parts the analyzer stacks on one position (found by a
-            # review: the phrase missed them)
-            parts = OneWord([query.Term(normal.fieldname, word, boost=normal.boost) for word in normal.words])
-            return query.Or([normal, parts])
+            # "Corona Pandemie" quoted also finds "Corona-Pandemie" (found by a review: the
+            # phrase missed it)
+            return query.Or([normal, *self._one_word_queries(normal)])
         return normal
 
     def _may_be_one_word(self, phrase: query.Phrase) -> bool:
         """Two words of a text field typed next to each other, a space or two or a hyphen
         apart (not "Welt im Krieg": a stop word, two letters at least with its spaces, stands
-        between them, and "Weltkrieg" is another thing)."""
+        between them, and "Weltkrieg" is another thing), whose typed letters the parser gave
+        (``GermanQueryParser.phrase``)."""
         if len(phrase.words) != 2 or phrase.slop > 1 or phrase.fieldname not in TEXT_FIELDS:
             return False
         ranges = self.char_ranges or []
-        if len(ranges) != 2 or None in ranges[0] or None in ranges[1]:
+        if len(ranges) != 2 or None in ranges[0] or None in ranges[1] or len(self.typed) != 2:
             return False
         return ranges[1][0] - ranges[0][1] <= 3
+
+    def _one_word_queries(self, phrase: query.Phrase) -> list[query.Query]:
+        """The two typed words written as one word, in the order typed: the index word of the
+        hyphenated and of the closed form ("Corona Pandemie" → coronapandemi, the index word of
+        "Corona-Pandemie", "Coronapandemie", "Corona-Pandemien"), as a prefix when it is
+        ``MIN_COMPOUND_PREFIX`` letters or more, so that a longer compound that begins with
+        them counts too ("Corona-Pandemie-Bilanz", "Coronapandemiebekämpfung").
+
+        A phrase is words in order, and so is this: "Pandemie Corona" finds "Pandemie Corona"
+        and "Pandemiecorona", not "Corona-Pandemie" (found by a review). The index stacks a
+        compound's parts on one position without their order, so the parts alone (``OneWord``,
+        which this was) matched either order; only the index word of the whole compound keeps
+        it. What the order costs: a compound that holds the two words after other letters
+        ("Post-Corona-Pandemie") or with a linking letter between them ("Flüchtlingskrise" for
+        "Flüchtling Krise") is found by its own words only."""
+        first, second = self.typed
+        forms = (f"{first}-{second}", f"{first}{second}")
+        wholes = sorted({analyzed[0] for analyzed in map(_index_words, forms) if analyzed})
+        field, boost = phrase.fieldname, phrase.boost
+        return [
+            query.Prefix(field, whole, boost=boost) if len(whole) >= MIN_COMPOUND_PREFIX else query.Term(field, whole, boost=boost)
+            for whole in wholes
+        ]
 
 
 def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> GermanQueryParser:
@@ -1040,7 +1168,7 @@ def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> Ge
     parser.question_words = asking
     parser.loose_compounds = operator == "or"
     parser.vocabulary = vocabulary
-    parser.phraseclass = _Phrase
+    parser.phraseclass = parser.phrase
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     parser.add_plugin(GermanFuzzyPlugin())
     parser.remove_plugin_class(WildcardPlugin)

@@ -6,6 +6,7 @@ import html
 import itertools
 import random
 import re
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -695,6 +696,46 @@ def test_a_wildcard_inside_a_word_finds_the_words_it_spells(fresh_index: Index) 
     assert ">Flüchtlinge</mark>" in fresh_index.search("Fl?chtlinge").hits[0].title_html
 
 
+def test_a_wildcard_inside_a_hyphenated_word_finds_it(fresh_index: Index) -> None:
+    """Found by a review: "Corona-P?ndemie" and "Corona-Pand*mie" found nothing, the pattern
+    (with its hyphen) being matched against index words, which are the hyphenated word joined
+    and stemmed (coronapandemi) and its parts. It finds what the word typed plainly finds as
+    that word (a longer compound is not the word the pattern spells)."""
+    fresh_index.add([
+        make("hyphen", "Bilanz", "Die Corona-Pandemie ist vorbei.", "2025-04"),
+        make("plural", "Zählung", "Zwei Corona-Pandemien später.", "2025-05"),
+        make("apart", "Bier", "Corona ist ein Bier, die Pandemie ein anderes Thema.", "2025-06"),
+        make("beer", "Getränke", "Ein Corona-Bier im Biergarten.", "2025-07"),
+        make("em", "Turnier", "Die Fußball-EM beginnt.", "2025-08"),
+    ])
+    typed = set(ids(fresh_index.search("Corona-Pandemie")))
+    assert typed == {"hyphen", "plural"}
+    for pattern in ("Corona-P?ndemie", "Corona-Pand*mie", "Cor?na-Pandemie", "C*-Pandemie", "Corona-Pandem*",
+                    "corona-p?ndemie", "Corona\u2010P?ndemie", "Corona-Pand*mien"):
+        assert set(ids(fresh_index.search(pattern))) == typed, pattern
+    # a hyphen beside a star is a letter at least: "Corona-*" is a word that goes on after Corona
+    assert set(ids(fresh_index.search("Corona-*"))) == {"hyphen", "plural", "beer"}
+    assert ids(fresh_index.search("Fußball-E?")) == ids(fresh_index.search("Fussball-E?")) == ["em"]
+    assert ids(fresh_index.search("Corona-X?ndemie")) == []
+    hit = fresh_index.search("Corona-P?ndemie", sort="date_asc").hits[0]
+    assert ">Corona-Pandemie</mark>" in hit.snippet_html
+
+
+@pytest.mark.parametrize("pattern", ["Flüchtl*nge", "Fl?chtlinge", "Flüchtlinge*", "Flücht*", "Kriegs-Flüchtl*nge"])
+def test_a_pattern_typed_in_decomposed_unicode_finds_what_its_composed_form_finds(fresh_index: Index, pattern: str) -> None:
+    """Found by a review: "Flu\u0308chtl*nge" (NFD, as macOS and some keyboards send an
+    umlaut) found nothing, though the texts are read in NFC."""
+    fresh_index.add([
+        make("1", "Flüchtlinge", "Die Flüchtlinge kommen an.", "2025-04"),
+        make("2", "Kriegs-Flüchtlinge", "Die Kriegs-Flüchtlinge warten.", "2025-05"),
+        make("3", "Flucht", "Die Flucht gelang.", "2025-06"),
+    ])
+    composed = set(ids(fresh_index.search(pattern)))
+    decomposed = unicodedata.normalize("NFD", pattern)
+    assert decomposed != pattern or "ü" not in pattern
+    assert composed and set(ids(fresh_index.search(decomposed))) == composed
+
+
 def test_date_words_never_find_a_document_alone(fresh_index: Index) -> None:
     """A date phrase whose period holds no match is searched as words ("Super Bowl 2015"), but
     what only the date words find is no answer (found by a review: "… seit März 2026" gave
@@ -1228,15 +1269,36 @@ def test_a_quoted_pair_of_words_also_finds_them_as_one_compound(fresh_index: Ind
         make("apart", "Bier", "Corona ist ein Bier, die Pandemie ein anderes Thema.", None),
         make("war", "Geschichte", "Der Zweite Weltkrieg endete 1945.", None),
     ])
-    # ("Coronapandemie" is found where the compound lexicon splits it; "Corona" is not in it)
-    assert set(ids(fresh_index.search('"Corona Pandemie"'))) == {"hyphen", "words"}
-    assert set(ids(fresh_index.search("„Corona Pandemie“"))) == {"hyphen", "words"}
-    assert set(ids(fresh_index.search('"Corona  Pandemie"'))) == {"hyphen", "words"}  # two spaces
+    # the two words written as one, hyphenated or closed (``_Phrase._one_word_queries``)
+    assert set(ids(fresh_index.search('"Corona Pandemie"'))) == {"hyphen", "closed", "words"}
+    assert set(ids(fresh_index.search("„Corona Pandemie“"))) == {"hyphen", "closed", "words"}
+    assert set(ids(fresh_index.search('"Corona  Pandemie"'))) == {"hyphen", "closed", "words"}  # two spaces
     assert set(ids(fresh_index.search("Corona-Pandemie"))) == {"hyphen", "closed"}
     assert fresh_index.search('"Welt im Krieg"').total == 0
     assert set(ids(fresh_index.search('"Corona Pandemie"~3'))) == {"words", "apart"}  # with slop: words apart
     hit = next(h for h in fresh_index.search('"Corona Pandemie"').hits if h.document.id == "hyphen")
     assert ">Corona-Pandemie</mark>" in hit.snippet_html
+
+
+def test_a_quoted_pair_finds_a_compound_only_in_the_order_typed(fresh_index: Index) -> None:
+    """Found by a review: the reversed pair "Pandemie Corona" found "Corona-Pandemie", the
+    compound's parts being matched in any order. A phrase is its words in order, also written
+    as one word: forwards the hyphenated, closed, inflected and longer compound; backwards
+    only what has them backwards."""
+    fresh_index.add([
+        make("hyphen", "Bilanz", "Die Corona-Pandemie ist vorbei.", None),
+        make("closed", "Rückblick", "Die Coronapandemie prägte Jahre.", None),
+        make("plural", "Zählung", "Zwei Corona-Pandemien später.", None),
+        make("longer", "Zahlen", "Die Corona-Pandemie-Bilanz fällt gemischt aus.", None),
+        make("reversed", "Glosse", "Die Pandemie Corona hat alles verändert.", None),
+        make("reversed-closed", "Wortspiel", "Die Pandemiecorona war ein Scherzwort.", None),
+    ])
+    assert set(ids(fresh_index.search('"Corona Pandemie"'))) == {"hyphen", "closed", "plural", "longer"}
+    assert set(ids(fresh_index.search('"Pandemie Corona"'))) == {"reversed", "reversed-closed"}
+    assert set(ids(fresh_index.search("»Pandemie Corona«"))) == {"reversed", "reversed-closed"}
+    assert set(ids(fresh_index.search('"Pandemie Corona" OR Rückblick'))) == {"reversed", "reversed-closed", "closed"}
+    hit = next(h for h in fresh_index.search('"Corona Pandemie"').hits if h.document.id == "longer")
+    assert ">Corona-Pandemie-Bilanz</mark>" in hit.snippet_html
 
 
 def test_a_lone_star_adds_nothing_and_alone_means_every_document(typed: Index) -> None:
@@ -1259,6 +1321,23 @@ def test_malformed_fuzzy_proximity_and_boost_syntax_is_a_query_error(typed: Inde
     with pytest.raises(QueryError) as error:
         typed.search(typo)
     assert error.value.german
+
+
+@pytest.mark.parametrize("boost", ["Krieg^0", "Krieg^0.0", "Krieg^00", "Welt Krieg^0", "title:Krieg^0", "2025^0",
+                                   "(Welt OR Krieg)^0", '"Welt im Krieg"^0', "Krieg^101", "Krieg^" + "9" * 400])
+def test_a_boost_of_zero_or_beyond_the_maximum_is_a_query_error(typed: Index, boost: str) -> None:
+    """Found by a review: "Merz^0" was taken silently (the word weighed nothing) and so was a
+    boost too long for a float (an infinite score)."""
+    with pytest.raises(QueryError, match=r"above 0 and at most 100") as error:
+        typed.search(boost)
+    assert "über 0 und höchstens 100" in error.value.german
+
+
+def test_boosts_in_range_still_weigh(typed: Index) -> None:
+    assert ids(typed.search("Demonstration^0.5")) == ids(typed.search("Demonstration^100")) == ["thousands"]
+    # a caret inside quotes is the phrase's text, as Whoosh reads it, not a boost
+    assert typed.search('"Welt^0 Krieg"').total == 0
+    assert set(ids(typed.search("(Welt OR Prozent)^2.5 Krieg"))) == {"phrase", "apart"}
 
 
 def test_well_formed_modifiers_still_work(typed: Index) -> None:
