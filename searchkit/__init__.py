@@ -28,7 +28,7 @@ from .index import Index, IngestReport
 from .ingest import read_file, read_paths
 from .model import Document, Entity, EntityType, Precision, PubDate
 from .pipeline import enrich
-from .search import Facet, FacetValue, Hit, SearchRequest, SearchResult
+from .request import Facet, FacetValue, Hit, SearchRequest, SearchResult
 
 __version__ = "0.1.0"
 

@@ -23,7 +23,7 @@ from .errors import SearchkitError
 from .facets import FACETS
 from .index import Index, IngestReport, batches, default_index_path
 from .model import Document
-from .search import operator_reading
+from .parsing import operator_reading
 
 INDEX_OPTION = click.option(
     "--index",

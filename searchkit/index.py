@@ -594,8 +594,9 @@ class Index:
         self._spelling_cache = (generation, vocabulary, True)
 
     def search(self, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
-        """Search; see ``searchkit.search.SearchRequest`` for the options."""
-        from .search import make_request, run_search
+        """Search; see ``searchkit.request.SearchRequest`` for the options."""
+        from .request import make_request
+        from .search import run_search
 
         request = make_request(query, **options)
         with self._read_lock, self._one_generation():
@@ -607,7 +608,8 @@ class Index:
 
     def facet_values(self, facet: str, text: str = "", *, limit: int = 20, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
         """Values of one facet whose label contains ``text`` ("Erd" → Erdoğan), with counts."""
-        from .search import facet_values, make_request
+        from .request import make_request
+        from .search import facet_values
 
         request = make_request(query, **options)
         with self._read_lock, self._one_generation():
@@ -620,7 +622,7 @@ class Index:
 
     def entity(self, facet: str, name: str, *, top: int = 10):  # type: ignore[no-untyped-def]
         """The entity page: documents over time and co-occurring entities."""
-        from .search import entity_report
+        from .entity_report import entity_report
 
         with self._read_lock, self._one_generation():
             return entity_report(self, facet, name, top=top)

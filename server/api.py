@@ -16,7 +16,8 @@ from searchkit.dates import held_date_warnings
 from searchkit.errors import DocumentError, QueryError, SearchkitError
 from searchkit.ingest.formats import document_from_mapping
 from searchkit.model import Document
-from searchkit.search import FACETS, SCOPE_PARAMS, SearchResult, int_param, request_from_params, toggle_params
+from searchkit.facets import FACETS
+from searchkit.request import SCOPE_PARAMS, SearchResult, int_param, request_from_params, toggle_params
 from searchkit.similar import similar_documents
 
 from . import error_response, get_index

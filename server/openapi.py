@@ -2,7 +2,7 @@
 
 * Paths come from the app's URL map: every view decorated with ``@operation`` is described, under
   the rule it is really registered with.
-* The search parameters come from the library (``searchkit.search.PARAMS``, ``FACETS``,
+* The search parameters come from the library (``searchkit.request.PARAMS``, ``FACETS``,
   ``SORTS``, ``OPERATORS`` and the ``MAX_*`` limits); the accepted input keys of the write API
   from ``searchkit.ingest.formats.JSON_KEYS``. A parameter the library accepts but this module
   cannot describe fails the build (and so the tests).
@@ -22,7 +22,8 @@ from apispec import APISpec
 from flask import Flask
 
 import searchkit
-from searchkit import search as search_module
+from searchkit import parsing
+from searchkit import request as search_module
 from searchkit.facets import FACETS
 from searchkit.ingest.formats import JSON_KEYS
 from searchkit.model import EntityType, Precision
@@ -136,7 +137,7 @@ LIMITS_TEXT = (
     f"Grenzen (sonst 400): Suchtext höchstens {search_module.MAX_QUERY_LENGTH} Zeichen, per_page höchstens "
     f"{search_module.MAX_PER_PAGE}, Trefferposition (page × per_page) höchstens {search_module.MAX_RESULT_DEPTH}, "
     f"höchstens {search_module.MAX_FILTER_VALUES} Werte je Filter, Platzhalter (`Wort*`) mit mindestens zwei "
-    f"Buchstaben und höchstens {search_module.MAX_EXPANSION} passenden Wörtern."
+    f"Buchstaben und höchstens {parsing.MAX_EXPANSION} passenden Wörtern."
 )
 
 

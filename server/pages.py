@@ -17,18 +17,10 @@ from searchkit.errors import DocumentNotFoundError as SearchkitNotFound
 from searchkit.facets import FACETS, month_label
 from searchkit.index import ENTITY_FIELDS, NO_DATE
 from searchkit.model import GERMAN_MONTHS, EntityType, without_title
-from searchkit.search import (
-    PARAMS,
-    SORTS,
-    Facet,
-    SearchRequest,
-    SearchResult,
-    entity_candidates,
-    facet_values,
-    operator_reading,
-    request_to_params,
-    toggle_params,
-)
+from searchkit.entity_report import entity_candidates
+from searchkit.parsing import operator_reading
+from searchkit.request import PARAMS, SORTS, Facet, SearchRequest, SearchResult, request_to_params, toggle_params
+from searchkit.search import facet_values
 from searchkit.similar import similar_documents
 
 from . import error_response, get_index

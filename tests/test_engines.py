@@ -133,7 +133,7 @@ def test_whoosh_or_queries_run_as_union_trees_with_the_same_answer(tmp_path: Pat
 
     from searchkit import Document
     from searchkit.engines.whoosh_engine import _union_trees
-    from searchkit.search import parse_query
+    from searchkit.parsing import parse_query
 
     index = Index(tmp_path / "index", create=True, engine="whoosh")
     texts = ["Baku und Ankara", "Gipfel in Baku", "Ankara empfängt", "Wiederaufbau-Hilfen für Baku"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.search import _SYNTAX_WORDS
+from searchkit.parsing import _SYNTAX_WORDS
 
 #: Words of plain text: the alphabet has capitals, so Whoosh's operator words ("AND", "TO"), which
 #: make a query explicit syntax, are left out.
@@ -22,7 +22,7 @@ def test_plain_words_parse_like_whoosh(words: list[str], operator: str, space: s
 
     from searchkit.engines.whoosh_engine import query_schema
     from searchkit.querywords import question_words
-    from searchkit.search import FIELD_BOOSTS, GermanQueryParser, _is_plain_text, _parse_words
+    from searchkit.parsing import FIELD_BOOSTS, GermanQueryParser, _is_plain_text, _parse_words
 
     text = space.join(words)
     assert _is_plain_text(text)
@@ -38,7 +38,7 @@ def test_fuzzy_words_are_analysed_and_bounded() -> None:
     from whoosh import query
 
     from searchkit import QueryError
-    from searchkit.search import parse_query
+    from searchkit.parsing import parse_query
 
     parsed = parse_query(None, "Bundesregirung~1/4 Baku", "and")
     fuzzy = [leaf for leaf in parsed.leaves() if isinstance(leaf, query.FuzzyTerm)]
@@ -56,7 +56,7 @@ def test_a_tilde_is_syntax_only_after_a_word_or_a_phrase(text: str) -> None:
     """Wherever people type a tilde ("~ 50 Euro", "50~60", "~~"), parsing gives a query or a
     QueryError, never another exception; a tilde that stays is fuzzy or proximity syntax."""
     from searchkit import QueryError
-    from searchkit.search import _TILDE_SYNTAX, _plain_tildes, parse_query
+    from searchkit.parsing import _TILDE_SYNTAX, _plain_tildes, parse_query
 
     cleaned = _plain_tildes(text)
     assert cleaned.count("~") == len(_TILDE_SYNTAX.findall(text))
@@ -73,7 +73,7 @@ def test_a_boost_is_above_zero_and_at_most_the_maximum() -> None:
     import pytest
 
     from searchkit import QueryError
-    from searchkit.search import MAX_BOOST, parse_query
+    from searchkit.parsing import MAX_BOOST, parse_query
 
     for text in ("Merz^0", "Merz^0.0", "(Merz OR Scholz)^0", '"Friedrich Merz"^0', f"Merz^{MAX_BOOST + 1}", "Merz^1" + "0" * 400):
         with pytest.raises(QueryError, match=f"above 0 and at most {MAX_BOOST}") as error:
@@ -91,7 +91,7 @@ def test_a_quoted_pair_as_one_word_keeps_its_order() -> None:
     from whoosh import query
 
     from searchkit.engines import OneWord
-    from searchkit.search import parse_query
+    from searchkit.parsing import parse_query
 
     def leaves(text: str) -> set[tuple[str, str]]:
         parsed = parse_query(None, text, "and")

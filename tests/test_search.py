@@ -16,7 +16,7 @@ from whoosh import query as whoosh_query
 from searchkit import Document, Entity, EntityType, Index, PubDate, QueryError
 from searchkit.compounds import split_compound
 from searchkit import search as search_module
-from searchkit.search import request_from_params, request_to_params, toggle_params
+from searchkit.request import request_from_params, request_to_params, toggle_params
 
 # every test here runs once per engine (see conftest.py)
 pytestmark = pytest.mark.usefixtures("engine")
@@ -255,7 +255,7 @@ def test_a_question_for_a_time_prefers_the_text_that_gives_one(fresh_index: Inde
 
 
 def test_a_leading_hyphen_is_no_syntax(small: Index) -> None:
-    from searchkit.search import _is_explicit
+    from searchkit.parsing import _is_explicit
 
     # "Privatpersonen und -organisationen": German's Ergänzungsstrich; "Rafale -Jets": a compound
     # that lost its quotation marks. Neither turns off the operator choice and the second stage.
@@ -759,7 +759,7 @@ def test_date_words_never_find_a_document_alone(fresh_index: Index) -> None:
 
 
 def test_operators_inside_quotes_and_colons_before_a_space_stay_words() -> None:
-    from searchkit.search import _user_words
+    from searchkit.parsing import _user_words
 
     assert _user_words('"Gas OR" Öl') == '"Gas OR" Öl'
     assert _user_words('title:"Baku OR"') == 'title:"Baku OR"'
@@ -775,7 +775,7 @@ def test_a_query_of_operators_alone_finds_nothing_rather_than_everything(small: 
 
 
 def test_german_operator_words_stay_words_and_their_reading_is_offered(small: Index) -> None:
-    from searchkit.search import operator_reading
+    from searchkit.parsing import operator_reading
 
     def reading(text: str) -> str | None:
         return operator_reading(small.search(text))
@@ -1307,9 +1307,9 @@ def test_a_lone_star_adds_nothing_and_alone_means_every_document(typed: Index) -
 
 
 def test_a_range_of_too_many_words_is_refused(typed: Index, monkeypatch: pytest.MonkeyPatch) -> None:
-    import searchkit.search
+    import searchkit.parsing
 
-    monkeypatch.setattr(searchkit.search, "MAX_EXPANSION", 3)
+    monkeypatch.setattr(searchkit.parsing, "MAX_EXPANSION", 3)
     with pytest.raises(QueryError, match="range"):
         typed.search("[a TO z]")
     assert ids(typed.search("title:[rec TO red]")) == ["phrase"]

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from searchkit import SearchRequest, search
+from searchkit import SearchRequest, parsing
+from searchkit import request as search_request
 from searchkit.errors import QueryError
 from searchkit.facets import FACETS
 from searchkit.index import TEXT_FIELDS
@@ -90,12 +91,12 @@ def test_spec_is_openapi_3_and_covers_every_api_route(app, spec: dict) -> None: 
 
 def test_search_parameters_come_from_the_library(spec: dict) -> None:
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(params) == set(search.PARAMS) | set(FACETS)
-    assert params["q"]["schema"]["maxLength"] == search.MAX_QUERY_LENGTH
-    assert params["per_page"]["schema"]["maximum"] == search.MAX_PER_PAGE
-    assert params["sort"]["schema"]["enum"] == list(search.SORTS)
-    assert params["operator"]["schema"]["enum"] == list(search.OPERATORS)
-    assert params["year"]["schema"]["maxItems"] == search.MAX_FILTER_VALUES
+    assert set(params) == set(search_request.PARAMS) | set(FACETS)
+    assert params["q"]["schema"]["maxLength"] == search_request.MAX_QUERY_LENGTH
+    assert params["per_page"]["schema"]["maximum"] == search_request.MAX_PER_PAGE
+    assert params["sort"]["schema"]["enum"] == list(search_request.SORTS)
+    assert params["operator"]["schema"]["enum"] == list(search_request.OPERATORS)
+    assert params["year"]["schema"]["maxItems"] == search_request.MAX_FILTER_VALUES
     SearchRequest(facet_size=MAX_FACET_SIZE)
     with pytest.raises(QueryError):
         SearchRequest(facet_size=MAX_FACET_SIZE + 1)
@@ -209,7 +210,7 @@ LIMITS = {
     "page depth": ({"page": "1001", "per_page": "10"}, "beyond position"),
     "page zero": ({"page": "0"}, "page"),
     "huge page": ({"page": "9" * 40}, "beyond position"),
-    "too many filter values": ({"place": [f"Ort{i}" for i in range(search.MAX_FILTER_VALUES + 1)]}, "at most"),
+    "too many filter values": ({"place": [f"Ort{i}" for i in range(search_request.MAX_FILTER_VALUES + 1)]}, "at most"),
     "broad wildcard": ({"q": "a*"}, "too broad"),
     "broad single-letter prefix": ({"q": "Türkei OR z*"}, "too broad"),
     "broad question marks": ({"q": "??"}, "too broad"),
@@ -243,7 +244,7 @@ def test_wildcard_expansion_limit(client: FlaskClient, monkeypatch: pytest.Monke
     """A prefix matching more index words than MAX_EXPANSION is refused (lowered here, since the
     demo corpus is small)."""
     assert client.get("/api/search?q=st*").status_code == 200
-    monkeypatch.setattr(search, "MAX_EXPANSION", 3)
+    monkeypatch.setattr(parsing, "MAX_EXPANSION", 3)
     response = client.get("/api/search?q=st*")
     assert response.status_code == 400 and "matches more than 3 words" in response.get_json()["error"]["message"]
 
@@ -264,9 +265,9 @@ values = st.one_of(
     queries,
     st.integers(-3, 20_000).map(str),
     st.sampled_from(["", "2025", "2025-03", "2025-03-10", "2025-13", "0000", "9999-12-31", "ohne Datum", "none"]),
-    st.sampled_from(list(search.SORTS) + list(search.OPERATORS) + ["1e3", "0x10", " 5", "١٢"]),
+    st.sampled_from(list(search_request.SORTS) + list(search_request.OPERATORS) + ["1e3", "0x10", " 5", "١٢"]),
 )
-names = st.sampled_from(list(search.PARAMS) + list(FACETS) + ["mehr", "bogus", "Q", ""])
+names = st.sampled_from(list(search_request.PARAMS) + list(FACETS) + ["mehr", "bogus", "Q", ""])
 param_lists = st.lists(st.tuples(names, values), max_size=6)
 
 
@@ -297,7 +298,7 @@ def test_fuzz_search_page_never_500(client: FlaskClient, params: list[tuple[str,
 
 
 @FUZZ
-@given(query=queries, page=st.integers(-2, 1200), per_page=st.integers(-1, 120), sort=st.sampled_from(search.SORTS))
+@given(query=queries, page=st.integers(-2, 1200), per_page=st.integers(-1, 120), sort=st.sampled_from(search_request.SORTS))
 def test_fuzz_query_syntax_never_500(client: FlaskClient, query: str, page: int, per_page: int, sort: str) -> None:
     params = {"q": query, "page": page, "per_page": per_page, "sort": sort}
     check_response(client.get("/api/search?" + urlencode(params)))

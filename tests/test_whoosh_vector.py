@@ -15,7 +15,7 @@ from searchkit import Index, enrich, read_paths
 from searchkit.cli import demo_corpus_path
 from searchkit.engines import OneWord, whoosh_vector
 from searchkit.engines.whoosh_engine import _union_trees
-from searchkit.search import parse_query
+from searchkit.parsing import parse_query
 
 QUERIES = [
     "Erdogan", "Türkei Aserbaidschan", "Wer ist der Präsident der Türkei?", "Stützpunkt",

@@ -240,7 +240,7 @@ class SearchkitSystem(RetrievalSystem):
     name = "searchkit"
 
     def __init__(self, *, operator: str = "or", enrich: bool = True, **search_options: Any) -> None:
-        from ..search import OPERATORS
+        from ..request import OPERATORS
 
         if operator not in OPERATORS:
             raise QueryError(f"operator must be one of {', '.join(OPERATORS)}")

@@ -1,0 +1,123 @@
+"""The entity page: one person, place or organisation — how many documents mention it, in which
+months, the latest of them, and the entities that appear with it most often. Built from the same
+search (``run_search``) as every other answer, with the entity as its filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import QueryError
+from .facets import FacetData
+from .index import ENTITY_FIELDS, facet_key
+from .request import MAX_PER_PAGE, FacetValue, Hit, SearchRequest
+from .search import (
+    _evaluate,
+    _facet_value,
+    _named_value_ids,
+    _shown,
+    run_search,
+)
+
+
+@dataclass
+class EntityReport:
+    """One person, place or organisation: how often, when, with whom (the entity page)."""
+
+    facet: str
+    name: str
+    count: int
+    timeline: list[FacetValue]
+    cooccurring: dict[str, list[FacetValue]]
+    latest: list[Hit]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "facet": self.facet,
+            "name": self.name,
+            "count": self.count,
+            "timeline": [v.to_dict() for v in self.timeline],
+            "cooccurring": {k: [v.to_dict() for v in vs] for k, vs in self.cooccurring.items()},
+            "latest": [h.to_dict() for h in self.latest],
+        }
+
+
+def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> EntityReport:
+    """Documents of an entity over time (per month, oldest first; year-only dates per year) and
+    the entities that appear with it most often."""
+    from .errors import DocumentNotFoundError
+
+    if facet not in ENTITY_FIELDS:
+        raise QueryError(f"{facet!r} is not an entity facet; use one of {', '.join(ENTITY_FIELDS)}")
+    if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_PER_PAGE:
+        raise QueryError(f"top must be between 1 and {MAX_PER_PAGE}")
+    if isinstance(name, str):
+        data = index.facet_data()
+        # a name the archive counts under another type ("Donald Trump" was tagged as an
+        # organisation in some articles): its report is that type's (old links keep working)
+        facet = data.counted_as(facet, name)
+        lookup = data.fields[facet].lookup
+        if lookup.get(name, lookup.get(facet_key(name))) is None:
+            # one entity's report, not that of every value a name holds ("Olaf")
+            named = entity_candidates(data, facet, name)
+            if len(named) == 1:  # "Scholz" → Olaf Scholz, "Guttenbergs" → Karl-Theodor zu Guttenberg
+                return entity_report(index, *named[0], top=top)
+            labels = ", ".join(data.label(f, v) for f, v in named[:5])
+            raise DocumentNotFoundError(
+                f"no documents mention {name!r}" + (f"; names with it: {labels}" if labels else ""),
+                german=f"Kein Artikel erwähnt „{name}“." + (f" Gemeint: {labels}?" if labels else ""),
+            )
+    result = run_search(
+        index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
+    )
+    if result.total == 0:
+        raise DocumentNotFoundError(f"no documents mention {name!r}", german=f"Kein Artikel erwähnt „{name}“.")
+    label = result.request.filters[facet][0]
+    months = result.facet("month")
+    timeline = sorted(months.results if months else [], key=lambda v: v.value)
+    return EntityReport(facet, label, result.total, timeline, _cooccurring(index, result.request, top), result.hits)
+
+
+def entity_candidates(data: FacetData, facet: str, name: str) -> list[tuple[str, str]]:
+    """(facet, value) of the entities ``name`` may mean where ``facet`` has no value of that
+    name: the value of that name of another type ("Europa" asked as a person is the place),
+    else those whose name holds ``name`` as words ("Scholz" → Olaf Scholz; a genitive too),
+    those of ``facet`` first, each type's most mentioned first. The entity page of a surname
+    found nothing, and one of a place asked as a person said no article mentions it (reviews)."""
+    key = facet_key(name)
+    others = [f for f in ENTITY_FIELDS if f != facet]
+    for kind in others:
+        idx = data.fields[kind].lookup.get(key)
+        if idx is not None and data.fields[kind].counts(data.live)[idx]:
+            return [(kind, data.fields[kind].values[idx])]
+    found = []
+    for kind in (facet, *others):
+        ffield = data.fields[kind]
+        ids = _named_value_ids(ffield, name, declined=kind != "person")
+        if ids:  # (a value whose documents were all deleted names nothing)
+            counts = ffield.counts(data.live)
+            found += [(kind, ffield.values[i]) for i in sorted(ids, key=lambda i: -int(counts[i])) if counts[i]]
+    return found
+
+
+def _cooccurring(index: Any, request: SearchRequest, top: int) -> dict[str, list[FacetValue]]:
+    """The ``top`` entities of each type in the documents of the request's entity, with the
+    number of documents they share with it. Counted on those documents alone: the facets of a
+    search count each facet without its own filter (disjunctively), which for the entity's own
+    type would be every person's count in the whole index."""
+    ev = _evaluate(index, request)
+    shared = ev.hits_mask()
+    cooccurring = {}
+    for name in ENTITY_FIELDS:
+        ffield = ev.data.fields[name]
+        counts = ffield.counts(shared)
+        itself = set(ev.selected_ids.get(name, []))
+        candidates = np.array([i for i in np.flatnonzero(counts).tolist() if i not in itself], dtype=np.int64)
+        cooccurring[name] = [
+            FacetValue(_facet_value(name, ffield.values[i], ev.data), ev.data.label(name, ffield.values[i]),
+                       int(counts[i]), False)
+            for i in _shown(name, ffield.values, counts, candidates, top, set())
+        ]
+    return cooccurring

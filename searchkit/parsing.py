@@ -1,0 +1,958 @@
+"""The query language: what a user types, read into a Whoosh query tree for the index's fields.
+
+Whoosh's ``QueryParser`` taught German: words analysed as the index analyses them (stems,
+compound parts stacked on one word, genitives), phrases that also match the words written as
+one compound, prefixes and wildcards matched against the words of the texts, fuzzy words,
+field names in German (``ort:``, ``titel:``), German operators (``UND``/``ODER``/``NICHT``), and
+the typos of the syntax caught as ``QueryError``s. A query is parsed without the index where it
+can be; what needs the index's words (a vocabulary for prefixes and wildcards) is passed in.
+``search.py`` resolves the parsed tree against one index generation and runs it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from contextvars import ContextVar
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from whoosh import query
+from whoosh.qparser import (
+    AndGroup,
+    FuzzyTermPlugin,
+    MultifieldPlugin,
+    OrGroup,
+    QueryParser,
+    QueryParserError,
+    WildcardPlugin,
+)
+
+from .analysis import analyze, clean_word, fold_diacritics
+from .engines import OneWord
+from .engines.whoosh_engine import query_schema
+from .errors import QueryError
+from .facets import FACETS
+from .index import TEXT_FIELDS
+from .querywords import question_words
+
+if TYPE_CHECKING:
+    from .search import SearchResult
+
+
+#: Query-time field boosts for BM25F: a word in the headline says more than one in the body.
+#: Fields a query searches when it names none, with their BM25F boosts. The entity names field
+#: is not among them: the names are in the text already, and the short field's length
+#: normalisation made any article that merely mentions a name outrank the one about the query
+#: (XQuAD-de MRR@10 0.860 with it, 0.909 without). It stays searchable as ``names:``.
+FIELD_BOOSTS = {"title": 3.0, "lead": 2.0, "body": 1.0}
+
+
+#: A wildcard or prefix that expands to more index terms than this is refused, so that ``a*`` on
+#: a large archive cannot stall the server.
+MAX_EXPANSION = 2000
+
+
+class GermanQueryParser(QueryParser):
+    """Whoosh's parser with German compound semantics: a word that the analyzer splits matches
+    the whole word OR all of its parts (with ``loose_compounds``, the OR operator's choice: OR
+    any of its parts, ``_word_query``), and prefixes/wildcards are folded but not stemmed (a stem
+    of a prefix is no prefix; ``prefix_words`` adds the index words of the texts' words that
+    begin with a prefix). Words in ``question_words`` (lowercased surface forms) weigh
+    ``QUESTION_WORD_WEIGHT``."""
+
+    question_words: frozenset[str] = frozenset()
+    loose_compounds: bool = False
+    #: The index's spelling vocabulary (every word of its texts, as written), or None.
+    vocabulary: Any = None
+    #: The text being parsed (``parse``), whose letters a phrase keeps (``phrase``).
+    typed_text: str = ""
+
+    def parse(self, text: str, normalize: bool = True, debug: bool = False) -> query.Query:  # type: ignore[override]
+        self.typed_text = text
+        return super().parse(text, normalize=normalize, debug=debug)
+
+    def phrase(self, fieldname: str, words: list[str], **options: Any) -> query.Phrase:
+        """Whoosh's ``phraseclass``: a ``_Phrase`` with its words as typed, taken from the text
+        at the places Whoosh gives (``char_ranges``), which the analyzed words do not tell."""
+        phrase = _Phrase(fieldname, words, **options)
+        ranges = options.get("char_ranges") or []
+        if all(start is not None and end is not None for start, end in ranges):
+            phrase.typed = tuple(self.typed_text[start:end] for start, end in ranges)
+        return phrase
+
+    def term_query(  # noqa: PLR0913 - Whoosh's signature
+        self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
+    ):  # type: ignore[no-untyped-def]
+        if fieldname not in QUERY_FIELDS:
+            _check_fields(query.Term(fieldname, text))
+        if termclass is query.Prefix:
+            return _prefix_query(fieldname, _without_thousands_dots(clean_word(text)), boost, self.vocabulary)
+        if termclass is query.Wildcard:
+            # NFC, as the analyzer reads the texts: a pattern typed in decomposed Unicode
+            # ("Flu\u0308chtl*nge", as macOS and some keyboards send it) matched no word
+            return _wildcard_query(fieldname, clean_word(text), boost, self.vocabulary)
+        if _asks(text, self.question_words):
+            boost *= QUESTION_WORD_WEIGHT
+        field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
+        if termclass is not query.Term or field_obj is None or not field_obj.analyzer or not tokenize:
+            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        groups = _token_groups(field_obj.analyzer, text, removestops)
+        if not field_obj.format.supports("positions"):
+            # a field of values (year, month, mentioned, the entities) has no word order: a
+            # value written as several ("mentioned:2024,2025", "jahr:99999") is all of them
+            terms = [query.Term(fieldname, texts[0], boost=boost) for texts in groups]
+            return _joined(query.And, terms) if terms else None
+        return _word_query(fieldname, groups, boost, loose=self.loose_compounds)
+
+
+    def fuzzy_query(  # noqa: PLR0913 - the parts of "word~2/3" and its field
+        self, fieldname: str, text: str, boost: float, maxdist: int, prefixlength: int
+    ) -> query.Query | None:
+        """``word~N/P``: index words within N edits (two letters swapped count one) of the word's
+        index form, the first P letters equal. The word is analysed like any other (folded, stemmed), so
+        "Bundesregirung~" looks near "bundesregir" and finds "bundesregier"; a word the
+        analyzer splits at hyphens is fuzzy in each part."""
+        if fieldname not in QUERY_FIELDS:
+            _check_fields(query.Term(fieldname, text))
+        if maxdist > MAX_FUZZY_DISTANCE:
+            raise QueryError(
+                f"fuzzy search allows at most {MAX_FUZZY_DISTANCE} edits ({text}~{maxdist})",
+                german=f"Unscharfe Suche erlaubt höchstens {MAX_FUZZY_DISTANCE} Abweichungen ({text}~{maxdist}).",
+            )
+        field_obj = self.schema[fieldname]
+        terms = [group[0] for group in _token_groups(field_obj.analyzer, text)]
+        fuzzy = [
+            query.FuzzyTerm(fieldname, term, boost=boost, maxdist=maxdist, prefixlength=prefixlength)
+            for term in terms
+        ]
+        if not fuzzy:
+            return None
+        return fuzzy[0] if len(fuzzy) == 1 else query.And(fuzzy)
+
+
+class WildcardRunPlugin(WildcardPlugin):
+    """Whoosh's wildcards, with a run of them one node: Whoosh tags every ``?`` and ``*`` on its
+    own and joins each to the text beside it only, so "Sch??z" became "sch??" AND "z" and found
+    nothing (found by a review)."""
+
+    expr = "(?P<text>[*%s]+)" % WildcardPlugin.qmarks
+
+
+class GermanFuzzyPlugin(FuzzyTermPlugin):
+    """Whoosh's ``word~N/P`` syntax, with the word analysed by ``GermanQueryParser.fuzzy_query``
+    (Whoosh's own node would look up the typed word itself, which no index holds: the index
+    has folded stems)."""
+
+    class FuzzyTermNode(FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser: GermanQueryParser) -> query.Query | None:  # type: ignore[override]
+            return parser.fuzzy_query(self.fieldname, self.text, self.boost, self.maxdist, self.prefixlength)
+
+
+def _token_groups(analyzer: Any, text: str, removestops: bool = True) -> list[list[str]]:
+    """The index terms of ``text``, one list per position: the whole word first, then the parts
+    the analyzer stacked on it."""
+    groups: dict[int, list[str]] = {}
+    for token in analyzer(text, positions=True, mode="index", removestops=removestops):
+        if not token.stopped:
+            groups.setdefault(token.pos, []).append(token.text)
+    return list(groups.values())
+
+
+#: Weight of each compound part of a query word against the whole word (1), under OR.
+PART_WEIGHT = 0.5
+
+
+#: The same under AND, where a text matches a compound by all of its parts (measured when they
+#: could stand anywhere in the text; now they must form one word, ``OneWord``): at 0.5 the
+#: article "Wir sind eine Welt im Krieg" (welt, krieg in the title) ranked first for
+#: "Weltkrieg", which it never says. Share of the top 10 with the whole word over 15 compound
+#: keywords on 10,000 news articles: 0.5 → 0.86 (two wrong first hits), 0.25 → 0.89 (none).
+ALL_PARTS_WEIGHT = 0.25
+
+
+def _one_unit(fieldname: str, terms: list[str], boost: float) -> query.Query:
+    """A typed word that the analyzer cuts into several words ("O’Brien", "10.03.2025"): its
+    words next to each other, as they stand in it. Required anywhere in the text (``And``),
+    "2,5 Prozent" ranked "2,5 Millionen Euro … 5 Prozent" first and the texts with "2,5
+    Prozent" 13th (numbers with separators are one word since: ``analysis.NUMBER``)."""
+    return query.Phrase(fieldname, terms, boost=boost)
+
+
+def _word_query(
+    fieldname: str, groups: list[list[str]], boost: float, *, loose: bool = False
+) -> query.Query | None:
+    """One word in one field (``GermanQueryParser.term_query``): each position's whole word OR
+    all of its parts in one word of the text (``engines.OneWord``: "Freibad" finds
+    "Hallenfreibad", not "Freistaat" and "Baden-Württemberg" in other sentences), each part at
+    ``ALL_PARTS_WEIGHT``; None when the analyzer left nothing (stop words).
+
+    ``loose`` (the OR operator: any word may be missing) lets a compound match by any of its
+    parts, so a text that has one part scores that part's share: "Bodhisattva-Gelübde" finds the
+    paragraph that misspells "Bodhisattva-Gelübte", "Verteidigungsministerium" a text that only
+    says "Ministerium". A text with every part scores as with the strict form. MRR@10 (tantivy
+    engine, iteration runs): XQuAD-de 0.9299 → 0.9324, news set 0.7399 → 0.7451.
+
+    A typed word cut into several words is one unit (``_one_unit``)."""
+    if len(groups) > 1 and all(len(texts) == 1 for texts in groups):
+        return _one_unit(fieldname, [texts[0] for texts in groups], boost)
+    clauses = []
+    for texts in groups:
+        whole, parts = texts[0], [t for t in texts[1:] if t != texts[0]]
+        term = query.Term(fieldname, whole, boost=boost)
+        if not parts:
+            clauses.append(term)
+            continue
+        weight = PART_WEIGHT if loose else ALL_PARTS_WEIGHT
+        part_terms = [query.Term(fieldname, p, boost=boost * weight) for p in parts]
+        if loose:
+            clauses.append(query.Or([term, *part_terms]))
+        else:
+            # one part left (the rest repeated it or the whole: "Mieterinnen") is that term; a
+            # OneWord of one term made the tantivy engine fail (found by a review)
+            clauses.append(query.Or([term, OneWord(part_terms) if len(part_terms) > 1 else part_terms[0]]))
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else query.And(clauses)
+
+
+#: ``name:`` is field syntax only after the name of a field of the schema (``title:Baku``,
+#: ``person:Merz``; internal fields stay syntax so that naming them is a clear error). Any other
+#: colon is punctuation: headlines ("Ukraine-Krieg: Trump …", "WHO: Höchststand …") and times
+#: ("4:51") were read as unknown fields and found nothing (31 % of the news-set headlines).
+_FIELD_NAMES = frozenset(query_schema().names())
+
+
+_FIELD_SYNTAX = rf"(?<![\w-])(?:{'|'.join(sorted(_FIELD_NAMES, key=len, reverse=True))}):"
+
+
+_WORD_COLON = re.compile(r"(?<![\w-])([\w-]*):")
+
+
+_OPERATORS = re.compile(r"\b(?:AND|OR|NOT|ANDNOT)\b")
+
+
+#: (A leading + or - is no operator here — Whoosh's parser has no plus/minus plugin — so it does
+#: not make a query explicit: "Privatpersonen und -organisationen" is German's Ergänzungsstrich,
+#: "Rafale -Jets" a compound whose quotation marks were lost.) Quotes are no logic either: a
+#: phrase is one unit of the query, and the rest keeps the operator choice and the second
+#: stage — a question or a pasted lead with a quoted title (»Tatort«) required every word and
+#: found nothing (news set with „…“/»…« as quotes: MRR@10 0.7272 with quotes as logic, 0.7352
+#: without; quotes ignored: 0.7347).
+_EXPLICIT_SYNTAX = re.compile(rf'{_OPERATORS.pattern}|[()]|{_FIELD_SYNTAX}|[\[{{][^\]}}]*\bTO\b')
+
+
+_PUNCTUATION = ".,;:!?\"'()"
+
+
+def _asks(word: str, asking: frozenset[str]) -> bool:
+    """Whether the query word ``word`` (punctuation around it allowed) is one of the question's
+    words that ask (``querywords.question_words``: lowercased)."""
+    return bool(asking) and word.lower().strip(_PUNCTUATION) in asking
+
+
+#: German names of the searchable fields, and the field names with a capital (German nouns
+#: have one): ``Titel:Erdoğan``, ``ort:Baku``, ``Org:NATO``. Only right before a word or quote
+#: ("Ort: Berlin" in a pasted headline stays text).
+FIELD_ALIASES = {
+    "titel": "title", "ort": "place", "orte": "place", "personen": "person", "org": "organisation",
+    "organisationen": "organisation", "jahr": "year", "monat": "month", "text": "body",
+    "vorspann": "lead", "namen": "names",
+    **{name: name for name in ("title", "lead", "body", "names", "person", "place", "organisation", "year", "month")},
+}
+
+
+_QUOTED = re.compile(r'"[^"]*"?')
+
+
+#: ``id:10kgnad:1``: an id is one value up to the next space, colons included (ids made from
+#: sources and URLs have them); quoted, so that its colons are not read as fields.
+_ID_WITH_COLON = re.compile(r'(?<![\w-])(id:)([^\s"()]*:[^\s"()]*)')
+
+
+#: A word with a score, time or ratio in it ("2:1", "14:30", "2:1-Sieg", "1:2,5", "20:45h",
+#: "-2:5"): up to the next space, quote or bracket, after an optional field name ("title:2:1").
+#: Quoted, the analyzer reads it as the indexed text was read (``analysis.NUMBER``: "20:45h" is
+#: "20:45" and "h"); unquoted, Whoosh's parser read "14:" as a field and dropped it, and a
+#: narrower pattern left "1:2,5" split at its colon, found by nothing.
+_NUMBER_WITH_COLON = re.compile(r'(?<![^\s(])((?:[^\W\d]\w*:)?)([^\s"()]*\d:\d[^\s"()]*)')
+
+
+def _quote_numbers_with_colons(text: str) -> str:
+    """``text`` with its scores and times (``_NUMBER_WITH_COLON``) quoted, outside quotes."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+
+    def quote(match: re.Match[str]) -> str:
+        if any(start < match.start() < end for start, end in quoted):
+            return match.group(0)
+        return f'{match.group(1)}"{match.group(2)}"'
+
+    return _NUMBER_WITH_COLON.sub(quote, text)
+
+
+def _plain_colons(text: str) -> str:
+    """``text`` with every colon that is not field syntax replaced by a space, and German or
+    capitalized field names (``FIELD_ALIASES``) before a word, quote, bracket or range replaced by
+    the field's name. Inside quotes nothing changes: ``"Jahr:2015"`` is a phrase, and
+    ``organisation:"4:2 Toronto Maple Leafs"`` names a value with a colon."""
+    if ":" not in text:
+        return text
+    text = _ID_WITH_COLON.sub(r'\1"\2"', text)
+    text = _quote_numbers_with_colons(text)
+    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+
+    def field_colon(match: re.Match[str]) -> str:
+        word = match.group(1)
+        if word in _FIELD_NAMES or any(start < match.start() < end for start, end in quoted):
+            return match.group(0)  # field syntax, or a colon inside quotes: the phrase's own
+        alias = FIELD_ALIASES.get(word.lower())
+        after = text[match.end() : match.end() + 1]
+        if alias and (after.isalnum() or after in ('"', "(", "[", "{")):  # ranges too: jahr:[2024 TO 2025]
+            return alias + ":"
+        return word + " "
+
+    return _WORD_COLON.sub(field_colon, text)
+
+
+#: German words for the operators. They stay words (German writes capitals for emphasis:
+#: "Österreich NICHT überfordert", "JA ODER NEIN"); ``operator_reading`` offers the reading
+#: with Whoosh's operators instead.
+GERMAN_OPERATORS = {"UND": "AND", "ODER": "OR", "NICHT": "NOT"}
+
+
+_BINARY_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
+
+
+#: Query tokens for ``_tidy_operators``: a quoted phrase (operators inside it are words), a
+#: bracket, or anything else up to a space or bracket (``title:"…"`` is one token).
+_QUERY_TOKEN = re.compile(r'"[^"]*"?|[()]|[^\s()"]+(?:"[^"]*"?)?')
+
+
+def _token_kind(word: str) -> str:
+    if word in _BINARY_OPERATORS:
+        return "binary"
+    if word == "NOT":
+        return "not"
+    return {"(": "open", ")": "close"}.get(word, "operand")
+
+
+def _tidy_operators(text: str, operators: dict[str, str] | None = None) -> str:
+    """Operators with nothing to join dropped: people type "Gas OR" on the way to "Gas OR Öl",
+    or delete a word and leave "OR Gas"; Whoosh read the leftover as the word "or", required it
+    and found nothing. Rules, repeated until nothing changes: a binary operator needs an operand
+    (or a closing bracket) before it and an operand, an opening bracket or NOT after it; NOT
+    needs an operand or opening bracket after it ("NOT NOT x" is x). A query of nothing but
+    operators stays as typed (its words find nothing, rather than everything). ``operators``
+    renames words to operators first (``operator_reading``)."""
+    names = operators or {}
+    if not any(op in text for op in ("AND", "OR", "NOT", *names)):
+        return text
+    tokens = [(m.start(), m.end(), names.get(m.group(0), m.group(0))) for m in _QUERY_TOKEN.finditer(text)]
+    kept = [True] * len(tokens)
+    kinds = [_token_kind(word) for _, _, word in tokens]
+
+    changed = True
+    while changed:
+        changed = False
+        live = [i for i, keep in enumerate(kept) if keep]
+        for n, i in enumerate(live):
+            before = kinds[live[n - 1]] if n else "start"
+            after = kinds[live[n + 1]] if n + 1 < len(live) else "end"
+            drop: list[int] = []
+            if kinds[i] == "binary" and (before not in ("operand", "close") or after not in ("operand", "open", "not")):
+                drop = [i]
+            elif kinds[i] == "not" and after == "not":
+                drop = [i, live[n + 1]]
+            elif kinds[i] == "not" and after not in ("operand", "open"):
+                drop = [i]
+            if drop:
+                for j in drop:
+                    kept[j] = False
+                changed = True
+                break
+    if not any(keep and kinds[i] == "operand" for i, keep in enumerate(kept)):
+        return text
+    out, last = [], 0
+    for (start, end, word), keep in zip(tokens, kept):
+        out.append(text[last:start])
+        out.append(word if keep else " ")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+#: A question mark that ends a word ("Wer sang die Nationalhymne?") or stands alone after one
+#: ("… zur Handels-Bazooka ?") is punctuation, not the one-letter wildcard: people type
+#: questions. Inside a word ("Mei?er") or as the whole query ("??") it stays a wildcard; before
+#: other punctuation ("Kanzler?!", "?.", "?,") it is punctuation too (a review: "Kanzler?!" was
+#: a wildcard and found nothing).
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[!.,;:\s\"'\)\]]|$)|(?<=\w\s)\?+(?=[!.,;:]*(?:\s|$))")
+
+
+_BRACKETS = re.compile(r"[()]")
+
+
+#: Quotation marks of German, Swiss and English typography („…“, »…«, «…», “…”): phrase quotes
+#: like the ASCII ones. Keyboards, autocorrect and text pasted from articles write them; read
+#: as punctuation, „Welt im Krieg“ found 25 times as much as "Welt im Krieg".
+_TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("„“”‟»«", '"'))
+
+
+#: A star standing alone ("*", "* Merz"): every word, which adds nothing to the other words and
+#: alone means every document; Whoosh would read it as every term of every field (seconds).
+_LONE_STAR = re.compile(r"(?<![^\s(])\*+(?![^\s)])")
+
+
+#: ``"…"~0``: a phrase with no slack, which is the exact phrase.
+_EXACT_SLOP = re.compile(r'(?<=")~0+(?=[\s)]|$)')
+
+
+#: A tilde is syntax right after a word ("Erdogan~", "Selenskij~2", "Bundesregirung~1/4":
+#: fuzzy) or a closing quote (``"Bund Länder"~3``: proximity); anywhere else ("~ 50 Euro",
+#: "50~60") it is punctuation.
+_TILDE_SYNTAX = re.compile(r'(?<=\w)~[0-9]?(?:/[1-9][0-9]*)?(?=[\s)]|$)|(?<=")~[1-9][0-9]*(?=[\s)]|$)')
+
+
+#: Largest edit distance of a fuzzy word (as in Lucene): more matches nearly every short word.
+MAX_FUZZY_DISTANCE = 2
+
+
+#: A tilde or caret right after a word or a closing quote, with what follows it up to a space
+#: or bracket: fuzzy (``Wort~2/3``), proximity (``"a b"~3``) or boost (``Wort^2``) syntax when
+#: well formed (``_TILDE_SYNTAX``, ``_BOOST``).
+_MODIFIER = re.compile(r'(?<=[^\W\d_]|")([~^])([^\s()]*)')
+
+
+_BOOST = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+#: A boost as Whoosh's parser reads one (``BoostPlugin``): a number after a word, a number, a
+#: phrase or a bracket, before a space, a closing bracket or the end ("Merz^2", "2025^2",
+#: "(Merz OR Scholz)^2").
+_BOOST_SYNTAX = re.compile(r"(?<=[^\s(])\^([0-9]*(?:\.[0-9]+)?)(?=[\s)]|$)")
+
+
+#: Largest boost: a word weighed a hundred times decides the ranking alone already, and a
+#: longer number ("Merz^99999…") is infinite as a float, which breaks every score it joins.
+MAX_BOOST = 100
+
+
+def _check_modifiers(text: str) -> None:
+    """A ``~`` or ``^`` after a word or phrase followed by a number that is not a valid one
+    ("Merz~1.5", ``"Friedrich Merz"~-1``, "Merz^-1", "Merz^abc") is a typo of the syntax:
+    read as punctuation, its digits became words of the query and found next to nothing, with
+    no word said. A tilde followed by letters ("Merz~abc") or after a number ("50~60") stays
+    punctuation. A well-formed boost must also be in range (``_check_boosts``)."""
+    for match in _MODIFIER.finditer(text):
+        sign, rest = match.groups()
+        if sign == "^" and not _BOOST.fullmatch(rest):
+            raise _boost_error(match[0])
+        if sign == "~" and rest[:1] in ("-", "+", ".", *"0123456789") and not _TILDE_SYNTAX.match(text, match.start()):
+            if text[match.start() - 1] == '"':
+                raise QueryError(
+                    f'the distance of a phrase is a whole number, as in "Wort Gruppe"~3, not {match[0]!r}',
+                    german=f"Der Abstand einer Wortgruppe ist eine ganze Zahl, etwa „Wort Gruppe“~3, nicht „{match[0]}“.",
+                )
+            raise QueryError(
+                f"fuzzy search takes the number of typos, as in Wort~1, Wort~2 or Wort~1/3, not {match[0]!r}",
+                german=f"Unscharfe Suche nimmt die Zahl der Abweichungen, etwa Wort~1, Wort~2 oder Wort~1/3, nicht „{match[0]}“.",
+            )
+    _check_boosts(text)
+
+
+def _check_boosts(text: str) -> None:
+    """Every boost Whoosh would read (``_BOOST_SYNTAX``) is above 0 and at most ``MAX_BOOST``:
+    "Merz^0" weighed the word nothing (it still had to match, but counted for no rank) and
+    "Merz^99999…" made scores infinite, both without a word said (found by a review). A caret
+    inside quotes is the phrase's text, as Whoosh reads it."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    for match in _BOOST_SYNTAX.finditer(text):
+        inside = any(start < match.start() < end for start, end in quoted)
+        if match[1] and not inside and not 0 < float(match[1]) <= MAX_BOOST:
+            raise _boost_error(match[0])
+
+
+def _boost_error(written: str) -> QueryError:
+    return QueryError(
+        f"a boost is a number above 0 and at most {MAX_BOOST}, as in Wort^2 or Wort^0.5, not {written!r}",
+        german=f"Eine Gewichtung ist eine Zahl über 0 und höchstens {MAX_BOOST}, etwa Wort^2 oder Wort^0.5, nicht „{written}“.",
+    )
+
+
+def _plain_tildes(text: str) -> str:
+    """``text`` with every tilde that is not fuzzy or proximity syntax replaced by a space."""
+    if "~" not in text:
+        return text
+    kept = {m.start() for m in _TILDE_SYNTAX.finditer(text)}
+    return "".join(" " if char == "~" and i not in kept else char for i, char in enumerate(text))
+
+
+#: One search's readings of the texts it asks ``_user_words`` about (``run_search`` sets it):
+#: the operator choice, the parser, the proximity extra, the second stage and the suggestion
+#: each ask about the same query text, and its reading does not change within the search.
+_USER_WORDS: ContextVar[dict[str, str] | None] = ContextVar("user_words", default=None)
+
+
+def _user_words(text: str) -> str:
+    """``text`` with the punctuation that people type and Whoosh would read as syntax removed:
+    colons that name no field, question marks after words, operators with nothing to join, and
+    brackets in a query without operators ("Mikl-Leitner (ÖVP) und Doskozil (SPÖ)": an aside,
+    not a group of logic). German field names become Whoosh's."""
+    read = _USER_WORDS.get()
+    if read is None:
+        return _read_user_words(text)
+    words = read.get(text)
+    if words is None:
+        words = read[text] = _read_user_words(text)
+    return words
+
+
+#: A genitive written with an apostrophe ("Merkel's", "Trump’s"), outside a quoted phrase: the
+#: group of the phrase keeps it as it is.
+_APOSTROPHE_GENITIVE = re.compile(r"\"[^\"]*\"?|(?<=[^\W\d_])['’]s\b")
+
+
+def _genitive_without_apostrophe(match: re.Match[str]) -> str:
+    """"Merkel's" is read as "Merkel" ("Scholz's" as "Scholz"): the apostrophe made it the phrase
+    "merkel s", which found only the texts that write it so (found by a review)."""
+    return match[0] if match[0].startswith('"') else ""
+
+
+def _read_user_words(text: str) -> str:
+    text = text.translate(_TYPOGRAPHIC_QUOTES)
+    if "'" in text or "’" in text:
+        text = _APOSTROPHE_GENITIVE.sub(_genitive_without_apostrophe, text)
+    text = _LONE_STAR.sub(" ", _EXACT_SLOP.sub("", text))
+    _check_modifiers(text)
+    text = _tidy_operators(_plain_tildes(_plain_colons(_QUESTION_MARK.sub("", text))))
+    if "(" in text or ")" in text:
+        if not _OPERATORS.search(text):
+            text = _BRACKETS.sub(" ", text)
+    return text
+
+
+def _is_explicit(text: str) -> bool:
+    """Whether the user wrote query logic (operators, groups, fields, ranges): then the query
+    means what it says, without the operator choice, fallback or re-ranking."""
+    return bool(_EXPLICIT_SYNTAX.search(_user_words(text)))
+
+
+def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
+    """Parse user text into a Whoosh query over the text fields, or None for an empty query."""
+    text = _user_words(text)
+    if not text.strip():
+        return None
+    # Plain OrGroup: its coordination variant (OrGroup.factory) crashes in Whoosh 2.7 on
+    # multi-segment indexes (CoordMatcher asks an exhausted MultiMatcher for its children).
+    asking = frozenset(question_words(text))
+    try:
+        if _is_plain_text(text):
+            parsed = _parse_words(text, operator, asking)
+        else:
+            vocabulary = index.spelling() if index is not None and ("*" in text or "?" in text) else None
+            parsed = _parser(operator, asking, vocabulary).parse(text)
+    except (QueryParserError, ValueError, RecursionError) as error:
+        raise QueryError(f"cannot parse query: {error}", german=_SYNTAX_ADVICE) from error
+    except (IndexError, KeyError, TypeError, AttributeError, AssertionError) as error:
+        # Whoosh's parser has crashes of its own on odd operator chains ("NOT NOT … Baku",
+        # "Türkei ANDNOT ANDNOT Türkei" trips an assertion inside it)
+        raise QueryError(
+            "cannot parse query: check the use of AND, OR, NOT and brackets", german=_SYNTAX_ADVICE
+        ) from error
+    if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
+        return None
+    _check_fields(parsed)
+    return _with_proximity(parsed, text, asking)
+
+
+#: A number with thousands dots, perhaps with decimals begun ("3.000", "1.500,"): the
+#: beginning of a number, as a prefix.
+_DOTTED_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d*)?")
+
+
+def _without_thousands_dots(prefix: str) -> str:
+    """``prefix`` as the index has it: a number's thousands dots dropped ("3.000*" is "3000*",
+    ``analysis.clean_token``); found nothing before."""
+    return prefix.replace(".", "") if _DOTTED_NUMBER.fullmatch(prefix) else prefix
+
+
+def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query.Query:
+    """``Wort*``: the index words that begin with the folded prefix, and the index word of every
+    word of the indexed texts that begins with it. Index words are stems ("Israel" → isral,
+    "Straße" → strass, "Wahlen" → wahl): the prefix alone missed the very word it was typed
+    from ("Israel*" found nothing, "Wahlen*" 2 of the 209 articles with "Wahlen"). Only a
+    word's own index word is added, not its compound parts ("Ukrainekrieg" adds
+    ukrainekrieg, not krieg). A prefix with ae/oe/ue is also read with umlauts when that
+    reading begins words of the texts ("Tuerkei*" as "Türkei*"; "Oesterreich*" finds both
+    spellings: one hashtag "#oesterreichwirdfussballeuropameister" had kept it from Österreich).
+    A hyphenated prefix ("Corona-Pandem*") is the wildcard of the same letters
+    (``_wildcard_query``): the words of the texts have no hyphens to begin with."""
+    if "-" in text:
+        return _wildcard_query(field, text + "*", boost, vocabulary)
+    words = vocabulary.starting_with(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
+    as_typed = _prefix_words_query(field, text, boost, words or [])
+    if words is not None and _UMLAUT_SPELLING.search(text.lower()):
+        # perhaps written without umlauts ("Tuerkei*", "Koeln*")
+        umlauts = _with_umlauts(text.lower())
+        umlaut_words = vocabulary.starting_with(umlauts, MAX_EXPANSION)
+        if umlaut_words:
+            read = _prefix_words_query(field, umlauts, boost, umlaut_words)
+            return query.Or([as_typed, read]) if words else read
+    return as_typed
+
+
+def _wildcard_query(field: str, text: str, boost: float, vocabulary: Any) -> query.Query:
+    """``Fl*chtlinge``, ``Str?che``: the index words that the folded pattern matches, and the
+    index word of every word of the texts that the pattern matches. As for a prefix, index words
+    are stems (Flüchtlinge → fluchtling): a pattern that spells out an inflection matched no
+    index word ("Fl*chtlinge" found nothing, found by a review).
+
+    A hyphenated word is indexed as its whole word without the hyphens (stemmed as one word:
+    "Corona-Pandemie" → coronapandemi) with its parts stacked on it, so the pattern is matched
+    without its hyphens (``_index_pattern``), and the words it spells are the hyphenated words
+    the words of the texts make, one per piece (``_hyphenated_words``): "Corona-P?ndemie" and
+    "Corona-Pand*mie" find "Corona-Pandemie" and its inflections, as the word typed plainly
+    does (a review: with the hyphen the pattern matched no index word and found nothing). Like
+    any pattern it stands for whole words: a longer compound ("Corona-Pandemie-Bilanz"), which
+    the typed word also finds by its parts, is not among them."""
+    pattern = text.lower()
+    wildcard = query.Wildcard(field, _index_pattern(pattern), boost=boost)
+    words = _spelled_words(pattern, vocabulary) if vocabulary is not None else []
+    stems = sorted({analyzed[0] for analyzed in map(_index_words, words) if analyzed})
+    terms = [query.Term(field, stem, boost=boost) for stem in stems]
+    return query.Or([wildcard, *terms]) if terms else wildcard
+
+
+def _index_pattern(pattern: str) -> str:
+    """The wildcard ``pattern`` (lowercase) as index words are written: folded, without hyphens
+    (a hyphenated word is indexed joined); a hyphen beside a star stands for a letter at least,
+    so that "Corona-*" is a word that goes on after "Corona", not "Corona" itself."""
+    folded = fold_diacritics(pattern)
+    if "-" not in folded:
+        return folded
+    return folded.replace("-*", "?*").replace("*-", "*?").replace("-", "")
+
+
+def _spelled_words(pattern: str, vocabulary: Any) -> list[str]:
+    """The words of the texts that the wildcard ``pattern`` (lowercase) spells, also read with
+    umlauts when it is written without them, as a prefix may be ("Fluechtl*nge": a review);
+    none when it spells more than ``MAX_EXPANSION`` (the pattern alone then stands for them)."""
+    readings = [pattern, _with_umlauts(pattern)] if _UMLAUT_SPELLING.search(pattern) else [pattern]
+    words: list[str] = []
+    for reading in readings:
+        found = _hyphenated_words(reading, vocabulary) if "-" in reading else vocabulary.matching(reading, MAX_EXPANSION)
+        words.extend(found or [])
+    return words
+
+
+#: What makes a piece of a hyphenated pattern a pattern (``_hyphenated_words``).
+_WILDCARD_MARKS = re.compile(r"[*?]")
+
+
+def _hyphenated_words(pattern: str, vocabulary: Any) -> list[str] | None:
+    """The hyphenated words that the pattern spells from the words of the texts: each piece
+    between hyphens is the words it matches, a piece without wildcards itself ("Corona" of
+    "Corona-P?ndemie"; the vocabulary has no hyphenated words, and no short ones such as "EM").
+    None when the pieces make more than ``MAX_EXPANSION`` words or a pattern piece matches none
+    or too many: the folded pattern alone then stands for them."""
+    choices = []
+    count = 1
+    for piece in filter(None, pattern.split("-")):
+        found = vocabulary.matching(piece, MAX_EXPANSION) if _WILDCARD_MARKS.search(piece) else [piece]
+        count *= len(found or ())
+        if not found or count > MAX_EXPANSION:
+            return None
+        choices.append(found)
+    return ["-".join(words) for words in itertools.product(*choices)]
+
+
+def _prefix_words_query(field: str, text: str, boost: float, words: list[str]) -> query.Query:
+    """The prefix and the index word of each of ``words`` (the words of the texts that begin
+    with it) that the prefix does not cover."""
+    prefix = query.Prefix(field, fold_diacritics(text.lower()), boost=boost)
+    stems = {analyzed[0] for analyzed in map(_index_words, words) if analyzed}
+    terms = [query.Term(field, stem, boost=boost) for stem in sorted(stems) if not stem.startswith(prefix.text)]
+    return query.Or([prefix, *terms]) if terms else prefix
+
+
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
+
+
+#: ae/oe/ue that may stand for ä/ö/ü: not the end of a diphthong or of "qu" (Steuer, Bauer,
+#: Quelle keep their letters: "Steuererhoehung*" is Steuererhöhung*)
+_UMLAUT_SPELLING = re.compile(r"(?<![aeiouq])(?:ae|oe|ue)")
+
+
+def _with_umlauts(text: str) -> str:
+    """``text`` (lowercase) with each ae/oe/ue that may stand for ä/ö/ü written so."""
+    return _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], text)
+
+
+@lru_cache(maxsize=65536)
+def _index_words(word: str) -> tuple[str, ...]:
+    return tuple(analyze(word, mode="index"))
+
+
+#: Two quoted words written as one word of at least this many letters (index form) also find
+#: the longer compounds that begin with them (``_Phrase._one_word_queries``); a shorter one
+#: ("U S" → us) would be a prefix of hundreds of words.
+MIN_COMPOUND_PREFIX = 6
+
+
+class _Phrase(query.Phrase):
+    """Whoosh's phrase, whose one-word form keeps its boost: ``Phrase.normalize`` makes a quoted
+    text of one index word (a score "3:1", "Sieg in" without its stop word) a ``Term`` of boost
+    1, which lost the title's and the lead's weight (``FIELD_BOOSTS``). Normalized, it is one
+    of Whoosh's own classes again, which the engines know. ``typed``: its words as typed (the
+    parser's ``GermanQueryParser.phrase`` sets them), which two words that may be one compound
+    need (``_one_word_queries``)."""
+
+    typed: tuple[str, ...] = ()
+
+    def normalize(self) -> query.Query:
+        plain = query.Phrase(self.fieldname, self.words, slop=self.slop, boost=self.boost, char_ranges=self.char_ranges)
+        normal = plain.normalize()
+        if isinstance(normal, query.Term):
+            normal.boost = self.boost
+        elif isinstance(normal, query.Phrase) and self._may_be_one_word(normal):
+            # "Corona Pandemie" quoted also finds "Corona-Pandemie" (found by a review: the
+            # phrase missed it)
+            return query.Or([normal, *self._one_word_queries(normal)])
+        return normal
+
+    def _may_be_one_word(self, phrase: query.Phrase) -> bool:
+        """Two words of a text field typed next to each other, a space or two or a hyphen
+        apart (not "Welt im Krieg": a stop word, two letters at least with its spaces, stands
+        between them, and "Weltkrieg" is another thing), whose typed letters the parser gave
+        (``GermanQueryParser.phrase``)."""
+        if len(phrase.words) != 2 or phrase.slop > 1 or phrase.fieldname not in TEXT_FIELDS:
+            return False
+        ranges = self.char_ranges or []
+        if len(ranges) != 2 or None in ranges[0] or None in ranges[1] or len(self.typed) != 2:
+            return False
+        return ranges[1][0] - ranges[0][1] <= 3
+
+    def _one_word_queries(self, phrase: query.Phrase) -> list[query.Query]:
+        """The two typed words written as one word, in the order typed: the index word of the
+        hyphenated and of the closed form ("Corona Pandemie" → coronapandemi, the index word of
+        "Corona-Pandemie", "Coronapandemie", "Corona-Pandemien"), as a prefix when it is
+        ``MIN_COMPOUND_PREFIX`` letters or more, so that a longer compound that begins with
+        them counts too ("Corona-Pandemie-Bilanz", "Coronapandemiebekämpfung").
+
+        A phrase is words in order, and so is this: "Pandemie Corona" finds "Pandemie Corona"
+        and "Pandemiecorona", not "Corona-Pandemie" (found by a review). The index stacks a
+        compound's parts on one position without their order, so the parts alone (``OneWord``,
+        which this was) matched either order; only the index word of the whole compound keeps
+        it. What the order costs: a compound that holds the two words after other letters
+        ("Post-Corona-Pandemie") or with a linking letter between them ("Flüchtlingskrise" for
+        "Flüchtling Krise") is found by its own words only."""
+        first, second = self.typed
+        forms = (f"{first}-{second}", f"{first}{second}")
+        wholes = sorted({analyzed[0] for analyzed in map(_index_words, forms) if analyzed})
+        field, boost = phrase.fieldname, phrase.boost
+        return [
+            query.Prefix(field, whole, boost=boost) if len(whole) >= MIN_COMPOUND_PREFIX else query.Term(field, whole, boost=boost)
+            for whole in wholes
+        ]
+
+
+def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> GermanQueryParser:
+    """Whoosh's parser for one query (it holds the query's question words, so it is not shared
+    between threads)."""
+    group = OrGroup if operator == "or" else AndGroup
+    parser = GermanQueryParser(None, query_schema(), group=group)
+    parser.question_words = asking
+    parser.loose_compounds = operator == "or"
+    parser.vocabulary = vocabulary
+    parser.phraseclass = parser.phrase
+    parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
+    parser.add_plugin(GermanFuzzyPlugin())
+    parser.remove_plugin_class(WildcardPlugin)
+    parser.add_plugin(WildcardRunPlugin())
+    return parser
+
+
+#: Characters and words that mean something to Whoosh's parser (quotes, wildcards, fields,
+#: groups, ranges, boosts, operators); text without any of them is a list of words.
+_SYNTAX_CHARACTERS = re.compile(r"""['"*?:()\[\]{}^~]""")
+
+
+_SYNTAX_WORDS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"})
+
+
+def _is_plain_text(text: str) -> bool:
+    return not _SYNTAX_CHARACTERS.search(text) and _SYNTAX_WORDS.isdisjoint(text.split())
+
+
+def _parse_words(text: str, operator: str, asking: frozenset[str] = frozenset()) -> query.Query:
+    """What Whoosh's parser (``_parser``) makes of a plain list of words — each word looked up in
+    every default field with its boost (``asking``: question words, weighed down), the words
+    joined by the operator — built directly: the parser's generic machinery (and building the
+    parser) is most of the time a one-word query takes, its final ``normalize`` copies the whole
+    tree to flatten it, and the fields share one analyzer, so each word is analysed once, not
+    once per field (``tests/test_query_parsing.py`` checks that both give the same tree)."""
+    schema = query_schema()
+    analyzers = [(name, boost, schema[name].analyzer) for name, boost in FIELD_BOOSTS.items()]
+    words = []
+    for word in text.split():
+        weight = QUESTION_WORD_WEIGHT if _asks(word, asking) else None
+        groups_of: dict[int, list[list[str]]] = {}
+        per_field = []
+        for name, boost, analyzer in analyzers:
+            groups = groups_of.get(id(analyzer))
+            if groups is None:
+                groups = groups_of[id(analyzer)] = _token_groups(analyzer, word)
+            word_boost = boost if weight is None else boost * weight
+            per_field.append(_word_query(name, groups, word_boost, loose=operator == "or"))
+        words.append(_fields_or([q for q in per_field if q is not None]))
+    return _joined(query.Or if operator == "or" else query.And, words)
+
+
+def _fields_or(per_field: list[query.Query]) -> query.Query:
+    """``Or(per_field).normalize()`` without its copies: normalize deep-copies every term it
+    flattens into a new tree (a fifth of a one-word query's parsing time), while the trees of
+    ``_word_query`` are fresh ``And``/``Or`` nodes of boost 1 over terms, which ``_joined``
+    flattens, de-duplicates and unwraps to the same tree."""
+    return _joined(query.Or, [_normal(q) for q in per_field])
+
+
+def _normal(q: query.Query) -> query.Query:
+    """``q.normalize()`` for ``_word_query``'s trees (``And``/``Or`` of boost 1 over terms),
+    sharing their terms; anything else is normalized by Whoosh."""
+    if type(q) is query.Term:
+        return q
+    if type(q) in (query.And, query.Or) and q.boost == 1.0:
+        return _joined(type(q), [_normal(sub) for sub in q.subqueries])
+    return q.normalize()
+
+
+def _joined(kind: type[query.CompoundQuery], parts: list[query.Query]) -> query.Query:
+    """``kind(parts).normalize()`` for normalized ``parts``, without copying them: nested
+    queries of the same kind are flattened, empty and repeated ones dropped."""
+    flat: list[query.Query] = []
+    seen: set[query.Query] = set()
+    for part in parts:
+        for sub in part.subqueries if isinstance(part, kind) and part.boost == 1.0 else [part]:
+            if sub is query.NullQuery or sub in seen:
+                continue
+            seen.add(sub)
+            flat.append(sub)
+    if not flat:
+        return query.NullQuery
+    return flat[0] if len(flat) == 1 else kind(flat)
+
+
+#: Neighbouring words of a plain query that stand within this many positions of each other in
+#: a document score extra (``PROXIMITY_BOOST`` times the field boost); 0 turns it off. Measured
+#: on XQuAD-de (1,190 questions, no enrichment): off 0.9089, slop 1 / boost 0.5 0.9098,
+#: slop 4 / boost 1 0.8998 — wide windows reward chance co-occurrence in long articles.
+PROXIMITY_SLOP = 1
+
+
+PROXIMITY_BOOST = 0.5
+
+
+#: Weight of the words of a question that ask rather than describe (``querywords``): a
+#: quarter, not zero, so that a question made only of them still finds something.
+QUESTION_WORD_WEIGHT = 0.25
+
+
+#: Re-rank the first ``rerank.RERANK_DEPTH`` hits by how closely the query's words stand
+#: together (``rerank``).
+RERANK = True
+
+
+def _with_proximity(parsed: query.Query, text: str, asking: frozenset[str] = frozenset()) -> query.Query:
+    """Documents where the query's words stand together rank higher: the parsed query stays
+    what must match, a sloppy phrase over the same words is an optional extra score. Words that
+    only ask (``asking``: "Wer", "wurde", "Jahr" in "In welchem Jahr") are left out."""
+    if not PROXIMITY_SLOP or _is_explicit(text):
+        return parsed
+    # fuzzy words ("Erdogn~") are left out too: what was typed is not in the index as such;
+    # and boosted ones ("Merz^2"): the boost's number is no word of the text
+    text = " ".join(w for w in text.split() if not _asks(w, asking) and "~" not in w and "^" not in w)
+    # a typed word is one unit, whatever the analyzer cuts it into ("2,5 Prozent": "2 5 prozent")
+    words = list(dict.fromkeys(unit for unit in (tuple(analyze(w, mode="query")) for w in text.split()) if unit))
+    if not 2 <= len(words) <= 12:
+        return parsed
+    # every pair of neighbouring query words, not the whole query: a question's words rarely
+    # all stand together, but its noun phrases do ("Super Bowl", "Nationalhymne gesungen")
+    phrases = [
+        query.Phrase(name, [*a, *b], slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST * boost)
+        for a, b in zip(words, words[1:])
+        for name, boost in FIELD_BOOSTS.items()
+    ]
+    return query.AndMaybe(parsed, query.Or(phrases))
+
+
+#: Fields a user may name in a query (``title:Baku``, ``person:…``); the rest are internal.
+QUERY_FIELDS = frozenset(TEXT_FIELDS) | frozenset(FACETS) | {"id"}
+
+
+def _check_fields(q: query.Query) -> None:
+    for sub in q.leaves():
+        name = getattr(sub, "fieldname", None)
+        if name is not None and name not in QUERY_FIELDS:
+            allowed = ", ".join(sorted(QUERY_FIELDS))
+            raise QueryError(
+                f"field {name!r} cannot be searched; searchable fields: {allowed}",
+                german=f"Im Feld „{name}“ kann nicht gesucht werden; möglich sind {_GERMAN_FIELDS}.",
+            )
+
+
+#: Up to this many content words a query is keywords (all must match, like a news search box);
+#: questions and longer queries are natural language ("Wer sang die Nationalhymne beim Super
+#: Bowl?"), where requiring every word finds almost nothing (XQuAD-de MRR@10 for questions:
+#: AND 0.11, AND with OR fallback 0.80, OR 0.91).
+KEYWORD_QUERY_WORDS = 3
+
+
+_QUESTION = re.compile(
+    r"\?\s*$|^\s*(?:wer|wen|wem|wessen|was|wann|wo|wie|warum|wieso|weshalb|weswegen|welche[rmns]?"
+    r"|wo(?:durch|mit|für|her|hin|rin|von|zu|nach|bei|rauf|rüber))\b",
+    re.IGNORECASE,
+)
+
+
+def _is_keyword_query(text: str) -> bool:
+    if _is_explicit(text):
+        return True  # the user wrote the logic; the default group is AND as in Whoosh
+    if _QUESTION.search(text):
+        return False  # a question is natural language
+    # typed words, not index words: "1,5 Milliarden Euro" is three words ("1,5" is one)
+    words = {tuple(analyze(word, mode="query")) for word in text.split()}
+    return len(words - {()}) <= KEYWORD_QUERY_WORDS
+
+
+def _only_stopwords(text: str) -> bool:
+    """Whether ``text`` has words and all of them are stop words (plain words, no syntax)."""
+    return bool(re.search(r"[^\W\d_]", text)) and _is_plain_text(text) and not analyze(text, mode="query")
+
+
+_GERMAN_FIELDS = "titel, ort, person, org, jahr, monat (englisch title, place, person, organisation, year, month)"
+
+
+_SYNTAX_ADVICE = (
+    "Die Suchanfrage ist nicht lesbar: bitte AND, OR, NOT, Klammern und Anführungszeichen prüfen."
+)
+
+
+def operator_reading(result: SearchResult) -> str | None:
+    """The result's query with its German operator words read as operators ("Gas ODER Öl" →
+    "Gas OR Öl"), when it has any outside quotes that join something and the reading parses;
+    else None. The words are read in the query without its date phrase, which is kept as it
+    is ("Ukraine NICHT Russland seit 2024" → "Ukraine NOT Russland seit 2024"). The web page
+    and the CLI offer it: capitals are also emphasis in German, so the words are not operators
+    unasked."""
+    text = result.query_text
+    if not any(word in text for word in GERMAN_OPERATORS):
+        return None
+    read = _tidy_operators(text, GERMAN_OPERATORS)
+    if read == text or not _OPERATORS.search(_user_words(read)):
+        return None
+    try:
+        parse_query(None, read, "and")
+    except QueryError:
+        return None  # "Gas NICHT (NICHT Öl": the reading would be a syntax error
+    phrase = result.date_filter.phrase if result.date_filter else ""
+    return " ".join(f"{read} {phrase}".split())

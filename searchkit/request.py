@@ -1,0 +1,449 @@
+"""What a search is asked and what it answers: ``SearchRequest`` (validated on creation, read
+from and written to URL parameters) and ``SearchResult`` with its hits and facets. The CLI, the
+JSON API and the web page speak these objects; ``search.run_search`` turns one into the other."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from .errors import QueryError
+from .facets import FACETS
+from .index import NO_DATE
+from .ingest.clean import sanitize_text
+from .model import Document, PubDate
+from .parsing import _is_keyword_query
+
+
+SORTS = ("relevance", "date_desc", "date_asc")
+
+
+OPERATORS = ("auto", "and", "or")
+
+
+MAX_QUERY_LENGTH = 1000
+
+
+MAX_PER_PAGE = 100
+
+
+MAX_RESULT_DEPTH = 10_000
+
+
+MAX_FILTER_VALUES = 50
+
+
+@dataclass
+class SearchRequest:
+    """Everything a search can be asked. Validated on creation: bad values raise ``QueryError``.
+
+    ``filters`` maps a facet name (year, month, person, place, organisation, mentioned) to the
+    values to keep (OR inside a facet, AND across facets). ``date_from``/``date_to`` bound the
+    publication period (overlap semantics: an April 2025 article matches a range ending
+    2025-04-10). ``parse_dates`` lets German date phrases in the query ("seit März 2025") become
+    a date filter.
+    """
+
+    query: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: PubDate | None = None
+    date_to: PubDate | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 10
+    operator: str = "auto"
+    parse_dates: bool = True
+    facet_size: int = 10
+    #: Count facets (False: hits only — cheaper when a caller shows no facets)
+    facets: bool = True
+    #: Mark the query's words in titles and snippets (False: plain title and the text's
+    #: beginning — cheaper when a caller shows no marks)
+    highlight: bool = True
+    today: date | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.query, str):
+            raise QueryError("query must be a string")
+        # no control characters or lone surrogates ("\ud800" cannot be looked up as UTF-8)
+        self.query = sanitize_text(self.query)
+        if len(self.query) > MAX_QUERY_LENGTH:
+            raise QueryError(
+                f"query is longer than {MAX_QUERY_LENGTH} characters",
+                german=f"Die Suchanfrage ist länger als {MAX_QUERY_LENGTH} Zeichen.",
+            )
+        if self.sort not in SORTS:
+            raise QueryError(
+                f"sort must be one of {', '.join(SORTS)}",
+                german="Unbekannte Sortierung: möglich sind Relevanz, Neueste zuerst und Älteste zuerst.",
+            )
+        if self.operator not in OPERATORS:
+            raise QueryError(
+                f"operator must be one of {', '.join(OPERATORS)}",
+                german=f"Unbekannter Operator: möglich sind {', '.join(OPERATORS)}.",
+            )
+        if not isinstance(self.page, int) or isinstance(self.page, bool) or self.page < 1:
+            raise QueryError("page must be a positive integer", german="Die Seitenzahl muss 1 oder größer sein.")
+        if not isinstance(self.per_page, int) or isinstance(self.per_page, bool) or not 0 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(
+                f"per_page must be between 0 and {MAX_PER_PAGE}",
+                german=f"Treffer je Seite: zwischen 0 und {MAX_PER_PAGE}.",
+            )
+        if self.page * self.per_page > MAX_RESULT_DEPTH:
+            raise QueryError(
+                f"results beyond position {MAX_RESULT_DEPTH} are not available",
+                german=f"Treffer nach Platz {MAX_RESULT_DEPTH} werden nicht angezeigt: bitte die Suche eingrenzen.",
+            )
+        if not isinstance(self.facet_size, int) or not 1 <= self.facet_size <= 1000:
+            raise QueryError(
+                "facet_size must be between 1 and 1000", german="Werte je Filter: zwischen 1 und 1000."
+            )
+        for name in ("facets", "highlight", "parse_dates"):
+            if not isinstance(getattr(self, name), bool):
+                raise QueryError(f"{name} must be true or false")
+        self.filters = _clean_filters(self.filters)
+        for name in ("date_from", "date_to"):
+            setattr(self, name, _date_bound(name, getattr(self, name)))
+
+
+def _clean_filters(filters: object) -> dict[str, list[str]]:
+    """Facet name → distinct values. One value may stand alone ("2025", or the number 2025)."""
+    if not filters:
+        return {}
+    if not isinstance(filters, Mapping):
+        raise QueryError("filters must map facet names to lists of values, e.g. {'year': ['2025']}")
+    clean: dict[str, list[str]] = {}
+    for name, values in filters.items():
+        if name not in FACETS:
+            raise QueryError(
+                f"unknown filter {name!r}; known: {', '.join(FACETS)}",
+                german=f"Unbekannter Filter „{name}“.",
+            )
+        if isinstance(values, (str, int)) and not isinstance(values, bool):
+            values = [values]
+        if not isinstance(values, (list, tuple, set, frozenset)):
+            raise QueryError(f"filter {name!r} takes a list of values, not {type(values).__name__}")
+        if len(values) > MAX_FILTER_VALUES:
+            raise QueryError(
+                f"at most {MAX_FILTER_VALUES} values per filter",
+                german=f"Höchstens {MAX_FILTER_VALUES} Werte je Filter.",
+            )
+        if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+            raise QueryError(f"filter {name!r} takes strings")
+        if values:
+            clean[name] = list(dict.fromkeys(str(v) for v in values))
+            _check_period_values(name, clean[name])
+    return clean
+
+
+#: What a value of the year and month filters looks like (the year filter also takes the
+#: undated documents: "none", "ohne Datum", as ``_resolve_filters`` reads them).
+_PERIOD_VALUE = {
+    "year": re.compile(r"[0-9]{4}"),
+    "month": re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])"),
+    "mentioned": re.compile(r"[0-9]{4}"),
+}
+
+
+_PERIOD_LABEL = {"year": "Jahr", "month": "Monat", "mentioned": "Im Text erwähnte Jahre"}
+
+
+_UNDATED_VALUES = (NO_DATE, "ohne datum")
+
+
+def _check_period_values(name: str, values: list[str]) -> None:
+    """A year filter (and one of the years a text mentions) takes years and a month filter
+    ``2025-03``: "abc", "März" or "2025-13" selected nothing, silently (``monat:März`` in the
+    query takes month names)."""
+    pattern = _PERIOD_VALUE.get(name)
+    if pattern is None:
+        return
+    for value in values:
+        if not pattern.fullmatch(value) and not (name != "month" and value.casefold() in _UNDATED_VALUES):
+            example = "2025-03" if name == "month" else "2025"
+            undated = "" if name == "month" else " (or 'none' for undated)"
+            raise QueryError(
+                f"filter {name!r} takes values such as {example!r}{undated}, not {value!r}",
+                german=f"Filter „{_PERIOD_LABEL[name]}“: Werte wie {example}, nicht „{value}“.",
+            )
+
+
+def _date_bound(name: str, value: object) -> PubDate | None:
+    """A publication-date bound from what a caller naturally has at hand: a string ("2025-04",
+    "März 2025"), a ``date``/``datetime`` (day precision) or a year as a number. A blank string
+    is no bound, as an empty form field is (a space in "Von" was a 400 "Datum fehlt")."""
+    from .dates import parse_date_bound
+
+    if value is None or isinstance(value, PubDate):
+        return value
+    if isinstance(value, str):  # (a part of a year: its first month "from", its last "to")
+        return parse_date_bound(value, side="end" if name == "date_to" else "start") if value.strip() else None
+    if isinstance(value, date):  # datetime is a date too
+        return parse_date_bound(value.strftime("%Y-%m-%d"))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return parse_date_bound(str(value))
+    raise QueryError(f"{name} must be a date string, a date or a year, not {type(value).__name__}")
+
+
+def make_request(query: str = "", request: SearchRequest | Mapping[str, Any] | None = None, **options: Any) -> SearchRequest:
+    """The ``SearchRequest`` of a library call: a ready request, a mapping of its fields, or the
+    query and keyword options; an unknown option is a ``QueryError`` naming the known ones."""
+    if isinstance(request, SearchRequest):
+        return request
+    if request is not None:
+        if not isinstance(request, Mapping):
+            raise QueryError(f"request must be a SearchRequest or a mapping, not {type(request).__name__}")
+        options = {**request, **options}
+        query = options.pop("query", query)
+    known = {f.name for f in fields(SearchRequest)} - {"query"}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise QueryError(f"unknown search option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return SearchRequest(query=query, **options)
+
+
+#: URL/API parameter names besides the facet names.
+PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size", "facets", "highlight")
+
+
+#: The parameters that decide which documents a search finds (with the facet filters): a
+#: facet-value search counts within them, the rest (order, page, what to show) do not matter.
+SCOPE_PARAMS = ("q", "from", "to", "operator")
+
+
+#: German names of the parameters a reader of the web page can get wrong (for ``QueryError.german``).
+_GERMAN_PARAMS = {"page": "Die Seitenzahl", "per_page": "Die Zahl der Treffer je Seite", "facet_size": "Die Zahl der Filterwerte"}
+
+
+def _one(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = [v for v in params.get(name, []) if v != ""]
+    if len(values) > 1:
+        raise QueryError(f"parameter {name!r} given more than once", german=f"Der Parameter „{name}“ steht mehrmals in der Adresse.")
+    return values[0] if values else None
+
+
+#: (at most 4,000 digits: int() refuses strings of over 4,300; a long one is then "too far")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,4000}")
+
+
+def int_param(name: str, value: str | None, default: int) -> int:
+    """A whole-number URL parameter. ASCII digits only: ``int`` would also read "１" or "١" as 1
+    and "1_0" as 10, "+2" and " 2" as 2, and a page number should look the same in the address
+    bar as on the page."""
+    if value is None or value == "":
+        return default
+    if _WHOLE_NUMBER.fullmatch(value):
+        return int(value)
+    raise QueryError(
+        f"parameter {name!r} must be an integer, not {value!r}",
+        german=f"{_GERMAN_PARAMS.get(name, name)} muss eine ganze Zahl sein, nicht „{value}“.",
+    )
+
+
+def _int(params: Mapping[str, list[str]], name: str, default: int) -> int:
+    return int_param(name, _one(params, name), default)
+
+
+def request_from_params(params: Mapping[str, list[str]], *, today: date | None = None) -> SearchRequest:
+    """A ``SearchRequest`` from URL-style parameters (each name → list of values), as the HTTP
+    API and the web form send them. Unknown parameters are an error, not silently ignored."""
+    unknown = sorted(set(params) - set(PARAMS) - set(FACETS))
+    if unknown:
+        raise QueryError(
+            f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(PARAMS + tuple(FACETS))}",
+            german=f"Unbekannte Angabe in der Adresse: {', '.join(unknown)}.",
+        )
+    return SearchRequest(
+        query=_one(params, "q") or "",
+        filters={name: [v for v in params[name] if v] for name in FACETS if params.get(name)},
+        date_from=_one(params, "from"),  # type: ignore[arg-type]
+        date_to=_one(params, "to"),  # type: ignore[arg-type]
+        sort=_one(params, "sort") or "relevance",
+        page=_int(params, "page", 1),
+        per_page=_int(params, "per_page", 10),
+        operator=_one(params, "operator") or "auto",
+        facet_size=_int(params, "facet_size", 10),
+        facets=_bool(params, "facets", True),
+        highlight=_bool(params, "highlight", True),
+        today=today,
+    )
+
+
+def _bool(params: Mapping[str, list[str]], name: str, default: bool) -> bool:
+    value = _one(params, name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise QueryError(f"{name} must be true or false", german=f"„{name}“ muss true oder false sein.")
+
+
+def request_to_params(request: SearchRequest) -> dict[str, list[str]]:
+    """The inverse of ``request_from_params`` (defaults left out), for building links."""
+    params: dict[str, list[str]] = {}
+    if request.query:
+        params["q"] = [request.query]
+    for name, values in request.filters.items():
+        params[name] = list(values)
+    if request.date_from:
+        params["from"] = [request.date_from.value]
+    if request.date_to:
+        params["to"] = [request.date_to.value]
+    if request.sort != "relevance":
+        params["sort"] = [request.sort]
+    if request.operator != "auto":
+        params["operator"] = [request.operator]
+    if request.per_page != 10:
+        params["per_page"] = [str(request.per_page)]
+    if request.facet_size != 10:
+        params["facet_size"] = [str(request.facet_size)]
+    if request.page != 1:
+        params["page"] = [str(request.page)]
+    if not request.facets:
+        params["facets"] = ["false"]
+    if not request.highlight:
+        params["highlight"] = ["false"]
+    return params
+
+
+def toggle_params(request: SearchRequest, facet: str, value: str) -> dict[str, list[str]]:
+    """Parameters of the same search with ``value`` of ``facet`` switched on or off (back to
+    page 1): every facet value and every active-filter chip links to this."""
+    params = request_to_params(request)
+    params.pop("page", None)
+    values = params.get(facet, [])
+    params[facet] = [v for v in values if v != value] if value in values else values + [value]
+    if not params[facet]:
+        del params[facet]
+    return params
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "label": self.label, "count": self.count, "selected": self.selected}
+
+
+@dataclass
+class Facet:
+    """Datasette's facet shape: name, label, results and whether more values exist."""
+
+    name: str
+    label: str
+    results: list[FacetValue]
+    truncated: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "results": [v.to_dict() for v in self.results],
+            "truncated": self.truncated,
+        }
+
+
+@dataclass
+class Hit:
+    document: Document
+    score: float | None
+    title_html: str
+    snippet_html: str
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = self.document
+        return {
+            "id": doc.id,
+            "title": doc.title,
+            "title_html": self.title_html,
+            "snippet_html": self.snippet_html,
+            "url": doc.url,
+            "source": doc.source,
+            "published": doc.published.value if doc.published else None,
+            "published_precision": doc.published.precision.value if doc.published else None,
+            "published_label": doc.published.label() if doc.published else None,
+            "entities": [e.to_dict() for e in doc.entities],
+            "score": self.score,
+        }
+
+
+@dataclass
+class DateFilter:
+    """The publication-date bounds in force, and where they came from."""
+
+    start: PubDate | None
+    end: PubDate | None
+    phrase: str = ""
+    label: str = ""
+
+    def shown(self) -> str:
+        """What the page calls the period: the date phrase's label, else "März 2024 – …"."""
+        return self.label or f"{self.start.label() if self.start else '…'} – {self.end.label() if self.end else '…'}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.start.value if self.start else None,
+            "to": self.end.value if self.end else None,
+            "phrase": self.phrase,
+            "label": self.label,
+        }
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    hits: list[Hit]
+    total: int
+    facets: list[Facet]
+    took_ms: float
+    query_text: str
+    operator: str
+    date_filter: DateFilter | None = None
+    #: "Meinten Sie …?": the query with misspelt words replaced, when that finds more.
+    suggestion: str | None = None
+    #: A date phrase of the query searched as words, because no match lies in its period
+    #: ("Super Bowl 2015" over articles of 2016): the page says so ("" when none was).
+    date_words: str = ""
+
+    @property
+    def pages(self) -> int:
+        if not self.request.per_page:  # counts and facets only: one page without hits
+            return 1
+        return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // self.request.per_page))
+
+    def facet(self, name: str) -> Facet | None:
+        return next((f for f in self.facets if f.name == name), None)
+
+    @property
+    def fell_back(self) -> bool:
+        """Whether keywords were answered with any of their words because no document has all
+        of them (``operator`` auto): not for a question, which is read with any word anyway."""
+        return self.request.operator == "auto" and self.operator == "or" and _is_keyword_query(self.query_text)
+
+    def to_dict(self) -> dict[str, Any]:
+        req = self.request
+        return {
+            "query": req.query,
+            "query_text": self.query_text,
+            "operator": self.operator,
+            "date_filter": self.date_filter.to_dict() if self.date_filter else None,
+            "filters": req.filters,
+            "sort": req.sort,
+            "page": req.page,
+            "per_page": req.per_page,
+            "pages": self.pages,
+            "total": self.total,
+            "took_ms": round(self.took_ms, 2),
+            "suggestion": self.suggestion,
+            "date_words": self.date_words,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": [f.to_dict() for f in self.facets],
+        }
