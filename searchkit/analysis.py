@@ -14,7 +14,7 @@ Each language behaviour is one small filter that can be tested alone:
 
 Parts are stacked at the position of the whole word so that phrase queries over whole words keep
 working. In "query" mode the filter emits whole words only; the query parser
-(``search.GermanQueryParser``) analyzes single words in "index" mode and turns each stacked group
+(``parsing.GermanQueryParser``) analyzes single words in "index" mode and turns each stacked group
 into "whole word OR all of its parts" (under the OR operator: OR any of its parts).
 """
 

@@ -458,7 +458,7 @@ def shown_dates(
 
 
 #: ae/oe/ue that may stand for ä/ö/ü: not the end of a diphthong or of "qu" (Bauer, Feuer and
-#: Quelle keep their letters). The rule of ``search._UMLAUT_SPELLING`` (prefix queries).
+#: Quelle keep their letters). The rule of ``parsing._UMLAUT_SPELLING`` (prefix queries).
 _UMLAUT_DIGRAPH = re.compile(r"(?<![aeiouq])(?:ae|oe|ue)")
 _UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
 _GERMAN_UMLAUTS = frozenset("äöü")

@@ -9,7 +9,7 @@ rare, so BM25 gives them a high weight and ranks texts that happen to contain "J
 above the paragraph with the answer.
 
 ``question_words(text)`` returns the lowercased surface words of ``text`` that play this role;
-the query parser gives each a small weight (``search.QUESTION_WORD_WEIGHT``) instead of dropping
+the query parser gives each a small weight (``parsing.QUESTION_WORD_WEIGHT``) instead of dropping
 it, so that a question made only of such words still finds something. Only the closed classes
 of German grammar are listed (interrogatives, auxiliaries, contracted prepositions, verbs of
 naming) and the answer-type noun directly after "wie" or a form of "welch-": no word of any

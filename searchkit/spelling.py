@@ -11,7 +11,7 @@ from the stored documents, which happens when it is missing (an index written be
 existed, a crash between the commit and the save) or damaged.
 
 A reader whose generation has no file yet (another process has just committed and not saved
-its list) uses the newest file there is: suggestions are hints, and ``search.suggest`` only
+its list) uses the newest file there is: suggestions are hints, and ``suggest.suggest`` only
 offers one that finds more documents than the query did, so a list one commit old does no harm.
 """
 
