@@ -434,6 +434,10 @@ def reextract_command(index_path: Path | None, workers: int, aliases: Path | Non
         sys.exit(1)
 
 
+#: The entity types after "mit", in the dative ("mit Orten", not the facet's "Orte").
+_WITH_LABELS = {"person": "Personen", "place": "Orten", "organisation": "Organisationen"}
+
+
 def _facet_label(name: str) -> str:
     """The German label of a facet ("Orte" for place), or its name when it has none."""
     return FACETS[name][1] if name in FACETS else name
@@ -458,7 +462,7 @@ def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool
         click.echo(f"  {value.label:>16} {'█' * value.count} {value.count}")
     for other, values in report.cooccurring.items():
         if values:
-            click.echo(f"  mit {_facet_label(other)}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
+            click.echo(f"  mit {_WITH_LABELS.get(other, other)}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
 
 
 @main.command("facet-values")
@@ -535,18 +539,20 @@ def _serve(index_path: Path, host: str, port: int, workers: int = 1, threads: in
 
 @main.command("serve")
 @INDEX_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST")
-@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT", type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST", show_envvar=True)
+@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT", show_envvar=True,
+              type=click.IntRange(0, 65535))
 @click.option(
     "--workers",
     default=1,
     show_default=True,
     envvar="SEARCHKIT_WORKERS",
+    show_envvar=True,
     type=click.IntRange(1, 64),
     help="Worker processes (gunicorn); where the platform cannot fork, waitress serves in one process.",
 )
 @click.option(
-    "--threads", default=8, show_default=True, envvar="SEARCHKIT_THREADS", type=click.IntRange(1, 256),
+    "--threads", default=8, show_default=True, envvar="SEARCHKIT_THREADS", show_envvar=True, type=click.IntRange(1, 256),
     help="Threads per worker.",
 )
 def serve_command(index_path: Path | None, host: str, port: int, workers: int, threads: int) -> None:
@@ -639,8 +645,9 @@ def migrate_command(index_path: Path | None, engine: str | None, target: Path | 
 
 @main.command("demo")
 @INDEX_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST")
-@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT", type=click.IntRange(0, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST", show_envvar=True)
+@click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT", show_envvar=True,
+              type=click.IntRange(0, 65535))
 @click.option("--no-serve", is_flag=True, help="Only build the demo index.")
 @ENGINE_OPTION
 def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool, engine: str | None) -> None:

@@ -441,7 +441,7 @@ def test_entity_report_speaks_german(demo_index_path: Path) -> None:
     """Found by a review: "1 Dokumente" and the facet names ("mit place: …") in the output."""
     output = run("entity", "person", "Recep Tayyip Erdoğan", "--index", str(demo_index_path)).output
     assert output.startswith("Recep Tayyip Erdoğan: ") and " Dokumente\n" in output.splitlines()[0] + "\n"
-    assert "  mit Orte: " in output and "Türkei (" in output and "mit place" not in output
+    assert "  mit Orten: " in output and "Türkei (" in output and "mit place" not in output
     report = json.loads(run("entity", "person", "Recep Tayyip Erdoğan", "--index", str(demo_index_path), "--json").output)
     assert sum(v["count"] for v in report["timeline"]) >= report["count"] > 1
     from searchkit import Index

@@ -625,7 +625,9 @@ def test_labelled_set_reaches_95_percent() -> None:
     result = evaluate_dates()
     assert result["total"] >= 220
     assert set(result["per_kind"]) == {"publication", "mentioned", "query"}
-    assert result["accuracy"] >= 0.95, format_date_table(result)
+    # every row, as the README says: the 95 % this asserted let eight query rows fall behind
+    # a documented change of reading ("Ende 2024" became October–December) unseen
+    assert result["correct"] == result["total"], format_date_table(result)
     assert result["expressions_per_second"] > 0
     table = format_date_table(result)
     assert "overall" in table and "expressions/s" in table

@@ -406,7 +406,7 @@ def document_from_mapping(row: dict[str, Any], fallback_id: str, *, strict_dates
         raise DocumentError(f"id must be a string or a number, not {type(picked['id']).__name__}")
     # (read as it will be stored: a text of control characters or lone surrogates is no text)
     if not any(sanitize_text(str(picked.get(k, ""))).strip() for k in ("title", "lead", "body")):
-        raise DocumentError("no text (expected a 'text', 'body', 'content' or 'title' field)")
+        raise DocumentError("no text (expected a 'text', 'body', 'content', 'title' or 'lead' field)")
     metadata = {k: v for k, v in row.items() if k not in used}
     published = parse_pubdate(picked.get("published"))
     if strict_dates and "published" in picked and not _whole_timestamp_valid(picked["published"]):
