@@ -65,21 +65,6 @@ class GermanQueryParser(QueryParser):
     loose_compounds: bool = False
     #: The index's spelling vocabulary (every word of its texts, as written), or None.
     vocabulary: Any = None
-    #: The text being parsed (``parse``), whose letters a phrase keeps (``phrase``).
-    typed_text: str = ""
-
-    def parse(self, text: str, normalize: bool = True, debug: bool = False) -> query.Query:  # type: ignore[override]
-        self.typed_text = text
-        return super().parse(text, normalize=normalize, debug=debug)
-
-    def phrase(self, fieldname: str, words: list[str], **options: Any) -> query.Phrase:
-        """Whoosh's ``phraseclass``: a ``_Phrase`` with its words as typed, taken from the text
-        at the places Whoosh gives (``char_ranges``), which the analyzed words do not tell."""
-        phrase = _Phrase(fieldname, words, **options)
-        ranges = options.get("char_ranges") or []
-        if all(start is not None and end is not None for start, end in ranges):
-            phrase.typed = tuple(self.typed_text[start:end] for start, end in ranges)
-        return phrase
 
     def term_query(  # noqa: PLR0913 - Whoosh's signature
         self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
@@ -423,7 +408,7 @@ MAX_FUZZY_DISTANCE = 2
 _MODIFIER = re.compile(r'(?<=[^\W\d_]|")([~^])([^\s()]*)')
 
 
-_BOOST = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_BOOST = re.compile(r"[0-9]*(?:\.[0-9]+)?")  # as Whoosh's ``BoostPlugin`` reads one: "2", "0.5", ".5"
 
 
 #: A boost as Whoosh's parser reads one (``BoostPlugin``): a number after a word, a number, a
@@ -445,7 +430,7 @@ def _check_modifiers(text: str) -> None:
     punctuation. A well-formed boost must also be in range (``_check_boosts``)."""
     for match in _MODIFIER.finditer(text):
         sign, rest = match.groups()
-        if sign == "^" and not _BOOST.fullmatch(rest):
+        if sign == "^" and not (rest and _BOOST.fullmatch(rest)):
             raise _boost_error(match[0])
         if sign == "~" and rest[:1] in ("-", "+", ".", *"0123456789") and not _TILDE_SYNTAX.match(text, match.start()):
             if text[match.start() - 1] == '"':
@@ -605,32 +590,45 @@ def _wildcard_query(field: str, text: str, boost: float, vocabulary: Any) -> que
     """``Fl*chtlinge``, ``Str?che``: the index words that the folded pattern matches, and the
     index word of every word of the texts that the pattern matches. As for a prefix, index words
     are stems (Flüchtlinge → fluchtling): a pattern that spells out an inflection matched no
-    index word ("Fl*chtlinge" found nothing, found by a review).
-
-    A hyphenated word is indexed as its whole word without the hyphens (stemmed as one word:
-    "Corona-Pandemie" → coronapandemi) with its parts stacked on it, so the pattern is matched
-    without its hyphens (``_index_pattern``), and the words it spells are the hyphenated words
-    the words of the texts make, one per piece (``_hyphenated_words``): "Corona-P?ndemie" and
-    "Corona-Pand*mie" find "Corona-Pandemie" and its inflections, as the word typed plainly
-    does (a review: with the hyphen the pattern matched no index word and found nothing). Like
-    any pattern it stands for whole words: a longer compound ("Corona-Pandemie-Bilanz"), which
-    the typed word also finds by its parts, is not among them."""
+    index word ("Fl*chtlinge" found nothing, found by a review). A hyphenated pattern is read
+    piece by piece (``_hyphenated_query``)."""
     pattern = text.lower()
-    wildcard = query.Wildcard(field, _index_pattern(pattern), boost=boost)
+    if len([piece for piece in pattern.split("-") if piece]) > 1:
+        return _hyphenated_query(field, text, boost, vocabulary)
+    wildcard = query.Wildcard(field, fold_diacritics(pattern.replace("-", "")), boost=boost)
     words = _spelled_words(pattern, vocabulary) if vocabulary is not None else []
     stems = sorted({analyzed[0] for analyzed in map(_index_words, words) if analyzed})
     terms = [query.Term(field, stem, boost=boost) for stem in stems]
     return query.Or([wildcard, *terms]) if terms else wildcard
 
 
-def _index_pattern(pattern: str) -> str:
-    """The wildcard ``pattern`` (lowercase) as index words are written: folded, without hyphens
-    (a hyphenated word is indexed joined); a hyphen beside a star stands for a letter at least,
-    so that "Corona-*" is a word that goes on after "Corona", not "Corona" itself."""
-    folded = fold_diacritics(pattern)
-    if "-" not in folded:
-        return folded
-    return folded.replace("-*", "?*").replace("*-", "*?").replace("-", "")
+def _hyphenated_query(field: str, text: str, boost: float, vocabulary: Any) -> query.Query:
+    """"Corona-P?ndemie", "Corona-Pand*mie", "Ampel-Koal*": the hyphenated words that the
+    pattern spells from the words of the texts, piece by piece (``_hyphenated_words``), by their
+    index words, which are the whole word joined and stemmed ("Corona-Pandemie" →
+    coronapandemi): with its hyphen the pattern matched no index word and found nothing (a
+    review). The pattern itself is not matched against the index words: joined, "Ex-*" would
+    be every word that begins with "ex" ("Experten"), and "EU-*" "Europa" (a review of the
+    first version). A piece that spells more words than ``MAX_EXPANSION`` ("*", "G*") is a
+    ``QueryError``, as a wildcard of too many words is."""
+    readings = [text.lower()]
+    if _UMLAUT_SPELLING.search(readings[0]):
+        readings.append(_with_umlauts(readings[0]))
+    words: list[str] = []
+    for reading in readings:
+        found = _hyphenated_words(reading, vocabulary) if vocabulary is not None else None
+        if found is None:
+            raise QueryError(
+                f"wildcard {text!r} matches more than {MAX_EXPANSION} words; make its pieces longer",
+                german=f"„{text}“ passt auf mehr als {MAX_EXPANSION} Wörter: bitte die Teile länger machen.",
+            )
+        words += found
+    stems = sorted({analyzed[0] for analyzed in map(_index_words, words) if analyzed})
+    if not stems:
+        # the pattern as typed: no index word has a hyphen or a wildcard, so it matches nothing
+        # (a NullQuery would be dropped from the query, which then listed every document)
+        return query.Term(field, fold_diacritics(text.lower()), boost=boost)
+    return query.Or([query.Term(field, stem, boost=boost) for stem in stems])
 
 
 def _spelled_words(pattern: str, vocabulary: Any) -> list[str]:
@@ -640,8 +638,7 @@ def _spelled_words(pattern: str, vocabulary: Any) -> list[str]:
     readings = [pattern, _with_umlauts(pattern)] if _UMLAUT_SPELLING.search(pattern) else [pattern]
     words: list[str] = []
     for reading in readings:
-        found = _hyphenated_words(reading, vocabulary) if "-" in reading else vocabulary.matching(reading, MAX_EXPANSION)
-        words.extend(found or [])
+        words.extend(vocabulary.matching(reading, MAX_EXPANSION) or [])
     return words
 
 
@@ -653,14 +650,21 @@ def _hyphenated_words(pattern: str, vocabulary: Any) -> list[str] | None:
     """The hyphenated words that the pattern spells from the words of the texts: each piece
     between hyphens is the words it matches, a piece without wildcards itself ("Corona" of
     "Corona-P?ndemie"; the vocabulary has no hyphenated words, and no short ones such as "EM").
-    None when the pieces make more than ``MAX_EXPANSION`` words or a pattern piece matches none
-    or too many: the folded pattern alone then stands for them."""
+    [] when a piece spells no word; None when a piece or the pieces together make more than
+    ``MAX_EXPANSION`` words."""
     choices = []
     count = 1
     for piece in filter(None, pattern.split("-")):
-        found = vocabulary.matching(piece, MAX_EXPANSION) if _WILDCARD_MARKS.search(piece) else [piece]
-        count *= len(found or ())
-        if not found or count > MAX_EXPANSION:
+        if not _WILDCARD_MARKS.search(piece):
+            choices.append([piece])
+            continue
+        found = vocabulary.matching(piece, MAX_EXPANSION)
+        if found is None:
+            return None
+        if not found:
+            return []
+        count *= len(found)
+        if count > MAX_EXPANSION:
             return None
         choices.append(found)
     return ["-".join(words) for words in itertools.product(*choices)]
@@ -693,21 +697,11 @@ def _index_words(word: str) -> tuple[str, ...]:
     return tuple(analyze(word, mode="index"))
 
 
-#: Two quoted words written as one word of at least this many letters (index form) also find
-#: the longer compounds that begin with them (``_Phrase._one_word_queries``); a shorter one
-#: ("U S" → us) would be a prefix of hundreds of words.
-MIN_COMPOUND_PREFIX = 6
-
-
 class _Phrase(query.Phrase):
     """Whoosh's phrase, whose one-word form keeps its boost: ``Phrase.normalize`` makes a quoted
     text of one index word (a score "3:1", "Sieg in" without its stop word) a ``Term`` of boost
     1, which lost the title's and the lead's weight (``FIELD_BOOSTS``). Normalized, it is one
-    of Whoosh's own classes again, which the engines know. ``typed``: its words as typed (the
-    parser's ``GermanQueryParser.phrase`` sets them), which two words that may be one compound
-    need (``_one_word_queries``)."""
-
-    typed: tuple[str, ...] = ()
+    of Whoosh's own classes again, which the engines know."""
 
     def normalize(self) -> query.Query:
         plain = query.Phrase(self.fieldname, self.words, slop=self.slop, boost=self.boost, char_ranges=self.char_ranges)
@@ -715,45 +709,28 @@ class _Phrase(query.Phrase):
         if isinstance(normal, query.Term):
             normal.boost = self.boost
         elif isinstance(normal, query.Phrase) and self._may_be_one_word(normal):
-            # "Corona Pandemie" quoted also finds "Corona-Pandemie" (found by a review: the
-            # phrase missed it)
-            return query.Or([normal, *self._one_word_queries(normal)])
+            # "Corona Pandemie" quoted also finds "Corona-Pandemie" (and a closed compound the
+            # lexicon splits), whose parts the analyzer stacks on one position (found by a
+            # review: the phrase missed them)
+            parts = OneWord([query.Term(normal.fieldname, word, boost=normal.boost) for word in normal.words])
+            return query.Or([normal, parts])
         return normal
 
     def _may_be_one_word(self, phrase: query.Phrase) -> bool:
         """Two words of a text field typed next to each other, a space or two or a hyphen
         apart (not "Welt im Krieg": a stop word, two letters at least with its spaces, stands
-        between them, and "Weltkrieg" is another thing), whose typed letters the parser gave
-        (``GermanQueryParser.phrase``)."""
+        between them, and "Weltkrieg" is another thing). The parts of one word stand at one
+        position without an order, so the reversed pair ("Pandemie Corona") matches the
+        compound too. (Tried and withdrawn, 2026-12-06: the index word of the joined pair as a
+        prefix keeps the order, but lost the pair inside a longer compound — "Pandemie Bilanz"
+        no longer found "Corona-Pandemie-Bilanz", "EU Staaten" "Nicht-EU-Staaten" — and
+        made "A B" the word "ab".)"""
         if len(phrase.words) != 2 or phrase.slop > 1 or phrase.fieldname not in TEXT_FIELDS:
             return False
         ranges = self.char_ranges or []
-        if len(ranges) != 2 or None in ranges[0] or None in ranges[1] or len(self.typed) != 2:
+        if len(ranges) != 2 or None in ranges[0] or None in ranges[1]:
             return False
         return ranges[1][0] - ranges[0][1] <= 3
-
-    def _one_word_queries(self, phrase: query.Phrase) -> list[query.Query]:
-        """The two typed words written as one word, in the order typed: the index word of the
-        hyphenated and of the closed form ("Corona Pandemie" → coronapandemi, the index word of
-        "Corona-Pandemie", "Coronapandemie", "Corona-Pandemien"), as a prefix when it is
-        ``MIN_COMPOUND_PREFIX`` letters or more, so that a longer compound that begins with
-        them counts too ("Corona-Pandemie-Bilanz", "Coronapandemiebekämpfung").
-
-        A phrase is words in order, and so is this: "Pandemie Corona" finds "Pandemie Corona"
-        and "Pandemiecorona", not "Corona-Pandemie" (found by a review). The index stacks a
-        compound's parts on one position without their order, so the parts alone (``OneWord``,
-        which this was) matched either order; only the index word of the whole compound keeps
-        it. What the order costs: a compound that holds the two words after other letters
-        ("Post-Corona-Pandemie") or with a linking letter between them ("Flüchtlingskrise" for
-        "Flüchtling Krise") is found by its own words only."""
-        first, second = self.typed
-        forms = (f"{first}-{second}", f"{first}{second}")
-        wholes = sorted({analyzed[0] for analyzed in map(_index_words, forms) if analyzed})
-        field, boost = phrase.fieldname, phrase.boost
-        return [
-            query.Prefix(field, whole, boost=boost) if len(whole) >= MIN_COMPOUND_PREFIX else query.Term(field, whole, boost=boost)
-            for whole in wholes
-        ]
 
 
 def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> GermanQueryParser:
@@ -764,7 +741,7 @@ def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> Ge
     parser.question_words = asking
     parser.loose_compounds = operator == "or"
     parser.vocabulary = vocabulary
-    parser.phraseclass = parser.phrase
+    parser.phraseclass = _Phrase
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     parser.add_plugin(GermanFuzzyPlugin())
     parser.remove_plugin_class(WildcardPlugin)

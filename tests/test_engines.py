@@ -32,7 +32,7 @@ QUERIES = [
     # fuzzy words
     "Erdogn~", "Selenskij~2", "Bundesregirung~ Baku", "Klimaschuz~1/5 Urteil", "Wiederaufbau-Hilfn~",
     # hyphenated patterns and quoted pairs that may be one compound (in the order typed)
-    "Ampel-Koa?ition", "Nordrhein-West*len", '"Ampel Koalition"', '"Koalition Ampel"',
+    "Ampel-Koa?ition", "Nordrhein-West*len", '"Ampel Koalition"',
 ]
 #: The same query with filters, date bounds and sorts.
 OPTIONS = [
@@ -344,10 +344,10 @@ def test_fuzzy_words_expand_as_whooshs_own_automaton_does(both: dict[str, Index]
         assert both["tantivy"].snapshot().expand(leaf, 1000) == automaton
 
 
-def test_hyphenated_patterns_and_ordered_pairs_find_the_same_on_both_engines(both: dict[str, Index]) -> None:
+def test_hyphenated_patterns_find_the_same_on_both_engines(both: dict[str, Index]) -> None:
     """Found by a review, on both engines: a wildcard inside a hyphenated word found nothing,
-    one typed in decomposed Unicode neither, and a quoted pair reversed found the compound
-    written the other way round."""
+    and one typed in decomposed Unicode neither; a star beside the hyphen matched words without
+    it ("Ex-*" found "Experten"), and a piece of too many words found nothing silently."""
     import unicodedata
 
     for engine, index in both.items():
@@ -362,7 +362,6 @@ def test_hyphenated_patterns_and_ordered_pairs_find_the_same_on_both_engines(bot
         decomposed = unicodedata.normalize("NFD", "Präsid*nten")
         assert found(decomposed) == found("Präsid*nten") != [], engine
         assert found('"Ampel Koalition"') == coalition, engine
-        assert found('"Koalition Ampel"') == [], engine
 
 
 def test_sloppy_phrases_find_the_same_documents_on_both_engines(tmp_path: Path) -> None:

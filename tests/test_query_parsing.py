@@ -81,25 +81,5 @@ def test_a_boost_is_above_zero_and_at_most_the_maximum() -> None:
         assert f"über 0 und höchstens {MAX_BOOST}" in error.value.german, text
     assert parse_query(None, "Merz^2 Scholz", "and").subqueries[0].boost == 2.0
     assert parse_query(None, "Merz^0.5 Scholz", "and").subqueries[0].boost == 0.5
+    assert parse_query(None, "Merz^.5 Scholz", "and").subqueries[0].boost == 0.5  # as Whoosh reads it (a review)
     assert parse_query(None, "^0 Merz", "and") is not None  # nothing before the caret: no boost
-
-
-def test_a_quoted_pair_as_one_word_keeps_its_order() -> None:
-    """"Corona Pandemie" quoted also stands for the two words written as one word, in that order
-    (the index word of "Corona-Pandemie" as a prefix), never for their parts in any order: the
-    reversed pair found "Corona-Pandemie" (a review)."""
-    from whoosh import query
-
-    from searchkit.engines import OneWord
-    from searchkit.parsing import parse_query
-
-    def leaves(text: str) -> set[tuple[str, str]]:
-        parsed = parse_query(None, text, "and")
-        assert not any(isinstance(node, OneWord) for node in parsed.leaves())
-        return {(type(leaf).__name__, leaf.text) for leaf in parsed.leaves()
-                if isinstance(leaf, (query.Term, query.Prefix)) and leaf.fieldname == "body"}
-
-    assert leaves('"Corona Pandemie"') == {("Prefix", "coronapandemi")}
-    assert leaves('"Pandemie Corona"') == {("Prefix", "pandemiecorona")}
-    assert leaves('"U S"') == {("Term", "us")}  # too short to be a prefix of compounds
-    assert leaves('"Welt im Krieg"') == set()  # a stop word between: no compound
