@@ -370,8 +370,9 @@ def _tidy_operators(text: str, operators: dict[str, str] | None = None) -> str:
 #: ("… zur Handels-Bazooka ?") is punctuation, not the one-letter wildcard: people type
 #: questions. Inside a word ("Mei?er") or as the whole query ("??") it stays a wildcard; before
 #: other punctuation ("Kanzler?!", "?.", "?,") it is punctuation too (a review: "Kanzler?!" was
-#: a wildcard and found nothing).
-_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[!.,;:\s\"'\)\]]|$)|(?<=\w\s)\?+(?=[!.,;:]*(?:\s|$))")
+#: a wildcard and found nothing), and so it is after a closing quote ('Wann endete die "Corona
+#: Pandemie"?': the phrase was a wildcard and found nothing, a review).
+_QUESTION_MARK = re.compile(r"(?<=[\w\"“”«»])\?+(?=[!.,;:\s\"'\)\]]|$)|(?<=\w\s)\?+(?=[!.,;:]*(?:\s|$))")
 
 
 _BRACKETS = re.compile(r"[()]")

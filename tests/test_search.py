@@ -272,6 +272,9 @@ def test_a_question_mark_ending_a_word_is_punctuation(small: Index) -> None:
     # before other punctuation too (a review: "Kanzler?!" was a wildcard and found nothing)
     for typed in ("Baku?!", "Baku?.", "Baku ?!", "Baku?, bitte"):
         assert ids(small.search(typed, operator="or")) == ids(small.search("Baku", operator="or")), typed
+    # after a closing quote too (a review: '"Corona Pandemie"?' was a wildcard phrase, found nothing)
+    for typed in ('"Baku"?', "„Baku“?", '"Baku"?!'):
+        assert ids(small.search(typed, operator="or")) == ids(small.search("Baku", operator="or")) != [], typed
 
 
 def test_date_words_that_filter_out_everything_are_searched_as_words(small: Index) -> None:
