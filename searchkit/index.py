@@ -307,17 +307,15 @@ def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterato
     import functools
     import multiprocessing
 
+    from .processes import children_deaf_to_interrupts, ignore_interrupts
+
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with multiprocessing.get_context(method).Pool(workers, initializer=_ignore_interrupts) as pool:
+    # The workers ignore Ctrl-C (the parent handles it: the pool ends with its ``with`` block,
+    # the batch is not committed); each printed a traceback.
+    with children_deaf_to_interrupts():
+        pool = multiprocessing.get_context(method).Pool(workers, initializer=ignore_interrupts)
+    with pool:
         yield from pool.imap(functools.partial(_safe, enrich), docs, chunksize=8)
-
-
-def _ignore_interrupts() -> None:
-    """A pool worker ignores Ctrl-C: the parent handles it (the pool ends with its ``with``
-    block, the batch is not committed); each worker printed a traceback."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 #: The snapshot a request of this thread reads (``Index._one_generation``), with its index.
@@ -707,31 +705,48 @@ class Index:
                     outcome = "superseded"
                 if on_document and outcome in ("skipped", "superseded"):
                     on_document(doc, outcome)
-            for (doc, existing), prepared in zip(todo, _map(enrich, [d for d, _ in todo], workers)):
-                if isinstance(prepared, SearchkitError):
-                    report.failed += 1
-                    report.errors.append(f"{doc.id}: {prepared}")
-                    report.failed_ids.append(doc.id)
-                    outcome = "failed"
-                else:
-                    old = Document.from_stored(committed.stored(existing)) if existing is not None else None
-                    if old is not None and old.id != prepared.id:
-                        # stored in another Unicode form by an older version (NFD): replaced by id
-                        writer.delete(old.id)
-                        writer.add_document(prepared)
-                    else:
-                        writer.add_document(prepared, replaces=existing)
-                    change.add(prepared)
-                    if old is not None:
-                        change.remove(old)
-                    outcome = "written"
-                if on_document:
-                    on_document(doc, outcome)
+            # closed here, not by the garbage collector: its pool is terminated while the
+            # interpreter is whole (after a Ctrl-C, "Exception ignored in: <generator _map>"
+            # from the pool's terminate, and once a command that never ended)
+            with contextlib.closing(_map(enrich, [d for d, _ in todo], workers)) as prepared_documents:
+                self._write_prepared(writer, committed, todo, prepared_documents, report, change, on_document)
         except BaseException:
             writer.cancel()
             raise
         self._commit(writer, committed, base, change)
         return report
+
+    @staticmethod
+    def _write_prepared(
+        writer: Writer,
+        committed: Snapshot,
+        todo: list[tuple[Document, int | None]],
+        prepared_documents: Iterator[Document | SearchkitError],
+        report: IngestReport,
+        change: spelling.Change,
+        on_document: Callable[[Document, str], None] | None,
+    ) -> None:
+        """Write each enriched document of ``todo`` (or count its failure)."""
+        for (doc, existing), prepared in zip(todo, prepared_documents):
+            if isinstance(prepared, SearchkitError):
+                report.failed += 1
+                report.errors.append(f"{doc.id}: {prepared}")
+                report.failed_ids.append(doc.id)
+                outcome = "failed"
+            else:
+                old = Document.from_stored(committed.stored(existing)) if existing is not None else None
+                if old is not None and old.id != prepared.id:
+                    # stored in another Unicode form by an older version (NFD): replaced by id
+                    writer.delete(old.id)
+                    writer.add_document(prepared)
+                else:
+                    writer.add_document(prepared, replaces=existing)
+                change.add(prepared)
+                if old is not None:
+                    change.remove(old)
+                outcome = "written"
+            if on_document:
+                on_document(doc, outcome)
 
     @staticmethod
     def _triage(

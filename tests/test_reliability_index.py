@@ -196,3 +196,32 @@ def test_missing_index_files_are_a_damaged_index(tmp_path: Path, engine: str) ->
     with pytest.raises(IndexDamagedError, match="damaged"):
         len(Index(path))
     assert IndexDamagedError.http_status == 503
+
+
+def _tag_nothing(doc):  # type: ignore[no-untyped-def]
+    """An enricher for the process pool (a module function: the workers import it)."""
+    return doc
+
+
+def test_an_interrupted_add_ends_its_pool_at_once(tmp_path: Path) -> None:
+    """An interrupted ``add`` ends its enrichment pool itself (the generator that holds it is
+    closed by ``add``, not left to the garbage collector: a Ctrl-C of ``searchkit index
+    --workers 2`` under load once printed "Exception ignored in: <generator _map>" from the
+    pool's terminate and never ended). Nothing of the batch is committed."""
+    import multiprocessing
+
+    from searchkit import Document
+
+    index = Index(tmp_path / "ix", create=True)
+    docs = [Document(id=f"d{n}", title=f"Bericht {n}", body="Olaf Scholz in Berlin.") for n in range(40)]
+
+    def stop(doc: Document, outcome: str) -> None:
+        if outcome == "written":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.add(docs, enrich=_tag_nothing, workers=2, on_document=stop)
+    # (the tantivy engine's analysis processes stay by design, for the next batch)
+    assert [p.name for p in multiprocessing.active_children() if "PoolWorker" in p.name] == []
+    assert len(Index(tmp_path / "ix")) == 0
+    assert index.add(docs[:3]).added == 3  # the index takes the next batch

@@ -33,6 +33,7 @@ from whoosh import query
 from ..analysis import index_words, wildcard_head, wildcard_regex
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
+from ..processes import children_deaf_to_interrupts, ignore_interrupts
 from . import Engine, OneWord, ScoredCache, Snapshot, Writer
 
 SUBDIR = "tantivy"
@@ -409,13 +410,6 @@ _pool_lock = threading.Lock()
 _pool: tuple[int, Any] | None = None  # (workers, ProcessPoolExecutor)
 
 
-def _init_analysis_worker() -> None:
-    """A pool worker ignores Ctrl-C: the parent handles it (it cancels the batch)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def analysis_pool(workers: int) -> Any:
     """The process pool that analyzes text fields for tantivy writers opened with ``procs`` > 1:
     one per process, started by the first such writer and kept, so that its workers' per-word
@@ -437,11 +431,14 @@ def analysis_pool(workers: int) -> Any:
             _pool = None
         index_words("Militärstützpunkte")  # the lexicon, loaded once and shared with the children
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        executor = concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context(method), initializer=_init_analysis_worker
-        )
-        # every worker starts now, not at the first batch (which holds the lock by then)
-        for future in [executor.submit(int) for _ in range(workers)]:
+        # The workers ignore Ctrl-C: the parent handles it (it cancels the batch).
+        with children_deaf_to_interrupts():
+            executor = concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context(method), initializer=ignore_interrupts
+            )
+            # every worker starts now, not at the first batch (which holds the lock by then)
+            started = [executor.submit(int) for _ in range(workers)]
+        for future in started:
             future.result()
         _pool = (workers, executor)
         return executor

@@ -11,7 +11,6 @@ import functools
 import itertools
 import os
 import pickle
-import signal
 import struct
 import time
 import traceback
@@ -32,6 +31,7 @@ from whoosh.writing import SegmentWriter
 
 from ..analysis import german_analyzer
 from ..errors import IndexDamagedError, IndexLockedError, IndexVersionError
+from ..processes import children_deaf_to_interrupts, ignore_interrupts
 from . import Engine, ScoredCache, Snapshot, Writer, whoosh_vector
 
 #: Attempts to open the newest generation while other processes commit.
@@ -405,7 +405,7 @@ class _SubWriterTask(multiproc.SubWriterTask):
         # Ctrl-C reaches every process of the terminal's group: the parent handles it (it
         # cancels the batch and ends this process, ``_MpWriter.cancel``); here it printed a
         # traceback per process
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ignore_interrupts()
         multiproc.SegmentWriter = _SegmentWriter  # this (child) process's module only
         super().run()
 
@@ -433,7 +433,8 @@ class _MpWriter(multiproc.MpWriter):
             self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
         )
         self.tasks.append(task)
-        task.start()
+        with children_deaf_to_interrupts():  # (until ``run`` ignores it: ``processes``)
+            task.start()
         return task
 
 

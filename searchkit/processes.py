@@ -1,0 +1,39 @@
+"""Child processes and Ctrl-C: the parent handles an interrupt (it cancels the batch, nothing is
+committed), the children it forks ignore it.
+
+A terminal's Ctrl-C reaches every process of the foreground group. A child that has not yet
+set SIGINT to "ignore" when the signal arrives dies with a traceback (each printed one), and a
+pool that lost a worker while starting may never finish terminating: a ``searchkit index
+--workers 2`` interrupted under load once never ended. So a child is started with SIGINT
+*blocked* (the mask is inherited through ``fork``), ignores it first thing, and only then
+unblocks it; the parent unblocks it as soon as the children are started, and an interrupt that
+came meanwhile is delivered to the parent then.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def children_deaf_to_interrupts() -> Iterator[None]:
+    """Within this block, processes started (forked) by this thread are born with SIGINT
+    blocked; they must call ``ignore_interrupts`` first (a pool's ``initializer``)."""
+    if not hasattr(signal, "pthread_sigmask"):  # (Windows: no fork, no process groups)
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def ignore_interrupts() -> None:
+    """In a child process: ignore Ctrl-C (the parent handles it), then take signals again (an
+    interrupt that came while SIGINT was blocked is discarded, being ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
