@@ -10,6 +10,7 @@ Only the public API lives here; importing searchkit loads no model.
 """
 
 from .errors import (
+    ArgumentError,
     ClusterError,
     ConfigError,
     DateError,
@@ -33,7 +34,7 @@ from .request import Facet, FacetValue, Hit, SearchRequest, SearchResult
 __version__ = "0.1.0"
 
 __all__ = [
-    "ClusterError", "ConfigError", "DateError", "Document", "DocumentError", "DocumentNotFoundError", "EngineError", "Entity", "EntityType",
+    "ArgumentError", "ClusterError", "ConfigError", "DateError", "Document", "DocumentError", "DocumentNotFoundError", "EngineError", "Entity", "EntityType",
     "Facet", "FacetValue", "Hit", "Index", "IndexDamagedError", "IndexLockedError", "IndexNotFoundError",
     "IndexVersionError", "IngestError", "IngestReport", "Precision", "PubDate", "QueryError",
     "SearchRequest", "SearchResult", "SearchkitError", "enrich", "read_file", "read_paths",

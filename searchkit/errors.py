@@ -77,6 +77,11 @@ class ClusterError(SearchkitError):
     malformed."""
 
 
+class ArgumentError(SearchkitError, ValueError):
+    """A library call got an argument it cannot use (a type or a value): said at the call, not
+    by a ``TypeError`` deep inside, and never after part of the work was done."""
+
+
 class ConfigError(SearchkitError):
     """A server setting (``SEARCHKIT_*`` or a ``create_app`` keyword) has a value that cannot
     be used: found when the server starts, not by the first request."""

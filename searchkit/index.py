@@ -20,20 +20,27 @@ from dataclasses import dataclass, field
 from itertools import islice
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import spelling
 from .engines import Engine, Snapshot, Writer, check_engine, default_engine, engine_class
 from .errors import (
+    ArgumentError,
     DocumentError,
     DocumentNotFoundError,
     EngineError,
     IndexNotFoundError,
     IndexVersionError,
+    QueryError,
     SearchkitError,
 )
 from .model import Document, Entity, EntityType, entity_key, nfc
 from .spelling import Vocabulary
+
+if TYPE_CHECKING:
+    from .entity_report import EntityReport
+    from .facets import FacetData
+    from .request import Facet, FacetValue, SearchResult
 
 #: Bumped whenever the schema or the meaning of a field changes; an index of another version
 #: must be rebuilt (``searchkit index --rebuild``). 3: numbers with separators are one term
@@ -177,6 +184,7 @@ class IngestReport:
             "superseded": self.superseded,
             "failed": self.failed,
             "errors": self.errors,
+            "failed_ids": self.failed_ids,
             "duplicates": [{"id": one, "duplicate_of": other} for one, other in self.duplicates.items()],
         }
 
@@ -211,7 +219,7 @@ def read_metadata(path: Path, *, for_copy: bool = False) -> dict[str, Any]:
     if not path.exists():
         raise IndexNotFoundError(
             f"no index at {path}: build one with `searchkit index FILES --index {path}`"
-            " (or `searchkit demo`)"
+            " (or `searchkit demo`; in Python `Index(path, create=True)`)"
         )
     if not meta_file.exists():
         if any(path.glob("*.toc")):
@@ -221,6 +229,7 @@ def read_metadata(path: Path, *, for_copy: bool = False) -> dict[str, Any]:
             )
         raise IndexNotFoundError(
             f"no index at {path}: build one with `searchkit index FILES --index {path}`"
+            " (in Python `Index(path, create=True)`)"
         )
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
@@ -284,15 +293,48 @@ def _documents_of(documents: Iterable[Document]) -> list[Document]:
 def _check_batch_size(size: int) -> None:
     """A batch size below one would index nothing (or fail deep inside ``islice``)."""
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"batch_size must be a whole number of at least 1, not {size!r}")
+        raise ArgumentError(f"batch_size must be a whole number of at least 1, not {size!r}")
+
+
+def _check_workers(workers: int) -> None:
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ArgumentError(f"workers must be a whole number of at least 1, not {workers!r}")
+
+
+def _check_enricher(enrich: object, *, required: bool = False) -> None:
+    """``enrich`` is a function of a document (``searchkit.enrich``), or None where allowed:
+    ``reextract(None)`` removed every document's entities and dates, and ``enrich=True`` was a
+    TypeError in the middle of a batch (a review)."""
+    if enrich is None and not required:
+        return
+    if not callable(enrich):
+        hint = " (without one, every document would lose its entities and dates)" if required else ""
+        raise ArgumentError(f"enrich must be a function of a Document such as searchkit.enrich, not {enrich!r}{hint}")
+
+
+#: ``search`` options about the hits, which counting facets does not use.
+_HIT_OPTIONS = ("sort", "page", "per_page", "highlight", "facets")
+
+
+def _refuse_hit_options(method: str, options: dict[str, Any]) -> None:
+    given = [name for name in _HIT_OPTIONS if name in options]
+    if given:
+        raise QueryError(f"{method}() counts documents, it lists none: it takes no {', '.join(given)}")
 
 
 def _safe(enrich: Enricher, doc: Document) -> Document | SearchkitError:
-    """Run one enrichment; a document that cannot be enriched fails alone, not the batch."""
+    """Run one enrichment; a document that cannot be enriched fails alone, not the batch: also
+    when the enricher (perhaps the user's own) raises something else or returns no document,
+    which aborted the batch (a review)."""
     try:
-        return enrich(doc)
+        enriched = enrich(doc)
     except SearchkitError as error:
         return error
+    except Exception as error:  # noqa: BLE001 - reported per document in the IngestReport
+        return DocumentError(f"enrichment failed: {type(error).__name__}: {error}")
+    if not isinstance(enriched, Document):
+        return DocumentError(f"enrichment returned {type(enriched).__name__}, not a Document")
+    return enriched
 
 
 def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterator[Document | SearchkitError]:
@@ -347,6 +389,10 @@ class Index:
         engine: str | None = None,
         for_copy: bool = False,
     ) -> None:
+        if path is not None and not isinstance(path, (str, os.PathLike)):
+            raise ArgumentError(f"an index path is a string or a path, not {type(path).__name__}")
+        if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)) or not lock_timeout >= 0:
+            raise ArgumentError(f"lock_timeout is a number of seconds of at least 0, not {lock_timeout!r}")
         self.path = Path(path) if path is not None else default_index_path()
         self.lock_timeout = lock_timeout
         if create and not (self.path / METADATA_FILE).exists():
@@ -379,7 +425,7 @@ class Index:
         if self.path.exists() and (not self.path.is_dir() or any(self.path.iterdir())):
             raise IndexVersionError(
                 f"{self.path} exists and is not an empty folder or a searchkit index;"
-                " choose another --index folder"
+                " choose another folder (--index)"
             )
         self.path.mkdir(parents=True, exist_ok=True)
         engine_class(engine).create(self.path)
@@ -545,8 +591,9 @@ class Index:
         for stored in self.snapshot().iter_stored():
             yield Document.from_stored(stored)
 
-    def facet_data(self):  # type: ignore[no-untyped-def]
-        """Per-document facet arrays of the current generation (see ``facets.FacetData``)."""
+    def facet_data(self) -> FacetData:
+        """Per-document facet arrays of the current generation (see ``facets.FacetData``): the
+        index's own, shared by its searches; read them, never change them."""
         from .facets import FacetData
 
         with self._read_lock:
@@ -558,7 +605,8 @@ class Index:
 
     def spelling(self) -> Vocabulary:
         """The words of the current generation's texts with their document counts (what
-        "Meinten Sie …?" suggests from; see ``searchkit.spelling``)."""
+        "Meinten Sie …?" suggests from; see ``searchkit.spelling``): the index's own, shared
+        by its searches; read it, never change it."""
         with self._read_lock:
             snapshot = self.snapshot()
             cached = self._spelling_cache
@@ -591,8 +639,14 @@ class Index:
         vocabulary = spelling.after_commit(self.path, base, committed.generation, generation, change)
         self._spelling_cache = (generation, vocabulary, True)
 
-    def search(self, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
-        """Search; see ``searchkit.request.SearchRequest`` for the options."""
+    def search(self, query: str = "", **options: Any) -> SearchResult:
+        """Search the index: ``query`` in the query language (README), ``options`` those of
+        ``SearchRequest``: ``filters`` (facet → values), ``date_from``/``date_to``, ``sort``
+        ("relevance", "date_desc", "date_asc"), ``page``, ``per_page`` (0–100), ``operator``
+        ("auto", "and", "or"), ``facet_size``, ``facets`` and ``highlight`` (False: skip them),
+        ``parse_dates`` (date phrases in the query as filters), ``today`` (what "gestern"
+        means). A whole ``SearchRequest`` can be given as ``request=`` instead. Bad options
+        are a ``QueryError`` (or ``DateError``) that says which."""
         from .request import make_request
         from .search import run_search
 
@@ -600,12 +654,16 @@ class Index:
         with self._read_lock, self._one_generation():
             return run_search(self, request)
 
-    def facets(self, **options: Any):  # type: ignore[no-untyped-def]
-        """Facet counts over the whole index (or a query, with the same options as search)."""
-        return self.search(options.pop("query", ""), per_page=0, **options).facets
+    def facets(self, **options: Any) -> list[Facet]:
+        """Facet counts over the whole index, or within a search: ``query`` and the options of
+        ``search`` that choose documents (``filters``, dates, ``operator``, ``facet_size``)."""
+        _refuse_hit_options("facets", options)
+        return self.search(options.pop("query", ""), per_page=0, **options).facets  # type: ignore[no-any-return]
 
-    def facet_values(self, facet: str, text: str = "", *, limit: int = 20, query: str = "", **options: Any):  # type: ignore[no-untyped-def]
-        """Values of one facet whose label contains ``text`` ("Erd" → Erdoğan), with counts."""
+    def facet_values(self, facet: str, text: str = "", *, limit: int = 20, query: str = "", **options: Any) -> list[FacetValue]:
+        """Values of one facet whose label contains ``text`` ("Erd" → Erdoğan), with counts,
+        counted within the search that ``query`` and the options that choose documents make."""
+        _refuse_hit_options("facet_values", options)
         from .request import make_request
         from .search import facet_values
 
@@ -618,7 +676,7 @@ class Index:
         spellings, cases and abbreviations once each, places in the nominative)."""
         return self.facet_data().entity_names(list(doc.entities))  # type: ignore[no-any-return]
 
-    def entity(self, facet: str, name: str, *, top: int = 10):  # type: ignore[no-untyped-def]
+    def entity(self, facet: str, name: str, *, top: int = 10) -> EntityReport:
         """The entity page: documents over time and co-occurring entities."""
         from .entity_report import entity_report
 
@@ -635,6 +693,8 @@ class Index:
         deleted copies and the new ones are many small ones. Measured on 5,190 articles: 12
         segments and 87 MB before the merge, 1 and 36 MB after it; a rare word's answer 0.84 →
         0.42 ms."""
+        _check_enricher(enrich, required=True)
+        _check_workers(workers)
         _check_batch_size(batch_size)
         report = IngestReport()
         ids = [doc.id for doc in self.documents()]
@@ -685,6 +745,8 @@ class Index:
         The batch is held in memory (Whoosh cannot drop a document it has buffered, so duplicate
         ids are resolved first); feed large archives in batches, as the CLI does.
         """
+        _check_enricher(enrich)
+        _check_workers(workers)
         report = IngestReport()
         batch = _documents_of(documents)
         last_of_id = {doc.id: position for position, doc in enumerate(batch)}
@@ -729,6 +791,12 @@ class Index:
         """Write each enriched document of ``todo`` (or count its failure)."""
         for (doc, existing), prepared in zip(todo, prepared_documents):
             if isinstance(prepared, SearchkitError):
+                # counted as added or updated when it was sorted; it is neither (the report
+                # said "added 3, failed 2" for one document stored)
+                if existing is None:
+                    report.added -= 1
+                else:
+                    report.updated -= 1
                 report.failed += 1
                 report.errors.append(f"{doc.id}: {prepared}")
                 report.failed_ids.append(doc.id)
@@ -851,12 +919,17 @@ class Index:
         return copy
 
     def close(self) -> None:
+        """Let go of this object's reader and caches (memory, open files). Readers take no
+        lock, so nothing else waits for this; a later call reads the current generation again."""
         with self._snapshot_lock:
             if self._snapshot is not None:
                 self._snapshot.close()
                 self._snapshot = None
         self._facet_cache = None
         self._spelling_cache = None
+
+    def __repr__(self) -> str:
+        return f"Index({str(self.path)!r}, engine={self.engine_name!r})"
 
     def __enter__(self) -> Index:
         return self

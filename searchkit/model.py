@@ -286,6 +286,18 @@ class Entity:
     name: str
     type: EntityType
 
+    def __post_init__(self) -> None:
+        # "person" for EntityType.PERSON, as ``from_dict`` reads it; anything else is said here,
+        # not by an AttributeError when the document is written (a review)
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise DocumentError(f"an entity's name must be a non-empty string, not {self.name!r}")
+        if not isinstance(self.type, EntityType):
+            try:
+                object.__setattr__(self, "type", EntityType(self.type))
+            except ValueError:
+                kinds = ", ".join(t.value for t in EntityType)
+                raise DocumentError(f"entity {self.name!r}: type must be one of {kinds}, not {self.type!r}") from None
+
     def to_dict(self) -> dict[str, str]:
         return {"name": self.name, "type": self.type.value}
 
@@ -344,6 +356,33 @@ class Document:
                 # them, the Python API and a JSON "\ud800" escape let them in (found by a review)
                 setattr(self, name, LONE_SURROGATE.sub("", value))
         self.published = _published_of(self.id, self.published)
+        self._check_extracted()
+
+    def _check_extracted(self) -> None:
+        """Entities, mentioned periods and metadata as ``Index.add`` writes them: a plain string
+        among the entities or the dates, or metadata JSON cannot hold, was an AttributeError or
+        TypeError inside ``add`` that lost the whole batch (a review)."""
+        for entity in self.entities:
+            if not isinstance(entity, Entity):
+                raise DocumentError(f"document {self.id!r}: entities must be Entity objects, not {entity!r}")
+        mentioned = []
+        for period in self.mentioned:
+            if isinstance(period, str):
+                try:
+                    period = PubDate.from_iso(period)
+                except DateError as error:
+                    raise DocumentError(f"document {self.id!r}: mentioned: {error}") from error
+            if not isinstance(period, PubDate):
+                raise DocumentError(f"document {self.id!r}: mentioned must hold PubDate objects or ISO strings, not {period!r}")
+            mentioned.append(period)
+        self.mentioned = mentioned
+        if not isinstance(self.metadata, dict):
+            raise DocumentError(f"document {self.id!r}: metadata must be a dict")
+        if self.metadata:
+            try:
+                json.dumps(self.metadata, ensure_ascii=False)
+            except (TypeError, ValueError) as error:
+                raise DocumentError(f"document {self.id!r}: metadata must be JSON values ({error})") from None
 
     @property
     def text(self) -> str:
@@ -375,7 +414,16 @@ class Document:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
-        return cls(**_document_fields(data))
+        """A document from its ``to_dict`` form; a malformed one is a ``DocumentError``."""
+        if not isinstance(data, dict):
+            raise DocumentError(f"a document is a JSON object, not {type(data).__name__}")
+        try:
+            fields = _document_fields(data)
+        except DateError as error:
+            raise DocumentError(f"document {data.get('id')!r}: {error}") from error
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            raise DocumentError(f"document {data.get('id')!r} is malformed: {error!r}") from error
+        return cls(**fields)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
@@ -391,7 +439,11 @@ class Document:
 
     @classmethod
     def from_json(cls, text: str) -> Document:
-        return cls.from_dict(json.loads(text))
+        try:
+            data = json.loads(text)
+        except ValueError as error:  # (JSONDecodeError, and a lone surrogate's UnicodeError)
+            raise DocumentError(f"a document's JSON cannot be read: {error}") from error
+        return cls.from_dict(data)
 
 
 def _load_stored(text: str | bytes) -> dict[str, Any]:

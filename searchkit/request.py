@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from .errors import QueryError
@@ -38,13 +38,18 @@ MAX_FILTER_VALUES = 50
 
 @dataclass
 class SearchRequest:
-    """Everything a search can be asked. Validated on creation: bad values raise ``QueryError``.
+    """Everything a search can be asked. Validated on creation (and again by ``make_request``
+    when it is searched, in case a field was changed since): bad values raise ``QueryError``.
 
-    ``filters`` maps a facet name (year, month, person, place, organisation, mentioned) to the
-    values to keep (OR inside a facet, AND across facets). ``date_from``/``date_to`` bound the
-    publication period (overlap semantics: an April 2025 article matches a range ending
-    2025-04-10). ``parse_dates`` lets German date phrases in the query ("seit März 2025") become
-    a date filter.
+    ``query``: the query language of the README. ``filters`` maps a facet name (year, month,
+    person, place, organisation, mentioned) to the values to keep (OR inside a facet, AND
+    across facets). ``date_from``/``date_to`` bound the publication period (a ``PubDate``, a
+    date or a string such as "2025-03" or "März 2025"; overlap semantics: an April 2025 article
+    matches a range ending 2025-04-10). ``sort``: "relevance", "date_desc" or "date_asc".
+    ``page`` (from 1) and ``per_page`` (0–100; 0: facets only). ``operator``: "auto" (keywords
+    need every word, questions any, with a fallback), "and" or "or". ``parse_dates`` lets German
+    date phrases in the query ("seit März 2025") become a date filter, relative to ``today`` (a
+    date; None: the real today). ``facet_size``: values per facet (1–1000).
     """
 
     query: str = ""
@@ -96,13 +101,18 @@ class SearchRequest:
                 f"results beyond position {MAX_RESULT_DEPTH} are not available",
                 german=f"Treffer nach Platz {MAX_RESULT_DEPTH} werden nicht angezeigt: bitte die Suche eingrenzen.",
             )
-        if not isinstance(self.facet_size, int) or not 1 <= self.facet_size <= 1000:
+        if not isinstance(self.facet_size, int) or isinstance(self.facet_size, bool) or not 1 <= self.facet_size <= 1000:
             raise QueryError(
                 "facet_size must be between 1 and 1000", german="Werte je Filter: zwischen 1 und 1000."
             )
         for name in ("facets", "highlight", "parse_dates"):
             if not isinstance(getattr(self, name), bool):
                 raise QueryError(f"{name} must be true or false")
+        if isinstance(self.today, datetime):
+            self.today = self.today.date()
+        if self.today is not None and not isinstance(self.today, date):
+            # a string was taken for the real today without a word (a review)
+            raise QueryError(f"today must be a datetime.date or None, not {self.today!r}")
         self.filters = _clean_filters(self.filters)
         for name in ("date_from", "date_to"):
             setattr(self, name, _date_bound(name, getattr(self, name)))
@@ -189,9 +199,16 @@ def _date_bound(name: str, value: object) -> PubDate | None:
 
 def make_request(query: str = "", request: SearchRequest | Mapping[str, Any] | None = None, **options: Any) -> SearchRequest:
     """The ``SearchRequest`` of a library call: a ready request, a mapping of its fields, or the
-    query and keyword options; an unknown option is a ``QueryError`` naming the known ones."""
+    query and keyword options; an unknown option is a ``QueryError`` naming the known ones. A
+    ready request is checked again (a field changed after it was made went unchecked: a
+    ``per_page`` of 5,000, a filter "ort"), and comes alone: other options beside it were
+    silently ignored (a review)."""
+    if isinstance(query, SearchRequest) and request is None:
+        query, request = "", query  # ``index.search(SearchRequest(...))``
     if isinstance(request, SearchRequest):
-        return request
+        if query or options:
+            raise QueryError("give either a SearchRequest or the query and its options, not both")
+        return SearchRequest(**{f.name: getattr(request, f.name) for f in fields(SearchRequest)})
     if request is not None:
         if not isinstance(request, Mapping):
             raise QueryError(f"request must be a SearchRequest or a mapping, not {type(request).__name__}")
@@ -435,7 +452,7 @@ class SearchResult:
             "query_text": self.query_text,
             "operator": self.operator,
             "date_filter": self.date_filter.to_dict() if self.date_filter else None,
-            "filters": req.filters,
+            "filters": {name: list(values) for name, values in req.filters.items()},
             "sort": req.sort,
             "page": req.page,
             "per_page": req.per_page,

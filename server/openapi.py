@@ -289,14 +289,15 @@ def schemas() -> dict[str, dict[str, Any]]:
         },
         "IngestReport": {
             "type": "object",
-            "required": ["added", "updated", "skipped", "superseded", "failed", "errors", "ids", "stored", "duplicates",
-                         "documents"],
+            "required": ["added", "updated", "skipped", "superseded", "failed", "errors", "failed_ids", "ids", "stored",
+                         "duplicates", "documents"],
             "properties": {
                 "added": integer, "updated": integer, "skipped": integer, "failed": integer,
                 "superseded": {"type": "integer",
                                "description": "frühere Fassungen einer ID, die dieselbe Anfrage später noch einmal "
                                               "sendet: gespeichert wird die letzte"},
                 "errors": {"type": "array", "items": string},
+                "failed_ids": {"type": "array", "items": string, "description": "IDs der Dokumente, die nicht gespeichert wurden"},
                 "ids": {"type": "array", "items": string, "description": "IDs der gesendeten Dokumente, in Reihenfolge"},
                 "stored": {"type": "array", "items": string,
                            "description": "IDs, unter denen der gesendete Inhalt jetzt abrufbar ist"},

@@ -144,7 +144,7 @@ def test_a_duplicate_under_a_new_id_says_which_id_holds_it(demo_copy: Path) -> N
     first = client.post("/api/documents", json=news, headers=AUTH)
     assert first.status_code == 201
     assert first.get_json() | {"documents": 0} == {
-        "added": 1, "updated": 0, "skipped": 0, "superseded": 0, "failed": 0, "errors": [],
+        "added": 1, "updated": 0, "skipped": 0, "superseded": 0, "failed": 0, "errors": [], "failed_ids": [],
         "ids": ["neu-1"], "stored": ["neu-1"], "duplicates": [], "documents": 0,
     }
     second = client.post("/api/documents", json=dict(news, id="neu-2"), headers=AUTH)

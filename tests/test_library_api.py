@@ -1,0 +1,121 @@
+"""The Python library as a user calls it: mistakes are typed errors said at the call, never a
+bare TypeError from deep inside, a lost batch or lost data (found by a review of the API)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+import searchkit
+from searchkit import (
+    ArgumentError,
+    Document,
+    DocumentError,
+    Entity,
+    EntityType,
+    Index,
+    PubDate,
+    QueryError,
+    SearchRequest,
+)
+
+
+def _doc(doc_id: str, text: str = "Olaf Scholz traf in Baku den Präsidenten.") -> Document:
+    return Document(id=doc_id, title=f"Bericht {doc_id}", body=text, published="2025-04")
+
+
+@pytest.fixture()
+def index(tmp_path: Path) -> Index:
+    ix = Index(tmp_path / "ix", create=True)
+    ix.add([_doc("a"), _doc("b", "Gipfel in Ankara mit Erdoğan.")], enrich=searchkit.enrich)
+    return ix
+
+
+def test_reextract_without_an_enricher_is_refused_before_anything_changes(index: Index) -> None:
+    before = index.get("a").entities
+    assert before
+    for enrich in (None, True, "searchkit.enrich"):
+        with pytest.raises(ArgumentError, match="enrich must be a function"):
+            index.reextract(enrich)  # type: ignore[arg-type]
+    assert index.get("a").entities == before  # reextract(None) had erased every document's
+
+
+def test_entities_dates_and_metadata_are_checked_when_the_document_is_made() -> None:
+    assert Entity("Olaf Scholz", "person").type is EntityType.PERSON  # type: ignore[arg-type]
+    with pytest.raises(DocumentError, match="type must be one of"):
+        Entity("Baku", "ort")  # type: ignore[arg-type]
+    with pytest.raises(DocumentError, match="entities must be Entity objects"):
+        Document(id="x", body="Text", entities=["Merkel"])  # type: ignore[list-item]
+    assert Document(id="x", body="Text", mentioned=["2024"]).mentioned == [PubDate.from_iso("2024")]  # type: ignore[list-item]
+    with pytest.raises(DocumentError, match="mentioned"):
+        Document(id="x", body="Text", mentioned=[2024])  # type: ignore[list-item]
+    with pytest.raises(DocumentError, match="metadata must be JSON values"):
+        Document(id="x", body="Text", metadata={"d": date(2025, 1, 1)})
+    for bad in ([1], {"id": "x", "body": "t", "entities": [{"name": "Baku"}]}, {"id": "x", "body": "t", "published": "2025-13"}):
+        with pytest.raises(DocumentError):
+            Document.from_dict(bad)  # type: ignore[arg-type]
+    with pytest.raises(DocumentError, match="JSON"):
+        Document.from_json("{")
+
+
+def test_an_enricher_that_fails_fails_its_document_alone(tmp_path: Path) -> None:
+    ix = Index(tmp_path / "ix", create=True)
+
+    def picky(doc: Document) -> Document | None:
+        if doc.id == "bad":
+            raise ValueError("kaputt")
+        return None if doc.id == "none" else doc
+
+    report = ix.add([_doc("ok"), _doc("bad", "Anderer Text."), _doc("none", "Dritter Text.")], enrich=picky)
+    assert (report.added, report.failed, sorted(report.failed_ids)) == (1, 2, ["bad", "none"])
+    assert any("ValueError: kaputt" in e for e in report.errors) and report.to_dict()["failed_ids"]
+    assert ix.get("ok").id == "ok"
+    with pytest.raises(ArgumentError):
+        ix.add([_doc("c")], enrich=True)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="workers"):
+        ix.add([_doc("c")], workers="2")  # type: ignore[arg-type]
+    assert len(ix) == 1
+
+
+def test_an_index_is_opened_with_arguments_it_can_use(tmp_path: Path) -> None:
+    with pytest.raises(ArgumentError, match="lock_timeout"):
+        Index(tmp_path / "ix", create=True, lock_timeout="x")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="path"):
+        Index(5)  # type: ignore[arg-type]
+    ix = Index(tmp_path / "ix", create=True)
+    assert repr(ix) == f"Index({str(tmp_path / 'ix')!r}, engine={ix.engine_name!r})"
+    with pytest.raises(searchkit.IndexNotFoundError, match="create=True"):
+        Index(tmp_path / "elsewhere")
+
+
+def test_a_request_comes_alone_and_is_checked_when_it_is_searched(index: Index) -> None:
+    assert index.search(SearchRequest(query="Baku")).total == index.search("Baku").total == 1
+    with pytest.raises(QueryError, match="not both"):
+        index.search("Gas", request=SearchRequest(query="Baku"))
+    request = SearchRequest(query="Baku")
+    request.per_page = 5000
+    with pytest.raises(QueryError, match="per_page"):
+        index.search(request=request)
+    with pytest.raises(QueryError, match="today"):
+        index.search("seit März", today="2025-05-01")
+    assert index.search("seit März", today=datetime(2025, 5, 1, 12)).date_filter is not None
+    with pytest.raises(QueryError, match="facet_size"):
+        index.search("Baku", facet_size=True)
+    result = index.search("Baku", filters={"year": ["2025"]})
+    result.to_dict()["filters"]["year"].append("1999")
+    assert result.request.filters == {"year": ["2025"]}  # the answer's copy, not the request
+
+
+def test_counting_facets_takes_no_options_about_hits(index: Index) -> None:
+    with pytest.raises(QueryError, match="facets\\(\\) counts documents.*per_page"):
+        index.facets(per_page=5)
+    with pytest.raises(QueryError, match="facet_values\\(\\) counts documents.*sort"):
+        index.facet_values("place", "Ba", sort="date_asc")
+    assert [f.name for f in index.facets(query="Baku")][:2] == ["year", "month"]
+
+
+def test_the_package_ships_its_type_hints() -> None:
+    assert (Path(searchkit.__file__).parent / "py.typed").exists()
+    assert Index.search.__annotations__["return"] == "SearchResult"
