@@ -391,6 +391,8 @@ class Index:
     ) -> None:
         if path is not None and not isinstance(path, (str, os.PathLike)):
             raise ArgumentError(f"an index path is a string or a path, not {type(path).__name__}")
+        if path is not None and not os.fspath(path):
+            raise ArgumentError("an index path cannot be empty (it opened the current folder)")
         if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)) or not lock_timeout >= 0:
             raise ArgumentError(f"lock_timeout is a number of seconds of at least 0, not {lock_timeout!r}")
         self.path = Path(path) if path is not None else default_index_path()

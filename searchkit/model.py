@@ -72,6 +72,8 @@ class PubDate:
     def from_iso(cls, text: str) -> PubDate:
         """Parse ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` (seconds and zone
         are cut off)."""
+        if not isinstance(text, str):
+            raise DateError(f"an ISO date is a string such as \"2025-04\", not {text!r}")
         return _pubdate_from_iso(cls, text)
 
     @classmethod

@@ -84,6 +84,12 @@ def test_an_index_is_opened_with_arguments_it_can_use(tmp_path: Path) -> None:
         Index(tmp_path / "ix", create=True, lock_timeout="x")  # type: ignore[arg-type]
     with pytest.raises(ArgumentError, match="path"):
         Index(5)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="empty"):
+        Index("")
+    with pytest.raises(searchkit.DateError):
+        PubDate.from_iso(2025)  # type: ignore[arg-type]
+    with pytest.raises(searchkit.IngestError):
+        list(searchkit.read_paths(None))  # type: ignore[arg-type]
     ix = Index(tmp_path / "ix", create=True)
     assert repr(ix) == f"Index({str(tmp_path / 'ix')!r}, engine={ix.engine_name!r})"
     with pytest.raises(searchkit.IndexNotFoundError, match="create=True"):
@@ -119,3 +125,21 @@ def test_counting_facets_takes_no_options_about_hits(index: Index) -> None:
 def test_the_package_ships_its_type_hints() -> None:
     assert (Path(searchkit.__file__).parent / "py.typed").exists()
     assert Index.search.__annotations__["return"] == "SearchResult"
+
+
+def test_writing_to_a_read_only_index_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only folder (a read-only mount: root, as CI runs, may write anywhere else, hence
+    the mocked lock file): ``add`` gave Whoosh's bare OSError; searching works there."""
+    import errno
+
+    import searchkit.engines.whoosh_engine as whoosh_engine
+
+    ix = Index(tmp_path / "ix", create=True, engine="whoosh")
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(whoosh_engine, "_SegmentWriter", read_only)
+    with pytest.raises(searchkit.IndexLockedError, match="read-only"):
+        ix.add([_doc("a")])
+    assert ix.search("Baku").total == 0

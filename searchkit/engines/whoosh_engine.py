@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import errno
 import os
 import pickle
 import struct
@@ -552,4 +553,13 @@ class WhooshEngine(Engine):
             ) from error
         except FileNotFoundError as error:  # the folder is being swapped (a rebuild, a migration)
             raise IndexLockedError(f"the index at {self.path} is being replaced; try again") from error
+        except (PermissionError, OSError) as error:
+            if not isinstance(error, PermissionError) and error.errno != errno.EROFS:
+                raise
+            # a read-only folder: searching works, writing cannot (Whoosh's lock file raised
+            # a bare OSError; a review)
+            raise IndexLockedError(
+                f"the index at {self.path} cannot be written ({error.strerror or error}): it is read-only"
+                " for this process; write to a writable copy"
+            ) from error
 

@@ -149,6 +149,8 @@ def read_paths(
     read as that path (iterating a string would read each of its characters as a path)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    elif not isinstance(paths, Iterable):
+        raise IngestError(f"paths is a path or a list of paths, not {type(paths).__name__}")
     naming = _Naming()
     for raw in paths:
         try:
