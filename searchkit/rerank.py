@@ -31,10 +31,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from .analysis import TOKEN_PATTERN, analyze, word_terms
 from .highlight import Highlighter
-from .model import GERMAN_MONTHS, Document
+from .model import GERMAN_MONTHS
 from .querywords import QUANTITY, TIME
 
 #: Hits re-ranked (the rest keep their BM25 order below them). MRR@10 XQuAD-de / news set: top
@@ -169,7 +170,7 @@ def proximity_rerank(
     concepts: list[tuple[str, ...]],
     weights: Sequence[float],
     hits: list[tuple[int, float]],
-    documents: Mapping[int, Document],
+    documents: Mapping[int, Any],
     *,
     window: int | None = None,
     weight: float | None = None,
@@ -178,7 +179,9 @@ def proximity_rerank(
     """``hits`` (docnum, score), best first, re-ordered by ``score × (1 + weight × share +
     COVERAGE_WEIGHT × coverage)`` (defaults ``WINDOW`` and ``PROXIMITY_WEIGHT``); ``weights`` are
     the concepts' IDFs, ``documents`` the hits' stored documents and ``answer`` the question's
-    answer type (``querywords.answer_type``). Unchanged with fewer than two concepts."""
+    answer type (``querywords.answer_type``); a document is anything with the ``FIELDS`` as
+    attributes (``Document``, the second stage's ``StoredTexts``). Unchanged with fewer than two
+    concepts."""
     window = WINDOW if window is None else window
     weight = PROXIMITY_WEIGHT if weight is None else weight
     total = sum(weights)
