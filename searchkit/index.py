@@ -685,6 +685,13 @@ class Index:
         with self._read_lock, self._one_generation():
             return entity_report(self, facet, name, top=top)
 
+    def similar(self, doc_id: str, *, limit: int = 5) -> list[Document]:
+        """Up to ``limit`` (1–50) documents most like the one with ``doc_id``, best first (the
+        document page's "Ähnliche Artikel", ``/api/similar``)."""
+        from .similar import similar_documents
+
+        return similar_documents(self, doc_id, limit)
+
     def reextract(
         self, enrich: Enricher, *, workers: int = 1, batch_size: int = 500,
         on_document: Callable[[Document, str], None] | None = None, optimize: bool = True,

@@ -370,10 +370,17 @@ class Facet:
 
 @dataclass
 class Hit:
+    """One hit of a page: the document, its score (None when sorted by date) and its title and
+    snippet as HTML with the matched words in ``<mark>``."""
+
     document: Document
     score: float | None
     title_html: str
     snippet_html: str
+
+    def __repr__(self) -> str:
+        # the generated one printed the whole document, body and all (a review)
+        return f"Hit(id={self.document.id!r}, score={self.score!r}, title={self.document.title!r})"
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document

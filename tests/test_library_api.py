@@ -143,3 +143,11 @@ def test_writing_to_a_read_only_index_says_so(tmp_path: Path, monkeypatch: pytes
     with pytest.raises(searchkit.IndexLockedError, match="read-only"):
         ix.add([_doc("a")])
     assert ix.search("Baku").total == 0
+
+
+def test_hits_print_short_and_similar_documents_are_a_method(index: Index) -> None:
+    hit = index.search("Baku").hits[0]
+    assert repr(hit) == f"Hit(id='a', score={hit.score!r}, title='Bericht a')"
+    from searchkit.similar import similar_documents
+
+    assert [d.id for d in index.similar("a", limit=1)] == [d.id for d in similar_documents(index, "a", 1)]
