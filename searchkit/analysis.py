@@ -130,6 +130,7 @@ def clean_token(text: str) -> str:
 _SUSPENSION = re.compile(
     rf"[{JOINERS}]\s+(?:und|oder|bzw\.|sowie)\s+({WORD_CHAR}+)([{JOINERS}]{WORD_CHAR}+)?", re.IGNORECASE
 )
+_JOINER = re.compile(f"[{JOINERS}]")
 _WORD_BEFORE = re.compile(rf"(?<![{JOINERS}\w])({WORD_CHAR}+)\Z")
 
 
@@ -141,7 +142,9 @@ def suspended_words(value: str) -> dict[int, str]:
     that the word itself stays a part ("Corona- und Grippewelle" still holds "Corona"). A review
     found "Bundesregierung" not finding "Bundes- und Landesregierung". Where the next word has
     no such part ("Ein- und Ausfuhr"), the word stays as written."""
-    found = {}
+    found: dict[int, str] = {}
+    if not _JOINER.search(value):
+        return found  # most words, whose analysis asks this too, have no hyphen
     for match in _SUSPENSION.finditer(value):
         start = match.start()
         before = _WORD_BEFORE.search(value, max(0, start - MAX_TOKEN_LENGTH), start)
