@@ -384,6 +384,13 @@ _BRACKETS = re.compile(r"[()]")
 _TYPOGRAPHIC_QUOTES = str.maketrans(dict.fromkeys("„“”‟»«", '"'))
 
 
+#: A dash between two letters ("Corona–Pandemie"): the hyphen of a compound, typed as a dash by
+#: autocorrect or pasted; read as two words it became the phrase "corona pandemi", which the
+#: hyphenated word (its parts at one position) does not hold, and found nothing (a review).
+#: Between digits ("2020–2021") it stays: a range of years.
+_DASH_IN_WORD = re.compile(r"(?<=[^\W\d_])[\u2013\u2014](?=[^\W\d_])")
+
+
 #: A star standing alone ("*", "* Merz"): every word, which adds nothing to the other words and
 #: alone means every document; Whoosh would read it as every term of every field (seconds).
 _LONE_STAR = re.compile(r"(?<![^\s(])\*+(?![^\s)])")
@@ -506,6 +513,8 @@ def _genitive_without_apostrophe(match: re.Match[str]) -> str:
 
 def _read_user_words(text: str) -> str:
     text = text.translate(_TYPOGRAPHIC_QUOTES)
+    if "\u2013" in text or "\u2014" in text:
+        text = _DASH_IN_WORD.sub("-", text)
     if "'" in text or "’" in text:
         text = _APOSTROPHE_GENITIVE.sub(_genitive_without_apostrophe, text)
     text = _LONE_STAR.sub(" ", _EXACT_SLOP.sub("", text))

@@ -726,6 +726,17 @@ def test_a_wildcard_inside_a_hyphenated_word_finds_it(fresh_index: Index) -> Non
     assert ">Corona-Pandemie</mark>" in hit.snippet_html
 
 
+def test_a_dash_between_letters_is_the_hyphen_of_a_compound(fresh_index: Index) -> None:
+    """A review: "Corona–Pandemie" (an en dash, as autocorrect writes it) was the phrase "corona
+    pandemi", which the hyphenated word does not hold, and found nothing. Between digits it
+    stays a dash: "2020–2021" is a range of years."""
+    fresh_index.add([make("hyphen", "Bilanz", "Die Corona-Pandemie ist vorbei.", "2021-04")])
+    for typed in ("Corona–Pandemie", "Corona—Pandemie", "corona–pandemie"):
+        assert ids(fresh_index.search(typed)) == ["hyphen"], typed
+    ranged = fresh_index.search("Bilanz 2020–2021")
+    assert ids(ranged) == ["hyphen"] and ranged.date_filter is not None
+
+
 def test_a_hyphenated_pattern_of_too_many_words_is_refused(fresh_index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
     """A review: a piece that spells many words ("G*-Streifen", "*-Pandemie") found nothing,
     silently; it is refused like any wildcard of too many words, naming the pattern typed."""
