@@ -580,7 +580,10 @@ class Index:
         return None
 
     def get(self, doc_id: str) -> Document:
-        """The stored document with this id (raises ``DocumentNotFoundError``)."""
+        """The stored document with this id (raises ``DocumentNotFoundError``; an id that is no
+        string is a ``DocumentError``, as for ``delete``)."""
+        if not isinstance(doc_id, str):
+            raise DocumentError(f"document ids are strings, not {type(doc_id).__name__}")
         with self._read_lock:
             snapshot = self.snapshot()
             docnum = self._docnum(snapshot, doc_id)

@@ -151,3 +151,10 @@ def test_hits_print_short_and_similar_documents_are_a_method(index: Index) -> No
     from searchkit.similar import similar_documents
 
     assert [d.id for d in index.similar("a", limit=1)] == [d.id for d in similar_documents(index, "a", 1)]
+
+
+def test_get_and_delete_agree_on_an_id_that_is_no_string(index: Index) -> None:
+    for call in (index.get, index.delete):
+        with pytest.raises(DocumentError, match="ids are strings"):
+            call(7)  # type: ignore[arg-type]
+    assert len(index) == 2
