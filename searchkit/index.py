@@ -296,6 +296,24 @@ def _check_batch_size(size: int) -> None:
         raise ArgumentError(f"batch_size must be a whole number of at least 1, not {size!r}")
 
 
+def _fail_copies_of_failures(batch: list[Document], seen_hashes: dict[str, str], report: IngestReport) -> None:
+    """A document skipped as a copy of one earlier in the batch fails with it when that one
+    failed: it was reported as a duplicate of a document that was never stored, and lost (a
+    review). (A copy of a document already in the index stays a duplicate.)"""
+    failed = set(report.failed_ids)
+    if not failed or not report.duplicates:
+        return
+    for doc in batch:
+        original = report.duplicates.get(doc.id)
+        if original in failed and doc.id not in failed and seen_hashes.get(doc.content_hash()) == original:
+            del report.duplicates[doc.id]
+            report.skipped -= 1
+            report.failed += 1
+            report.failed_ids.append(doc.id)
+            report.errors.append(f"{doc.id}: the same content as {original}, which failed")
+            failed.add(doc.id)
+
+
 def _check_workers(workers: int) -> None:
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ArgumentError(f"workers must be a whole number of at least 1, not {workers!r}")
@@ -661,9 +679,13 @@ class Index:
 
     def facets(self, **options: Any) -> list[Facet]:
         """Facet counts over the whole index, or within a search: ``query`` and the options of
-        ``search`` that choose documents (``filters``, dates, ``operator``, ``facet_size``)."""
+        ``search`` that choose documents (``filters``, dates, ``operator``, ``facet_size``), or
+        a whole ``request=``."""
+        from .request import make_request
+
         _refuse_hit_options("facets", options)
-        return self.search(options.pop("query", ""), per_page=0, **options).facets  # type: ignore[no-any-return]
+        request = make_request(options.pop("query", ""), **options)
+        return self.search(request=dataclasses.replace(request, per_page=0, page=1)).facets
 
     def facet_values(self, facet: str, text: str = "", *, limit: int = 20, query: str = "", **options: Any) -> list[FacetValue]:
         """Values of one facet whose label contains ``text`` ("Erd" → Erdoğan), with counts,
@@ -693,6 +715,8 @@ class Index:
         document page's "Ähnliche Artikel", ``/api/similar``)."""
         from .similar import similar_documents
 
+        if not isinstance(doc_id, str):
+            raise DocumentError(f"document ids are strings, not {type(doc_id).__name__}")
         return similar_documents(self, doc_id, limit)
 
     def reextract(
@@ -784,6 +808,7 @@ class Index:
             # from the pool's terminate, and once a command that never ended)
             with contextlib.closing(_map(enrich, [d for d, _ in todo], workers)) as prepared_documents:
                 self._write_prepared(writer, committed, todo, prepared_documents, report, change, on_document)
+            _fail_copies_of_failures(batch, seen_hashes, report)
         except BaseException:
             writer.cancel()
             raise

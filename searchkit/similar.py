@@ -21,7 +21,7 @@ def similar_documents(index: Any, doc_id: str, limit: int = 5) -> list[Document]
 
     Raises ``DocumentNotFoundError`` for an unknown id and ``QueryError`` for a bad limit.
     """
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_SIMILAR:
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_SIMILAR:
         raise QueryError(f"limit must be between 1 and {MAX_SIMILAR}")
     with index.reading():
         snapshot = index.snapshot()

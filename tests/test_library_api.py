@@ -158,3 +158,29 @@ def test_get_and_delete_agree_on_an_id_that_is_no_string(index: Index) -> None:
         with pytest.raises(DocumentError, match="ids are strings"):
             call(7)  # type: ignore[arg-type]
     assert len(index) == 2
+
+
+def test_a_copy_of_a_document_that_failed_fails_with_it(tmp_path: Path) -> None:
+    """A review: the second of two documents with the same content was skipped as a duplicate
+    of the first, whose enrichment failed: neither was stored, and the report said "duplicate"."""
+    ix = Index(tmp_path / "ix", create=True)
+
+    def broken(doc: Document) -> Document:
+        raise RuntimeError("Modell fehlt")
+
+    text = "Ein Text über Berlin."
+    report = ix.add([Document(id="x1", title="Hallo", body=text), Document(id="x2", title="Hallo", body=text)], enrich=broken)
+    assert (report.added, report.skipped, report.failed, report.duplicates) == (0, 0, 2, {})
+    assert sorted(report.failed_ids) == ["x1", "x2"] and "same content as x1" in report.errors[-1]
+    assert len(ix) == 0
+    stored = ix.add([Document(id="x1", title="Hallo", body=text), Document(id="x2", title="Hallo", body=text)])
+    assert (stored.added, stored.skipped, stored.duplicates) == (1, 1, {"x2": "x1"})  # a plain copy stays one
+
+
+def test_facets_of_a_whole_request_and_similar_checks_its_arguments(index: Index) -> None:
+    request = SearchRequest(query="Baku")
+    assert [f.name for f in index.facets(request=request)] == [f.name for f in index.facets(query="Baku")]
+    with pytest.raises(DocumentError, match="ids are strings"):
+        index.similar(7)  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="limit"):
+        index.similar("a", limit=True)
