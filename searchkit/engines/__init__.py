@@ -25,7 +25,7 @@ import math
 import os
 from abc import ABC, abstractmethod
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,13 +71,31 @@ SCORED_CACHE_SIZE = 32
 
 class ScoredCache:
     """Every match of a snapshot's recent queries with its score (document numbers, scores),
-    by the query's ``repr``; the least recently used goes first."""
+    by the query's ``repr`` (``key``); the least recently used goes first."""
 
     def __init__(self, size: int | None = None) -> None:
         #: ``SCORED_CACHE_SIZE`` when this snapshot was opened (a module setting, so that the
         #: benchmark can keep it to one request's own queries)
         self.size = SCORED_CACHE_SIZE if size is None else size
         self._items: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        #: id → (query, its key or None) of the last query objects asked about (``key``)
+        self._keys: dict[int, tuple[Any, str | None]] = {}
+
+    def key(self, q: Any, usable: Callable[[Any], bool] | None = None) -> str | None:
+        """The key of query ``q`` (its ``repr``), or None where ``usable`` says the engine cannot
+        keep its answer. Kept for the last few query objects: one search asks about the same
+        tree three to five times (count, mask, ranking, its required part), and the ``repr`` of
+        a two-word query's tree of 15 to 30 terms, with Whoosh's check of its parts, cost 3 %
+        of the search each time."""
+        recent = self._keys
+        found = recent.get(id(q))
+        if found is not None and found[0] is q:
+            return found[1]
+        key = repr(q) if usable is None or usable(q) else None
+        if len(recent) >= 8:
+            recent.clear()
+        recent[id(q)] = (q, key)  # the query itself is held: its id is not reused meanwhile
+        return key
 
     def __len__(self) -> int:
         return len(self._items)
@@ -96,6 +114,7 @@ class ScoredCache:
 
     def clear(self) -> None:
         self._items.clear()
+        self._keys.clear()
 
 
 def default_engine() -> str:

@@ -249,7 +249,8 @@ class TantivySnapshot(Snapshot):
     def _scored(self, q: query.Query) -> tuple[np.ndarray, np.ndarray]:
         """Every match with its score, best first: one tantivy search serves the facet mask,
         the total and every page of the same query."""
-        key = repr(q)
+        key = self._scored_cache.key(q)
+        assert key is not None  # (every query's answer can be kept here)
         cached = self._scored_cache.get(key)
         if cached is not None:
             return cached
@@ -269,7 +270,8 @@ class TantivySnapshot(Snapshot):
 
     def top(self, q: query.Query, limit: int) -> tuple[int, list[tuple[int, float]]]:
         # (a query's repr costs as much as translating it: none while nothing is cached)
-        cached = self._scored_cache.get(repr(q)) if self._scored_cache else None
+        key = self._scored_cache.key(q) if self._scored_cache else None
+        cached = self._scored_cache.get(key) if key is not None else None
         if cached is not None:
             return len(cached[0]), self.ranked(q, None, limit)
         result = self.searcher.search(Translator(self).query(q), limit=max(limit, 1), count=True)

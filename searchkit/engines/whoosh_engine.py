@@ -118,8 +118,6 @@ class WhooshSnapshot(Snapshot):
         # the reader of an index without any segment knows no generation
         self.generation = -1 if generation is None else generation
         self._scored_cache = ScoredCache()
-        #: id → (query, cache key or None) of the last queries asked about (``_key``)
-        self._keys: dict[int, tuple[query.Query, str | None]] = {}
         self._folder = folder
         #: the folder's inode: a rebuilt index in a new folder starts at the same generation
         #: numbers, which Whoosh's own check compares (a server kept serving the deleted index)
@@ -211,19 +209,11 @@ class WhooshSnapshot(Snapshot):
         return found
 
     def _key(self, q: query.Query) -> str | None:
-        """The cache key of ``q`` (its ``repr``), or None where the arrays cannot score it.
-        Kept for the last few query objects: one search asks about the same tree three to five
-        times (count, mask, ranking, its required part), and the ``repr`` of a two-word query's
-        tree of 15 to 30 terms, with the check of its parts, cost 3 % of the search each time."""
-        recent = self._keys
-        found = recent.get(id(q))
-        if found is not None and found[0] is q:
-            return found[1]
-        key = repr(q) if whoosh_vector.supports(self.searcher, q) else None
-        if len(recent) >= 8:
-            recent.clear()
-        recent[id(q)] = (q, key)  # the query itself is held: its id is not reused meanwhile
-        return key
+        """The cache key of ``q``, or None where the arrays cannot score it."""
+        return self._scored_cache.key(q, self._supports)
+
+    def _supports(self, q: query.Query) -> bool:
+        return whoosh_vector.supports(self.searcher, q)
 
     def _evaluate(self, q: query.Query) -> whoosh_vector.Scored:
         """``VectorSearcher.evaluate``, except that an ``AndMaybe`` takes its required part
