@@ -95,7 +95,7 @@ def entity_candidates(data: FacetData, facet: str, name: str) -> list[tuple[str,
     found = []
     for kind in (facet, *others):
         ffield = data.fields[kind]
-        ids = _named_value_ids(ffield, name, declined=kind != "person")
+        ids = _named_value_ids(ffield, name, kind)
         if ids:  # (a value whose documents were all deleted names nothing)
             counts = ffield.counts(data.live)
             found += [(kind, ffield.values[i]) for i in sorted(ids, key=lambda i: -int(counts[i])) if counts[i]]

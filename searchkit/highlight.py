@@ -291,8 +291,6 @@ class Highlighter:
     def _cut_words(self, text: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The words cut off by a hyphen that match as the whole word the index reads them as
         ("Bundes-" of "Bundes- und Landesregierung" for "Bundesregierung": found, not marked)."""
-        if not any(joiner in text for joiner in JOINERS):
-            return []
         marked = {start for start, _ in found}
         return [
             (start, start + whole.index("-"))

@@ -266,7 +266,7 @@ Enricher = Callable[[Document], Document]
 
 def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
     """``docs`` in lists of ``size`` (one commit each when indexing or copying)."""
-    _check_batch_size(size)
+    _check_count("batch_size", size)
     docs = iter(docs)
     while batch := list(islice(docs, size)):
         yield batch
@@ -290,10 +290,18 @@ def _documents_of(documents: Iterable[Document]) -> list[Document]:
     return batch
 
 
-def _check_batch_size(size: int) -> None:
-    """A batch size below one would index nothing (or fail deep inside ``islice``)."""
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ArgumentError(f"batch_size must be a whole number of at least 1, not {size!r}")
+def _check_count(name: str, value: int) -> None:
+    """``batch_size`` and ``workers`` are whole numbers of at least one: a batch size below one
+    would index nothing (or fail deep inside ``islice``), workers="2" failed inside the pool."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def _check_ids(ids: Iterable[object], hint: str = "") -> None:
+    """Document ids are strings (an int was "no document with id 7" for ``get``)."""
+    wrong = [one for one in ids if not isinstance(one, str)]
+    if wrong:
+        raise DocumentError(f"document ids are strings, not {type(wrong[0]).__name__}{hint}")
 
 
 def _fail_copies_of_failures(batch: list[Document], seen_hashes: dict[str, str], report: IngestReport) -> None:
@@ -312,11 +320,6 @@ def _fail_copies_of_failures(batch: list[Document], seen_hashes: dict[str, str],
             report.failed_ids.append(doc.id)
             report.errors.append(f"{doc.id}: the same content as {original}, which failed")
             failed.add(doc.id)
-
-
-def _check_workers(workers: int) -> None:
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ArgumentError(f"workers must be a whole number of at least 1, not {workers!r}")
 
 
 def _check_enricher(enrich: object, *, required: bool = False) -> None:
@@ -600,8 +603,7 @@ class Index:
     def get(self, doc_id: str) -> Document:
         """The stored document with this id (raises ``DocumentNotFoundError``; an id that is no
         string is a ``DocumentError``, as for ``delete``)."""
-        if not isinstance(doc_id, str):
-            raise DocumentError(f"document ids are strings, not {type(doc_id).__name__}")
+        _check_ids([doc_id])
         with self._read_lock:
             snapshot = self.snapshot()
             docnum = self._docnum(snapshot, doc_id)
@@ -715,8 +717,7 @@ class Index:
         document page's "Ähnliche Artikel", ``/api/similar``)."""
         from .similar import similar_documents
 
-        if not isinstance(doc_id, str):
-            raise DocumentError(f"document ids are strings, not {type(doc_id).__name__}")
+        _check_ids([doc_id])
         return similar_documents(self, doc_id, limit)
 
     def reextract(
@@ -730,8 +731,8 @@ class Index:
         segments and 87 MB before the merge, 1 and 36 MB after it; a rare word's answer 0.84 →
         0.42 ms."""
         _check_enricher(enrich, required=True)
-        _check_workers(workers)
-        _check_batch_size(batch_size)
+        _check_count("workers", workers)
+        _check_count("batch_size", batch_size)
         report = IngestReport()
         ids = [doc.id for doc in self.documents()]
         for start in range(0, len(ids), batch_size):
@@ -782,7 +783,7 @@ class Index:
         ids are resolved first); feed large archives in batches, as the CLI does.
         """
         _check_enricher(enrich)
-        _check_workers(workers)
+        _check_count("workers", workers)
         report = IngestReport()
         batch = _documents_of(documents)
         last_of_id = {doc.id: position for position, doc in enumerate(batch)}
@@ -889,11 +890,7 @@ class Index:
         """Delete documents by id in one commit and return how many. All or nothing: if one id
         names no document, ``DocumentNotFoundError`` names every such id and nothing is deleted
         (a half-done batch would leave the caller guessing which ids are gone)."""
-        wrong = [one for one in (doc_id, *more_ids) if not isinstance(one, str)]
-        if wrong:
-            raise DocumentError(
-                f"document ids are strings, not {type(wrong[0]).__name__} (several ids: delete(a, b, ...))"
-            )
+        _check_ids((doc_id, *more_ids), " (several ids: delete(a, b, ...))")
         doc_ids = list(dict.fromkeys((doc_id, *more_ids)))
         missing = [one for one in doc_ids if one not in self]
         if missing:
@@ -945,7 +942,7 @@ class Index:
         is re-extracted. The
         copy, written one commit per batch, is merged into one segment at the end (a bulk
         import: see ``reextract``)."""
-        _check_batch_size(batch_size)
+        _check_count("batch_size", batch_size)
         copy = Index(target, create=True, engine=engine)
         if len(copy):
             raise IndexVersionError(f"{copy.path} already holds documents; migrate into a new folder")

@@ -317,11 +317,16 @@ def _published_of(doc_id: str, value: object) -> PubDate | None:
     if isinstance(value, date):  # datetime too: its day
         return PubDate.of_day(value if type(value) is date else value.date())  # type: ignore[attr-defined]
     if isinstance(value, str):
-        try:
-            return PubDate.from_iso(value)
-        except DateError as error:
-            raise DocumentError(f"document {doc_id!r}: published: {error}") from error
+        return _iso_date(doc_id, "published", value)
     raise DocumentError(f"document {doc_id!r}: published must be a PubDate, a date or an ISO string")
+
+
+def _iso_date(doc_id: str, field_name: str, text: str) -> PubDate:
+    """An ISO date string of a document's field, or a DocumentError that names both."""
+    try:
+        return PubDate.from_iso(text)
+    except DateError as error:
+        raise DocumentError(f"document {doc_id!r}: {field_name}: {error}") from error
 
 
 @dataclass
@@ -370,10 +375,7 @@ class Document:
         mentioned = []
         for period in self.mentioned:
             if isinstance(period, str):
-                try:
-                    period = PubDate.from_iso(period)
-                except DateError as error:
-                    raise DocumentError(f"document {self.id!r}: mentioned: {error}") from error
+                period = _iso_date(self.id, "mentioned", period)
             if not isinstance(period, PubDate):
                 raise DocumentError(f"document {self.id!r}: mentioned must hold PubDate objects or ISO strings, not {period!r}")
             mentioned.append(period)

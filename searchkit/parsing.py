@@ -28,7 +28,7 @@ from whoosh.qparser import (
     WildcardPlugin,
 )
 
-from .analysis import analyze, clean_word, fold_diacritics
+from .analysis import analyze, clean_word, fold_diacritics, wildcard_head
 from .engines import OneWord
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
@@ -621,11 +621,8 @@ def _hyphenated_query(field: str, text: str, boost: float, vocabulary: Any) -> q
     be every word that begins with "ex" ("Experten"), and "EU-*" "Europa" (a review of the
     first version). A piece that spells more words than ``MAX_EXPANSION`` ("*", "G*") is a
     ``QueryError``, as a wildcard of too many words is."""
-    readings = [text.lower()]
-    if _UMLAUT_SPELLING.search(readings[0]):
-        readings.append(_with_umlauts(readings[0]))
     words: list[str] = []
-    for reading in readings:
+    for reading in _readings(text.lower()):
         found = _hyphenated_words(reading, vocabulary) if vocabulary is not None else None
         if found is None:
             raise QueryError(
@@ -645,15 +642,16 @@ def _spelled_words(pattern: str, vocabulary: Any) -> list[str]:
     """The words of the texts that the wildcard ``pattern`` (lowercase) spells, also read with
     umlauts when it is written without them, as a prefix may be ("Fluechtl*nge": a review);
     none when it spells more than ``MAX_EXPANSION`` (the pattern alone then stands for them)."""
-    readings = [pattern, _with_umlauts(pattern)] if _UMLAUT_SPELLING.search(pattern) else [pattern]
     words: list[str] = []
-    for reading in readings:
+    for reading in _readings(pattern):
         words.extend(vocabulary.matching(reading, MAX_EXPANSION) or [])
     return words
 
 
-#: What makes a piece of a hyphenated pattern a pattern (``_hyphenated_words``).
-_WILDCARD_MARKS = re.compile(r"[*?]")
+def _readings(pattern: str) -> list[str]:
+    """``pattern`` (lowercase), and read with umlauts when it has an ae/oe/ue that may stand for
+    one ("fluechtl*nge" → flüchtl*nge)."""
+    return [pattern, _with_umlauts(pattern)] if _UMLAUT_SPELLING.search(pattern) else [pattern]
 
 
 def _hyphenated_words(pattern: str, vocabulary: Any) -> list[str] | None:
@@ -665,7 +663,7 @@ def _hyphenated_words(pattern: str, vocabulary: Any) -> list[str] | None:
     choices = []
     count = 1
     for piece in filter(None, pattern.split("-")):
-        if not _WILDCARD_MARKS.search(piece):
+        if wildcard_head(piece) == piece:  # no wildcard in it
             choices.append([piece])
             continue
         found = vocabulary.matching(piece, MAX_EXPANSION)

@@ -259,13 +259,13 @@ def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:
     return terms[0] if len(terms) == 1 else query.Or(terms)
 
 
-def _named_value_ids(facet: Any, text: str, *, declined: bool = False) -> list[int]:
-    """The values of an entity ``facet`` that the name ``text`` means: the value of that name
-    (any spelling, case, alias; written without umlauts, "Koeln"), else its genitive's
-    ("Israels" → Israel), else every value whose name holds its words ("Scholz" → Olaf
-    Scholz, ``FacetField.named_with``; "Netanjahus" → Benjamin Netanjahu), with ``declined``
-    (organisations, places) in any case ("Bundesamt" → Statistisches Bundesamt, stored as
-    "Statistischen Bundesamts")."""
+def _named_value_ids(facet: Any, text: str, kind: str) -> list[int]:
+    """The values of the entity facet ``facet`` (of ``kind``: person, place, organisation) that
+    the name ``text`` means: the value of that name (any spelling, case, alias; written without
+    umlauts, "Koeln"), else its genitive's ("Israels" → Israel), else every value whose name
+    holds its words ("Scholz" → Olaf Scholz, ``FacetField.named_with``; "Netanjahus" →
+    Benjamin Netanjahu), for places and organisations in any case ("Bundesamt" → Statistisches
+    Bundesamt, stored as "Statistischen Bundesamts"; a person's name keeps its words)."""
     key = facet_key(text)
     idx = facet.lookup.get(text, facet.lookup.get(key))
     if idx is None:  # written without umlauts ("ort:Koeln")
@@ -280,7 +280,7 @@ def _named_value_ids(facet: Any, text: str, *, declined: bool = False) -> list[i
         return [idx]
     if key in GERMAN_STOPWORDS:  # "von" or "der" name no one (they stand in many names)
         return []
-    if declined:  # organisations and places: their words in any case ("Bundesamt", "Bundesamts")
+    if kind != "person":  # their words in any case ("Bundesamt", "Bundesamts")
         return facet.named_with_declined(key)
     return facet.named_with(key) or (facet.named_with(key[:-1]) if genitive else [])
 
@@ -297,7 +297,7 @@ def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query
     words (``FacetField.named_with``: "Scholz" → Olaf Scholz)."""
     facet = data.fields[field]
     key = facet_key(text)
-    found = _named_value_ids(facet, text, declined=field != "person")
+    found = _named_value_ids(facet, text, field)
     keys = sorted({k for i in found for k in (facet.values[i], *facet.aliases(i))}) or [key]
     terms = [query.Term(field, k, boost=boost) for k in keys]
     terms += [query.Term(other, k, boost=boost) for other, k in data.moved_into(field, keys)]
@@ -348,7 +348,7 @@ def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[
             if idx is None and name in ENTITY_FIELDS:
                 # a name as ``person:`` reads it: "Scholz" selects Olaf Scholz (found by a
                 # review: the filter was exact while the field syntax and the entity page were not)
-                named = _named_value_ids(facet, value, declined=name != "person")
+                named = _named_value_ids(facet, value, name)
                 ids += named
                 canonical += [_facet_value(name, facet.values[i], data) for i in named] or [value]
                 continue
