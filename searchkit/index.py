@@ -333,12 +333,10 @@ def _check_enricher(enrich: object, *, required: bool = False) -> None:
         raise ArgumentError(f"enrich must be a function of a Document such as searchkit.enrich, not {enrich!r}{hint}")
 
 
-#: ``search`` options about the hits, which counting facets does not use.
-_HIT_OPTIONS = ("sort", "page", "per_page", "highlight", "facets")
-
-
 def _refuse_hit_options(method: str, options: dict[str, Any]) -> None:
-    given = [name for name in _HIT_OPTIONS if name in options]
+    from .request import HIT_OPTIONS
+
+    given = [name for name in HIT_OPTIONS if name in options]
     if given:
         raise QueryError(f"{method}() counts documents, it lists none: it takes no {', '.join(given)}")
 

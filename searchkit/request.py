@@ -228,6 +228,9 @@ PARAMS = ("q", "from", "to", "sort", "page", "per_page", "operator", "facet_size
 #: The parameters that decide which documents a search finds (with the facet filters): a
 #: facet-value search counts within them, the rest (order, page, what to show) do not matter.
 SCOPE_PARAMS = ("q", "from", "to", "operator")
+#: Options (and URL parameters) that shape the hits of a search: counting facets uses none of
+#: them (``Index.facets``, ``Index.facet_values``, /api/facets refuse them).
+HIT_OPTIONS = ("sort", "page", "per_page", "highlight", "facets")
 
 
 #: German names of the parameters a reader of the web page can get wrong (for ``QueryError.german``).

@@ -87,8 +87,9 @@ def _facet_description(name: str, label: str) -> str:
     return f"Filter „{label}“ (wiederholbar: ODER innerhalb der Facette, UND zwischen Facetten)."
 
 
-#: Parameters that shape the hits of a search, which /api/facets does not return.
-HIT_PARAMS = ("sort", "page", "per_page", "highlight", "facets")
+#: Parameters that shape the hits of a search, which /api/facets does not return (the
+#: library's ``HIT_OPTIONS``, which its ``facets()`` refuses alike).
+HIT_PARAMS = search_module.HIT_OPTIONS
 
 
 def facets_parameters() -> list[dict[str, Any]]:
