@@ -20,9 +20,11 @@ into "whole word OR all of its parts" (under the OR operator: OR any of its part
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -426,6 +428,7 @@ class GermanAnalyzer(CompositeAnalyzer):
         #: memo per mode: "query" (whole words only) and everything else (whole words + parts)
         self._memo: dict[bool, dict[str, tuple[str, ...] | None]] = {False: {}, True: {}}
         self._plan = self._fast_plan()
+        self._shares_known_words = self._is_searchkits_chain()
 
     def __getstate__(self) -> dict:
         return {"items": self.items}
@@ -538,7 +541,9 @@ class GermanAnalyzer(CompositeAnalyzer):
     def _learn(self, word: str, mode: str) -> tuple[str, ...] | None:
         """One word through the chain, with the per-token functions the filters themselves use
         (``clean_token``, ``CompoundFilter.whole_and_parts``, ``GermanStemFilter.stem``): None
-        when it takes no position, else its terms."""
+        when it takes no position, else its terms. The index terms of the lowercase word are
+        looked up first among the words kept beside an index (``known_words``) when the chain
+        is searchkit's own, and recorded for it (``learning``)."""
         before, stop, after = self._plan  # type: ignore[misc]
         text = clean_token(word)
         if not text:  # nothing left after cleaning: the tokenizer skips it
@@ -548,6 +553,20 @@ class GermanAnalyzer(CompositeAnalyzer):
         # StopFilter's test
         if len(text) < stop.min or (stop.max is not None and len(text) > stop.max) or text in stop.stops:
             return _NO_POSITION
+        if mode == "query" or not self._shares_known_words:
+            return self._terms(text, after, mode)
+        known = _KNOWN_WORDS.get(text)
+        if known is not None:
+            terms = tuple(known.split(" ")) if known else ()
+        else:
+            terms = self._terms(text, after, mode)
+        if _JOURNAL is not None:
+            _JOURNAL.append((text, terms))
+        return terms
+
+    @staticmethod
+    def _terms(text: str, after: list, mode: str) -> tuple[str, ...]:
+        """The terms of one cleaned, lowercase word that is no stopword."""
         texts = [text]
         for item in after:
             kind = type(item)
@@ -563,6 +582,65 @@ class GermanAnalyzer(CompositeAnalyzer):
             else:  # LowercaseFilter
                 texts = [text.lower() for text in texts]
         return tuple(texts)
+
+    def _is_searchkits_chain(self) -> bool:
+        """Whether this is ``german_analyzer()``'s chain, whose terms the words kept beside an
+        index were made with (``known_words``): lowercase, German stopwords, the default
+        compound splitter, the German stemmer."""
+        if self._plan is None:
+            return False
+        before, stop, after = self._plan
+        return (
+            [type(item) for item in before] == [LowercaseFilter]
+            and stop.stops == GERMAN_STOPWORDS and stop.min == 1 and stop.max is None
+            and [type(item) for item in after] == [CompoundFilter, GermanStemFilter]
+            and after[0]._splitter in (None, default_splitter())
+        )
+
+
+#: Words whose index terms are known without analysing them: the cleaned lowercase word → its
+#: terms joined by spaces ("" for none), read from the files indexes keep beside them
+#: (``known_words``). One for the process: a word's terms depend on the analyzer alone, not on
+#: the index.
+_KNOWN_WORDS: dict[str, str] = {}
+#: The words (cleaned, lowercase, no stopwords) this process analyses for the index while a
+#: ``learning()`` block runs, with their terms.
+_JOURNAL: list[tuple[str, tuple[str, ...]]] | None = None
+
+
+@contextmanager
+def learning() -> Iterator[list[tuple[str, tuple[str, ...]]]]:
+    """Collect (word, terms) of every word searchkit's analyzers in this process look up in
+    index mode within the block (each once per analyzer, whose memo answers it again): a writer
+    keeps them beside the index, so that a searching process does not analyse them again
+    (``known_words``). Blocks nest: an outer one gets the inner one's words too."""
+    global _JOURNAL
+    outer = _JOURNAL
+    learned: list[tuple[str, tuple[str, ...]]] = []
+    _JOURNAL = learned
+    try:
+        yield learned
+    finally:
+        _JOURNAL = outer
+        if outer is not None:
+            outer.extend(learned)
+
+
+def known_word_key(word: str) -> str:
+    """What a word is known by among the known words: the word as searchkit's chain reads it
+    after cleaning and lowercasing ("" when nothing is left)."""
+    return clean_token(word).lower()
+
+
+def know_words(entries: dict[str, str], *, limit: int = 1_000_000) -> None:
+    """Add ``entries`` (word → terms as ``_KNOWN_WORDS`` holds them) to what this process knows,
+    up to ``limit`` words in all (beyond, words are analysed as usual)."""
+    room = limit - len(_KNOWN_WORDS)
+    if room <= 0:
+        return
+    if len(entries) > room:
+        entries = dict(itertools.islice(entries.items(), room))
+    _KNOWN_WORDS.update(entries)
 
 
 def german_analyzer(*, compounds: bool = True) -> GermanAnalyzer:
@@ -591,7 +669,7 @@ def analyze(text: str, *, mode: str = "index") -> list[str]:
 def word_terms(word: str) -> frozenset[str]:
     """Index terms of one surface word (stem, folded, compound parts), cached: highlighting and
     re-ranking look words up instead of analysing their texts again."""
-    return frozenset(analyze(word, mode="index"))
+    return frozenset(term for terms, _, _, _ in _shared_analyzer().word_positions(word) for term in terms)
 
 
 @lru_cache(maxsize=1)

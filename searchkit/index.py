@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import spelling
+from . import analysis, known_words, spelling
 from .engines import Engine, Snapshot, Writer, check_engine, default_engine, engine_class
 from .errors import (
     ArgumentError,
@@ -649,10 +649,12 @@ class Index:
         return spelling.of_snapshot(committed, self.path)
 
     def _commit(
-        self, writer: Writer, committed: Snapshot, base: Vocabulary, change: spelling.Change, *, optimize: bool = False
+        self, writer: Writer, committed: Snapshot, base: Vocabulary, change: spelling.Change, *, optimize: bool = False,
+        learned: list[tuple[str, tuple[str, ...]]] | None = None,
     ) -> None:
         """Commit ``writer`` and save the spelling vocabulary of the new generation: ``base``
-        (of ``committed``, read before the batch changed anything) with ``change``."""
+        (of ``committed``, read before the batch changed anything) with ``change``; and the
+        words the batch's analysis ``learned`` (``known_words``)."""
         try:
             generation = writer.commit(optimize=optimize)
         except BaseException:
@@ -661,6 +663,7 @@ class Index:
             raise
         vocabulary = spelling.after_commit(self.path, base, committed.generation, generation, change)
         self._spelling_cache = (generation, vocabulary, True)
+        known_words.save(self.path, [*(learned or ()), *writer.learned_words()])
 
     def search(self, query: str = "", **options: Any) -> SearchResult:
         """Search the index: ``query`` in the query language (README), ``options`` those of
@@ -674,6 +677,9 @@ class Index:
         from .search import run_search
 
         request = make_request(query, **options)
+        if request.highlight or request.query:
+            # the hits' words for the marks and the second stage, analysed by the writer
+            known_words.load(self.path)
         with self._read_lock, self._one_generation():
             return run_search(self, request)
 
@@ -788,30 +794,31 @@ class Index:
         writer = self._writer(procs=workers)
         change = spelling.Change()
         try:
-            committed = writer.snapshot()
-            base = self._spelling_base(committed)
-            seen_hashes: dict[str, str] = {}
-            todo: list[tuple[Document, int | None]] = []
-            for position, doc in enumerate(batch):
-                if last_of_id[doc.id] == position:
-                    outcome, existing = self._triage(committed, doc, seen_hashes, report, force)
-                    if outcome in ("added", "updated"):
-                        todo.append((doc, existing))
-                else:  # a later version of this id in the same batch replaces it
-                    report.superseded += 1
-                    outcome = "superseded"
-                if on_document and outcome in ("skipped", "superseded"):
-                    on_document(doc, outcome)
-            # closed here, not by the garbage collector: its pool is terminated while the
-            # interpreter is whole (after a Ctrl-C, "Exception ignored in: <generator _map>"
-            # from the pool's terminate, and once a command that never ended)
-            with contextlib.closing(_map(enrich, [d for d, _ in todo], workers)) as prepared_documents:
-                self._write_prepared(writer, committed, todo, prepared_documents, report, change, on_document)
-            _fail_copies_of_failures(batch, seen_hashes, report)
+            with analysis.learning() as learned:
+                committed = writer.snapshot()
+                base = self._spelling_base(committed)
+                seen_hashes: dict[str, str] = {}
+                todo: list[tuple[Document, int | None]] = []
+                for position, doc in enumerate(batch):
+                    if last_of_id[doc.id] == position:
+                        outcome, existing = self._triage(committed, doc, seen_hashes, report, force)
+                        if outcome in ("added", "updated"):
+                            todo.append((doc, existing))
+                    else:  # a later version of this id in the same batch replaces it
+                        report.superseded += 1
+                        outcome = "superseded"
+                    if on_document and outcome in ("skipped", "superseded"):
+                        on_document(doc, outcome)
+                # closed here, not by the garbage collector: its pool is terminated while the
+                # interpreter is whole (after a Ctrl-C, "Exception ignored in: <generator _map>"
+                # from the pool's terminate, and once a command that never ended)
+                with contextlib.closing(_map(enrich, [d for d, _ in todo], workers)) as prepared_documents:
+                    self._write_prepared(writer, committed, todo, prepared_documents, report, change, on_document)
+                _fail_copies_of_failures(batch, seen_hashes, report)
         except BaseException:
             writer.cancel()
             raise
-        self._commit(writer, committed, base, change)
+        self._commit(writer, committed, base, change, learned=learned)
         return report
 
     @staticmethod

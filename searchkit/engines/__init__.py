@@ -292,6 +292,11 @@ class Writer(ABC):
     def cancel(self) -> None:
         """Drop the batch and release the write lock."""
 
+    def learned_words(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(word, terms) that worker processes of this writer analysed and sent back
+        (``known_words``; what this process analyses, ``analysis.learning`` records)."""
+        return []
+
 
 class Engine(ABC):
     """One index folder of one engine."""

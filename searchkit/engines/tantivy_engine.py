@@ -30,7 +30,7 @@ import numpy as np
 import tantivy
 from whoosh import query
 
-from ..analysis import index_words, wildcard_head, wildcard_regex
+from ..analysis import index_words, known_word_key, suspended_words, wildcard_head, wildcard_regex
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
 from ..processes import children_deaf_to_interrupts, ignore_interrupts
@@ -470,6 +470,33 @@ def prepare_documents(items: list[Any]) -> list[tuple[dict[str, Any] | None, Ter
     return out
 
 
+class LearnedWords:
+    """Each distinct word of the texts a writer indexes, with its terms, read off the analysis
+    the index gets (whether a worker process or this one made it): the words kept beside the
+    index (``known_words``), complete however many processes analysed the texts and whatever
+    their analyzers knew before."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._terms: dict[str, tuple[str, ...]] = {}
+
+    def add(self, texts: tuple[str, ...], terms: Terms) -> None:
+        seen, learned = self._seen, self._terms
+        for text, words in zip(texts, terms):
+            cut = suspended_words(text)  # "Bundes-" of "Bundes- und Landesregierung": not its own terms
+            for word_terms, _, start, end in words:
+                word = text[start:end]
+                if word in seen or (cut and start in cut):
+                    continue
+                seen.add(word)
+                key = known_word_key(word)
+                if key:
+                    learned[key] = word_terms
+
+    def learned(self) -> list[tuple[str, tuple[str, ...]]]:
+        return list(self._terms.items())
+
+
 class _Chunk:
     """Additions whose fields and analysis a pool worker is computing, in the order they were
     added: (fields or Document, replaces)."""
@@ -523,6 +550,8 @@ class TantivyWriter(Writer):
         #: additions (fields or Document, replaces) not yet sent to the pool
         self._waiting: list[tuple[Any, int | None]] = []
         self._adds = 0
+        #: each word's terms, for ``known_words``
+        self._words = LearnedWords()
 
     def snapshot(self) -> Snapshot:
         return TantivySnapshot(self._engine)
@@ -546,10 +575,13 @@ class TantivyWriter(Writer):
             self._send()
             self._apply(keep=MAX_CHUNKS_IN_FLIGHT)
 
-    def _add(self, fields: dict[str, Any], replaces: int | None, terms: Any) -> None:
+    def _add(self, fields: dict[str, Any], replaces: int | None, terms: Terms | None) -> None:
         if replaces is not None:
             # deletes apply to documents added before them: the new version stays
             self._writer.delete_documents_by_term("id", fields["id"])
+        if terms is None:
+            terms = [index_words(text) if text else [] for text in text_fields(fields)]
+        self._words.add(text_fields(fields), terms)
         self._writer.add_document(tantivy_document(fields, terms))
 
     def _send(self) -> None:
@@ -587,6 +619,9 @@ class TantivyWriter(Writer):
             for item, replaces in self._waiting:
                 self._add(item if isinstance(item, dict) else document_fields(item), replaces, None)
             self._waiting = []
+
+    def learned_words(self) -> list[tuple[str, tuple[str, ...]]]:
+        return self._words.learned()
 
     def delete(self, doc_id: str) -> None:
         # after the additions before it, before those after it

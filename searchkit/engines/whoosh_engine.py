@@ -30,7 +30,8 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
-from ..analysis import german_analyzer
+from .. import known_words
+from ..analysis import german_analyzer, learning
 from ..errors import IndexDamagedError, IndexLockedError, IndexVersionError
 from ..processes import children_deaf_to_interrupts, ignore_interrupts
 from . import Engine, ScoredCache, Snapshot, Writer, whoosh_vector
@@ -398,7 +399,24 @@ class _SubWriterTask(multiproc.SubWriterTask):
         # traceback per process
         ignore_interrupts()
         multiproc.SegmentWriter = _SegmentWriter  # this (child) process's module only
-        super().run()
+        with learning() as learned:
+            # the words this process analysed go beside the index before its segment goes
+            # back to the parent, whose commit then merges them (``known_words``)
+            self.resultqueue = _SavingWordsFirst(self.resultqueue, Path(self.storage.folder), learned)
+            super().run()
+
+
+class _SavingWordsFirst:
+    """A sub-writer's result queue that first leaves the words it learned in a part file."""
+
+    def __init__(self, queue: Any, folder: Path, learned: list[tuple[str, tuple[str, ...]]]) -> None:
+        self._queue = queue
+        self._folder = folder
+        self._learned = learned
+
+    def put(self, item: Any, *args: Any, **kwargs: Any) -> None:
+        known_words.save_part(self._folder, self._learned)
+        self._queue.put(item, *args, **kwargs)
 
 
 class _MpWriter(multiproc.MpWriter):
