@@ -35,6 +35,7 @@ import hashlib
 import importlib.metadata
 import os
 import threading
+import time
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
@@ -201,12 +202,22 @@ def _read_part(part: Path) -> dict[str, str]:
 
 #: Per file read: (inode, bytes read so far).
 _read: dict[str, tuple[int, int]] = {}
+#: Per folder: when its file was last looked at (``time.monotonic``).
+_looked_at: dict[Path, float] = {}
+#: Seconds between two looks at one file: what a commit appends reaches readers that late at
+#: most (a ``stat`` per search cost 2 % of a one-word query).
+RECHECK_SECONDS = 1.0
 _lock = threading.Lock()
 
 
 def load(folder: Path) -> int:
     """Teach this process's analyzers the words of the folder's file that it has not read yet
-    (cheap when there are none: one ``stat``). Returns how many words were read."""
+    (cheap when there are none: one ``stat``, at most once a second). Returns how many words
+    were read."""
+    now = time.monotonic()
+    if now - _looked_at.get(folder, -RECHECK_SECONDS) < RECHECK_SECONDS:
+        return 0
+    _looked_at[folder] = now
     path = folder / FILE_NAME
     try:
         stat = path.stat()

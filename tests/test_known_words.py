@@ -25,6 +25,12 @@ pytestmark = pytest.mark.usefixtures("engine")
 QUERIES = ["Impfstoff", "Corona Impfstoffe arme Länder", "Hochwasser", '"Europäische Union"', "Bundesregierung Klima"]
 
 
+@pytest.fixture(autouse=True)
+def every_search_looks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Readers look at the file before every search here (normally at most once a second)."""
+    monkeypatch.setattr(known_words, "RECHECK_SECONDS", 0.0)
+
+
 @contextmanager
 def knowing_nothing() -> Iterator[dict[str, str]]:
     """This process's known words emptied for the block (and restored after it)."""
@@ -210,3 +216,16 @@ def test_a_process_that_knows_the_words_already_still_writes_them_all(demo_index
     copy = Index(tmp_path / "index", create=True)
     copy.add(read_paths([demo_corpus_path()]))
     assert _expected_words() <= set(_entries(tmp_path / "index"))
+
+
+def test_a_reader_looks_at_the_file_at_most_once_a_second(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(known_words, "RECHECK_SECONDS", 3600.0)
+    with knowing_nothing() as known:
+        reader = Index(demo_copy)
+        reader.search("Impfstoff")
+        Index(demo_copy).add([Document(id="neu", title="Ein Zwergpinguin im Zoo")])
+        reader.search("Zwergpinguin")
+        assert "impfstoffe" in known and "zwergpinguin" not in known  # not looked at again yet
+        monkeypatch.setattr(known_words, "RECHECK_SECONDS", 0.0)
+        reader.search("Zwergpinguin")
+        assert "zwergpinguin" in known
