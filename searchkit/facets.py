@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -111,11 +111,20 @@ def declined_word_key(word: str) -> str:
     return undeclined(word) if len(word) > 4 else word
 
 
+def read_only(array: np.ndarray) -> np.ndarray:
+    """``array``, which writes now refuse (``ValueError``): the arrays of a ``FacetData`` are
+    the index's own, shared by every search of the generation (``Index.facet_data``), and a
+    caller's ``data.live[0] = False`` had changed the counts of every later search in silence."""
+    array.setflags(write=False)
+    return array
+
+
 @dataclass
 class FacetField:
-    """Values of one facet field and which documents carry them."""
+    """Values of one facet field and which documents carry them. Shared by the searches of one
+    generation, so read-only: the arrays refuse writes (``read_only``), the values are a tuple."""
 
-    values: list[str]
+    values: Sequence[str]
     entry_doc: np.ndarray
     entry_value: np.ndarray
     #: value → its index in ``values``
@@ -124,12 +133,17 @@ class FacetField:
     #: (built on first use, for masks of ``len(_doc_start) - 1`` documents)
     _doc_start: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _by_doc_value: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
-    _aliases: dict[int, list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _aliases: dict[int, tuple[str, ...]] | None = field(default=None, init=False, repr=False, compare=False)
     _by_spelling: dict[str, set[int]] | None = field(default=None, init=False, repr=False, compare=False)
     _by_word: dict[str, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
     _by_declined_word: dict[str, list[int]] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def aliases(self, idx: int) -> list[str]:
+    def __post_init__(self) -> None:
+        self.values = tuple(self.values)
+        read_only(self.entry_doc)
+        read_only(self.entry_value)
+
+    def aliases(self, idx: int) -> tuple[str, ...]:
         """The other keys that select value ``idx``: its other spellings and cases, its
         abbreviation, its nominative ("auswartigen amts", "apa")."""
         if self._aliases is None:
@@ -137,8 +151,8 @@ class FacetField:
             for key, i in self.lookup.items():
                 if key != self.values[i]:
                     aliases.setdefault(i, []).append(key)
-            self._aliases = aliases
-        return self._aliases.get(idx, [])
+            self._aliases = {i: tuple(keys) for i, keys in aliases.items()}
+        return self._aliases.get(idx, ())
 
     def spelled_as(self, name: str) -> int | None:
         """The one value whose key reads as ``name`` with ae/oe/ue for ä/ö/ü (``spelling_key``:
@@ -219,15 +233,16 @@ class FacetField:
     def _by_document(self, doc_count: int) -> tuple[np.ndarray, np.ndarray]:
         if self._doc_start is None or len(self._doc_start) != doc_count + 1:
             order = np.argsort(self.entry_doc, kind="stable")
-            self._by_doc_value = self.entry_value[order]
-            self._doc_start = np.searchsorted(self.entry_doc[order], np.arange(doc_count + 1))
+            self._by_doc_value = read_only(self.entry_value[order])
+            self._doc_start = read_only(np.searchsorted(self.entry_doc[order], np.arange(doc_count + 1)))
         assert self._by_doc_value is not None
         return self._doc_start, self._by_doc_value
 
 
 @dataclass
 class FacetData:
-    """Everything facets, date filters and date sorting need, for one searcher generation."""
+    """Everything facets, date filters and date sorting need, for one searcher generation: the
+    index's own, shared by its searches (``Index.facet_data``), its arrays read-only."""
 
     snapshot: Any
     doc_count: int
@@ -248,6 +263,10 @@ class FacetData:
     _search_readings: dict[tuple[str, int], str] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+
+    def __post_init__(self) -> None:
+        for array in (self.live, self.pub_start, self.pub_end):
+            read_only(array)
 
     @classmethod
     def build(cls, snapshot: Any) -> FacetData:
@@ -441,7 +460,7 @@ class FacetData:
 
 
 def shown_dates(
-    values: list[str], counts: np.ndarray, candidates: np.ndarray, size: int, selected: set[int]
+    values: Sequence[str], counts: np.ndarray, candidates: np.ndarray, size: int, selected: set[int]
 ) -> list[int]:
     """The values a date facet shows, in its display order (newest first, "ohne Datum" last):
     the ``size`` most frequent candidates (a tie goes to the later period, then to a date over

@@ -5,7 +5,8 @@ compound parts stacked on one word, genitives), phrases that also match the word
 one compound, prefixes and wildcards matched against the words of the texts, fuzzy words,
 field names in German (``ort:``, ``titel:``), German operators (``UND``/``ODER``/``NICHT``), and
 the typos of the syntax caught as ``QueryError``s. A query is parsed without the index where it
-can be; what needs the index's words (a vocabulary for prefixes and wildcards) is passed in.
+can be; what needs the index's words (a vocabulary for prefixes and wildcards, the index words
+of a field for "Corona-*") is passed in.
 ``search.py`` resolves the parsed tree against one index generation and runs it.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -65,6 +67,10 @@ class GermanQueryParser(QueryParser):
     loose_compounds: bool = False
     #: The index's spelling vocabulary (every word of its texts, as written), or None.
     vocabulary: Any = None
+    #: (field, prefix) → the index words of the field that begin with the prefix, sorted
+    #: (``Snapshot.words``), or None: where "Corona-*" finds its words
+    #: (``_hyphenated_continuations``).
+    index_words: Callable[[str, str], list[str]] | None = None
 
     def term_query(  # noqa: PLR0913 - Whoosh's signature
         self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True
@@ -72,11 +78,13 @@ class GermanQueryParser(QueryParser):
         if fieldname not in QUERY_FIELDS:
             _check_fields(query.Term(fieldname, text))
         if termclass is query.Prefix:
-            return _prefix_query(fieldname, _without_thousands_dots(clean_word(text)), boost, self.vocabulary)
+            return _prefix_query(
+                fieldname, _without_thousands_dots(clean_word(text)), boost, self.vocabulary, self.index_words
+            )
         if termclass is query.Wildcard:
             # NFC, as the analyzer reads the texts: a pattern typed in decomposed Unicode
             # ("Flu\u0308chtl*nge", as macOS and some keyboards send it) matched no word
-            return _wildcard_query(fieldname, clean_word(text), boost, self.vocabulary)
+            return _wildcard_query(fieldname, clean_word(text), boost, self.vocabulary, self.index_words)
         if _asks(text, self.question_words):
             boost *= QUESTION_WORD_WEIGHT
         field_obj = self.schema[fieldname] if self.schema and fieldname in self.schema else None
@@ -545,7 +553,8 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
             parsed = _parse_words(text, operator, asking)
         else:
             vocabulary = index.spelling() if index is not None and ("*" in text or "?" in text) else None
-            parsed = _parser(operator, asking, vocabulary).parse(text)
+            index_words = _index_words_of(index) if vocabulary is not None else None
+            parsed = _parser(operator, asking, vocabulary, index_words).parse(text)
     except (QueryParserError, ValueError, RecursionError) as error:
         raise QueryError(f"cannot parse query: {error}", german=_SYNTAX_ADVICE) from error
     except (IndexError, KeyError, TypeError, AttributeError, AssertionError) as error:
@@ -571,7 +580,13 @@ def _without_thousands_dots(prefix: str) -> str:
     return prefix.replace(".", "") if _DOTTED_NUMBER.fullmatch(prefix) else prefix
 
 
-def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query.Query:
+#: (field, prefix) → the field's index words that begin with the prefix (``Snapshot.words``).
+IndexWords = Callable[[str, str], list[str]]
+
+
+def _prefix_query(
+    field: str, text: str, boost: float, vocabulary: Any, index_words: IndexWords | None = None
+) -> query.Query:
     """``Wort*``: the index words that begin with the folded prefix, and the index word of every
     word of the indexed texts that begins with it. Index words are stems ("Israel" → isral,
     "Straße" → strass, "Wahlen" → wahl): the prefix alone missed the very word it was typed
@@ -583,7 +598,7 @@ def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query
     A hyphenated prefix ("Corona-Pandem*") is the wildcard of the same letters
     (``_wildcard_query``): the words of the texts have no hyphens to begin with."""
     if "-" in text:
-        return _wildcard_query(field, text + "*", boost, vocabulary)
+        return _wildcard_query(field, text + "*", boost, vocabulary, index_words)
     words = vocabulary.starting_with(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
     as_typed = _prefix_words_query(field, text, boost, words or [])
     if words is not None and _UMLAUT_SPELLING.search(text.lower()):
@@ -596,7 +611,9 @@ def _prefix_query(field: str, text: str, boost: float, vocabulary: Any) -> query
     return as_typed
 
 
-def _wildcard_query(field: str, text: str, boost: float, vocabulary: Any) -> query.Query:
+def _wildcard_query(
+    field: str, text: str, boost: float, vocabulary: Any, index_words: IndexWords | None = None
+) -> query.Query:
     """``Fl*chtlinge``, ``Str?che``: the index words that the folded pattern matches, and the
     index word of every word of the texts that the pattern matches. As for a prefix, index words
     are stems (Flüchtlinge → fluchtling): a pattern that spells out an inflection matched no
@@ -604,7 +621,7 @@ def _wildcard_query(field: str, text: str, boost: float, vocabulary: Any) -> que
     piece by piece (``_hyphenated_query``)."""
     pattern = text.lower()
     if len([piece for piece in pattern.split("-") if piece]) > 1:
-        return _hyphenated_query(field, text, boost, vocabulary)
+        return _hyphenated_query(field, text, boost, vocabulary, index_words)
     wildcard = query.Wildcard(field, fold_diacritics(pattern.replace("-", "")), boost=boost)
     words = _spelled_words(pattern, vocabulary) if vocabulary is not None else []
     stems = sorted({analyzed[0] for analyzed in map(_index_words, words) if analyzed})
@@ -612,30 +629,101 @@ def _wildcard_query(field: str, text: str, boost: float, vocabulary: Any) -> que
     return query.Or([wildcard, *terms]) if terms else wildcard
 
 
-def _hyphenated_query(field: str, text: str, boost: float, vocabulary: Any) -> query.Query:
+def _hyphenated_query(
+    field: str, text: str, boost: float, vocabulary: Any, index_words: IndexWords | None = None
+) -> query.Query:
     """"Corona-P?ndemie", "Corona-Pand*mie", "Ampel-Koal*": the hyphenated words that the
     pattern spells from the words of the texts, piece by piece (``_hyphenated_words``), by their
     index words, which are the whole word joined and stemmed ("Corona-Pandemie" →
     coronapandemi): with its hyphen the pattern matched no index word and found nothing (a
     review). The pattern itself is not matched against the index words: joined, "Ex-*" would
     be every word that begins with "ex" ("Experten"), and "EU-*" "Europa" (a review of the
-    first version). A piece that spells more words than ``MAX_EXPANSION`` ("*", "G*") is a
-    ``QueryError``, as a wildcard of too many words is."""
+    first version). "Corona-*", "EU-*": the hyphenated words that begin so, found among the
+    index words (``_hyphenated_continuations``). A pattern that spells more words than
+    ``MAX_EXPANSION`` ("G*-Streifen" on a large index) is a ``QueryError``, as a wildcard of
+    too many words is."""
     words: list[str] = []
+    clauses: dict[str, query.Query] = {}
     for reading in _readings(text.lower()):
-        found = _hyphenated_words(reading, vocabulary) if vocabulary is not None else None
+        continued = _hyphenated_continuations(field, reading, boost, index_words)
+        if continued is not None:
+            if len(continued) > MAX_EXPANSION:
+                raise _too_many_words(text)
+            clauses.update((repr(clause), clause) for clause in continued)
+            continue
+        # without an index (``operator_reading`` only checks the syntax) the pattern spells nothing
+        found = _hyphenated_words(reading, vocabulary) if vocabulary is not None else []
         if found is None:
-            raise QueryError(
-                f"wildcard {text!r} matches more than {MAX_EXPANSION} words; make its pieces longer",
-                german=f"„{text}“ passt auf mehr als {MAX_EXPANSION} Wörter: bitte die Teile länger machen.",
-            )
+            raise _too_many_words(text)
         words += found
     stems = sorted({analyzed[0] for analyzed in map(_index_words, words) if analyzed})
-    if not stems:
+    terms: list[query.Query] = [query.Term(field, stem, boost=boost) for stem in stems]
+    terms += clauses.values()
+    if not terms:
         # the pattern as typed: no index word has a hyphen or a wildcard, so it matches nothing
         # (a NullQuery would be dropped from the query, which then listed every document)
         return query.Term(field, fold_diacritics(text.lower()), boost=boost)
-    return query.Or([query.Term(field, stem, boost=boost) for stem in stems])
+    return terms[0] if len(terms) == 1 else query.Or(terms)
+
+
+def _too_many_words(text: str) -> QueryError:
+    return QueryError(
+        f"wildcard {text!r} matches more than {MAX_EXPANSION} words; make its pieces longer",
+        german=f"„{text}“ passt auf mehr als {MAX_EXPANSION} Wörter: bitte die Teile länger machen.",
+    )
+
+
+def _hyphenated_continuations(
+    field: str, pattern: str, boost: float, index_words: IndexWords | None
+) -> list[query.Query] | None:
+    """"Corona-*", "EU-*", "Corona-Pandemie-*" (``pattern`` lowercase): every hyphenated word of
+    the texts that begins with the pieces before the star, each as its index word standing in
+    one word of a text with the index words of those pieces (``engines.OneWord``); None when
+    the pattern is not of this kind, or its pieces are all stop words ("Die-*"), or
+    ``index_words`` is None: the caller spells it from the words of the texts.
+
+    The bare star spelled every word of the texts, which on a large index is more than
+    ``MAX_EXPANSION`` ("Corona-*" was a ``QueryError``, a review). A hyphenated word is indexed
+    as the whole word joined and stemmed, with each piece's index word stacked on its position
+    ("EU-Kommission" → eukommission, eu, kommission; ``analysis.CompoundFilter``). So the
+    words the pattern means are the field's index words that begin with the pieces joined (one
+    range of its sorted terms), standing at one position with the pieces' own index words: "eu"
+    stands on "EU-Kommission" and "EU-Staaten", not on "Europa" or "Euro", nor "ex" on
+    "Experten" or "exakt" (a word of the texts spelled after "Ex-" made "Ex-Akte", which is
+    exakt). A closed compound that the dictionary splits so counts too (Ampelkoalition for
+    "Ampel-*"; the index cannot tell the two apart); one it does not split is no hyphenated
+    word (Coronaviren for "Corona-*"). More than ``MAX_EXPANSION`` such index words are a
+    ``QueryError`` (raised by the caller, which knows the pattern as typed)."""
+    pieces = [piece for piece in pattern.split("-") if piece]
+    if index_words is None or pieces[-1].strip("*") or any(wildcard_head(piece) != piece for piece in pieces[:-1]):
+        return None
+    head_terms = [analyzed[0] for analyzed in map(_index_words, pieces[:-1]) if analyzed]
+    if not head_terms:
+        return None
+    joined = "".join(pieces[:-1])
+    # the stemmer's spelling of the joined pieces begins the index word of a hyphenated word
+    # with a last piece of 4 or more letters ("israel-*" → isral…), the plain folded one that
+    # of a word with a short last piece ("Israel-EM" → israelem, ``SHORT_LAST_PIECE``)
+    beginnings = {_stemmer_spelling(joined), fold_diacritics(joined)}
+    found = sorted({
+        term for beginning in beginnings for term in index_words(field, beginning)
+        if len(term) > len(beginning) and term not in head_terms
+    })
+    parts = [query.Term(field, term, boost=boost * ALL_PARTS_WEIGHT) for term in dict.fromkeys(head_terms)]
+    return [OneWord([query.Term(field, term, boost=boost), *parts]) for term in found]
+
+
+#: ae, oe and ue that Snowball's German stemmer reads as ä, ö, ü (not after "q", nor a "u"
+#: between vowels, which it marks first), so that "Israel" is stemmed as "isral".
+_STEMMER_UMLAUT = re.compile(r"(?<!q)[ao]e|(?<![aeiouyäöüq])ue")
+
+
+def _stemmer_spelling(word: str) -> str:
+    """``word`` (lowercase, without hyphens) as the German stemmer spells it before it cuts an
+    ending, folded (``GermanStemFilter.stem_form``): ß as ss, ae/oe/ue as a/o/u. The index word
+    of a hyphenated word with a longer last piece begins with this spelling of its first pieces."""
+    folded = fold_diacritics(word, keep_german=True)  # as the stemmer gets it ("Yaël" → yael)
+    return fold_diacritics(_STEMMER_UMLAUT.sub(lambda match: match[0][0], folded))
 
 
 def _spelled_words(pattern: str, vocabulary: Any) -> list[str]:
@@ -741,7 +829,17 @@ class _Phrase(query.Phrase):
         return ranges[1][0] - ranges[0][1] <= 3
 
 
-def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> GermanQueryParser:
+def _index_words_of(index: Any) -> IndexWords | None:
+    """(field, prefix) → the index words of ``index``'s current generation (the request's) that
+    begin with the prefix; None for an object without snapshots."""
+    if not hasattr(index, "snapshot"):
+        return None
+    return lambda field, prefix: index.snapshot().words(field, prefix)
+
+
+def _parser(
+    operator: str, asking: frozenset[str], vocabulary: Any = None, index_words: IndexWords | None = None
+) -> GermanQueryParser:
     """Whoosh's parser for one query (it holds the query's question words, so it is not shared
     between threads)."""
     group = OrGroup if operator == "or" else AndGroup
@@ -749,6 +847,7 @@ def _parser(operator: str, asking: frozenset[str], vocabulary: Any = None) -> Ge
     parser.question_words = asking
     parser.loose_compounds = operator == "or"
     parser.vocabulary = vocabulary
+    parser.index_words = index_words
     parser.phraseclass = _Phrase
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
     parser.add_plugin(GermanFuzzyPlugin())

@@ -15,7 +15,7 @@ from .facets import FACETS
 from .index import NO_DATE
 from .ingest.clean import sanitize_text
 from .model import Document, PubDate
-from .parsing import _is_keyword_query
+from .parsing import FIELD_ALIASES, _is_keyword_query
 
 
 SORTS = ("relevance", "date_desc", "date_asc")
@@ -36,14 +36,39 @@ MAX_RESULT_DEPTH = 10_000
 MAX_FILTER_VALUES = 50
 
 
+#: The names a filter may be given by (lowercase) → its facet: the facet names, and the German
+#: names the query language takes for those fields (``ort:``, ``jahr:``, ``org:``;
+#: ``parsing.FIELD_ALIASES``), so that ``filters={"ort": ["Berlin"]}`` is the place filter, as
+#: ``ort:Berlin`` is. A request keeps the facet's own name (``SearchRequest.filters``).
+FILTER_NAMES: dict[str, str] = {
+    **{name: name for name in FACETS},
+    **{alias: name for alias, name in FIELD_ALIASES.items() if name in FACETS},
+}
+
+
+def facet_name(name: object) -> str:
+    """The facet that the filter name ``name`` means (``FILTER_NAMES``, in any case: "Ort" is
+    place, as ``Ort:Berlin`` is in a query); a ``QueryError`` that lists the names accepted when
+    it names none."""
+    facet = FILTER_NAMES.get(name.lower()) if isinstance(name, str) else None
+    if facet is None:
+        german = ", ".join(alias for alias in FILTER_NAMES if alias not in FACETS)
+        raise QueryError(
+            f"unknown filter {name!r}; known: {', '.join(FACETS)} (in German also {german})",
+            german=f"Unbekannter Filter „{name}“; möglich sind {', '.join(FILTER_NAMES)}.",
+        )
+    return facet
+
+
 @dataclass
 class SearchRequest:
     """Everything a search can be asked. Validated on creation (and again by ``make_request``
     when it is searched, in case a field was changed since): bad values raise ``QueryError``.
 
     ``query``: the query language of the README. ``filters`` maps a facet name (year, month,
-    person, place, organisation, mentioned) to the values to keep (OR inside a facet, AND
-    across facets). ``date_from``/``date_to`` bound the publication period (a ``PubDate``, a
+    person, place, organisation, mentioned; or its German name of the query language: jahr,
+    monat, personen, ort, org, …, ``FILTER_NAMES``, kept under the facet's name) to the values
+    to keep (OR inside a facet, AND across facets). ``date_from``/``date_to`` bound the publication period (a ``PubDate``, a
     date or a string such as "2025-03" or "März 2025"; overlap semantics: an April 2025 article
     matches a range ending 2025-04-10). ``sort``: "relevance", "date_desc" or "date_asc".
     ``page`` (from 1) and ``per_page`` (0–100; 0: facets only). ``operator``: "auto" (keywords
@@ -119,33 +144,36 @@ class SearchRequest:
 
 
 def _clean_filters(filters: object) -> dict[str, list[str]]:
-    """Facet name → distinct values. One value may stand alone ("2025", or the number 2025)."""
+    """Facet name → distinct values. One value may stand alone ("2025", or the number 2025). A
+    filter may be named in German (``FILTER_NAMES``: "ort", "jahr"); it is kept under the
+    facet's name, the values of two names of one facet ("ort" and "place") as one list."""
     if not filters:
         return {}
     if not isinstance(filters, Mapping):
         raise QueryError("filters must map facet names to lists of values, e.g. {'year': ['2025']}")
     clean: dict[str, list[str]] = {}
-    for name, values in filters.items():
-        if name not in FACETS:
-            raise QueryError(
-                f"unknown filter {name!r}; known: {', '.join(FACETS)}",
-                german=f"Unbekannter Filter „{name}“.",
-            )
+    for given, values in filters.items():
+        name = facet_name(given)
         if isinstance(values, (str, int)) and not isinstance(values, bool):
             values = [values]
         if not isinstance(values, (list, tuple, set, frozenset)):
-            raise QueryError(f"filter {name!r} takes a list of values, not {type(values).__name__}")
+            raise QueryError(f"filter {given!r} takes a list of values, not {type(values).__name__}")
         if len(values) > MAX_FILTER_VALUES:
-            raise QueryError(
-                f"at most {MAX_FILTER_VALUES} values per filter",
-                german=f"Höchstens {MAX_FILTER_VALUES} Werte je Filter.",
-            )
+            raise _too_many_values()
         if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
-            raise QueryError(f"filter {name!r} takes strings")
+            raise QueryError(f"filter {given!r} takes strings")
         if values:
-            clean[name] = list(dict.fromkeys(str(v) for v in values))
+            clean[name] = list(dict.fromkeys([*clean.get(name, []), *(str(v) for v in values)]))
+            if len(clean[name]) > MAX_FILTER_VALUES:  # "ort" and "place" together
+                raise _too_many_values()
             _check_period_values(name, clean[name])
     return clean
+
+
+def _too_many_values() -> QueryError:
+    return QueryError(
+        f"at most {MAX_FILTER_VALUES} values per filter", german=f"Höchstens {MAX_FILTER_VALUES} Werte je Filter."
+    )
 
 
 #: What a value of the year and month filters looks like (the year filter also takes the
@@ -201,7 +229,7 @@ def make_request(query: str = "", request: SearchRequest | Mapping[str, Any] | N
     """The ``SearchRequest`` of a library call: a ready request, a mapping of its fields, or the
     query and keyword options; an unknown option is a ``QueryError`` naming the known ones. A
     ready request is checked again (a field changed after it was made went unchecked: a
-    ``per_page`` of 5,000, a filter "ort"), and comes alone: other options beside it were
+    ``per_page`` of 5,000, a filter "stadt"), and comes alone: other options beside it were
     silently ignored (a review)."""
     if isinstance(query, SearchRequest) and request is None:
         query, request = "", query  # ``index.search(SearchRequest(...))``

@@ -23,7 +23,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -68,10 +68,16 @@ class Change(Counter[str]):
 @dataclass(frozen=True, eq=False)
 class Vocabulary:
     """Sorted words and the number of documents using each: found by binary search, so the
-    list costs two arrays of memory, not a dictionary."""
+    list costs two arrays of memory, not a dictionary. An index shares its vocabulary between
+    its searches (``Index.spelling``), so it cannot be changed: the words are a tuple and the
+    counts refuse writes (a caller's ``counts[0] = 5`` had changed every later suggestion)."""
 
-    words: list[str]
+    words: Sequence[str]
     counts: np.ndarray
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", tuple(self.words))
+        self.counts.setflags(write=False)
 
     @classmethod
     def empty(cls) -> Vocabulary:
@@ -97,7 +103,7 @@ class Vocabulary:
         at = bisect_left(self.words, word)
         return int(self.counts[at]) if at < len(self.words) and self.words[at] == word else 0
 
-    def starting_with(self, prefix: str, limit: int) -> list[str] | None:
+    def starting_with(self, prefix: str, limit: int) -> Sequence[str] | None:
         """The known words that begin with ``prefix`` (lowercase), or None when more than
         ``limit`` do."""
         lo = bisect_left(self.words, prefix)
