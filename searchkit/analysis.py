@@ -665,6 +665,14 @@ def analyze(text: str, *, mode: str = "index") -> list[str]:
     return [t.text for t in _shared_analyzer()(text, mode=mode)]
 
 
+def first_term(text: str) -> str | None:
+    """The first index term of ``text`` (its first word's own, before the compound parts), as
+    ``analyze(text)[0]`` without the token stream; None when it has none."""
+    for terms, _, _, _ in _shared_analyzer().word_positions(text):
+        return terms[0]
+    return None
+
+
 @lru_cache(maxsize=200_000)
 def word_terms(word: str) -> frozenset[str]:
     """Index terms of one surface word (stem, folded, compound parts), cached: highlighting and

@@ -325,14 +325,14 @@ class FacetData:
         not make "Chinas" a name of its own beside the China of 33 articles). Only the facets'
         own values count, not their declined aliases."""
         if self._name_words is None:
-            from .analysis import analyze
+            from .analysis import first_term
 
             counts: dict[str, int] = {}
             for name in ENTITY_FIELDS:
                 facet = self.fields[name]
                 documents = np.bincount(facet.entry_value, minlength=len(facet.values)).tolist()
                 for value, count in zip(facet.values, documents):
-                    for stem in {stem for word in value.split() for stem in analyze(word, mode="index")[:1]}:
+                    for stem in {first_term(word) for word in value.split()} - {None}:
                         counts[stem] = counts.get(stem, 0) + count
             self._name_words = counts
         return self._name_words

@@ -23,7 +23,7 @@ from .analysis import (
     MAX_TOKEN_LENGTH,
     TOKEN_PATTERN,
     WORD_CHAR,
-    analyze,
+    first_term,
     index_words,
     suspended_words,
     word_terms,
@@ -326,8 +326,7 @@ class Highlighter:
         group of the query's terms (the compound in one word)."""
         weight = self._weights.get(word)
         if weight is None:
-            own = analyze(word, mode="index")[:1]
-            whole = (own and own[0] in self.typed) or any(group <= word_terms(word) for group in self.groups)
+            whole = first_term(word) in self.typed or any(group <= word_terms(word) for group in self.groups)
             weight = self._weights[word] = 1.0 if whole else PART_MATCH_WEIGHT
         return weight
 

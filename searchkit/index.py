@@ -616,7 +616,8 @@ class Index:
 
     def facet_data(self) -> FacetData:
         """Per-document facet arrays of the current generation (see ``facets.FacetData``): the
-        index's own, shared by its searches; read them, never change them."""
+        index's own, shared by its searches, so read-only (the arrays refuse writes, the value
+        lists are tuples)."""
         from .facets import FacetData
 
         with self._read_lock:
@@ -629,7 +630,7 @@ class Index:
     def spelling(self) -> Vocabulary:
         """The words of the current generation's texts with their document counts (what
         "Meinten Sie …?" suggests from; see ``searchkit.spelling``): the index's own, shared
-        by its searches; read it, never change it."""
+        by its searches, so read-only (its words are a tuple, its counts refuse writes)."""
         with self._read_lock:
             snapshot = self.snapshot()
             cached = self._spelling_cache
@@ -667,7 +668,8 @@ class Index:
 
     def search(self, query: str = "", **options: Any) -> SearchResult:
         """Search the index: ``query`` in the query language (README), ``options`` those of
-        ``SearchRequest``: ``filters`` (facet → values), ``date_from``/``date_to``, ``sort``
+        ``SearchRequest``: ``filters`` (facet → values; German names too: "ort", "jahr"),
+        ``date_from``/``date_to``, ``sort``
         ("relevance", "date_desc", "date_asc"), ``page``, ``per_page`` (0–100), ``operator``
         ("auto", "and", "or"), ``facet_size``, ``facets`` and ``highlight`` (False: skip them),
         ``parse_dates`` (date phrases in the query as filters), ``today`` (what "gestern"
@@ -682,6 +684,22 @@ class Index:
             known_words.load(self.path)
         with self._read_lock, self._one_generation():
             return run_search(self, request)
+
+    def warm(self) -> None:
+        """Read now what the first search would otherwise wait for: the analyzer's word lists
+        (compound lexicon, lemma table), the words' terms kept beside the index
+        (``known_words``), the facet arrays with the entity names' index words, and the
+        spelling list. A serving process calls it when it starts (``searchkit serve``), so that
+        its first request is answered as fast as the next ones."""
+        from .compounds import default_splitter
+        from .lemmas import lemma_stem
+
+        default_splitter()
+        lemma_stem("warm")
+        known_words.load(self.path)
+        with self._read_lock, self._one_generation():
+            self.facet_data().name_words()
+            self.spelling()
 
     def facets(self, **options: Any) -> list[Facet]:
         """Facet counts over the whole index, or within a search: ``query`` and the options of

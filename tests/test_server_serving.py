@@ -218,3 +218,29 @@ def test_a_serving_process_keeps_its_startup_objects_out_of_full_collections(tmp
     )
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "idx")], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_serving_process_reads_what_the_first_search_needs_before_it_serves(demo_copy: Path) -> None:
+    # in a subprocess: a fresh process, whose first search would otherwise load all of this
+    code = (
+        "import sys\n"
+        "from searchkit import analysis, compounds, lemmas\n"
+        "from server import get_index\n"
+        "from server.serving import app_for_serving\n"
+        "app = app_for_serving(sys.argv[1])\n"
+        "assert compounds._default is not None and lemmas._table is not None\n"
+        "assert len(analysis._KNOWN_WORDS) > 2000, len(analysis._KNOWN_WORDS)\n"
+        "with app.app_context():\n"
+        "    index = get_index()\n"
+        "    assert index._facet_cache is not None and index._facet_cache._name_words is not None\n"
+        "    assert index._spelling_cache is not None\n"
+        "response = app.test_client().get('/api/search?q=Impfstoff')\n"
+        "assert response.status_code == 200 and response.get_json()['total'] > 0\n"
+        # no index yet: the app starts all the same, and its requests say so
+        "empty = app_for_serving(sys.argv[2])\n"
+        "assert empty.test_client().get('/api/search?q=Impfstoff').status_code == 404\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(demo_copy), str(demo_copy.parent / "none")], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
