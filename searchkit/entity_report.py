@@ -12,7 +12,7 @@ import numpy as np
 from .errors import QueryError
 from .facets import FacetData
 from .index import ENTITY_FIELDS, facet_key
-from .request import MAX_PER_PAGE, FacetValue, Hit, SearchRequest
+from .request import FILTER_NAMES, MAX_PER_PAGE, FacetValue, Hit, SearchRequest
 from .search import (
     _evaluate,
     _facet_value,
@@ -49,6 +49,8 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
     the entities that appear with it most often."""
     from .errors import DocumentNotFoundError
 
+    if isinstance(facet, str):
+        facet = FILTER_NAMES.get(facet.lower(), facet)  # "ort", "Personen", as a filter may be named
     if facet not in ENTITY_FIELDS:
         raise QueryError(f"{facet!r} is not an entity facet; use one of {', '.join(ENTITY_FIELDS)}")
     if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_PER_PAGE:

@@ -46,16 +46,16 @@ FILTER_NAMES: dict[str, str] = {
 }
 
 
-def facet_name(name: object) -> str:
-    """The facet that the filter name ``name`` means (``FILTER_NAMES``, in any case: "Ort" is
-    place, as ``Ort:Berlin`` is in a query); a ``QueryError`` that lists the names accepted when
-    it names none."""
+def facet_name(name: object, what: str = "filter") -> str:
+    """The facet that the filter (or facet) name ``name`` means (``FILTER_NAMES``, in any
+    case: "Ort" is place, as ``Ort:Berlin`` is in a query); a ``QueryError`` that lists the
+    names accepted when it names none."""
     facet = FILTER_NAMES.get(name.lower()) if isinstance(name, str) else None
     if facet is None:
         german = ", ".join(alias for alias in FILTER_NAMES if alias not in FACETS)
         raise QueryError(
-            f"unknown filter {name!r}; known: {', '.join(FACETS)} (in German also {german})",
-            german=f"Unbekannter Filter „{name}“; möglich sind {', '.join(FILTER_NAMES)}.",
+            f"unknown {what} {name!r}; known: {', '.join(FACETS)} (in German also {german})",
+            german=f"Unbekannter {'Filter' if what == 'filter' else 'Facette'} „{name}“; möglich sind {', '.join(FILTER_NAMES)}.",
         )
     return facet
 

@@ -50,6 +50,7 @@ from .request import (
     Hit,
     SearchRequest,
     SearchResult,
+    facet_name,
 )
 from .rerank import RERANK_DEPTH, contenders, idf, proximity_rerank, query_concepts
 
@@ -722,9 +723,9 @@ def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "",
     and case ignored: "erd" finds Erdoğan, "APA" Austria Presse Agentur, "Auswärtigen"
     Auswärtiges Amt), counted like the facet itself, most frequent first; after them the values
     found only with ae/oe/ue read as ä/ö/ü ("koeln" finds Köln; ``FacetData.find_values``). This
-    is the facet-value search box behind "mehr anzeigen"."""
-    if not isinstance(facet, str) or facet not in FACETS:
-        raise QueryError(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
+    is the facet-value search box behind "mehr anzeigen". ``facet`` may be named in German, as
+    a filter may ("ort")."""
+    facet = facet_name(facet, "facet")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
         raise QueryError("limit must be between 1 and 1000")
     text = text or ""

@@ -193,3 +193,13 @@ def test_a_commit_after_the_arrays_were_shared_still_works(fresh_index: Index) -
     assert fresh_index.spelling().frequency("gipfel") == 1
     places = {facet.name: facet for facet in fresh_index.facets()}["place"]
     assert [(v.value, v.count) for v in places.results] == [("Baku", 1)]
+
+
+def test_facet_values_and_the_entity_page_take_the_german_facet_names(demo_index: Index) -> None:
+    assert demo_index.facet_values("ort", "Ber") == demo_index.facet_values("place", "Ber")
+    assert demo_index.facet_values("Ort", "Ber")[0].label == "Berlin"
+    assert demo_index.entity("ort", "Berlin").to_dict() == demo_index.entity("place", "Berlin").to_dict()
+    with pytest.raises(QueryError, match="unknown facet 'stadt'.*ort"):
+        demo_index.facet_values("stadt", "Ber")
+    with pytest.raises(QueryError, match="not an entity facet"):
+        demo_index.entity("jahr", "2025")
