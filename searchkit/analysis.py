@@ -428,7 +428,14 @@ class GermanAnalyzer(CompositeAnalyzer):
         #: memo per mode: "query" (whole words only) and everything else (whole words + parts)
         self._memo: dict[bool, dict[str, tuple[str, ...] | None]] = {False: {}, True: {}}
         self._plan = self._fast_plan()
-        self._shares_known_words = self._is_searchkits_chain()
+        self._is_searchkits = self._is_searchkits_chain()
+        #: look words up among the words kept beside an index (``known_words``): only for
+        #: analysers that read texts (highlighting, re-ranking), never for one that writes
+        self.reads_known_words = False
+
+    def forget(self) -> None:
+        """Empty the memo."""
+        self._memo = {False: {}, True: {}}
 
     def __getstate__(self) -> dict:
         return {"items": self.items}
@@ -541,9 +548,11 @@ class GermanAnalyzer(CompositeAnalyzer):
     def _learn(self, word: str, mode: str) -> tuple[str, ...] | None:
         """One word through the chain, with the per-token functions the filters themselves use
         (``clean_token``, ``CompoundFilter.whole_and_parts``, ``GermanStemFilter.stem``): None
-        when it takes no position, else its terms. The index terms of the lowercase word are
-        looked up first among the words kept beside an index (``known_words``) when the chain
-        is searchkit's own, and recorded for it (``learning``)."""
+        when it takes no position, else its terms. With searchkit's own chain, a reading
+        analyzer (``reads_known_words``) looks the lowercase word up among the words kept
+        beside an index first (``known_words``), and any other records what it analysed for
+        the index (``learning``): what is written to the index is always analysed, never read
+        from that file."""
         before, stop, after = self._plan  # type: ignore[misc]
         text = clean_token(word)
         if not text:  # nothing left after cleaning: the tokenizer skips it
@@ -553,13 +562,14 @@ class GermanAnalyzer(CompositeAnalyzer):
         # StopFilter's test
         if len(text) < stop.min or (stop.max is not None and len(text) > stop.max) or text in stop.stops:
             return _NO_POSITION
-        if mode == "query" or not self._shares_known_words:
+        if mode == "query" or not self._is_searchkits:
             return self._terms(text, after, mode)
-        known = _KNOWN_WORDS.get(text)
-        if known is not None:
-            terms = tuple(known.split(" ")) if known else ()
-        else:
-            terms = self._terms(text, after, mode)
+        if self.reads_known_words:
+            known = _KNOWN_WORDS.get(text)
+            if known is not None:
+                return tuple(known.split(" ")) if known else ()
+            return self._terms(text, after, mode)
+        terms = self._terms(text, after, mode)
         if _JOURNAL is not None:
             _JOURNAL.append((text, terms))
         return terms
@@ -626,13 +636,7 @@ def learning() -> Iterator[list[tuple[str, tuple[str, ...]]]]:
             outer.extend(learned)
 
 
-def known_word_key(word: str) -> str:
-    """What a word is known by among the known words: the word as searchkit's chain reads it
-    after cleaning and lowercasing ("" when nothing is left)."""
-    return clean_token(word).lower()
-
-
-def know_words(entries: dict[str, str], *, limit: int = 1_000_000) -> None:
+def know_words(entries: dict[str, str], *, limit: int) -> None:
     """Add ``entries`` (word → terms as ``_KNOWN_WORDS`` holds them) to what this process knows,
     up to ``limit`` words in all (beyond, words are analysed as usual)."""
     room = limit - len(_KNOWN_WORDS)
@@ -656,19 +660,28 @@ def german_analyzer(*, compounds: bool = True) -> GermanAnalyzer:
 def index_words(text: str) -> list[tuple[tuple[str, ...], int, int, int]]:
     """(terms, position, startchar, endchar) of every word of one text field in "index" mode
     (``GermanAnalyzer.word_positions``): what the tantivy engine indexes, as plain tuples
-    (cheap to send from a worker process)."""
+    (cheap to send from a worker process). Always analysed (``_writing_analyzer``)."""
+    return _writing_analyzer().word_positions(text, mode="index")
+
+
+def text_words(text: str) -> list[tuple[tuple[str, ...], int, int, int]]:
+    """``index_words`` of a text being read (a hit's, to mark a phrase in it), with the words
+    kept beside the index (``known_words``) known without analysing them."""
     return _shared_analyzer().word_positions(text, mode="index")
 
 
 def analyze(text: str, *, mode: str = "index") -> list[str]:
-    """Token texts of ``text`` as the index sees them (handy in tests and the REPL)."""
-    return [t.text for t in _shared_analyzer()(text, mode=mode)]
+    """Token texts of ``text`` as the index sees them (the query's words; handy in tests and
+    the REPL). Always analysed: what a query means never depends on a file beside the index."""
+    return [t.text for t in _plain_analyzer()(text, mode=mode)]
 
 
-def first_term(text: str) -> str | None:
+def first_term(text: str, *, of_hit: bool = False) -> str | None:
     """The first index term of ``text`` (its first word's own, before the compound parts), as
-    ``analyze(text)[0]`` without the token stream; None when it has none."""
-    for terms, _, _, _ in _shared_analyzer().word_positions(text):
+    ``analyze(text)[0]`` without the token stream; None when it has none. ``of_hit``: a word of
+    a hit's text, which the words kept beside the index may answer (``_shared_analyzer``)."""
+    analyzer = _shared_analyzer() if of_hit else _plain_analyzer()
+    for terms, _, _, _ in analyzer.word_positions(text):
         return terms[0]
     return None
 
@@ -681,5 +694,40 @@ def word_terms(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _plain_analyzer():  # type: ignore[no-untyped-def]
+    """The analyzer of ``analyze``: the query's words and anything else that is not a hit's
+    text."""
+    return german_analyzer()
+
+
+@lru_cache(maxsize=1)
 def _shared_analyzer():  # type: ignore[no-untyped-def]
+    """The analyzer that reads the hits' texts (marks, the second stage's proximity, the
+    entity names' words): it knows the words kept beside the indexes this process reads
+    (``known_words``), so a wrong line there can change what is marked or how close two words
+    stand, never what an index holds or what a query means."""
+    analyzer = german_analyzer()
+    analyzer.reads_known_words = True
+    return analyzer
+
+
+#: What the writing analyzer's memo was filled for (``writing_for``).
+_writing_for: str | None = None
+
+
+def writing_for(batch: str) -> None:
+    """Analyse for the index batch ``batch`` (an index and the batches that follow each other
+    on it without one cancelled): the writing analyzer forgets the words it analysed for
+    another, so that ``learning`` records them again for this one (its memo would answer them
+    without a record, and the other index's file or a cancelled batch is not this index's)."""
+    global _writing_for
+    if batch != _writing_for:
+        _writing_analyzer().forget()
+        _writing_for = batch
+
+
+@lru_cache(maxsize=1)
+def _writing_analyzer():  # type: ignore[no-untyped-def]
+    """The analyzer of the tantivy writer (``index_words``): it analyses every word itself, so
+    that a wrong line of a file beside an index never reaches an index."""
     return german_analyzer()

@@ -24,8 +24,8 @@ from .analysis import (
     TOKEN_PATTERN,
     WORD_CHAR,
     first_term,
-    index_words,
     suspended_words,
+    text_words,
     word_terms,
 )
 from .model import Document, without_title
@@ -326,7 +326,7 @@ class Highlighter:
         group of the query's terms (the compound in one word)."""
         weight = self._weights.get(word)
         if weight is None:
-            whole = first_term(word) in self.typed or any(group <= word_terms(word) for group in self.groups)
+            whole = first_term(word, of_hit=True) in self.typed or any(group <= word_terms(word) for group in self.groups)
             weight = self._weights[word] = 1.0 if whole else PART_MATCH_WEIGHT
         return weight
 
@@ -353,7 +353,7 @@ def phrase_spans(text: str, phrases: Iterable[tuple[str, ...]]) -> list[tuple[in
     """(start, end) of every word of ``text`` that is part of an occurrence of one of
     ``phrases`` (index terms, one per word): consecutive positions, as the index matches a
     phrase (stop words hold no position, compound parts stand on their word's)."""
-    at = {pos: (frozenset(terms), start, end) for terms, pos, start, end in index_words(text)}
+    at = {pos: (frozenset(terms), start, end) for terms, pos, start, end in text_words(text)}
     covered = []
     for phrase in phrases:
         for pos, (terms, _, _) in at.items():

@@ -6,22 +6,30 @@ the titles, leads and bodies they read. The analyzer memoizes them, but a fresh 
 no word: on the benchmark's 10,000 documents, analysing the words of the hits for the first
 time (compound splitting, stemming, lemmas: about 30 µs a word) was half the time of a
 two-word query answered by a process that had not seen those documents before. The writer
-has analysed every one of those words already; it records what it learned
-and appends it to this file at each commit, and a reader adds the file to what its analyzers
-know (``analysis.know_words``) before its first search (69,000 words in about 40 ms).
+has analysed every one of those words already; it appends them to this file at each commit,
+and a reader adds the file to what its reading analyzer knows (``analysis.know_words``)
+before its first search (69,000 words in about 40 ms).
 
-The file is a cache, never the index: a missing, damaged or foreign file costs speed, not
-results. Its first line names the analyzer it was made with (``fingerprint``: the analysis
-code and its word lists); a file of another analyzer is ignored by readers and started afresh
-by the next writer. Lines are appended whole and only by the writer that holds the index's
-write lock; a reader stops at a line without its newline (one being written), and a writer
-first cuts such a line off (a crash in the middle of an append).
+The file is a cache for reading hits, never a source of the index or of a query: the
+analyzers that write an index or read a query always analyse (``GermanAnalyzer.reads_known_words``
+is on only for the one that reads hits' texts), so a wrong line can at worst change what is
+marked or how close the second stage finds two words, and a missing, damaged or foreign file
+costs speed only. Its first line names the analyzer it was made with (``fingerprint``: the terms of a
+probe of words, the word lists, the Unicode and stemmer versions) and a random id of the file;
+a file of another analyzer is ignored by readers and started afresh by the next writer.
 
-Where the words come from: on the Whoosh engine, from the analyzers themselves
-(``analysis.learning`` records every word a writer's analyzer looks up, and each writer's
-schema brings a fresh analyzer); Whoosh's sub-writer processes leave theirs in part files
-(``PART_PREFIX``), which the commit merges. The tantivy writer reads each word's terms off the
-analysis it indexes (``tantivy_engine.LearnedWords``), wherever a worker made it.
+Writers append under an exclusive lock of the file (``fcntl.flock``; two processes may commit
+to one index one after the other, and the index's own write lock is released before this file
+is written), only words the file lacks, and first cut off an unfinished last line (a crash in
+the middle of an append). A reader stops at a line without its newline (one being written)
+and resumes where it stopped only while the file's first line is the one it read (a file
+copied over the old one in place starts again from the top).
+
+Where the words come from: what the Whoosh writer's analyzers and tantivy's analysis in this
+process analyse (``analysis.learning``, a word once per analyzer: a process that wrote the same
+word to another index before does not write it again, which costs speed, not results); the
+words Whoosh's sub-writer processes analysed, left in part files (``PART_PREFIX``) that the
+commit merges; and those tantivy's analysis workers send back with their work.
 
 Format: ``word<TAB>term term …`` per line: the word cleaned and lowercase, as the analyzer's
 chain reads it after its lowercase and stop filters (so "Frankreich", "FRANKREICH" and the
@@ -31,30 +39,47 @@ term holds one), the field empty for a word without terms.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import os
 import threading
 import time
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from . import analysis
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows: one writer at a time assumed
+    fcntl = None  # type: ignore[assignment]
 
 #: The file in the index folder.
 FILE_NAME = "words.tsv"
 #: Files of a writer's worker processes, merged into ``FILE_NAME`` at the next commit.
 PART_PREFIX = "words-part-"
-#: Header of the file; the fingerprint follows it.
-HEADER = "# searchkit word terms 1 "
-#: Words a process keeps at most (about 155 bytes each: 10.7 MB for the 69,000 words of the
-#: benchmark's 10,000 documents); beyond, words are analysed as usual.
+#: Beginning of the first line; the fingerprint and the file's id follow it.
+HEADER = "# searchkit word terms 2 "
+#: Words a reading process keeps at most (about 155 bytes each: 10.7 MB for the 69,000 words
+#: of the benchmark's 10,000 documents); beyond, words are analysed as usual.
 LIMIT = 250_000
+#: Words the file holds at most (about 30 bytes each on disk); beyond, nothing is appended.
+FILE_LIMIT = 2_000_000
 
-#: Sources whose change may change what a word's terms are (and ``model.PLAIN_LETTERS``).
-_ANALYSIS_SOURCES = ("analysis.py", "compounds.py", "lemmas.py")
+#: Words whose terms stand for the analyzer in the fingerprint: compounds, linking elements,
+#: lemmas, folding, genitives, hyphens, numbers, stopwords, case.
+_PROBE = (
+    "Militärstützpunkte Wiederaufbau-Hilfen Bundesregierung Hochwasser Arbeitsmarkt Schulbus "
+    "Bundes- und Landesregierung gesungen starb fand Häuser Museen Regierungen Erdoğan Erdogans "
+    "Müller Straße Café Israels Aserbaidschans Ukraine-Krieg Fußball-EM US-Präsident 3.000 2,5 "
+    "und der die FRANKREICH İstanbul Ärztinnen Flüchtlinge Kinderbetreuungsplätze Energiewende "
+    "Klimaschutzgesetz Zwergpinguin Verteidigungsministerin Weltgesundheitsorganisation"
+)
 _ANALYSIS_DATA = ("compound_lexicon.txt.gz", "lemma_table.tsv.gz")
 
 Entries = Iterable[tuple[str, "tuple[str, ...]"]]
@@ -62,17 +87,16 @@ Entries = Iterable[tuple[str, "tuple[str, ...]"]]
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """A digest of what decides a word's terms: searchkit's analysis code and word lists, and
-    the versions of Whoosh (tokenizer, stopwords) and PyStemmer. Computed once per process
-    (about 5 ms)."""
-    from .model import PLAIN_LETTERS
-
-    digest = hashlib.sha256(repr(sorted(PLAIN_LETTERS.items())).encode())
+    """A digest of what decides a word's terms, by what the analyzer does: the terms of a probe
+    of words (``_PROBE``), the word lists (compound lexicon, lemma table), the Unicode version
+    of this Python and the versions of Whoosh and PyStemmer. Computed once per process."""
+    digest = hashlib.sha256(unicodedata.unidata_version.encode())
+    probe = analysis.german_analyzer().word_positions(_PROBE)  # analysed, never looked up
+    digest.update(repr([terms for terms, _, _, _ in probe]).encode())
     package = resources.files("searchkit")
-    for name in _ANALYSIS_SOURCES:
-        digest.update(package.joinpath(name).read_bytes())
     for name in _ANALYSIS_DATA:
-        digest.update(package.joinpath("data", name).read_bytes())
+        with contextlib.suppress(OSError):
+            digest.update(package.joinpath("data", name).read_bytes())
     for dist in ("whoosh-reloaded", "PyStemmer"):
         try:
             digest.update(importlib.metadata.version(dist).encode())
@@ -81,8 +105,13 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def header() -> str:
-    return HEADER + fingerprint() + "\n"
+def _prefix() -> bytes:
+    """The first line's beginning that says a file is of this analyzer."""
+    return f"{HEADER}{fingerprint()} ".encode()
+
+
+def _new_header() -> bytes:
+    return _prefix() + os.urandom(6).hex().encode() + b"\n"
 
 
 def _line(word: str, terms: tuple[str, ...]) -> str | None:
@@ -98,13 +127,16 @@ def _holds_separator(text: str) -> bool:
     return " " in text or "\t" in text or "\n" in text or "\r" in text
 
 
-def parse(text: str) -> dict[str, str]:
-    """The entries of ``text``'s lines (word → terms as ``analysis.know_words`` takes them)."""
+def parse(text: str, limit: int | None = None) -> dict[str, str]:
+    """The entries of ``text``'s lines (word → terms as ``analysis.know_words`` takes them), at
+    most ``limit``."""
     entries: dict[str, str] = {}
     for line in text.split("\n"):
         word, tab, terms = line.partition("\t")
         if tab and word and "\t" not in terms:
             entries[word] = terms
+            if limit is not None and len(entries) >= limit:
+                break
     return entries
 
 
@@ -113,24 +145,36 @@ def parse(text: str) -> dict[str, str]:
 
 def save_part(folder: Path, learned: Entries) -> None:
     """Leave a worker process's words in a part file of ``folder`` (written whole: a temporary
-    file, then a rename), for the writer's next commit to merge."""
+    file, then a rename), for the writer's commit to merge."""
     lines = [line for word, terms in learned if (line := _line(word, terms))]
     if not lines:
         return
     part = folder / f"{PART_PREFIX}{os.getpid()}-{os.urandom(4).hex()}.tsv"
     tmp = part.with_suffix(".tmp")
     try:
-        tmp.write_text(header() + "".join(lines), encoding="utf-8")
+        tmp.write_bytes(_new_header() + "".join(lines).encode("utf-8"))
         os.replace(tmp, part)
     finally:
         tmp.unlink(missing_ok=True)
 
 
+#: Per file this process writes: (first line, bytes of whole lines, the words they hold), so
+#: that a commit reads only what other processes appended since (the whole file took 220 ms
+#: at 488,000 words for every commit).
+_on_disk: dict[str, tuple[bytes, int, set[str]]] = {}
+
+
 def save(folder: Path, learned: Entries) -> int:
     """Append the words of ``learned`` and of the folder's part files that the file does not
-    hold yet (the caller holds the index's write lock), and remove the part files. Returns how
-    many words were appended. A failure leaves the index as it was: this is a cache."""
-    path = folder / FILE_NAME
+    hold yet, and remove the part files; returns how many words were appended. Never raises:
+    the batch is committed when this runs, and the file is a cache."""
+    try:
+        return _save(folder, learned)
+    except Exception:  # noqa: BLE001 - see the docstring
+        return 0
+
+
+def _save(folder: Path, learned: Entries) -> int:
     parts = sorted(folder.glob(f"{PART_PREFIX}*.tsv"))
     lines: dict[str, str] = {}
     for word, terms in learned:
@@ -141,69 +185,94 @@ def save(folder: Path, learned: Entries) -> int:
             lines.setdefault(word, f"{word}\t{terms}\n")
     if not lines:  # a delete or a merge: nothing to read
         return 0
+    path = folder / FILE_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        known, size = _words_on_disk(path)
-        new = [line for word, line in lines.items() if word not in known]
-        if new:
-            _append(path, size, "".join(new))
-    except OSError:
-        return 0
+        with _exclusive(fd):
+            header, size, known = _whole_lines(fd, str(path))
+            new = [line for word, line in lines.items() if word not in known]
+            if new and len(known) + len(new) <= FILE_LIMIT:
+                data = "".join(new).encode("utf-8")
+                os.ftruncate(fd, size)  # an unfinished line of a crashed writer goes
+                _write_all(fd, data, size)
+                known.update(lines)
+                size += len(data)
+            _on_disk[str(path)] = (header, size, known)
+    finally:
+        os.close(fd)
     for part in parts:
         part.unlink(missing_ok=True)
     return len(new)
 
 
-def _words_on_disk(path: Path) -> tuple[set[str], int | None]:
-    """The words the file holds and the bytes its whole lines take (None: no usable file)."""
+@contextlib.contextmanager
+def _exclusive(fd: int) -> Iterator[None]:
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return set(), None
-    head = header().encode()
-    if not data.startswith(head):
-        return set(), None
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _whole_lines(fd: int, key: str) -> tuple[bytes, int, set[str]]:
+    """(first line, bytes of whole lines, words) of the open file, which this process holds
+    locked; a missing, foreign or damaged file is started afresh with a new first line."""
+    size = os.fstat(fd).st_size
+    first = _first_line(fd)
+    cached = _on_disk.get(key)
+    if cached is not None and cached[0] == first and cached[1] <= size:
+        header, done, words = cached
+    elif first.startswith(_prefix()):
+        header, done, words = first, len(first), set()
+    else:
+        header = _new_header()
+        os.ftruncate(fd, 0)
+        _write_all(fd, header, 0)
+        return header, len(header), set()
+    data = os.pread(fd, size - done, done)
     end = data.rfind(b"\n") + 1
     try:
-        lines = data[len(head) : end].decode("utf-8").split("\n")
+        text = data[:end].decode("utf-8")
     except UnicodeDecodeError:  # damaged: started afresh
-        return set(), None
-    return {line.partition("\t")[0] for line in lines}, end
+        header = _new_header()
+        os.ftruncate(fd, 0)
+        _write_all(fd, header, 0)
+        return header, len(header), set()
+    words.update(line.partition("\t")[0] for line in text.split("\n") if line)
+    return header, done + end, words
 
 
-def _append(path: Path, size: int | None, text: str) -> None:
-    """Append ``text`` after the file's ``size`` bytes of whole lines (a new file with its
-    header when ``size`` is None), cutting off anything after them first."""
-    if size is None:
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(header() + text, encoding="utf-8")
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return
-    with path.open("r+b") as f:
-        f.truncate(size)
-        f.seek(size)
-        f.write(text.encode("utf-8"))
+def _first_line(fd: int) -> bytes:
+    head = os.pread(fd, 200, 0)
+    end = head.find(b"\n")
+    return head[: end + 1] if end != -1 else b""
+
+
+def _write_all(fd: int, data: bytes, offset: int) -> None:
+    while data:
+        written = os.pwrite(fd, data, offset)
+        data, offset = data[written:], offset + written
 
 
 def _read_part(part: Path) -> dict[str, str]:
     try:
-        text = part.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = part.read_bytes()
+        if not data.startswith(_prefix()):
+            return {}
+        return parse(data.split(b"\n", 1)[1].decode("utf-8"))
+    except (OSError, IndexError, UnicodeDecodeError):
         return {}
-    head = header()
-    if not text.startswith(head):
-        return {}
-    return parse(text[len(head) :])
 
 
 # --- reading ------------------------------------------------------------------------------
 
-#: Per file read: (inode, bytes read so far).
-_read: dict[str, tuple[int, int]] = {}
-#: Per folder: when its file was last looked at (``time.monotonic``).
-_looked_at: dict[Path, float] = {}
+#: Per file read: (its first line, bytes read so far).
+_read: dict[str, tuple[bytes, int]] = {}
+#: Per file: when it was last looked at (``time.monotonic``).
+_looked_at: dict[str, float] = {}
 #: Seconds between two looks at one file: what a commit appends reaches readers that late at
 #: most (a ``stat`` per search cost 2 % of a one-word query).
 RECHECK_SECONDS = 1.0
@@ -211,45 +280,57 @@ _lock = threading.Lock()
 
 
 def load(folder: Path) -> int:
-    """Teach this process's analyzers the words of the folder's file that it has not read yet
-    (cheap when there are none: one ``stat``, at most once a second). Returns how many words
-    were read."""
-    now = time.monotonic()
-    if now - _looked_at.get(folder, -RECHECK_SECONDS) < RECHECK_SECONDS:
-        return 0
-    _looked_at[folder] = now
-    path = folder / FILE_NAME
+    """Teach this process's reading analyzer the words of the folder's file that it has not
+    read yet (cheap when there are none: one ``stat``, at most once a second). Returns how
+    many words it kept. Never raises: the file is a cache."""
     try:
-        stat = path.stat()
+        return _load(folder / FILE_NAME)
+    except Exception:  # noqa: BLE001 - see the docstring
+        return 0
+
+
+def _load(path: Path) -> int:
+    key = str(path)
+    now = time.monotonic()
+    if now - _looked_at.get(key, -RECHECK_SECONDS) < RECHECK_SECONDS:
+        return 0
+    _looked_at[key] = now
+    try:
+        size = path.stat().st_size
     except OSError:
         return 0
-    key = str(path)
-    with _lock:
-        inode, done = _read.get(key, (None, 0))
-        if inode != stat.st_ino or stat.st_size < done:
-            done = 0  # a new file (started afresh, or the index rebuilt)
-        if stat.st_size == done:
+    with _lock, path.open("rb") as f:
+        first, done = _read.get(key, (b"", 0))
+        if size == done:
             return 0
-        try:
-            with path.open("rb") as f:
-                f.seek(done)
-                data = f.read(stat.st_size - done)
-        except OSError:
-            return 0
-        start = 0
-        if done == 0:
-            head = header().encode()
-            if not data.startswith(head):
-                _read[key] = (stat.st_ino, stat.st_size)  # another analyzer's: not read again
+        head = f.read(len(first) or 200)
+        # resume only in the file read before, after a whole line (one copied over it in place
+        # starts again from the top)
+        if done and head == first and _newline_before(f, done):
+            f.seek(done)
+        else:
+            f.seek(0)
+            first = f.readline(200)
+            if not first.startswith(_prefix()) or not first.endswith(b"\n"):
+                _read[key] = (first, size)  # another analyzer's: not read again until it changes
                 return 0
-            start = len(head)
+            done = len(first)
+        data = f.read(size - done)
         end = data.rfind(b"\n") + 1
-        if end <= start:
+        if end == 0:
             return 0
-        _read[key] = (stat.st_ino, done + end)
+        _read[key] = (first, done + end)
+        room = LIMIT - len(analysis._KNOWN_WORDS)
+        if room <= 0:
+            return 0
         try:
-            entries = parse(data[start:end].decode("utf-8"))
+            entries = parse(data[:end].decode("utf-8"), limit=room)
         except UnicodeDecodeError:  # damaged: these words are analysed as usual
             return 0
         analysis.know_words(entries, limit=LIMIT)
         return len(entries)
+
+
+def _newline_before(f: Any, offset: int) -> bool:
+    f.seek(offset - 1)
+    return f.read(1) == b"\n"

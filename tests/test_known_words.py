@@ -1,7 +1,7 @@
 """The words' index terms kept beside the index (``searchkit.known_words``): written by every
 writer (one process, Whoosh's sub-writers, tantivy's analysis workers), exactly what the
-analyzer gives, read by a fresh process before its first search, and harmless when missing,
-foreign, cut off or damaged."""
+analyzer gives, read by a fresh process before its first search; never a source of the index;
+harmless when missing, foreign, cut off, damaged, overwritten or written by two processes."""
 
 from __future__ import annotations
 
@@ -33,86 +33,103 @@ def every_search_looks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @contextmanager
 def knowing_nothing() -> Iterator[dict[str, str]]:
-    """This process's known words emptied for the block (and restored after it)."""
-    saved = analysis._KNOWN_WORDS
+    """This process's known words emptied for the block, and every file to be read again from
+    the top (restored after the block)."""
+    saved = analysis._KNOWN_WORDS, dict(known_words._read)
     analysis._KNOWN_WORDS = {}
+    known_words._read.clear()
     try:
         yield analysis._KNOWN_WORDS
     finally:
-        analysis._KNOWN_WORDS = saved
+        analysis._KNOWN_WORDS = saved[0]
+        known_words._read.clear()
+        known_words._read.update(saved[1])
 
 
 def _entries(folder: Path) -> dict[str, str]:
-    text = (folder / known_words.FILE_NAME).read_text(encoding="utf-8")
-    head, _, body = text.partition("\n")
-    assert head + "\n" == known_words.header()
-    assert text.endswith("\n")
-    return known_words.parse(body)
+    data = (folder / known_words.FILE_NAME).read_bytes()
+    head, _, body = data.partition(b"\n")
+    assert head.startswith(known_words._prefix()) and data.endswith(b"\n") and b"\0" not in data
+    lines = body.decode("utf-8").splitlines()
+    words = [line.partition("\t")[0] for line in lines]
+    assert len(words) == len(set(words)), "a word written twice"
+    return known_words.parse(body.decode("utf-8"))
 
 
-def _fresh_terms(word: str) -> tuple[str, ...]:
+def _fresh_terms(word: str) -> str:
     analyzer = analysis.german_analyzer()
-    return analyzer._terms(word, analyzer._plan[2], "index")
+    return " ".join(analyzer._terms(word, analyzer._plan[2], "index"))
+
+
+def _assert_all_right(entries: dict[str, str]) -> None:
+    wrong = {word: terms for word, terms in entries.items() if terms != _fresh_terms(word)}
+    assert not wrong
 
 
 def _expected_words() -> set[str]:
     """The words (cleaned, lowercase, no stopwords) of the demo corpus's texts, as a fresh
-    analyzer that knows no word records them; without the whole words that a word cut off by
-    a hyphen is read as ("Bundes-" of "Bundes- und Landesregierung": the tantivy writer reads
-    the words off the analysis, where it stands for "Bundesregierung")."""
-    cut = set()
-    with knowing_nothing(), analysis.learning() as learned:
+    analyzer records them."""
+    with analysis.learning() as learned:
         analyzer = analysis.german_analyzer()
         for doc in read_paths([demo_corpus_path()]):
             for text in (doc.title, doc.lead, doc.body):
                 analyzer.word_positions(text)
-                cut |= {analysis.known_word_key(whole) for whole in analysis.suspended_words(text).values()}
-    return {word for word, _ in learned} - cut
+    return {word for word, _ in learned}
 
 
-def _index_in_a_fresh_process(path: Path, engine: str, workers: int) -> None:
-    """``Index.add`` of the demo corpus in a new process (one whose analyzers and workers know
-    no word yet), with small pool tasks so that tantivy's workers take part."""
-    script = f"""
+def _run(script: str, *args: str, timeout: int = 300) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+_INDEX = """
 import sys
 from searchkit import Index, read_paths
 from searchkit.cli import demo_corpus_path
 from searchkit.engines import tantivy_engine
 tantivy_engine.ANALYSIS_CHUNK, tantivy_engine.POOL_MIN_DOCS = 3, 6
-index = Index({str(path)!r}, create=True, engine={engine!r})
-report = index.add(read_paths([demo_corpus_path()]), workers={workers})
+if len(sys.argv) > 4:  # a process that has read another index's words first
+    Index(sys.argv[4]).search("Impfstoff Hochwasser")
+index = Index(sys.argv[1], create=True, engine=sys.argv[2])
+report = index.add(read_paths([demo_corpus_path()]), workers=int(sys.argv[3]))
 assert report.added == 50, report
 """
-    subprocess.run([sys.executable, "-c", script], check=True, timeout=300)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_every_writer_keeps_each_words_terms_beside_the_index(tmp_path: Path, engine: str, workers: int) -> None:
-    # workers=2: Whoosh's sub-writer processes leave part files the commit merges; tantivy's
-    # analysis workers send their words back with their documents
+    # a fresh process: workers=2 runs Whoosh's sub-writer processes (part files the commit
+    # merges) or tantivy's analysis workers (words sent back with their work)
     path = tmp_path / "index"
-    _index_in_a_fresh_process(path, engine, workers)
+    _run(_INDEX, str(path), engine, str(workers))
     entries = _entries(path)
     assert _expected_words() <= set(entries)
     assert not list(path.glob(f"{known_words.PART_PREFIX}*"))
-    for word, terms in entries.items():
-        assert terms == " ".join(_fresh_terms(word)), word
+    _assert_all_right(entries)
     assert entries["impfstoffe"] == "impfstoff"
     assert set(entries["weltgesundheitsorganisation"].split()) >= {"welt", "gesund", "organisation"}
+
+
+def test_words_a_process_read_from_another_index_are_written_all_the_same(
+    demo_index_path: Path, tmp_path: Path, engine: str
+) -> None:
+    """What a file holds does not depend on the words the writing process knows from reading."""
+    _run(_INDEX, str(tmp_path / "index"), engine, "1", str(demo_index_path))
+    assert _expected_words() <= set(_entries(tmp_path / "index"))
 
 
 def test_a_later_commit_appends_only_new_words(tmp_path: Path) -> None:
     index = Index(tmp_path / "index", create=True)
     docs = list(read_paths([demo_corpus_path()]))
     index.add(docs[:25])
-    first = (tmp_path / "index" / known_words.FILE_NAME).read_text(encoding="utf-8")
-    with knowing_nothing():  # as a new process: every word analysed again, most already kept
-        index.add(docs[25:])
-    second = (tmp_path / "index" / known_words.FILE_NAME).read_text(encoding="utf-8")
-    assert second.startswith(first)
-    words = [line.partition("\t")[0] for line in second.splitlines()[1:]]
-    assert len(words) == len(set(words))
-    assert _expected_words() <= set(words)
+    first = (tmp_path / "index" / known_words.FILE_NAME).read_bytes()
+    index.add(docs[25:])
+    second = (tmp_path / "index" / known_words.FILE_NAME).read_bytes()
+    assert second.startswith(first) and len(second) > len(first)
+    assert _expected_words() <= set(_entries(tmp_path / "index"))  # no word twice, none missing
 
 
 _HITS = """
@@ -125,11 +142,7 @@ print(json.dumps({"pages": pages, "known": len(analysis._KNOWN_WORDS)}))
 
 
 def _pages_in_a_fresh_process(path: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", _HITS, str(path), json.dumps(QUERIES)],
-        check=True, capture_output=True, text=True, timeout=120,
-    )
-    return json.loads(out.stdout)
+    return json.loads(_run(_HITS, str(path), json.dumps(QUERIES), timeout=120))
 
 
 def test_a_fresh_process_reads_the_words_and_marks_the_same_words(demo_copy: Path) -> None:
@@ -142,10 +155,23 @@ def test_a_fresh_process_reads_the_words_and_marks_the_same_words(demo_copy: Pat
     assert with_file["pages"] == without["pages"]
 
 
+def test_a_wrong_line_never_reaches_the_index(demo_copy: Path) -> None:
+    """The file is read for marking hits only: a writer analyses every word itself (a review
+    found a wrong line indexed: "Zwergpinguin" then found nothing, "falsch" found it)."""
+    path = demo_copy / known_words.FILE_NAME
+    with path.open("ab") as f:
+        f.write("zwergpinguin\tfalsch\n".encode())
+    index = Index(demo_copy)
+    index.search("Impfstoff")  # this process now knows the wrong line
+    index.add([Document(id="neu", title="Ein Zwergpinguin im Zoo")])
+    path.unlink()
+    found = json.loads(_run(_HITS, str(demo_copy), json.dumps(["Zwergpinguin", "falsch"])))["pages"]
+    assert [hit[0] for hit in found[0]] == ["neu"] and found[1] == []
+
+
 def test_a_file_of_another_analyzer_is_ignored_and_started_afresh(demo_copy: Path) -> None:
     path = demo_copy / known_words.FILE_NAME
-    # a file made by another analyzer: its terms must not be used
-    path.write_text("# searchkit word terms 1 0000000000000000\nimpfstoff\tfalsch\n", encoding="utf-8")
+    path.write_text("# searchkit word terms 2 0000000000000000 0a0b0c\nimpfstoff\tfalsch\n", encoding="utf-8")
     with knowing_nothing() as known:
         assert known_words.load(demo_copy) == 0
         assert "impfstoff" not in known
@@ -153,29 +179,32 @@ def test_a_file_of_another_analyzer_is_ignored_and_started_afresh(demo_copy: Pat
     assert any("<mark" in hit.title_html + hit.snippet_html for hit in hits)
     Index(demo_copy).add([Document(id="neu", title="Ein Zwergpinguin im Zoo")])
     entries = _entries(demo_copy)
-    assert "impfstoff" not in entries or entries["impfstoff"] == "impfstoff"
-    assert entries["zwergpinguin"] == " ".join(_fresh_terms("zwergpinguin"))
+    assert "impfstoff" not in entries
+    assert entries["zwergpinguin"] == _fresh_terms("zwergpinguin")
 
 
 def test_a_cut_off_or_damaged_file_costs_nothing_but_speed(demo_copy: Path) -> None:
     path = demo_copy / known_words.FILE_NAME
-    whole = path.read_bytes()
     # a crash in the middle of an append: the last line has no newline
-    path.write_bytes(whole + b"zwergpingu")
+    with path.open("ab") as f:
+        f.write(b"zwergpingu")
     with knowing_nothing() as known:
         known_words.load(demo_copy)
         assert "zwergpingu" not in known and "impfstoffe" in known
     Index(demo_copy).add([Document(id="neu", title="Ein Zwergpinguin im Zoo")])
     entries = _entries(demo_copy)  # the cut line is gone, the new word follows whole lines
     assert "zwergpingu" not in entries
-    assert entries["zwergpinguin"] == " ".join(_fresh_terms("zwergpinguin"))
+    assert entries["zwergpinguin"] == _fresh_terms("zwergpinguin")
     # bytes that are no UTF-8: readers skip the file, the next writer starts it afresh
-    path.write_bytes(known_words.header().encode() + b"impfstoffe\t\xff\xfe\n")
+    path.write_bytes(known_words._new_header() + b"impfstoffe\t\xff\xfe\n")
     with knowing_nothing() as known:
-        assert known_words.load(demo_copy) == 0
-        assert Index(demo_copy).search("Impfstoffe").total > 0
+        assert known_words.load(demo_copy) == 0 and not known
+        result = Index(demo_copy).search("Impfstoffe")
+        assert result.total > 0 and any("<mark" in hit.title_html + hit.snippet_html for hit in result.hits)
     Index(demo_copy).add([Document(id="neu2", title="Ein Kaiserpinguin im Zoo")])
-    assert "kaiserpinguin" in _entries(demo_copy)
+    entries = _entries(demo_copy)  # a new file with what this batch analysed first
+    assert "kaiserpinguin" in entries and "impfstoffe" not in entries
+    _assert_all_right(entries)
 
 
 def test_a_reader_reads_what_a_later_commit_appended(demo_copy: Path) -> None:
@@ -185,37 +214,24 @@ def test_a_reader_reads_what_a_later_commit_appended(demo_copy: Path) -> None:
         assert "impfstoffe" in known and "zwergpinguin" not in known
         Index(demo_copy).add([Document(id="neu", title="Ein Zwergpinguin im Zoo")])
         reader.search("Zwergpinguin")
-        assert known["zwergpinguin"] == " ".join(_fresh_terms("zwergpinguin"))
+        assert known["zwergpinguin"] == _fresh_terms("zwergpinguin")
 
 
-_TEXT = st.lists(
-    st.sampled_from(list("abcäöüßAÄOÜ-–. ,0123456789ğçéIİ") + ["Stütz", "punkte", "Bundes- und ", "Landes", "Erdoğans"]),
-    max_size=30,
-).map("".join)
-
-
-@settings(max_examples=150, deadline=None)
-@given(_TEXT)
-def test_known_words_give_the_analysis_itself(text: str) -> None:
-    """What an analyzer learns, through the file's lines and back, gives the same words,
-    positions and terms as analysing the text."""
-    with knowing_nothing() as known, analysis.learning() as learned:
-        expected = analysis.german_analyzer().word_positions(text)
-    lines = "".join(line for word, terms in learned if (line := known_words._line(word, terms)))
+def test_a_file_copied_over_the_one_read_is_read_from_the_top(demo_copy: Path, tmp_path: Path) -> None:
+    """A reader resumes where it stopped only in the file it read: one copied over it in place
+    (cp, rsync --inplace) was read from the old offset, in the middle of a line ("n" → begonn,
+    a review)."""
+    other = tmp_path / "other"
+    Index(other, create=True).add([Document(id="a", title="Ein Zwergpinguin im Zoo " + "Eisbären " * 40)])
     with knowing_nothing() as known:
-        analysis.know_words(known_words.parse(lines))
-        assert len(known) == len({word for word, _ in learned})
-        assert analysis.german_analyzer().word_positions(text) == expected
-
-
-def test_a_process_that_knows_the_words_already_still_writes_them_all(demo_index_path: Path, tmp_path: Path) -> None:
-    """The words a process knows from one index (or analysed before) go into another index's
-    file too: what a file holds must not depend on the process's history."""
-    known_words.load(demo_index_path)
-    Index(demo_index_path).search("Impfstoff")  # the process's analyzers know these words now
-    copy = Index(tmp_path / "index", create=True)
-    copy.add(read_paths([demo_corpus_path()]))
-    assert _expected_words() <= set(_entries(tmp_path / "index"))
+        Index(other).search("Zoo")
+        assert "zwergpinguin" in known
+        source = (demo_copy / known_words.FILE_NAME).read_bytes()
+        with (other / known_words.FILE_NAME).open("r+b") as f:  # in place: same inode
+            f.write(source)
+        Index(other).search("Zoo")
+        _assert_all_right(known)
+        assert "impfstoffe" in known
 
 
 def test_a_reader_looks_at_the_file_at_most_once_a_second(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -229,3 +245,86 @@ def test_a_reader_looks_at_the_file_at_most_once_a_second(demo_copy: Path, monke
         monkeypatch.setattr(known_words, "RECHECK_SECONDS", 0.0)
         reader.search("Zwergpinguin")
         assert "zwergpinguin" in known
+
+
+def test_a_reader_keeps_at_most_its_limit(demo_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(known_words, "LIMIT", 100)
+    with knowing_nothing() as known:
+        assert known_words.load(demo_copy) == 100 and len(known) == 100
+        assert Index(demo_copy).search("Impfstoff").total > 0
+
+
+def test_nothing_that_fails_in_the_file_fails_a_search_or_loses_a_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is a cache: a sub-writer whose part file failed (a full disk) lost its whole
+    segment, reported as added (a review); a fingerprint that fails must not fail searches."""
+
+    def broken(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(known_words, "save_part", broken)  # the forked sub-writers too
+    index = Index(tmp_path / "index", create=True)
+    report = index.add(read_paths([demo_corpus_path()]), workers=2)
+    assert report.added == 50 and len(index) == 50
+    monkeypatch.setattr(known_words, "_prefix", broken)
+    monkeypatch.setattr(known_words, "_on_disk", {})
+    with knowing_nothing():
+        assert index.search("Impfstoff").total > 0
+        index.add([Document(id="neu", title="Ein Zwergpinguin im Zoo")])
+        assert len(index) == 51
+
+
+_COMMITS = """
+import sys
+from searchkit import Document, Index
+index = Index(sys.argv[1])
+index.lock_timeout = 60
+name = sys.argv[2]
+for batch in range(8):
+    words = " ".join(f"{name}wort{batch}x{k}" for k in range(150))
+    index.add([Document(id=f"{name}-{batch}", title=f"Artikel {name} {batch}", body=words)])
+"""
+
+
+def test_two_processes_that_commit_by_turns_keep_the_file_whole(tmp_path: Path) -> None:
+    """The index's write lock is released before the file is written: two writers wrote it
+    at once, losing words and leaving NUL runs and wrong lines (a review)."""
+    path = tmp_path / "index"
+    Index(path, create=True).add([Document(id="0", title="Anfang")])
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _COMMITS, str(path), name], stderr=subprocess.PIPE, text=True)
+        for name in ("alpha", "beta")
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+    entries = _entries(path)
+    expected = {f"{name}wort{batch}x{k}" for name in ("alpha", "beta") for batch in range(8) for k in range(150)}
+    assert expected <= set(entries)
+    _assert_all_right(entries)
+
+
+_TEXT = st.lists(
+    st.sampled_from(
+        [*"abcäöüßAÄOÜ-–‐‑. ,0123456789ğçéIİ\u00ad\u200b\u0308", "Stütz", "punkte", "Bundes- und ", "oder ",
+         "bzw. ", "Landes", "Erdoğans", "x" * 70]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_TEXT)
+def test_known_words_give_the_analysis_itself(text: str) -> None:
+    """What a writing analyzer learns, through the file's lines and back, gives a reading
+    analyzer the same words, positions and terms as analysing the text."""
+    with knowing_nothing(), analysis.learning() as learned:
+        expected = analysis.german_analyzer().word_positions(text)
+    lines = "".join(line for word, terms in learned if (line := known_words._line(word, terms)))
+    with knowing_nothing() as known:
+        analysis.know_words(known_words.parse(lines), limit=known_words.LIMIT)
+        assert len(known) == len({word for word, _ in learned})
+        reader = analysis.german_analyzer()
+        reader.reads_known_words = True
+        assert reader.word_positions(text) == expected

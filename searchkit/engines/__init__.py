@@ -293,8 +293,9 @@ class Writer(ABC):
         """Drop the batch and release the write lock."""
 
     def learned_words(self) -> list[tuple[str, tuple[str, ...]]]:
-        """(word, terms) that worker processes of this writer analysed and sent back
-        (``known_words``; what this process analyses, ``analysis.learning`` records)."""
+        """(word, terms) that worker processes of this writer analysed first and sent back with
+        their work (``known_words``; what this process analyses, ``analysis.learning``
+        records)."""
         return []
 
 

@@ -30,9 +30,11 @@ import numpy as np
 import tantivy
 from whoosh import query
 
-from ..analysis import index_words, known_word_key, suspended_words, wildcard_head, wildcard_regex
+from ..analysis import index_words, learning, wildcard_head, wildcard_regex, writing_for
+from ..compounds import default_splitter
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
+from ..lemmas import lemma_stem
 from ..processes import children_deaf_to_interrupts, ignore_interrupts
 from . import Engine, OneWord, ScoredCache, Snapshot, Writer
 
@@ -431,7 +433,10 @@ def analysis_pool(workers: int) -> Any:
         if _pool is not None:
             _pool[1].shutdown(wait=False, cancel_futures=True)
             _pool = None
-        index_words("Militärstützpunkte")  # the lexicon, loaded once and shared with the children
+        # the word lists, loaded once and shared with the children (not through the analyzer,
+        # whose memo the children inherit: a word they know is not sent back for ``known_words``)
+        default_splitter()
+        lemma_stem("laden")
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         # The workers ignore Ctrl-C: the parent handles it (it cancels the batch).
         with children_deaf_to_interrupts():
@@ -458,60 +463,43 @@ def shutdown_analysis_pool() -> None:
 Terms = list[list[tuple[tuple[str, ...], int, int, int]]]
 
 
-def prepare_documents(items: list[Any]) -> list[tuple[dict[str, Any] | None, Terms]]:
+Learned = list[tuple[str, tuple[str, ...]]]
+
+
+def prepare_documents(
+    items: list[Any], batch: str = ""
+) -> tuple[list[tuple[dict[str, Any] | None, Terms]], Learned]:
     """One task of an analysis worker: per item, the fields (``index.document_fields``) when
     the item is a ``Document`` (None when it is a tuple of text fields already), and the
-    analyzed text fields (``index_words``, in ``TEXT_FIELDS`` order)."""
+    analyzed text fields (``index_words``, in ``TEXT_FIELDS`` order); and the words the task
+    analysed first for the index ``batch`` (``analysis.writing_for``), with their terms
+    (``known_words``)."""
     out: list[tuple[dict[str, Any] | None, Terms]] = []
-    for item in items:
-        fields = None if isinstance(item, tuple) else document_fields(item)
-        texts = item if fields is None else text_fields(fields)
-        out.append((fields, [index_words(text) if text else [] for text in texts]))
-    return out
-
-
-class LearnedWords:
-    """Each distinct word of the texts a writer indexes, with its terms, read off the analysis
-    the index gets (whether a worker process or this one made it): the words kept beside the
-    index (``known_words``), complete however many processes analysed the texts and whatever
-    their analyzers knew before."""
-
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
-        self._terms: dict[str, tuple[str, ...]] = {}
-
-    def add(self, texts: tuple[str, ...], terms: Terms) -> None:
-        seen, learned = self._seen, self._terms
-        for text, words in zip(texts, terms):
-            cut = suspended_words(text)  # "Bundes-" of "Bundes- und Landesregierung": not its own terms
-            for word_terms, _, start, end in words:
-                word = text[start:end]
-                if word in seen or (cut and start in cut):
-                    continue
-                seen.add(word)
-                key = known_word_key(word)
-                if key:
-                    learned[key] = word_terms
-
-    def learned(self) -> list[tuple[str, tuple[str, ...]]]:
-        return list(self._terms.items())
+    writing_for(batch)
+    with learning() as learned:
+        for item in items:
+            fields = None if isinstance(item, tuple) else document_fields(item)
+            texts = item if fields is None else text_fields(fields)
+            out.append((fields, [index_words(text) if text else [] for text in texts]))
+    return out, learned
 
 
 class _Chunk:
     """Additions whose fields and analysis a pool worker is computing, in the order they were
     added: (fields or Document, replaces)."""
 
-    __slots__ = ("adds", "future")
+    __slots__ = ("adds", "batch", "future")
 
-    def __init__(self, adds: list[tuple[Any, int | None]], future: Any) -> None:
+    def __init__(self, adds: list[tuple[Any, int | None]], future: Any, batch: str) -> None:
         self.adds = adds
         self.future = future
+        self.batch = batch
 
     def done(self) -> bool:
         return self.future is None or self.future.done()
 
-    def result(self) -> list[tuple[dict[str, Any], Terms]]:
-        """(fields, terms) of each addition."""
+    def result(self) -> tuple[list[tuple[dict[str, Any], Terms]], Learned]:
+        """(fields, terms) of each addition, and the words the worker analysed first."""
         prepared = None
         if self.future is not None:
             try:
@@ -519,8 +507,9 @@ class _Chunk:
             except BrokenProcessPool:
                 pass  # the same work, here: the index does not depend on where it ran
         if prepared is None:
-            prepared = prepare_documents(self.tasks())
-        return [(item if fields is None else fields, terms) for (item, _), (fields, terms) in zip(self.adds, prepared)]
+            prepared = prepare_documents(self.tasks(), self.batch)
+        documents, learned = prepared
+        return [(item if fields is None else fields, terms) for (item, _), (fields, terms) in zip(self.adds, documents)], learned
 
     def tasks(self) -> list[Any]:
         """What a worker needs: the text fields of a fields dict, or the whole Document."""
@@ -529,6 +518,10 @@ class _Chunk:
     def cancel(self) -> None:
         if self.future is not None:
             self.future.cancel()
+
+
+#: Batches this process cancelled (``TantivyWriter._batch``).
+_cancelled = 0
 
 
 class TantivyWriter(Writer):
@@ -550,8 +543,12 @@ class TantivyWriter(Writer):
         #: additions (fields or Document, replaces) not yet sent to the pool
         self._waiting: list[tuple[Any, int | None]] = []
         self._adds = 0
-        #: each word's terms, for ``known_words``
-        self._words = LearnedWords()
+        #: the words the pool's workers analysed first for this writer (``known_words``; those
+        #: analysed in this process, ``analysis.learning`` records)
+        self._learned: Learned = []
+        #: the index and its run of batches without a cancelled one (``analysis.writing_for``)
+        self._batch = f"{engine.path}#{_cancelled}"
+        writing_for(self._batch)
 
     def snapshot(self) -> Snapshot:
         return TantivySnapshot(self._engine)
@@ -579,18 +576,15 @@ class TantivyWriter(Writer):
         if replaces is not None:
             # deletes apply to documents added before them: the new version stays
             self._writer.delete_documents_by_term("id", fields["id"])
-        if terms is None:
-            terms = [index_words(text) if text else [] for text in text_fields(fields)]
-        self._words.add(text_fields(fields), terms)
         self._writer.add_document(tantivy_document(fields, terms))
 
     def _send(self) -> None:
         """Hand the waiting additions to the pool, ``ANALYSIS_CHUNK`` documents per task."""
         waiting, self._waiting = self._waiting, []
         for start in range(0, len(waiting), ANALYSIS_CHUNK):
-            chunk = _Chunk(waiting[start : start + ANALYSIS_CHUNK], None)
+            chunk = _Chunk(waiting[start : start + ANALYSIS_CHUNK], None, self._batch)
             try:
-                chunk.future = self._pool.submit(prepare_documents, chunk.tasks())
+                chunk.future = self._pool.submit(prepare_documents, chunk.tasks(), self._batch)
             except BrokenProcessPool:
                 pass  # a worker died (killed, out of memory): prepared here instead
             self._queue.append(chunk)
@@ -604,7 +598,9 @@ class TantivyWriter(Writer):
             if isinstance(item, _Chunk):
                 if len(queue) <= keep and not item.done():
                     return
-                for (_, replaces), (fields, terms) in zip(item.adds, item.result()):
+                documents, learned = item.result()
+                self._learned += learned
+                for (_, replaces), (fields, terms) in zip(item.adds, documents):
                     self._add(fields, replaces, terms)
             else:
                 self._writer.delete_documents_by_term("id", item[1])
@@ -620,8 +616,8 @@ class TantivyWriter(Writer):
                 self._add(item if isinstance(item, dict) else document_fields(item), replaces, None)
             self._waiting = []
 
-    def learned_words(self) -> list[tuple[str, tuple[str, ...]]]:
-        return self._words.learned()
+    def learned_words(self) -> Learned:
+        return self._learned
 
     def delete(self, doc_id: str) -> None:
         # after the additions before it, before those after it
@@ -655,6 +651,8 @@ class TantivyWriter(Writer):
         self._writer.commit()
 
     def cancel(self) -> None:
+        global _cancelled
+        _cancelled += 1  # the words analysed for this batch are analysed again for the next
         for item in self._queue:
             if isinstance(item, _Chunk):
                 item.cancel()

@@ -407,7 +407,9 @@ class _SubWriterTask(multiproc.SubWriterTask):
 
 
 class _SavingWordsFirst:
-    """A sub-writer's result queue that first leaves the words it learned in a part file."""
+    """A sub-writer's result queue that first leaves the words it learned in a part file: a
+    cache, so nothing that goes wrong there may keep the segment from the parent (its
+    documents were lost, reported as added, when a full disk failed the part file)."""
 
     def __init__(self, queue: Any, folder: Path, learned: list[tuple[str, tuple[str, ...]]]) -> None:
         self._queue = queue
@@ -415,7 +417,11 @@ class _SavingWordsFirst:
         self._learned = learned
 
     def put(self, item: Any, *args: Any, **kwargs: Any) -> None:
-        known_words.save_part(self._folder, self._learned)
+        try:
+            known_words.save_part(self._folder, self._learned)
+        except Exception:  # noqa: BLE001 - see the class
+            pass
+        self._learned = []
         self._queue.put(item, *args, **kwargs)
 
 
