@@ -617,15 +617,15 @@ def test_span_completion_keeps_spans_apart_and_in_the_sentence(tagged: tuple[lis
 @pytest.mark.slow
 @pytest.mark.data
 def test_dev_f1_does_not_regress() -> None:
-    """A floor under the shipped model's score (0.740; the issue's target of 0.75 is not met
-    yet: docs/entities.md)."""
+    """A floor under the shipped model's score with the type corrections after decoding (0.745;
+    0.740 without them; the issue's target of 0.75 is not met yet: docs/entities.md)."""
     gold = SHARED / "data" / "germeval2014" / "NER-de-dev.tsv"
     if not gold.is_file():
         pytest.skip(f"{gold} is absent (GermEval 2014 lives in ../shared/data)")
     from searchkit.evaluate.entities import evaluate_entities
 
     result = evaluate_entities(gold)
-    assert result["micro"]["f1"] >= 0.73, result
+    assert result["micro"]["f1"] >= 0.74, result
     assert set(result["types"]) == {"PER", "LOC", "ORG"}
 
 
@@ -804,3 +804,133 @@ def test_a_first_and_last_name_is_a_person_whatever_the_tagger_said(span: tuple[
     from searchkit.entities.normalize import is_first_and_last_name
 
     assert is_first_and_last_name(span, _lexicon()) is person
+
+
+# -- type corrections after decoding (``entities.retype``; docs/entities.md, "Fifth round") ------
+
+
+def _retyped(sentence: str, start: int, end: int, label: str, rules=None) -> str:
+    from searchkit.entities.retype import RULES, retype
+
+    return retype(sentence.split(), start, end, label, get_tagger().featurizer, RULES if rules is None else rules)
+
+
+@pytest.mark.parametrize(("sentence", "start", "end", "label", "expected"), [
+    ("Gestern verlor Viktoria BSC in Bremen", 2, 4, "PER", "ORG"),
+    ("Die Meier Logistik GmbH baut ein Lager", 1, 4, "PER", "ORG"),
+    ("Die Kowalski AG meldet Gewinne", 1, 3, "LOC", "ORG"),
+    ("Der TSV Grünwald stieg ab", 1, 3, "LOC", "ORG"),
+    ("Leonardo Da Vinci malte", 0, 3, "PER", "PER"),  # "Da" is a legal form to cleanco, not here
+])
+def test_a_legal_form_or_a_clubs_abbreviation_makes_an_organisation(
+    sentence: str, start: int, end: int, label: str, expected: str
+) -> None:
+    assert _retyped(sentence, start, end, label) == expected
+    assert _retyped(sentence, start, end, label, rules=()) == label  # the tagger's type without the rules
+
+
+@pytest.mark.parametrize(("sentence", "start", "end", "label", "expected"), [
+    # a cue noun of ``features.CUES``, also as a compound's head or in the genitive
+    ("Es streikt die Gewerkschaft Komba heute", 4, 5, "PER", "ORG"),
+    ("Die Lokführergewerkschaft Vfx ruft auf", 2, 3, "PER", "ORG"),
+    ("Die Initiative Lernwerk sammelt Geld", 2, 3, "LOC", "ORG"),
+    ("Die Zeitung Danas berichtete", 2, 3, "PER", "ORG"),  # no genitive of "Dana"
+    ("Er wohnt im Stadtteil Lindenhof seit Jahren", 4, 5, "PER", "LOC"),
+    ("Das sagte Frau Kowalczyk am Montag", 3, 4, "LOC", "PER"),
+    ("Sie kauften Züge vom Typ Sprinter 9 ein", 5, 7, "ORG", "OTH"),  # a product: no facet name
+    ("Das Lied Morgenrot lief im Radio", 2, 3, "PER", "OTH"),
+    # a name in the genitive is governed by the noun, not named by it
+    ("Der Präsident Frankreichs sagte das", 2, 3, "LOC", "LOC"),
+    ("Das Oberste Gericht Brasiliens entschied", 3, 4, "LOC", "LOC"),
+    # a known place after an institution's noun is where the institution is
+    ("Das Landgericht Köln urteilte", 2, 3, "LOC", "LOC"),
+    ("Die Universität Innsbruck teilte mit", 2, 3, "PER", "LOC"),
+    ("Der Verein Real Madrid gewann", 2, 4, "ORG", "ORG"),
+    # a first name and a surname after an organisation's noun are a person of it
+    ("Dann überließ die Volkspartei Heinz Fischer das Feld", 4, 6, "PER", "PER"),
+])
+def test_a_cue_noun_before_a_span_sets_its_type(sentence: str, start: int, end: int, label: str, expected: str) -> None:
+    assert _retyped(sentence, start, end, label) == expected
+
+
+@pytest.mark.parametrize(("sentence", "start", "end", "label", "expected"), [
+    ("Im Europäischen Parlament gab es Streit", 1, 3, "LOC", "ORG"),
+    ("Sie spielen in der Champions League mit", 4, 6, "LOC", "ORG"),
+    ("Er sprach vor dem Europäischen Rat", 4, 6, "PER", "ORG"),
+    ("Er wohnt in der Kastanienallee", 4, 5, "LOC", "LOC"),
+])
+def test_a_name_whose_head_names_an_institution_is_an_organisation(
+    sentence: str, start: int, end: int, label: str, expected: str
+) -> None:
+    assert _retyped(sentence, start, end, label) == expected
+
+
+@pytest.mark.parametrize(("sentence", "start", "end", "label", "expected"), [
+    ("Laut den Behörden verlegte die Polizei Beamte in die Stadt", 5, 7, "ORG", "O"),
+    ("Schnee fiel an der Südflanke des Gebirges", 4, 7, "ORG", "O"),
+    # names: a body after its kind, a head that names a body, an adjective, a place's adjective
+    ("Die Vereinigung Cockpit streikt", 1, 3, "ORG", "ORG"),
+    ("Das Bundesamt für Migration prüft", 1, 4, "ORG", "ORG"),
+    ("Die Techniker Krankenkasse zahlt", 1, 3, "ORG", "ORG"),
+    ("Die Deutsche Bahn fährt", 1, 3, "ORG", "ORG"),
+    ("In der Weimarer Republik galt das", 2, 4, "LOC", "LOC"),
+    # one word is left to normalization (``normalize.is_thing_compound``)
+    ("Die Bundeswehr übt", 1, 2, "ORG", "ORG"),
+])
+def test_a_span_of_common_nouns_is_no_name(sentence: str, start: int, end: int, label: str, expected: str) -> None:
+    assert _retyped(sentence, start, end, label) == expected
+
+
+def test_the_tagger_reports_the_corrected_types() -> None:
+    """``tag_tokens``, which the facets and ``searchkit eval entities`` use, corrects the CRF's
+    spans; a dropped span is all ``O`` and a retyped one keeps its boundaries."""
+    from searchkit.entities import tag_tokens
+    from searchkit.entities.retype import correct_tags
+
+    featurizer = get_tagger().featurizer
+    words = "Die Meier Logistik GmbH lieferte an die Polizei Beamte Westen".split()
+    raw = ["O", "B-PER", "I-PER", "I-PER", "O", "O", "O", "B-ORG", "I-ORG", "B-LOC"]
+    assert correct_tags(words, raw, featurizer) == ["O", "B-ORG", "I-ORG", "I-ORG", "O", "O", "O", "O", "O", "B-LOC"]
+    sentence = "Die Gewerkschaft Komba ruft in Hamburg zum Streik auf .".split()
+    assert tag_tokens(sentence) == correct_tags(sentence, get_tagger().tag(sentence), featurizer)
+
+
+def test_a_cue_noun_types_the_name_in_the_whole_text_unless_outvoted() -> None:
+    from searchkit.entities import _cued_names
+
+    def sentence(text: str, start: int, end: int, label: str):
+        words = text.split()
+        return words, [Mention(tuple(words[start:end]), label)], [(start, end, label)]
+
+    union = [sentence("Es streikt die Gewerkschaft Komba heute", 4, 5, "ORG"), sentence("Komba fordert mehr Geld", 0, 1, "PER")]
+    assert _cued_names(union) == {("Komba",): "ORG"}
+    street = [sentence("Die Bürgerinitiative Lindenallee protestiert", 2, 3, "ORG")]
+    street += [sentence("In der Lindenallee entstehen Wohnungen", 2, 3, "LOC")] * 3
+    assert _cued_names(street) == {("Lindenallee",): "LOC"}
+    assert _cued_names([sentence("Komba fordert mehr Geld", 0, 1, "PER")]) == {}
+
+
+def test_a_first_name_alone_beside_a_club_of_that_name_is_the_club() -> None:
+    from searchkit.entities import _clubs_by_first_name
+
+    club = Mention(("Hertha", "BSC"), "ORG")
+    assert _clubs_by_first_name([club, Mention(("Hertha",), "PER")]) == [club, club]
+    # not a word that is also a surname, nor a person the text names too
+    werner = [Mention(("Werner", "Bremen"), "ORG"), Mention(("Werner",), "PER")]
+    assert _clubs_by_first_name(werner) == werner
+    skier = [Mention(("Aksel", "Lund", "Svindal"), "PER"), Mention(("Aksel", "Lund", "Svindal"), "ORG"), Mention(("Aksel",), "PER")]
+    assert _clubs_by_first_name(skier) == skier
+    text = "Hertha BSC gewann am Samstag in Kiel. Für Hertha war es der dritte Sieg in Folge."
+    found = by_type(extract_entities(text))
+    assert "Hertha BSC" in found[ORG] and not found[PERSON]
+
+
+def test_the_demo_corpus_facets_give_its_names_their_type(demo_index) -> None:
+    """The wrong types the demo's facets showed before the fifth round (docs/entities.md):
+    clubs, a trade union and a vaccine initiative as persons or places, and spans of common
+    nouns as organisations."""
+    facets = {f.name: {v.label for v in f.results} for f in demo_index.facets(facet_size=1000)}
+    assert not facets["person"] & {"Hertha", "Hertha BSC", "Verdi"}
+    assert not facets["place"] & {"Europa League", "Europäisches Parlament", "Covax"}
+    assert not facets["organisation"] & {"Armee Truppen", "Ostflanke des Bündnisses"}
+    assert {"Hertha BSC", "Verdi", "Europa League", "Europäisches Parlament", "Covax"} <= facets["organisation"]

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from ..model import Entity, EntityType, entity_key, without_arabic_article
 from .aliases import Aliases, AliasFileError, load_aliases
 from .corpus import iter_spans
+from .features import CUES
 from .normalize import (
     NAME_FLAGS,
     PERSON_NAME_FLAGS,
@@ -34,6 +36,7 @@ from .normalize import (
     normalize_mentions,
     starts_with_first_name,
 )
+from .retype import correct_tags, cued_kind, may_be_cued
 from .tokenize import MAX_TEXT_CHARS, Token, clean_text, sentences, tokenize
 
 __all__ = [
@@ -43,10 +46,13 @@ __all__ = [
 
 
 def tag_tokens(words: Sequence[str]) -> list[str]:
-    """IOB2 tags for one tokenized sentence (loads the model on first call)."""
+    """IOB2 tags for one tokenized sentence (loads the model on first call): the CRF's, with
+    the type of each span corrected by the words in and before it (``retype.correct_tags``:
+    legal forms, cue nouns, institutions' heads, common nouns that make no name)."""
     from .tagger import get_tagger
 
-    return get_tagger().tag(words)
+    tagger = get_tagger()
+    return correct_tags(words, tagger.tag(words), tagger.featurizer)
 
 
 def _lexicon() -> Mapping[str, str]:
@@ -369,22 +375,6 @@ def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple
     return out
 
 
-#: A common noun right before a name says what kind of name it is ("der Sender Kan", "die Stadt
-#: Schuscha", "die Partei Likud"): these cues override the tagger's type, never its span.
-TYPE_CUES = {
-    "ORG": frozenset("""
-        agentur allianz bank behörde bewegung bündnis club fraktion firma gewerkschaft gruppe
-        gruppierung hersteller institut klub konzern miliz ministerium nachrichtenagentur
-        organisation partei rundfunk sender stiftung tageszeitung unternehmen verband verein
-        verlag zeitung zeitschrift
-    """.split()),
-    "LOC": frozenset("""
-        bezirk bundesland dorf gemeinde grenzstadt hafenstadt hauptstadt insel kanton kreis
-        landkreis metropole ort ortschaft provinz region stadt stadtteil
-    """.split()),
-}
-
-
 #: Nouns (or the ends of compounds) before a person's name that make it the name of a thing:
 #: storms and weather systems are named like people ("Sturmtief Elli", "Hurrikan Melissa"), and
 #: so are ships and animals ("Kreuzfahrtschiff Hondius", "Buckelwal Timmy"); such names, tagged
@@ -399,9 +389,11 @@ def _cued_label(words: Sequence[str], start: int, end: int, label: str) -> str:
     cue = words[start - 1].lower()
     if label in ("PER", "ORG") and words[start - 1][:1].isupper() and NAMED_THING_CUES.fullmatch(cue.rsplit("-", 1)[-1]):
         return "OTH"
-    for kind in TYPE_CUES:
-        if _is_cue(cue, kind):
-            return kind
+    # a cue noun sets the type ("der Sender Kan", "die Stadt Schuscha"); the tagger's spans have
+    # their cue's type already (``retype``), this one may have been joined or cut since
+    kind = _cue_of_span(words, start, end, label)
+    if kind:
+        return kind
     if label != "PER" and end - start > 1 and PERSON_ROLES.search(cue) and _looks_like_person(words[start:end]):
         return "PER"
     return _shaped_label(words[start:end], _titled_person(words, start, end, label))
@@ -445,18 +437,23 @@ def _shaped_label(span: Sequence[str], label: str) -> str:
     return label
 
 
+def _cue_of_span(words: Sequence[str], start: int, end: int, label: str) -> str:
+    """The place or organisation that a cue noun before the span makes of it (``features.CUES``,
+    ``retype.cued_kind``), or ""."""
+    from .tagger import get_tagger
+
+    kind = cued_kind(words, start, end, get_tagger().featurizer, label)
+    return kind if kind in ("ORG", "LOC") and may_be_cued(kind, words[start:end], label, _lexicon()) else ""
+
+
 def _ends_in_institution(word: str) -> bool:
-    """A hyphenated word whose last part is an organisation's cue noun (``TYPE_CUES``), also in
-    the genitive: "Koch-Institut", "Koch-Instituts", "Syriza-Partei"."""
+    """A hyphenated word whose last part is an organisation's cue noun (``features.CUES``),
+    also in the genitive: "Koch-Institut", "Koch-Instituts", "Syriza-Partei"."""
     if "-" not in word:
         return False
-    return _is_cue(word.rsplit("-", 1)[1].lower(), "ORG")
-
-
-def _is_cue(word: str, kind: str) -> bool:
-    """A lowercase cue noun of ``kind`` (``TYPE_CUES``), also in the genitive."""
-    cues = TYPE_CUES[kind]
-    return word in cues or (word.endswith("s") and word[:-1] in cues) or (word.endswith("es") and word[:-2] in cues)
+    last = word.rsplit("-", 1)[1].lower()
+    cues = CUES["ORG"]
+    return last in cues or (last.endswith("s") and last[:-1] in cues) or (last.endswith("es") and last[:-2] in cues)
 
 
 def _is_part_of_place(word: str) -> bool:
@@ -546,14 +543,17 @@ def extract_mentions(text: str, title: str = "") -> list[Mention]:
         (words, [Mention(tuple(words[s:e]), _cued_label(words, s, e, label)) for s, e, label in spans], spans)
         for words, spans in _tagged_sentences(text, title)
     ]
-    # a name that a cue showed to be a thing's ("Sturmtief Elli") is that everywhere in the text
+    # a name that a cue showed to be a thing's ("Sturmtief Elli") is that everywhere in the text,
+    # and one that a cue noun typed ("die Gewerkschaft Verdi", "die Initiative Covax", "vom Typ
+    # ICE 3") is that type unless the tagger typed it otherwise more often (``CUE_WEIGHT``)
     things = {
-        mention.tokens for _, mentions, spans in sentences_ for mention, (_, _, label) in zip(mentions, spans)
+        mention.tokens: "OTH" for _, mentions, spans in sentences_ for mention, (_, _, label) in zip(mentions, spans)
         if mention.label == "OTH" and label != "OTH"
     }
-    if things:
+    cued = _cued_names(sentences_) | things
+    if cued:
         sentences_ = [
-            (words, [Mention(m.tokens, "OTH") if m.tokens in things else m for m in mentions], spans)
+            (words, [Mention(m.tokens, cued.get(m.tokens, m.label)) for m in mentions], spans)
             for words, mentions, spans in sentences_
         ]
     # in order of first mention (a set's order would change from run to run with the hash seed)
@@ -564,7 +564,60 @@ def extract_mentions(text: str, title: str = "") -> list[Mention]:
         for mention, (start, end, _) in zip(mentions, spans):
             longest = _complete(words, start, end, longer) if longer else None
             completed.append(longest or mention)
-    return completed
+    return _clubs_by_first_name(completed)
+
+
+#: How many of the tagger's mentions of another type in a text the type a cue noun gave a name
+#: counts for ("die Gewerkschaft Verdi" … "Verdi verlangt": an organisation; "die
+#: Bürgerinitiative Straniakstraße" beside three mentions of the street: a place).
+CUE_WEIGHT = 2
+
+
+def _cued_names(
+    sentences_: Sequence[tuple[list[str], list[Mention], list[tuple[int, int, str]]]],
+) -> dict[tuple[str, ...], str]:
+    """The type of each name of a text that a cue noun before it (``features.CUES``,
+    ``retype.cued_kind``) typed somewhere (tokens → type): each mention votes for its type, a
+    cued one ``CUE_WEIGHT`` times, and a cue's type wins a tie."""
+    from .tagger import get_tagger
+
+    featurizer = get_tagger().featurizer
+    votes: dict[tuple[str, ...], Counter[str]] = {}
+    cued: dict[tuple[str, ...], set[str]] = {}
+    for words, mentions, spans in sentences_:
+        for mention, (start, end, _) in zip(mentions, spans):
+            by_cue = start > 0 and mention.label == cued_kind(words, start, end, featurizer, mention.label)
+            votes.setdefault(mention.tokens, Counter())[mention.label] += CUE_WEIGHT if by_cue else 1
+            if by_cue:
+                cued.setdefault(mention.tokens, set()).add(mention.label)
+    return {
+        tokens: max(sorted(votes[tokens]), key=lambda label: (votes[tokens][label], label in labels))
+        for tokens, labels in cued.items()
+    }
+
+
+def _clubs_by_first_name(mentions: list[Mention]) -> list[Mention]:
+    """A first name alone, tagged as a person, that begins the name of an organisation of the
+    text is that organisation: a club or firm named after a person ("Hertha" beside "Hertha
+    BSC"); with several such organisations it keeps its word and becomes an organisation. Not
+    a word that is also a surname (the lexicon's flags), nor a name the text also has as a
+    person ("Aksel Lund Svindal", an organisation in a table of results)."""
+    organisations = [m for m in dict.fromkeys(mentions) if m.label == "ORG" and len(m.tokens) > 1]
+    if not organisations:
+        return mentions
+    lexicon = _lexicon()
+    persons = {m.tokens for m in mentions if m.label == "PER"}
+    out = []
+    for mention in mentions:
+        if mention.label == "PER" and len(mention.tokens) == 1 and _ends_with_first_name(mention.tokens, lexicon) \
+                and not SURNAME_FLAGS.intersection(_flags(lexicon, mention.tokens[0])):
+            starting = [m for m in organisations if m.tokens[0] == mention.tokens[0] and m.tokens not in persons]
+            if len(starting) == 1:
+                mention = starting[0]
+            elif starting:
+                mention = Mention(mention.tokens, "ORG")
+        out.append(mention)
+    return out
 
 
 def extract_entities(

@@ -45,23 +45,35 @@ _LEGAL_AHEAD = ["", "legal+1", "legal+2", "legal+3", "legal+4"]
 #: the neighbours, ``win3`` shape and word class three words away.
 CONTEXT_GROUPS = ("quote", "cue", "legal", "conj", "win3")
 #: Nouns right before a name that say what kind of name follows, matched on the word, its
-#: compound head ("Nachrichtenagentur" → "agentur") and without a genitive -s.
+#: compound head ("Nachrichtenagentur" → "agentur") and without a genitive -s or -es
+#: (``Featurizer.cue``). Besides the ``cue`` feature group they set the type of a tagged name
+#: after decoding (``retype.py``; docs/entities.md, "Fifth round"): "Amt" before a name is the
+#: old administrative district ("Amt Brackwede", a place in GermEval); "Initiative" and
+#: "Vereinigung" announce bodies ("die Initiative Covax", "die Vereinigung Cockpit"); OTH,
+#: works and products, are no facet names ("das Lied Fireflies", "vom Typ ICE 3"). Not "Band"
+#: (also a book: "des Bandes Aftermath", "der Gedichtband Harmonies"), "Marke" (a brand is
+#: mostly its company: "die Kernmarke Lufthansa"), "Programm" ("das Atomprogramm Teherans"),
+#: "-spiel" or "-stück" ("zum Beispiel", "das Kirchspiel Uelsen", "das Teilstück Elbasan").
 CUES = {
     "ORG": frozenset("""
         agentur allianz bank behörde bewegung bündnis club fraktion firma gewerkschaft gruppe
         gruppierung hersteller institut klub konzern miliz ministerium organisation partei
         rundfunk sender stiftung unternehmen verband verein verlag zeitung zeitschrift
-        universität hochschule gericht amt team mannschaft band label airline
+        universität hochschule gericht team mannschaft label airline initiative vereinigung
     """.split()),
     "LOC": frozenset("""
         bezirk bundesland dorf gemeinde hauptstadt insel kanton kreis landkreis metropole ort
-        ortschaft provinz region stadt stadtteil fluss berg see land staat
+        ortschaft provinz region stadt stadtteil fluss berg see land staat amt
     """.split()),
     "PER": frozenset("""
         herr herrn frau präsident präsidentin kanzler kanzlerin minister ministerin trainer
         sänger sängerin schauspieler schauspielerin autor autorin chef chefin sprecher
         sprecherin vorsitzende vorsitzender dr. prof. papst könig königin kaiser fürst graf
         bischof regisseur spieler spielerin
+    """.split()),
+    "OTH": frozenset("""
+        typ modell album film roman buch oper song lied single serie theaterstück musical
+        computerspiel software betriebssystem
     """.split()),
 }
 
@@ -308,6 +320,17 @@ class Featurizer:
             self._add_context(words, out)
         return out
 
+    def cue(self, word: str) -> str:
+        """The kind of name (``CUES``: ORG, LOC, PER, OTH) that the noun ``word`` announces, or ""."""
+        if not word[:1].isupper() or len(word) > MAX_WORD:
+            return ""
+        low = word.lower()
+        head = self._head(word)
+        for kind, cues in CUES.items():
+            if low in cues or head in cues or (low.endswith("s") and (low[:-1] in cues or low[:-2] in cues)):
+                return kind
+        return ""
+
     def _context_word(self, word: str) -> tuple[str, str, str, bool]:
         """(shape, c64 class, cue type, legal form) of a word, cached."""
         cached = self._ctx_cache.get(word)
@@ -317,13 +340,7 @@ class Featurizer:
             self._ctx_cache.clear()
         low = word.lower()
         cl = self.clusters.get(word) or self.clusters.get(low)
-        cue = ""
-        if word[:1].isupper() and len(word) <= MAX_WORD:
-            head = self._head(word)
-            for kind, cues in CUES.items():
-                if low in cues or head in cues or (low.endswith("s") and low[:-1] in cues):
-                    cue = kind
-                    break
+        cue = self.cue(word)
         legal = "G" in self._flags(word)
         result = (word_shape(word) if len(word) <= MAX_WORD else "LONG",
                   cl[0] if cl else "-", cue, legal)
