@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -570,8 +571,9 @@ class GermanAnalyzer(CompositeAnalyzer):
                 return tuple(known.split(" ")) if known else ()
             return self._terms(text, after, mode)
         terms = self._terms(text, after, mode)
-        if _JOURNAL is not None:
-            _JOURNAL.append((text, terms))
+        journal = _JOURNAL.get()
+        if journal is not None:
+            journal.append((text, terms))
         return terms
 
     @staticmethod
@@ -613,9 +615,10 @@ class GermanAnalyzer(CompositeAnalyzer):
 #: (``known_words``). One for the process: a word's terms depend on the analyzer alone, not on
 #: the index.
 _KNOWN_WORDS: dict[str, str] = {}
-#: The words (cleaned, lowercase, no stopwords) this process analyses for the index while a
-#: ``learning()`` block runs, with their terms.
-_JOURNAL: list[tuple[str, tuple[str, ...]]] | None = None
+#: The words (cleaned, lowercase, no stopwords) analysed for the index while a ``learning()``
+#: block runs, with their terms: one per thread (two threads writing two indexes each keep their
+#: own; a module global was left installed for good when their blocks ended out of order).
+_JOURNAL: ContextVar[list[tuple[str, tuple[str, ...]]] | None] = ContextVar("searchkit_learning", default=None)
 
 
 @contextmanager
@@ -624,14 +627,13 @@ def learning() -> Iterator[list[tuple[str, tuple[str, ...]]]]:
     index mode within the block (each once per analyzer, whose memo answers it again): a writer
     keeps them beside the index, so that a searching process does not analyse them again
     (``known_words``). Blocks nest: an outer one gets the inner one's words too."""
-    global _JOURNAL
-    outer = _JOURNAL
+    outer = _JOURNAL.get()
     learned: list[tuple[str, tuple[str, ...]]] = []
-    _JOURNAL = learned
+    token = _JOURNAL.set(learned)
     try:
         yield learned
     finally:
-        _JOURNAL = outer
+        _JOURNAL.reset(token)
         if outer is not None:
             outer.extend(learned)
 

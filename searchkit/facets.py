@@ -39,7 +39,7 @@ from .model import (
     undeclined,
 )
 from .nominative import nominative
-from .sidecar import pack_lines, save_arrays, unpack_lines
+from .sidecar import DAMAGED_FILE_ERRORS, pack_lines, save_arrays, unpack_lines
 
 #: Facet name → (index field, German label). The order is the sidebar order.
 FACETS: dict[str, tuple[str, str]] = {
@@ -305,7 +305,7 @@ class FacetData:
         path = folder / f"{CACHE_PREFIX}{snapshot.generation}.npz"
         try:
             return _load(path, snapshot)
-        except (OSError, ValueError, KeyError):
+        except DAMAGED_FILE_ERRORS:
             pass
         data = cls.build(snapshot)
         try:

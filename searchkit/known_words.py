@@ -114,6 +114,17 @@ def _new_header() -> bytes:
     return _prefix() + os.urandom(6).hex().encode() + b"\n"
 
 
+def file_id(folder: Path) -> bytes:
+    """The first line of the folder's file (its analyzer and random id), or b"" without one: a
+    writer whose analyzer remembers words for another file (the file started afresh since)
+    records them again (``analysis.writing_for``)."""
+    try:
+        with (folder / FILE_NAME).open("rb") as f:
+            return f.readline(200)
+    except OSError:
+        return b""
+
+
 def _line(word: str, terms: tuple[str, ...]) -> str | None:
     """The file's line for one word, or None for one the format cannot hold."""
     if not word or _holds_separator(word):
@@ -128,16 +139,23 @@ def _holds_separator(text: str) -> bool:
 
 
 def parse(text: str, limit: int | None = None) -> dict[str, str]:
-    """The entries of ``text``'s lines (word → terms as ``analysis.know_words`` takes them), at
-    most ``limit``."""
+    """The entries of ``text``'s well-formed lines (word → terms as ``analysis.know_words``
+    takes them), at most ``limit``: a line with a byte that was no UTF-8 (decoded as U+FFFD),
+    an empty term or a stray separator is skipped, the rest of the file is read."""
     entries: dict[str, str] = {}
     for line in text.split("\n"):
         word, tab, terms = line.partition("\t")
-        if tab and word and "\t" not in terms:
+        if tab and word and _well_formed(word, terms):
             entries[word] = terms
             if limit is not None and len(entries) >= limit:
                 break
     return entries
+
+
+def _well_formed(word: str, terms: str) -> bool:
+    if "\ufffd" in word or "\ufffd" in terms or "\t" in terms or "\r" in terms or " " in word:
+        return False
+    return not terms or "" not in terms.split(" ")
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -219,7 +237,7 @@ def _exclusive(fd: int) -> Iterator[None]:
 
 def _whole_lines(fd: int, key: str) -> tuple[bytes, int, set[str]]:
     """(first line, bytes of whole lines, words) of the open file, which this process holds
-    locked; a missing, foreign or damaged file is started afresh with a new first line."""
+    locked; a missing or foreign file is started afresh with a new first line."""
     size = os.fstat(fd).st_size
     first = _first_line(fd)
     cached = _on_disk.get(key)
@@ -234,13 +252,8 @@ def _whole_lines(fd: int, key: str) -> tuple[bytes, int, set[str]]:
         return header, len(header), set()
     data = os.pread(fd, size - done, done)
     end = data.rfind(b"\n") + 1
-    try:
-        text = data[:end].decode("utf-8")
-    except UnicodeDecodeError:  # damaged: started afresh
-        header = _new_header()
-        os.ftruncate(fd, 0)
-        _write_all(fd, header, 0)
-        return header, len(header), set()
+    # a damaged line (bytes that are no UTF-8) stays: readers skip it (``parse``)
+    text = data[:end].decode("utf-8", errors="replace")
     words.update(line.partition("\t")[0] for line in text.split("\n") if line)
     return header, done + end, words
 
@@ -262,8 +275,8 @@ def _read_part(part: Path) -> dict[str, str]:
         data = part.read_bytes()
         if not data.startswith(_prefix()):
             return {}
-        return parse(data.split(b"\n", 1)[1].decode("utf-8"))
-    except (OSError, IndexError, UnicodeDecodeError):
+        return parse(data.split(b"\n", 1)[1].decode("utf-8", errors="replace"))
+    except (OSError, IndexError):
         return {}
 
 
@@ -323,10 +336,7 @@ def _load(path: Path) -> int:
         room = LIMIT - len(analysis._KNOWN_WORDS)
         if room <= 0:
             return 0
-        try:
-            entries = parse(data[:end].decode("utf-8"), limit=room)
-        except UnicodeDecodeError:  # damaged: these words are analysed as usual
-            return 0
+        entries = parse(data[:end].decode("utf-8", errors="replace"), limit=room)
         analysis.know_words(entries, limit=LIMIT)
         return len(entries)
 

@@ -678,9 +678,10 @@ def _hyphenated_continuations(
 ) -> list[query.Query] | None:
     """"Corona-*", "EU-*", "Corona-Pandemie-*" (``pattern`` lowercase): every hyphenated word of
     the texts that begins with the pieces before the star, each as its index word standing in
-    one word of a text with the index words of those pieces (``engines.OneWord``); None when
-    the pattern is not of this kind, or its pieces are all stop words ("Die-*"), or
-    ``index_words`` is None: the caller spells it from the words of the texts.
+    one word of a text with the index words of those pieces (``engines.OneWord``); none when
+    its pieces are all stop words ("Die-*", as a stop word alone finds nothing; it was a
+    ``QueryError`` of too many words on any index, a review); None when the pattern is not of
+    this kind or ``index_words`` is None: the caller spells it from the words of the texts.
 
     The bare star spelled every word of the texts, which on a large index is more than
     ``MAX_EXPANSION`` ("Corona-*" was a ``QueryError``, a review). A hyphenated word is indexed
@@ -699,7 +700,7 @@ def _hyphenated_continuations(
         return None
     head_terms = [analyzed[0] for analyzed in map(_index_words, pieces[:-1]) if analyzed]
     if not head_terms:
-        return None
+        return []
     joined = "".join(pieces[:-1])
     # the stemmer's spelling of the joined pieces begins the index word of a hyphenated word
     # with a last piece of 4 or more letters ("israel-*" → isral…), the plain folded one that

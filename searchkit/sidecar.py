@@ -5,9 +5,17 @@ sees a whole file or none."""
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import numpy as np
+
+
+#: What reading a damaged ``.npz`` raises: a missing or unreadable file (OSError), a wrong
+#: array or version (ValueError, KeyError), a file cut off (a zip without its directory:
+#: BadZipFile; EOFError): the caller rebuilds it (a cut-off file raised BadZipFile into every
+#: search that suggested a spelling, and kept a server from starting, a review).
+DAMAGED_FILE_ERRORS: tuple[type[BaseException], ...] = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
 
 def pack_lines(items: list[str]) -> np.ndarray:

@@ -28,7 +28,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 import numpy as np
 
 from .model import Document
-from .sidecar import pack_lines, save_arrays, unpack_lines
+from .sidecar import DAMAGED_FILE_ERRORS, pack_lines, save_arrays, unpack_lines
 
 #: A word worth suggesting: 4 to 40 letters, not part of a longer run of letters.
 WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,40}(?![^\W\d_])")
@@ -215,7 +215,7 @@ def of_snapshot(snapshot: Any, folder: Path) -> Vocabulary:
         return Vocabulary.empty()
     try:
         return load(path_of(folder, snapshot.generation))
-    except (OSError, ValueError, KeyError):
+    except DAMAGED_FILE_ERRORS:
         return _rebuild(snapshot, folder)
 
 
@@ -230,7 +230,7 @@ def for_reading(snapshot: Any, folder: Path) -> tuple[Vocabulary, bool]:
         for generation in saved_generations(folder):
             try:
                 return load(path_of(folder, generation)), False
-            except (OSError, ValueError, KeyError):
+            except DAMAGED_FILE_ERRORS:
                 continue
     return of_snapshot(snapshot, folder), True
 

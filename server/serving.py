@@ -98,17 +98,16 @@ def app_for_serving(index_path: str | os.PathLike[str]) -> Any:
 
 def _warm(app: Any) -> None:
     """Open the index and read what its first search would wait for (``Index.warm``: about
-    0.3 s on 10,000 documents), before the process takes requests. No index yet, or one that
-    cannot be read: the first request says so, as without this."""
-    from searchkit.errors import SearchkitError
-
+    0.3 s on 10,000 documents), before the process takes requests. Only a head start: whatever
+    fails here (no index yet, a damaged file) the requests meet and answer as without it; it
+    must never keep the server from starting (a cut-off file did, a review)."""
     from . import get_index
 
     with app.app_context():
         try:
             get_index().warm()
-        except (SearchkitError, OSError):
-            pass
+        except Exception as error:  # noqa: BLE001 - see the docstring
+            app.logger.warning("searchkit: could not read the index ahead of requests: %s", error)
 
 
 def _run_gunicorn(factory: Callable[[], Any], options: dict[str, Any]) -> None:

@@ -50,10 +50,10 @@ def _entries(folder: Path) -> dict[str, str]:
     data = (folder / known_words.FILE_NAME).read_bytes()
     head, _, body = data.partition(b"\n")
     assert head.startswith(known_words._prefix()) and data.endswith(b"\n") and b"\0" not in data
-    lines = body.decode("utf-8").splitlines()
-    words = [line.partition("\t")[0] for line in lines]
+    text = body.decode("utf-8", errors="replace")
+    words = [line.partition("\t")[0] for line in text.splitlines()]
     assert len(words) == len(set(words)), "a word written twice"
-    return known_words.parse(body.decode("utf-8"))
+    return known_words.parse(text)
 
 
 def _fresh_terms(word: str) -> str:
@@ -195,14 +195,14 @@ def test_a_cut_off_or_damaged_file_costs_nothing_but_speed(demo_copy: Path) -> N
     entries = _entries(demo_copy)  # the cut line is gone, the new word follows whole lines
     assert "zwergpingu" not in entries
     assert entries["zwergpinguin"] == _fresh_terms("zwergpinguin")
-    # bytes that are no UTF-8: readers skip the file, the next writer starts it afresh
+    # bytes that are no UTF-8: readers skip that line, writers append after it
     path.write_bytes(known_words._new_header() + b"impfstoffe\t\xff\xfe\n")
     with knowing_nothing() as known:
         assert known_words.load(demo_copy) == 0 and not known
         result = Index(demo_copy).search("Impfstoffe")
         assert result.total > 0 and any("<mark" in hit.title_html + hit.snippet_html for hit in result.hits)
     Index(demo_copy).add([Document(id="neu2", title="Ein Kaiserpinguin im Zoo")])
-    entries = _entries(demo_copy)  # a new file with what this batch analysed first
+    entries = _entries(demo_copy)
     assert "kaiserpinguin" in entries and "impfstoffe" not in entries
     _assert_all_right(entries)
 
@@ -328,3 +328,52 @@ def test_known_words_give_the_analysis_itself(text: str) -> None:
         reader = analysis.german_analyzer()
         reader.reads_known_words = True
         assert reader.word_positions(text) == expected
+
+
+def test_a_bad_line_costs_that_line_only(demo_copy: Path) -> None:
+    """One byte that is no UTF-8, an empty term or a stray separator: the line is skipped, the
+    rest of the file is read (one bad byte had made a reader skip the whole file)."""
+    path = demo_copy / known_words.FILE_NAME
+    with path.open("ab") as f:
+        f.write(b"kaputt\t\xff\xfe\nfrankreich\tdeutsch  x\r\nzwergpinguin\tzwergpinguin zwerg pinguin\n")
+    with knowing_nothing() as known:
+        known_words.load(demo_copy)
+        assert "impfstoffe" in known and known["zwergpinguin"] == "zwergpinguin zwerg pinguin"
+        assert "kaputt" not in known and known.get("frankreich") != "deutsch  x\r"
+
+
+def test_two_threads_learning_for_two_indexes_keep_their_words_apart(tmp_path: Path) -> None:
+    """The record of what a writer analyses is one per thread: a process-wide one was left
+    installed for good when two threads' batches ended out of order, growing without end and
+    mixing one index's words into the other's file (a review)."""
+    import threading
+
+    first = Index(tmp_path / "first", create=True)
+    second = Index(tmp_path / "second", create=True)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_enrich(doc: Document) -> Document:
+        started.set()
+        release.wait(30)
+        return doc
+
+    thread = threading.Thread(target=lambda: first.add([Document(id="a", title="Ein Zwergpinguin")], enrich=slow_enrich))
+    thread.start()
+    assert started.wait(30)
+    second.add([Document(id="b", title="Ein Kaiserpinguin")])
+    release.set()
+    thread.join(30)
+    assert analysis._JOURNAL.get() is None
+    assert "kaiserpinguin" not in _entries(tmp_path / "first")
+    assert "zwergpinguin" not in _entries(tmp_path / "second")
+
+
+def test_a_file_started_afresh_gets_the_words_again_from_the_same_process(tmp_path: Path) -> None:
+    """tantivy's writing analyzer remembers words across batches; when the file has gone (or
+    was started afresh), the next batch records them again (a review: 2,283 words of 2,888)."""
+    index = Index(tmp_path / "index", create=True)
+    docs = list(read_paths([demo_corpus_path()]))
+    index.add(docs)
+    (tmp_path / "index" / known_words.FILE_NAME).unlink()
+    index.add([Document(id=f"copy-{doc.id}", title=doc.title, lead=doc.lead, body=doc.body + " .") for doc in docs])
+    assert _expected_words() <= set(_entries(tmp_path / "index"))

@@ -203,3 +203,9 @@ def test_facet_values_and_the_entity_page_take_the_german_facet_names(demo_index
         demo_index.facet_values("stadt", "Ber")
     with pytest.raises(QueryError, match="not an entity facet"):
         demo_index.entity("jahr", "2025")
+
+
+def test_a_star_after_stop_words_finds_nothing_rather_than_too_many_words(demo_index: Index) -> None:
+    # on any index, "Die-*" was a QueryError of more than 2000 words (a review)
+    for text in ("Die-*", "der-*", "und-*"):
+        assert demo_index.search(text).total == 0

@@ -244,3 +244,19 @@ def test_a_serving_process_reads_what_the_first_search_needs_before_it_serves(de
         [sys.executable, "-c", code, str(demo_copy), str(demo_copy.parent / "none")], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_damaged_file_beside_the_index_does_not_keep_the_server_from_starting(demo_copy: Path) -> None:
+    # a cut-off spelling list raised BadZipFile out of the warm-up, and no worker came up (a review)
+    for path in demo_copy.glob("spelling-*.npz"):
+        path.write_bytes(path.read_bytes()[:100])
+    code = (
+        "import sys\n"
+        "from server.serving import app_for_serving\n"
+        "app = app_for_serving(sys.argv[1])\n"
+        "client = app.test_client()\n"
+        "assert client.get('/api/search?q=Impfstoff').status_code == 200\n"
+        "assert client.get('/api/search?q=Impfstofe').status_code == 200\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(demo_copy)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr

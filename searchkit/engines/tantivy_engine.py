@@ -30,6 +30,7 @@ import numpy as np
 import tantivy
 from whoosh import query
 
+from .. import known_words
 from ..analysis import index_words, learning, wildcard_head, wildcard_regex, writing_for
 from ..compounds import default_splitter
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
@@ -546,8 +547,11 @@ class TantivyWriter(Writer):
         #: the words the pool's workers analysed first for this writer (``known_words``; those
         #: analysed in this process, ``analysis.learning`` records)
         self._learned: Learned = []
-        #: the index and its run of batches without a cancelled one (``analysis.writing_for``)
-        self._batch = f"{engine.path}#{_cancelled}"
+        #: the index, its run of batches without a cancelled one, and the words file they
+        #: append to (``analysis.writing_for``)
+        # (no file: a key of its own, since what the analyzer remembers is in no file)
+        file_id = known_words.file_id(engine.path).hex() or os.urandom(8).hex()
+        self._batch = f"{engine.path}#{_cancelled}#{file_id}"
         writing_for(self._batch)
 
     def snapshot(self) -> Snapshot:

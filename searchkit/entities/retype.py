@@ -126,8 +126,9 @@ def cued_kind(words: Sequence[str], start: int, end: int, featurizer: Featurizer
     (an opening quote may stand between them), or "": when there is none (a name that ends like
     a cue noun is none: "Baden-Württemberg AfD"), or when the noun governs the span as a name in
     the genitive: a person's noun any name's ("Präsident Frankreichs", "der Autor Kafkas"),
-    another noun a place's ("das Oberste Gericht Brasiliens", "die Arbeiterpartei Kurdistans";
-    not "die Zeitung Danas"). A known place after an organisation's or a work's noun that the
+    another noun a person's that the tagger read as one ("die Partei Putins") and a place's ("das
+    Oberste Gericht Brasiliens", "die Arbeiterpartei Kurdistans"; not "die Zeitung Danas" read
+    as a place). A known place after an organisation's or a work's noun that the
     tagger did not type so (``label``) is where it is: a place ("Landgericht Köln", "Universität
     Innsbruck": the tagger left the noun out of the name; not "der Verein Real Madrid")."""
     before = start - 1
@@ -140,7 +141,11 @@ def cued_kind(words: Sequence[str], start: int, end: int, featurizer: Featurizer
         return ""
     last = words[end - 1].rsplit("-", 1)[-1]  # "Russisch-Polens" as "Polens"
     stem = genitive_stem(last) if not last.endswith("'") else None
-    if stem and (NAME_FLAGS if kind == "PER" else TOPONYM_FLAGS).intersection(_flags(lexicon, stem)):
+    # a name in the genitive is governed by the noun, not named by it: a person's (as the tagger
+    # read it, or as the lexicon knows it) by any noun ("die Partei Putins", "das Ministerium
+    # Habecks": found by a review), a place's by any, other names by a person's noun
+    governed = NAME_FLAGS if kind == "PER" else TOPONYM_FLAGS
+    if stem and (label == "PER" or governed.intersection(_flags(lexicon, stem))):
         return ""
     if kind in ("ORG", "OTH") and kind != label and _is_place(words[start:end], lexicon):
         return "LOC"
@@ -157,7 +162,14 @@ def may_be_cued(kind: str, span: Sequence[str], label: str, lexicon: Mapping[str
     if kind == "PER":
         return starts_with_first_name(span, lexicon) or not has_place_or_org_word(span, lexicon)
     return kind == "LOC" or not (label == "PER" and len(span) > 1 and FIRST_NAME_FLAGS.intersection(_flags(lexicon, span[0]))
-                                 and SURNAME_FLAGS.intersection(_flags(lexicon, span[-1])))
+                                 and _may_be_surname(span[-1], lexicon))
+
+
+def _may_be_surname(word: str, lexicon: Mapping[str, str]) -> bool:
+    """A surname the lexicon knows, or a capitalized word it knows as nothing else ("Frank
+    Werneke" after "der Gewerkschaft": a person of it, a review)."""
+    flags = _flags(lexicon, word)
+    return bool(SURNAME_FLAGS.intersection(flags)) or (word[:1].isupper() and not flags)
 
 
 def _is_place(span: Sequence[str], lexicon: Mapping[str, str]) -> bool:
