@@ -496,14 +496,8 @@ class Index:
         """Hold the index's write lock: no writer of any process commits meanwhile (what an
         in-place ``migrate`` needs while it copies and swaps the folder). ``IndexLockedError``
         when another writer holds it for longer than ``lock_timeout``."""
-        writer = self._writer()
-        try:
+        with self._engine.write_lock(timeout=self.lock_timeout):
             yield
-        finally:
-            try:
-                writer.cancel()
-            except (OSError, ValueError):
-                pass  # the folder was moved away meanwhile (an in-place migration swaps it)
 
     @property
     def instance(self) -> str:

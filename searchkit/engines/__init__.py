@@ -21,6 +21,7 @@ answers the same queries many times faster. The engine of an index is stored in 
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from abc import ABC, abstractmethod
@@ -323,6 +324,20 @@ class Engine(ABC):
     def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:
         """The write lock and a new batch; ``IndexLockedError`` when another writer holds the
         lock for longer than ``timeout`` seconds."""
+
+    @contextlib.contextmanager
+    def write_lock(self, *, timeout: float = 0.0) -> Iterator[None]:
+        """Hold the write lock without writing (no writer of any process commits meanwhile):
+        here an empty batch held open and cancelled; an engine whose lock can be taken alone
+        takes only that."""
+        writer = self.writer(timeout=timeout)
+        try:
+            yield
+        finally:
+            try:
+                writer.cancel()
+            except (OSError, ValueError):
+                pass  # the folder was moved away meanwhile (an in-place migration swaps it)
 
 
 def engine_class(name: str) -> type[Engine]:

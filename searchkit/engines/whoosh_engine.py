@@ -7,6 +7,7 @@ directly in the index folder, beside searchkit's metadata.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import errno
@@ -557,10 +558,36 @@ class WhooshEngine(Engine):
         raise AssertionError("unreachable")
 
     def writer(self, *, timeout: float = 0.0, procs: int = 1) -> Writer:
-        try:
+        with self._locking():
             if procs > 1:
                 return WhooshWriter(_MpWriter(self._index, procs=procs, multisegment=True, timeout=timeout))
             return WhooshWriter(_SegmentWriter(self._index, timeout=timeout))
+        raise AssertionError("unreachable")
+
+    @contextlib.contextmanager
+    def write_lock(self, *, timeout: float = 0.0) -> Iterator[None]:
+        """Whoosh's lock file alone, without a segment writer: one cancelled after an in-place
+        migration had swapped the folder wrote an empty column file of its segment into the new
+        index (a review)."""
+        lock = self._index.lock("WRITELOCK")
+        with self._locking():
+            deadline = time.monotonic() + timeout
+            while not lock.acquire(blocking=False):
+                if time.monotonic() >= deadline:
+                    raise LockError("locked")
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                lock.release()
+                os.close(lock.fd)
+
+    @contextlib.contextmanager
+    def _locking(self) -> Iterator[None]:
+        """What taking the write lock raises, as ``IndexLockedError``s that say why."""
+        try:
+            yield
         except LockError as error:
             raise IndexLockedError(
                 f"the index at {self.path} is locked by another writer; try again when it is done"
