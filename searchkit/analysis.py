@@ -20,7 +20,6 @@ into "whole word OR all of its parts" (under the OR operator: OR any of its part
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ from typing import Any
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, StopFilter, Token, Tokenizer
 from whoosh.lang import stopwords_for_language
 
-from .lemmas import lemma_stem
+from .lemmas import lemma_stem, load_table
 from .model import PLAIN_LETTERS
 
 #: One character of a word: ``\w``, soft hyphen, zero-width (non-)joiners and combining marks
@@ -638,15 +637,20 @@ def learning() -> Iterator[list[tuple[str, tuple[str, ...]]]]:
             outer.extend(learned)
 
 
-def know_words(entries: dict[str, str], *, limit: int) -> None:
-    """Add ``entries`` (word → terms as ``_KNOWN_WORDS`` holds them) to what this process knows,
-    up to ``limit`` words in all (beyond, words are analysed as usual)."""
-    room = limit - len(_KNOWN_WORDS)
-    if room <= 0:
-        return
-    if len(entries) > room:
-        entries = dict(itertools.islice(entries.items(), room))
+def know_words(entries: dict[str, str]) -> None:
+    """Add ``entries`` (word → terms as ``_KNOWN_WORDS`` holds them) to what this process knows
+    (``known_words.load`` keeps them within its limit)."""
     _KNOWN_WORDS.update(entries)
+
+
+def load_word_lists() -> None:
+    """Read the compound lexicon and the lemma table now, before work that should not wait for
+    them (a serving process's first request; analysis workers, which then share them), instead
+    of on the first word that needs each."""
+    from .compounds import default_splitter as lexicon
+
+    lexicon()
+    load_table()
 
 
 def german_analyzer(*, compounds: bool = True) -> GermanAnalyzer:

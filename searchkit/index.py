@@ -685,11 +685,7 @@ class Index:
         (``known_words``), the facet arrays with the entity names' index words, and the
         spelling list. A serving process calls it when it starts (``searchkit serve``), so that
         its first request is answered as fast as the next ones."""
-        from .compounds import default_splitter
-        from .lemmas import lemma_stem
-
-        default_splitter()
-        lemma_stem("warm")
+        analysis.load_word_lists()
         known_words.load(self.path)
         with self._read_lock, self._one_generation():
             self.facet_data().name_words()

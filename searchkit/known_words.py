@@ -120,7 +120,7 @@ def file_id(folder: Path) -> bytes:
     records them again (``analysis.writing_for``)."""
     try:
         with (folder / FILE_NAME).open("rb") as f:
-            return f.readline(200)
+            return _first_line(f.fileno())
     except OSError:
         return b""
 
@@ -337,7 +337,7 @@ def _load(path: Path) -> int:
         if room <= 0:
             return 0
         entries = parse(data[:end].decode("utf-8", errors="replace"), limit=room)
-        analysis.know_words(entries, limit=LIMIT)
+        analysis.know_words(entries)
         return len(entries)
 
 

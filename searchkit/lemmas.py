@@ -24,7 +24,7 @@ import gzip
 import threading
 from importlib import resources
 
-__all__ = ["TABLE_FILE", "lemma_stem"]
+__all__ = ["TABLE_FILE", "lemma_stem", "load_table"]
 
 #: The derived table inside the package (``scripts/build_lemma_table.py``).
 TABLE_FILE = "lemma_table.tsv.gz"
@@ -33,7 +33,8 @@ _table: dict[str, str] | None = None
 _lock = threading.Lock()
 
 
-def _load() -> dict[str, str]:
+def load_table() -> dict[str, str]:
+    """The table, read on the first call (thread-safe, once)."""
     global _table
     with _lock:
         if _table is None:
@@ -53,5 +54,5 @@ def lemma_stem(stem: str) -> str:
     another stem, else ``stem`` itself."""
     if len(stem) < MIN_LEMMA_STEM:
         return stem
-    table = _table if _table is not None else _load()
+    table = _table if _table is not None else load_table()
     return table.get(stem, stem)

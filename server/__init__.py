@@ -89,11 +89,12 @@ def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) 
     app.register_blueprint(pages)
     _register_errors(app)
     init_http(app)
-    # The analyzer's compound lexicon takes about a second to read: each serving process reads
-    # it when its app starts, not while the first search request waits.
-    from searchkit.compounds import default_splitter
+    # The analyzer's word lists (the compound lexicon takes about a second to read, the lemma
+    # table 0.1 s): each serving process reads them when its app starts, not while the first
+    # search request waits.
+    from searchkit.analysis import load_word_lists
 
-    default_splitter()
+    load_word_lists()
     return app
 
 

@@ -323,7 +323,7 @@ def test_known_words_give_the_analysis_itself(text: str) -> None:
         expected = analysis.german_analyzer().word_positions(text)
     lines = "".join(line for word, terms in learned if (line := known_words._line(word, terms)))
     with knowing_nothing() as known:
-        analysis.know_words(known_words.parse(lines), limit=known_words.LIMIT)
+        analysis.know_words(known_words.parse(lines))
         assert len(known) == len({word for word, _ in learned})
         reader = analysis.german_analyzer()
         reader.reads_known_words = True

@@ -31,11 +31,9 @@ import tantivy
 from whoosh import query
 
 from .. import known_words
-from ..analysis import index_words, learning, wildcard_head, wildcard_regex, writing_for
-from ..compounds import default_splitter
+from ..analysis import index_words, learning, load_word_lists, wildcard_head, wildcard_regex, writing_for
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
-from ..lemmas import lemma_stem
 from ..processes import children_deaf_to_interrupts, ignore_interrupts
 from . import Engine, OneWord, ScoredCache, Snapshot, Writer
 
@@ -436,8 +434,7 @@ def analysis_pool(workers: int) -> Any:
             _pool = None
         # the word lists, loaded once and shared with the children (not through the analyzer,
         # whose memo the children inherit: a word they know is not sent back for ``known_words``)
-        default_splitter()
-        lemma_stem("laden")
+        load_word_lists()
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         # The workers ignore Ctrl-C: the parent handles it (it cancels the batch).
         with children_deaf_to_interrupts():
