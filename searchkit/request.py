@@ -294,18 +294,43 @@ def _int(params: Mapping[str, list[str]], name: str, default: int) -> int:
     return int_param(name, _one(params, name), default)
 
 
+def filter_facet(name: str) -> str | None:
+    """The facet a URL parameter (or filter) named ``name`` filters by: its own name or a German
+    one of the query language (``FILTER_NAMES``, in any case, as ``facet_name`` reads it:
+    ``ort``, ``Jahr``); None for a name that is no filter."""
+    return FILTER_NAMES.get(name.lower())
+
+
+def canonical_params(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """``params`` with every filter under its facet's own name (``ort`` → ``place``; the values of
+    two names of one facet together), the others as they came: for a form or a link that repeats
+    what was asked, as the answers name the facets."""
+    canonical: dict[str, list[str]] = {}
+    for name, values in params.items():
+        canonical.setdefault(filter_facet(name) or name, []).extend(values)
+    return canonical
+
+
 def request_from_params(params: Mapping[str, list[str]], *, today: date | None = None) -> SearchRequest:
     """A ``SearchRequest`` from URL-style parameters (each name → list of values), as the HTTP
-    API and the web form send them. Unknown parameters are an error, not silently ignored."""
-    unknown = sorted(set(params) - set(PARAMS) - set(FACETS))
+    API and the web form send them. Unknown parameters are an error, not silently ignored. A
+    facet filter may be named in German as in the query language (``ort=Baku``, ``Jahr=2025``:
+    ``filter_facet``); the request keeps the facet's own name, and two names of one facet are
+    one filter (``ort=Baku&place=Ankara``: either)."""
+    unknown = sorted(name for name in params if name not in PARAMS and filter_facet(name) is None)
     if unknown:
+        german = ", ".join(alias for alias in FILTER_NAMES if alias not in FACETS)
         raise QueryError(
-            f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(PARAMS + tuple(FACETS))}",
+            f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(PARAMS + tuple(FACETS))}"
+            f" (filters also by their German names: {german})",
             german=f"Unbekannte Angabe in der Adresse: {', '.join(unknown)}.",
         )
+    order = list(FACETS)
+    # in the facets' order (the window title and the list of active filters follow it)
+    named = sorted((name for name in params if name not in PARAMS), key=lambda name: order.index(filter_facet(name)))
     return SearchRequest(
         query=_one(params, "q") or "",
-        filters={name: [v for v in params[name] if v] for name in FACETS if params.get(name)},
+        filters={name: [v for v in params[name] if v] for name in named if params[name]},
         date_from=_one(params, "from"),  # type: ignore[arg-type]
         date_to=_one(params, "to"),  # type: ignore[arg-type]
         sort=_one(params, "sort") or "relevance",

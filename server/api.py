@@ -17,7 +17,17 @@ from searchkit.errors import DocumentError, QueryError, SearchkitError
 from searchkit.ingest.formats import document_from_mapping
 from searchkit.model import Document
 from searchkit.facets import FACETS
-from searchkit.request import SCOPE_PARAMS, SearchResult, int_param, request_from_params, toggle_params
+from searchkit.request import (
+    PARAMS,
+    SCOPE_PARAMS,
+    SearchRequest,
+    SearchResult,
+    facet_name,
+    filter_facet,
+    int_param,
+    request_from_params,
+    toggle_params,
+)
 from searchkit.similar import similar_documents
 
 from . import error_response, get_index
@@ -31,6 +41,7 @@ from .openapi import (
     TOO_MANY,
     build_spec,
     error,
+    filter_aliases,
     json_response,
     operation,
     ref,
@@ -49,11 +60,23 @@ FACETS_PARAMS = tuple(p["name"] for p in facets_parameters())
 JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines", "application/jsonlines")
 
 
+#: What /api/search (and the web page) takes: the library's parameters and the facet filters.
+SEARCH_PARAMS = (*PARAMS, *FACETS)
+
+
+def search_request(params: Mapping[str, list[str]], known: tuple[str, ...] = SEARCH_PARAMS) -> SearchRequest:
+    """URL parameters as a ``SearchRequest``: the parameters ``known`` (a 400 for any other; a
+    facet filter also under its German names, ``ort=Baku``, which the library reads:
+    ``request_from_params``)."""
+    _only_params(*known, params=params)
+    return request_from_params(params)
+
+
 def search_from_request(params: Mapping[str, list[str]] | None = None) -> SearchResult:
     """Run the search the query string asks for (400 on bad parameters, via QueryError)."""
     if params is None:
         params = {key: request.args.getlist(key) for key in request.args}
-    result = get_index().search(request=request_from_params(params))
+    result = get_index().search(request=search_request(params))
     note_hits(result.total)
     return result
 
@@ -83,7 +106,9 @@ def document_summary(doc: Document) -> dict[str, Any]:
 @operation(
     summary="Suchen",
     description="Treffer (mit hervorgehobenen Titeln und Auszügen), Gesamtzahl, Seiten und Facetten. "
-    "Facettenzahlen sind disjunktiv: jede Facette wird mit allen Filtern außer ihren eigenen gezählt.",
+    "Facettenzahlen sind disjunktiv: jede Facette wird mit allen Filtern außer ihren eigenen gezählt. "
+    "Filter auch unter den deutschen Feldnamen der Suchsprache (`ort=Baku`, `jahr=2025`, `personen=…`, `org=…`); "
+    "die Antwort nennt die Facetten englisch.",
     parameters=search_parameters(),
     responses={
         "200": json_response("Suchergebnis", "SearchResult") | {"headers": CACHE_HEADERS},
@@ -113,9 +138,9 @@ def facets():  # type: ignore[no-untyped-def]
     given = [name for name in HIT_PARAMS if name in request.args]
     if given:
         raise QueryError(f"parameter(s) {', '.join(given)} do not apply to /api/facets, which returns no hits")
-    _only_params(*FACETS_PARAMS)
-    params = {key: request.args.getlist(key) for key in request.args} | {"per_page": ["0"]}
-    result = search_from_request(params)
+    params = {key: request.args.getlist(key) for key in request.args}
+    _only_params(*FACETS_PARAMS, params=params)
+    result = search_from_request(params | {"per_page": ["0"]})
     return jsonify({"total": result.total, "facets": facets_with_urls(result, "api.facets", without=HIT_PARAMS)})
 
 
@@ -131,13 +156,22 @@ def document(doc_id: str):  # type: ignore[no-untyped-def]
     return jsonify(get_index().get(doc_id).to_dict())
 
 
-def _only_params(*known: str) -> None:
-    """Unknown query parameters are an error, not silently ignored; the message says what the
-    endpoint takes, also when that is nothing (an empty "known:" list reads like a bug)."""
-    unknown = set(request.args) - set(known)
+def _only_params(*known: str, params: Mapping[str, object] | None = None) -> None:
+    """Unknown query parameters (of the request, or ``params``) are an error, not silently
+    ignored; the message says what the endpoint takes, also when that is nothing (an empty
+    "known:" list reads like a bug). A facet filter among ``known`` is also taken under the
+    German names of the library (``ort``, ``Jahr``), which the message lists too."""
+    given = request.args if params is None else params
+    unknown = sorted(name for name in given if name not in known and filter_facet(name) not in known)
     if unknown:
         takes = f"known: {', '.join(sorted(known))}" if known else "this endpoint takes no parameters"
-        raise QueryError(f"unknown parameter(s): {', '.join(sorted(unknown))}; {takes}")
+        german = filter_aliases(known)
+        if german:
+            takes += f" (filters also by their German names: {', '.join(german)})"
+        raise QueryError(
+            f"unknown parameter(s): {', '.join(unknown)}; {takes}",
+            german=f"Unbekannte Angabe in der Adresse: {', '.join(unknown)}.",
+        )
 
 
 def _single(name: str, default: str = "") -> str:
@@ -182,9 +216,11 @@ def similar(doc_id: str):  # type: ignore[no-untyped-def]
 )
 def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
     scope = (*SCOPE_PARAMS, *FACETS)
-    _only_params("text", "limit", *scope)
+    own = ("text", "limit")
+    _only_params(*own, *scope)
+    facet = facet_name(facet, "facet")  # "ort" → place (the answer names the facet)
     text = _single("text")
-    within = request_from_params({key: request.args.getlist(key) for key in request.args if key in scope})
+    within = search_request({key: request.args.getlist(key) for key in request.args if key not in own}, scope)
     values = get_index().facet_values(facet, text, limit=_int_arg("limit", 20), request=within)
     note_hits(len(values))
     return jsonify({"facet": facet, "text": text, "values": [v.to_dict() for v in values]})

@@ -15,7 +15,7 @@ The German API page (``/api``) is rendered from the same dictionary.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from apispec import APISpec
@@ -25,6 +25,7 @@ import searchkit
 from searchkit import parsing
 from searchkit import request as search_module
 from searchkit.facets import FACETS
+from searchkit.index import ENTITY_FIELDS
 from searchkit.ingest.formats import JSON_KEYS
 from searchkit.model import EntityType, Precision
 from searchkit.similar import MAX_SIMILAR
@@ -83,8 +84,26 @@ _DESCRIPTIONS = {
 }
 
 
+def filter_aliases(facets: Iterable[str] = tuple(FACETS)) -> list[str]:
+    """The other names the library takes for the filters of ``facets`` (its ``FILTER_NAMES``:
+    the German field names of the query language, ``ort``, ``jahr``, ``org`` …; in any case), in
+    its order. URL parameters and the ``{facet}`` path segments take them too; answers name the
+    facet (``place``)."""
+    wanted = set(facets)
+    return [alias for alias, facet in search_module.FILTER_NAMES.items() if alias != facet and facet in wanted]
+
+
+def _german_names(names: list[str]) -> str:
+    return ", ".join(f"`{n}`" for n in names[:-1]) + (" oder " if len(names) > 1 else "") + f"`{names[-1]}`"
+
+
 def _facet_description(name: str, label: str) -> str:
-    return f"Filter „{label}“ (wiederholbar: ODER innerhalb der Facette, UND zwischen Facetten)."
+    text = f"Filter „{label}“ (wiederholbar: ODER innerhalb der Facette, UND zwischen Facetten)."
+    aliases = filter_aliases((name,))
+    if aliases:
+        text += (f" Auch deutsch: {_german_names(aliases)} (Groß-/Kleinschreibung egal; mit `{name}` zusammen "
+                 f"ein Filter); die Antwort nennt die Facette `{name}`.")
+    return text
 
 
 #: Parameters that shape the hits of a search, which /api/facets does not return (the
@@ -380,8 +399,10 @@ def facet_value_parameters() -> list[dict[str, Any]]:
         return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
     return [
-        {"name": "facet", "in": "path", "required": True, "description": "Facette.",
-         "schema": {"type": "string", "enum": list(FACETS)}},
+        {"name": "facet", "in": "path", "required": True,
+         "description": "Facette; auch deutsch (" + _german_names(filter_aliases()) + "). Die Antwort nennt "
+         "sie englisch.",
+         "schema": {"type": "string", "enum": [*FACETS, *filter_aliases()]}},
         query("text", "Teil des Namens (leer: alle Werte).", {"type": "string"}),
         query("limit", "Höchstzahl der Werte.", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 20}),
         # the search whose hits are counted: its text, dates and filters, as /api/search takes them
@@ -391,8 +412,10 @@ def facet_value_parameters() -> list[dict[str, Any]]:
 
 def entity_parameters() -> list[dict[str, Any]]:
     return [
-        {"name": "facet", "in": "path", "required": True, "description": "Art der Entität.",
-         "schema": {"type": "string", "enum": ["person", "place", "organisation"]}},
+        {"name": "facet", "in": "path", "required": True,
+         "description": "Art der Entität; auch deutsch (" + _german_names(filter_aliases(ENTITY_FIELDS)) + "). "
+         "Die Antwort nennt sie englisch.",
+         "schema": {"type": "string", "enum": [*ENTITY_FIELDS, *filter_aliases(ENTITY_FIELDS)]}},
         {"name": "name", "in": "path", "required": True, "description": "Name (wie in der Facette; darf `/` enthalten).",
          "schema": {"type": "string"}},
         {"name": "top", "in": "query", "required": False, "description": "Artikel und Mit-Entitäten je Liste.",

@@ -19,7 +19,17 @@ from searchkit.index import ENTITY_FIELDS, NO_DATE
 from searchkit.model import GERMAN_MONTHS, EntityType, without_title
 from searchkit.entity_report import entity_candidates
 from searchkit.parsing import operator_reading
-from searchkit.request import PARAMS, SORTS, Facet, SearchRequest, SearchResult, request_to_params, toggle_params
+from searchkit.request import (
+    PARAMS,
+    SORTS,
+    Facet,
+    SearchRequest,
+    SearchResult,
+    canonical_params,
+    filter_facet,
+    request_to_params,
+    toggle_params,
+)
 from searchkit.search import facet_values
 from searchkit.similar import similar_documents
 
@@ -262,12 +272,12 @@ def index():  # type: ignore[no-untyped-def]
     params = {key: request.args.getlist(key) for key in request.args}
     try:
         more_values = [v for v in params.pop(MORE_PARAM, []) if v]
-        if len(more_values) > 1 or (more_values and more_values[0] not in FACETS):
+        more = filter_facet(more_values[0]) if more_values else None  # "mehr=ort", as a filter may be named
+        if len(more_values) > 1 or (more_values and more is None):
             raise QueryError(
                 f"parameter {MORE_PARAM!r} takes one facet name: {', '.join(FACETS)}",
                 german="Unbekannte Angabe „mehr“ in der Adresse.",
             )
-        more = more_values[0] if more_values else None
         value_searches = _value_searches(params)
         result = search_from_request(params)
     except (QueryError, DateError) as error:
@@ -447,7 +457,8 @@ def back_url(text: str | None) -> str | None:
     except ValueError:
         return None
     allowed = set(PARAMS) | set(FACETS) | {MORE_PARAM} | {f + VALUE_SEARCH_SUFFIX for f in ENTITY_FIELDS}
-    kept = {name: values for name, values in params.items() if name in allowed}
+    # a filter may be named in German there too ("ort"): the link names it as the page does
+    kept = canonical_params({name: values for name, values in params.items() if name in allowed or filter_facet(name)})
     return url_for("pages.index", **kept) if kept else None
 
 
@@ -474,7 +485,9 @@ def _back_link() -> Any:
 def _form_values(params: dict[str, list[str]]) -> dict[str, Any]:
     """What the search form shows and carries: query, dates and sort as typed, the filters and
     the chosen settings (operator, hits per page, …) as hidden fields: a new query or a name
-    search keeps them as the links do (a review found "Name suchen" dropping them)."""
+    search keeps them as the links do (a review found "Name suchen" dropping them). Filters
+    named in German ("ort=Baku" in an address written by hand) under their facet's name."""
+    params = canonical_params(params)
     return {
         "q": _typed(params, "q"),
         "from": _typed(params, "from"),
@@ -521,19 +534,22 @@ def _german_list(words: list[str]) -> str:
 
 @pages.get("/entitaet/<facet>/<path:name>")
 def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
-    if facet not in ENTITY_FIELDS:
+    # "/entitaet/ort/Baku" (the German name of a facet, as a filter may be named): the page of
+    # the facet's own name (the redirect below)
+    kind = filter_facet(facet)
+    if kind not in ENTITY_FIELDS:
         raise SearchkitNotFound(
             f"unknown kind {facet!r}; known: {', '.join(ENTITY_FIELDS)}",
             german=f"Unbekannte Art „{facet}“: möglich sind {_german_list([FACETS[f][1] for f in ENTITY_FIELDS])}.",
         )
     index = get_index()
     try:
-        report = index.entity(facet, name, top=10)
+        report = index.entity(kind, name, top=10)
     except SearchkitNotFound as error:
         # several entities hold the name ("Bahn": Deutsche Bahn, Pro Bahn): links to their pages
         data = index.facet_data()
-        links = [(data.label(kind, value), url_for("pages.entity", facet=kind, name=data.label(kind, value)))
-                 for kind, value in entity_candidates(data, facet, name)[:10]]
+        links = [(data.label(other, value), url_for("pages.entity", facet=other, name=data.label(other, value)))
+                 for other, value in entity_candidates(data, kind, name)[:10]]
         return error_response(404, str(error), german=error.german, links=links)
     if report.facet != facet:  # the archive counts the name as another type: its page is there
         # the query string as it came (as keywords of url_for, "name" or "_anchor" clashed: 500)

@@ -122,10 +122,14 @@ def test_an_unknown_filter_name_lists_the_names_accepted() -> None:
         assert name in str(error.value) and name in error.value.german
     with pytest.raises(QueryError, match="unknown filter 3"):
         SearchRequest(filters={3: ["Berlin"]})  # type: ignore[dict-item]
-    # URL parameters stay the facets' own names, as the OpenAPI description lists them
-    with pytest.raises(QueryError, match="unknown parameter"):
-        request_from_params({"ort": ["Berlin"]})
-    assert request_from_params({"place": ["Berlin"]}).filters == {"place": ["Berlin"]}
+    # URL parameters take the German names too, kept under the facet's own name, in the
+    # facets' order; a name that is no filter stays an error that lists them
+    assert request_from_params({"ort": ["Berlin"]}).filters == {"place": ["Berlin"]}
+    assert request_from_params({"Ort": ["Berlin"], "jahr": ["2025"], "place": ["Baku"]}).filters == {
+        "year": ["2025"], "place": ["Berlin", "Baku"]}
+    with pytest.raises(QueryError, match="unknown parameter.*German names: .*ort") as unknown:
+        request_from_params({"stadt": ["Berlin"]})
+    assert "stadt" in unknown.value.german
 
 
 def test_index_search_filters_by_german_facet_names(fresh_index: Index) -> None:
