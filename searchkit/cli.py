@@ -400,13 +400,35 @@ def _use_aliases(path: Path | None) -> None:
 
 @main.command("optimize")
 @INDEX_OPTION
-def optimize_command(index_path: Path | None) -> None:
-    """Merge all segments into one (after a bulk import: queries get faster)."""
+@click.option("--words/--no-words", default=None,
+              help="Write words.tsv (each word's index terms, which searches read instead of analysing"
+              " their hits' words) anew from the stored documents. Default: when it is missing or"
+              " from another searchkit version.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def optimize_command(index_path: Path | None, words: bool | None, quiet: bool) -> None:
+    """Merge all segments into one (after a bulk import: queries get faster), and write the
+    words file anew when it is missing or outdated (or with --words)."""
+    from tqdm import tqdm
+
+    from . import known_words
+
     index = Index(index_path or default_index_path())
     before = index.segment_count()
-    index.optimize()
+    index.optimize(words=False)
     index.facet_data()
     click.echo(f"{before} segment(s) merged into {index.segment_count()} — {len(index)} documents")
+    if words is False:
+        return
+    try:
+        if words or known_words.needs_rebuild(index.path):
+            with tqdm(total=len(index), desc="Words", unit=" docs", disable=quiet, file=sys.stderr) as bar:
+                count = index.rebuild_known_words(on_document=lambda *_: bar.update())
+            click.echo(f"{known_words.FILE_NAME} written anew from the stored documents: {count} words")
+    except Exception as error:
+        if words:  # asked for: an error (exit 1)
+            raise
+        # a cache (searches are only slower without it), and the merge is done
+        click.echo(f"Warning: {known_words.FILE_NAME} could not be written anew: {error}", err=True)
 
 
 @main.command("reextract")

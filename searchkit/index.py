@@ -931,11 +931,19 @@ class Index:
         """How many segments the index has (each commit may add one; queries visit them all)."""
         return self.snapshot().segment_count()
 
-    def optimize(self) -> None:
+    def optimize(
+        self, *, words: bool | None = None, on_document: Callable[[Document, str], None] | None = None
+    ) -> None:
         """Merge all segments into one. Queries on an index built in many batches get about 2x
         faster (Whoosh, XQuAD-de, 12 → 1 segments: 58 → 23 ms); it rewrites the whole index, so
         it is worth it after a bulk import, not after every small update. Atomic like any
-        commit."""
+        commit.
+
+        Then the words kept beside the index (``words.tsv``, ``known_words``) are written anew
+        from the stored documents (``rebuild_known_words``, ``on_document`` after each) when
+        the file is missing or of another analyzer (``words=None``; a failure there is a
+        warning: the file is a cache), always (``words=True``; a failure raises) or never
+        (``words=False``)."""
         writer = self._writer()
         try:
             committed = writer.snapshot()
@@ -944,6 +952,42 @@ class Index:
             writer.cancel()
             raise
         self._commit(writer, committed, base, spelling.Change(), optimize=True)
+        if words:
+            self.rebuild_known_words(on_document=on_document)
+        elif words is None:
+            try:
+                if known_words.needs_rebuild(self.path):
+                    self.rebuild_known_words(on_document=on_document)
+            except Exception as error:  # noqa: BLE001 - a cache: the merge is committed
+                import warnings
+
+                warnings.warn(f"could not rebuild {known_words.FILE_NAME} in {self.path}: {error}", stacklevel=2)
+
+    def rebuild_known_words(self, *, on_document: Callable[[Document, str], None] | None = None) -> int:
+        """Write the words kept beside the index (``words.tsv``: each word of the indexed texts
+        with its index terms, which a searching process reads instead of analysing its hits'
+        words) anew from every stored document's text fields, analysed as writing analyses
+        them: what the commits that stored those documents appended. For a file that is
+        missing (an index of an older version, a copy without it) or of another analyzer, which
+        only the words of later commits would fill again; ``optimize`` calls it for such a
+        file. Safe beside writers and readers of other processes (``known_words.rebuild``: a
+        new file renamed over the old one under its lock, with the words commits appended
+        meanwhile; interrupted, the old file stays). ``on_document(doc, "read")`` is called
+        after each document. Returns how many words the file holds."""
+
+        def texts() -> Iterator[tuple[str, ...]]:
+            snapshot = self._fresh_snapshot()  # this call's own: reads of this object go on
+            try:
+                for stored in snapshot.iter_stored():
+                    doc = Document.from_stored(stored)
+                    fields = document_fields(doc)
+                    yield tuple(fields.get(name) or "" for name in TEXT_FIELDS)
+                    if on_document is not None:
+                        on_document(doc, "read")
+            finally:
+                snapshot.close()
+
+        return known_words.rebuild(self.path, texts)
 
     def migrate(
         self, target: str | os.PathLike[str], *, engine: str, batch_size: int = 500,

@@ -25,6 +25,13 @@ the middle of an append). A reader stops at a line without its newline (one bein
 and resumes where it stopped only while the file's first line is the one it read (a file
 copied over the old one in place starts again from the top).
 
+A file that is missing (an index written before it existed, a copy without it) or of another
+analyzer fills again only with the words of later commits; ``rebuild`` (``Index.optimize``,
+``searchkit optimize``; ``--words`` also rebuilds a file that is whole) writes it anew from the
+stored documents' texts, analysed as a writer analyses them: into a new file beside it that
+takes the words other writers appended meanwhile and is then renamed over it, under the
+file's lock (a writer that waited for the lock on the replaced file appends to the new one).
+
 Where the words come from: what the Whoosh writer's analyzers and tantivy's analysis in this
 process analyse (``analysis.learning``, a word once per analyzer: a process that wrote the same
 word to another index before does not write it again, which costs speed, not results); the
@@ -46,7 +53,8 @@ import os
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -204,23 +212,50 @@ def _save(folder: Path, learned: Entries) -> int:
     if not lines:  # a delete or a merge: nothing to read
         return 0
     path = folder / FILE_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        with _exclusive(fd):
-            header, size, known = _whole_lines(fd, str(path))
-            new = [line for word, line in lines.items() if word not in known]
-            if new and len(known) + len(new) <= FILE_LIMIT:
-                data = "".join(new).encode("utf-8")
-                os.ftruncate(fd, size)  # an unfinished line of a crashed writer goes
-                _write_all(fd, data, size)
-                known.update(lines)
-                size += len(data)
-            _on_disk[str(path)] = (header, size, known)
-    finally:
-        os.close(fd)
+    with _locked(path) as fd:
+        header, size, known = _whole_lines(fd, str(path))
+        new = [line for word, line in lines.items() if word not in known]
+        if new and len(known) + len(new) <= FILE_LIMIT:
+            data = "".join(new).encode("utf-8")
+            os.ftruncate(fd, size)  # an unfinished line of a crashed writer goes
+            _write_all(fd, data, size)
+            known.update(lines)
+            size += len(data)
+        _on_disk[str(path)] = (header, size, known)
     for part in parts:
         part.unlink(missing_ok=True)
     return len(new)
+
+
+#: Tries to lock the file that stands at the path (``_locked``).
+LOCK_TRIES = 20
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[int]:
+    """The file at ``path`` (created when missing) open and exclusively locked. A file renamed
+    over it while this process waited for the lock (``rebuild``) is not the one at the path any
+    more: what was appended to it would be lost, so the new one is opened and locked instead."""
+    for attempt in range(LOCK_TRIES):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            with _exclusive(fd):
+                if attempt < LOCK_TRIES - 1 and not _stands_at(fd, path):
+                    continue
+                yield fd
+                return
+        finally:
+            os.close(fd)
+
+
+def _stands_at(fd: int, path: Path) -> bool:
+    """Whether the open file ``fd`` is the one at ``path`` (not replaced or removed since)."""
+    try:
+        there = os.stat(path)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
 
 
 @contextlib.contextmanager
@@ -280,10 +315,174 @@ def _read_part(part: Path) -> dict[str, str]:
         return {}
 
 
+# --- rebuilding ---------------------------------------------------------------------------
+
+
+def needs_rebuild(folder: Path) -> bool:
+    """Whether the folder's file is missing, has no whole first line or is of another analyzer:
+    a file that only the words of later commits would fill again (``rebuild``)."""
+    first = file_id(folder)
+    return not (first.endswith(b"\n") and first.startswith(_prefix()))
+
+
+def rebuild(folder: Path, documents: Callable[[], Iterable[Iterable[str]]]) -> int:
+    """Write the folder's file anew from the stored documents: ``documents()`` gives the
+    analysed text fields of each (``index.document_fields``), which are analysed as a writer
+    analyses them (a fresh ``analysis.german_analyzer`` in "index" mode, its words recorded by
+    ``analysis.learning``, none looked up in a file), so that the file holds what the commits
+    that stored them appended. ``documents`` is called after the old file's state is noted:
+    what other writers append to it from then on goes into the new file too.
+
+    The words are written in the order of how many documents hold their terms, most first
+    (ties in the order they were met), ``FILE_LIMIT`` at most: a reader keeps the first
+    ``LIMIT``, so beyond that it keeps the words its hits are likeliest to have.
+
+    Written whole beside the old file (``words.tsv.<pid>-<random>.tmp``) and renamed over it
+    while its lock is held (``_locked``): readers and writers find the old file or the whole
+    new one, also when this is interrupted (the temporary file goes, the old file stays); a
+    writer that waited for the lock appends to the new one; the new first line (another random
+    id) makes readers read it from the top. Returns how many words it holds. Raises what the
+    disk raises (the caller decides: ``Index.optimize`` warns, an explicit rebuild fails)."""
+    path = folder / FILE_NAME
+    _remove_abandoned(folder)
+    mark = _mark(path)
+    analyzer = analysis.german_analyzer()
+    # per terms (one tuple per word the analyzer met), how many documents hold them
+    documents_with: Counter[tuple[str, ...]] = Counter()
+    with analysis.learning() as learned:
+        for texts in documents():
+            held: set[tuple[str, ...]] = set()
+            for text in texts:
+                if text:
+                    held.update(terms for terms, _, _, _ in analyzer.word_positions(text, mode="index"))
+            documents_with.update(held)
+    lines = _most_held_first(learned, documents_with)
+    del learned, documents_with
+    header = _new_header()
+    tmp = path.with_name(f"{FILE_NAME}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            data = header + "".join(lines.values()).encode("utf-8")
+            _write_all(fd, data, 0)
+            size = len(data)
+            os.fsync(fd)  # the whole file before the rename
+            with _locked(path) as old:
+                try:
+                    # what commits appended to the old file meanwhile
+                    late = {word: f"{word}\t{terms}\n" for word, terms in _appended_since(old, mark).items()
+                            if word not in lines}
+                    late = dict(list(late.items())[: FILE_LIMIT - len(lines)])
+                    if late:
+                        data = "".join(late.values()).encode("utf-8")
+                        _write_all(fd, data, size)
+                        size += len(data)
+                        os.fsync(fd)
+                        lines.update(late)
+                    with contextlib.suppress(OSError):  # the old file's permissions (a group's writers)
+                        os.fchmod(fd, os.fstat(old).st_mode & 0o7777)
+                    os.replace(tmp, path)
+                except BaseException:
+                    _remove_if_empty(old, path)
+                    raise
+                _on_disk[str(path)] = (header, size, set(lines))
+        finally:
+            os.close(fd)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(lines)
+
+
+def _most_held_first(learned: Entries, documents_with: Counter[tuple[str, ...]]) -> dict[str, str]:
+    """The lines of the words ``learned``, in the order of how many documents hold their terms
+    (``documents_with``), most first, ties in the order they were met; ``FILE_LIMIT`` at most."""
+    terms_of: dict[str, tuple[str, ...]] = {}
+    for word, terms in learned:  # a word twice when the analyzer's memo was cleared (full)
+        terms_of.setdefault(word, terms)
+    lines: dict[str, str] = {}
+    for word in sorted(terms_of, key=lambda word: -documents_with[terms_of[word]]):
+        line = _line(word, terms_of[word])
+        if line is not None:
+            lines[word] = line
+            if len(lines) >= FILE_LIMIT:
+                break
+    return lines
+
+
+def _remove_if_empty(fd: int, path: Path) -> None:
+    """Remove the open, locked file at ``path`` when it is empty: the one that locking it
+    created where there was none (a rebuild that fails or is interrupted leaves what it found)."""
+    with contextlib.suppress(OSError):
+        if os.fstat(fd).st_size == 0 and _stands_at(fd, path):
+            path.unlink()
+
+
+def _mark(path: Path) -> tuple[bytes, int]:
+    """(first line, bytes of whole lines) of the file at ``path`` now, read under its lock, or
+    (b"", 0) without one: where the lines other writers append from now on begin."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return b"", 0
+    try:
+        with _exclusive(fd):
+            return _first_line(fd), _whole_end(fd)
+    finally:
+        os.close(fd)
+
+
+def _whole_end(fd: int) -> int:
+    """The end of the open file's last whole line (a crashed writer may have left a part of
+    one after it, which the next writer cuts off before it appends)."""
+    end = os.fstat(fd).st_size
+    while end > 0:
+        start = max(0, end - 65536)
+        newline = os.pread(fd, end - start, start).rfind(b"\n")
+        if newline != -1:
+            return start + newline + 1
+        end = start
+    return 0
+
+
+def _appended_since(fd: int, mark: tuple[bytes, int]) -> dict[str, str]:
+    """The entries of the lines other writers appended to the open, locked file since
+    ``mark`` (``_mark``): all of its lines when it is another file than the one marked (one a
+    writer started afresh meanwhile), none when it is no file of this analyzer."""
+    first = _first_line(fd)
+    if not first.startswith(_prefix()):
+        return {}
+    start = mark[1] if first == mark[0] else len(first)
+    size = os.fstat(fd).st_size
+    if size <= start:
+        return {}
+    data = os.pread(fd, size - start, start)
+    return parse(data[: data.rfind(b"\n") + 1].decode("utf-8", errors="replace"))
+
+
+def _remove_abandoned(folder: Path) -> None:
+    """The temporary files of rebuilds whose process is gone (killed before its rename)."""
+    if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) would end the process there
+        return
+    for tmp in folder.glob(f"{FILE_NAME}.*.tmp"):
+        pid = tmp.name[len(FILE_NAME) + 1 :].partition("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
 # --- reading ------------------------------------------------------------------------------
 
-#: Per file read: (its first line, bytes read so far).
-_read: dict[str, tuple[bytes, int]] = {}
+#: Per file read: (its first line, bytes read so far, its inode: a file renamed over it).
+_read: dict[str, tuple[bytes, int, int]] = {}
 #: Per file: when it was last looked at (``time.monotonic``).
 _looked_at: dict[str, float] = {}
 #: Seconds between two looks at one file: what a commit appends reaches readers that late at
@@ -309,36 +508,45 @@ def _load(path: Path) -> int:
         return 0
     _looked_at[key] = now
     try:
-        size = path.stat().st_size
+        there = path.stat()
     except OSError:
         return 0
-    with _lock, path.open("rb") as f:
-        first, done = _read.get(key, (b"", 0))
-        if size == done:
+    with _lock:
+        first, done, inode = _read.get(key, (b"", 0, -1))
+        if there.st_size == done and there.st_ino == inode:
             return 0
-        head = f.read(len(first) or 200)
-        # resume only in the file read before, after a whole line (one copied over it in place
-        # starts again from the top)
-        if done and head == first and _newline_before(f, done):
-            f.seek(done)
-        else:
-            f.seek(0)
-            first = f.readline(200)
-            if not first.startswith(_prefix()) or not first.endswith(b"\n"):
-                _read[key] = (first, size)  # another analyzer's: not read again until it changes
-                return 0
-            done = len(first)
-        data = f.read(size - done)
-        end = data.rfind(b"\n") + 1
-        if end == 0:
+        with path.open("rb") as f:
+            return _read_new_lines(f, key, first, done)
+
+
+def _read_new_lines(f: Any, key: str, first: bytes, done: int) -> int:
+    """``_load`` of the open file: the lines after ``done`` when it is the file read before
+    (its first line ``first``), else all of them."""
+    st = os.fstat(f.fileno())
+    size, inode = st.st_size, st.st_ino
+    head = f.read(len(first) or 200)
+    # resume only in the file read before, after a whole line (one copied over it in place
+    # starts again from the top)
+    if done and head == first and _newline_before(f, done):
+        f.seek(done)
+    else:
+        f.seek(0)
+        first = f.readline(200)
+        if not first.startswith(_prefix()) or not first.endswith(b"\n"):
+            _read[key] = (first, size, inode)  # another analyzer's: not read again until it changes
             return 0
-        _read[key] = (first, done + end)
-        room = LIMIT - len(analysis._KNOWN_WORDS)
-        if room <= 0:
-            return 0
-        entries = parse(data[:end].decode("utf-8", errors="replace"), limit=room)
-        analysis.know_words(entries)
-        return len(entries)
+        done = len(first)
+    data = f.read(size - done)
+    end = data.rfind(b"\n") + 1
+    if end == 0:
+        return 0
+    _read[key] = (first, done + end, inode)
+    room = LIMIT - len(analysis._KNOWN_WORDS)
+    if room <= 0:
+        return 0
+    entries = parse(data[:end].decode("utf-8", errors="replace"), limit=room)
+    analysis.know_words(entries)
+    return len(entries)
 
 
 def _newline_before(f: Any, offset: int) -> bool:
