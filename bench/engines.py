@@ -204,7 +204,9 @@ class Searchkit(Engine):
 
         searchkit.engines.SCORED_CACHE_SIZE = 2
         self.index = searchkit.Index(path)
-        self.index.facet_data()
+        # what `searchkit serve` reads in each worker before its first request (facet arrays,
+        # the entity names' words, the words kept beside the index, the spelling list)
+        self.index.warm()
 
     def request_options(self, q: Query) -> dict[str, Any]:
         # parse_dates off: a query word such as "märz" must stay a word, as in the baselines.

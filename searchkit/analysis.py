@@ -538,6 +538,19 @@ class GermanAnalyzer(CompositeAnalyzer):
                 append((terms, pos, start, end))
         return out
 
+    def terms_of_word(self, word: str) -> tuple[str, ...]:
+        """The index terms of the surface word ``word``, as ``word_positions(word)`` gives them
+        (every token's terms, in order). A word of word characters only (``str.isalnum``: one
+        token of ``TOKEN_PATTERN``, no hyphen to suspend) is looked up in the memo directly:
+        that is most words of a text, and the highlighter asks for each new one."""
+        if self._plan is not None and word.isalnum():
+            memo = self._memo[False]
+            terms = memo.get(word, False)
+            if terms is False:
+                terms = self._remember(memo, word, "index")
+            return terms or ()
+        return tuple(term for terms, _, _, _ in self.word_positions(word) for term in terms)
+
     def _remember(self, memo: dict[str, tuple[str, ...] | None], word: str, mode: str) -> tuple[str, ...] | None:
         terms = self._learn(word, mode)
         if len(memo) >= self.MEMO_SIZE:
@@ -696,7 +709,7 @@ def first_term(text: str, *, of_hit: bool = False) -> str | None:
 def word_terms(word: str) -> frozenset[str]:
     """Index terms of one surface word (stem, folded, compound parts), cached: highlighting and
     re-ranking look words up instead of analysing their texts again."""
-    return frozenset(term for terms, _, _, _ in _shared_analyzer().word_positions(word) for term in terms)
+    return frozenset(_shared_analyzer().terms_of_word(word))
 
 
 @lru_cache(maxsize=1)

@@ -168,11 +168,17 @@ class Vocabulary:
             self.known, self.chunks_of = set(), {}
             new = set(chunks)
         chunks_of = self.chunks_of
+        held_by = chunks_of.get
         for chunk in new:
-            for word in chunk_words(chunk):
+            # most chunks are one plain word: ``chunk_words`` without the call
+            for word in (chunk,) if chunk.isalnum() else chunk_words(chunk):
                 if len(word) <= MAX_TOKEN_LENGTH:
                     for term in word_terms(word):
-                        chunks_of.setdefault(term, set()).add(chunk)
+                        held = held_by(term)
+                        if held is None:
+                            chunks_of[term] = {chunk}
+                        else:
+                            held.add(chunk)
         self.known |= new
 
     def _matching(self, terms: frozenset[str], among: set[str]) -> set[str]:

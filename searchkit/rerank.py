@@ -53,6 +53,13 @@ PROXIMITY_WEIGHT = 1.0
 COVERAGE_WEIGHT = 1.0
 #: The stored fields whose text is searched for the window (the searched text fields).
 FIELDS = ("title", "lead", "body")
+#: Characters of each field read for the window and the coverage (cut at a space): news puts
+#: what an article is about in its headline, lead and first paragraphs, and reading the whole
+#: texts of 30 hits was a third of a two-word query (every word not seen before is analysed).
+#: MRR@10 / nDCG@10 (2026-12-07), whole texts → 3,000 → 1,500 characters: news set 0.7463 /
+#: 0.7725 → same → 0.7425 / 0.7695; XQuAD-de 0.9321 / 0.9431 → 0.9321 / 0.9433. The first stage
+#: (BM25) reads the whole text either way.
+READ_LIMIT = 3000
 _MONTHS = "|".join(month.lower() for month in GERMAN_MONTHS)
 _NUMBER_WORDS = (
     "zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|hundert|tausend"
@@ -166,6 +173,14 @@ def contenders(hits: Sequence[tuple[int, float]], places: int, weight: float | N
     return count
 
 
+def _head(text: str) -> str:
+    """The first ``READ_LIMIT`` characters of ``text``, cut at a space (no half word)."""
+    if len(text) <= READ_LIMIT:
+        return text
+    cut = text.rfind(" ", 0, READ_LIMIT + 1)
+    return text[: cut if cut > 0 else READ_LIMIT]
+
+
 def proximity_rerank(
     concepts: list[tuple[str, ...]],
     weights: Sequence[float],
@@ -192,14 +207,14 @@ def proximity_rerank(
     # the answer: one more concept, of the query's average weight, in the window only
     window_weights = list(weights) + ([total / len(weights)] if pattern is not None else [])
     window_total = sum(window_weights)
-    positions_in.learn(getattr(documents[docnum], name) for docnum, _ in hits for name in FIELDS)
+    texts = {docnum: [_head(getattr(documents[docnum], name)) for name in FIELDS] for docnum, _ in hits}
+    positions_in.learn(text for fields in texts.values() for text in fields)
     rescored = []
     for rank, (docnum, score) in enumerate(hits):
-        doc = documents[docnum]
         share = 0.0
         present: set[int] = set()
-        for name in FIELDS:
-            positions = positions_in(getattr(doc, name))
+        for text in texts[docnum]:
+            positions = positions_in(text)
             if positions:
                 share = max(share, best_window(positions, window_weights, window) / window_total)
                 present.update(c for _, c in positions)

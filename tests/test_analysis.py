@@ -266,3 +266,18 @@ def test_letters_without_a_decomposition_fold_to_their_base_letter() -> None:
         assert analyze(written) == analyze(plain), written
         assert entity_key(written) == entity_key(plain), written
     assert fold_diacritics("İstanbul".lower()) == "istanbul"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), _TRICKY, st.sampled_from(["Militärstützpunkte", "Erdoğan", "Straße", "die",
+                                                                  "US-Präsident", "3.000", "x" * 70, "Bundes-"])))
+def test_terms_of_word_are_the_terms_of_its_tokens(word: str) -> None:
+    """The highlighter's shortcut for a word of word characters only gives what the tokenizer
+    gives (every token's terms, in order), for a fresh analyzer and one whose memo holds it."""
+    from searchkit.analysis import GermanAnalyzer
+
+    analyzer = german_analyzer()
+    assert isinstance(analyzer, GermanAnalyzer)
+    expected = tuple(term for terms, _, _, _ in german_analyzer().word_positions(word) for term in terms)
+    assert analyzer.terms_of_word(word) == expected
+    assert analyzer.terms_of_word(word) == expected  # from the memo

@@ -46,3 +46,21 @@ def test_hits_far_below_the_page_are_no_contenders() -> None:
     assert contenders(hits, 20) == len(hits)
     assert contenders(hits[:5], 10) == 5
     assert contenders([(0, 0.0), (1, 0.0), (2, 0.0)], 1) == 3  # no positive score to compare with
+
+
+def test_the_second_stage_reads_the_head_of_long_texts() -> None:
+    """Proximity and coverage come from the first ``READ_LIMIT`` characters of each field (cut
+    at a space): two words that stand together only further down earn nothing there."""
+    from searchkit import rerank
+
+    filler = " ".join(["heute"] * (rerank.READ_LIMIT // 6 + 10))
+    together_late = Document(id="late", title="Bericht", body=f"{filler} Hafen Streik")
+    together_early = Document(id="early", title="Bericht", body=f"Hafen Streik {filler}")
+    concepts = query_concepts("Hafen Streik")
+    hits = [(0, 1.0), (1, 1.0)]
+    ranked = proximity_rerank(concepts, [1.0, 1.0], hits, {0: together_late, 1: together_early})
+    assert ranked[0] == (1, 1.0 * rerank.largest_factor())
+    assert ranked[1] == (0, 1.0)
+    head = rerank._head(together_late.body)
+    assert len(head) <= rerank.READ_LIMIT and together_late.body.startswith(head) and not head.endswith(" ")
+    assert together_late.body[len(head)] == " "  # no half word
