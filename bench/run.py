@@ -188,6 +188,8 @@ def time_queries(paths: dict[str, Path], queries: dict[str, list[Query]], repeat
     flat = [(kind, q) for kind in KINDS for q in queries.get(kind, [])]
     names = list(engines)
     try:
+        for engine in engines.values():
+            engine.warm()
         for kind, q in flat[:: max(1, len(flat) // 40)]:  # warm-up (caches, lazy readers)
             for engine in engines.values():
                 try:
