@@ -170,9 +170,13 @@ class FacetField:
         being what spaces and hyphens separate: "scholz" → Olaf Scholz, "guttenberg" →
         Karl-Theodor zu Guttenberg, "theodor" too; for ``person:Scholz``, which found nothing
         when no article names him by his surname alone (found by a review)."""
+        return self._in_a_row(_words_of(key), self.by_word(), _words_of)
+
+    def by_word(self) -> dict[str, list[int]]:
+        """Word of a value's name → the values that hold it (``named_with``), built on first use."""
         if self._by_word is None:
             self._by_word = self._word_index(_words_of)
-        return self._in_a_row(_words_of(key), self._by_word, _words_of)
+        return self._by_word
 
     def named_with_declined(self, key: str) -> list[int]:
         """``named_with`` with each word read in any case (``declined_word_key``): the values
@@ -316,6 +320,14 @@ class FacetData:
         except OSError:
             pass
         return data
+
+    def read_ahead(self) -> None:
+        """Build now what the first searches of these arrays would build: the entity names'
+        index words (``name_words``) and each entity facet's word index (``named_with``, which
+        every ranked query asks for its words: 10–30 ms at 10,000 documents)."""
+        self.name_words()
+        for name in ENTITY_FIELDS:
+            self.fields[name].by_word()
 
     def name_words(self) -> dict[str, int]:
         """The index words of the words of every person, place and organisation the facets

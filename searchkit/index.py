@@ -682,13 +682,14 @@ class Index:
     def warm(self) -> None:
         """Read now what the first search would otherwise wait for: the analyzer's word lists
         (compound lexicon, lemma table), the words' terms kept beside the index
-        (``known_words``), the facet arrays with the entity names' index words, and the
-        spelling list. A serving process calls it when it starts (``searchkit serve``), so that
-        its first request is answered as fast as the next ones."""
+        (``known_words``), the facet arrays with the entity names' index words and word
+        indexes (``FacetData.read_ahead``), and the spelling list. A serving process calls it
+        when it starts (``searchkit serve``), so that its first request is answered as fast
+        as the next ones."""
         analysis.load_word_lists()
         known_words.load(self.path)
         with self._read_lock, self._one_generation():
-            self.facet_data().name_words()
+            self.facet_data().read_ahead()
             self.spelling()
 
     def facets(self, **options: Any) -> list[Facet]:

@@ -341,3 +341,20 @@ def test_names_with_a_word_that_begins_so_come_first(fresh_index: Index) -> None
     assert _found(fresh_index, "person", "Erd") == ["Peter Erdö", "Gerd Brand", "Tomas Berdych"]
     assert _found(fresh_index, "place", "wien") == ["Wien", "Moldawien"]
     assert _found(fresh_index, "person", "Erd", limit=1) == ["Peter Erdö"]
+
+
+def test_warm_builds_ahead_what_the_first_searches_build(demo_index_path) -> None:  # type: ignore[no-untyped-def]
+    """``Index.warm`` (called by every server worker at start) builds the entity names' index
+    words and each entity facet's word index; searches answer the same with or without it."""
+    from searchkit.index import ENTITY_FIELDS
+
+    warmed = Index(demo_index_path)
+    warmed.warm()
+    data = warmed.facet_data()
+    assert data._name_words is not None
+    assert all(data.fields[name]._by_word is not None for name in ENTITY_FIELDS)
+    cold = Index(demo_index_path)
+    for text in ("Erdogan Baku", "Israels Armee", "scholz"):
+        a, b = warmed.search(text).to_dict(), cold.search(text).to_dict()
+        a.pop("took_ms"), b.pop("took_ms")
+        assert a == b
