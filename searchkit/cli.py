@@ -287,13 +287,22 @@ def index_command(  # noqa: PLR0913 - one flag each
 
 #: The options that say which documents a search finds: ``search`` and ``facet-values`` (which
 #: counts within them) share them, as ``/api/search`` and its facet-value search share parameters.
+def _filter_option(facet: str, help_text: str) -> Callable[..., Any]:
+    """``--place`` and, for the same filter, its German names of the query language
+    (``--ort``, ``--orte``: ``request.FILTER_NAMES``), as the API takes ``ort=``."""
+    from .request import FILTER_NAMES
+
+    german = [f"--{alias}" for alias, name in FILTER_NAMES.items() if name == facet and alias != facet]
+    return click.option(f"--{facet}", *german, facet, multiple=True, help=help_text)
+
+
 _SCOPE_OPTIONS = (
-    click.option("--year", multiple=True, help="Filter by year (repeatable: OR)."),
-    click.option("--month", multiple=True, help="Filter by month YYYY-MM (repeatable)."),
-    click.option("--person", multiple=True, help="Filter by person (repeatable)."),
-    click.option("--place", multiple=True, help="Filter by place (repeatable)."),
-    click.option("--organisation", multiple=True, help="Filter by organisation (repeatable)."),
-    click.option("--mentioned", multiple=True, help="Filter by a year the text mentions (repeatable)."),
+    _filter_option("year", "Filter by year (repeatable: OR)."),
+    _filter_option("month", "Filter by month YYYY-MM (repeatable)."),
+    _filter_option("person", "Filter by person (repeatable)."),
+    _filter_option("place", "Filter by place (repeatable)."),
+    _filter_option("organisation", "Filter by organisation (repeatable)."),
+    _filter_option("mentioned", "Filter by a year the text mentions (repeatable)."),
     click.option("--from", "date_from", default=None, help="Published on or after (2025, 2025-03, 2025-03-10)."),
     click.option("--to", "date_to", default=None, help="Published on or before."),
     click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto"),

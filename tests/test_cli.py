@@ -420,6 +420,21 @@ def test_facet_values_count_within_a_search(demo_index_path: Path) -> None:
     assert run("facet-values", "person", "--index", index, "--from", "2025-13").exit_code == 1
 
 
+def test_filters_take_the_german_names_of_the_query_language(demo_index_path: Path) -> None:
+    """``--ort`` is ``--place`` (as ``ort=`` is ``place=`` in the API and ``ort:`` in a query)."""
+    index = str(demo_index_path)
+    english = json.loads(run("search", "Gipfel", "--place", "Baku", "--year", "2025", "--index", index, "--json").output)
+    german = json.loads(run("search", "Gipfel", "--ort", "Baku", "--jahr", "2025", "--index", index, "--json").output)
+    for answer in (english, german):
+        answer.pop("took_ms")
+    assert german == english and english["filters"] == {"year": ["2025"], "place": ["Baku"]}
+    both = json.loads(run("search", "--ort", "Baku", "--place", "Ankara", "--index", index, "--json").output)
+    assert both["filters"] == {"place": ["Baku", "Ankara"]}
+    within = json.loads(run("facet-values", "ort", "--index", index, "--query", "Baku", "--org", "NATO", "--json").output)
+    assert within == json.loads(
+        run("facet-values", "place", "--index", index, "--query", "Baku", "--organisation", "NATO", "--json").output)
+
+
 def test_migrate_without_engine_re_indexes_an_index_of_the_previous_schema(tmp_path: Path, seeds: Path) -> None:
     index = tmp_path / "idx"
     assert run("index", str(seeds), "--index", str(index), "--quiet").exit_code == 0
