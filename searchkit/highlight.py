@@ -118,7 +118,9 @@ _SEARCH_CHUNKS: ContextVar[dict[str, set[str]] | None] = ContextVar("search_chun
 def one_search() -> Iterator[None]:
     """Within this block (one search), highlighters share the distinct chunks of the texts they
     read: the second stage (``rerank``) reads the texts of the page's documents before the
-    page's highlighter does, with other terms but the same text. Nothing outlives the block."""
+    page's highlighter does, with other terms but the same text (titles, leads and bodies up to
+    ``rerank.READ_LIMIT`` characters; a longer body is read whole for its snippet). Nothing
+    outlives the block."""
     token = _SEARCH_CHUNKS.set({})
     try:
         yield

@@ -650,6 +650,7 @@ class Index:
         """Commit ``writer`` and save the spelling vocabulary of the new generation: ``base``
         (of ``committed``, read before the batch changed anything) with ``change``; and the
         words the batch's analysis ``learned`` (``known_words``)."""
+        had_documents = committed.doc_count() > 0  # (the snapshot closes with the commit)
         try:
             generation = writer.commit(optimize=optimize)
         except BaseException:
@@ -658,7 +659,9 @@ class Index:
             raise
         vocabulary = spelling.after_commit(self.path, base, committed.generation, generation, change)
         self._spelling_cache = (generation, vocabulary, True)
-        known_words.save(self.path, [*(learned or ()), *writer.learned_words()])
+        known_words.save(
+            self.path, [*(learned or ()), *writer.learned_words()], had_documents=had_documents
+        )
 
     def search(self, query: str = "", **options: Any) -> SearchResult:
         """Search the index: ``query`` in the query language (README), ``options`` those of

@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
+import itertools
 import os
 import threading
 import time
@@ -118,8 +119,14 @@ def _prefix() -> bytes:
     return f"{HEADER}{fingerprint()} ".encode()
 
 
-def _new_header() -> bytes:
-    return _prefix() + os.urandom(6).hex().encode() + b"\n"
+#: Ends the first line of a file that a commit started over an index that already held
+#: documents (the file was missing or of another analyzer): it holds only the words of later
+#: commits, and ``optimize`` writes it anew (``needs_rebuild``).
+PARTIAL = b" partial"
+
+
+def _new_header(*, partial: bool = False) -> bytes:
+    return _prefix() + os.urandom(6).hex().encode() + (PARTIAL if partial else b"") + b"\n"
 
 
 def file_id(folder: Path) -> bytes:
@@ -190,17 +197,19 @@ def save_part(folder: Path, learned: Entries) -> None:
 _on_disk: dict[str, tuple[bytes, int, set[str]]] = {}
 
 
-def save(folder: Path, learned: Entries) -> int:
+def save(folder: Path, learned: Entries, *, had_documents: bool = False) -> int:
     """Append the words of ``learned`` and of the folder's part files that the file does not
-    hold yet, and remove the part files; returns how many words were appended. Never raises:
-    the batch is committed when this runs, and the file is a cache."""
+    hold yet, and remove the part files; returns how many words were appended.
+    ``had_documents``: the index held documents before this commit, so that a file started
+    afresh now (missing, or of another analyzer) lacks their words and is marked ``PARTIAL``.
+    Never raises: the batch is committed when this runs, and the file is a cache."""
     try:
-        return _save(folder, learned)
+        return _save(folder, learned, had_documents)
     except Exception:  # noqa: BLE001 - see the docstring
         return 0
 
 
-def _save(folder: Path, learned: Entries) -> int:
+def _save(folder: Path, learned: Entries, had_documents: bool = False) -> int:
     parts = sorted(folder.glob(f"{PART_PREFIX}*.tsv"))
     lines: dict[str, str] = {}
     for word, terms in learned:
@@ -213,7 +222,7 @@ def _save(folder: Path, learned: Entries) -> int:
         return 0
     path = folder / FILE_NAME
     with _locked(path) as fd:
-        header, size, known = _whole_lines(fd, str(path))
+        header, size, known = _whole_lines(fd, str(path), partial=had_documents)
         new = [line for word, line in lines.items() if word not in known]
         if new and len(known) + len(new) <= FILE_LIMIT:
             data = "".join(new).encode("utf-8")
@@ -270,9 +279,10 @@ def _exclusive(fd: int) -> Iterator[None]:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def _whole_lines(fd: int, key: str) -> tuple[bytes, int, set[str]]:
+def _whole_lines(fd: int, key: str, *, partial: bool = False) -> tuple[bytes, int, set[str]]:
     """(first line, bytes of whole lines, words) of the open file, which this process holds
-    locked; a missing or foreign file is started afresh with a new first line."""
+    locked; a missing or foreign file is started afresh with a new first line (``partial``:
+    marked ``PARTIAL``)."""
     size = os.fstat(fd).st_size
     first = _first_line(fd)
     cached = _on_disk.get(key)
@@ -281,7 +291,7 @@ def _whole_lines(fd: int, key: str) -> tuple[bytes, int, set[str]]:
     elif first.startswith(_prefix()):
         header, done, words = first, len(first), set()
     else:
-        header = _new_header()
+        header = _new_header(partial=partial)
         os.ftruncate(fd, 0)
         _write_all(fd, header, 0)
         return header, len(header), set()
@@ -319,10 +329,11 @@ def _read_part(part: Path) -> dict[str, str]:
 
 
 def needs_rebuild(folder: Path) -> bool:
-    """Whether the folder's file is missing, has no whole first line or is of another analyzer:
-    a file that only the words of later commits would fill again (``rebuild``)."""
+    """Whether the folder's file is missing, has no whole first line, is of another analyzer or
+    was started afresh over documents it lacks (``PARTIAL``): a file that only the words of
+    later commits would fill (``rebuild``)."""
     first = file_id(folder)
-    return not (first.endswith(b"\n") and first.startswith(_prefix()))
+    return not (first.endswith(b"\n") and first.startswith(_prefix())) or first.endswith(PARTIAL + b"\n")
 
 
 def rebuild(folder: Path, documents: Callable[[], Iterable[Iterable[str]]]) -> int:
@@ -344,6 +355,8 @@ def rebuild(folder: Path, documents: Callable[[], Iterable[Iterable[str]]]) -> i
     id) makes readers read it from the top. Returns how many words it holds. Raises what the
     disk raises (the caller decides: ``Index.optimize`` warns, an explicit rebuild fails)."""
     path = folder / FILE_NAME
+    if not os.access(folder, os.W_OK):  # before the analysis of every document, not after
+        raise PermissionError(f"cannot write {FILE_NAME} in {folder}")
     _remove_abandoned(folder)
     mark = _mark(path)
     analyzer = analysis.german_analyzer()
@@ -459,14 +472,22 @@ def _appended_since(fd: int, mark: tuple[bytes, int]) -> dict[str, str]:
     return parse(data[: data.rfind(b"\n") + 1].decode("utf-8", errors="replace"))
 
 
+#: A rebuild's temporary file lives seconds (written after the analysis, then renamed): one
+#: older than this whose process is gone was left by a rebuild that was killed.
+ABANDONED_SECONDS = 3600
+
+
 def _remove_abandoned(folder: Path) -> None:
-    """The temporary files of rebuilds whose process is gone (killed before its rename)."""
+    """The temporary files of rebuilds whose process is gone (killed before its rename) and that
+    are older than ``ABANDONED_SECONDS``: a process of another PID namespace (a container
+    sharing the folder) may look gone while it writes its own."""
     if os.name != "posix":  # pragma: no cover - os.kill(pid, 0) would end the process there
         return
     for tmp in folder.glob(f"{FILE_NAME}.*.tmp"):
         pid = tmp.name[len(FILE_NAME) + 1 :].partition("-")[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if pid.isdigit() and not _alive(int(pid)) and time.time() - tmp.stat().st_mtime > ABANDONED_SECONDS:
+                tmp.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -527,7 +548,8 @@ def _read_new_lines(f: Any, key: str, first: bytes, done: int) -> int:
     head = f.read(len(first) or 200)
     # resume only in the file read before, after a whole line (one copied over it in place
     # starts again from the top)
-    if done and head == first and _newline_before(f, done):
+    from_top = not (done and head == first and _newline_before(f, done))
+    if not from_top:
         f.seek(done)
     else:
         f.seek(0)
@@ -541,7 +563,17 @@ def _read_new_lines(f: Any, key: str, first: bytes, done: int) -> int:
     if end == 0:
         return 0
     _read[key] = (first, done + end, inode)
-    room = LIMIT - len(analysis._KNOWN_WORDS)
+    known = analysis._KNOWN_WORDS
+    room = LIMIT - len(known)
+    if from_top and known:
+        # a file written anew (``rebuild``) or another one: its lines also correct the words
+        # this process knew before (a rebuild repairs a file); only new words take room
+        entries = parse(data[:end].decode("utf-8", errors="replace"))
+        kept = {word: terms for word, terms in entries.items() if word in known}
+        for word in itertools.islice((w for w in entries if w not in known), max(room, 0)):
+            kept[word] = entries[word]
+        analysis.know_words(kept)
+        return len(kept)
     if room <= 0:
         return 0
     entries = parse(data[:end].decode("utf-8", errors="replace"), limit=room)

@@ -7,12 +7,12 @@ is about, so the text that holds most of the query's words *within one short spa
 better answer (term proximity: Tao & Zhai 2007, "An exploration of proximity measures in
 information retrieval"; Büttcher, Clarke & Lushman 2006).
 
-For each of the first ``RERANK_DEPTH`` hits, ``proximity_rerank`` finds, per text field, the
-window of ``WINDOW`` characters (about twelve words) that covers the largest share of the
+For each of the first ``RERANK_DEPTH`` hits, ``proximity_rerank`` finds, per text field (its
+first ``READ_LIMIT`` characters), the window of ``WINDOW`` characters (about twelve words) that covers the largest share of the
 query's information: the sum of the IDF of the distinct query words in it over the sum of the
 IDF of all of them (a compound counts once, whether the text has it whole or as its parts). The
 hit's score is multiplied by ``1 + PROXIMITY_WEIGHT × share + COVERAGE_WEIGHT × coverage``,
-where coverage is the same share over the whole document (coordination).
+where coverage is the same share over those texts of the document (coordination).
 
 A question that asks for a time or a number (``querywords.answer_type``: "Wann …?", "Wie viele
 …?") has one more concept: the answer itself, which the text shows as a year, a month or a

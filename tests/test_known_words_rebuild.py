@@ -168,7 +168,63 @@ def test_a_commit_after_a_rebuild_appends_its_new_words(demo_copy: Path) -> None
     assert entries["kaiserpinguin"] == " ".join(_fresh_terms("kaiserpinguin"))
 
 
+def test_a_file_a_commit_starts_over_stored_documents_is_rebuilt_by_optimize(demo_copy: Path) -> None:
+    """Found by a review: a commit to an index whose file was missing started a new one that
+    held only its own words, and optimize took it for whole. It is marked ``partial`` now."""
+    written = _entries(demo_copy)
+    (demo_copy / known_words.FILE_NAME).unlink()
+    index = Index(demo_copy)
+    index.add([Document(id="neu", title="Ein Zwergpinguin im Zoo")])
+    path = demo_copy / known_words.FILE_NAME
+    assert path.read_bytes().split(b"\n", 1)[0].endswith(known_words.PARTIAL)
+    assert "zwergpinguin" in _entries(demo_copy) and len(_entries(demo_copy)) < 100
+    assert known_words.needs_rebuild(demo_copy)
+    index.optimize()
+    assert not known_words.needs_rebuild(demo_copy)
+    assert _entries(demo_copy).items() >= written.items() and "zwergpinguin" in _entries(demo_copy)
+
+
+def test_the_first_commit_of_a_new_index_starts_a_whole_file(tmp_path: Path) -> None:
+    index = Index(tmp_path / "neu", create=True)
+    index.add([Document(id="a", title="Ein Zwergpinguin im Zoo")])
+    assert not known_words.needs_rebuild(index.path)
+    index.add([Document(id="b", title="Zwei Kaiserpinguine")])
+    assert not known_words.needs_rebuild(index.path)
+
+
+def test_a_rebuild_where_it_cannot_write_fails_before_reading_the_documents(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only folder (mocked: the tests run as a user who may write anywhere)."""
+    read: list[str] = []
+    monkeypatch.setattr(known_words.os, "access", lambda *_: False)
+    with pytest.raises(PermissionError):
+        Index(demo_copy).rebuild_known_words(on_document=lambda doc, _: read.append(doc.id))
+    assert not read and not _leftovers(demo_copy)
+
+
 # -- readers ------------------------------------------------------------------------------
+
+
+def test_a_reader_at_its_limit_takes_the_corrections_of_a_rebuilt_file(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: a reader that knew as many words as it keeps took nothing of a file
+    written anew, so a rebuild did not repair the wrong lines it had read."""
+    written = _entries(demo_copy)
+    path = demo_copy / known_words.FILE_NAME
+    header, _, body = path.read_bytes().partition(b"\n")
+    wrong = b"".join(line.split(b"\t")[0] + b"\tfalsch\n" for line in body.splitlines())
+    path.write_bytes(header + b"\n" + wrong)  # every line wrong, under this analyzer's header
+    monkeypatch.setattr(known_words, "LIMIT", 500)
+    with knowing_nothing() as known:
+        reader = Index(demo_copy)
+        reader.warm()
+        assert len(known) == 500 and set(known.values()) == {"falsch"}
+        Index(demo_copy).rebuild_known_words()
+        reader.warm()
+        assert len(known) == 500 and all(written[word] == terms for word, terms in known.items())
+
 
 
 def test_a_reader_reads_the_new_file(demo_copy: Path) -> None:
@@ -308,10 +364,16 @@ def test_a_temporary_file_of_a_killed_rebuild_goes_with_the_next_one(demo_copy: 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     abandoned = demo_copy / f"{known_words.FILE_NAME}.{int(dead.stdout)}-0badc0de.tmp"
     abandoned.write_bytes(b"# searchkit word terms 2 half")
+    hours_ago = time.time() - 2 * known_words.ABANDONED_SECONDS
+    os.utime(abandoned, (hours_ago, hours_ago))
     running = demo_copy / f"{known_words.FILE_NAME}.{os.getpid()}-00000000.tmp"  # (another thread's)
     running.write_bytes(b"")
+    # a process that looks gone may be one of another PID namespace (a container sharing the
+    # folder) writing its file now: a recent file stays
+    recent = demo_copy / f"{known_words.FILE_NAME}.{int(dead.stdout)}-0c0ffee0.tmp"
+    recent.write_bytes(b"")
     Index(demo_copy).rebuild_known_words()
-    assert not abandoned.exists() and running.exists()
+    assert not abandoned.exists() and running.exists() and recent.exists()
 
 
 def test_a_failed_rebuild_is_a_warning_in_optimize_and_an_error_when_asked(
