@@ -60,16 +60,19 @@ CUES = {
         gruppierung hersteller institut klub konzern miliz ministerium organisation partei
         rundfunk sender stiftung unternehmen verband verein verlag zeitung zeitschrift
         universität hochschule gericht team mannschaft label airline initiative vereinigung
+        magazin discounter marktführer
     """.split()),
     "LOC": frozenset("""
         bezirk bundesland dorf gemeinde hauptstadt insel kanton kreis landkreis metropole ort
         ortschaft provinz region stadt stadtteil fluss berg see land staat amt
+        ortslage flüsschen übergang schloss abtei turm vulkan
     """.split()),
     "PER": frozenset("""
         herr herrn frau präsident präsidentin kanzler kanzlerin minister ministerin trainer
         sänger sängerin schauspieler schauspielerin autor autorin chef chefin sprecher
         sprecherin vorsitzende vorsitzender dr. prof. papst könig königin kaiser fürst graf
         bischof regisseur spieler spielerin
+        prinzessin onkel missionar wissenschaftler
     """.split()),
     "OTH": frozenset("""
         typ modell album film roman buch oper song lied single serie theaterstück musical
