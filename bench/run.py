@@ -775,10 +775,12 @@ folder that is removed at the end, Ctrl-C included.
   still reach the page are re-ranked (`rerank.contenders`), the re-ranked hits' texts are read
   without making whole Documents, a query tree's cache key is computed once per search. On the
   10,000-document index, old and new code alternating, every query warm: as the API answers,
-  19.4× → 17.4–18.4× raw tantivy; no facets, no marks 1.60× → 1.50× plain Whoosh. The
-  benchmark's single pass reads most hits' texts for the first time, and half of a cold
-  two-word query was then analysing words no search of the process had seen (for the marks
-  and the second stage: 40,000 words in 100 queries).
+  19.4× → 17.4–18.4× raw tantivy; no facets, no marks 1.60× → 1.50× plain Whoosh. A fresh
+  process (a server just started) reads most hits' texts for the first time, and half of its
+  cold two-word query was then analysing words no search of the process had seen (for the
+  marks and the second stage: 40,000 words in 100 queries). (The benchmark's timed pass comes
+  after `check_queries` has run every query once in the same process: its word caches are
+  warm, as a server's are after its first requests.)
 * **Each word's terms beside the index** (2026-12-07, `known_words.py`, docs/decisions.md):
   every commit appends the texts' new words with their index terms to `words.tsv`, and a
   reading process knows them before its first search instead of analysing the hits' words.
@@ -787,6 +789,17 @@ folder that is removed at the end, Ctrl-C included.
   within noise. In the benchmark run of 2026-12-07 01:37 (below), two words as the API answers
   measured 20.8× raw tantivy (24.2× on 2026-12-06 at 23:25; the target is 20×), without facets
   17.4×, without facets and marks 15.2×.
+* **The second stage reads the head of each text** (2026-12-07 morning; `rerank.READ_LIMIT`):
+  the first 3,000 characters of each field (retrieval unchanged on both evaluation sets,
+  docs/retrieval.md), a plain word's terms straight from the analyzer's memo for the
+  highlighter, and `Index.warm` before the timed queries (as `searchkit serve` calls it), not
+  in the cold open. A fresh process over the 100 two-word queries (CPU time, alternating runs
+  on a machine whose speed varied by ±15 % between runs): mean 6.7 → 6.0 ms, p50 about 5 %
+  lower. In the benchmark run of 03:22 (below; `--repeat 3`: 300 timings a kind), two words
+  no facets, no marks measured 1.52× plain Whoosh (1.74× at 01:37) but as the API answers
+  25.7× raw tantivy (20.8× at 01:37): raw tantivy itself answered in 0.18 ms instead of
+  0.25 ms, and a ratio to a 0.2 ms baseline moves by a fifth with it. Against plain Whoosh
+  the same answer measured 2.47× (2.38× at 01:37).
 * **Growth to 100,000 documents**: `python -m bench.scale` (both engines, 1k → 10k → 100k:
   index step, size, cold open with the memory of that process, warm latency).
 
