@@ -139,11 +139,15 @@ def index_documents(  # noqa: PLR0913 - one knob each
     from .pipeline import enrich as enrich_fn
     from .pipeline import enrich_on_dask
 
-    if enrich and dask is not None:
-        # (an empty address is refused by enrich_on_dask, not read as "no cluster")
-        docs, enrich = enrich_on_dask(docs, dask), False
     report = IngestReport()
-    with tqdm(desc="Indexing", unit=" docs", disable=not progress, file=sys.stderr) as bar:
+    with contextlib.ExitStack() as stack:
+        if enrich and dask is not None:
+            # (an empty address is refused by enrich_on_dask, not read as "no cluster"); closed
+            # here, also on Ctrl-C, so that its client is closed now and not by the garbage
+            # collector at some later moment
+            docs = stack.enter_context(contextlib.closing(enrich_on_dask(docs, dask)))
+            enrich = False
+        bar = stack.enter_context(tqdm(desc="Indexing", unit=" docs", disable=not progress, file=sys.stderr))
         for batch in batches(docs, batch_size):
             part = index.add(
                 batch, enrich=enrich_fn if enrich else None, workers=workers, on_document=lambda *_: bar.update()
@@ -267,7 +271,7 @@ def index_command(  # noqa: PLR0913 - one flag each
     report.failed += len(file_errors)
     report.errors = file_errors + report.errors
     if optimize or (optimize is None and is_bulk_import(report, len(index), batch_size)):
-        index.optimize()
+        _optimize(index, quiet=quiet)
     # the facet arrays of the new generation, saved for every reader that opens the index next
     index.facet_data()
     if as_json:
@@ -417,22 +421,36 @@ def _use_aliases(path: Path | None) -> None:
 def optimize_command(index_path: Path | None, words: bool | None, quiet: bool) -> None:
     """Merge all segments into one (after a bulk import: queries get faster), and write the
     words file anew when it is missing or outdated (or with --words)."""
-    from tqdm import tqdm
-
-    from . import known_words
-
     index = Index(index_path or default_index_path())
     before = index.segment_count()
     index.optimize(words=False)
     index.facet_data()
     click.echo(f"{before} segment(s) merged into {index.segment_count()} — {len(index)} documents")
+    _write_words(index, words=words, quiet=quiet, say=click.echo)
+
+
+def _optimize(index: Index, *, quiet: bool) -> None:
+    """``Index.optimize`` as ``searchkit index`` runs it after a bulk import: the words file,
+    when it is missing, foreign or partial, with a progress bar (``_write_words``)."""
+    index.optimize(words=False)
+    _write_words(index, words=None, quiet=quiet, say=lambda text: None if quiet else click.echo(text, err=True))
+
+
+def _write_words(index: Index, *, words: bool | None, quiet: bool, say: Callable[[str], None]) -> None:
+    """Write ``words.tsv`` anew from the stored documents when it is missing, foreign or partial
+    (or always: ``words``; never: ``words=False``), with a progress bar: re-analysing every
+    stored document takes a while on a large archive."""
+    from tqdm import tqdm
+
+    from . import known_words
+
     if words is False:
         return
     try:
         if words or known_words.needs_rebuild(index.path):
             with tqdm(total=len(index), desc="Words", unit=" docs", disable=quiet, file=sys.stderr) as bar:
                 count = index.rebuild_known_words(on_document=lambda *_: bar.update())
-            click.echo(f"{known_words.FILE_NAME} written anew from the stored documents: {count} words")
+            say(f"{known_words.FILE_NAME} written anew from the stored documents: {count} words")
     except Exception as error:
         if words:  # asked for: an error (exit 1)
             raise

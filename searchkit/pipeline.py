@@ -6,7 +6,9 @@ multiprocessing pool or on Dask workers.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -124,24 +126,51 @@ def _connect(address: str) -> Any:
     if not isinstance(address, str) or not address.strip():
         raise ClusterError("the Dask scheduler's address is empty (it looks like tcp://10.0.0.5:8786)")
     outcome: dict[str, Any] = {}
+    lock = threading.Lock()
 
     def connect() -> None:
         try:
-            outcome["client"] = Client(address, timeout=CONNECT_TIMEOUT)
+            client = Client(address, timeout=CONNECT_TIMEOUT)
         except BaseException as error:  # noqa: BLE001 - handed to the caller
-            outcome["error"] = error
+            outcome["error"] = _without_frames(error)
+        else:
+            with lock:
+                if not outcome.get("gave_up"):
+                    outcome["client"] = client
+                    return
+            with contextlib.suppress(Exception):  # connected after the caller gave up
+                client.close()
+            return
+        # A Client whose start failed closes itself in its finalizer. Left to a random later
+        # collection, that ran inside distributed's own loop start, which holds the lock the
+        # close needs: a test run hung so. Collected here, on this thread, instead.
+        gc.collect()
 
     thread = threading.Thread(target=connect, name="searchkit-dask-connect", daemon=True)
     thread.start()
     thread.join(CONNECT_TIMEOUT + HANDSHAKE_GRACE)
-    if "client" in outcome:
-        return outcome["client"]
+    with lock:
+        if "client" in outcome:
+            return outcome["client"]
+        outcome["gave_up"] = True
     error = outcome.get("error")
     reason = f"{error or type(error).__name__}" if error is not None else f"no answer within {CONNECT_TIMEOUT + HANDSHAKE_GRACE} s"
     raise ClusterError(
         f"cannot use the Dask scheduler {address!r}: {reason} (an address looks like tcp://10.0.0.5:8786;"
         " is it the scheduler's port, not the dashboard's?)"
     ) from error
+
+
+def _without_frames(error: BaseException) -> BaseException:
+    """``error`` (and the exceptions it chains) without tracebacks: their frames would keep a
+    half-made ``Client`` alive for as long as the error is kept (the message is what counts)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__
+    return error
 
 
 #: Seconds to wait for the Dask scheduler before giving up.

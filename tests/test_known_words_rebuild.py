@@ -6,6 +6,7 @@ old one under its lock, with what commits appended meanwhile) and when interrupt
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -431,3 +432,20 @@ def test_searchkit_optimize_in_a_fresh_process(demo_copy: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "words.tsv written anew" in result.stdout
     assert _entries(demo_copy) == written
+
+
+def test_searchkit_index_after_a_bulk_import_writes_a_partial_file_anew(demo_copy: Path, tmp_path: Path) -> None:
+    """The file was missing (an index of an older version): the import's commit starts a
+    partial one, and the optimize after the import writes it whole, with a progress bar on
+    stderr; stdout stays the command's JSON."""
+    written = _entries(demo_copy)
+    (demo_copy / known_words.FILE_NAME).unlink()
+    feed = tmp_path / "neu.jsonl"
+    feed.write_text(json.dumps({"id": "neu", "title": "Ein Zwergpinguin im Zoo", "text": "Er watschelt."}) + "\n",
+                    encoding="utf-8")
+    result = _cli("index", str(feed), "--index", str(demo_copy), "--no-enrich", "--optimize", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["documents"] == 51
+    assert "Words: 100%" in result.stderr
+    assert not known_words.needs_rebuild(demo_copy)
+    assert _entries(demo_copy).items() >= written.items() and "zwergpinguin" in _entries(demo_copy)

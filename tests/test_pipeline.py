@@ -54,3 +54,36 @@ def test_a_lost_scheduler_is_a_cluster_error() -> None:
 
     with pytest.raises(ClusterError, match="lost the Dask scheduler"):
         _gathered(LostClient(), [Document(id="a", body="Text.")])
+
+
+def _clients(distributed) -> int:  # type: ignore[no-untyped-def]
+    import gc
+
+    return sum(1 for o in gc.get_objects() if isinstance(o, distributed.Client))
+
+
+def test_a_failed_connection_leaves_no_client_for_the_garbage_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Client whose start failed closes itself in its finalizer; collected at some later
+    moment, that ran inside distributed's own loop start, which holds the lock the close needs,
+    and a test run hung. The connecting thread collects it at once."""
+    import gc
+    import socket
+    import threading
+
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
+    from searchkit import pipeline
+    from searchkit.errors import ClusterError
+
+    monkeypatch.setattr(pipeline, "CONNECT_TIMEOUT", 1)
+    monkeypatch.setattr(pipeline, "HANDSHAKE_GRACE", 5)
+    gc.collect()  # what earlier tests left, finalized here (not inside a cluster's start)
+    before = _clients(distributed)
+    with socket.socket() as unused:  # a port nobody listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    with pytest.raises(ClusterError, match="cannot use the Dask scheduler"):
+        pipeline._connect(f"tcp://127.0.0.1:{port}")
+    for thread in threading.enumerate():
+        if thread.name == "searchkit-dask-connect":
+            thread.join(10)
+    assert _clients(distributed) == before
