@@ -656,6 +656,14 @@ def know_words(entries: dict[str, str]) -> None:
     _KNOWN_WORDS.update(entries)
 
 
+def forget_hit_words() -> None:
+    """Empty what this process derived from the words' known terms (the hit-reading analyzer's
+    memo and ``word_terms``): after a file beside an index was written anew with other terms
+    (``known_words``)."""
+    _shared_analyzer().forget()
+    word_terms.cache_clear()
+
+
 def load_word_lists() -> None:
     """Read the compound lexicon and the lemma table now, before work that should not wait for
     them (a serving process's first request; analysis workers, which then share them), instead

@@ -289,8 +289,6 @@ def index_command(  # noqa: PLR0913 - one flag each
         sys.exit(1)
 
 
-#: The options that say which documents a search finds: ``search`` and ``facet-values`` (which
-#: counts within them) share them, as ``/api/search`` and its facet-value search share parameters.
 def _filter_option(facet: str, help_text: str) -> Callable[..., Any]:
     """``--place`` and, for the same filter, its German names of the query language
     (``--ort``, ``--orte``: ``request.FILTER_NAMES``), as the API takes ``ort=``."""
@@ -300,6 +298,8 @@ def _filter_option(facet: str, help_text: str) -> Callable[..., Any]:
     return click.option(f"--{facet}", *german, facet, multiple=True, help=help_text)
 
 
+#: The options that say which documents a search finds: ``search`` and ``facet-values`` (which
+#: counts within them) share them, as ``/api/search`` and its facet-value search share parameters.
 _SCOPE_OPTIONS = (
     _filter_option("year", "Filter by year (repeatable: OR)."),
     _filter_option("month", "Filter by month YYYY-MM (repeatable)."),
@@ -415,8 +415,8 @@ def _use_aliases(path: Path | None) -> None:
 @INDEX_OPTION
 @click.option("--words/--no-words", default=None,
               help="Write words.tsv (each word's index terms, which searches read instead of analysing"
-              " their hits' words) anew from the stored documents. Default: when it is missing or"
-              " from another searchkit version.")
+              " their hits' words) anew from the stored documents. Default: when it is missing, from"
+              " another searchkit version, or partial (started by a commit over older documents).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def optimize_command(index_path: Path | None, words: bool | None, quiet: bool) -> None:
     """Merge all segments into one (after a bulk import: queries get faster), and write the

@@ -154,6 +154,11 @@ class Vocabulary:
         self.chunks_of: dict[str, set[str]] = {}
         self._lock = threading.Lock()
 
+    def clear(self) -> None:
+        """Start afresh (the words' terms changed: ``known_words``)."""
+        with self._lock:
+            self.known, self.chunks_of = set(), {}
+
     def add_matching(self, chunks: set[str], terms: frozenset[str]) -> set[str]:
         """Analyse the chunks of ``chunks`` not seen yet, then return those with a word that
         produces one of ``terms``: in one turn of the lock (another thread cannot start the

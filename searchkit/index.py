@@ -650,7 +650,11 @@ class Index:
         """Commit ``writer`` and save the spelling vocabulary of the new generation: ``base``
         (of ``committed``, read before the batch changed anything) with ``change``; and the
         words the batch's analysis ``learned`` (``known_words``)."""
-        had_documents = committed.doc_count() > 0  # (the snapshot closes with the commit)
+        # whether a words file started afresh now lacks documents' words (``known_words.PARTIAL``);
+        # read before the commit closes the snapshot. On Whoosh the writer's own snapshot
+        # already leaves out what the batch replaces (exact); on tantivy it does not (a
+        # replaced document counts: a needless rebuild at worst)
+        had_documents = committed.doc_count() > 0
         try:
             generation = writer.commit(optimize=optimize)
         except BaseException:
@@ -945,7 +949,8 @@ class Index:
 
         Then the words kept beside the index (``words.tsv``, ``known_words``) are written anew
         from the stored documents (``rebuild_known_words``, ``on_document`` after each) when
-        the file is missing or of another analyzer (``words=None``; a failure there is a
+        the file is missing, of another analyzer or partial (``known_words.needs_rebuild``;
+        ``words=None``; a failure there is a
         warning: the file is a cache), always (``words=True``; a failure raises) or never
         (``words=False``)."""
         writer = self._writer()
@@ -972,8 +977,9 @@ class Index:
         with its index terms, which a searching process reads instead of analysing its hits'
         words) anew from every stored document's text fields, analysed as writing analyses
         them: what the commits that stored those documents appended. For a file that is
-        missing (an index of an older version, a copy without it) or of another analyzer, which
-        only the words of later commits would fill again; ``optimize`` calls it for such a
+        missing (an index of an older version, a copy without it), of another analyzer, or
+        partial (started by a commit over documents it lacks), which only the words of later
+        commits would fill; ``optimize`` calls it for such a
         file. Safe beside writers and readers of other processes (``known_words.rebuild``: a
         new file renamed over the old one under its lock, with the words commits appended
         meanwhile; interrupted, the old file stays). ``on_document(doc, "read")`` is called

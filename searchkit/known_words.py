@@ -49,7 +49,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.metadata
-import itertools
 import os
 import threading
 import time
@@ -566,19 +565,38 @@ def _read_new_lines(f: Any, key: str, first: bytes, done: int) -> int:
     known = analysis._KNOWN_WORDS
     room = LIMIT - len(known)
     if from_top and known:
-        # a file written anew (``rebuild``) or another one: its lines also correct the words
-        # this process knew before (a rebuild repairs a file); only new words take room
-        entries = parse(data[:end].decode("utf-8", errors="replace"))
-        kept = {word: terms for word, terms in entries.items() if word in known}
-        for word in itertools.islice((w for w in entries if w not in known), max(room, 0)):
-            kept[word] = entries[word]
-        analysis.know_words(kept)
-        return len(kept)
+        return _correct_and_add(data[:end].decode("utf-8", errors="replace"), known, room)
     if room <= 0:
         return 0
     entries = parse(data[:end].decode("utf-8", errors="replace"), limit=room)
     analysis.know_words(entries)
     return len(entries)
+
+
+def _correct_and_add(text: str, known: dict[str, str], room: int) -> int:
+    """Read a file from the top (written anew by ``rebuild``, or another index's) in a process
+    that already knows words: its lines correct the words known (a rebuild repairs a file), and
+    only new words take ``room``. A correction also empties what the process derived from the
+    old terms (the hit-reading analyzer's memo, ``word_terms``, the highlighter's vocabulary):
+    a review found a server marking a word by its old terms after the rebuild."""
+    corrected: dict[str, str] = {}
+    new: dict[str, str] = {}
+    for line in text.split("\n"):
+        word, tab, terms = line.partition("\t")
+        if not (tab and word and _well_formed(word, terms)):
+            continue
+        if word in known:
+            if known[word] != terms:
+                corrected[word] = terms
+        elif len(new) < room:
+            new[word] = terms
+    analysis.know_words({**corrected, **new})
+    if corrected:
+        from .highlight import VOCABULARY
+
+        analysis.forget_hit_words()
+        VOCABULARY.clear()
+    return len(corrected) + len(new)
 
 
 def _newline_before(f: Any, offset: int) -> bool:

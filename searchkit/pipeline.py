@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import gc
 import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -132,33 +131,55 @@ def _connect(address: str) -> Any:
         try:
             client = Client(address, timeout=CONNECT_TIMEOUT)
         except BaseException as error:  # noqa: BLE001 - handed to the caller
+            # A Client whose start failed closes itself in its finalizer. Left to a random
+            # later collection, that ran inside distributed's own loop start, which holds the
+            # lock the close needs: a test run hung so. Closed here, on this thread, instead.
+            client = _half_made(error.__traceback__, Client)
             outcome["error"] = _without_frames(error)
+            if client is None:
+                return
         else:
             with lock:
                 if not outcome.get("gave_up"):
                     outcome["client"] = client
                     return
-            with contextlib.suppress(Exception):  # connected after the caller gave up
-                client.close()
-            return
-        # A Client whose start failed closes itself in its finalizer. Left to a random later
-        # collection, that ran inside distributed's own loop start, which holds the lock the
-        # close needs: a test run hung so. Collected here, on this thread, instead.
-        gc.collect()
+        with contextlib.suppress(Exception):  # failed, or connected after the caller gave up
+            client.close()
 
     thread = threading.Thread(target=connect, name="searchkit-dask-connect", daemon=True)
     thread.start()
-    thread.join(CONNECT_TIMEOUT + HANDSHAKE_GRACE)
+    try:
+        thread.join(CONNECT_TIMEOUT + HANDSHAKE_GRACE)
+    except BaseException:  # Ctrl-C while waiting: no client stays open, now or later
+        with lock:
+            outcome["gave_up"] = True
+            client = outcome.pop("client", None)
+        if client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+        raise
     with lock:
-        if "client" in outcome:
-            return outcome["client"]
-        outcome["gave_up"] = True
+        client = outcome.get("client")
+        outcome["gave_up"] = client is None  # one that connects later is closed by the thread
+    if client is not None:
+        return client
     error = outcome.get("error")
     reason = f"{error or type(error).__name__}" if error is not None else f"no answer within {CONNECT_TIMEOUT + HANDSHAKE_GRACE} s"
     raise ClusterError(
         f"cannot use the Dask scheduler {address!r}: {reason} (an address looks like tcp://10.0.0.5:8786;"
         " is it the scheduler's port, not the dashboard's?)"
     ) from error
+
+
+def _half_made(tb: Any, kind: type) -> Any:
+    """The object of type ``kind`` whose constructor raised (``self`` of a frame of the
+    traceback ``tb``), or None."""
+    while tb is not None:
+        candidate = tb.tb_frame.f_locals.get("self")
+        if isinstance(candidate, kind):
+            return candidate
+        tb = tb.tb_next
+    return None
 
 
 def _without_frames(error: BaseException) -> BaseException:

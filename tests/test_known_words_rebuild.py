@@ -449,3 +449,21 @@ def test_searchkit_index_after_a_bulk_import_writes_a_partial_file_anew(demo_cop
     assert "Words: 100%" in result.stderr
     assert not known_words.needs_rebuild(demo_copy)
     assert _entries(demo_copy).items() >= written.items() and "zwergpinguin" in _entries(demo_copy)
+
+
+def test_a_reader_marks_by_the_rebuilt_terms_at_once(tmp_path: Path) -> None:
+    """Found by a review: the reader's known words were corrected, but the words it had already
+    looked up stayed in its memo, ``word_terms`` and the highlighter's vocabulary, so a server
+    kept marking by the old terms until those caches filled."""
+    path = tmp_path / "index"
+    Index(path, create=True).add([Document(id="a", title="Ein Zwergpinguin im Zoo", body="Der Zwergpinguin schwimmt.")])
+    words = path / known_words.FILE_NAME
+    header, _, body = words.read_bytes().partition(b"\n")
+    words.write_bytes(header + b"\n" + b"".join(line.split(b"\t")[0] + b"\tfalsch\n" for line in body.splitlines()))
+    with knowing_nothing():
+        analysis.forget_hit_words()
+        reader = Index(path)
+        assert "<mark" not in reader.search("Zwergpinguin").hits[0].title_html  # wrong terms: no mark
+        Index(path).rebuild_known_words()
+        assert "<mark" in reader.search("Zwergpinguin").hits[0].title_html
+    analysis.forget_hit_words()  # nothing of this index's words stays for the next tests

@@ -59,15 +59,20 @@ def test_a_lost_scheduler_is_a_cluster_error() -> None:
 def _clients(distributed) -> int:  # type: ignore[no-untyped-def]
     import gc
 
-    return sum(1 for o in gc.get_objects() if isinstance(o, distributed.Client))
+    # a client that is closed (or never started) has nothing left for its finalizer to do
+    return sum(1 for o in gc.get_objects()
+               if isinstance(o, distributed.Client) and getattr(o, "status", "closed") not in ("closed", "newly-created"))
 
 
-def test_a_failed_connection_leaves_no_client_for_the_garbage_collector(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A Client whose start failed closes itself in its finalizer; collected at some later
-    moment, that ran inside distributed's own loop start, which holds the lock the close needs,
-    and a test run hung. The connecting thread collects it at once."""
+@pytest.mark.parametrize("address", ["notanaddress", "tcp://127.0.0.1:0"])
+def test_a_failed_connection_leaves_no_client_for_the_garbage_collector(
+    monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    """A Client whose start failed ("notanaddress": still "connecting", with its loop) closes
+    itself in its finalizer. Collected at some later moment, that ran inside distributed's own
+    loop start (a LocalCluster of a later test), which holds the lock the close needs, and the
+    test run hung. The connecting thread closes it at once now."""
     import gc
-    import socket
     import threading
 
     distributed = pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
@@ -75,15 +80,62 @@ def test_a_failed_connection_leaves_no_client_for_the_garbage_collector(monkeypa
     from searchkit.errors import ClusterError
 
     monkeypatch.setattr(pipeline, "CONNECT_TIMEOUT", 1)
-    monkeypatch.setattr(pipeline, "HANDSHAKE_GRACE", 5)
     gc.collect()  # what earlier tests left, finalized here (not inside a cluster's start)
     before = _clients(distributed)
-    with socket.socket() as unused:  # a port nobody listens on
-        unused.bind(("127.0.0.1", 0))
-        port = unused.getsockname()[1]
-    with pytest.raises(ClusterError, match="cannot use the Dask scheduler"):
-        pipeline._connect(f"tcp://127.0.0.1:{port}")
-    for thread in threading.enumerate():
-        if thread.name == "searchkit-dask-connect":
-            thread.join(10)
-    assert _clients(distributed) == before
+    gc.disable()  # no automatic collection meanwhile: it would finalize a client left behind
+    try:
+        with pytest.raises(ClusterError, match="cannot use the Dask scheduler"):
+            pipeline._connect(address)
+        for thread in threading.enumerate():
+            if thread.name == "searchkit-dask-connect":
+                thread.join(10)
+        assert _clients(distributed) == before
+    finally:
+        gc.enable()
+
+
+class _LateClient:
+    """A stand-in for ``distributed.Client`` that connects after ``delay`` seconds."""
+
+    delay = 0.5
+    made: list[_LateClient] = []
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        import time
+
+        time.sleep(self.delay)
+        self.closed = False
+        _LateClient.made.append(self)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_a_client_that_connects_after_the_caller_gave_up_is_closed(
+    monkeypatch: pytest.MonkeyPatch, interrupted: bool
+) -> None:
+    """Found by a review: a client that connected after the deadline, or after a Ctrl-C while
+    the caller waited, was left to the garbage collector."""
+    import threading
+    import time
+
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
+    from searchkit import pipeline
+    from searchkit.errors import ClusterError
+
+    monkeypatch.setattr(distributed, "Client", _LateClient)
+    monkeypatch.setattr(_LateClient, "made", [])
+    monkeypatch.setattr(pipeline, "CONNECT_TIMEOUT", 0)
+    monkeypatch.setattr(pipeline, "HANDSHAKE_GRACE", 0.1)
+    if interrupted:
+        def ctrl_c(self: threading.Thread, timeout: float | None = None) -> None:
+            raise KeyboardInterrupt
+        monkeypatch.setattr(threading.Thread, "join", ctrl_c)
+    with pytest.raises(KeyboardInterrupt if interrupted else ClusterError):
+        pipeline._connect("tcp://127.0.0.1:8786")
+    deadline = time.monotonic() + 10
+    while not _LateClient.made and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)
+    assert len(_LateClient.made) == 1 and _LateClient.made[0].closed
