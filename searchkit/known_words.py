@@ -157,13 +157,19 @@ def parse(text: str, limit: int | None = None) -> dict[str, str]:
     takes them), at most ``limit``: a line with a byte that was no UTF-8 (decoded as U+FFFD),
     an empty term or a stray separator is skipped, the rest of the file is read."""
     entries: dict[str, str] = {}
+    for word, terms in _lines_of(text):
+        entries[word] = terms
+        if limit is not None and len(entries) >= limit:
+            break
+    return entries
+
+
+def _lines_of(text: str) -> Iterator[tuple[str, str]]:
+    """(word, terms) of each well-formed line of ``text`` (``parse``), in order."""
     for line in text.split("\n"):
         word, tab, terms = line.partition("\t")
         if tab and word and _well_formed(word, terms):
-            entries[word] = terms
-            if limit is not None and len(entries) >= limit:
-                break
-    return entries
+            yield word, terms
 
 
 def _well_formed(word: str, terms: str) -> bool:
@@ -581,10 +587,7 @@ def _correct_and_add(text: str, known: dict[str, str], room: int) -> int:
     a review found a server marking a word by its old terms after the rebuild."""
     corrected: dict[str, str] = {}
     new: dict[str, str] = {}
-    for line in text.split("\n"):
-        word, tab, terms = line.partition("\t")
-        if not (tab and word and _well_formed(word, terms)):
-            continue
+    for word, terms in _lines_of(text):
         if word in known:
             if known[word] != terms:
                 corrected[word] = terms
