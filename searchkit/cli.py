@@ -291,10 +291,10 @@ def index_command(  # noqa: PLR0913 - one flag each
 
 def _filter_option(facet: str, help_text: str) -> Callable[..., Any]:
     """``--place`` and, for the same filter, its German names of the query language
-    (``--ort``, ``--orte``: ``request.FILTER_NAMES``), as the API takes ``ort=``."""
-    from .request import FILTER_NAMES
+    (``--ort``, ``--orte``: ``request.filter_aliases``), as the API takes ``ort=``."""
+    from .request import filter_aliases
 
-    german = [f"--{alias}" for alias, name in FILTER_NAMES.items() if name == facet and alias != facet]
+    german = [f"--{alias}" for alias in filter_aliases((facet,))]
     return click.option(f"--{facet}", *german, facet, multiple=True, help=help_text)
 
 

@@ -5,7 +5,7 @@ JSON API and the web page speak these objects; ``search.run_search`` turns one i
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -46,13 +46,28 @@ FILTER_NAMES: dict[str, str] = {
 }
 
 
+def filter_facet(name: str) -> str | None:
+    """The facet a URL parameter (or filter) named ``name`` filters by: its own name or a German
+    one of the query language (``FILTER_NAMES``, in any case: ``ort``, ``Jahr``); None for a
+    name that is no filter."""
+    return FILTER_NAMES.get(name.lower())
+
+
+def filter_aliases(facets: Iterable[str] = tuple(FACETS)) -> list[str]:
+    """The German names (``FILTER_NAMES``) of the filters of ``facets``, in that table's order:
+    what error messages, the CLI's options and the API's description list beside the facets'
+    own names."""
+    wanted = set(facets)
+    return [alias for alias, facet in FILTER_NAMES.items() if alias != facet and facet in wanted]
+
+
 def facet_name(name: object, what: str = "filter") -> str:
-    """The facet that the filter (or facet) name ``name`` means (``FILTER_NAMES``, in any
-    case: "Ort" is place, as ``Ort:Berlin`` is in a query); a ``QueryError`` that lists the
-    names accepted when it names none."""
-    facet = FILTER_NAMES.get(name.lower()) if isinstance(name, str) else None
+    """The facet that the filter (or facet) name ``name`` means (``filter_facet``: "Ort" is
+    place, as ``Ort:Berlin`` is in a query); a ``QueryError`` that lists the names accepted
+    when it names none."""
+    facet = filter_facet(name) if isinstance(name, str) else None
     if facet is None:
-        german = ", ".join(alias for alias in FILTER_NAMES if alias not in FACETS)
+        german = ", ".join(filter_aliases())
         raise QueryError(
             f"unknown {what} {name!r}; known: {', '.join(FACETS)} (in German also {german})",
             german=f"Unbekannter {'Filter' if what == 'filter' else 'Facette'} „{name}“; möglich sind {', '.join(FILTER_NAMES)}.",
@@ -294,13 +309,6 @@ def _int(params: Mapping[str, list[str]], name: str, default: int) -> int:
     return int_param(name, _one(params, name), default)
 
 
-def filter_facet(name: str) -> str | None:
-    """The facet a URL parameter (or filter) named ``name`` filters by: its own name or a German
-    one of the query language (``FILTER_NAMES``, in any case, as ``facet_name`` reads it:
-    ``ort``, ``Jahr``); None for a name that is no filter."""
-    return FILTER_NAMES.get(name.lower())
-
-
 def canonical_params(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """``params`` with every filter under its facet's own name (``ort`` → ``place``; the values of
     two names of one facet together), the others as they came: for a form or a link that repeats
@@ -319,10 +327,9 @@ def request_from_params(params: Mapping[str, list[str]], *, today: date | None =
     one filter (``ort=Baku&place=Ankara``: either)."""
     unknown = sorted(name for name in params if name not in PARAMS and filter_facet(name) is None)
     if unknown:
-        german = ", ".join(alias for alias in FILTER_NAMES if alias not in FACETS)
         raise QueryError(
             f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(PARAMS + tuple(FACETS))}"
-            f" (filters also by their German names: {german})",
+            f" (filters also by their German names: {', '.join(filter_aliases())})",
             german=f"Unbekannte Angabe in der Adresse: {', '.join(unknown)}.",
         )
     order = list(FACETS)

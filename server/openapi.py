@@ -15,7 +15,7 @@ The German API page (``/api``) is rendered from the same dictionary.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from apispec import APISpec
@@ -28,6 +28,7 @@ from searchkit.facets import FACETS
 from searchkit.index import ENTITY_FIELDS
 from searchkit.ingest.formats import JSON_KEYS
 from searchkit.model import EntityType, Precision
+from searchkit.request import filter_aliases
 from searchkit.similar import MAX_SIMILAR
 
 #: ``SearchRequest`` accepts facet_size 1 … 1000 (checked against the library in the tests).
@@ -82,15 +83,6 @@ _DESCRIPTIONS = {
     "facets": "`false`: keine Facetten zählen (nur Treffer, schneller).",
     "highlight": "`false`: Titel und Textanfang ohne markierte Suchwörter (schneller).",
 }
-
-
-def filter_aliases(facets: Iterable[str] = tuple(FACETS)) -> list[str]:
-    """The other names the library takes for the filters of ``facets`` (its ``FILTER_NAMES``:
-    the German field names of the query language, ``ort``, ``jahr``, ``org`` …; in any case), in
-    its order. URL parameters and the ``{facet}`` path segments take them too; answers name the
-    facet (``place``)."""
-    wanted = set(facets)
-    return [alias for alias, facet in search_module.FILTER_NAMES.items() if alias != facet and facet in wanted]
 
 
 def _german_names(names: list[str]) -> str:
