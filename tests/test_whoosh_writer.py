@@ -6,6 +6,7 @@ codec; indexes that kept documents as stored fields are still read and written."
 from __future__ import annotations
 
 import zlib
+from array import array
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,63 @@ def test_small_blocks_are_not_compressed(tmp_path: Path, docs: list, workers: in
     if workers == 2:
         # the sub-writers' segments (one per process), tuned in their own processes
         assert len(whoosh_index.open_dir(str(tmp_path / "index")).reader().leaf_readers()) >= 2
+
+
+def _all_postings(path: Path) -> dict[tuple[str, bytes], list[tuple[bytes, float, bytes]]]:
+    """Every posting of every indexed field as Whoosh's own matchers read it, by document id
+    (the multi-process writer numbers the documents in the order its processes finish)."""
+    ix = whoosh_index.open_dir(str(path))
+    found = {}
+    with ix.reader() as reader:
+        id_of = {next(iter(reader.postings("id", text).all_ids())): text for text in reader.lexicon("id")}
+        for field in reader.schema.names():
+            if not reader.schema[field].indexed:
+                continue
+            for text in list(reader.lexicon(field)):
+                m = reader.postings(field, text)
+                rows = []
+                while m.is_active():
+                    rows.append((id_of[m.id()], m.weight(), m.value()))
+                    m.next()
+                found[(field, text)] = sorted(rows)
+    return found
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_blocks_load_fast_and_hold_what_whoosh_writes(tmp_path: Path, docs: list, workers: int,  # type: ignore[type-arg]
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large blocks keep their document numbers and weights as arrays, pickled with protocol 5
+    (bytes load natively); Whoosh's own matchers read from them exactly the postings that
+    Whoosh's own writer writes, and searchkit finds the same."""
+    copies = [d.__class__(**{**d.__dict__, "id": f"{d.id}-{k}", "body": f"{d.body} ({k})"})
+              for k in range(5) for d in docs]
+    ours = Index(tmp_path / "ours", create=True, engine="whoosh")
+    ours.add(copies, workers=workers)
+    with monkeypatch.context() as patched:  # Whoosh's writers as they come
+        patched.setattr(whoosh_engine, "_tune", lambda writer: None)
+        patched.setattr(whoosh_engine, "_SegmentWriter", whoosh_engine.SegmentWriter)
+        theirs = Index(tmp_path / "theirs", create=True, engine="whoosh")
+        theirs.add(copies, workers=workers)
+    assert _all_postings(tmp_path / "ours") == _all_postings(tmp_path / "theirs")
+    for words in ("Erdogan", "Bahn Streik", '"Europäische Union"', "Bundesregierung"):
+        assert {h.document.id: h.score for h in ours.search(words, per_page=100, facets=False).hits} == {
+            h.document.id: h.score for h in theirs.search(words, per_page=100, facets=False).hits}
+
+    kinds = set()
+    ix = whoosh_index.open_dir(str(tmp_path / "ours"))
+    with ix.reader() as reader:
+        for leaf, _ in reader.leaf_readers():
+            for text in list(leaf.lexicon("body"))[:400]:
+                m = leaf.postings("body", text)
+                while m.is_active():
+                    m._read_data()
+                    ids, weights, values = m._data
+                    large = m._blocklength >= COMPRESS_MIN_POSTINGS
+                    assert isinstance(ids, array) == large
+                    assert not isinstance(weights, tuple) or not large
+                    kinds.add(large)
+                    m._next_block()
+    assert kinds == {True, False}
 
 
 def test_whoosh_reads_the_index(tmp_path: Path, docs: list) -> None:  # type: ignore[type-arg]

@@ -17,6 +17,7 @@ import struct
 import time
 import traceback
 import zlib
+from array import array
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,7 @@ from whoosh.codec import whoosh3
 from whoosh.columns import VarBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from .. import known_words
@@ -340,18 +342,61 @@ def _cache_column_checks(writer: Any) -> None:
 COMPRESS_MIN_POSTINGS = 16
 
 
+#: Pickle protocol of the posting blocks searchkit writes. Whoosh writes protocol 2, in which
+#: each posting's positions (a ``bytes`` value) load through a call of ``codecs.encode`` and
+#: numbers as one object each: unpickling was most of the cost of reading a block. Protocol 5
+#: loads bytes and arrays natively; the document numbers and weights go in as ``array``s.
+#: Whoosh's own reader takes either (``pickle.loads``; it indexes and iterates the arrays like
+#: its tuples). 10,000 benchmark documents: index 55.0 → 45.4 MB; the blocks of a two-word
+#: query (11 on average, 13.1 → 5.9 KB) unpickled in 0.36 → 0.08 ms.
+BLOCK_PROTOCOL = 5
+
+
 class _PostingsWriter(whoosh3.W3PostingsWriter):
-    """Whoosh's postings writer that leaves small blocks uncompressed (``COMPRESS_MIN_POSTINGS``).
-    Each block records whether it is compressed, so any Whoosh reads the files."""
+    """Whoosh's postings writer with blocks that load faster: protocol 5 and arrays
+    (``BLOCK_PROTOCOL``), small blocks without zlib (``COMPRESS_MIN_POSTINGS``). The layout of
+    the file is Whoosh's (its magic, the signed block length, the pickled block header, the
+    block data), and each block records whether it is compressed, so any Whoosh reads it."""
 
     def _write_block(self, last: bool = False) -> None:
-        level = self._compression
-        if len(self._ids) < COMPRESS_MIN_POSTINGS:
-            self._compression = 0
-        try:
-            super()._write_block(last)
-        finally:
-            self._compression = level
+        postfile = self._postfile
+        if not self._blockcount:
+            postfile.write(whoosh3.WHOOSH3_HEADER_MAGIC)
+        self._terminfo.add_block(self)
+        ids = self._ids
+        data = pickle.dumps((self._mini_ids(), self._mini_weights(), self._mini_values()), BLOCK_PROTOCOL)
+        level = self._compression if len(ids) >= COMPRESS_MIN_POSTINGS else 0
+        if level:
+            data = zlib.compress(data, level)
+        # the header stays as Whoosh writes it: readers unpickle it from the stream
+        header = pickle.dumps((len(ids), ids[-1], self._maxweight, level, length_to_byte(self._minlength),
+                               length_to_byte(self._maxlength)), 2)
+        size = len(header) + len(data)
+        postfile.write_int(-size if last else size)  # negative: the term's last block
+        postfile.write(header)
+        postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+    def _mini_ids(self) -> Any:
+        # term vectors (ids are words) and small blocks as Whoosh writes them: a tuple of a
+        # few numbers loads as fast, and the array costs more to make than it saves
+        if self._byteids or len(self._ids) < COMPRESS_MIN_POSTINGS:
+            return super()._mini_ids()
+        return _smallest_array(np.diff(np.asarray(self._ids, dtype=np.int64), prepend=0))
+
+    def _mini_weights(self) -> Any:
+        mini = super()._mini_weights()  # None (all 1.0), one float (all equal) or a tuple
+        if isinstance(mini, tuple) and len(mini) >= COMPRESS_MIN_POSTINGS:
+            return array("f", self._weights)
+        return mini
+
+
+def _smallest_array(values: np.ndarray) -> array:
+    """Non-negative integers as an ``array`` of the smallest unsigned type that holds them."""
+    top = int(values.max()) if len(values) else 0
+    typecode = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+    return array(typecode, values.astype(np.dtype(typecode)).tobytes())
 
 
 class _PostingsCodec:
