@@ -572,18 +572,46 @@ def _choose_query(
             return query.NullQuery, operator
         return None, operator
     _check_expansion(q, snapshot)
+    strict = q
     q = _resolve_leaves(q, snapshot, index)
     if (
         request.operator == "auto"
         and operator == "and"
         and not _is_explicit(text)
-        and len(text.split()) > 1
         and count(q) < AND_FALLBACK_BELOW
     ):
-        # Conjunctive first; when no document has every word, rank those with most of them.
-        operator = "or"
-        q = _resolve_leaves(parse_query(index, text, operator), snapshot, index)
+        # Conjunctive first. When no document has the one word typed, its parts may stand
+        # apart: "Bahnstreik", which no article of the archive writes, finds the articles on a
+        # Streik of the Bahn (it found nothing, and "Meinten Sie: Bahnstrecke?"). Otherwise,
+        # and for several words, rank the documents with most of them. (Parts apart before
+        # that for several words too: news set MRR@10 0.7463 → 0.7449, Recall@100 0.932 →
+        # 0.929: a headline's article has most of its words, not every part of them.)
+        one_word = len(text.split()) == 1
+        apart = _parts_apart(strict) if one_word else strict
+        if apart is not strict:
+            resolved = _resolve_leaves(apart, snapshot, index)
+            if count(resolved) >= AND_FALLBACK_BELOW:
+                return _with_named_entities(resolved, text, index), operator
+        if not one_word or apart is not strict:  # (one plain word: any of it is all of it)
+            operator = "or"
+            q = _resolve_leaves(parse_query(index, text, operator), snapshot, index)
     return _with_named_entities(q, text, index), operator
+
+
+def _parts_apart(q: query.Query) -> query.Query:
+    """``q`` with each compound's parts anywhere in the field instead of in one word
+    (``OneWord`` → ``And``); ``q`` itself when it has no compound."""
+    changed = False
+
+    def apart(node: query.Query) -> query.Query:
+        nonlocal changed
+        if isinstance(node, OneWord):
+            changed = True
+            return query.And(list(node.qs))
+        return node.apply(apart)
+
+    result = apart(q)
+    return result if changed else q
 
 
 #: Extra score of a document that has a person, place or organisation whose name holds a word

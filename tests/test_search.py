@@ -1558,3 +1558,27 @@ def test_an_organisation_stored_declined_is_found_by_its_words_in_any_case(fresh
     assert ids(fresh_index.search("org:Baugewerbe")) == ["c"]
     assert ids(fresh_index.search("", filters={"organisation": ["Statistisches Bundesamt"]})) == ["a"]
     assert fresh_index.search("org:Bundesamtes").total == 2
+
+
+def test_one_compound_no_text_writes_finds_its_parts_apart(fresh_index: Index) -> None:
+    """Found by a review: "Bahnstreik", which no article wrote, found nothing and suggested
+    "Bahnstrecke", though articles told of a Streik of the Bahn. A compound typed alone now
+    finds the documents with all its parts anywhere in a field (still every word: no note of
+    a fallback, no suggestion), and only when none has them all, those with any part."""
+    fresh_index.add([
+        make("streik", "Warnstreik im Nahverkehr", "Die Gewerkschaft ruft zum Streik bei der Bahn auf.", None),
+        make("strecke", "Neue Strecke", "Die Bahnstrecke nach Berlin ist gesperrt.", None),
+        make("piloten", "Piloten streiken", "Der Streik der Piloten dauert an.", None),
+        make("bahn", "Fahrplan", "Die Bahn ändert den Fahrplan.", None),
+    ])
+    result = fresh_index.search("Bahnstreik")
+    assert ids(result) == ["streik"]
+    assert result.operator == "and" and not result.fell_back and result.suggestion is None
+    # the parts in no one document: any of them, marked as the fallback it is
+    fallback = fresh_index.search("Pilotenfahrplan")
+    assert fallback.fell_back and set(ids(fallback)) == {"piloten", "bahn"}
+    # a plain word that no document has stays without hits (nothing to fall back to)
+    plain = fresh_index.search("Fahrrad")
+    assert plain.total == 0 and not plain.fell_back
+    # several words keep their fallback to any word (parts apart scored lower on the news set)
+    assert fresh_index.search("Bahnstreik Piloten").fell_back
