@@ -7,6 +7,7 @@ clear line on errors and exits non-zero. ``--json`` prints the same JSON as the 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from .facets import FACETS
 from .index import Index, IngestReport, batches, default_index_path
 from .model import Document
 from .parsing import operator_reading
+from .request import Facet, filter_aliases, filter_facet
 
 INDEX_OPTION = click.option(
     "--index",
@@ -235,7 +237,11 @@ def index_command(  # noqa: PLR0913 - one flag each
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Index files and folders (txt/seed, jsonl, csv, html; folders recursively).
+    """Index files and folders (folders recursively).
+
+    Formats, by suffix: text and seed files (.txt, .text), JSON Lines (.jsonl, .ndjson), CSV
+    (.csv), HTML pages (.html, .htm) and RSS/Atom feeds (.xml, .rss, .atom). Inside a folder,
+    files of other suffixes are skipped.
 
     An existing index keeps the engine it was built with ($SEARCHKIT_ENGINE only chooses the
     engine of a new one); an --engine that names the other engine is an error: convert the
@@ -246,10 +252,10 @@ def index_command(  # noqa: PLR0913 - one flag each
     from .ingest import read_paths
 
     _use_aliases(aliases)
+    _check_inputs(paths, strict=strict)
 
     path = index_path or default_index_path()
     engine = explicit_engine(engine)
-    index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
     file_errors: list[str] = []
     dates = _DroppedDates()
 
@@ -259,9 +265,14 @@ def index_command(  # noqa: PLR0913 - one flag each
         dates.forget_pending()
         file_errors.append(str(error))
 
+    # The first document is read before the index is created (or rebuilt): with --strict a
+    # first file that fails ends the command before anything is written.
+    docs = dates.documents(read_paths(paths, on_error=on_error))
+    first = next(docs, None)
+    index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
     report = index_documents(
         index,
-        dates.documents(read_paths(paths, on_error=on_error)),
+        itertools.chain([] if first is None else [first], docs),
         enrich=not no_enrich,
         batch_size=batch_size,
         progress=not quiet,
@@ -289,11 +300,34 @@ def index_command(  # noqa: PLR0913 - one flag each
         sys.exit(1)
 
 
+def _input_problem(path: Path) -> str | None:
+    """Why ``path``, given to ``searchkit index``, cannot be read, or None. Checked before the
+    index is created: a mistyped path left a new, empty index behind (``search`` and ``serve``
+    then ran on it without a word), and ``--rebuild`` emptied an existing one."""
+    from .ingest.formats import not_a_file
+
+    if not path.exists():
+        return f"{path}: {not_a_file(path)}" if path.is_symlink() else f"{path}: no such file or folder"
+    needed = os.R_OK | os.X_OK if path.is_dir() else os.R_OK
+    if not os.access(path, needed):
+        return f"{path}: permission denied"
+    return None
+
+
+def _check_inputs(paths: tuple[Path, ...], *, strict: bool) -> None:
+    """An ``IngestError`` before any index is touched when a path cannot be read and ``strict``
+    says to stop at it, or when no path can be read at all (there is nothing to index). Other
+    unreadable paths are reported as failed files, as before, while the rest is indexed."""
+    from .errors import IngestError
+
+    problems = [problem for problem in map(_input_problem, paths) if problem]
+    if problems and (strict or len(problems) == len(paths)):
+        raise IngestError("; ".join(problems[:1] if strict else problems) + " (nothing was indexed)")
+
+
 def _filter_option(facet: str, help_text: str) -> Callable[..., Any]:
     """``--place`` and, for the same filter, its German names of the query language
     (``--ort``, ``--orte``: ``request.filter_aliases``), as the API takes ``ort=``."""
-    from .request import filter_aliases
-
     german = [f"--{alias}" for alias in filter_aliases((facet,))]
     return click.option(f"--{facet}", *german, facet, multiple=True, help=help_text)
 
@@ -375,12 +409,40 @@ def search_command(  # noqa: PLR0913 - one flag each
         date = doc.published.label() if doc.published else "ohne Datum"
         click.echo(f"{number:3d}. {doc.title}  [{date}]  ({doc.id})")
     for facet in result.facets:
-        # the five most frequent, in the facet's order (years and months are listed newest
-        # first: the first five dropped a frequent older year, found by a review)
-        top = set(map(id, sorted(facet.results, key=lambda v: -v.count)[:5]))
-        values = ", ".join(f"{v.label} ({v.count})" for v in facet.results if id(v) in top)
+        values = _facet_line(facet, result.request.filters.get(facet.name, []))
         if values:
             click.echo(f"  {facet.label}: {values}")
+
+
+def _facet_line(facet: Facet, chosen: list[str], size: int = 5) -> str:
+    """The ``size`` most frequent values of a facet, in the facet's order (years and months are
+    listed newest first: the first five dropped a frequent older year, found by a review), and
+    every selected value, marked: a filter value outside the most frequent (``--place Baku``
+    with no hit) was not shown, and nothing told why nothing matched (a review). A selected
+    value the facet does not list (no document has it) is shown with 0, as the web page shows it."""
+    top = set(map(id, sorted(facet.results, key=lambda v: -v.count)[:size]))
+    listed = {v.value for v in facet.results}
+    shown = [
+        f"{v.label} ({v.count}, ausgewählt)" if v.selected else f"{v.label} ({v.count})"
+        for v in facet.results if v.selected or id(v) in top
+    ]
+    shown += [f"{_value_label(facet.name, value)} (0, ausgewählt)" for value in chosen if value not in listed]
+    return ", ".join(shown)
+
+
+def _value_label(facet: str, value: str) -> str:
+    """A selected value as its facet would name it ("März 2019", "ohne Datum"), for a value no
+    document has, which the facet does not list with its label."""
+    import re
+
+    from .facets import month_label
+    from .index import NO_DATE
+
+    if facet == "month" and re.fullmatch(r"[0-9]{4}-(?:0[1-9]|1[0-2])", value):
+        return month_label(value)
+    if facet in ("year", "mentioned") and value == NO_DATE:
+        return "ohne Datum"
+    return value
 
 
 @main.command("info")
@@ -488,17 +550,49 @@ _WITH_LABELS = {"person": "Personen", "place": "Orten", "organisation": "Organis
 
 
 def _facet_label(name: str) -> str:
-    """The German label of a facet ("Orte" for place), or its name when it has none."""
-    return FACETS[name][1] if name in FACETS else name
+    """The German label of a facet ("Orte" for place, also when named "ort"), or its name when
+    it has none."""
+    facet = filter_facet(name)
+    return FACETS[facet][1] if facet in FACETS else name
+
+
+class FacetName(click.ParamType):
+    """A facet argument by its own name or by a German one of the query language, in any case
+    (``ort``, ``Personen``: ``request.filter_facet``), as the filter options, ``facet-values``,
+    the library and the API take them; passed on as the facet's own name. ``click.Choice``
+    made ``searchkit entity ort Baku`` a usage error (a review)."""
+
+    name = "facet"
+
+    def __init__(self, facets: tuple[str, ...]) -> None:
+        self.facets = facets
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "{" + "|".join(self.facets) + "}"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        facet = filter_facet(value) if isinstance(value, str) else None
+        if facet is None or facet not in self.facets:
+            german = ", ".join(filter_aliases(self.facets))
+            self.fail(f"{value!r} is not one of {', '.join(self.facets)} (in German also {german})", param, ctx)
+        return facet
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from click.shell_completion import CompletionItem
+
+        names = [*self.facets, *filter_aliases(self.facets)]
+        return [CompletionItem(name) for name in names if name.startswith(incomplete.lower())]
 
 
 @main.command("entity")
-@click.argument("facet", type=click.Choice(["person", "place", "organisation"]))
+@click.argument("facet", type=FacetName(("person", "place", "organisation")))
 @click.argument("name")
 @INDEX_OPTION
 @click.option("--json", "as_json", is_flag=True)
 def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool) -> None:
     """An entity's documents over time and the entities seen with it.
+
+    The kind may also be named in German, in any case: Personen, Ort, Org.
 
     Example: searchkit entity person "Recep Tayyip Erdoğan"
     """
@@ -509,6 +603,8 @@ def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool
     click.echo(f"{report.name}: {report.count} {'Dokument' if report.count == 1 else 'Dokumente'}")
     for value in report.timeline:
         click.echo(f"  {value.label:>16} {'█' * value.count} {value.count}")
+    if report.undated:  # they belong to no month: without this line the bars missed them
+        click.echo(f"  {'ohne Datum':>16} {'█' * report.undated} {report.undated}")
     for other, values in report.cooccurring.items():
         if values:
             click.echo(f"  mit {_WITH_LABELS.get(other, other)}: " + ", ".join(f"{v.label} ({v.count})" for v in values))
@@ -576,11 +672,12 @@ def export_command(index_path: Path | None, output: Path | None) -> None:
 
 def _serve(index_path: Path, host: str, port: int, workers: int = 1, threads: int = 8) -> None:
     from server import checked_settings
-    from server.serving import choose_server, serve
+    from server.serving import check_address, choose_server, serve
 
     checked_settings()  # a wrong SEARCHKIT_* setting: one Error: line now, not 500s later
 
     kind = choose_server()
+    check_address(host, port, kind)  # a port in use: one Error: line, before the banner
     how = f"gunicorn, {workers} worker(s) × {threads} threads" if kind == "gunicorn" else f"waitress, {threads} threads"
     click.echo(f"searchkit: serving {index_path} on http://{host}:{port}/ ({how}; Ctrl-C to stop)")
     serve(index_path, host, port, workers=workers, threads=threads)
@@ -648,6 +745,7 @@ def migrate_command(index_path: Path | None, engine: str | None, target: Path | 
     entities and dates as they are; the sources are not needed).
 
     In place by default; --to writes the copy into a new (or empty) folder outside the index.
+    An index of the current schema version and the same engine is left as it is.
 
     Example: searchkit migrate --index index/ --engine tantivy
     """
@@ -655,7 +753,7 @@ def migrate_command(index_path: Path | None, engine: str | None, target: Path | 
 
     from tqdm import tqdm
 
-    from .index import METADATA_FILE
+    from .index import METADATA_FILE, SCHEMA_VERSION
 
     # absolute: the copy of an in-place migration goes beside the folder ("--index ." has no
     # name to put beside it: it was a traceback)
@@ -664,6 +762,15 @@ def migrate_command(index_path: Path | None, engine: str | None, target: Path | 
     source = Index(source_path, for_copy=True)
     engine = engine or source.engine_name
     in_place = target is None
+    if in_place and engine == source.engine_name and source.metadata.get("schema_version") == SCHEMA_VERSION:
+        # Nothing to change: the copy would rewrite every document under the write lock for an
+        # index equal to the one it replaces (found by a review).
+        source.close()
+        click.echo(
+            f"{given} is already current (schema {SCHEMA_VERSION}, {engine} engine): nothing to migrate;"
+            " --engine converts it to another engine, --to copies it"
+        )
+        return
     if target is not None:
         _check_migration_target(source_path, target)
     copy_path = source_path.with_name(source_path.name + f".{engine}-migrating") if in_place else target
@@ -703,6 +810,10 @@ def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool, 
     """Build an index of the shipped demo articles and serve it."""
     from .ingest import read_paths
 
+    if not no_serve:
+        from server.serving import check_address
+
+        check_address(host, port)  # a port in use: said before the index is built, not after
     path = index_path or default_index_path()
     index = Index.rebuild(path, engine=engine)
     report = index_documents(index, read_paths([demo_corpus_path()]))

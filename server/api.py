@@ -212,7 +212,8 @@ def similar(doc_id: str):  # type: ignore[no-untyped-def]
     "„erd“ findet Erdoğan), gezählt wie die Facette selbst, häufigste zuerst. Optional in den Treffern einer "
     "Suche: Suchtext, Zeitraum und Filter wie bei `/api/search` (`q`, `from`, `to`, `operator`, Facettenfilter).",
     parameters=facet_value_parameters(),
-    responses={"200": json_response("Passende Werte", "FacetValues"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "429": TOO_MANY},
+    # no 304: not cacheable (``http.CACHEABLE``), answered with Cache-Control: no-store and no ETag
+    responses={"200": json_response("Passende Werte", "FacetValues"), "400": BAD_REQUEST, "429": TOO_MANY},
 )
 def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
     scope = (*SCOPE_PARAMS, *FACETS)
@@ -229,12 +230,14 @@ def facet_value_search(facet: str):  # type: ignore[no-untyped-def]
 @api.get("/api/entities/<facet>/<path:name>")
 @operation(
     summary="Eine Entität",
-    description="Wie oft eine Person, ein Ort oder eine Organisation vorkommt, Verlauf pro Monat, die "
+    description="Wie oft eine Person, ein Ort oder eine Organisation vorkommt, Verlauf pro Monat (Artikel, "
+    "die nur ein Jahr angeben, unter dem Jahr), die Zahl der Artikel ohne Datum (`undated`), die "
     "neuesten Artikel und die Entitäten, die am häufigsten gemeinsam genannt werden (mit der Zahl der "
     "Artikel, die beide nennen).",
     parameters=entity_parameters(),
+    # no 304: not cacheable (``http.CACHEABLE``), answered with Cache-Control: no-store and no ETag
     responses={
-        "200": json_response("Entität", "EntityReport"), "304": NOT_MODIFIED, "400": BAD_REQUEST, "404": ENTITY_NOT_FOUND,
+        "200": json_response("Entität", "EntityReport"), "400": BAD_REQUEST, "404": ENTITY_NOT_FOUND,
         "429": TOO_MANY,
     },
 )

@@ -279,10 +279,19 @@ def schemas() -> dict[str, dict[str, Any]]:
         },
         "EntityReport": {
             "type": "object",
-            "required": ["facet", "name", "count", "timeline", "cooccurring", "latest"],
+            "required": ["facet", "name", "count", "timeline", "undated", "cooccurring", "latest"],
             "properties": {
                 "facet": string, "name": string, "count": integer,
-                "timeline": {"type": "array", "items": ref("FacetCount")},
+                "timeline": {
+                    "type": "array", "items": ref("FacetCount"),
+                    "description": "Artikel pro Monat (`2025-03`), älteste zuerst; Artikel, die nur ein Jahr "
+                    "angeben, unter dem Jahr (`2025`, vor dessen Monaten).",
+                },
+                "undated": {
+                    "type": "integer",
+                    "description": "Artikel ohne Datum, die im Verlauf fehlen: Verlauf und `undated` ergeben "
+                    "zusammen `count`.",
+                },
                 "cooccurring": {"type": "object", "additionalProperties": {"type": "array", "items": ref("FacetCount")}},
                 "latest": {"type": "array", "items": ref("Hit")},
             },

@@ -8,11 +8,15 @@ the write API in another worker) on the next request, without a restart.
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from searchkit.errors import ConfigError
 
 #: gunicorn's default (4094) is shorter than a maximal query (1000 characters, percent-encoded).
 LIMIT_REQUEST_LINE = 8190
@@ -35,6 +39,64 @@ def bind_address(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
 
 
+class AddressUnavailableError(ConfigError):
+    """The server cannot listen on the host and port asked for: another program listens there,
+    the host is no address of this machine, or the port needs privileges."""
+
+
+def listen_addresses(host: str, port: int, kind: str) -> list[tuple[int, Any]]:
+    """(family, address) of each socket the server ``kind`` binds for ``host``: gunicorn one,
+    IPv6 for an IPv6 literal and else IPv4 (a name resolved by ``bind``); waitress every address
+    the name resolves to (``getaddrinfo`` with ``AI_PASSIVE``), as each of them binds."""
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    literal_v6 = ":" in host
+    if kind == "gunicorn":
+        return [(socket.AF_INET6 if literal_v6 else socket.AF_INET, (host, port))]
+    try:
+        found = socket.getaddrinfo(host or None, port, socket.AF_UNSPEC, socket.SOCK_STREAM, socket.IPPROTO_TCP,
+                                   socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise AddressUnavailableError(f"cannot listen on {host}: the host name is unknown ({error.strerror})") from error
+    return list(dict.fromkeys((family, address[:2]) for family, _, _, _, address in found))
+
+
+def check_address(host: str, port: int, kind: str | None = None) -> None:
+    """Bind each socket the server would bind, and let go of it, before the server starts: a
+    port in use was told by gunicorn as five seconds of "Connection in use" lines after the
+    start banner, and ended with status 1 and no "Error:" line (a review).
+
+    With ``SO_REUSEADDR`` where the servers set it (both do, on POSIX): a port whose last
+    connections wait in TIME_WAIT (a server just stopped) binds for them and must not be called
+    busy, while one that a program listens on fails either way. Not on Windows, where that option
+    lets a socket take over a port in use. A race (another program binds between this check and
+    the server) is still reported by the server itself."""
+    kind = kind or choose_server()
+    for family, address in listen_addresses(host, port, kind):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            if os.name != "nt":
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and kind == "waitress" and hasattr(socket, "IPV6_V6ONLY"):
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # as waitress binds
+            try:
+                probe.bind(address)
+            except OSError as error:
+                raise AddressUnavailableError(_bind_failure(host, port, error)) from error
+
+
+def _bind_failure(host: str, port: int, error: OSError) -> str:
+    """The message of a failed bind, with what to do about it."""
+    if isinstance(error, socket.gaierror):
+        return f"cannot listen on {host}: the host name is unknown ({error.strerror})"
+    if error.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)):
+        return (f"port {port} on {host} is in use (another server, perhaps another searchkit, listens there):"
+                " stop it, or choose another --port")
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host}: it is no address of this machine (--host 0.0.0.0 listens on all)"
+    if error.errno == errno.EACCES:
+        return f"no permission to listen on port {port} (ports below 1024 need privileges): choose another --port"
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"
+
+
 def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
     return {
         "bind": [bind_address(host, port)],
@@ -55,11 +117,14 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[s
 
 
 def serve(index_path: str | os.PathLike[str], host: str, port: int, *, workers: int = 1, threads: int = 8) -> str:
-    """Serve the app until interrupted; returns (after shutdown) which server ran."""
+    """Serve the app until interrupted; returns (after shutdown) which server ran. An
+    ``AddressUnavailableError`` before anything starts when the address cannot be bound
+    (``check_address``)."""
     def factory() -> Any:
         return app_for_serving(index_path)
 
     kind = choose_server()
+    check_address(host, port, kind)
     if kind == "gunicorn":
         _run_gunicorn(factory, gunicorn_options(host, port, max(1, workers), max(1, threads)))
     else:
