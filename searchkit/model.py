@@ -329,6 +329,24 @@ def _iso_date(doc_id: str, field_name: str, text: str) -> PubDate:
         raise DocumentError(f"document {doc_id!r}: {field_name}: {error}") from error
 
 
+#: Path segments that browsers and HTTP clients resolve in a URL's path (RFC 3986 "remove dot
+#: segments", also when written %2e): ``/dokument/a/../b`` is requested as ``/dokument/b``.
+DOT_SEGMENTS = frozenset((".", ".."))
+
+
+def check_id_segments(doc_id: str) -> None:
+    """Refuse an id with a "." or ".." path segment ("x/y/../z", "a/./b", ".", ".."): the page
+    and the API address a document by its id in the path (``/dokument/<id>``), and clients
+    normalise such segments away before sending, so the document could never be shown, read
+    or deleted over HTTP (found by a review). Ids already in an index are not checked again
+    (``from_stored``): such an index still opens and serves."""
+    if any(segment in DOT_SEGMENTS for segment in doc_id.split("/")):
+        raise DocumentError(
+            f"document id {doc_id!r} has a '.' or '..' path segment, which web addresses resolve away"
+            " (the document could not be reached over HTTP); use an id without such segments"
+        )
+
+
 @dataclass
 class Document:
     """One news item as searchkit indexes it.
@@ -354,6 +372,7 @@ class Document:
         if LONE_SURROGATE.search(self.id):
             raise DocumentError(f"document id {self.id!r} holds a lone surrogate (not valid Unicode text)")
         self.id = nfc(self.id)  # one id however it was composed
+        check_id_segments(self.id)
         for name in ("title", "lead", "body", "url", "source"):
             value = getattr(self, name)
             if not isinstance(value, str):

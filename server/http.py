@@ -14,12 +14,14 @@ import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import orjson
 from flask import Flask, Response, current_app, g, request
 from flask.json.provider import DefaultJSONProvider
 
 import searchkit
+from searchkit.errors import QueryError
 from searchkit.model import may_hold_big_integer
 
 #: Endpoints whose answer depends only on the URL, the index generation and the code: they get
@@ -97,6 +99,7 @@ def init_http(app: Flask) -> None:
     app.after_request(finish)
     app.before_request(start_timer)
     _init_rate_limit(app)  # before conditional_get: a 304 counts against the limit too
+    app.before_request(check_query_encoding)  # before conditional_get: no 304 for a broken URL
     app.before_request(conditional_get)
     app.after_request(caching_headers)
     app.after_request(security_headers)
@@ -140,6 +143,61 @@ def finish(response: Response) -> Response:
     return response
 
 
+# -- parameters that are not UTF-8 ---------------------------------------------------------------
+#: A parameter name is repeated in the error message up to this length.
+MAX_NAMED_PARAMETER = 40
+#: Endpoints that ignore URL parameters (load balancers and tools add their own).
+PARAMETERS_IGNORED = frozenset(("api.healthz", "api.openapi", "static"))
+
+
+def undecodable_parameter(query_string: bytes) -> str | None:
+    """The name of the first parameter of ``query_string`` whose name or value is not valid
+    UTF-8 once percent-decoded ("q=%ff"), or None when all are. Werkzeug keeps such bytes as
+    the text "%FF" (``request.args``), so a search for "%ff" looked for the letters "%FF" and
+    answered 200; raw bytes that are no UTF-8 (a client that does not percent-encode) made
+    every use of the query string fail with a 500."""
+    for part in query_string.split(b"&"):
+        raw_name, _, raw_value = part.partition(b"=")
+        name = _form_decoded(raw_name)
+        if name is None:
+            return _form_bytes(raw_name).decode("utf-8", "backslashreplace")
+        if _form_decoded(raw_value) is None:
+            return name
+    return None
+
+
+def _form_bytes(raw: bytes) -> bytes:
+    """A name or value of a query string as bytes ("+" is a space, as Werkzeug reads it)."""
+    return unquote_to_bytes(raw.replace(b"+", b" "))
+
+
+def _form_decoded(raw: bytes) -> str | None:
+    """``_form_bytes`` as UTF-8 text, or None when they are not UTF-8."""
+    try:
+        return _form_bytes(raw).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def check_query_encoding() -> None:
+    """Refuse a request whose URL parameters are not UTF-8 with a ``QueryError`` (400: the
+    API's JSON error, the page's German error page), once for the whole app rather than in
+    every view that reads ``request.args``. Endpoints that ignore their parameters (the
+    health check, the OpenAPI description, static files) and unknown routes (a 404) are left
+    as they were."""
+    if request.routing_exception is not None or request.endpoint in PARAMETERS_IGNORED:
+        return
+    name = undecodable_parameter(request.query_string)
+    if name is None:
+        return
+    shown = " ".join(name.split())[:MAX_NAMED_PARAMETER] or "(no name)"
+    raise QueryError(
+        f"parameter {shown} is not valid UTF-8: percent-encode text as UTF-8 (ä is %C3%A4)",
+        german=f"Der Parameter „{shown}“ der Adresse enthält Zeichen, die kein gültiges UTF-8 sind."
+        " Bitte geben Sie die Suche neu ein.",
+    )
+
+
 # -- conditional requests -------------------------------------------------------------------
 def _etag() -> str:
     from . import get_index
@@ -147,9 +205,12 @@ def _etag() -> str:
     index = get_index()
     generation = index.generation()
     # The date is part of the key because German date phrases ("letzte Woche") are relative;
-    # the index instance because a rebuilt index starts again at the same generations.
+    # the index instance because a rebuilt index starts again at the same generations. (Not
+    # ``request.full_path``: it fails on a query string that is no UTF-8, which the endpoints
+    # that ignore their parameters still answer.)
+    full_path = f"{request.path}?{request.query_string.decode('utf-8', 'surrogateescape')}"
     key = "|".join((current_app.config["_CODE_TAG"], date.today().isoformat(), index.instance, request.host_url,
-                    request.full_path))
+                    full_path))
     return f"g{generation}-{hashlib.sha1(key.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}"
 
 

@@ -102,7 +102,11 @@ def clean_body(body: str, lead: str = "") -> str:
     return "\n\n".join(paragraphs)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…“\"])\s+(?=[A-ZÄÖÜ„\"])")
+#: A sentence ends after ".", "!", "?" or "…", with a closing quotation mark or not ('… sagte
+#: er. "Nein."', '… "Gehen Sie jetzt!" Dann'), before a capital or an opening quotation mark. A
+#: closing quotation mark alone ends none: German nouns are capitalised ('meldet Angriffe
+#: "terroristischer" Gruppen' was cut after "terroristischer").
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][“”\"«»]))\s+(?=[A-ZÄÖÜ„\"»«])")
 #: A full stop after these does not end a sentence: ordinals and dates ("die 29. Konferenz",
 #: "am 10. November") and common abbreviations.
 _NO_END = re.compile(
@@ -118,6 +122,44 @@ def first_sentence(text: str, max_chars: int = 160) -> str:
     if len(sentence) > max_chars:
         sentence = sentence[:max_chars].rsplit(" ", 1)[0] + " …"
     return sentence
+
+
+#: A kicker ("Dachzeile") is at most this long and this many words: "Nahost:", "Stuttgart 21:",
+#: "Wolodymyr Selenskyj bei Friedrich Merz:" (the longest of 1,447 in the zeitgeist archive).
+MAX_KICKER_CHARS = 60
+MAX_KICKER_WORDS = 8
+#: A title made of a kicker and the text's first sentence cuts that sentence here.
+KICKER_SENTENCE_CHARS = 120
+
+
+def is_kicker(title: str) -> bool:
+    """Whether ``title`` is only a kicker ending in a colon ("Nahost:", "Geflüchtete:"): some
+    sources put the headline into the first sentence of the text and give just the kicker as
+    the title, so that every hit of a topic was titled "Bundeskanzler:". A title that goes on
+    after its colon ("Nahost: Waffenruhe hält") is a headline and no kicker."""
+    title = " ".join(title.split())
+    if not title.endswith(":"):
+        return False
+    kicker = title[:-1].rstrip()
+    return (
+        bool(kicker)
+        and len(kicker) <= MAX_KICKER_CHARS
+        and len(kicker.split()) <= MAX_KICKER_WORDS
+        and ":" not in kicker  # "Nahost: Waffenruhe:" is a headline with a kicker already
+        and first_sentence(kicker, MAX_KICKER_CHARS) == kicker  # no sentence end inside
+    )
+
+
+def title_with_kicker(kicker: str, text: str) -> str:
+    """The title of a document whose title is only ``kicker`` (``is_kicker``): "Kicker: first
+    sentence of the text", the sentence cut at a word (``KICKER_SENTENCE_CHARS``), so that a
+    hit says what happened. Without text the kicker is kept, without its colon. A text that
+    begins with the kicker itself does not repeat it."""
+    name = " ".join(kicker.split())[:-1].rstrip()
+    sentence = first_sentence(text, KICKER_SENTENCE_CHARS) if text.strip() else ""
+    if sentence.casefold().startswith(name.casefold() + ":"):
+        sentence = sentence[len(name) + 1 :].lstrip()
+    return f"{name}: {sentence}" if sentence else name
 
 
 #: C0/C1 control characters except tab and newlines, lone UTF-16 surrogates (JSON allows

@@ -24,7 +24,15 @@ from typing import Any
 
 from ..errors import DocumentError, IngestError, SearchkitError
 from ..model import Document, PubDate
-from .clean import clean_body, first_sentence, sanitize_text, sanitize_value, split_paragraphs
+from .clean import (
+    clean_body,
+    first_sentence,
+    is_kicker,
+    sanitize_text,
+    sanitize_value,
+    split_paragraphs,
+    title_with_kicker,
+)
 
 #: Files larger than this are refused (configurable by ``SEARCHKIT_MAX_FILE_MB``).
 DEFAULT_MAX_FILE_MB = 200
@@ -310,12 +318,15 @@ def make_document(
     source: str = "",
     metadata: dict[str, Any] | None = None,
 ) -> Document:
-    """Build a document from source parts, cleaning the body and deriving a missing title."""
+    """Build a document from source parts, cleaning the body and deriving a missing title (or
+    completing one that is only a kicker such as "Nahost:" with the text's first sentence)."""
     lead = " ".join(sanitize_text(lead).split())
     body = clean_body(sanitize_text(body), lead)
     title = sanitize_text(title)
     if not title.strip():
         title = first_sentence(lead or body)
+    elif is_kicker(title):
+        title = title_with_kicker(title, lead or body)
     return Document(
         id=clean_id(doc_id),
         title=_cut_title(title),

@@ -1,0 +1,139 @@
+"""Titles that are only a kicker ("Dachzeile") such as "Nahost:" are completed with the first
+sentence of the text, for every input format; every other title stays as it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import DATA, require
+
+from searchkit import read_file
+from searchkit.ingest.clean import (
+    KICKER_SENTENCE_CHARS,
+    first_sentence,
+    is_kicker,
+    title_with_kicker,
+)
+
+NEWS = "Benjamin Netanjahu plant, eine Offensive auf Gaza-Stadt anzuordnen. Die Armee bereitet sich vor."
+LONG = (
+    "Die Bundesregierung hat laut Medienberichten bereits Gespräche mit den Taliban aufgenommen, um bald"
+    " wieder nach Afghanistan abschieben zu können. Weiteres folgt."
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Nahost:", "Stuttgart 21:", "Geflüchtete:", "  Krieg in der   Ukraine :  ", "»Drohungen gegen Ziele in Deutschland«:",
+     "Prof. Drosten:", "Wolodymyr Selenskyj bei Friedrich Merz:"],
+)
+def test_a_short_title_ending_in_a_colon_is_a_kicker(title: str) -> None:
+    assert is_kicker(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Nahost: Waffenruhe hält",  # a headline behind its kicker
+        "Nahost",
+        ":",
+        "",
+        "Nahost: Waffenruhe:",  # a colon inside: already more than a kicker
+        "Die Waffenruhe hält. Was jetzt:",  # a sentence of its own before the last words
+        "Warum die Regierung in Berlin jetzt über einen neuen Haushalt streiten muss:",  # too many words
+        "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherungsanstaltsreform:",  # too long
+    ],
+)
+def test_other_titles_are_no_kicker(title: str) -> None:
+    assert not is_kicker(title)
+
+
+def test_the_kicker_gets_the_first_sentence() -> None:
+    assert title_with_kicker("Nahost:", NEWS) == (
+        "Nahost: Benjamin Netanjahu plant, eine Offensive auf Gaza-Stadt anzuordnen."
+    )
+
+
+def test_a_long_first_sentence_is_cut_at_a_word_with_an_ellipsis() -> None:
+    title = title_with_kicker("Abschiebungen:", LONG)
+    assert title == (
+        "Abschiebungen: Die Bundesregierung hat laut Medienberichten bereits Gespräche mit den Taliban"
+        " aufgenommen, um bald wieder nach …"
+    )
+    sentence = title.removeprefix("Abschiebungen: ").removesuffix(" …")
+    assert len(sentence) <= KICKER_SENTENCE_CHARS and LONG.startswith(sentence + " ")
+
+
+def test_without_text_the_kicker_stays_without_its_colon() -> None:
+    assert title_with_kicker("Nahost:", "") == "Nahost"
+    assert title_with_kicker("Nahost:", "  \n ") == "Nahost"
+
+
+def test_a_text_that_begins_with_the_kicker_does_not_repeat_it() -> None:
+    assert title_with_kicker("Nahost:", "Nahost: Die Waffenruhe hält. Mehr dazu.") == "Nahost: Die Waffenruhe hält."
+
+
+def test_a_closing_quotation_mark_alone_ends_no_sentence() -> None:
+    """German nouns are capitalised: the splitter cut 'Angriffe "terroristischer"' before
+    "Gruppen" and a kicker title ended in the middle of the sentence."""
+    text = 'Das Militär in Mali meldet Angriffe "terroristischer" Gruppen. Die Lage ist unklar.'
+    assert first_sentence(text) == 'Das Militär in Mali meldet Angriffe "terroristischer" Gruppen.'
+    assert first_sentence('Er rief: "Gehen Sie jetzt!" Dann ging er.') == 'Er rief: "Gehen Sie jetzt!"'
+    assert first_sentence("Sie sagte: „Nein.“ Dann ging sie.") == "Sie sagte: „Nein.“"
+
+
+def test_every_format_completes_a_kicker_title(tmp_path: Path) -> None:
+    expected = "Nahost: Benjamin Netanjahu plant, eine Offensive auf Gaza-Stadt anzuordnen."
+    rows = [{"id": "k", "title": "Nahost:", "content": NEWS}, {"id": "h", "title": "Nahost: Waffenruhe hält", "content": NEWS}]
+    jsonl = write(tmp_path / "a.jsonl", "\n".join(json.dumps(row, ensure_ascii=False) for row in rows))
+    assert [d.title for d in read_file(jsonl)] == [expected, "Nahost: Waffenruhe hält"]
+
+    csv = write(tmp_path / "b.csv", f'id,title,text\nk,Nahost:,"{NEWS}"\nh,Nahost: Waffenruhe hält,"{NEWS}"\n')
+    assert [d.title for d in read_file(csv)] == [expected, "Nahost: Waffenruhe hält"]
+
+    text = write(tmp_path / "c.txt", f"Nahost:\n\n{NEWS}\n")
+    (doc,) = read_file(text)
+    assert doc.title == expected and doc.body == NEWS  # the text itself is kept whole
+
+    html = write(
+        tmp_path / "d.html",
+        f'<html><head><meta property="og:title" content="Nahost:"></head><body><article><p>{NEWS}</p>'
+        "<p>Zweiter Absatz.</p></article></body></html>",
+    )
+    assert [d.title for d in read_file(html)] == [expected]
+
+    feed = write(
+        tmp_path / "e.rss",
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>'
+        f"<item><title>Nahost:</title><description>{NEWS}</description></item>"
+        "<item><title>Nahost:</title></item>"
+        "</channel></rss>",
+    )
+    assert [d.title for d in read_file(feed)] == [expected, "Nahost"]
+
+
+def test_a_title_without_a_colon_at_the_end_is_unchanged(tmp_path: Path) -> None:
+    titles = ["Nahost: Waffenruhe hält", "Waffenruhe in Nahost", "Was jetzt? Eine Frage:", "Stuttgart 21"]
+    rows = [{"id": str(n), "title": title, "text": NEWS} for n, title in enumerate(titles)]
+    path = write(tmp_path / "a.jsonl", "\n".join(json.dumps(row, ensure_ascii=False) for row in rows))
+    assert [d.title for d in read_file(path)] == titles
+
+
+@pytest.mark.data
+def test_no_title_of_the_zeitgeist_archive_is_only_a_kicker() -> None:
+    """1,447 of 4,395 records were titled like "Nahost:"; all of them, and no other, change."""
+    path = require(DATA / "zeitgeist" / "archive.jsonl")
+    raw = [" ".join(json.loads(line)["title"].split()) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    titles = [doc.title for doc in read_file(path)]
+    assert len(titles) == len(raw)
+    changed = [(old, new) for old, new in zip(raw, titles) if old != new]
+    assert all(is_kicker(old) and new.startswith(old + " ") for old, new in changed)
+    assert len(changed) == sum(1 for old in raw if is_kicker(old)) > 1000
+    assert not any(title.endswith(":") for title in titles)
