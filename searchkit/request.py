@@ -129,11 +129,12 @@ class SearchRequest:
                 f"operator must be one of {', '.join(OPERATORS)}",
                 german=f"Unbekannter Operator: möglich sind {', '.join(OPERATORS)}.",
             )
-        if not isinstance(self.page, int) or isinstance(self.page, bool) or self.page < 1:
-            raise QueryError("page must be a positive integer", german="Die Seitenzahl muss 1 oder größer sein.")
-        if not isinstance(self.per_page, int) or isinstance(self.per_page, bool) or not 0 <= self.per_page <= MAX_PER_PAGE:
+        if not _is_int(self.page) or self.page < 1:
+            raise QueryError(f"page must be a positive integer{_not(self.page)}",
+                             german="Die Seitenzahl muss 1 oder größer sein.")
+        if not _is_int(self.per_page) or not 0 <= self.per_page <= MAX_PER_PAGE:
             raise QueryError(
-                f"per_page must be between 0 and {MAX_PER_PAGE}",
+                f"per_page must be an integer between 0 and {MAX_PER_PAGE}{_not(self.per_page)}",
                 german=f"Treffer je Seite: zwischen 0 und {MAX_PER_PAGE}.",
             )
         if self.page * self.per_page > MAX_RESULT_DEPTH:
@@ -141,9 +142,10 @@ class SearchRequest:
                 f"results beyond position {MAX_RESULT_DEPTH} are not available",
                 german=f"Treffer nach Platz {MAX_RESULT_DEPTH} werden nicht angezeigt: bitte die Suche eingrenzen.",
             )
-        if not isinstance(self.facet_size, int) or isinstance(self.facet_size, bool) or not 1 <= self.facet_size <= 1000:
+        if not _is_int(self.facet_size) or not 1 <= self.facet_size <= 1000:
             raise QueryError(
-                "facet_size must be between 1 and 1000", german="Werte je Filter: zwischen 1 und 1000."
+                f"facet_size must be an integer between 1 and 1000{_not(self.facet_size)}",
+                german="Werte je Filter: zwischen 1 und 1000.",
             )
         for name in ("facets", "highlight", "parse_dates"):
             if not isinstance(getattr(self, name), bool):
@@ -156,6 +158,16 @@ class SearchRequest:
         self.filters = _clean_filters(self.filters)
         for name in ("date_from", "date_to"):
             setattr(self, name, _date_bound(name, getattr(self, name)))
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _not(value: object) -> str:
+    """", not '10'" for a value of another type: ``per_page="10"`` was told "must be between 0
+    and 100", which 10 is (found by a review)."""
+    return "" if _is_int(value) else f", not {value!r} ({type(value).__name__})"
 
 
 def _clean_filters(filters: object) -> dict[str, list[str]]:

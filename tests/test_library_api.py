@@ -184,3 +184,18 @@ def test_facets_of_a_whole_request_and_similar_checks_its_arguments(index: Index
         index.similar(7)  # type: ignore[arg-type]
     with pytest.raises(QueryError, match="limit"):
         index.similar("a", limit=True)
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"per_page": "10"}, "per_page must be an integer between 0 and 100, not '10' (str)"),
+    ({"page": "2"}, "page must be a positive integer, not '2' (str)"),
+    ({"facet_size": 2.5}, "facet_size must be an integer between 1 and 1000, not 2.5 (float)"),
+    ({"per_page": 500}, "per_page must be an integer between 0 and 100"),
+])
+def test_an_option_of_the_wrong_type_is_named_with_its_type(options: dict, message: str) -> None:  # type: ignore[type-arg]
+    """Found by a review: ``per_page="10"`` was told "must be between 0 and 100", which 10 is."""
+    from searchkit.request import SearchRequest
+
+    with pytest.raises(searchkit.QueryError) as raised:
+        SearchRequest("Baku", **options)
+    assert str(raised.value) == message
