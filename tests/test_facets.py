@@ -317,6 +317,40 @@ def test_a_party_named_by_an_adjective_is_one_value(fresh_index: Index) -> None:
     assert fresh_index.search("", filters={"organisation": ["Grüne"]}, per_page=0).total == 3
 
 
+def test_a_name_with_a_leading_article_counts_for_the_name_without(fresh_index: Index) -> None:
+    """Found by a review (2026-12-07): "Die Grünen" (3 articles, from "Die Grünen wollen …" at
+    the start of a sentence) was an organisation beside "Grünen" (71). With the article or
+    without, the two are one value, shown as more documents write it; a name whose article is
+    part of it joins its bare form too ("Die Zeit"). "Den Haag" is no "Haag", and a name the
+    facet does not hold without the article stays as it is."""
+    organisations = [["Grünen"], ["Grünen"], ["Die Grünen", "Grünen"], ["Die Grünen"],
+                     ["Die Zeit"], ["Die Zeit"], ["Zeit"], ["Der Bundesnachrichtendienst"]]
+    places = [["Den Haag"], ["Haag"], [], [], [], [], [], []]
+    fresh_index.add([_article(str(i), "2025-05", organisations=o, places=p)
+                     for i, (o, p) in enumerate(zip(organisations, places))])
+    result = fresh_index.search("", facet_size=20, per_page=0)
+    assert {v.label: v.count for v in result.facet("organisation").results} == {
+        "Grünen": 4, "Die Zeit": 3, "Der Bundesnachrichtendienst": 1,
+    }
+    assert {v.label: v.count for v in result.facet("place").results} == {"Den Haag": 1, "Haag": 1}
+    assert fresh_index.search("", filters={"organisation": ["Die Grünen"]}, per_page=0).total == 4
+    assert fresh_index.search("", filters={"organisation": ["Zeit"]}, per_page=0).total == 3
+    document = fresh_index.get("2")
+    assert fresh_index.entity_names(document) == [Entity("Grünen", EntityType.ORGANISATION)]
+
+
+def test_leading_articles_merge_into_one_value_per_name() -> None:
+    from searchkit.facets import _merge_leading_articles
+
+    values = ["die x", "der x", "x", "das y", "den haag"]
+    docs = [np.array(ids, dtype=np.int64) for ids in ([1, 2, 3], [4], [5, 6], [7], [8])]
+    kept, kept_docs, aliases = _merge_leading_articles("organisation", values, docs)
+    assert aliases == {"der x": "die x", "x": "die x"}
+    assert dict(zip(kept, (d.tolist() for d in kept_docs))) == {"die x": [1, 2, 3, 4, 5, 6], "das y": [7], "den haag": [8]}
+    # places: "Den Haag", "Des Moines" keep their article
+    assert _merge_leading_articles("place", ["den haag", "haag"], docs[:2])[2] == {}
+
+
 def test_a_name_with_a_hyphen_or_a_space_is_one_value(fresh_index: Index) -> None:
     """Found by a review: "Heinz-Christian Strache" and "Heinz Christian Strache" (both in
     10kGNAD) were two values; they count as the spelling of most documents."""

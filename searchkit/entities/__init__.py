@@ -23,6 +23,7 @@ from .aliases import Aliases, AliasFileError, load_aliases
 from .corpus import iter_spans
 from .features import CUES
 from .normalize import (
+    FIRST_NAME_FLAGS,
     NAME_FLAGS,
     PERSON_NAME_FLAGS,
     PERSON_ROLES,
@@ -228,6 +229,56 @@ def _complete_first_names(words: Sequence[str], spans: list[tuple[int, int, str]
     return out
 
 
+#: Endings of German nouns made from verbs and adjectives ("Unkenntnis", "Forderung",
+#: "Sicherheit"), singular and plural: such a word is a common noun even where the lexicon has it
+#: only as a capitalized word of the word list (as it has many surnames: "Kretschmann").
+_NOUN_SUFFIX = re.compile(r"(?:ung|heit|keit|schaft|nis|tion|ität|ismus)(?:en|se|sen|ses)?$")
+#: Lowercase words that never continue a person's name: articles and prepositions that the
+#: tagger ran over ("Donald Trump im Iran-Krieg", "Will Lewis die Zeitung"); not the particles
+#: of names ("von der Leyen", "Karl der Große": ``NAME_PARTICLES``).
+_NO_NAME_WORDS = frozenset("""
+    die das dem des ein eine einer einen einem im ins am ans beim zur mit für auf aus bei nach
+    über unter um gegen seit als wie und oder aber
+""".split())
+#: Lexicon flags of a word that is (part of) a name: a tail with one of them is kept.
+_ANY_NAME_FLAGS = NAME_FLAGS | frozenset("tcryo")
+
+
+def _is_common_noun_word(word: str, lexicon: Mapping[str, str]) -> bool:
+    """A capitalized word that the lexicon knows as a common noun, or as a capitalized word with
+    a noun's derivational ending ("Unkenntnis"), and not as any kind of name."""
+    if not _is_capitalized(word):
+        return False
+    flags = _flags(lexicon, word)
+    if _ANY_NAME_FLAGS.intersection(flags):
+        return False
+    return "N" in flags or ("K" in flags and bool(_NOUN_SUFFIX.search(word)))
+
+
+def _cut_person_tails(words: Sequence[str], spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A person's span that runs past a first name and a surname over the words that follow
+    ends before the first of them that is a common noun or a lowercase article or preposition:
+    "Donald Trump hat Friedrich Merz Unkenntnis vorgeworfen" (the person "Friedrich Merz
+    Unkenntnis"), "Thomas Gottschalk Buhrufe", "Donald Trump im Iran-Krieg". Only after a first
+    name and a capitalized second word; a common noun only when that second word is no
+    first name of both of the lexicon's lists ("Hans Ulrich Obrist": after two first names
+    the surname may be a noun too, "Obrist"; "Merz", "Gottschalk" and "Wagner" are in at most
+    one), and only a word the lexicon knows as no name of any kind (a surname that is also a
+    noun ends a name of two words, "Andreas Scheuer", which this rule never cuts)."""
+    lexicon = _lexicon()
+    out = []
+    for start, end, label in spans:
+        if label == "PER" and end - start >= 3 and starts_with_first_name(words[start:end], lexicon) \
+                and _is_capitalized(words[start + 1]):
+            nouns_end_it = not FIRST_NAME_FLAGS <= set(_flags(lexicon, words[start + 1]))
+            for i in range(start + 2, end):
+                if words[i] in _NO_NAME_WORDS or (nouns_end_it and _is_common_noun_word(words[i], lexicon)):
+                    end = _without_particles(words, start, i)
+                    break
+        out.append((start, end, label))
+    return out
+
+
 def _ends_with_first_name(span: Sequence[str], lexicon: Mapping[str, str]) -> bool:
     """The span is a first name, or ends in one that is no surname ("Recep Tayyip"; not "Hans
     Peter", Peter being a surname too, nor "Jens Spahn")."""
@@ -371,7 +422,7 @@ def _tagged_sentences(text: str, title: str) -> list[tuple[list[str], list[tuple
             spans = _complete_first_names(
                 words, _complete_adjectives(words, _split_lists(words, list(iter_spans(tag_tokens(words)))))
             )
-            out.append((words, _join_particles(words, spans)))
+            out.append((words, _cut_person_tails(words, _join_particles(words, spans))))
     return out
 
 
@@ -571,6 +622,14 @@ def extract_mentions(text: str, title: str = "") -> list[Mention]:
 #: counts for ("die Gewerkschaft Verdi" … "Verdi verlangt": an organisation; "die
 #: Bürgerinitiative Straniakstraße" beside three mentions of the street: a place).
 CUE_WEIGHT = 2
+#: A name joined with a hyphen to the role of an organisation's head or member: "Verdi-Chef",
+#: "Gazprom-Chef", "Signa-Gründer", "Anonymous-Mitglied", "Baumax-Zentrale" (an organisation's
+#: seat). Not "-Sprecher" ("Clinton-Sprecher": a person's spokesman) nor "-Vize" ("Trump-Vize").
+ORGANISATION_ROLE_COMPOUND = re.compile(
+    r"([A-ZÄÖÜ][\w.]*)-(?:Chef|Chefin|Chefs|Boss|Bosse|Vorsitzende|Vorsitzender|Vorsitzenden"
+    r"|Generalsekretär|Generalsekretärin|Mitglied|Mitglieder|Mitgliedern|Mitglieds|Funktionär|Funktionärin"
+    r"|Funktionäre|Funktionären|Gründer|Gründerin|Gründers|Zentrale)"
+)
 
 
 def _cued_names(
@@ -578,18 +637,30 @@ def _cued_names(
 ) -> dict[tuple[str, ...], str]:
     """The type of each name of a text that a cue noun before it (``features.CUES``,
     ``retype.cued_kind``) typed somewhere (tokens → type): each mention votes for its type, a
-    cued one ``CUE_WEIGHT`` times, and a cue's type wins a tie."""
+    cued one ``CUE_WEIGHT`` times, and a cue's type wins a tie. A one-word name that the text
+    also joins with a hyphen to the role of an organisation's head or member ("Verdi-Chef
+    Frank Bsirske", "Signa-Gründer", "Anonymous-Mitglied": ``ORGANISATION_ROLE_COMPOUND``) is
+    cued as an organisation once for each such word, where the tagger typed it as a person."""
     from .tagger import get_tagger
 
     featurizer = get_tagger().featurizer
     votes: dict[tuple[str, ...], Counter[str]] = {}
     cued: dict[tuple[str, ...], set[str]] = {}
+    heads: Counter[tuple[str, ...]] = Counter()
     for words, mentions, spans in sentences_:
         for mention, (start, end, _) in zip(mentions, spans):
             by_cue = start > 0 and mention.label == cued_kind(words, start, end, featurizer, mention.label)
             votes.setdefault(mention.tokens, Counter())[mention.label] += CUE_WEIGHT if by_cue else 1
             if by_cue:
                 cued.setdefault(mention.tokens, set()).add(mention.label)
+        for word in words:
+            compound = ORGANISATION_ROLE_COMPOUND.fullmatch(word)
+            if compound:
+                heads[(compound[1],)] += 1
+    for tokens, count in heads.items():
+        if "PER" in votes.get(tokens, ()):
+            votes[tokens]["ORG"] += CUE_WEIGHT * count
+            cued.setdefault(tokens, set()).add("ORG")
     return {
         tokens: max(sorted(votes[tokens]), key=lambda label: (votes[tokens][label], label in labels))
         for tokens, labels in cued.items()
