@@ -269,6 +269,9 @@ def index_command(  # noqa: PLR0913 - one flag each
     # first file that fails ends the command before anything is written.
     docs = dates.documents(read_paths(paths, on_error=on_error))
     first = next(docs, None)
+    if first is None:
+        _nothing_to_index(path, file_errors, as_json=as_json)
+        return
     index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
     report = index_documents(
         index,
@@ -297,6 +300,28 @@ def index_command(  # noqa: PLR0913 - one flag each
             click.echo(f"  failed: {line}", err=True)
         dates.echo()
     if report.failed:
+        sys.exit(1)
+
+
+def _nothing_to_index(path: Path, file_errors: list[str], *, as_json: bool) -> None:
+    """The end of ``searchkit index`` when the inputs hold no document (files that all failed, an
+    empty folder): the index is neither created nor rebuilt — ``--rebuild`` with files that
+    exist but yield nothing emptied it (found by a review) — and the command says so; it fails
+    when files failed."""
+    from .errors import IndexNotFoundError
+
+    try:
+        documents = len(Index(path))
+    except IndexNotFoundError:
+        documents = 0
+    report = IngestReport(failed=len(file_errors), errors=list(file_errors))
+    if as_json:
+        _echo_json(report.to_dict() | {"dropped_dates": [], "documents": documents})
+    else:
+        click.echo(f"nothing to index: the paths hold no documents — {path} left as it is", err=True)
+        for line in file_errors:
+            click.echo(f"  failed: {line}", err=True)
+    if file_errors:
         sys.exit(1)
 
 

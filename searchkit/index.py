@@ -64,11 +64,28 @@ def title_repeats_text(doc: Document) -> bool:
     """A title the reader took from the first sentence (sources without a headline) is already
     in the lead or body: indexed again with the title boost it would count that sentence four
     times and outrank what the query is about."""
-    title = " ".join(doc.title.split()).removesuffix("…").removesuffix("...").rstrip()
+    return _starts_text(doc, doc.title)
+
+
+def _starts_text(doc: Document, title: str) -> bool:
+    title = " ".join(title.split()).removesuffix("…").removesuffix("...").rstrip()
     if not title:
         return False
     start = " ".join(f"{doc.lead} {doc.body}".split())[: len(title) + 1]
     return start.startswith(title)
+
+
+def indexed_title(doc: Document) -> str:
+    """The text of the title field: the title, but none when the reader took it from the first
+    sentence (``title_repeats_text``), and only the kicker when the reader completed a kicker
+    with that sentence ("Nahost: Benjamin Netanjahu plant …", ``ingest.clean.title_with_kicker``:
+    the sentence would count four times as well; found by a review)."""
+    if title_repeats_text(doc):
+        return ""
+    kicker, colon, rest = doc.title.partition(": ")
+    if colon and kicker and _starts_text(doc, rest):
+        return kicker
+    return doc.title
 
 
 def default_index_path() -> Path:
@@ -124,7 +141,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "id": doc.id,
         "content_hash": doc.content_hash(),
-        "title": "" if title_repeats_text(doc) else doc.title,
+        "title": indexed_title(doc),
         "lead": doc.lead,
         "body": doc.body,
         "doc": doc.to_json(),
@@ -757,7 +774,7 @@ class Index:
         ids = [doc.id for doc in self.documents()]
         for start in range(0, len(ids), batch_size):
             batch = [self.get(doc_id) for doc_id in ids[start : start + batch_size]]
-            stripped = [dataclasses.replace(d, entities=[], mentioned=[]) for d in batch]
+            stripped = [d.with_changes(entities=[], mentioned=[]) for d in batch]
             report.merge(self.add(stripped, enrich=enrich, workers=workers, force=True, on_document=on_document))
         if optimize and report.updated and self.segment_count() > 1:
             self.optimize()

@@ -7,6 +7,7 @@ the HTTP API and exports all show the same shapes.
 from __future__ import annotations
 
 import calendar
+import copy
 import hashlib
 import json
 import re
@@ -450,6 +451,16 @@ class Document:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    def with_changes(self, **changes: Any) -> Document:
+        """A copy with ``changes`` (its entities, its mentioned periods) and without the checks of
+        ``__post_init__``, which this document passed when it was made or stored: enrichment and
+        ``reextract`` replace those fields only. (``dataclasses.replace`` checked the whole
+        document again and refused an id that an index stored before the check of its
+        segments existed, halfway through a ``reextract``: found by a review.)"""
+        doc = copy.copy(self)
+        doc.__dict__.update(changes)
+        return doc
 
     @classmethod
     def from_stored(cls, text: str) -> Document:

@@ -7,7 +7,6 @@ multiprocessing pool or on Dask workers.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -22,7 +21,7 @@ def enrich(doc: Document) -> Document:
 
     entities = doc.entities or extract_entities(doc.text, title=doc.title)
     mentioned = doc.mentioned or extract_mentioned_dates(doc.text, reference=doc.published)
-    return dataclasses.replace(doc, entities=list(entities), mentioned=list(mentioned))
+    return doc.with_changes(entities=list(entities), mentioned=list(mentioned))
 
 
 def enrich_on_dask(

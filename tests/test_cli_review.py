@@ -175,3 +175,27 @@ def test_index_help_names_every_format_the_ingest_reads() -> None:
     missing = [suffix for suffix in READERS if suffix not in text]
     assert not missing
     assert "RSS/Atom" in text
+
+
+def test_inputs_that_hold_no_document_leave_the_index_as_it_is(tmp_path: Path) -> None:
+    """Found by a review: files that exist but yield nothing (all lines bad, an empty folder)
+    still rebuilt the index, emptying it, or created an empty one."""
+    index = tmp_path / "idx"
+    assert run("index", str(small_feed(tmp_path / "in")), "--index", str(index), "--quiet", "--no-enrich").exit_code == 0
+    before = listing(index)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("kaputt\n", encoding="utf-8")
+    empty = tmp_path / "leer"
+    empty.mkdir()
+    result = run("index", str(bad), "--index", str(index), "--quiet", "--rebuild")
+    assert result.exit_code == 1 and "nothing to index" in result.stderr and "bad.jsonl" in result.stderr
+    result = run("index", str(empty), "--index", str(index), "--quiet", "--rebuild")
+    assert result.exit_code == 0 and "nothing to index" in result.stderr
+    assert listing(index) == before
+    with Index(index) as opened:
+        assert len(opened) == 2
+    fresh = tmp_path / "new"
+    assert run("index", str(bad), "--index", str(fresh), "--quiet").exit_code == 1
+    assert not fresh.exists()
+    as_json = run("index", str(empty), "--index", str(index), "--json")
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["documents"] == 2

@@ -94,3 +94,37 @@ def test_an_index_that_holds_such_ids_still_opens_and_serves(tmp_path: Path, mon
     with Index(path) as index:
         assert index.delete("a/./b") == 1
         assert len(index) == 1
+
+
+def test_files_of_one_name_given_as_relative_paths_up_get_ids_without_dots(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a review: the third file of one name took its path as given as the id prefix,
+    "../src/c/feed.txt", which the id check refuses: every document of it failed."""
+    for name in "abc":
+        folder = tmp_path / "src" / name
+        folder.mkdir(parents=True)
+        (folder / "feed.txt").write_text(f"Titel {name}\n\nEin Text über {name}.", encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    errors: list[str] = []
+    docs = list(read_paths([f"../src/{name}/feed.txt" for name in "abc"], on_error=lambda f, e: errors.append(str(e))))
+    assert not errors
+    assert len({d.id for d in docs}) == 3
+    assert not any(segment in (".", "..") for d in docs for segment in d.id.split("/"))
+
+
+def test_reextract_keeps_a_stored_id_with_a_dot_segment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a review: re-extraction copied every stored document with the checks of a new one,
+    and stopped halfway at an id stored before the check of its segments existed."""
+    with monkeypatch.context() as before_the_check:
+        before_the_check.setattr(model, "check_id_segments", lambda doc_id: None)
+        index = Index(tmp_path / "idx", create=True)
+        index.add([Document(id="feed/../x", title="Alt", body="Olaf Scholz besucht Hamburg."),
+                   Document(id="ok", title="Neu", body="Angela Merkel in Berlin.")])
+        index.close()
+    index = Index(tmp_path / "idx")
+    from searchkit import enrich
+
+    index.reextract(enrich, batch_size=1)
+    assert {d.id for d in index.documents()} == {"feed/../x", "ok"}
+    assert index.get("feed/../x").title == "Alt"

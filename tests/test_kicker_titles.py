@@ -137,3 +137,28 @@ def test_no_title_of_the_zeitgeist_archive_is_only_a_kicker() -> None:
     assert all(is_kicker(old) and new.startswith(old + " ") for old, new in changed)
     assert len(changed) == sum(1 for old in raw if is_kicker(old)) > 1000
     assert not any(title.endswith(":") for title in titles)
+
+
+def test_a_kicker_repeated_in_other_case_keeps_no_stray_colon() -> None:
+    """Found by a review: "ß" folds to two letters, and the kicker's length then cut the text
+    one letter short ("Fußball: : Der Verein …")."""
+    from searchkit.ingest.clean import title_with_kicker
+
+    assert title_with_kicker("Fußball:", "FUSSBALL: Der Verein gewinnt.") == "Fußball: FUSSBALL: Der Verein gewinnt."
+    assert title_with_kicker("Fußball:", "FUSSBALL: Der Verein gewinnt.").count(": :") == 0
+    assert title_with_kicker("Nahost:", "NAHOST: Waffenruhe hält.") == "Nahost: Waffenruhe hält."
+
+
+def test_the_title_field_holds_the_kicker_not_the_sentence_again() -> None:
+    """Found by a review: the completed title put the text's first sentence into the title field
+    too, where the title boost counted it four times (as a title taken from the first sentence
+    is left out of that field for the same reason)."""
+    from searchkit import Document
+    from searchkit.index import document_fields
+    from searchkit.ingest.formats import make_document
+
+    doc = make_document("zg-1", title="Nahost:", body="Benjamin Netanjahu plant die Einnahme des Gazastreifens. Mehr dazu.")
+    assert doc.title == "Nahost: Benjamin Netanjahu plant die Einnahme des Gazastreifens."
+    assert document_fields(doc)["title"] == "Nahost"
+    headline = Document(id="h", title="Nahost: Waffenruhe hält", body="Die Waffenruhe im Gazastreifen hält.")
+    assert document_fields(headline)["title"] == "Nahost: Waffenruhe hält"

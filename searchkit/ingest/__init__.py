@@ -73,6 +73,24 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, 
                 yield file, naming.prefix(file, prefix)
 
 
+def _id_prefixes(file: Path, prefix: str) -> Iterator[str]:
+    """The id prefixes ``file`` may take, in order of preference: as named, with its suffix, its
+    path, its absolute path (only asked for when the others are taken: a symbolic link that
+    leads back to itself is reported when read, not here)."""
+    yield prefix
+    yield prefix + file.suffix
+    yield _path_without_dots(file)
+    yield Path(os.path.abspath(file)).as_posix()
+
+
+def _path_without_dots(file: Path) -> str:
+    """``file``'s path as an id: as given, without "." and ".." segments ("../b/feed.rss" →
+    "b/feed.rss"), which an id may not hold (``model.check_id_segments``: no web address could
+    reach the document); a third file of one name given as "../c/feed.rss" failed every
+    document (found by a review)."""
+    return "/".join(part for part in Path(os.path.normpath(file)).as_posix().split("/") if part not in (".", ".."))
+
+
 class _Naming:
     """The id prefixes of the files one call reads, and which files it has read."""
 
@@ -94,7 +112,7 @@ class _Naming:
         ("a/feed.jsonl", "b/feed.jsonl")."""
         if self._has_sibling_of_same_stem(file):
             prefix += file.suffix
-        for candidate in (prefix, prefix + file.suffix, file.as_posix()):
+        for candidate in _id_prefixes(file, prefix):
             if candidate not in self.taken:
                 self.taken.add(candidate)
                 return candidate

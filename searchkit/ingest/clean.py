@@ -157,8 +157,11 @@ def title_with_kicker(kicker: str, text: str) -> str:
     begins with the kicker itself does not repeat it."""
     name = " ".join(kicker.split())[:-1].rstrip()
     sentence = first_sentence(text, KICKER_SENTENCE_CHARS) if text.strip() else ""
-    if sentence.casefold().startswith(name.casefold() + ":"):
-        sentence = sentence[len(name) + 1 :].lstrip()
+    # (a match ignoring case, not ``casefold`` and the kicker's length: "ß" folds to two
+    # letters, and "Fußball:" before "FUSSBALL: Der Verein …" kept a colon of the text)
+    repeated = re.match(re.escape(name) + r"\s*:", sentence, re.IGNORECASE)
+    if repeated:
+        sentence = sentence[repeated.end() :].lstrip()
     return f"{name}: {sentence}" if sentence else name
 
 
