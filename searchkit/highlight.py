@@ -347,7 +347,8 @@ class Highlighter:
         """The best window of the lead, else of the body, else their plain beginning (each
         without the title where it begins with it: the hit shows the title above). A lead that
         matches only by compound parts gives way to a body with the query's own word."""
-        lead, body = without_title(doc.lead, doc.title), without_title(doc.body, doc.title)
+        lead = without_title(doc.lead, doc.title, cut_sentence=True)
+        body = without_title(doc.body, doc.title, cut_sentence=True)
         partial = ""
         for text in (lead, body):
             spans = self.spans(text)
@@ -356,7 +357,9 @@ class Highlighter:
             partial = partial or (text if spans else "")
         if partial:
             return self.highlight(partial)
-        plain = lead or body or doc.lead or doc.body
+        # (a text that is nothing but its title has no snippet: the hit shows it as its title;
+        # it was shown again below it, 950 items of the real archive, found by a review)
+        plain = lead or body
         if len(plain) > SNIPPET_CHARS:
             plain = plain[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
         return html.escape(plain, quote=False)

@@ -152,17 +152,43 @@ class EntityType(str, Enum):
         return {"person": "Personen", "place": "Orte", "organisation": "Organisationen"}[self.value]
 
 
-def without_title(text: str, title: str) -> str:
+def without_title(text: str, title: str, *, cut_sentence: bool = False) -> str:
     """``text`` without a copy of ``title`` at its start: the title of a seed or plain-text
     file is its first sentence, which a page must not show twice (under the title, or as the
-    snippet of a hit). Empty when the text is nothing but the title. The title must end where
-    a word ends: a title "Bahn" does not cut "Bahnstreik legt …" to "streik legt …"."""
-    if not title or not text.startswith(title):
-        return text
-    rest = text[len(title):]
-    if rest and title[-1].isalnum() and rest[0].isalnum():
-        return text
-    return rest.lstrip()
+    snippet of a hit), nor the sentence that completes a kicker ("Nahost: Benjamin Netanjahu
+    plant …", ``ingest.clean.title_with_kicker``: the same sentence stood under 950 titles of
+    the real archive; found by a review). Empty when the text is nothing but the title. The
+    title must end where a word ends: a title "Bahn" does not cut "Bahnstreik legt …" to
+    "streik legt …".
+
+    A title cut at its length limit ("… die Nord-Stream-Pipelines …") is the beginning of the
+    text's first sentence: with ``cut_sentence`` (a hit's snippet) that whole sentence goes, so
+    the snippet does not begin with what the title shows; without it (the document page, whose
+    heading shows the cut title) the text stays whole."""
+    copy = _title_copy(text, title, cut_sentence)
+    return text[len(copy):].lstrip() if copy else text
+
+
+def _title_copy(text: str, title: str, cut_sentence: bool) -> str:
+    """The start of ``text`` that repeats ``title`` (or the sentence after its kicker), or ""."""
+    kicker, colon, sentence = title.partition(": ")
+    for copy in (title, sentence if colon and kicker else ""):
+        cut = copy.endswith("…")
+        head = copy.removesuffix("…").rstrip() if cut else copy
+        if not head or not text.startswith(head):
+            continue
+        rest = text[len(head):]
+        if rest and head[-1].isalnum() and rest[0].isalnum():
+            continue
+        if not cut:
+            return head
+        if cut_sentence:
+            from .ingest.clean import first_sentence
+
+            whole = first_sentence(text, max_chars=len(text) + 1)
+            if whole.startswith(head) and text.startswith(whole):
+                return whole
+    return ""
 
 
 def nfc(text: str) -> str:

@@ -63,8 +63,10 @@ def test_a_title_taken_from_the_first_sentence_is_not_the_snippet_again() -> Non
     # a match only in the title sentence: the snippet comes from the rest
     assert Highlighter(terms_of("Türkei")).snippet(doc) == "In der Stichwahl siegte er knapp."
     assert "<mark" in Highlighter(terms_of("Stichwahl")).snippet(doc)
+    # a text that is nothing but its title: no snippet (the hit shows it once, as its title;
+    # a review found the sentence twice under 950 titles of the real archive)
     only_title = Document(id="2", title=title, body=title)
-    assert Highlighter(frozenset()).snippet(only_title) == html_escape(title)
+    assert Highlighter(frozenset()).snippet(only_title) == ""
 
 
 def html_escape(text: str) -> str:

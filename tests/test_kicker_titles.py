@@ -162,3 +162,21 @@ def test_the_title_field_holds_the_kicker_not_the_sentence_again() -> None:
     assert document_fields(doc)["title"] == "Nahost"
     headline = Document(id="h", title="Nahost: Waffenruhe hält", body="Die Waffenruhe im Gazastreifen hält.")
     assert document_fields(headline)["title"] == "Nahost: Waffenruhe hält"
+
+
+def test_a_hit_and_a_document_page_do_not_repeat_the_sentence_under_the_title() -> None:
+    """Found by a review: the sentence that completes a kicker stood again under the title, on
+    the hit and on the document page (950 items of the real archive); a title cut at its limit
+    also began the snippet."""
+    from searchkit.model import without_title
+
+    text = "Benjamin Netanjahu plant die Einnahme des Gazastreifens. Das Kabinett tagt am Abend."
+    assert without_title(text, "Nahost: Benjamin Netanjahu plant die Einnahme des Gazastreifens.") == (
+        "Das Kabinett tagt am Abend.")
+    # cut: the document page keeps the whole text (its heading is cut), the snippet skips the sentence
+    assert without_title(text, "Nahost: Benjamin Netanjahu plant …") == text
+    assert without_title(text, "Nahost: Benjamin Netanjahu plant …", cut_sentence=True) == "Das Kabinett tagt am Abend."
+    assert without_title(text, "Benjamin Netanjahu plant die …", cut_sentence=True) == "Das Kabinett tagt am Abend."
+    # a headline with a colon that the text does not repeat, and a word cut inside, stay
+    assert without_title(text, "Netanjahu: Waffenruhe") == text
+    assert without_title("Bahnstreik legt Berlin lahm.", "Bahn") == "Bahnstreik legt Berlin lahm."
