@@ -165,16 +165,16 @@ def without_title(text: str, title: str, *, cut_sentence: bool = False) -> str:
     text's first sentence: with ``cut_sentence`` (a hit's snippet) that whole sentence goes, so
     the snippet does not begin with what the title shows; without it (the document page, whose
     heading shows the cut title) the text stays whole."""
-    copy = _title_copy(text, title, cut_sentence)
-    return text[len(copy):].lstrip() if copy else text
+    repeated = _title_copy(text, title, cut_sentence)
+    return text[len(repeated):].lstrip() if repeated else text
 
 
 def _title_copy(text: str, title: str, cut_sentence: bool) -> str:
     """The start of ``text`` that repeats ``title`` (or the sentence after its kicker), or ""."""
     kicker, colon, sentence = title.partition(": ")
-    for copy in (title, sentence if colon and kicker else ""):
-        cut = copy.endswith("…")
-        head = copy.removesuffix("…").rstrip() if cut else copy
+    for repeated in (title, sentence if colon and kicker else ""):
+        cut = repeated.endswith("…")
+        head = repeated.removesuffix("…").rstrip() if cut else repeated
         if not head or not text.startswith(head):
             continue
         rest = text[len(head):]
