@@ -237,3 +237,16 @@ def test_many_stars_over_a_vocabulary_are_answered_at_once() -> None:
     vocabulary = Vocabulary.from_counts({"e" * 30 + "y": 1, "flüchtlinge": 2, "fluchthelfer": 1})
     assert vocabulary.matching("*e*e*e*e*e*e*e*e*e*e*e*e*e*e*x", 100) == []  # exponential before
     assert vocabulary.matching("fl*chtlinge", 100) == ["flüchtlinge"]
+
+
+def test_a_suggestion_takes_the_next_nearest_word_when_the_nearest_finds_nothing(fresh_index) -> None:  # type: ignore[no-untyped-def]
+    """Found by a review: "Olaf Schlz" offered nothing, because its nearest word "Schulz" (more
+    frequent than "Scholz") finds no article with "Olaf"; the next nearest does."""
+    from searchkit import Document
+
+    fresh_index.add([
+        *[Document(id=f"s{i}", title=f"Martin Schulz spricht {i}", body="Martin Schulz in Berlin.") for i in range(4)],
+        Document(id="o1", title="Olaf Scholz reist", body="Olaf Scholz in Paris."),
+    ])
+    result = fresh_index.search("Olaf Schlz")
+    assert result.suggestion == "Olaf Scholz"
