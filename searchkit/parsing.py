@@ -115,6 +115,17 @@ class GermanQueryParser(QueryParser):
             )
         field_obj = self.schema[fieldname]
         terms = [group[0] for group in _token_groups(field_obj.analyzer, text)]
+        for term in terms:
+            if len(term) <= 2 * maxdist:
+                # told with the word as typed: "„haus“ ist zu kurz" quoted a word nobody typed
+                # ("Häuser~2"; found by a review)
+                same = term == text.casefold()
+                raise QueryError(
+                    f"{text!r}{'' if same else f' (searched as {term!r})'} is too short for {maxdist} edit(s):"
+                    " almost every short word would match",
+                    german=f"„{text}“{'' if same else f' (gesucht als „{term}“)'} ist zu kurz für {maxdist}"
+                    " Abweichung(en): fast jedes kurze Wort würde passen.",
+                )
         fuzzy = [
             query.FuzzyTerm(fieldname, term, boost=boost, maxdist=maxdist, prefixlength=prefixlength)
             for term in terms

@@ -1582,3 +1582,12 @@ def test_one_compound_no_text_writes_finds_its_parts_apart(fresh_index: Index) -
     assert plain.total == 0 and not plain.fell_back
     # several words keep their fallback to any word (parts apart scored lower on the news set)
     assert fresh_index.search("Bahnstreik Piloten").fell_back
+
+
+def test_a_fuzzy_word_too_short_is_named_as_typed(fresh_index: Index) -> None:
+    """Found by a review: "Häuser~2" was refused as "„haus“ ist zu kurz", a word nobody typed."""
+    with pytest.raises(QueryError) as refused:
+        fresh_index.search("Häuser~2")
+    assert refused.value.german.startswith("„Häuser“ (gesucht als „haus“) ist zu kurz für 2 Abweichung(en)")
+    with pytest.raises(QueryError, match="'ab' is too short for 1 edit"):
+        fresh_index.search("ab~1")
