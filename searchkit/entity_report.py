@@ -81,19 +81,34 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
                 return entity_report(index, *named[0], top=top)
             labels = ", ".join(data.label(f, v) for f, v in named[:5])
             raise DocumentNotFoundError(
-                f"no documents mention {name!r}" + (f"; names with it: {labels}" if labels else ""),
-                german=f"Kein Artikel erwähnt „{name}“." + (f" Gemeint: {labels}?" if labels else ""),
+                not_found_english(facet, name) + (f"; did you mean: {labels}?" if labels else ""),
+                german=not_found_german(facet, name) + (f" Meinten Sie: {labels}?" if labels else ""),
             )
     result = run_search(
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
     if result.total == 0:
-        raise DocumentNotFoundError(f"no documents mention {name!r}", german=f"Kein Artikel erwähnt „{name}“.")
+        raise DocumentNotFoundError(not_found_english(facet, name), german=not_found_german(facet, name))
     label = result.request.filters[facet][0]
     timeline, undated = _timeline(result)
     return EntityReport(
         facet, label, result.total, timeline, _cooccurring(index, result.request, top), result.hits, undated
     )
+
+
+#: An entity facet in a German sentence: "Keine Person namens …", "Kein Ort namens …".
+GERMAN_KIND = {"person": "Keine Person", "place": "Kein Ort", "organisation": "Keine Organisation"}
+
+
+def not_found_english(facet: str, name: str) -> str:
+    """"no person named 'Bahn'": the archive has no entity of that type and name. Not "no
+    documents mention 'Bahn'", which was false: many articles have the word (a review)."""
+    return f"no {facet} named {name!r}"
+
+
+def not_found_german(facet: str, name: str) -> str:
+    """"Keine Person namens „Bahn“ gefunden." (see ``not_found_english``)."""
+    return f"{GERMAN_KIND.get(facet, 'Kein Eintrag')} namens „{name}“ gefunden."
 
 
 def _timeline(result: SearchResult) -> tuple[list[FacetValue], int]:

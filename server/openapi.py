@@ -63,7 +63,7 @@ NOT_MODIFIED = {"description": "Nicht geändert: das ETag aus If-None-Match gilt
 BAD_REQUEST = error("Ungültige Parameter oder Grenzen überschritten (Meldung nennt den Grund).")
 TOO_MANY = error("Zu viele Anfragen dieser Adresse (Rate-Limit); Retry-After nennt die Wartezeit.")
 NOT_FOUND = error("Kein Dokument mit dieser ID.")
-ENTITY_NOT_FOUND = error("Kein Artikel erwähnt diesen Namen.")
+ENTITY_NOT_FOUND = error("Kein Eintrag dieser Art (Person, Ort oder Organisation) unter diesem Namen.")
 CACHE_HEADERS = {
     "ETag": {"description": "Schwaches ETag aus Index-Generation und URL.", "schema": {"type": "string"}},
     "Cache-Control": {"description": "`no-cache` (bzw. `max-age` laut Konfiguration).", "schema": {"type": "string"}},

@@ -6,20 +6,22 @@ from __future__ import annotations
 import dataclasses
 import re
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from searchkit.dates import parse_date_bound
+from searchkit.entity_report import entity_candidates, not_found_german
 from searchkit.errors import DateError, QueryError
 from searchkit.errors import DocumentNotFoundError as SearchkitNotFound
 from searchkit.facets import FACETS, month_label
 from searchkit.index import ENTITY_FIELDS, NO_DATE
+from searchkit.ingest import READERS
 from searchkit.model import GERMAN_MONTHS, EntityType, without_title
-from searchkit.entity_report import entity_candidates
 from searchkit.parsing import operator_reading
 from searchkit.request import (
+    MAX_RESULT_DEPTH,
     PARAMS,
     SORTS,
     Facet,
@@ -59,6 +61,94 @@ def short_query(text: str) -> str:
     characters long, and repeated whole it pushed the hits off the screen."""
     text = " ".join(str(text).split())
     return text if len(text) <= QUERY_ECHO else text[: QUERY_ECHO - 1].rstrip() + "…"
+
+
+#: Quotation marks the query parser takes as phrase quotes (``parsing._TYPOGRAPHIC_QUOTES``
+#: and the straight one).
+PHRASE_QUOTES = "\"„“”‟»«"
+
+
+@pages.app_template_filter("quoted_query")
+def quoted_query(text: str) -> str:
+    """The query in German quotation marks as the summary and the window title repeat it
+    (shortened, ``short_query``). A query that is one quoted phrase ("Europäische Union",
+    „Europäische Union“) is shown in one pair of „…“, not wrapped in a second one (a review
+    found „„Europäische Union““); one with quotation marks of its own elsewhere
+    ('"Europäische Union" Brüssel') is shown as typed, without quotes around it."""
+    text = " ".join(str(text).split())
+    inner = text[1:-1].strip()
+    if len(text) > 2 and text[0] in PHRASE_QUOTES and text[-1] in PHRASE_QUOTES and inner \
+            and not any(q in inner for q in PHRASE_QUOTES):
+        return f"„{short_query(inner)}“"
+    if any(q in text for q in PHRASE_QUOTES):
+        return short_query(text)
+    return f"„{short_query(text)}“"
+
+
+def _host(url: Any) -> str:
+    """The host of an http(s) address without "www." ("https://www.zeit.de/index" →
+    "zeit.de"); "" for anything else."""
+    if not web_url(url):
+        return ""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".")
+    except ValueError:
+        return ""
+    if "xn--" in host:  # an internationalised name as its reader writes it
+        try:
+            host = host.encode("ascii").decode("idna")
+        except UnicodeError:
+            pass
+    return host.removeprefix("www.")
+
+
+#: A bare host name as a source ("www.zeit.de").
+_BARE_HOST = re.compile(r"www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+", re.IGNORECASE)
+
+
+@pages.app_template_filter("source_label")
+def source_label(doc: Any) -> str:
+    """A document's source as the page names it (after the date of every hit, on the article
+    page, in its sidebar, on the entity page): the ingest readers store what the input had,
+    which was a feed's address ("https://www.tagesschau.de/api2u/homepage/") or the input
+    file's name ("test.csv") on every article of a real archive (a review). An address is
+    shown as its host ("tagesschau.de"); a file name of an input format (``ingest.READERS``)
+    names no publisher: then, as for no source, the host of the article's own address, or
+    nothing."""
+    source = " ".join(str(getattr(doc, "source", "") or "").split())
+    own = _host(getattr(doc, "url", ""))
+    if web_url(source):
+        return _host(source) or own
+    if not source or "://" in source or source.lower().endswith(tuple(READERS)):
+        return own
+    if _BARE_HOST.fullmatch(source):
+        return source[len("www."):].lower()
+    return source
+
+
+def page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
+    """The page links of the pagination: the first and the last page, the pages ``around``
+    the current one, and ``None`` for each gap ("1 … 258 259 260 261 262 … 1000"; a gap of
+    one page is that page). A page beyond the last shows the last pages."""
+    if last < 1:
+        return []
+    current = min(current, last)
+    low, high = max(1, current - around), min(last, current + around)
+    numbers: list[int | None] = []
+    if low > 1:
+        numbers.append(1)
+        if low == 3:
+            numbers.append(2)
+        elif low > 3:
+            numbers.append(None)
+    numbers += range(low, high + 1)
+    if high < last:
+        if high == last - 2:
+            numbers.append(last - 1)
+        elif high < last - 2:
+            numbers.append(None)
+        numbers.append(last)
+    return numbers
 
 
 @pages.app_template_filter("inline_code")
@@ -357,6 +447,11 @@ def index():  # type: ignore[no-untyped-def]
     def hit_url(doc_id: str) -> str:
         return link_with_back("pages.document", back_query, doc_id=doc_id)
 
+    # The last page a link may lead to: ``result.pages`` counts the hits up to the result
+    # depth, but a page that reaches past it is refused (``SearchRequest.validate``): with 30
+    # hits a page, page 334 of 10,000 hits would be a 400.
+    last_page = min(result.pages, MAX_RESULT_DEPTH // req.per_page) if req.per_page else result.pages
+
     # per_page=0 (as in the API: the count and the filters): the link to the articles
     hits_url = None
     if req.per_page == 0:
@@ -379,10 +474,14 @@ def index():  # type: ignore[no-untyped-def]
         req=req,
         page_title=_page_title(result, active),
         hit_url=hit_url,
-        last_page_url=page_url(result.pages) if result.total and req.page > result.pages else None,
+        last_page_url=page_url(last_page) if result.total and req.page > last_page else None,
         searched=bool(request.args),
         toggle=toggle,
         page_url=page_url,
+        page_numbers=page_numbers(req.page, last_page),
+        last_page=last_page,
+        depth_cut=bool(req.per_page) and result.total > last_page * req.per_page,
+        max_depth=f"{MAX_RESULT_DEPTH:,}".replace(",", "."),
         sort_url=sort_url,
         more_url=more_url,
         more=more,
@@ -436,7 +535,7 @@ def period(date_filter: Any) -> str:
 def _page_title(result: SearchResult, active: list[tuple[str, str, str]]) -> str:
     """The window title: query, filters and page, so that browser history and a screen
     reader's list of tabs tell result pages apart."""
-    parts = [f"„{short_query(result.query_text)}“"] if result.query_text else []
+    parts = [quoted_query(result.query_text)] if result.query_text else []
     parts += [f"{facet}: {label}" for facet, label, _ in active]
     if result.date_filter:
         parts.append(f"Zeitraum: {period(result.date_filter)}")
@@ -547,10 +646,14 @@ def entity(facet: str, name: str):  # type: ignore[no-untyped-def]
         report = index.entity(kind, name, top=10)
     except SearchkitNotFound as error:
         # several entities hold the name ("Bahn": Deutsche Bahn, Pro Bahn): links to their pages
+        # under "Meinten Sie:" (error.html), each of another type named so ("Deutsche Bahn
+        # (Organisation)" for a person "Bahn")
         data = index.facet_data()
-        links = [(data.label(other, value), url_for("pages.entity", facet=other, name=data.label(other, value)))
+        links = [(data.label(other, value) + (f" ({ENTITY_SINGULAR[other]})" if other != kind else ""),
+                  url_for("pages.entity", facet=other, name=data.label(other, value)))
                  for other, value in entity_candidates(data, kind, name)[:10]]
-        return error_response(404, str(error), german=error.german, links=links)
+        german = not_found_german(kind, name) if links else error.german
+        return error_response(404, str(error), german=german, links=links)
     if report.facet != facet:  # the archive counts the name as another type: its page is there
         # the query string as it came (as keywords of url_for, "name" or "_anchor" clashed: 500)
         query_string = urlencode(list(request.args.items(multi=True)))

@@ -301,7 +301,7 @@ def test_entity_page_errors(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("url", "status", "german"),
     [
-        ("/entitaet/person/Niemand Nirgendwo", 404, "Kein Artikel erwähnt „Niemand Nirgendwo“."),
+        ("/entitaet/person/Niemand Nirgendwo", 404, "Keine Person namens „Niemand Nirgendwo“ gefunden."),
         ("/entitaet/year/2024", 404, "Unbekannte Art „year“"),
         ("/dokument/nix", 404, "Kein Artikel mit der Kennung „nix“."),
         ("/gibt-es-nicht", 404, "Diese Seite gibt es nicht."),
@@ -598,8 +598,8 @@ def test_an_entity_name_of_several_entities_links_to_each(client: FlaskClient) -
     without links, and /entitaet/person/Europa said no article mentions the place Europa."""
     response = client.get("/entitaet/organisation/Bahn")
     html = response.get_data(as_text=True)
-    assert response.status_code == 404 and "Gemeint:" in html
-    links = re.findall(r'<ul class="candidates">(.*?)</ul>', html, re.S)
+    assert response.status_code == 404 and "Meinten Sie:" in html
+    links = re.findall(r'<ul class="candidates"[^>]*>(.*?)</ul>', html, re.S)
     targets = [unescape(h) for h in re.findall(r'href="([^"]+)"', links[0])]
     assert len(targets) >= 2 and all(client.get(t).status_code == 200 for t in targets)
     moved = client.get("/entitaet/person/Europa")

@@ -1245,8 +1245,8 @@ def test_an_entity_page_of_a_surname_is_the_page_of_the_full_name(fresh_index: I
         fresh_index.entity("person", "von")
     with pytest.raises(DocumentNotFoundError) as several:
         fresh_index.entity("person", "Olaf")
-    assert several.value.german == "Kein Artikel erwähnt „Olaf“. Gemeint: Olaf Müller, Olaf Scholz?"
-    with pytest.raises(DocumentNotFoundError, match="no documents mention 'Zzzz'$"):
+    assert several.value.german == "Keine Person namens „Olaf“ gefunden. Meinten Sie: Olaf Müller, Olaf Scholz?"
+    with pytest.raises(DocumentNotFoundError, match="no person named 'Zzzz'$"):
         fresh_index.entity("person", "Zzzz")
     fresh_index.delete("1")
     with pytest.raises(DocumentNotFoundError):  # a value whose documents are gone names nothing

@@ -132,7 +132,7 @@ def test_path_parameters_are_described_once_each_with_its_own_description(client
 
 def test_the_entity_404_is_described_as_what_it_is(client: FlaskClient, spec: dict) -> None:
     response = client.get("/api/entities/person/Niemand Nirgendwo")
-    assert response.status_code == 404 and "mention" in response.get_json()["error"]["message"]
+    assert response.status_code == 404 and "no person named" in response.get_json()["error"]["message"]
     described = spec["paths"]["/api/entities/{facet}/{name}"]["get"]["responses"]["404"]["description"]
     assert "Dokument" not in described and "Namen" in described
     assert spec["paths"]["/api/documents/{doc_id}"]["get"]["responses"]["404"]["description"] == "Kein Dokument mit dieser ID."
