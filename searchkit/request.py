@@ -516,7 +516,10 @@ class SearchResult:
     def pages(self) -> int:
         if not self.request.per_page:  # counts and facets only: one page without hits
             return 1
-        return max(1, -(-min(self.total, MAX_RESULT_DEPTH) // self.request.per_page))
+        # the pages a request may ask for: one whose end lies beyond the result depth is
+        # refused (with 30 a page, page 334 of 10,000 hits; found by a review)
+        per_page = self.request.per_page
+        return max(1, min(-(-self.total // per_page), MAX_RESULT_DEPTH // per_page))
 
     def facet(self, name: str) -> Facet | None:
         return next((f for f in self.facets if f.name == name), None)

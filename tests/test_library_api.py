@@ -199,3 +199,19 @@ def test_an_option_of_the_wrong_type_is_named_with_its_type(options: dict, messa
     with pytest.raises(searchkit.QueryError) as raised:
         SearchRequest("Baku", **options)
     assert str(raised.value) == message
+
+
+def test_the_last_page_counted_is_one_a_request_may_ask_for() -> None:
+    """Found by a review: 10,000 hits at 30 a page counted 334 pages, and page 334 (positions
+    up to 10,020) is refused as beyond the result depth."""
+    from searchkit.request import MAX_RESULT_DEPTH, SearchRequest, SearchResult
+
+    def pages(total: int, per_page: int) -> int:
+        return SearchResult(request=SearchRequest("x", per_page=per_page), total=total, hits=[], facets=[],
+                            took_ms=0.0, query_text="x", operator="and").pages
+
+    assert pages(12_345, 30) == MAX_RESULT_DEPTH // 30 == 333
+    SearchRequest("x", page=333, per_page=30)  # allowed
+    with pytest.raises(searchkit.QueryError):
+        SearchRequest("x", page=334, per_page=30)
+    assert pages(95, 10) == 10 and pages(0, 10) == 1 and pages(10_000, 10) == 1000
