@@ -65,7 +65,7 @@ def test_a_long_first_sentence_is_cut_at_a_word_with_an_ellipsis() -> None:
     title = title_with_kicker("Abschiebungen:", LONG)
     assert title == (
         "Abschiebungen: Die Bundesregierung hat laut Medienberichten bereits Gespräche mit den Taliban"
-        " aufgenommen, um bald wieder nach …"
+        " aufgenommen, um bald wieder …"
     )
     sentence = title.removeprefix("Abschiebungen: ").removesuffix(" …")
     assert len(sentence) <= KICKER_SENTENCE_CHARS and LONG.startswith(sentence + " ")

@@ -92,9 +92,98 @@ def drop_repeated_lead(lead: str, paragraphs: list[str]) -> list[str]:
     return paragraphs
 
 
+#: Where a byline ("Von Corinna Emundts, tagesschau.de", "Eine Analyse von Max Bauer und Ann
+#: Weiß, ARD-Rechtsredaktion") may begin: the start of the text or of a sentence after the teaser.
+_BYLINE_START = re.compile(
+    r"(?:^|(?<=[.!?“”\"])[ \t]*)(?:(?:Eine?|Der) (?:Analyse|Kommentar|Einschätzung|Reportage|Kolumne|Überblick|Bericht) von|Von) (?=[A-ZÄÖÜ])"
+)
+#: A byline may begin in the first characters of a text only (after a teaser of up to three
+#: sentences) and is at most this long.
+BYLINE_WITHIN_CHARS = 500
+MAX_BYLINE_CHARS = 200
+#: The words of a byline: names, name particles, outlets ("ARD-Hauptstadtstudio", "ARD Rio de
+#: Janeiro", "tagesschau.de", "hr", "NDR/WDR"), "und", "zzt. Köln", "zurzeit in München".
+_BYLINE_WORD = (
+    r"(?:[A-ZÄÖÜ][\w'’.\-/]*|von|van|de|der|den|del|della|di|da|do|dos|du|al|el|la|le|ten|ter|zu|und|in"
+    r"|zzt\.|zzT\.|zurzeit|derzeit|[a-z][\w\-]*\.(?:de|at|ch|com|eu)|hr|br|rbb|ndr|wdr|swr|mdr)"
+)
+_BYLINE = re.compile(rf"{_BYLINE_WORD}(?:[\s,]+{_BYLINE_WORD})*")
+#: The end of the byline's sentence: a full stop (not of "zzt." or an initial), "?", "!", ":".
+_BYLINE_STOP = re.compile(r"(?<!zzt)(?<!zzT)(?<!\b[A-ZÄÖÜ])\.(?=\s)|[?!:;]")
+#: Scraping dropped the line break after the byline, gluing its last word to the text's first:
+#: "tagesschau.deEs ist", "ARD KairoDie", "SWRAm Sonntag", 'WDR"Einmal', "Hauptstadtstudio900",
+#: "MDR THÜRINGENDie".
+_OUTLETS = ("ARD", "ZDF", "SWR", "BR", "HR", "WDR", "NDR", "MDR", "RBB", "SR", "DW", "ORF", "SRF")
+_GLUE = re.compile(
+    r"(?<=[a-zäöüß])(?<!\bzz)(?=[A-ZÄÖÜ\"„“»\d])"  # "tagesschau.deEs" (not "zzT.")
+    r"|(?<=[A-ZÄÖÜ]{2})(?=[A-ZÄÖÜ][a-zäöüß])"  # "THÜRINGENDie", "SWRAm"
+    r"|(?:" + "|".join(rf"(?<=\b{o})" for o in _OUTLETS) + r")"  # "HRCO2", "BR1989" (not "BR24")
+    r"(?=[A-ZÄÖÜ\"„“»]|\d(?<!BR2)(?!4\b))"
+)
+#: Name prefixes whose capital is no glue ("McAllister", "DeSantis").
+_NAME_PREFIX = re.compile(r"(?:^|[\s,])(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)$")
+
+
+def drop_byline(text: str) -> str:
+    """``text`` without the byline after its teaser ("… Wie geht es weiter? Von Eckart Aretz,
+    tagesschau.deWo treffen sich …"): the author would be counted as a person of the article and
+    the glued words ("tagesschau.deWo") stand in snippets. A byline is "Von" (or "Eine Analyse
+    von") and only names, outlets and "und" up to the end of its sentence ("Von Lisa Weiß.", "Von
+    Max Bauer, ARD-Rechtsredaktion.") or up to the glued first word of the text (the first glue,
+    after two words or more: "Von YouTube und TikTok" is none). The teaser and the text become
+    paragraphs of their own."""
+    for start in _BYLINE_START.finditer(text[:BYLINE_WITHIN_CHARS]):
+        names_at = start.end()
+        window = text[names_at : names_at + MAX_BYLINE_CHARS]
+        stop = _BYLINE_STOP.search(window)
+        window = window[: stop.start() if stop else len(window)]
+        end = None
+        for glue in _GLUE.finditer(window):
+            names = window[: glue.start()]
+            if _NAME_PREFIX.search(names):
+                continue  # "McAllister"
+            # the first glue only, and two words at least: "Von YouTube und TikTok" is no byline
+            if _BYLINE.fullmatch(names) and len(names.split()) >= 2:
+                end = names_at + glue.start()
+            break
+        names = window.rstrip()
+        if (
+            end is None and stop and stop.group() == "." and _BYLINE.fullmatch(names)
+            and ("," in names or 2 <= len(names.split()) <= 4)  # "Von Lisa Weiß."
+        ):
+            end = names_at + stop.end()
+        if end is not None:
+            before, after = text[: start.start()].rstrip(), text[end:].lstrip()
+            return f"{before}\n\n{after}" if before else after
+    return text
+
+
+#: A question, exclamation or colon glued to the next sentence where scraping dropped a line
+#: break: "Was hat Trump angekündigt?Am Mittwoch …", "im Überblick:Ölpreis so hoch …" (not the
+#: gender colon of "Lehrer:Innen").
+_GLUED_SENTENCE = re.compile(r"(?<=[a-zäöüß\"“”)])([?!]|:(?!In(?:nen)?\b))(?=[A-ZÄÖÜ][a-zäöüß])")
+
+
+def split_glued_sentences(text: str) -> str:
+    """``text`` with a space after a "?", "!" or ":" glued to the capitalised word after it, so
+    that the sentences read and end (none inside a web address: "index.php?Id=1")."""
+
+    def space(match: re.Match[str]) -> str:
+        # (the words around, looked for within a few characters: a text may have no space at all)
+        before = text[max(0, match.start() - 100) : match.start()].rsplit(maxsplit=1)
+        after = text[match.end() : match.end() + 100].split(maxsplit=1)
+        if "/" in (before[-1] if before else "") or "=" in (after[0] if after else ""):
+            return match.group(1)
+        return match.group(1) + " "
+
+    if "/" not in text and "=" not in text:
+        return _GLUED_SENTENCE.sub(r"\1 ", text)
+    return _GLUED_SENTENCE.sub(space, text)
+
+
 def clean_body(body: str, lead: str = "") -> str:
     """The article body without scraping residue, paragraphs joined by blank lines."""
-    paragraphs = split_paragraphs(body)
+    paragraphs = split_paragraphs(split_glued_sentences(drop_byline(body)))
     paragraphs = drop_residue(paragraphs)
     paragraphs = drop_related_block(paragraphs)
     paragraphs = drop_repeats(paragraphs)
@@ -107,20 +196,108 @@ def clean_body(body: str, lead: str = "") -> str:
 #: closing quotation mark alone ends none: German nouns are capitalised ('meldet Angriffe
 #: "terroristischer" Gruppen' was cut after "terroristischer").
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][“”\"«»]))\s+(?=[A-ZÄÖÜ„\"»«])")
-#: A full stop after these does not end a sentence: ordinals and dates ("die 29. Konferenz",
-#: "am 10. November") and common abbreviations.
+#: A full stop after these does not end a sentence: common abbreviations.
 _NO_END = re.compile(
-    r"(\d|\b(Dr|Prof|St|Nr|bzw|ca|vgl|z|B|u|a|d|h|Mio|Mrd|Jan|Feb|Apr|Aug|Sept?|Okt|Nov|Dez|Abs|Art|Hr|Fr))[.]$"
+    r"\b(Dr|Prof|St|Nr|bzw|ca|vgl|z|B|u|a|d|h|Mio|Mrd|Jan|Feb|Apr|Aug|Sept?|Okt|Nov|Dez|Abs|Art|Hr|Fr)[.]$"
+)
+#: The number (or word ending in digits) before a sentence's full stop, and the word before it.
+_NUMBER_STOP = re.compile(r"(?:(\S+)\s+)?(\S*\d)[.]$")
+#: Words that begin a sentence and never follow an ordinal ("die 2. Bundesliga", "am 3. Oktober"):
+#: after "Platz 2." or "ging in die Saison 2010/11." they start the next sentence.
+_SENTENCE_STARTERS = frozenset(
+    (
+        "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Einen", "Einem", "Einer", "Eines",
+        "Er", "Sie", "Es", "Wir", "Ich", "Ihr", "Man", "Dies", "Diese", "Dieser", "Dieses", "Damit",
+        "Dabei", "Dadurch", "Dafür", "Dagegen", "Daher", "Danach", "Dann", "Darauf", "Daraus",
+        "Darüber", "Davor", "Deshalb", "Deswegen", "Doch", "Aber", "Und", "Oder", "Auch", "Als", "Am",
+        "Im", "In", "Mit", "Nach", "Bei", "Seit", "Vor", "Für", "Auf", "Aus", "Zum", "Zur", "Vom",
+        "Von", "Beim", "Bis", "Durch", "Gegen", "Ohne", "Um", "Unter", "Über", "Zudem", "Zuvor",
+        "Zuletzt", "So", "Nun", "Jetzt", "Noch", "Schon", "Bereits", "Trotzdem", "Allerdings",
+        "Außerdem", "Was", "Wie", "Wer", "Wo", "Wann", "Warum", "Weil", "Wenn", "Ob", "Dass", "Denn",
+        "Seitdem", "Inzwischen", "Mittlerweile", "Hier", "Dort", "Da", "Heute", "Gestern", "Nicht",
+        "Kein", "Keine", "Alle", "Viele", "Einige", "Insgesamt", "Laut", "Ihre", "Seine", "Sein",
+        "Unser", "Unsere"
+    )
+)
+_MONTH = re.compile(r"(Januar|Jänner|Februar|Feber|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b")
+_FULL_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
+#: An article or a preposition with one before a number makes it an ordinal ("der 107. Auflage",
+#: "zum 100.000. Mal").
+_DETERMINER = re.compile(
+    r"(der|die|das|dem|den|des|zum|zur|am|im|vom|beim|ins|ans|seine?[mnrs]?|ihre?[mnrs]?|unsere?[mnrs]?"
+    r"|jede[mnrs]?|diese[mnrs]?)",
+    re.IGNORECASE,
 )
 
 
+def _is_sentence_end(before: str, after: str) -> bool:
+    """Whether the full stop at the end of ``before`` ends a sentence, ``after`` following it.
+    An abbreviation's does not. After a number it depends on what the number is: an ordinal or a
+    date ("die 29. Konferenz", "am 10. November", "2. Bundesliga", "im 19. Jahrhundert", "der
+    107. Auflage") goes on, a year, an amount, a score or a decimal ("im Juli 2011. Traun – Das
+    …", "auf 120.000. Die", "mit 24:10. Superstar", "2,5. Damit") ends the sentence, and so does
+    a small number before a word that cannot follow an ordinal ("auf Platz 2. Damit")."""
+    if _NO_END.search(before):
+        return False
+    number = _NUMBER_STOP.search(before)
+    if not number:
+        return True
+    previous, token = number.group(1) or "", number.group(2)
+    following = after.split(maxsplit=1)[0] if after.strip() else ""
+    if (following and following[0] in "„\"»«") or following.rstrip(",.:;!?") in _SENTENCE_STARTERS:
+        return True
+    if re.search(r"\d[:,]\d+$", token):  # score, time, decimal
+        return True
+    if _MONTH.match(following) or not re.fullmatch(r"[(\[]?[\d.]*\d", token):
+        return False  # a date, or a word with digits ("Weltranglisten-110.", "tagesschau24.")
+    digits = token.lstrip("([")
+    if len(digits) < 4:
+        return False  # an ordinal ("am 10.", "2. Bundesliga", "– 127. Marco …" of a result list)
+    # a year, an amount ("2.000"), a whole date ("18.11.2015"): an ordinal only after an article
+    # ("zum 100.000. Mal", "die 1000. Folge")
+    return not (_DETERMINER.fullmatch(previous) and not _FULL_DATE.fullmatch(digits))
+
+
+#: Words that leave a cut title hanging ("… Anklage gegen einen …", "… für die …"): articles,
+#: prepositions, conjunctions and possessives.
+_DANGLING = frozenset(
+    (
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
+        "kein", "keine", "keinen", "keinem", "keiner", "sein", "seine", "seinen", "seinem", "seiner",
+        "ihr", "ihre", "ihren", "ihrem", "ihrer", "unser", "unsere", "dieser", "diese", "diesen",
+        "diesem", "dieses", "jeder", "jede", "jeden", "jedem", "und", "oder", "sowie", "aber",
+        "sondern", "doch", "denn", "dass", "ob", "weil", "wenn", "als", "wie", "für", "mit", "von",
+        "vom", "zu", "zum", "zur", "im", "in", "am", "an", "ans", "auf", "aus", "bei", "beim", "nach",
+        "über", "unter", "vor", "gegen", "um", "durch", "ohne", "seit", "bis", "trotz", "wegen",
+        "während", "zwischen", "neben", "hinter", "laut", "–", "—", "-"
+    )
+)
+
+
+def _dangles(word: str) -> bool:
+    """Whether a cut title must not end in ``word``: a function word, an ordinal ("zum 1. …")
+    or the first half of "Healthcare- und Pharma…"."""
+    return word.casefold() in _DANGLING or word.endswith("-") or bool(re.fullmatch(r"\d+\.", word))
+
+
 def first_sentence(text: str, max_chars: int = 160) -> str:
-    """The first sentence, cut at a word boundary: the title of sources that have none."""
+    """The first sentence, cut at a word boundary: the title of sources that have none. A cut
+    sentence ends in " …" after a word that does not leave it hanging: an article, preposition
+    or conjunction before the cut goes too ("… Anklage gegen einen …" becomes "… Anklage …") as
+    long as half of ``max_chars`` is left."""
     text = " ".join(text.split())
-    ends = (m.start() for m in _SENTENCE_END.finditer(text) if not _NO_END.search(text[: m.start()]))
+    ends = (
+        m.start()
+        for m in _SENTENCE_END.finditer(text)
+        # (the words around the full stop are enough, and keep a long text from being copied)
+        if _is_sentence_end(text[max(0, m.start() - 80) : m.start()], text[m.end() : m.end() + 40])
+    )
     sentence = text[: next(ends, len(text))]
     if len(sentence) > max_chars:
-        sentence = sentence[:max_chars].rsplit(" ", 1)[0] + " …"
+        words = sentence[: max_chars + 1].split(" ")[:-1] or [sentence[:max_chars]]
+        while len(words) > 1 and _dangles(words[-1]) and len(" ".join(words[:-1])) >= max_chars // 2:
+            words.pop()
+        sentence = " ".join(words).rstrip(",;:") + " …"
     return sentence
 
 
