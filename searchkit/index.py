@@ -15,7 +15,7 @@ import os
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 from contextvars import ContextVar
@@ -773,9 +773,13 @@ class Index:
         report = IngestReport()
         ids = [doc.id for doc in self.documents()]
         for start in range(0, len(ids), batch_size):
-            batch = [self.get(doc_id) for doc_id in ids[start : start + batch_size]]
+            batch = [doc for doc in map(self._stored_or_none, ids[start : start + batch_size]) if doc is not None]
             stripped = [d.with_changes(entities=[], mentioned=[]) for d in batch]
-            report.merge(self.add(stripped, enrich=enrich, workers=workers, force=True, on_document=on_document))
+            # written only where the index still holds what was read (another writer may commit
+            # while this batch is read or waits for the lock)
+            expected = {d.id: d.content_hash() for d in batch}
+            report.merge(self._add(stripped, enrich=enrich, workers=workers, force=True, on_document=on_document,
+                                   expected=expected))
         if optimize and report.updated and self.segment_count() > 1:
             self.optimize()
         return report
@@ -819,6 +823,25 @@ class Index:
         The batch is held in memory (Whoosh cannot drop a document it has buffered, so duplicate
         ids are resolved first); feed large archives in batches, as the CLI does.
         """
+        return self._add(documents, enrich=enrich, workers=workers, force=force, on_document=on_document)
+
+    def _add(
+        self,
+        documents: Iterable[Document],
+        *,
+        enrich: Enricher | None = None,
+        workers: int = 1,
+        force: bool = False,
+        on_document: Callable[[Document, str], None] | None = None,
+        exact: bool = False,
+        expected: Mapping[str, str] | None = None,
+    ) -> IngestReport:
+        """``add``, and the two ways the index's own copies write: ``exact`` (``migrate``) keeps
+        every document as given, also one whose content another id holds (an update may have
+        made it so: the copy dropped such a document, found by a review); ``expected`` (id →
+        content hash, ``reextract``) writes a document only while the index still holds it with
+        that content, read under the write lock: a commit of another writer between the
+        reading of a batch and its writing was undone (found by a review)."""
         _check_enricher(enrich)
         _check_count("workers", workers)
         report = IngestReport()
@@ -834,7 +857,13 @@ class Index:
                 todo: list[tuple[Document, int | None]] = []
                 for position, doc in enumerate(batch):
                     if last_of_id[doc.id] == position:
-                        outcome, existing = self._triage(committed, doc, seen_hashes, report, force)
+                        if expected is not None and not self._still_as_read(committed, doc.id, expected):
+                            report.skipped += 1
+                            outcome = "skipped"
+                            if on_document:
+                                on_document(doc, outcome)
+                            continue
+                        outcome, existing = self._triage(committed, doc, seen_hashes, report, force, exact)
                         if outcome in ("added", "updated"):
                             todo.append((doc, existing))
                     else:  # a later version of this id in the same batch replaces it
@@ -899,12 +928,19 @@ class Index:
         seen_hashes: dict[str, str],
         report: IngestReport,
         force: bool = False,
+        exact: bool = False,
     ) -> tuple[str, int | None]:
         """Decide what happens to the last version of one id in a batch: skipped, added or
         updated (with the document number it replaces). ``seen_hashes``: the content of the
-        batch's documents so far → their ids."""
+        batch's documents so far → their ids. ``exact``: no document is a duplicate of another."""
         content_hash = doc.content_hash()
         existing = Index._docnum(committed, doc.id)
+        if exact:
+            if existing is None:
+                report.added += 1
+                return "added", None
+            report.updated += 1
+            return "updated", existing
         if content_hash in seen_hashes:
             report.skipped += 1
             report.duplicates[doc.id] = seen_hashes[content_hash]
@@ -923,6 +959,21 @@ class Index:
             return "updated", existing
         report.added += 1
         return "added", None
+
+    def _stored_or_none(self, doc_id: str) -> Document | None:
+        """The stored document, or None when it is gone (deleted since its id was listed)."""
+        try:
+            return self.get(doc_id)
+        except DocumentNotFoundError:
+            return None
+
+    @staticmethod
+    def _still_as_read(committed: Snapshot, doc_id: str, expected: Mapping[str, str]) -> bool:
+        """Whether the committed generation holds ``doc_id`` with the content hash read before."""
+        existing = Index._docnum(committed, doc_id)
+        if existing is None:
+            return False  # deleted meanwhile: not brought back
+        return Document.from_stored(committed.stored(existing)).content_hash() == expected.get(doc_id)
 
     def delete(self, doc_id: str, *more_ids: str) -> int:
         """Delete documents by id in one commit and return how many. All or nothing: if one id
@@ -1031,7 +1082,7 @@ class Index:
         if len(copy):
             raise IndexVersionError(f"{copy.path} already holds documents; migrate into a new folder")
         for batch in batches(self.documents(), batch_size):
-            copy.add(batch, on_document=on_document)
+            copy._add(batch, on_document=on_document, exact=True)
         if copy.segment_count() > 1:
             copy.optimize()
         return copy

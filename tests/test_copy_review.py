@@ -1,0 +1,52 @@
+"""The index's own copies (found by a review): ``migrate`` copies every stored document, also one
+whose text another id holds, and ``reextract`` never undoes a commit that another writer made
+while it read a batch (an update written back with the old text, a deleted document brought
+back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from searchkit import Document, Index
+
+# every test here runs once per engine (see conftest.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
+
+def test_migrate_copies_a_document_whose_text_another_id_holds(tmp_path: Path, engine: str) -> None:
+    index = Index(tmp_path / "idx", create=True)
+    index.add([Document(id="a", title="Meldung", body="Erste Fassung des Textes."),
+               Document(id="b", title="Meldung", body="Zweite Fassung des Textes.")])
+    index.add([Document(id="a", title="Meldung", body="Zweite Fassung des Textes.")])  # now as b
+    assert sorted(d.id for d in index.documents()) == ["a", "b"]
+    other = "tantivy" if engine == "whoosh" else "whoosh"
+    pytest.importorskip("tantivy")
+    copy = index.migrate(tmp_path / "copy", engine=other)
+    assert sorted(d.id for d in copy.documents()) == ["a", "b"]
+    assert copy.get("a") == index.get("a")
+
+
+def test_reextract_does_not_undo_what_another_writer_committed_meanwhile(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    index = Index(tmp_path / "idx", create=True)
+    index.add([Document(id=f"d{i}", title=f"Titel {i}", body=f"Alter Text Nummer {i} aus Berlin.") for i in range(4)])
+    other = Index(tmp_path / "idx")
+    read = Index._stored_or_none
+
+    def read_while_another_writer_commits(self: Index, doc_id: str) -> Document | None:
+        doc = read(self, doc_id)
+        if doc_id == "d3":  # the batch is read; before it is written, another writer commits
+            other.add([Document(id="d1", title="Titel 1", body="NEUER Text, korrigiert.")])
+            other.delete("d2")
+        return doc
+
+    monkeypatch.setattr(Index, "_stored_or_none", read_while_another_writer_commits)
+    report = index.reextract(lambda doc: doc)
+    monkeypatch.undo()
+    fresh = Index(tmp_path / "idx")
+    assert fresh.get("d1").body == "NEUER Text, korrigiert."
+    assert "d2" not in fresh
+    assert sorted(d.id for d in fresh.documents()) == ["d0", "d1", "d3"]
+    assert report.updated == 2 and report.skipped == 2  # d0, d3 rewritten; d1, d2 left to the other writer
