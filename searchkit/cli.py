@@ -684,15 +684,37 @@ def delete_command(doc_ids: tuple[str, ...], index_path: Path | None) -> None:
 @INDEX_OPTION
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File (default: stdout).")
 def export_command(index_path: Path | None, output: Path | None) -> None:
-    """Write every document (with dates and entities) as JSON Lines; `searchkit index` reads it back."""
+    """Write every document (with dates and entities) as JSON Lines; `searchkit index` reads it back.
+
+    A file given with --output is written whole or not at all."""
+    import shutil
+
     index = Index(index_path or default_index_path())
-    stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    lines = (doc.to_json() + "\n" for doc in index.documents())
+    if output is None or (output.exists() and not output.is_file()):
+        # stdout, a pipe or a device (-o /dev/null): streamed; nothing can be renamed over them
+        with contextlib.nullcontext(sys.stdout) if output is None else output.open("w", encoding="utf-8") as stream:
+            stream.writelines(lines)
+        return
+    # A file is written beside itself and renamed over it at the end: an export that failed
+    # half-way (a document it cannot write, a full disk) had left a partial file that looked
+    # like a whole backup, in place of the old one (found by a review). Through a symbolic
+    # link, the file it points to is replaced; an old file's permissions are kept.
+    target = Path(os.path.realpath(output))
+    tmp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     try:
-        for doc in index.documents():
-            stream.write(doc.to_json() + "\n")
+        file = tmp.open("x", encoding="utf-8")  # "x": never another's file (nor removed below)
+    except OSError as error:
+        error.filename = str(output)  # a missing or read-only folder: named as the user wrote it
+        raise
+    try:
+        with file:
+            file.writelines(lines)
+        if target.exists():
+            shutil.copymode(target, tmp)
+        os.replace(tmp, target)
     finally:
-        if output:
-            stream.close()
+        tmp.unlink(missing_ok=True)
 
 
 def _serve(index_path: Path, host: str, port: int, workers: int = 1, threads: int = 8) -> None:

@@ -25,6 +25,25 @@ from .errors import DateError, DocumentError
 
 #: A lone surrogate ("\\ud800"): no text, cannot be stored as UTF-8 nor tagged.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: An entity name longer than this is refused: no name is this long, and tantivy drops a facet
+#: term over 65,530 bytes, so the name had vanished from its facets (found by a review).
+MAX_ENTITY_CHARS = 1000
+
+
+@lru_cache(maxsize=1)
+def max_id_chars() -> int:
+    """The longest id a document may have: ``ingest.formats.MAX_ID_CHARS``, the one limit for
+    ids read from files and made in Python. Imported when first needed, as ingest imports this
+    module. Tantivy drops a term over 65,530 bytes: a longer id was stored but could never be
+    found, updated or deleted (two documents with one id; found by a review)."""
+    from .ingest.formats import MAX_ID_CHARS
+
+    return MAX_ID_CHARS
+
+
+def _shown(text: str) -> str:
+    """The start of an over-long value for an error message (not all of its 100,000 characters)."""
+    return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
 class Precision(str, Enum):
@@ -318,8 +337,7 @@ class Entity:
     def __post_init__(self) -> None:
         # "person" for EntityType.PERSON, as ``from_dict`` reads it; anything else is said here,
         # not by an AttributeError when the document is written (a review)
-        if not isinstance(self.name, str) or not self.name.strip():
-            raise DocumentError(f"an entity's name must be a non-empty string, not {self.name!r}")
+        check_entity_name(self.name)
         if not isinstance(self.type, EntityType):
             try:
                 object.__setattr__(self, "type", EntityType(self.type))
@@ -332,7 +350,21 @@ class Entity:
 
     @classmethod
     def from_dict(cls, data: dict[str, str]) -> Entity:
-        return _entity(data["name"], data["type"])
+        """An entity from its ``to_dict`` form, checked (``_entity`` is for stored ones)."""
+        return cls(name=data["name"], type=data["type"])  # type: ignore[arg-type]
+
+
+def check_entity_name(name: object) -> None:
+    """Refuse an entity name that cannot be written or found: not a string, empty, longer than
+    ``MAX_ENTITY_CHARS`` (tantivy dropped it from its facets), or with a lone surrogate (Whoosh
+    stored it and ``searchkit export`` failed on it; tantivy's ``add`` raised a raw
+    UnicodeEncodeError: found by a review)."""
+    if not isinstance(name, str) or not name.strip():
+        raise DocumentError(f"an entity's name must be a non-empty string, not {name!r}")
+    if len(name) > MAX_ENTITY_CHARS:
+        raise DocumentError(f"entity name {_shown(name)} is longer than {MAX_ENTITY_CHARS} characters")
+    if not name.isascii() and LONE_SURROGATE.search(name):
+        raise DocumentError(f"entity name {name!r} holds a lone surrogate (not valid Unicode text)")
 
 
 def _published_of(doc_id: str, value: object) -> PubDate | None:
@@ -361,6 +393,16 @@ def _iso_date(doc_id: str, field_name: str, text: str) -> PubDate:
 DOT_SEGMENTS = frozenset((".", ".."))
 
 
+def check_id_length(doc_id: str) -> None:
+    """Refuse an id longer than ``max_id_chars()``, the limit file ingest applies (``clean_id``):
+    on tantivy a very long id was stored but its term dropped, so adding it again gave a second
+    document and ``delete`` did not find it (a review). Stored ids are not checked again
+    (``from_stored``), so an index holding a longer one still opens and serves."""
+    limit = max_id_chars()
+    if len(doc_id) > limit:
+        raise DocumentError(f"document id {_shown(doc_id)} is longer than {limit} characters ({len(doc_id)})")
+
+
 def check_id_segments(doc_id: str) -> None:
     """Refuse an id with a "." or ".." path segment ("x/y/../z", "a/./b", ".", ".."): the page
     and the API address a document by its id in the path (``/dokument/<id>``), and clients
@@ -372,6 +414,20 @@ def check_id_segments(doc_id: str) -> None:
             f"document id {doc_id!r} has a '.' or '..' path segment, which web addresses resolve away"
             " (the document could not be reached over HTTP); use an id without such segments"
         )
+
+
+def _check_metadata(doc_id: str, metadata: dict[str, Any]) -> None:
+    """Refuse metadata that JSON cannot hold, or that holds a lone surrogate in a key or value
+    at any depth (the JSON text has every nested string): Whoosh stored such a document and
+    ``searchkit export`` then failed on it, tantivy's ``add`` raised a raw UnicodeEncodeError
+    (found by a review). Title, body and url drop lone surrogates instead: metadata is the
+    source's own data, which searchkit does not change."""
+    try:
+        text = json.dumps(metadata, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise DocumentError(f"document {doc_id!r}: metadata must be JSON values ({error})") from None
+    if not text.isascii() and LONE_SURROGATE.search(text):
+        raise DocumentError(f"document {doc_id!r}: metadata holds a lone surrogate (not valid Unicode text)")
 
 
 @dataclass
@@ -399,6 +455,7 @@ class Document:
         if LONE_SURROGATE.search(self.id):
             raise DocumentError(f"document id {self.id!r} holds a lone surrogate (not valid Unicode text)")
         self.id = nfc(self.id)  # one id however it was composed
+        check_id_length(self.id)
         check_id_segments(self.id)
         for name in ("title", "lead", "body", "url", "source"):
             value = getattr(self, name)
@@ -418,6 +475,10 @@ class Document:
         for entity in self.entities:
             if not isinstance(entity, Entity):
                 raise DocumentError(f"document {self.id!r}: entities must be Entity objects, not {entity!r}")
+            try:
+                check_entity_name(entity.name)  # ``from_dict`` builds them unchecked (``_entity``)
+            except DocumentError as error:
+                raise DocumentError(f"document {self.id!r}: {error}") from None
         mentioned = []
         for period in self.mentioned:
             if isinstance(period, str):
@@ -429,10 +490,7 @@ class Document:
         if not isinstance(self.metadata, dict):
             raise DocumentError(f"document {self.id!r}: metadata must be a dict")
         if self.metadata:
-            try:
-                json.dumps(self.metadata, ensure_ascii=False)
-            except (TypeError, ValueError) as error:
-                raise DocumentError(f"document {self.id!r}: metadata must be JSON values ({error})") from None
+            _check_metadata(self.id, self.metadata)
 
     @property
     def text(self) -> str:
@@ -567,4 +625,10 @@ def _pubdate_from_iso(cls: type[PubDate], text: str) -> PubDate:
 
 @lru_cache(maxsize=65536)
 def _entity(name: str, type_value: str) -> Entity:
-    return Entity(name=name, type=EntityType(type_value))
+    """An entity as stored, without the checks of ``Entity.__post_init__``: a name an index
+    holds from before a check existed (longer than ``MAX_ENTITY_CHARS``) must not keep the
+    index from being read. ``Document.from_dict`` checks the names (``_check_extracted``)."""
+    entity = object.__new__(Entity)
+    object.__setattr__(entity, "name", name)
+    object.__setattr__(entity, "type", EntityType(type_value))
+    return entity

@@ -132,7 +132,8 @@ def test_declined_words_prefers_the_form_a_reader_expects() -> None:
 def test_stored_documents_that_only_json_reads_still_decode() -> None:
     """orjson decodes stored documents; what it refuses (NaN, a lone surrogate, integers over 64
     bits: all written by ``json``) is read by ``json`` as before."""
-    doc = Document(id="z", title="T", metadata={"nan": float("nan"), "big": 2**80, "odd": "\ud800"})
+    # (a lone surrogate is refused in new documents since a review; stored ones may hold one)
+    doc = Document(id="z", title="T").with_changes(metadata={"nan": float("nan"), "big": 2**80, "odd": "\ud800"})
     stored = Document.from_stored(doc.to_json())
     assert stored.metadata["big"] == 2**80 and stored.metadata["odd"] == "\ud800"
     assert stored.metadata["nan"] != stored.metadata["nan"]  # NaN
