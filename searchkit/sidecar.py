@@ -5,6 +5,7 @@ sees a whole file or none."""
 from __future__ import annotations
 
 import os
+import threading
 import zipfile
 from pathlib import Path
 
@@ -30,11 +31,16 @@ def unpack_lines(array: np.ndarray) -> list[str]:
 
 
 def save_arrays(path: Path, arrays: dict[str, np.ndarray]) -> None:
-    """Write ``arrays`` to ``path`` through a temporary file and a rename."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    """Write ``arrays`` to ``path`` through a temporary file of this call and a rename. The
+    temporary name holds the thread and a random part besides the process: two threads of one
+    process adding through one shared ``Index`` (one saving after its commit, the other
+    rebuilding the same generation's file) wrote and renamed one file, and one of them warned
+    that it could not save (found by a review)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}-{os.urandom(4).hex()}.tmp")
+    file = tmp.open("xb")  # "x": never into another call's file (nor remove it below)
     try:
-        with tmp.open("wb") as f:
-            np.savez(f, **arrays)
+        with file:
+            np.savez(file, **arrays)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

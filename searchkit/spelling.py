@@ -17,9 +17,7 @@ offers one that finds more documents than the query did, so a list one commit ol
 
 from __future__ import annotations
 
-import os
 import re
-import threading
 import warnings
 from bisect import bisect_left
 from collections import Counter
@@ -30,7 +28,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 import numpy as np
 
 from .model import Document
-from .sidecar import DAMAGED_FILE_ERRORS, pack_lines, unpack_lines
+from .sidecar import DAMAGED_FILE_ERRORS, pack_lines, save_arrays, unpack_lines
 
 #: A word worth suggesting: 4 to 40 letters, not part of a longer run of letters.
 WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,40}(?![^\W\d_])")
@@ -186,20 +184,9 @@ def _generation_of(path: Path) -> int | None:
 
 
 def save(folder: Path, generation: int, vocabulary: Vocabulary) -> None:
-    """Write the list of ``generation`` whole, through a temporary file of this call and a
-    rename: ``sidecar.save_arrays`` names its temporary file by the process id alone, and two
-    threads of one process adding through one shared ``Index`` (one saving after its commit,
-    the other rebuilding the same generation's list) wrote and renamed the same file, and one
-    warned "could not save the spelling list" (found by a review)."""
-    path = path_of(folder, generation)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}-{os.urandom(4).hex()}.tmp")
-    file = tmp.open("xb")  # "x": never into another call's file (nor remove it below)
-    try:
-        with file:
-            np.savez(file, **_arrays(generation, vocabulary))
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write the list of ``generation`` whole (``sidecar.save_arrays``: a temporary file of this
+    call, then a rename)."""
+    save_arrays(path_of(folder, generation), _arrays(generation, vocabulary))
 
 
 def _arrays(generation: int, vocabulary: Vocabulary) -> dict[str, np.ndarray]:
