@@ -357,6 +357,12 @@ class Highlighter:
             partial = partial or (text if spans else "")
         if partial:
             return self.highlight(partial)
+        if doc.title.endswith("…"):
+            # a cut title shows only the start of the sentence the snippet left out: a match in
+            # the rest of it is shown there (a long first sentence had left no snippet at all)
+            for text in (doc.lead, doc.body):
+                if self.spans(text):
+                    return self.highlight(text)
         # (a text that is nothing but its title has no snippet: the hit shows it as its title;
         # it was shown again below it, 950 items of the real archive, found by a review)
         plain = lead or body

@@ -34,7 +34,7 @@ from .errors import (
     QueryError,
     SearchkitError,
 )
-from .model import Document, Entity, EntityType, entity_key, nfc
+from .model import completed_kicker_sentence, Document, Entity, EntityType, entity_key, nfc
 from .spelling import Vocabulary
 
 if TYPE_CHECKING:
@@ -82,10 +82,17 @@ def indexed_title(doc: Document) -> str:
     the sentence would count four times as well; found by a review)."""
     if title_repeats_text(doc):
         return ""
-    kicker, colon, rest = doc.title.partition(": ")
-    if colon and kicker and _starts_text(doc, rest):
-        return kicker
+    if completed_kicker_sentence(doc.lead or doc.body, doc.title):
+        return doc.title.partition(": ")[0]
     return doc.title
+
+
+def _without_extraction(doc: Document) -> str:
+    """A stored document as it was given, without what extraction added: what ``reextract``
+    must find unchanged before it writes a document again (its date, url, source and metadata
+    too, not only its text: a corrected date committed meanwhile was written back; found by a
+    review)."""
+    return doc.with_changes(entities=[], mentioned=[]).to_json()
 
 
 def default_index_path() -> Path:
@@ -777,7 +784,7 @@ class Index:
             stripped = [d.with_changes(entities=[], mentioned=[]) for d in batch]
             # written only where the index still holds what was read (another writer may commit
             # while this batch is read or waits for the lock)
-            expected = {d.id: d.content_hash() for d in batch}
+            expected = {d.id: _without_extraction(d) for d in batch}
             report.merge(self._add(stripped, enrich=enrich, workers=workers, force=True, on_document=on_document,
                                    expected=expected))
         if optimize and report.updated and self.segment_count() > 1:
@@ -973,7 +980,7 @@ class Index:
         existing = Index._docnum(committed, doc_id)
         if existing is None:
             return False  # deleted meanwhile: not brought back
-        return Document.from_stored(committed.stored(existing)).content_hash() == expected.get(doc_id)
+        return _without_extraction(Document.from_stored(committed.stored(existing))) == expected.get(doc_id)
 
     def delete(self, doc_id: str, *more_ids: str) -> int:
         """Delete documents by id in one commit and return how many. All or nothing: if one id

@@ -189,9 +189,11 @@ def without_title(text: str, title: str, *, cut_sentence: bool = False) -> str:
 
 
 def _title_copy(text: str, title: str, cut_sentence: bool) -> str:
-    """The start of ``text`` that repeats ``title`` (or the sentence after its kicker), or ""."""
-    kicker, colon, sentence = title.partition(": ")
-    for repeated in (title, sentence if colon and kicker else ""):
+    """The start of ``text`` that repeats ``title`` (or the sentence that completed its kicker),
+    or ""."""
+    from .ingest.clean import first_sentence
+
+    for repeated in (title, completed_kicker_sentence(text, title)):
         cut = repeated.endswith("…")
         head = repeated.removesuffix("…").rstrip() if cut else repeated
         if not head or not text.startswith(head):
@@ -202,12 +204,23 @@ def _title_copy(text: str, title: str, cut_sentence: bool) -> str:
         if not cut:
             return head
         if cut_sentence:
-            from .ingest.clean import first_sentence
-
             whole = first_sentence(text, max_chars=len(text) + 1)
             if whole.startswith(head) and text.startswith(whole):
                 return whole
     return ""
+
+
+def completed_kicker_sentence(text: str, title: str) -> str:
+    """The part of ``title`` after its kicker when ingest completed a kicker with ``text``'s first
+    sentence (``ingest.clean.title_with_kicker``: "Nahost: Benjamin Netanjahu plant …"), else "".
+    Exactly that sentence, as that function cut it: a headline "Analyse: Der Iran" over a text
+    that begins "Der Iran hat …" is no kicker and its text loses nothing (found by a review)."""
+    from .ingest.clean import KICKER_SENTENCE_CHARS, first_sentence
+
+    kicker, colon, sentence = title.partition(": ")
+    if not (colon and kicker and sentence):
+        return ""
+    return sentence if sentence == first_sentence(text, KICKER_SENTENCE_CHARS) else ""
 
 
 def nfc(text: str) -> str:

@@ -185,3 +185,15 @@ def test_a_cut_title_keeps_half_of_its_length() -> None:
     """Words that would leave the title hanging go only while half of the limit is left."""
     title = first_sentence("Er " + "und " * 60 + "Schluss.", 40)
     assert title.endswith(" …") and len(title) >= 20 and len(title) <= 42
+
+
+@pytest.mark.parametrize("text", [
+    "Die Mieten in München steigen. Von Jahr zu Jahr. Eine Entspannung ist nicht in Sicht.",
+    "Von Tür zu Tür. So arbeiten die Helfer in der Stadt.",
+    "Das Tief zieht weiter. Von Flensburg in den Süden. Dort regnet es.",
+])
+def test_a_sentence_that_begins_with_von_is_no_byline(text: str) -> None:
+    """Found by a second review: short sentences beginning "Von" were removed as bylines."""
+    from searchkit.ingest.clean import drop_byline
+
+    assert drop_byline(text) == text

@@ -50,3 +50,24 @@ def test_reextract_does_not_undo_what_another_writer_committed_meanwhile(tmp_pat
     assert "d2" not in fresh
     assert sorted(d.id for d in fresh.documents()) == ["d0", "d1", "d3"]
     assert report.updated == 2 and report.skipped == 2  # d0, d3 rewritten; d1, d2 left to the other writer
+
+
+def test_reextract_keeps_a_date_another_writer_corrected_meanwhile(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found by a second review: only the text was compared, and a corrected date (or url,
+    source, metadata) committed while a batch was in flight was written back."""
+    index = Index(tmp_path / "idx", create=True)
+    index.add([Document(id=f"d{i}", title=f"Titel {i}", body=f"Text {i} aus Berlin.", published="2020-01") for i in range(3)])
+    other = Index(tmp_path / "idx")
+    read = Index._stored_or_none
+
+    def read_while_another_writer_commits(self: Index, doc_id: str) -> Document | None:
+        doc = read(self, doc_id)
+        if doc_id == "d2":
+            other.add([Document(id="d1", title="Titel 1", body="Text 1 aus Berlin.", published="2021-05")], force=True)
+        return doc
+
+    monkeypatch.setattr(Index, "_stored_or_none", read_while_another_writer_commits)
+    index.reextract(lambda doc: doc)
+    monkeypatch.undo()
+    assert str(Index(tmp_path / "idx").get("d1").published) == "2021-05"

@@ -170,13 +170,48 @@ def test_a_hit_and_a_document_page_do_not_repeat_the_sentence_under_the_title() 
     also began the snippet."""
     from searchkit.model import without_title
 
+    from searchkit.ingest.clean import title_with_kicker
+
     text = "Benjamin Netanjahu plant die Einnahme des Gazastreifens. Das Kabinett tagt am Abend."
-    assert without_title(text, "Nahost: Benjamin Netanjahu plant die Einnahme des Gazastreifens.") == (
-        "Das Kabinett tagt am Abend.")
+    assert without_title(text, title_with_kicker("Nahost:", text)) == "Das Kabinett tagt am Abend."
     # cut: the document page keeps the whole text (its heading is cut), the snippet skips the sentence
-    assert without_title(text, "Nahost: Benjamin Netanjahu plant …") == text
-    assert without_title(text, "Nahost: Benjamin Netanjahu plant …", cut_sentence=True) == "Das Kabinett tagt am Abend."
+    long = ("Benjamin Netanjahu plant nach übereinstimmenden Berichten israelischer Medien die Einnahme des "
+            "gesamten Gazastreifens anzuordnen und will das Kabinett noch heute befragen. Das Kabinett tagt.")
+    cut = title_with_kicker("Nahost:", long)
+    assert cut.endswith("…")
+    assert without_title(long, cut) == long
+    assert without_title(long, cut, cut_sentence=True) == "Das Kabinett tagt."
     assert without_title(text, "Benjamin Netanjahu plant die …", cut_sentence=True) == "Das Kabinett tagt am Abend."
     # a headline with a colon that the text does not repeat, and a word cut inside, stay
     assert without_title(text, "Netanjahu: Waffenruhe") == text
     assert without_title("Bahnstreik legt Berlin lahm.", "Bahn") == "Bahnstreik legt Berlin lahm."
+
+
+def test_a_headline_with_a_colon_keeps_its_lead_whole() -> None:
+    """Found by a second review: every "X: Y" title whose text began with Y lost those words from
+    its lead and title field ("Analyse: Der Iran" over "Der Iran hat …" showed "hat …")."""
+    from searchkit import Document
+    from searchkit.index import indexed_title
+    from searchkit.model import without_title
+
+    lead = "Der Iran hat in der Nacht Raketen abgefeuert. Israel reagiert."
+    assert without_title(lead, "Analyse: Der Iran") == lead
+    assert without_title("Bayern München hat gewonnen.", "Bundesliga: Bayern") == "Bayern München hat gewonnen."
+    assert indexed_title(Document(id="x", title="Analyse: Der Iran", lead=lead)) == "Analyse: Der Iran"
+
+
+def test_a_match_beyond_a_cut_title_is_shown() -> None:
+    """Found by a second review: a cut title removed the whole (long) first sentence from the
+    snippet, and a match after the cut was shown nowhere."""
+    from searchkit import Document
+    from searchkit.highlight import Highlighter
+    from searchkit.ingest.formats import make_document
+    from tests.test_highlight import terms_of
+
+    text = ("Die Landesregierung will nach langen Beratungen mit Verbänden, Kommunen und Netzbetreibern den "
+            "Ausbau erneuerbarer Energien in den kommenden Jahren deutlich beschleunigen und dabei vor allem "
+            "die Windkraft an Land stärken, sagte die Ministerin")
+    doc = make_document("w", body=text)
+    assert doc.title.endswith("…") and "Windkraft" not in doc.title
+    assert "<mark" in Highlighter(terms_of("Windkraft")).snippet(doc)
+    assert isinstance(doc, Document)

@@ -124,6 +124,23 @@ _GLUE = re.compile(
 _NAME_PREFIX = re.compile(r"(?:^|[\s,])(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)$")
 
 
+#: Lowercase words inside a person's name ("Ursula von der Leyen", "Rafael van der Vaart").
+_NAME_PARTICLES = frozenset("von van de der den del della di da du la le ten ter al el".split())
+
+
+def _name_shaped(words: str) -> bool:
+    """Whether a byline without a comma is a name: two to four words, the first two
+    capitalized, the others capitalized or particles of names. "Von Jahr zu Jahr.", "Von Tür zu
+    Tür." and "Von Flensburg in den Süden." are sentences, which were removed as bylines (found
+    by a review)."""
+    parts = words.split()
+    return (
+        2 <= len(parts) <= 4
+        and all(part[:1].isupper() for part in parts[:2])
+        and all(part[:1].isupper() or part in _NAME_PARTICLES for part in parts[2:])
+    )
+
+
 def drop_byline(text: str) -> str:
     """``text`` without the byline after its teaser ("… Wie geht es weiter? Von Eckart Aretz,
     tagesschau.deWo treffen sich …"): the author would be counted as a person of the article and
@@ -149,7 +166,7 @@ def drop_byline(text: str) -> str:
         names = window.rstrip()
         if (
             end is None and stop and stop.group() == "." and _BYLINE.fullmatch(names)
-            and ("," in names or 2 <= len(names.split()) <= 4)  # "Von Lisa Weiß."
+            and ("," in names or _name_shaped(names))  # "Von Lisa Weiß."
         ):
             end = names_at + stop.end()
         if end is not None:
