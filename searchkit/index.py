@@ -280,7 +280,7 @@ def read_metadata(path: Path, *, for_copy: bool = False) -> dict[str, Any]:
 
 def write_metadata(path: Path, meta: dict[str, Any]) -> None:
     """Write metadata atomically (temp file + rename), so a crash never leaves half a file."""
-    tmp = path / (METADATA_FILE + ".tmp")
+    tmp = path / f"{METADATA_FILE}.{os.getpid()}-{os.urandom(4).hex()}.tmp"  # one per writer
     tmp.write_text(json.dumps(meta, indent=2), encoding="utf-8")
     os.replace(tmp, path / METADATA_FILE)
 
@@ -467,14 +467,47 @@ class Index:
 
     # -- creation ---------------------------------------------------------------------------
     def _create(self, engine: str) -> None:
+        """A new, empty index at ``self.path``, built in a folder beside it and renamed into
+        place: two processes that create one index at the same moment (two cron jobs, a server
+        and ``searchkit index``) both wrote into the folder, and one failed with Whoosh's raw
+        NameError or FileNotFoundError, or was told the folder was no index (found by a
+        review). Now one rename wins and the other process opens what it made."""
+        if self._made_by_another():
+            return
         if self.path.exists() and (not self.path.is_dir() or any(self.path.iterdir())):
             raise IndexVersionError(
                 f"{self.path} exists and is not an empty folder or a searchkit index;"
                 " choose another folder (--index)"
             )
-        self.path.mkdir(parents=True, exist_ok=True)
-        engine_class(engine).create(self.path)
-        write_metadata(self.path, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "engine": engine})
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = self.path.with_name(f".{self.path.name}.create-{os.getpid()}-{os.urandom(4).hex()}")
+        try:
+            fresh.mkdir()
+            engine_class(engine).create(fresh)
+            write_metadata(fresh, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "engine": engine})
+            self._move_into_place(fresh)
+        finally:
+            if fresh.exists():
+                import shutil
+
+                shutil.rmtree(fresh, ignore_errors=True)
+
+    def _made_by_another(self) -> bool:
+        return (self.path / METADATA_FILE).exists()
+
+    def _move_into_place(self, fresh: Path) -> None:
+        """Rename the new index ``fresh`` to ``self.path`` (which may be an empty folder), unless
+        another process's index got there first."""
+        try:
+            os.rename(fresh, self.path)  # replaces an empty folder (POSIX)
+            return
+        except OSError:
+            if self._made_by_another():
+                return
+            if not (self.path.is_dir() and not any(self.path.iterdir())):
+                raise
+        self.path.rmdir()  # an empty folder that the rename could not replace (Windows)
+        os.rename(fresh, self.path)
 
     @classmethod
     def rebuild(cls, path: str | os.PathLike[str] | None = None, *, engine: str | None = None) -> Index:

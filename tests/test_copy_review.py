@@ -71,3 +71,30 @@ def test_reextract_keeps_a_date_another_writer_corrected_meanwhile(tmp_path: Pat
     index.reextract(lambda doc: doc)
     monkeypatch.undo()
     assert str(Index(tmp_path / "idx").get("d1").published) == "2021-05"
+
+
+def _create_and_add(path: str, engine: str, number: int, barrier) -> str:  # type: ignore[no-untyped-def]
+    barrier.wait()
+    try:
+        index = Index(path, create=True, engine=engine, lock_timeout=30)
+        index.add([Document(id=f"x{number}", title="Titel", body=f"Hallo Welt {number}")])
+        return "ok"
+    except Exception as error:  # reported to the test, which names it
+        return f"{type(error).__module__}.{type(error).__name__}: {error}"
+
+
+def test_processes_that_create_one_index_at_once_share_it(tmp_path: Path, engine: str) -> None:
+    """Found by a robustness review: two processes creating one index at the same moment both
+    wrote into its folder, and one failed with Whoosh's raw NameError or FileNotFoundError, or
+    was told the folder was no index."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for attempt in range(3):
+        path = tmp_path / f"idx{attempt}"
+        barrier = context.Manager().Barrier(3)
+        with context.Pool(3) as pool:
+            outcomes = pool.starmap(_create_and_add, [(str(path), engine, k, barrier) for k in range(3)])
+        assert outcomes == ["ok"] * 3
+        assert sorted(d.id for d in Index(path).documents()) == ["x0", "x1", "x2"]
+        assert not [p.name for p in tmp_path.iterdir() if ".create-" in p.name]
