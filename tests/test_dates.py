@@ -698,3 +698,20 @@ def test_jahresende_with_a_year_is_the_end_of_that_year() -> None:
     alone = parse_query_dates("Bahnstreik Jahresende", today=date(2026, 12, 6))
     assert (alone.start.value, alone.end.value) == ("2026", "2026")  # this year, as before
     assert parse_date_bound("Jahresende 2024").value == "2024-10"
+
+
+def test_a_bound_takes_the_search_boxs_relative_phrases() -> None:
+    """Found by a review: the page's Von/Bis fields refused "letzte Woche", which the search box
+    reads; a phrase of a period is its first day as a start and its last as an end."""
+    from datetime import date
+
+    from searchkit.dates import parse_date_bound
+
+    today = date(2026, 12, 7)
+    assert str(parse_date_bound("letzte Woche", today=today)) == "2026-11-30"
+    assert str(parse_date_bound("letzte Woche", today=today, side="end")) == "2026-12-06"
+    assert str(parse_date_bound("letzten Monat", today=today, side="end")) == "2026-11"
+    assert str(parse_date_bound("seit Mai", today=today)) == "2026-05"
+    for no_bound, side in (("seit Mai", "end"), ("März", "start"), ("Baku letzte Woche", "start")):
+        with pytest.raises(DateError):
+            parse_date_bound(no_bound, today=today, side=side)

@@ -276,6 +276,20 @@ def parse_date(text: str, *, reference: date | None = None) -> PubDate | None:
     return result
 
 
+def _phrase_bound(text: str, today: date, side: str) -> PubDate | None:
+    """A bound written as a date phrase of the search box, which is all of ``text``: "letzte
+    Woche", "vorige Woche", "letzten Monat" (its first day as a start, its last as an end), "seit
+    Mai" as a start. The page's Von/Bis fields refused what the search box reads (found by a
+    review); None when ``text`` is no such phrase or names no bound of this ``side``."""
+    from .queries import parse_query_dates
+
+    with held_date_warnings():
+        reading = parse_query_dates(text, today=today)
+    if reading.query.strip() or not reading.phrase:
+        return None
+    return reading.start if side == "start" else reading.end
+
+
 def parse_date_bound(text: str, *, today: date | None = None, side: str = "start") -> PubDate:
     """A ``from``/``to`` bound typed by a user (API, CLI): ISO or German forms, and relative
     words against ``today``. Raises :class:`DateError` with a message that says what is accepted,
@@ -312,6 +326,8 @@ def parse_date_bound(text: str, *, today: date | None = None, side: str = "start
             f"invalid date {text.strip()!r}: no such day in the calendar",
             german=f"Ungültiges Datum: „{text.strip()}“ gibt es im Kalender nicht.",
         )
+    if result is None:
+        result = _phrase_bound(text, today or date.today(), side)
     if result is None:
         raise DateError(
             f"date not recognised: {text.strip()!r}; expected an ISO or German date such as 2025, 2025-04,"
