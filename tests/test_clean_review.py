@@ -197,3 +197,17 @@ def test_a_sentence_that_begins_with_von_is_no_byline(text: str) -> None:
     from searchkit.ingest.clean import drop_byline
 
     assert drop_byline(text) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Was nun? Von Max Bauer, SWR3Die Landesregierung plant.", "Was nun?\n\nDie Landesregierung plant."),
+    ("Was nun? Von Max Bauer, ZDFheuteDie Regierung plant.", "Was nun?\n\nDie Regierung plant."),
+    ("Was nun? Von Anna Roth, tagesschau24Der Kanzler sprach.", "Was nun?\n\nDer Kanzler sprach."),
+    ("Was nun? Von Max Bauer, BR24Der Freistaat plant.", "Was nun?\n\nDer Freistaat plant."),
+    ("Was nun? Von Max Bauer, BR1989 fiel die Mauer.", "Was nun?\n\n1989 fiel die Mauer."),
+])
+def test_a_byline_glued_after_a_station_name_ends_after_it(text: str, expected: str) -> None:
+    """Found by a second review: "SWR3Die" left "3Die", "ZDFheuteDie" left "FheuteDie"."""
+    from searchkit.ingest.clean import drop_byline
+
+    assert drop_byline(text) == expected

@@ -105,7 +105,7 @@ MAX_BYLINE_CHARS = 200
 #: Janeiro", "tagesschau.de", "hr", "NDR/WDR"), "und", "zzt. Köln", "zurzeit in München".
 _BYLINE_WORD = (
     r"(?:[A-ZÄÖÜ][\w'’.\-/]*|von|van|de|der|den|del|della|di|da|do|dos|du|al|el|la|le|ten|ter|zu|und|in"
-    r"|zzt\.|zzT\.|zurzeit|derzeit|[a-z][\w\-]*\.(?:de|at|ch|com|eu)|hr|br|rbb|ndr|wdr|swr|mdr)"
+    r"|zzt\.|zzT\.|zurzeit|derzeit|[a-z][\w\-]*\.(?:de|at|ch|com|eu)|tagesschau24|hr|br|rbb|ndr|wdr|swr|mdr)"
 )
 _BYLINE = re.compile(rf"{_BYLINE_WORD}(?:[\s,]+{_BYLINE_WORD})*")
 #: The end of the byline's sentence: a full stop (not of "zzt." or an initial), "?", "!", ":".
@@ -115,10 +115,14 @@ _BYLINE_STOP = re.compile(r"(?<!zzt)(?<!zzT)(?<!\b[A-ZÄÖÜ])\.(?=\s)|[?!:;]")
 #: "MDR THÜRINGENDie".
 _OUTLETS = ("ARD", "ZDF", "SWR", "BR", "HR", "WDR", "NDR", "MDR", "RBB", "SR", "DW", "ORF", "SRF")
 _GLUE = re.compile(
-    r"(?<=[a-zäöüß])(?<!\bzz)(?=[A-ZÄÖÜ\"„“»\d])"  # "tagesschau.deEs" (not "zzT.")
-    r"|(?<=[A-ZÄÖÜ]{2})(?=[A-ZÄÖÜ][a-zäöüß])"  # "THÜRINGENDie", "SWRAm"
-    r"|(?:" + "|".join(rf"(?<=\b{o})" for o in _OUTLETS) + r")"  # "HRCO2", "BR1989" (not "BR24")
-    r"(?=[A-ZÄÖÜ\"„“»]|\d(?<!BR2)(?!4\b))"
+    r"(?<=[a-zäöüß])(?<!\bzz)(?<!tagesschau)(?=[A-ZÄÖÜ\"„“»\d])"  # "tagesschau.deEs" (not "zzT.")
+    r"|(?<=[A-ZÄÖÜ]{2})(?!Fheute|Finfo)(?=[A-ZÄÖÜ][a-zäöüß])"  # "THÜRINGENDie", "SWRAm" (not "ZDFheute")
+    r"|(?:" + "|".join(rf"(?<=\b{o})" for o in _OUTLETS) + r")"  # "HRCO2", "BR1989"
+    r"(?=[A-ZÄÖÜ\"„“»]|\d)(?!\d{1,2}(?!\d))"  # (not a station's number: "BR24", "SWR3")
+    # after a station's number or name: "SWR3Die", "BR24Der", "tagesschau24Die" (a review found
+    # "3Die" left of "SWR3Die" and "FheuteDie" of "ZDFheuteDie")
+    r"|(?:" + "|".join(rf"(?<=\b{o}\d)|(?<=\b{o}\d\d)" for o in _OUTLETS) + r"|(?<=tagesschau24))"
+    r"(?=[A-ZÄÖÜ\"„“»])"
 )
 #: Name prefixes whose capital is no glue ("McAllister", "DeSantis").
 _NAME_PREFIX = re.compile(r"(?:^|[\s,])(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von)$")
