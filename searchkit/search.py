@@ -56,14 +56,10 @@ from .rerank import RERANK_DEPTH, contenders, idf, proximity_rerank, query_conce
 
 
 def _check_expansion(q: query.Query, snapshot: Any) -> None:
+    # (a fuzzy word too short for its edits is refused where it is parsed, named as typed:
+    # ``GermanQueryParser.fuzzy_query``, the only maker of ``FuzzyTerm``s)
     for sub in q.leaves():
-        if isinstance(sub, query.FuzzyTerm):
-            if len(sub.text) <= 2 * sub.maxdist:
-                raise QueryError(
-                    f"{sub.text!r} is too short for {sub.maxdist} edit(s): almost every short word would match",
-                    german=f"„{sub.text}“ ist zu kurz für {sub.maxdist} Abweichung(en): fast jedes kurze Wort würde passen.",
-                )
-        elif isinstance(sub, query.TermRange) and sub.fieldname in QUERY_FIELDS:
+        if isinstance(sub, query.TermRange) and sub.fieldname in QUERY_FIELDS:
             # a range of words ("[b TO z]") is a wildcard too: every index word between its ends
             if len(snapshot.expand(sub, parsing.MAX_EXPANSION)) > parsing.MAX_EXPANSION:
                 shown = f"[{sub.start or ''} TO {sub.end or ''}]"
