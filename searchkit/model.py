@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -193,7 +193,7 @@ def _title_copy(text: str, title: str, cut_sentence: bool) -> str:
     or ""."""
     from .ingest.clean import first_sentence
 
-    for repeated in (title, completed_kicker_sentence(text, title)):
+    for repeated in _title_forms(text, title):
         cut = repeated.endswith("…")
         head = repeated.removesuffix("…").rstrip() if cut else repeated
         if not head or not text.startswith(head):
@@ -208,6 +208,13 @@ def _title_copy(text: str, title: str, cut_sentence: bool) -> str:
             if whole.startswith(head) and text.startswith(whole):
                 return whole
     return ""
+
+
+def _title_forms(text: str, title: str) -> Iterator[str]:
+    """The title, then (read only when the title is not repeated) the sentence that completed its
+    kicker."""
+    yield title
+    yield completed_kicker_sentence(text, title)
 
 
 def completed_kicker_sentence(text: str, title: str) -> str:
