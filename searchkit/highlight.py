@@ -109,35 +109,59 @@ def chunk_words(chunk: str) -> tuple[str, ...]:
     return tuple(TOKEN_PATTERN.findall(core)) if core else ()
 
 
-#: The distinct chunks of the texts read so far by the highlighters of one search
-#: (``one_search``).
-_SEARCH_CHUNKS: ContextVar[dict[str, set[str]] | None] = ContextVar("search_chunks", default=None)
+class _TextsOfOneSearch:
+    """What the highlighters of one search learned about each text they read, by text."""
+
+    __slots__ = ("chunks", "suspended")
+
+    def __init__(self) -> None:
+        #: the distinct whitespace-separated chunks of each text
+        self.chunks: dict[str, set[str]] = {}
+        #: the words cut off by a hyphen in each text (``analysis.suspended_words``)
+        self.suspended: dict[str, dict[int, str]] = {}
+
+
+#: The texts read so far by the highlighters of one search (``one_search``).
+_SEARCH_TEXTS: ContextVar[_TextsOfOneSearch | None] = ContextVar("search_texts", default=None)
 
 
 @contextmanager
 def one_search() -> Iterator[None]:
-    """Within this block (one search), highlighters share the distinct chunks of the texts they
-    read: the second stage (``rerank``) reads the texts of the page's documents before the
-    page's highlighter does, with other terms but the same text (titles, leads and bodies up to
+    """Within this block (one search), highlighters share what they read of each text: its
+    distinct chunks and the words cut off by a hyphen in it. Most texts are read twice: the
+    second stage (``rerank``) reads the texts of the page's documents before the page's
+    highlighter does, with other terms but the same text (titles, leads and bodies up to
     ``rerank.READ_LIMIT`` characters; a longer body is read whole for its snippet). Nothing
     outlives the block."""
-    token = _SEARCH_CHUNKS.set({})
+    token = _SEARCH_TEXTS.set(_TextsOfOneSearch())
     try:
         yield
     finally:
-        _SEARCH_CHUNKS.reset(token)
+        _SEARCH_TEXTS.reset(token)
 
 
 def _chunks_of(text: str) -> set[str]:
     """The distinct whitespace-separated chunks of ``text``, read once per search (the set is
     shared: never changed)."""
-    read = _SEARCH_CHUNKS.get()
+    read = _SEARCH_TEXTS.get()
     if read is None:
         return set(text.split())
-    chunks = read.get(text)
+    chunks = read.chunks.get(text)
     if chunks is None:
-        chunks = read[text] = set(text.split())
+        chunks = read.chunks[text] = set(text.split())
     return chunks
+
+
+def _suspended_words_of(text: str) -> dict[int, str]:
+    """``analysis.suspended_words`` of ``text``, read once per search (the dict is shared:
+    never changed): every highlighter of a search asks it of every text it marks."""
+    read = _SEARCH_TEXTS.get()
+    if read is None:
+        return suspended_words(text)
+    found = read.suspended.get(text)
+    if found is None:
+        found = read.suspended[text] = suspended_words(text)
+    return found
 
 
 class Vocabulary:
@@ -307,7 +331,7 @@ class Highlighter:
         marked = {start for start, _ in found}
         return [
             (start, start + whole.index("-"))
-            for start, whole in suspended_words(text).items()
+            for start, whole in _suspended_words_of(text).items()
             if start not in marked and self._matches(word_terms(whole))
         ]
 

@@ -560,7 +560,14 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     # multi-segment indexes (CoordMatcher asks an exhausted MultiMatcher for its children).
     asking = frozenset(question_words(text))
     try:
-        if _is_plain_text(text):
+        dated = _date_words_apart(text) if operator == "and" else None
+        if dated is not None:
+            rest, phrase = dated
+            parsed = _joined(query.And, [_parse_words(rest, operator, asking)])
+            extra = _parse_words(phrase, "or", asking)
+            if parsed is not query.NullQuery and extra is not query.NullQuery:
+                parsed = query.AndMaybe(parsed, extra)
+        elif _is_plain_text(text):
             parsed = _parse_words(text, operator, asking)
         else:
             vocabulary = index.spelling() if index is not None and ("*" in text or "?" in text) else None
@@ -578,6 +585,30 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
         return None
     _check_fields(parsed)
     return _with_proximity(parsed, text, asking)
+
+
+#: A date phrase that reaches the parser as words ("Hochwasser 2024" over an archive without an
+#: article of 2024, whose date filter found nothing and is searched as words instead, or a
+#: request with ``parse_dates=False``) ranks rather than filters: under AND the other words
+#: must match and the date's words only add their score. Required, "2024" made keywords that
+#: no flood article matched fall back to any word, where "Hochwasser" also matched by its part
+#: "hoch" alone ("Ölpreis auf höchstem Stand … 2024" ranked first).
+OPTIONAL_DATE_WORDS = True
+
+
+def _date_words_apart(text: str) -> tuple[str, str] | None:
+    """(the other words, the date phrase) of a plain query that has a date phrase
+    (``dates.parse_query_dates``) and other content words; None otherwise."""
+    if not OPTIONAL_DATE_WORDS or not _is_plain_text(text) or not re.search(r"\d|[^\W\d_]{3}", text):
+        return None
+    from .dates import parse_query_dates
+
+    dated = parse_query_dates(text)
+    if not (dated.start or dated.end) or not dated.phrase or not _is_plain_text(dated.phrase):
+        return None
+    if not analyze(dated.query, mode="query") or not analyze(dated.phrase, mode="query"):
+        return None
+    return dated.query, dated.phrase
 
 
 #: A number with thousands dots, perhaps with decimals begun ("3.000", "1.500,"): the

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from searchkit.analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, analyze, word_terms
+from searchkit.analysis import MAX_TOKEN_LENGTH, TOKEN_PATTERN, analyze, suspended_words, word_terms
 from searchkit.highlight import SNIPPET_CHARS, Highlighter
 from searchkit.model import Document
 
@@ -166,16 +166,18 @@ def test_texts_learned_together_have_the_spans_of_each_alone(texts: list[list[tu
 
 
 def test_highlighters_of_one_search_read_a_text_once() -> None:
-    from searchkit.highlight import _SEARCH_CHUNKS, one_search
+    from searchkit.highlight import _SEARCH_TEXTS, _suspended_words_of, one_search
 
-    text = "Baku-Gipfel: Erdoğan trifft Alijew in Baku"
+    text = "Baku-Gipfel: Erdoğan trifft Alijew in Baku, Bundes- und Landesregierung"
     with one_search():
         first, second = Highlighter(terms_of("Baku")), Highlighter(terms_of("Erdoğan"))
         first.learn([text])
         second.learn([text])
         assert first._chunks[text] is second._chunks[text]
         assert second.spans(text) == loop_spans(text, second.terms)
-    assert _SEARCH_CHUNKS.get() is None
+        assert _suspended_words_of(text) is _suspended_words_of(text)
+    assert _SEARCH_TEXTS.get() is None
+    assert _suspended_words_of(text) == suspended_words(text)  # outside a search: asked afresh
 
 
 def test_a_compound_is_marked_where_its_parts_stand_in_one_word() -> None:
