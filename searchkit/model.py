@@ -25,6 +25,8 @@ from .errors import DateError, DocumentError
 
 #: A lone surrogate ("\\ud800"): no text, cannot be stored as UTF-8 nor tagged.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Control characters (C0 and C1, tab and newline included), which no document id may hold.
+ID_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: An entity name longer than this is refused: no name is this long, and tantivy drops a facet
 #: term over 65,530 bytes, so the name had vanished from its facets (found by a review).
 MAX_ENTITY_CHARS = 1000
@@ -474,6 +476,10 @@ class Document:
             raise DocumentError("a document needs a non-empty string id")
         if LONE_SURROGATE.search(self.id):
             raise DocumentError(f"document id {self.id!r} holds a lone surrogate (not valid Unicode text)")
+        if ID_CONTROL.search(self.id):
+            # file ingest removes them (``clean_id``), so an export read back changed the id:
+            # refused here, an id is stored, exported and read back as it was given
+            raise DocumentError(f"document id {self.id!r} holds a control character (a tab, a line break …)")
         self.id = nfc(self.id)  # one id however it was composed
         check_id_length(self.id)
         check_id_segments(self.id)

@@ -181,3 +181,25 @@ def test_two_threads_saving_one_generation_do_not_collide(tmp_path: Path, monkey
     assert errors == []
     assert spelling.load(spelling.path_of(tmp_path, 7)).words == ("bahnstreik", "berlin")
     assert [p.name for p in tmp_path.iterdir()] == ["spelling-7.npz"]
+
+
+# -- ids read back exactly ------------------------------------------------------------------------
+def test_an_export_read_back_keeps_every_id_as_it_was_given(tmp_path: Path) -> None:
+    """Found by a review: ``searchkit export`` and ``searchkit index`` of the file collapsed the
+    whitespace of ids ("a  b" became "a b", " c" became "c"), so two documents became one and a
+    later update or delete by the old id found nothing."""
+    ids = ["a  b", "a b", " c", "d "]
+    index = Index(tmp_path / "a", create=True)
+    index.add([Document(id=i, title=f"Titel {n}", body=f"Text {n} über Berlin.") for n, i in enumerate(ids)], enrich=None)
+    index.close()
+    exported = tmp_path / "export.jsonl"
+    assert run("export", "--index", str(tmp_path / "a"), "-o", str(exported)).exit_code == 0
+    assert run("index", str(exported), "--index", str(tmp_path / "b"), "--quiet").exit_code == 0
+    back = [json.loads(line) for line in run("export", "--index", str(tmp_path / "b")).output.splitlines()]
+    assert sorted(row["id"] for row in back) == sorted(ids)
+
+
+@pytest.mark.parametrize("bad", ["d\te", "zeile\n2", "f\x01g", "x\x85y"])
+def test_an_id_with_a_control_character_is_refused(bad: str) -> None:
+    with pytest.raises(DocumentError, match="control character"):
+        Document(id=bad)

@@ -375,7 +375,9 @@ EXPORT_KEYS = frozenset(
 
 def is_export_row(row: dict[str, Any]) -> bool:
     """A row written by ``searchkit export`` (``Document.to_dict``): it is read back exactly,
-    with its entities, mentioned dates and date precision, instead of being cleaned again."""
+    with its id as stored (not collapsed as ``clean_id`` does: "a  b" and "a b" are two
+    documents), its entities, mentioned dates and date precision, instead of being cleaned
+    again."""
     return "published_precision" in row and set(row) <= EXPORT_KEYS and isinstance(row.get("entities", []), list)
 
 
@@ -384,7 +386,6 @@ def document_from_export(row: dict[str, Any]) -> Document:
         doc = Document.from_dict(sanitize_value(row))  # type: ignore[arg-type]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DocumentError(f"not a valid searchkit export row ({type(error).__name__}: {error})") from None
-    doc.id = clean_id(doc.id)
     precision = row.get("published_precision")
     if doc.published and precision and doc.published.precision.value != precision:
         raise DocumentError(f"published {doc.published.value!r} does not have precision {precision!r}")
