@@ -219,6 +219,9 @@ def _title_forms(text: str, title: str) -> Iterator[str]:
     yield completed_kicker_sentence(text, title)
 
 
+_LEADING_SPACE = re.compile(r"\s*")
+
+
 def completed_kicker_sentence(text: str, title: str) -> str:
     """The part of ``title`` after its kicker when ingest completed a kicker with ``text``'s first
     sentence (``ingest.clean.title_with_kicker``: "Nahost: Benjamin Netanjahu plant …"), else "".
@@ -229,6 +232,8 @@ def completed_kicker_sentence(text: str, title: str) -> str:
     kicker, colon, sentence = title.partition(": ")
     if not (colon and kicker and sentence):
         return ""
+    if not text.startswith(sentence.split(" ", 1)[0], _LEADING_SPACE.match(text).end()):  # type: ignore[union-attr]
+        return ""  # (most such titles: the text does not begin with their first word)
     return sentence if sentence == first_sentence(text, KICKER_SENTENCE_CHARS) else ""
 
 

@@ -4,6 +4,8 @@ number, bylines glued to the text, titles cut after an article or preposition.""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from searchkit.ingest.clean import (
     clean_body,
@@ -211,3 +213,23 @@ def test_a_byline_glued_after_a_station_name_ends_after_it(text: str, expected: 
     from searchkit.ingest.clean import drop_byline
 
     assert drop_byline(text) == expected
+
+
+@given(st.lists(st.sampled_from(["Der", "Bundestag", "hat", "am", "10.", "November", "2011.", "Dr.", "Merz", "sagte:",
+                                 "„Nein.“", "Das", "ist", "gut!", "Und", "dann?", "z.", "B.", "  ", "\n\n", "2,5.", "x" * 30]),
+                min_size=0, max_size=400),
+       st.sampled_from([40, 62, 120, 160, 1000]))
+@settings(max_examples=300, deadline=None)
+def test_first_sentence_of_a_long_text_reads_only_its_beginning(words: list[str], max_chars: int) -> None:
+    """``first_sentence`` reads a long text's first ``max_chars`` + ``SENTENCE_READ_MARGIN``
+    characters only (every hit's snippet asks it): the answer is the one of the whole text."""
+    import searchkit.ingest.clean as clean
+
+    text = " ".join(words)
+    bounded = first_sentence(text, max_chars)
+    saved = clean.SENTENCE_READ_MARGIN
+    clean.SENTENCE_READ_MARGIN = 10**9
+    try:
+        assert bounded == first_sentence(text, max_chars)
+    finally:
+        clean.SENTENCE_READ_MARGIN = saved

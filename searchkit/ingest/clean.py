@@ -301,12 +301,29 @@ def _dangles(word: str) -> bool:
     return word.casefold() in _DANGLING or word.endswith("-") or bool(re.fullmatch(r"\d+\.", word))
 
 
+#: ``first_sentence`` of a long text reads only its first ``max_chars`` + this many characters
+#: (spaces collapsed): a sentence end further on cannot change the answer, which is then cut at
+#: ``max_chars`` either way, and the look-around of a sentence end before ``max_chars`` (80
+#: characters before it, 40 after) lies within them. Every hit's snippet asks it of its text.
+SENTENCE_READ_MARGIN = 200
+
+
+def _normalized_head(text: str, chars: int) -> str:
+    """``text`` with its runs of whitespace collapsed to one space, or, for a text more than
+    twice ``chars`` long, a beginning of at least ``chars`` characters of that."""
+    if len(text) > 2 * chars:
+        head = " ".join(text[: 2 * chars].split())
+        if len(head) >= chars:
+            return head
+    return " ".join(text.split())
+
+
 def first_sentence(text: str, max_chars: int = 160) -> str:
     """The first sentence, cut at a word boundary: the title of sources that have none. A cut
     sentence ends in " …" after a word that does not leave it hanging: an article, preposition
     or conjunction before the cut goes too ("… Anklage gegen einen …" becomes "… Anklage …") as
     long as half of ``max_chars`` is left."""
-    text = " ".join(text.split())
+    text = _normalized_head(text, max_chars + SENTENCE_READ_MARGIN)
     ends = (
         m.start()
         for m in _SENTENCE_END.finditer(text)
