@@ -503,3 +503,33 @@ def test_migrate_refuses_a_target_inside_the_index_before_writing_anything(tmp_p
     (tmp_path / "empty").mkdir()
     copied = runner.invoke(main, ["migrate", "--index", str(path), "--engine", "tantivy", "--to", str(tmp_path / "empty"), "--quiet"])
     assert copied.exit_code == 0 and Index(tmp_path / "empty").engine_name == "tantivy"
+
+
+@pytest.mark.parametrize(("text", "limit"), [
+    ("Bund*", 1024), ("Ver*", 1024), ("body:Ver*", 1024), ("*ung", 1024), ("title:[a TO f]", 1024),
+    ("title:Be*", 2), ("body:Vo*", 2), ("body:[a TO c]", 2),  # (not a query above: the snapshot keeps results)
+])
+def test_broad_prefixes_and_word_ranges_score_alike_on_both_engines(
+    both: dict[str, Index], monkeypatch: pytest.MonkeyPatch, text: str, limit: int
+) -> None:
+    """Found by a review: a prefix of more words than searchkit expands itself stayed a prefix
+    node, which tantivy ran at one constant score and Whoosh (whose constant score falls back
+    to BM25F) scored word by word: the first pages of "Ver*" had no hit in common. Both engines
+    now score such a node as its words OR-ed, or, beyond ``SCORED_MULTITERM_WORDS`` words in
+    the field, give every hit its boost."""
+    import searchkit.engines
+    import searchkit.search
+
+    monkeypatch.setattr(searchkit.search, "SCORED_WILDCARD_WORDS", 0)  # the node reaches the engine
+    monkeypatch.setattr(searchkit.engines, "SCORED_MULTITERM_WORDS", limit)
+    w = both["whoosh"].search(text, per_page=50, operator="or")
+    t = both["tantivy"].search(text, per_page=50, operator="or")
+    assert w.total == t.total > 2, text
+    w_scores, t_scores = {h.score for h in w.hits}, {h.score for h in t.hits}
+    if limit == 2:  # one field, more than two words: every hit at the boost, 1
+        assert w_scores == t_scores == {1.0}, (w_scores, t_scores)
+    else:
+        assert len(w_scores) > 1 and len(t_scores) > 1
+        top = min(10, w.total)
+        w_top, t_top = [h.document.id for h in w.hits[:top]], [h.document.id for h in t.hits[:top]]
+        assert len(set(w_top) & set(t_top)) / top >= 0.7, (w_top, t_top)

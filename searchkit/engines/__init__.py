@@ -65,6 +65,13 @@ class OneWord(spans.SpanNear2):
         )
 
 
+#: A prefix, wildcard or word range ("Ver*", "title:[zoll TO zollz]") that stands for at most this
+#: many index words of its field is scored as those words OR-ed (BM25, each word's own weight,
+#: times the query's boost), in both engines; a broader one matches with one constant score, its
+#: boost. (Whoosh's "constant score" for such queries falls back to the searcher's BM25F, while
+#: tantivy's was constant: the first pages of "Ver*" had no hit in common. Found by a review.)
+SCORED_MULTITERM_WORDS = 1024
+
 #: Scored result lists kept per snapshot: one request counts a query (AND or OR?), masks its
 #: matches (facets) and ranks them; paging, facet clicks and re-sorting repeat it.
 SCORED_CACHE_SIZE = 32

@@ -30,7 +30,7 @@ import numpy as np
 import tantivy
 from whoosh import query
 
-from .. import known_words
+from .. import engines, known_words
 from ..analysis import index_words, learning, load_word_lists, wildcard_head, wildcard_regex, writing_for
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
@@ -340,11 +340,7 @@ class Translator:
                 return self._term(q.fieldname, q.words[0])
             return self._phrase(q)
         if isinstance(q, (query.Prefix, query.Wildcard, query.TermRange, query.FuzzyTerm)):
-            # constant score, like Whoosh's multi-term queries
-            terms = self.snapshot.expand(q, 1_000_000)
-            if not terms:
-                return Q.empty_query()
-            return Q.const_score_query(Q.term_set_query(self.schema, q.fieldname, terms), float(q.boost))
+            return self._multi_term(q)
         if isinstance(q, query.NumericRange):
             return Q.range_query(self.schema, q.fieldname, tantivy.FieldType.Integer, q.start, q.end,
                                  not q.startexcl if q.start is not None else True,
@@ -354,6 +350,21 @@ class Translator:
         if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
             return Q.empty_query()
         raise QueryError(f"the tantivy engine cannot run {type(q).__name__} queries")
+
+    def _multi_term(self, q: query.Query) -> Any:
+        """A prefix, wildcard or word range as the index words it stands for, OR-ed, each scored
+        as that word, times the query's boost; beyond ``SCORED_MULTITERM_WORDS`` words one
+        constant score, the boost (as the Whoosh engine scores them: ``whoosh_vector``)."""
+        Q, boost = self.Q, float(q.boost)
+        limit = engines.SCORED_MULTITERM_WORDS
+        terms = self.snapshot.expand(q, limit)
+        if not terms:
+            return Q.empty_query()
+        if len(terms) > limit:
+            every = self.snapshot.expand(q, 1_000_000_000)
+            return Q.const_score_query(Q.term_set_query(self.schema, q.fieldname, every), boost)
+        scored = Q.boolean_query([(tantivy.Occur.Should, self._term(q.fieldname, term)) for term in terms])
+        return Q.boost_query(scored, boost) if boost != 1.0 else scored
 
     def _every(self, field: str | None, boost: float) -> Any:
         """Whoosh's ``Every``: all documents, or with a field ("person:*") the documents that

@@ -14,8 +14,10 @@ length of the whole index, the field lengths Whoosh stores (one byte per documen
 of terms and compound queries. Sums may be added in another order than Whoosh's matcher tree,
 so a score can differ in its last bit; ties are broken by document number, as in Whoosh.
 
-Anything else (prefixes, wildcards, ranges, ``Not`` …) is left to Whoosh's own matcher, which
-steps only through the candidates the rest of the tree allows. (Whoosh's matchers also count a
+A prefix, wildcard or word range is the union of the words it stands for, each scored as that
+word (what Whoosh's own matcher computes; beyond ``SCORED_MULTITERM_WORDS`` words one constant
+score, as on the tantivy engine). Anything else (``Not``, numeric ranges …) is left to Whoosh's own
+matcher, which steps only through the candidates the rest of the tree allows. (Whoosh's matchers also count a
 document with b and c for ``a OR (b ANDNOT c)``; the arrays do not.) Any setting this module cannot
 reproduce (another weighting model, a coordination ``scale``) makes ``supports`` false, and the
 caller uses Whoosh's own search.
@@ -23,6 +25,7 @@ caller uses Whoosh's own search.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +34,8 @@ from whoosh import matching, query, scoring
 from whoosh.codec import whoosh3
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
+
+from searchkit import engines
 
 from . import OneWord
 
@@ -67,6 +72,7 @@ class VectorSearcher:
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
         self._stats: dict[tuple[str, bytes], tuple[float, float]] = {}
         self._deleted: dict[int, np.ndarray] = {}
+        self._word_counts: dict[tuple[str, int], int] = {}
 
     def evaluate(self, q: query.Query, within: np.ndarray | None = None) -> Scored:
         """Every live match of ``q`` in the whole index and its score, by document number;
@@ -99,6 +105,20 @@ class VectorSearcher:
             deleted = reader.deleted_docs_set if hasattr(reader, "deleted_docs_set") else ()
             found = self._deleted[leaf] = np.fromiter(deleted, dtype=np.int64)
         return found
+
+    def word_count(self, q: query.MultiTerm) -> int:
+        """How many index words of the whole index ``q`` stands for (up to one more than
+        ``SCORED_MULTITERM_WORDS``), read once per query."""
+        limit = engines.SCORED_MULTITERM_WORDS
+        key = (repr(q), limit)
+        count = self._word_counts.get(key)
+        if count is None:
+            words = (word for word in q._btexts(self.searcher.reader()) if word)
+            count = sum(1 for _ in itertools.islice(words, limit + 1))
+            if len(self._word_counts) >= 256:
+                self._word_counts.clear()  # (a searcher serves many queries)
+            self._word_counts[key] = count
+        return count
 
     # statistics of the whole index, as Whoosh's BM25FScorer takes them from the parent searcher
     def term_stats(self, field: str, text: bytes) -> tuple[float, float]:
@@ -193,6 +213,10 @@ class _Leaf:
             text = fieldobj.to_bytes(q.text)
         except ValueError:
             return _EMPTY_IDS, _EMPTY_SCORES
+        return self._word(field, fieldobj, text, q.boost)
+
+    def _word(self, field: str, fieldobj: Any, text: bytes, boost: float) -> Scored:
+        """The postings of one index word with their scores (Whoosh's BM25F), times ``boost``."""
         postings = self.postings_if_any(field, text)
         if postings is None:
             return _EMPTY_IDS, _EMPTY_SCORES
@@ -207,8 +231,26 @@ class _Leaf:
             scores = idf * ((weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avgfl)))
         else:
             scores = weights  # Whoosh's WeightScorer: the posting's weight
-        if q.boost != 1.0:
-            scores = scores * q.boost
+        if boost != 1.0:
+            scores = scores * boost
+        return ids, scores
+
+    def multi_term(self, q: query.MultiTerm, within: np.ndarray | None) -> Scored:
+        """A prefix, wildcard or word range: the union of the index words it stands for, each
+        scored as that word, times the query's boost (what Whoosh's own matcher computes: its
+        constant score falls back to BM25F); with more than ``SCORED_MULTITERM_WORDS`` words in
+        the whole index, every match scores the boost, as on the tantivy engine."""
+        field = q.fieldname
+        if field not in self.schema:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        fieldobj = self.schema[field]
+        words = [word for word in q._btexts(self.reader) if word]
+        if not words:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        parts = [self._word(field, fieldobj, word, q.boost) for word in words]
+        ids, scores = _summed([p for p in parts if len(p[0])])
+        if self.owner.word_count(q) > engines.SCORED_MULTITERM_WORDS:
+            scores = np.full(len(ids), float(q.boost))
         return ids, scores
 
     def phrase(self, q: query.Phrase, within: np.ndarray | None) -> Scored:
@@ -261,15 +303,7 @@ class _Leaf:
     # -- compounds ---------------------------------------------------------------------------
     def union(self, q: query.Or, within: np.ndarray | None) -> Scored:
         parts = [self.scored(sub, within) for sub in q.subqueries]
-        parts = [p for p in parts if len(p[0])]
-        if not parts:
-            return _EMPTY_IDS, _EMPTY_SCORES
-        if len(parts) == 1:
-            ids, scores = parts[0]
-        else:
-            all_ids = np.concatenate([p[0] for p in parts])
-            ids, inverse = np.unique(all_ids, return_inverse=True)
-            scores = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]), minlength=len(ids))
+        ids, scores = _summed([p for p in parts if len(p[0])])
         return ids, _boosted(scores, q)
 
     def intersection(self, q: query.And, within: np.ndarray | None) -> Scored:
@@ -337,6 +371,17 @@ class _Leaf:
         return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
+def _summed(parts: list[Scored]) -> Scored:
+    """The documents of any of ``parts`` (none empty), each with the sum of its scores."""
+    if not parts:
+        return _EMPTY_IDS, _EMPTY_SCORES
+    if len(parts) == 1:
+        return parts[0]
+    all_ids = np.concatenate([p[0] for p in parts])
+    ids, inverse = np.unique(all_ids, return_inverse=True)
+    return ids, np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]), minlength=len(ids))
+
+
 def with_extra(required: Scored, extra: Scored) -> Scored:
     """``AndMaybe``'s answer: the required matches, each with the optional part's score added
     where it matches too."""
@@ -361,6 +406,9 @@ _HANDLERS: dict[type, Callable[[_Leaf, Any, np.ndarray | None], Scored]] = {
     query.AndNot: _Leaf.and_not,
     query.Require: _Leaf.require,
     OneWord: _Leaf.one_word,
+    query.Prefix: _Leaf.multi_term,
+    query.Wildcard: _Leaf.multi_term,
+    query.TermRange: _Leaf.multi_term,
     type(query.NullQuery): _Leaf.null,
 }
 
