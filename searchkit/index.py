@@ -440,6 +440,8 @@ class Index:
             raise ArgumentError(f"lock_timeout is a number of seconds of at least 0, not {lock_timeout!r}")
         self.path = Path(path) if path is not None else default_index_path()
         self.lock_timeout = lock_timeout
+        if engine is not None:
+            check_engine(engine)  # (opening an index with engine="lucene" proposed to migrate it)
         if create and not (self.path / METADATA_FILE).exists():
             self._create(check_engine(engine or default_engine()))
         #: an index of an older schema version opened to copy its documents (``migrate``)

@@ -171,6 +171,11 @@ def test_an_index_remembers_its_engine(tmp_path: Path) -> None:
 def test_unknown_or_missing_engine_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(EngineError, match="unknown engine 'lucene'"):
         Index(tmp_path / "a", create=True, engine="lucene")
+    # an existing index opened with a name no engine has: that error too, not "migrate it to lucene"
+    Index(tmp_path / "a", create=True).close()
+    for name in ("lucene", "Tantivy", ""):
+        with pytest.raises(EngineError, match="unknown engine"):
+            Index(tmp_path / "a", engine=name)
     # tantivy not installed: a fault we cannot cause otherwise on this machine
     monkeypatch.setitem(sys.modules, "tantivy", None)
     monkeypatch.delitem(sys.modules, "searchkit.engines.tantivy_engine", raising=False)
