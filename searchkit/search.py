@@ -562,9 +562,11 @@ def _choose_query(
         operator = "and" if _is_keyword_query(text) else "or"
     q = parse_query(index, text, operator)
     if q is None:
-        if _only_stopwords(request.query):
-            # "die", "der die das": words, but none the index holds (stop words are not indexed);
-            # they listed every document as if nothing had been typed (found by a review)
+        if _only_stopwords(request.query) or (_WORD_CHARACTER.search(text) and text.split() == request.query.split()):
+            # "die", "der die das", "Was ist das?", "(die)", "die OR das": words, but none the
+            # index holds (stop words are not indexed); they listed every document as if
+            # nothing had been typed (found by reviews). Words left beside a date phrase
+            # ("seit 2023 die") still list the period's documents.
             return query.NullQuery, operator
         return None, operator
     _check_expansion(q, snapshot)
@@ -767,6 +769,8 @@ def facet_values(index: Any, request: SearchRequest, facet: str, text: str = "",
 
 
 _WORD_LETTERS = re.compile(r"[^\W\d_]+")
+#: A letter or digit: a query with one has words in it.
+_WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
 def _page(
