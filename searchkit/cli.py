@@ -666,8 +666,11 @@ def facet_values_command(  # noqa: PLR0913 - one flag each
 @click.argument("doc_id")
 @INDEX_OPTION
 def get_command(doc_id: str, index_path: Path | None) -> None:
-    """Print one document as JSON."""
-    _echo_json(Index(index_path or default_index_path()).get(doc_id).to_dict())
+    """Print one document as JSON (its entities as the facets name them, as the API shows them;
+    `searchkit export` keeps the names as extracted)."""
+    index = Index(index_path or default_index_path())
+    doc = index.get(doc_id)
+    _echo_json(doc.to_dict() | {"entities": [entity.to_dict() for entity in index.entity_names(doc)]})
 
 
 @main.command("delete")

@@ -267,6 +267,10 @@ class FacetData:
     _search_readings: dict[tuple[str, int], str] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: (type, name as extracted) → the entity as the facets name it (``entity_names``)
+    _entity_names: dict[tuple[EntityType, str], Entity] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for array in (self.live, self.pub_start, self.pub_end):
@@ -377,13 +381,20 @@ class FacetData:
         once: "EU" and "Europäische Union" are Europäische Union, "im Auswärtigen Amt" is
         Auswärtiges Amt), in their order; a name the facets do not hold stays as it is."""
         shown: dict[tuple[EntityType, str], Entity] = {}
+        memo = self._entity_names
         for entity in entities:
-            key = facet_key(entity.name)
-            etype = EntityType(self.moved.get((entity.type.value, key), entity.type.value))
-            ffield = self.fields.get(etype.value)
-            idx = ffield.lookup.get(key) if ffield else None
-            name = self.label(etype.value, ffield.values[idx]) if idx is not None else entity.name
-            shown.setdefault((etype, name), Entity(name=name, type=etype))
+            found = memo.get((entity.type, entity.name))
+            if found is None:
+                key = facet_key(entity.name)
+                etype = EntityType(self.moved.get((entity.type.value, key), entity.type.value))
+                ffield = self.fields.get(etype.value)
+                idx = ffield.lookup.get(key) if ffield else None
+                name = self.label(etype.value, ffield.values[idx]) if idx is not None else entity.name
+                found = Entity(name=name, type=etype)
+                if len(memo) >= 100_000:
+                    memo.clear()  # (bounded: a server names the entities of every page it serves)
+                memo[(entity.type, entity.name)] = found
+            shown.setdefault((found.type, found.name), found)
         return list(shown.values())
 
     def counted_as(self, facet: str, name: str) -> str:

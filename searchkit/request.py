@@ -5,7 +5,7 @@ JSON API and the web page speak these objects; ``search.run_search`` turns one i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +14,7 @@ from .errors import QueryError
 from .facets import FACETS
 from .index import NO_DATE
 from .ingest.clean import sanitize_text
-from .model import Document, PubDate
+from .model import Document, Entity, PubDate
 from .parsing import FIELD_ALIASES, _is_keyword_query
 
 
@@ -452,10 +452,21 @@ class Hit:
     score: float | None
     title_html: str
     snippet_html: str
+    #: how the index's facets name a document's entities (``Index.entity_names``), if known
+    namer: Callable[[list[Entity]], list[Entity]] | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         # the generated one printed the whole document, body and all (a review)
         return f"Hit(id={self.document.id!r}, score={self.score!r}, title={self.document.title!r})"
+
+    @property
+    def entities(self) -> list[Entity]:
+        """The document's persons, places and organisations as the facets name them, each
+        once ("EU" and "Europäische Union" are Europäische Union; a name the archive counts as
+        a person is a person): what a filter takes. The API answered the names as extracted,
+        which no facet listed (found by a review). ``document.entities`` keeps those."""
+        entities = list(self.document.entities)
+        return self.namer(entities) if self.namer is not None else entities
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
@@ -469,7 +480,7 @@ class Hit:
             "published": doc.published.value if doc.published else None,
             "published_precision": doc.published.precision.value if doc.published else None,
             "published_label": doc.published.label() if doc.published else None,
-            "entities": [e.to_dict() for e in doc.entities],
+            "entities": [e.to_dict() for e in self.entities],
             "score": self.score,
         }
 

@@ -26,7 +26,7 @@ from .errors import QueryError
 from .facets import FACETS, FacetData, shown_dates
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
-from .model import Document, Precision, load_stored
+from .model import Document, Entity, Precision, load_stored
 from .parsing import (
     _EXPLICIT_SYNTAX,
     FIELD_BOOSTS,
@@ -700,7 +700,8 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
         return None  # (value fields alone: listed by date, as the full path does)
     total, ranked = top(q)
     ranked, documents = _second_stage(snapshot, concepts, ranked, start, stop, text)
-    hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight, text=text)
+    hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight, text=text,
+                 namer=lambda entities: index.facet_data().entity_names(entities))
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
         suggestion_for(index, text, total, operator, request.operator),
@@ -804,7 +805,7 @@ def _page(
         key = -data.pub_start[ids] if descending else data.pub_start[ids]
         order = np.lexsort((ids, key, ~dated))
         ranked = [(int(d), None) for d in ids[order][start:stop]]
-    return _hits(data.snapshot, q, ranked, documents, highlight=request.highlight, text=text)
+    return _hits(data.snapshot, q, ranked, documents, highlight=request.highlight, text=text, namer=data.entity_names)
 
 
 def _ranks_by_words(q: query.Query) -> bool:
@@ -880,11 +881,13 @@ def _hits(
     *,
     highlight: bool = True,
     text: str = "",
+    namer: Callable[[list[Entity]], list[Entity]] | None = None,
 ) -> list[Hit]:
     """Stored documents of the ranked page with highlighted title and snippet (``documents``:
     those decoded already); without ``highlight`` a highlighter of no terms gives the plain
     title and the text's beginning. ``text`` is the query's text: the words typed, whose own
-    terms choose the snippet over words that match by a compound part only."""
+    terms choose the snippet over words that match by a compound part only. ``namer`` names
+    the hits' entities as the facets do (``Hit.entities``; asked only when read)."""
     if highlight:
         typed = frozenset(analyze(text, mode="query")) if text else None
         highlighter = Highlighter(*_highlight_terms(q, snapshot), typed=typed)
@@ -899,6 +902,7 @@ def _hits(
             score=round(float(score), 4) if score is not None else None,
             title_html=highlighter.highlight(doc.title, whole=True),
             snippet_html=highlighter.snippet(doc),
+            namer=namer,
         )
         for doc, score in page
     ]

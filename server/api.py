@@ -98,7 +98,7 @@ def document_summary(doc: Document) -> dict[str, Any]:
     data = doc.to_dict()
     summary = {key: data[key] for key in ("id", "title", "lead", "url", "source", "published", "published_precision")}
     summary["published_label"] = doc.published.label() if doc.published else None
-    summary["entities"] = data["entities"]
+    summary["entities"] = _facet_entities(doc)
     return summary
 
 
@@ -153,7 +153,14 @@ def facets():  # type: ignore[no-untyped-def]
 )
 def document(doc_id: str):  # type: ignore[no-untyped-def]
     _only_params()  # an id with "?" in it must be sent as %3F
-    return jsonify(get_index().get(doc_id).to_dict())
+    doc = get_index().get(doc_id)
+    return jsonify(doc.to_dict() | {"entities": _facet_entities(doc)})
+
+
+def _facet_entities(doc: Document) -> list[dict[str, str]]:
+    """The document's entities as the facets name them (``Index.entity_names``): what a client
+    filters with; ``searchkit export`` keeps the names as extracted."""
+    return [entity.to_dict() for entity in get_index().entity_names(doc)]
 
 
 def _only_params(*known: str, params: Mapping[str, object] | None = None) -> None:

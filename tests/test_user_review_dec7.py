@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
 
 from searchkit import Index
+from searchkit.cli import main
+from searchkit.index import facet_key
+from server import create_app
 
 
 @pytest.mark.parametrize("typed", ["Was ist das?", "Wie?", "Wo ist er?", "(die)", '"die"', "die:", "die OR das", "der die das"])
@@ -21,3 +28,34 @@ def test_an_empty_or_date_only_query_still_lists_documents(demo_index: Index) ->
     dated = demo_index.search("seit 2023")
     assert 0 < dated.total < everything
     assert demo_index.search("seit 2023 die").total == dated.total  # a stop word beside a date phrase
+
+
+def _named_as_facets(index: Index, entities: list[dict[str, str]]) -> bool:
+    """Whether every entity is a value of its facet under the label the facet shows."""
+    data = index.facet_data()
+    for entity in entities:
+        facet = data.fields[entity["type"]]
+        idx = facet.lookup.get(facet_key(entity["name"]))
+        if idx is None or data.label(entity["type"], facet.values[idx]) != entity["name"]:
+            return False
+    return len({(e["type"], e["name"]) for e in entities}) == len(entities)
+
+
+def test_the_api_names_a_hits_entities_as_the_facets_do(demo_index_path: Path) -> None:
+    """The API answered each hit's and each document's entities as extracted ("Erdogan",
+    "EU", a person typed as a place), which no facet listed: a client could not filter with
+    them. Now they are the facets' names, as the page shows them; export keeps the extracted ones."""
+    index = Index(demo_index_path)
+    raw = [e.to_dict() for hit in index.search("Erdogan Türkei").hits for e in hit.document.entities]
+    app = create_app(index_path=demo_index_path)
+    client = app.test_client()
+    hits = client.get("/api/search", query_string={"q": "Erdogan Türkei"}).get_json()["hits"]
+    assert hits and all(_named_as_facets(index, hit["entities"]) for hit in hits)
+    assert not _named_as_facets(index, raw)  # (the demo's extracted names differ from the facets')
+    doc_id = hits[0]["id"]
+    document = client.get(f"/api/documents/{doc_id}").get_json()
+    assert document["entities"] == hits[0]["entities"]
+    similar = client.get(f"/api/similar/{doc_id}").get_json()["similar"]
+    assert all(_named_as_facets(index, item["entities"]) for item in similar)
+    printed = json.loads(CliRunner().invoke(main, ["get", doc_id, "--index", str(demo_index_path)]).output)
+    assert printed["entities"] == hits[0]["entities"]
