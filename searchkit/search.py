@@ -461,9 +461,18 @@ def _date_filter(
         interpreted = parse_query_dates(text, today=request.today)
         if interpreted.start or interpreted.end:
             text = interpreted.query
-            phrase, label = interpreted.phrase, interpreted.label
+            phrase = interpreted.phrase
             start = max(filter(None, (start, interpreted.start)), key=lambda d: d.start(), default=None)
             end = min(filter(None, (end, interpreted.end)), key=lambda d: d.end(), default=None)
+            if start and end and start.start() > end.end():
+                raise QueryError(
+                    f"the period {phrase!r} of the query lies outside the date range of from/to",
+                    german=f"„{phrase}“ liegt außerhalb des Zeitraums von {_bounds_label(request)}.",
+                )
+            # the phrase names the period only when the Von/Bis fields did not narrow it: "seit
+            # Mai 2026" with Von July 2026 is July on (the label said "seit Mai 2026": a review)
+            if (start, end) == (interpreted.start, interpreted.end):
+                label = interpreted.label
     if start is None and end is None:
         return text, None
     if start and end and start.start() > end.end():
@@ -472,6 +481,14 @@ def _date_filter(
             german=f"Der Zeitraum {start.label()} bis {end.label()} ist leer: sein Anfang liegt nach seinem Ende.",
         )
     return text, DateFilter(start, end, phrase, label)
+
+
+def _bounds_label(request: SearchRequest) -> str:
+    """The request's own Von/Bis bounds in words ("Januar 2026 bis März 2026", "Januar 2026 an")."""
+    start, end = request.date_from, request.date_to
+    if start and end:
+        return f"{start.label()} bis {end.label()}"
+    return f"{start.label()} an" if start else f"… bis {end.label()}" if end else ""
 
 
 @dataclass

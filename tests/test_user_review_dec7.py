@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from searchkit import Index
+from searchkit import Index, QueryError
 from searchkit.cli import main
 from searchkit.index import facet_key
 from server import create_app
@@ -59,3 +59,17 @@ def test_the_api_names_a_hits_entities_as_the_facets_do(demo_index_path: Path) -
     assert all(_named_as_facets(index, item["entities"]) for item in similar)
     printed = json.loads(CliRunner().invoke(main, ["get", doc_id, "--index", str(demo_index_path)]).output)
     assert printed["entities"] == hits[0]["entities"]
+
+
+def test_a_date_phrase_narrowed_by_the_date_fields_is_labelled_as_it_filters(demo_index: Index) -> None:
+    """"Merz seit Mai 2026" with Von July 2026 filtered from July on, labelled "seit Mai
+    2026"; a phrase outside the fields' range was reported as the empty range "Juli 2026 bis
+    März 2026", which nobody typed (found by the user review)."""
+    alone = demo_index.search("Bahn seit 2023")
+    assert alone.date_filter is not None and alone.date_filter.shown() == alone.date_filter.label != ""
+    narrowed = demo_index.search("Bahn seit 2023", date_from="2024-03")
+    assert narrowed.date_filter is not None and narrowed.date_filter.start.value == "2024-03"
+    assert narrowed.date_filter.label == "" and narrowed.date_filter.shown().startswith("März 2024")
+    with pytest.raises(QueryError) as error:
+        demo_index.search("Bahn Juli 2026", date_from="2026-01", date_to="2026-03")
+    assert error.value.german == "„Juli 2026“ liegt außerhalb des Zeitraums von Januar 2026 bis März 2026."
