@@ -23,7 +23,7 @@ from . import parsing
 from .analysis import GERMAN_STOPWORDS, TOKEN_PATTERN, analyze
 from .engines import OneWord
 from .errors import QueryError
-from .facets import FACETS, FacetData, shown_dates
+from .facets import FACETS, FacetData, month_label, shown_dates
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
 from .model import Document, Entity, Precision, load_stored
@@ -412,8 +412,26 @@ def _facets(
                        int(counts[idx]), idx in selected)
             for idx in shown_ids
         ]
+        # a selected value the index does not hold ("Atlantis"): listed as selected with no
+        # hit, as a known one is, so that the facet shows (and can undo) every filter in force
+        listed = {value.value for value in shown}
+        shown += [FacetValue(value, unlisted_value_label(name, value), 0, True)
+                  for value in request.filters.get(name, []) if value not in listed]
         facets.append(Facet(name, label, shown, truncated=len(candidates) > len(shown_ids)))
     return facets
+
+
+_MONTH_VALUE = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
+
+
+def unlisted_value_label(facet: str, value: str) -> str:
+    """The label of a selected value the index does not hold (no article has it): as the facet
+    would call it ("März 2019", "ohne Datum"), not the value in the address."""
+    if facet == "month" and _MONTH_VALUE.fullmatch(value):
+        return month_label(value)
+    if facet in ("year", "mentioned") and value.casefold() in (NO_DATE, "ohne datum"):
+        return "ohne Datum"
+    return value
 
 
 def _candidates(counts: np.ndarray, selected: set[int]) -> np.ndarray:

@@ -15,7 +15,7 @@ from searchkit.dates import parse_date_bound
 from searchkit.entity_report import entity_candidates, not_found_german
 from searchkit.errors import DateError, QueryError
 from searchkit.errors import DocumentNotFoundError as SearchkitNotFound
-from searchkit.facets import FACETS, month_label
+from searchkit.facets import FACETS
 from searchkit.index import ENTITY_FIELDS, NO_DATE
 from searchkit.ingest import READERS
 from searchkit.model import GERMAN_MONTHS, EntityType, without_title
@@ -32,7 +32,7 @@ from searchkit.request import (
     request_to_params,
     toggle_params,
 )
-from searchkit.search import facet_values
+from searchkit.search import facet_values, unlisted_value_label
 from searchkit.similar import similar_documents
 
 from . import error_response, get_index
@@ -464,7 +464,7 @@ def index():  # type: ignore[no-untyped-def]
     labels = {(f.name, v.value): v.label for f in result.facets for v in f.results}
     facet_labels = {f.name: f.label for f in result.facets}
     active = [
-        (facet_labels.get(name, name), labels.get((name, value)) or _value_label(name, value), toggle(name, value))
+        (facet_labels.get(name, name), labels.get((name, value)) or unlisted_value_label(name, value), toggle(name, value))
         for name, values in req.filters.items()
         for value in values
     ]
@@ -509,19 +509,6 @@ def _typed(params: dict[str, list[str]], name: str) -> str:
 
 
 #: A month filter's value ("2019-03").
-_MONTH_VALUE = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
-
-
-def _value_label(facet: str, value: str) -> str:
-    """The label of a selected value the facet does not list (no article has it): as the facet
-    would call it ("März 2019", "ohne Datum"), not the value in the address."""
-    if facet == "month" and _MONTH_VALUE.fullmatch(value):
-        return month_label(value)
-    if facet in ("year", "mentioned") and value.casefold() in (NO_DATE, "ohne datum"):
-        return "ohne Datum"
-    return value
-
-
 @pages.app_template_filter("period")
 def period(date_filter: Any) -> str:
     """The period of a date filter as the page names it: one period when both bounds are the

@@ -73,3 +73,14 @@ def test_a_date_phrase_narrowed_by_the_date_fields_is_labelled_as_it_filters(dem
     with pytest.raises(QueryError) as error:
         demo_index.search("Bahn Juli 2026", date_from="2026-01", date_to="2026-03")
     assert error.value.german == "„Juli 2026“ liegt außerhalb des Zeitraums von Januar 2026 bis März 2026."
+
+
+def test_a_selected_value_the_index_lacks_is_listed_as_selected(demo_index: Index) -> None:
+    """``place=Atlantis`` filtered to nothing, but the place facet did not list it, though
+    selected values are kept (the CLI and the page's chip showed it; found by the user review)."""
+    result = demo_index.search("Bahn", filters={"place": ["Atlantis"]})
+    assert result.total == 0
+    places = next(f for f in result.facets if f.name == "place")
+    assert [(v.value, v.count, v.selected) for v in places.results if v.selected] == [("Atlantis", 0, True)]
+    known = demo_index.search("Bahn", filters={"place": ["Berlin"]})
+    assert [v.value for f in known.facets if f.name == "place" for v in f.results if v.selected] == ["Berlin"]
