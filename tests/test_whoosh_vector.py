@@ -72,7 +72,25 @@ def test_user_queries_match_and_rank_as_whoosh(index: Index, text: str, operator
         pytest.skip("nothing to search for")
     snapshot = index.snapshot()
     assert whoosh_vector.supports(snapshot.searcher, q)
+    expanded = _words_of_prefixes(q, snapshot.searcher.reader())
+    if expanded is not q:
+        # a prefix is scored as its words OR-ed, each with the prefix's boost: what Whoosh's
+        # own matcher computes, except that Whoosh drops the boost in a segment that has one
+        # such word only (a field boost lost in one segment; not reproduced)
+        ids, scores = snapshot._vector.evaluate(q)
+        assert sorted(ids.tolist()) == _whoosh_answer(snapshot, q)[0]
+        by_words = dict(zip(*(a.tolist() for a in snapshot._vector.evaluate(expanded))))
+        assert dict(zip(ids.tolist(), scores.tolist())) == pytest.approx(by_words, rel=1e-12)
+        q = expanded
     _assert_same(snapshot, q)
+
+
+def _words_of_prefixes(q: query.Query, reader) -> query.Query:  # type: ignore[no-untyped-def]
+    """``q`` with each prefix as the index words it stands for, OR-ed, with its boost."""
+    if isinstance(q, query.Prefix):
+        words = [w for w in q._btexts(reader) if w]
+        return query.Or([query.Term(q.fieldname, w.decode(), boost=q.boost) for w in words])
+    return q.apply(lambda child: _words_of_prefixes(child, reader)) if not q.is_leaf() else q
 
 
 def test_the_engine_answers_with_the_arrays(index: Index) -> None:
