@@ -321,6 +321,20 @@ class CompoundFilter(Filter):
                 yield token
 
 
+#: Nouns in -ung keep the ending as their stem ("Abtreibung", "Abtreibungen" → abtreibung).
+#: Snowball cuts -ung as a derivational suffix from long words, which joins the noun with the
+#: verb it was once made from, whose other senses are other words: "Abtreibung" (abtreib) found
+#: "Schiffe drohten abzutreiben" first (abtreiben: to drift off), "Verfassung" (constitution)
+#: "verfassen" (to write), "Ausstellung" (exhibition) "ausstellen" (to issue), "Vereinigung"
+#: "Verein" (club). The query joins them again, weighted: a query's noun also matches the stem
+#: Snowball gives it (``derived_stem``, at ``parsing.DERIVED_WEIGHT``), and a query's verb or
+#: agent noun the noun in -ung that Snowball joined with it (``noun_in_ung``, at
+#: ``parsing.NOUN_WEIGHT``: "Unternehmensberater" finds "Unternehmensberatungen", "vorbereitet"
+#: "Vorbereitung").
+KEEP_UNG = True
+_UNG_NOUN = re.compile(r"(.{3,}?ung)(?:en)?")
+
+
 class GermanStemFilter(Filter):
     """Snowball German stemming with diacritic folding around it, and the stems of one lemma
     joined (``lemmas.lemma_stem``: "gesungen" and "singen" get one term). Results are cached per word:
@@ -371,8 +385,15 @@ class GermanStemFilter(Filter):
         return lemma_stem(self.stem_form(joined))
 
     def stem_form(self, word: str) -> str:
-        """The Snowball stem of ``word`` itself, folded (no lemma look-up)."""
-        return fold_diacritics(self._stem(fold_diacritics(word, keep_german=True)))
+        """The Snowball stem of ``word`` itself, folded (no lemma look-up); a noun in -ung keeps
+        its ending (``KEEP_UNG``)."""
+        german = fold_diacritics(word, keep_german=True)
+        stem = self._stem(german)
+        if KEEP_UNG and not stem.endswith("ung") and german.endswith(("ung", "ungen")):
+            noun = _UNG_NOUN.fullmatch(german)
+            if noun is not None:
+                stem = noun[1]
+        return fold_diacritics(stem)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stem, cached = self.stem, self._cache.get
@@ -682,6 +703,38 @@ def german_analyzer(*, compounds: bool = True) -> GermanAnalyzer:
     if compounds:
         chain = chain | CompoundFilter()
     return GermanAnalyzer(chain | GermanStemFilter())
+
+
+@lru_cache(maxsize=50_000)
+def derived_stem(term: str) -> str | None:
+    """The stem Snowball (and the lemma table) give a noun in -ung whose term keeps the ending
+    (``KEEP_UNG``: abtreibung → abtreib), when it differs; None for any other term."""
+    if not KEEP_UNG or not term.endswith("ung"):
+        return None
+    derived = lemma_stem(fold_diacritics(_snowball_stem(term)))
+    return derived if derived and derived != term else None
+
+
+@lru_cache(maxsize=50_000)
+def noun_in_ung(term: str) -> str | None:
+    """The term of the noun in -ung that Snowball (and the lemma table) cut to ``term``
+    (unternehmensberat → unternehmensberatung), when there is one by its spelling; None
+    otherwise (zeit: Snowball keeps "Zeitung" whole, so "Zeit" never meant it)."""
+    if not KEEP_UNG or term.endswith("ung") or len(term) < 3:
+        return None
+    noun = term + "ung"
+    return noun if derived_stem(noun) == term else None
+
+
+@lru_cache(maxsize=1)
+def _snowball():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("german", 0).stemWord
+
+
+def _snowball_stem(word: str) -> str:
+    return _snowball()(word)
 
 
 def index_words(text: str) -> list[tuple[tuple[str, ...], int, int, int]]:

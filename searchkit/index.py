@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 #: ("3.000" → 3000, "2,5", "2:5"; ``analysis.NUMBER``). 4: ı ł ø đ … folded to i l o d
 #: (``model.PLAIN_LETTERS``) in words and facet keys, a hyphenated word ending in an
 #: abbreviation kept whole ("Fußball-EM"), hyphen-cut words read whole ("Bundes- und
-#: Landesregierung").
-SCHEMA_VERSION = 4
+#: Landesregierung"). 5: a noun in -ung keeps its ending as its term ("Abtreibung" →
+#: abtreibung, no longer Snowball's abtreib, the stem of "abtreiben"; ``analysis.KEEP_UNG``).
+SCHEMA_VERSION = 5
 METADATA_FILE = "searchkit.json"
 DEFAULT_INDEX_ENV = "SEARCHKIT_INDEX"
 DEFAULT_INDEX_DIR = "index"
@@ -231,9 +232,9 @@ class IngestReport:
 
 #: Older schema versions whose stored documents this searchkit still reads: their index differs
 #: only in analysis (2: numbers were split at their separators; 3: the letters and words of
-#: ``SCHEMA_VERSION`` 4), so ``searchkit migrate`` re-indexes their documents, with their
-#: entities and dates, without the sources.
-COPYABLE_VERSIONS = frozenset({2, 3})
+#: ``SCHEMA_VERSION`` 4; 4: nouns in -ung cut to the verb's stem), so ``searchkit migrate``
+#: re-indexes their documents, with their entities and dates, without the sources.
+COPYABLE_VERSIONS = frozenset({2, 3, 4})
 
 
 def read_metadata(path: Path, *, for_copy: bool = False) -> dict[str, Any]:
