@@ -708,8 +708,8 @@ def export_command(index_path: Path | None, output: Path | None) -> None:
     try:
         file = tmp.open("x", encoding="utf-8")  # "x": never another's file (nor removed below)
     except OSError as error:
-        error.filename = str(output)  # a missing or read-only folder: named as the user wrote it
-        raise
+        # a missing or read-only folder: named as the user wrote it, without "[Errno 2]"
+        raise SearchkitError(f"cannot write {output}: {error.strerror or error}") from None
     try:
         with file:
             file.writelines(lines)
