@@ -51,6 +51,7 @@ raises ``FileNotFoundError`` — the file ships with the package.
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 from functools import lru_cache
 from importlib import resources
@@ -190,10 +191,18 @@ class CompoundSplitter:
         return parts
 
     def split(self, word: str) -> list[str]:
-        """Parts of ``word`` in order, or ``[]`` (see the module docstring)."""
+        """Parts of ``word`` in order, or ``[]`` (see the module docstring). A word written with
+        ae/oe/ue for its umlauts ("Buergergeld", "Oekostrom": keyboards without them) that does
+        not split as written is split as read with the umlauts ("bürger", "geld"): the lexicon
+        knows the words with umlauts, so "Buergergeld" had no parts and did not find
+        "Bürgergeldreform" (found by a review)."""
         if len(word) < self._min_word or not word.isalpha() or word in self._keep:
             return []
         parts = self._split(word, 0)
+        if len(parts) < 2 and word.isascii() and _UMLAUT_DIGRAPH.search(word):
+            read = _UMLAUT_DIGRAPH.sub(lambda m: _UMLAUT_OF[m[0]], word)
+            if read not in self._keep:
+                parts = self._split(read, 0)
         return parts if len(parts) > 1 else []
 
     def _split(self, word: str, depth: int) -> list[str]:
@@ -206,6 +215,11 @@ class CompoundSplitter:
         for _, part in segments:
             out.extend(self._split(part, depth + 1))
         return out
+
+
+#: ae, oe, ue standing for ä, ö, ü (not after a vowel or q: "Bauer", "Quelle" stay).
+_UMLAUT_DIGRAPH = re.compile(r"(?<![aeiouqAEIOUQ])(?:ae|oe|ue)")
+_UMLAUT_OF = {"ae": "ä", "oe": "ö", "ue": "ü"}
 
 
 def read_lexicon(path: str | Path) -> CompoundSplitter:

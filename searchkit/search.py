@@ -619,7 +619,7 @@ def _choose_query(
         # and for several words, rank the documents with most of them. (Parts apart before
         # that for several words too: news set MRR@10 0.7463 → 0.7449, Recall@100 0.932 →
         # 0.929: a headline's article has most of its words, not every part of them.)
-        one_word = len(text.split()) == 1
+        one_word = len(_user_words(text).split()) == 1
         apart = _parts_apart(strict) if one_word else strict
         if apart is not strict:
             resolved = _resolve_leaves(apart, snapshot, index)
@@ -745,11 +745,12 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
 
 def run_search(index: Any, request: SearchRequest) -> SearchResult:
     """Execute one search request against an index."""
-    token = _USER_WORDS.set({})
+    token, held = _USER_WORDS.set({}), parsing.TERMS_HELD.set({})
     try:
         with one_search():
             return _run_search(index, request)
     finally:
+        parsing.TERMS_HELD.reset(held)
         _USER_WORDS.reset(token)
 
 

@@ -84,3 +84,44 @@ def test_a_selected_value_the_index_lacks_is_listed_as_selected(demo_index: Inde
     assert [(v.value, v.count, v.selected) for v in places.results if v.selected] == [("Atlantis", 0, True)]
     known = demo_index.search("Bahn", filters={"place": ["Berlin"]})
     assert [v.value for f in known.facets if f.name == "place" for v in f.results if v.selected] == ["Berlin"]
+
+
+def test_a_minus_before_field_syntax_excludes_the_value(demo_index: Index) -> None:
+    """"Trump -person:Merz" was read as the words trump, person and merz: it found more than
+    "Trump" alone, Merz articles first. A minus before a field excludes its value, as NOT does;
+    before a plain word it stays text (German's "und -organisationen")."""
+    from searchkit.parsing import _read_user_words
+
+    assert _read_user_words("Trump -person:Merz") == "Trump NOT person:Merz"
+    assert _read_user_words("(Gas -Ort:Wien)") == "(Gas NOT place:Wien)"
+    assert _read_user_words("Privatpersonen und -organisationen") == "Privatpersonen und -organisationen"
+    everything = demo_index.search("Türkei")
+    without = demo_index.search("Türkei -person:Erdoğan")
+    assert without.total == demo_index.search("Türkei NOT person:Erdoğan").total
+    assert 0 < without.total < everything.total
+    assert all(e.name != "Recep Tayyip Erdoğan" for hit in without.hits for e in hit.entities)
+
+
+def test_words_glued_by_a_comma_are_two_words(demo_index: Index) -> None:
+    """"Merz,Trump" was one phrase of two words (2 articles against 48 for "Merz, Trump")."""
+    from searchkit.parsing import _read_user_words
+
+    assert _read_user_words("Merz,Trump") == "Merz, Trump"
+    assert _read_user_words("2,5 Prozent") == "2,5 Prozent"  # a number stays one
+    assert _read_user_words("CDU/CSU") == "CDU/CSU"
+    for glued, spaced in (("Baku,Ankara", "Baku, Ankara"), ("Gas;Russland", "Gas; Russland")):
+        assert [h.document.id for h in demo_index.search(glued).hits] == [h.document.id for h in demo_index.search(spaced).hits]
+
+
+def test_a_compound_written_without_umlauts_has_its_parts(fresh_index: Index) -> None:
+    """"Buergergeld" had no parts (the lexicon knows "Bürgergeld"), so it did not find
+    "Bürgergeldreform", which "Bürgergeld" finds; "Oekostrom" found nothing."""
+    from searchkit import Document
+    from searchkit.analysis import analyze
+
+    for typed, written in (("Buergergeld", "Bürgergeld"), ("Oekostrom", "Ökostrom"), ("Fuehrerschein", "Führerschein")):
+        assert analyze(typed, mode="index") == analyze(written, mode="index")
+    fresh_index.add([Document(id="a", title="Die Bürgergeldreform kommt", body="Der Bundestag stimmte zu."),
+                     Document(id="b", title="Ökostromanbieter wachsen", body="Mehr Kunden als je zuvor.")], enrich=None)
+    assert [h.document.id for h in fresh_index.search("Buergergeld").hits] == ["a"]
+    assert [h.document.id for h in fresh_index.search("Oekostrom").hits] == ["b"]
