@@ -809,10 +809,17 @@ folder that is removed at the end, Ctrl-C included.
   reads from them exactly what Whoosh's writer writes: a test). Over the 100 two-word queries
   on the 10,000-document index (11 blocks a query): the blocks' bytes 13.1 → 5.9 KB, their
   unpickling 0.36 → 0.08 ms, the query about 5–8 % faster (old and new index alternating, same
-  code); the index 55 → 46 MB. In the run of 05:21 (below) two words as the API answers
+  code); the index 55 → 46 MB. In the run of 05:21 two words as the API answers
   measured 20.9× raw tantivy (25.7× at 03:22), without facets and marks 1.34× plain Whoosh
   (1.52×); the index step with 2 workers 2.48× plain Whoosh, but plain Whoosh's own step was
   slow in that run (23.4 s, 17.3 s at 03:22; searchkit's 9.4 against 11.3 s).
+* **2026-12-07, 08:23** (below; after the second-session fixes: hyphen-cut words and kicker
+  sentences read once per text and search, broad prefixes scored as their words, nouns in -ung
+  kept apart from their verbs): two words as the API answers 4.15 ms (4.62 at 05:21), 20.8× raw
+  tantivy, which itself answered in 0.20 ms (0.22); without facets and marks 1.36× plain Whoosh.
+  Plain Whoosh indexed in 17.7 s (23.4 s at 05:21) and raw tantivy in 1.0 s (1.5 s), so the
+  index-step ratios of this run are lower than at 05:21 while searchkit's own times moved less
+  (index step with 2 workers 10.1 s against 9.4 s).
 * **Growth to 100,000 documents**: `python -m bench.scale` (both engines, 1k → 10k → 100k:
   index step, size, cold open with the memory of that process, warm latency).
 
