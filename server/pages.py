@@ -3,6 +3,7 @@ No JavaScript: every interaction is a link or a form."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from typing import Any
@@ -357,6 +358,33 @@ def _value_searches(params: dict[str, list[str]]) -> dict[str, str]:
     return searches
 
 
+def _search_or_past_depth(params: dict[str, list[str]]) -> SearchResult:
+    """The search of ``params``; a page past the result depth (``MAX_RESULT_DEPTH``, "page=1001")
+    is answered as a page past the last one is, "Seite 1001 gibt es nicht", with a link to the
+    last page: it was the 400 "Treffer nach Platz 10000 …", also for a search of 32 pages (found
+    by a review)."""
+    try:
+        return search_from_request(params)
+    except QueryError:
+        page = _past_depth(params)
+        if page is None:
+            raise
+        first = search_from_request({**params, "page": ["1"]})
+        asked = copy.copy(first.request)
+        asked.page = page  # (not through the constructor, which refuses such a page)
+        return dataclasses.replace(first, hits=[], request=asked)
+
+
+def _past_depth(params: dict[str, list[str]]) -> int | None:
+    """The page ``params`` ask for when it lies past the result depth, else None."""
+    try:
+        page = int((params.get("page") or ["1"])[0])
+        per_page = int((params.get("per_page") or [str(SearchRequest.per_page)])[0])
+    except ValueError:
+        return None
+    return page if per_page > 0 and page * per_page > MAX_RESULT_DEPTH else None
+
+
 @pages.get("/")
 def index():  # type: ignore[no-untyped-def]
     params = {key: request.args.getlist(key) for key in request.args}
@@ -369,7 +397,7 @@ def index():  # type: ignore[no-untyped-def]
                 german="Unbekannte Angabe „mehr“ in der Adresse.",
             )
         value_searches = _value_searches(params)
-        result = search_from_request(params)
+        result = _search_or_past_depth(params)
     except (QueryError, DateError) as error:
         # The search page again, with the form as the user filled it and the message: 400.
         return _search_error(params, error)

@@ -125,3 +125,15 @@ def test_a_compound_written_without_umlauts_has_its_parts(fresh_index: Index) ->
                      Document(id="b", title="Ökostromanbieter wachsen", body="Mehr Kunden als je zuvor.")], enrich=None)
     assert [h.document.id for h in fresh_index.search("Buergergeld").hits] == ["a"]
     assert [h.document.id for h in fresh_index.search("Oekostrom").hits] == ["b"]
+
+
+def test_a_page_past_the_result_depth_is_a_page_past_the_last(demo_index_path: Path) -> None:
+    """"page=1001" of a search of a few pages was the 400 "Treffer nach Platz 10000 …"; page 33
+    was "Seite 33 gibt es nicht" with a link to the last page: now both are the latter."""
+    client = create_app(index_path=demo_index_path).test_client()
+    for page in ("33", "1001"):
+        response = client.get("/", query_string={"q": "Bahn", "page": page})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and f"Seite {page} gibt es nicht" in html, page
+        assert "Zur letzten Seite" in html
+    assert client.get("/api/search", query_string={"q": "Bahn", "page": "1001"}).status_code == 400  # the API says so
