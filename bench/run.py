@@ -813,9 +813,9 @@ folder that is removed at the end, Ctrl-C included.
   measured 20.9× raw tantivy (25.7× at 03:22), without facets and marks 1.34× plain Whoosh
   (1.52×); the index step with 2 workers 2.48× plain Whoosh, but plain Whoosh's own step was
   slow in that run (23.4 s, 17.3 s at 03:22; searchkit's 9.4 against 11.3 s).
-* **2026-12-07, 08:23** (below; after the second-session fixes: hyphen-cut words and kicker
-  sentences read once per text and search, broad prefixes scored as their words, nouns in -ung
-  kept apart from their verbs): two words as the API answers 4.15 ms (4.62 at 05:21), 20.8× raw
+* **2026-12-07, 08:23** (below; code of commit 50f2ffb: hyphen-cut words found once per text
+  and search, a kicker's sentence looked for only where the text can hold it, broad prefixes
+  scored as their words, nouns in -ung kept apart from their verbs): two words as the API answers 4.15 ms (4.62 at 05:21), 20.8× raw
   tantivy, which itself answered in 0.20 ms (0.22); without facets and marks 1.36× plain Whoosh.
   Plain Whoosh indexed in 17.7 s (23.4 s at 05:21) and raw tantivy in 1.0 s (1.5 s), so the
   index-step ratios of this run are lower than at 05:21 while searchkit's own times moved less

@@ -692,6 +692,8 @@ def export_command(index_path: Path | None, output: Path | None) -> None:
     A file given with --output is written whole or not at all."""
     import shutil
 
+    if output is not None and output.is_dir():  # ("-o ''" is the current folder)
+        raise SearchkitError(f"cannot write {str(output) if str(output) != '.' else repr('')}: it is a folder; give a file name")
     index = Index(index_path or default_index_path())
     lines = (doc.to_json() + "\n" for doc in index.documents())
     if output is None or (output.exists() and not output.is_file()):

@@ -25,8 +25,9 @@ from .errors import DateError, DocumentError
 
 #: A lone surrogate ("\\ud800"): no text, cannot be stored as UTF-8 nor tagged.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-#: Control characters (C0 and C1, tab and newline included), which no document id may hold.
-ID_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Control characters (C0 and C1, tab and newline included) and the line and paragraph
+#: separators, which no document id may hold (file ingest makes none of them).
+ID_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 #: An entity name longer than this is refused: no name is this long, and tantivy drops a facet
 #: term over 65,530 bytes, so the name had vanished from its facets (found by a review).
 MAX_ENTITY_CHARS = 1000

@@ -26,7 +26,7 @@ from .errors import QueryError
 from .facets import FACETS, FacetData, month_label, shown_dates
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
-from .model import Document, Entity, Precision, load_stored
+from .model import Document, Entity, Precision, PubDate, load_stored
 from .parsing import (
     _EXPLICIT_SYNTAX,
     FIELD_BOOSTS,
@@ -473,6 +473,7 @@ def _date_filter(
     request: SearchRequest, text: str, *, interpret: bool = True
 ) -> tuple[str, DateFilter | None]:
     start, end, phrase, label = request.date_from, request.date_to, "", ""
+    _check_nonempty(start, end)
     if interpret and request.parse_dates and text.strip():
         from .dates import parse_query_dates
 
@@ -489,16 +490,27 @@ def _date_filter(
                 )
             # the phrase names the period only when the Von/Bis fields did not narrow it: "seit
             # Mai 2026" with Von July 2026 is July on (the label said "seit Mai 2026": a review)
-            if (start, end) == (interpreted.start, interpreted.end):
+            if _first_day(start) == _first_day(interpreted.start) and _last_day(end) == _last_day(interpreted.end):
                 label = interpreted.label
     if start is None and end is None:
         return text, None
+    return text, DateFilter(start, end, phrase, label)
+
+
+def _check_nonempty(start: PubDate | None, end: PubDate | None) -> None:
     if start and end and start.start() > end.end():
         raise QueryError(
             f"the date range {start} … {end} is empty: its start lies after its end",
             german=f"Der Zeitraum {start.label()} bis {end.label()} ist leer: sein Anfang liegt nach seinem Ende.",
         )
-    return text, DateFilter(start, end, phrase, label)
+
+
+def _first_day(bound: PubDate | None) -> Any:
+    return bound.start() if bound else None
+
+
+def _last_day(bound: PubDate | None) -> Any:
+    return bound.end() if bound else None
 
 
 def _bounds_label(request: SearchRequest) -> str:
@@ -628,6 +640,16 @@ def _choose_query(
         if not one_word or apart is not strict:  # (one plain word: any of it is all of it)
             operator = "or"
             q = _resolve_leaves(parse_query(index, text, operator), snapshot, index)
+            if count(q) < AND_FALLBACK_BELOW:
+                # keywords with a date phrase keep their other words strict in the fallback
+                # (``parsing._date_words_apart``): a compound no text writes whole finds its
+                # parts apart there too ("Bahnstreik 2024" found nothing where "Bahnstreik"
+                # found 6 articles; found by a review)
+                apart = _parts_apart(q)
+                if apart is not q:
+                    resolved = _resolve_leaves(apart, snapshot, index)
+                    if count(resolved) >= AND_FALLBACK_BELOW:
+                        q = resolved
     return _with_named_entities(q, text, index), operator
 
 
@@ -736,11 +758,24 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     total, ranked = top(q)
     ranked, documents = _second_stage(snapshot, concepts, ranked, start, stop, text)
     hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight, text=text,
-                 namer=lambda entities: index.facet_data().entity_names(entities))
+                 namer=_entity_namer(index))
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
         suggestion_for(index, text, total, operator, request.operator),
     )
+
+
+def _entity_namer(index: Any) -> Callable[[list[Entity]], list[Entity]]:
+    """``FacetData.entity_names`` of the index's facet arrays, read on the first hit that asks
+    (a search without facets has not read them) and kept for the page's other hits."""
+    data: list[FacetData] = []
+
+    def names(entities: list[Entity]) -> list[Entity]:
+        if not data:
+            data.append(index.facet_data())
+        return data[0].entity_names(entities)
+
+    return names
 
 
 def run_search(index: Any, request: SearchRequest) -> SearchResult:

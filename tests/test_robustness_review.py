@@ -150,6 +150,9 @@ def test_an_export_to_a_device_or_stdout_streams(five_documents: Path, tmp_path:
     result = run("export", "--index", str(five_documents), "-o", str(missing))
     assert result.exit_code == 1 and "No such file" in result.output and str(missing) in result.output
     assert ".tmp" not in result.output  # the path the user gave, not the temporary file
+    assert "Errno" not in result.output
+    empty = run("export", "--index", str(five_documents), "-o", "")  # the current folder: raw "[Errno 21]"
+    assert empty.exit_code == 1 and "give a file name" in empty.output and "Errno" not in empty.output
 
 
 # -- 3. the spelling list saved by two threads at once ------------------------------------------
@@ -199,7 +202,17 @@ def test_an_export_read_back_keeps_every_id_as_it_was_given(tmp_path: Path) -> N
     assert sorted(row["id"] for row in back) == sorted(ids)
 
 
-@pytest.mark.parametrize("bad", ["d\te", "zeile\n2", "f\x01g", "x\x85y"])
+@pytest.mark.parametrize("bad", ["d\te", "zeile\n2", "f\x01g", "x\x85y", "a\u2028b", "a\u2029b"])
 def test_an_id_with_a_control_character_is_refused(bad: str) -> None:
     with pytest.raises(DocumentError, match="control character"):
         Document(id=bad)
+
+
+def test_an_export_row_with_a_control_character_in_its_id_is_refused_by_name(tmp_path: Path) -> None:
+    """An older index may hold an id with a tab (the library took one until 2026-12-07): its
+    export row is refused naming the id, not read in as another id ("a b")."""
+    exported = tmp_path / "old.jsonl"
+    row = Document(id="a b", title="Titel", body="Text über Berlin.").to_dict() | {"id": "a\tb"}
+    exported.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["index", str(exported), "--index", str(tmp_path / "new"), "--quiet"])
+    assert result.exit_code == 1 and "control character" in result.output

@@ -137,3 +137,29 @@ def test_a_page_past_the_result_depth_is_a_page_past_the_last(demo_index_path: P
         assert response.status_code == 200 and f"Seite {page} gibt es nicht" in html, page
         assert "Zur letzten Seite" in html
     assert client.get("/api/search", query_string={"q": "Bahn", "page": "1001"}).status_code == 400  # the API says so
+
+
+def test_a_compound_with_a_year_finds_what_the_compound_alone_finds(fresh_index: Index) -> None:
+    """Found by the review of the session's commits: "Bahnstreik 2024" (an archive without
+    2024) found nothing where "Bahnstreik" found the articles on a strike at the Bahn."""
+    from searchkit import Document, PubDate
+
+    fresh_index.add([
+        Document(id="a", title="Die Bahn und der Streik der Lokführer", body="Die GDL ruft zum Streik bei der Bahn auf.",
+                 published=PubDate.from_iso("2025-03-01")),
+        Document(id="b", title="Der Pilot ist rechtzeitig abgesprungen", body="Einbrecher sind eingedrungen.",
+                 published=PubDate.from_iso("2025-03-02")),
+    ], enrich=None)
+    assert [h.document.id for h in fresh_index.search("Bahnstreik").hits] == ["a"]
+    assert [h.document.id for h in fresh_index.search("Bahnstreik 2024").hits] == ["a"]
+
+
+def test_date_bounds_checked_before_the_phrase_and_a_tie_keeps_the_label(demo_index: Index) -> None:
+    """Von after Bis with a year in the box said the year lay outside them, not that the range
+    is empty; Von on the phrase's own first day dropped the phrase's label (a review)."""
+    with pytest.raises(QueryError) as error:
+        demo_index.search("Bahn 2025", date_from="2025-03", date_to="2025-02")
+    assert "ist leer" in (error.value.german or "")
+    for bounds in ({"date_from": "2025-01-01"}, {"date_to": "2025-12"}, {"date_from": "2025"}):
+        result = demo_index.search("Bahn 2025", **bounds)
+        assert result.date_filter is not None and result.date_filter.label == "2025", bounds

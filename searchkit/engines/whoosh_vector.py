@@ -247,11 +247,12 @@ class _Leaf:
         words = [word for word in q._btexts(self.reader) if word]
         if not words:
             return _EMPTY_IDS, _EMPTY_SCORES
-        parts = [self._word(field, fieldobj, word, q.boost) for word in words]
-        ids, scores = _summed([p for p in parts if len(p[0])])
         if self.owner.word_count(q) > engines.SCORED_MULTITERM_WORDS:
-            scores = np.full(len(ids), float(q.boost))
-        return ids, scores
+            found = [self.postings_if_any(field, word) for word in words]
+            ids = np.unique(np.concatenate([p.ids for p in found if p is not None] or [_EMPTY_IDS]))
+            return ids, np.full(len(ids), float(q.boost))
+        parts = [self._word(field, fieldobj, word, q.boost) for word in words]
+        return _summed([p for p in parts if len(p[0])])
 
     def phrase(self, q: query.Phrase, within: np.ndarray | None) -> Scored:
         """Whoosh's ``Phrase``: the words in order, each within ``slop`` positions after the

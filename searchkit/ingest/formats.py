@@ -383,7 +383,9 @@ def is_export_row(row: dict[str, Any]) -> bool:
 
 def document_from_export(row: dict[str, Any]) -> Document:
     try:
-        doc = Document.from_dict(sanitize_value(row))  # type: ignore[arg-type]
+        # the id as stored, not sanitized: a stored id of an older index with a tab in it is
+        # refused by name (``Document``), not changed into another document's id
+        doc = Document.from_dict({**sanitize_value(row), "id": row.get("id")})  # type: ignore[dict-item]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise DocumentError(f"not a valid searchkit export row ({type(error).__name__}: {error})") from None
     precision = row.get("published_precision")
