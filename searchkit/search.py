@@ -640,7 +640,7 @@ def _choose_query(
         if not one_word or apart is not strict:  # (one plain word: any of it is all of it)
             operator = "or"
             q = _resolve_leaves(parse_query(index, text, operator), snapshot, index)
-            if count(q) < AND_FALLBACK_BELOW:
+            if count(q) < AND_FALLBACK_BELOW and parsing._date_words_apart(text) is not None:
                 # keywords with a date phrase keep their other words strict in the fallback
                 # (``parsing._date_words_apart``): a compound no text writes whole finds its
                 # parts apart there too ("Bahnstreik 2024" found nothing where "Bahnstreik"
@@ -653,20 +653,42 @@ def _choose_query(
     return _with_named_entities(q, text, index), operator
 
 
+#: How far apart (in words, either order) the two parts of a compound may stand when the
+#: compound itself is in no text: about a sentence ("Streik bei der Bahn" for "Bahnstreik").
+#: Anywhere in the text, "Bürgergeld" found every article that says "Bürger" in one paragraph
+#: and "Geld" in another (the demo's articles on Turkey; found by a review).
+PARTS_NEAR_SLOP = 10
+
+
 def _parts_apart(q: query.Query) -> query.Query:
-    """``q`` with each compound's parts anywhere in the field instead of in one word
-    (``OneWord`` → ``And``); ``q`` itself when it has no compound."""
+    """``q`` with each compound's parts near each other in the field instead of in one word
+    (``OneWord`` → the two parts within ``PARTS_NEAR_SLOP`` words, in either order; three
+    or more parts anywhere in the field); ``q`` itself when it has no compound."""
     changed = False
 
     def apart(node: query.Query) -> query.Query:
         nonlocal changed
         if isinstance(node, OneWord):
             changed = True
-            return query.And(list(node.qs))
+            return _near(list(node.qs))
         return node.apply(apart)
 
     result = apart(q)
     return result if changed else q
+
+
+def _near(parts: list[query.Query]) -> query.Query:
+    first, second = parts[0], parts[-1] if len(parts) == 2 else None
+    if (
+        second is None or not all(type(part) is query.Term for part in parts)
+        or first.fieldname != second.fieldname or first.boost != second.boost
+    ):
+        return query.And(parts)
+    field, boost = first.fieldname, first.boost
+    return query.Or([
+        query.Phrase(field, [first.text, second.text], slop=PARTS_NEAR_SLOP, boost=boost),
+        query.Phrase(field, [second.text, first.text], slop=PARTS_NEAR_SLOP, boost=boost),
+    ])
 
 
 #: Extra score of a document that has a person, place or organisation whose name holds a word

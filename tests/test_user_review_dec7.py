@@ -163,3 +163,18 @@ def test_date_bounds_checked_before_the_phrase_and_a_tie_keeps_the_label(demo_in
     for bounds in ({"date_from": "2025-01-01"}, {"date_to": "2025-12"}, {"date_from": "2025"}):
         result = demo_index.search("Bahn 2025", **bounds)
         assert result.date_filter is not None and result.date_filter.label == "2025", bounds
+
+
+def test_a_compound_no_text_writes_finds_its_parts_near_each_other(fresh_index: Index) -> None:
+    """"Bürgergeld" over the demo (no article writes it) found the articles on Turkey, which say
+    "Bürger" in one paragraph and "Geld" in another, as full matches. The parts of a compound
+    that no text writes must stand within about a sentence, in either order."""
+    from searchkit import Document
+
+    far = "Die Bürger gingen wählen. " + "Der Wahlkampf war lang und hart, die Debatten heftig. " * 4 + "Am Ende fehlte das Geld."
+    fresh_index.add([
+        Document(id="near", title="Reform", body="Das Geld für die Bürger soll steigen, sagt die Regierung."),
+        Document(id="far", title="Wahl", body=far),
+    ], enrich=None)
+    result = fresh_index.search("Bürgergeld")
+    assert not result.fell_back and [h.document.id for h in result.hits] == ["near"]
