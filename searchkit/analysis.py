@@ -334,6 +334,54 @@ class CompoundFilter(Filter):
 KEEP_UNG = True
 _UNG_NOUN = re.compile(r"(.{3,}?ung)(?:en)?")
 
+#: Nouns in -heit and -keit keep the ending as their stem too ("Sicherheit", "Sicherheiten" →
+#: sicherheit), for the same reason: Snowball cuts -heit (with an -er or -en before it) and
+#: -keit (with an -ig or -lich before it) where the word is long enough, which joins the noun
+#: with its adjective and, through that, with whatever else shares the adjective's stem:
+#: "Sicherheit" was "sich", the stem of "sicher" ("Ich verdiene das ganz sicher nicht"),
+#: "Persönlichkeit" was "person" (the noun "Person"), "Zuständigkeit" "zustand" ("Zustand"),
+#: "Minderheit" "mind", "Öffentlichkeit" "offent". The query joins them again as for -ung
+#: (``derived_stem``, ``derived_nouns``). Snowball German cuts no other noun suffix (-schaft,
+#: -nis, -ion, -tum stay); -ik ("Politik", "politisch" → polit) joins noun and adjective of one
+#: sense and is left alone.
+KEEP_HEIT = True
+_HEIT_NOUN = re.compile(r"(.{3,}?[hk]eit)(?:en)?")
+#: Whether a query's adjective also matches the noun in -heit or -keit made from it
+#: (``derived_nouns``: "sicher" → sicherheit); False: only the noun matches the adjective.
+HEIT_NOUNS = True
+#: What Snowball cuts with -heit and -keit: the nouns a stem may have been cut from ("sich" from
+#: "sicherheit", "geleg" from "gelegenheit", "person" from "personlichkeit").
+_HEIT_ENDINGS = ("heit", "erheit", "enheit", "keit", "igkeit", "lichkeit")
+
+
+@lru_cache(maxsize=1)
+def _heit_nouns() -> frozenset[str]:
+    """The nouns in -heit and -keit of the compound lexicon (its heads), folded: by spelling
+    alone nearly every stem has three (zeit → zeitheit, zeiterheit, zeitenheit)."""
+    try:
+        from .compounds import default_splitter
+    except ImportError:  # pragma: no cover - the lexicon ships with the package
+        return frozenset()
+    return frozenset(fold_diacritics(word) for word in default_splitter().head_words() if word.endswith(("heit", "keit")))
+
+
+def _kept_noun(word: str, stem: str) -> str | None:
+    """The term a noun keeps (``KEEP_UNG``, ``KEEP_HEIT``) when Snowball cut its suffix from
+    ``word`` (lowercase, umlauts kept) to give ``stem``; None otherwise."""
+    if KEEP_UNG and word.endswith(("ung", "ungen")) and not stem.endswith("ung"):
+        folded = fold_diacritics(stem)
+        if lemma_stem(folded) != folded and not folded.endswith("ier"):
+            # a verb's participle the lemma table knows ("eingedrungen", "abgesprungen": Snowball
+            # cuts them to "eingedr", the table's "eindring"), not a noun: its verb's term (a
+            # noun in -ierung is one: "Finalisierung"; no participle ends so). Found by a review.
+            return None
+        noun = _UNG_NOUN.fullmatch(word)
+        return noun[1] if noun is not None else None
+    if KEEP_HEIT and word.endswith(("heit", "keit", "heiten", "keiten")) and not stem.endswith(("heit", "keit")):
+        noun = _HEIT_NOUN.fullmatch(word)
+        return noun[1] if noun is not None else None
+    return None
+
 
 class GermanStemFilter(Filter):
     """Snowball German stemming with diacritic folding around it, and the stems of one lemma
@@ -385,15 +433,11 @@ class GermanStemFilter(Filter):
         return lemma_stem(self.stem_form(joined))
 
     def stem_form(self, word: str) -> str:
-        """The Snowball stem of ``word`` itself, folded (no lemma look-up); a noun in -ung keeps
-        its ending (``KEEP_UNG``)."""
+        """The Snowball stem of ``word`` itself, folded (no lemma look-up); a noun in -ung,
+        -heit or -keit keeps its ending (``KEEP_UNG``, ``KEEP_HEIT``)."""
         german = fold_diacritics(word, keep_german=True)
         stem = self._stem(german)
-        if KEEP_UNG and not stem.endswith("ung") and german.endswith(("ung", "ungen")):
-            noun = _UNG_NOUN.fullmatch(german)
-            if noun is not None:
-                stem = noun[1]
-        return fold_diacritics(stem)
+        return fold_diacritics(_kept_noun(german, stem) or stem)
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         stem, cached = self.stem, self._cache.get
@@ -707,9 +751,10 @@ def german_analyzer(*, compounds: bool = True) -> GermanAnalyzer:
 
 @lru_cache(maxsize=50_000)
 def derived_stem(term: str) -> str | None:
-    """The stem Snowball (and the lemma table) give a noun in -ung whose term keeps the ending
-    (``KEEP_UNG``: abtreibung → abtreib), when it differs; None for any other term."""
-    if not KEEP_UNG or not term.endswith("ung"):
+    """The stem Snowball (and the lemma table) give a noun in -ung, -heit or -keit whose term
+    keeps the ending (``KEEP_UNG``: abtreibung → abtreib; ``KEEP_HEIT``: sicherheit → sich,
+    the term of "sicher"), when it differs; None for any other term."""
+    if not ((KEEP_UNG and term.endswith("ung")) or (KEEP_HEIT and term.endswith(("heit", "keit")))):
         return None
     derived = lemma_stem(fold_diacritics(_snowball_stem(term)))
     return derived if derived and derived != term else None
@@ -724,6 +769,21 @@ def noun_in_ung(term: str) -> str | None:
         return None
     noun = term + "ung"
     return noun if derived_stem(noun) == term else None
+
+
+@lru_cache(maxsize=50_000)
+def derived_nouns(term: str) -> tuple[str, ...]:
+    """The terms of the nouns in -ung, -heit and -keit that Snowball (and the lemma table) cut
+    to ``term``: in -ung by its spelling (``noun_in_ung``), in -heit and -keit those of the
+    compound lexicon (sich → sicherheit, moglich → moglichkeit, gesund → gesundheit); none for
+    frei ("Freiheit" was never cut to it) or zeit."""
+    if KEEP_HEIT and term.endswith(("heit", "keit")):
+        return ()  # a noun in -heit or -keit has no noun in -ung ("sicherheitung")
+    nouns = [noun_in_ung(term)]
+    if KEEP_HEIT and HEIT_NOUNS and len(term) >= 3 and not term.endswith("ung"):
+        known = _heit_nouns()
+        nouns += [noun for noun in (term + end for end in _HEIT_ENDINGS) if noun in known and derived_stem(noun) == term]
+    return tuple(noun for noun in nouns if noun is not None)
 
 
 @lru_cache(maxsize=1)

@@ -53,6 +53,7 @@ from __future__ import annotations
 import gzip
 import re
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -189,6 +190,10 @@ class CompoundSplitter:
             p, k = prev, prev_k
         parts.reverse()
         return parts
+
+    def head_words(self) -> Iterator[str]:
+        """The words the lexicon knows as a compound's last part (nouns, lowercase)."""
+        return iter(self._heads)
 
     def split(self, word: str) -> list[str]:
         """Parts of ``word`` in order, or ``[]`` (see the module docstring). A word written with

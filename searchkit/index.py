@@ -48,8 +48,10 @@ if TYPE_CHECKING:
 #: (``model.PLAIN_LETTERS``) in words and facet keys, a hyphenated word ending in an
 #: abbreviation kept whole ("Fußball-EM"), hyphen-cut words read whole ("Bundes- und
 #: Landesregierung"). 5: a noun in -ung keeps its ending as its term ("Abtreibung" →
-#: abtreibung, no longer Snowball's abtreib, the stem of "abtreiben"; ``analysis.KEEP_UNG``), and a
-#: compound written with ae/oe/ue for its umlauts split as read with them ("Buergergeld").
+#: abtreibung, no longer Snowball's abtreib, the stem of "abtreiben"; ``analysis.KEEP_UNG``), so
+#: does a noun in -heit or -keit ("Sicherheit" → sicherheit, no longer sich, the term of
+#: "sicher"; ``analysis.KEEP_HEIT``), and a compound written with ae/oe/ue for its umlauts split
+#: as read with them ("Buergergeld").
 SCHEMA_VERSION = 5
 METADATA_FILE = "searchkit.json"
 DEFAULT_INDEX_ENV = "SEARCHKIT_INDEX"

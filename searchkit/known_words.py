@@ -86,7 +86,8 @@ _PROBE = (
     "Bundes- und Landesregierung gesungen starb fand Häuser Museen Regierungen Erdoğan Erdogans "
     "Müller Straße Café Israels Aserbaidschans Ukraine-Krieg Fußball-EM US-Präsident 3.000 2,5 "
     "und der die FRANKREICH İstanbul Ärztinnen Flüchtlinge Kinderbetreuungsplätze Energiewende "
-    "Klimaschutzgesetz Zwergpinguin Verteidigungsministerin Weltgesundheitsorganisation Buergergeld"
+    "Klimaschutzgesetz Zwergpinguin Verteidigungsministerin Weltgesundheitsorganisation Buergergeld "
+    "Sicherheiten"
 )
 _ANALYSIS_DATA = ("compound_lexicon.txt.gz", "lemma_table.tsv.gz")
 

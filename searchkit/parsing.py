@@ -30,7 +30,7 @@ from whoosh.qparser import (
     WildcardPlugin,
 )
 
-from .analysis import analyze, clean_word, derived_stem, fold_diacritics, noun_in_ung, wildcard_head
+from .analysis import analyze, clean_word, derived_nouns, derived_stem, fold_diacritics, wildcard_head
 from .engines import OneWord
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
@@ -181,16 +181,17 @@ NOUN_WEIGHT = 0.5
 
 
 def _whole_word(fieldname: str, whole: str, boost: float) -> query.Query:
-    """The typed word's own term, with the word in -ung the analyzer keeps apart from it: a
-    noun in -ung also matches its verb's stem at ``DERIVED_WEIGHT``, a verb or agent noun also
-    the noun in -ung Snowball joined with it, at ``NOUN_WEIGHT`` (``analysis.KEEP_UNG``)."""
+    """The typed word's own term, with the words the analyzer keeps apart from it: a noun in
+    -ung, -heit or -keit also matches its verb's or adjective's stem at ``DERIVED_WEIGHT``
+    ("Sicherheit": sich, the term of "sicher"), a verb, agent noun or adjective also the nouns
+    Snowball joined with it, at ``NOUN_WEIGHT`` (``analysis.KEEP_UNG``, ``KEEP_HEIT``)."""
     term = query.Term(fieldname, whole, boost=boost)
     derived = derived_stem(whole) if DERIVED_WEIGHT else None
     if derived is not None and _index_holds(derived):
         return query.Or([term, query.Term(fieldname, derived, boost=boost * DERIVED_WEIGHT)])
-    noun = noun_in_ung(whole) if NOUN_WEIGHT else None
-    if noun is not None and _index_holds(noun):
-        return query.Or([term, query.Term(fieldname, noun, boost=boost * NOUN_WEIGHT)])
+    nouns = [noun for noun in derived_nouns(whole) if _index_holds(noun)] if NOUN_WEIGHT else []
+    if nouns:
+        return query.Or([term, *(query.Term(fieldname, noun, boost=boost * NOUN_WEIGHT) for noun in nouns)])
     return term
 
 
@@ -636,8 +637,10 @@ def _is_explicit(text: str) -> bool:
     return bool(_EXPLICIT_SYNTAX.search(_user_words(text)))
 
 
-def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
-    """Parse user text into a Whoosh query over the text fields, or None for an empty query."""
+def parse_query(index: Any, text: str, operator: str, *, fallback: bool = False) -> query.Query | None:
+    """Parse user text into a Whoosh query over the text fields, or None for an empty query.
+    ``fallback``: the OR that keywords fall back to when no document has every word (the date
+    words of keywords then only rank: ``OPTIONAL_DATE_WORDS``); an OR asked for means any word."""
     text = _user_words(text)
     if not text.strip():
         return None
@@ -646,7 +649,7 @@ def parse_query(index: Any, text: str, operator: str) -> query.Query | None:
     asking = frozenset(question_words(text))
     holds = _HOLDS.set(_holds_in(index) if index is not None else None)
     try:
-        dated = _date_words_apart(text) if operator == "or" else None
+        dated = _date_words_apart(text) if operator == "or" and fallback else None
         if dated is not None:
             rest, phrase = dated
             parsed = query.AndMaybe(_parse_words(rest, "or", asking, loose=False), _parse_words(phrase, "or", asking))

@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .analysis import TOKEN_PATTERN, analyze, noun_in_ung, word_terms
+from .analysis import TOKEN_PATTERN, analyze, derived_nouns, word_terms
 from .highlight import Highlighter
 from .model import GERMAN_MONTHS
 from .querywords import QUANTITY, TIME
@@ -84,10 +84,10 @@ def query_concepts(text: str, skip: Iterable[str] = ()) -> list[tuple[str, ...]]
             continue
         texts = analyze(word, mode="index")
         if texts and texts[0] not in concepts:
-            # a verb's concept holds the noun in -ung Snowball joined with it ("vorbereitet":
-            # "Vorbereitung"); a noun's not its verb ("Abtreibung" is not "abzutreiben")
-            noun = noun_in_ung(texts[0])
-            concepts[texts[0]] = tuple(dict.fromkeys([*texts, noun] if noun else texts))
+            # a verb's or adjective's concept holds the nouns Snowball joined with it
+            # ("vorbereitet": "Vorbereitung", "sicher": "Sicherheit"); a noun's not its verb
+            # or adjective ("Abtreibung" is not "abzutreiben", "Sicherheit" not "sicher")
+            concepts[texts[0]] = tuple(dict.fromkeys([*texts, *derived_nouns(texts[0])]))
     return list(concepts.values())
 
 

@@ -639,7 +639,7 @@ def _choose_query(
                 return _with_named_entities(resolved, text, index), operator
         if not one_word or apart is not strict:  # (one plain word: any of it is all of it)
             operator = "or"
-            q = _resolve_leaves(parse_query(index, text, operator), snapshot, index)
+            q = _resolve_leaves(parse_query(index, text, operator, fallback=True), snapshot, index)
             if count(q) < AND_FALLBACK_BELOW and parsing._date_words_apart(text) is not None:
                 # keywords with a date phrase keep their other words strict in the fallback
                 # (``parsing._date_words_apart``): a compound no text writes whole finds its

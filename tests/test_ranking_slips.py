@@ -5,6 +5,8 @@
   and "Hochwasser" matched by its part "hoch" alone ("Ölpreis auf höchstem Stand … 2024" first).
 * "Abtreibung": Snowball cut the noun to "abtreib", the stem of "abtreiben" (to drift off too):
   a headline "Schiffe drohten abzutreiben" ranked above every article on abortion.
+* "Sicherheit": Snowball cut the noun to "sich", the term of "sicher": the headline "Ich verdiene
+  das ganz sicher nicht" was among the first five.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from searchkit import Document, Index, PubDate
-from searchkit.analysis import analyze, derived_stem, noun_in_ung
+from searchkit.analysis import analyze, derived_nouns, derived_stem, noun_in_ung
 from searchkit.parsing import DERIVED_WEIGHT, NOUN_WEIGHT, _date_words_apart, parse_query
 
 # every test here that takes an index runs once per engine (see conftest.py)
@@ -44,7 +46,7 @@ def test_date_phrase_of_keywords_is_apart_from_the_other_words() -> None:
 def test_the_or_fallback_keeps_the_other_words_and_ranks_by_the_date_words() -> None:
     from whoosh import query
 
-    parsed = parse_query(None, "Hochwasser 2024", "or")
+    parsed = parse_query(None, "Hochwasser 2024", "or", fallback=True)
     # the proximity boost wraps the query; inside it the words, then the date words, optional
     inner = parsed.a if isinstance(parsed, query.AndMaybe) else parsed
     assert isinstance(inner, query.AndMaybe)
@@ -120,13 +122,16 @@ def test_a_noun_in_ung_keeps_its_ending() -> None:
     assert noun_in_ung("abtreibung") is None
 
 
-def test_the_query_noun_weighs_its_verb_stem_far_below_itself() -> None:
+def _term_weights(text: str) -> dict[tuple[str, str], float]:
+    """(field, term) → boost of every term of ``text`` parsed as keywords."""
     from whoosh import query
 
-    def weights(text: str) -> dict[tuple[str, str], float]:
-        parsed = parse_query(None, text, "and")
-        return {(leaf.fieldname, leaf.text): leaf.boost for leaf in parsed.leaves() if isinstance(leaf, query.Term)}
+    parsed = parse_query(None, text, "and")
+    return {(leaf.fieldname, leaf.text): leaf.boost for leaf in parsed.leaves() if isinstance(leaf, query.Term)}
 
+
+def test_the_query_noun_weighs_its_verb_stem_far_below_itself() -> None:
+    weights = _term_weights
     noun = weights("Abtreibung")
     assert noun[("body", "abtreibung")] == 1.0
     assert noun[("body", "abtreib")] == pytest.approx(DERIVED_WEIGHT)
@@ -138,17 +143,26 @@ def test_the_query_noun_weighs_its_verb_stem_far_below_itself() -> None:
 
 
 @pytest.mark.usefixtures("engine")
-def test_abtreibung_ranks_the_noun_above_a_headline_with_the_verb(fresh_index: Index) -> None:
+@pytest.mark.parametrize(("noun", "other", "headline", "sentences"), [
+    # the verb's headline; the verb finds both senses, and the nouns
+    ("Abtreibung", "abtreiben", "Schiffe drohten abzutreiben",
+     ("Strittig bleibt das Recht auf Abtreibung.", "Er sprach auch über Abtreibungen.")),
+    # the adjective's headline; the adjective finds the adjective, and the noun made from it
+    ("Sicherheit", "sicher", "Ich verdiene das ganz sicher nicht",
+     ("Es geht um mehr Sicherheit an Bahnhöfen.", "Die Minister berieten über Sicherheiten für Kiew.")),
+])
+def test_a_noun_ranks_above_a_headline_with_its_verb_or_adjective(
+    fresh_index: Index, noun: str, other: str, headline: str, sentences: tuple[str, str]
+) -> None:
     fresh_index.add([
-        doc("schiff", "Schiffe drohten abzutreiben", "Die Polizei drückte sie ans Ufer zurück.", None),
-        doc("a1", "Republikaner vor der Wahl", f"{FILLER} Strittig bleibt das Recht auf Abtreibung. {FILLER}", None),
-        doc("a2", "Papst warnt vor Einsamkeit", f"{FILLER} Er sprach auch über Abtreibungen. {FILLER}", None),
+        doc("headline", headline, "Die Polizei drückte sie ans Ufer zurück.", None),
+        doc("n1", "Republikaner vor der Wahl", f"{FILLER} {sentences[0]} {FILLER}", None),
+        doc("n2", "Papst warnt vor Einsamkeit", f"{FILLER} {sentences[1]} {FILLER}", None),
     ])
-    found = ids(fresh_index.search("Abtreibung"))
-    assert sorted(found[:2]) == ["a1", "a2"]
-    assert found[-1] == "schiff"  # still found, far below
-    # the verb finds both senses, and the nouns
-    assert set(ids(fresh_index.search("abtreiben"))) == {"schiff", "a1", "a2"}
+    found = ids(fresh_index.search(noun))
+    assert sorted(found[:2]) == ["n1", "n2"]
+    assert found[-1] == "headline"  # still found, far below
+    assert set(ids(fresh_index.search(other))) == {"headline", "n1", "n2"}
 
 
 @pytest.mark.usefixtures("engine")
@@ -159,3 +173,51 @@ def test_an_agent_noun_or_verb_still_finds_the_noun_in_ung(fresh_index: Index) -
     ])
     assert ids(fresh_index.search("Unternehmensberater")) == ["b"]
     assert ids(fresh_index.search("vorbereitet")) == ["v"]
+
+
+# -- nouns in -heit and -keit -----------------------------------------------------------------
+
+
+def test_a_noun_in_heit_or_keit_keeps_its_ending() -> None:
+    assert analyze("Sicherheit") == ["sicherheit"]
+    assert analyze("Sicherheiten") == ["sicherheit"]
+    assert analyze("sicher") == ["sich"]
+    assert analyze("Möglichkeiten") == ["moglichkeit"]
+    assert analyze("Persönlichkeit") == ["personlichkeit"]  # was "person", the noun "Person"
+    assert analyze("Zuständigkeit") == ["zustandigkeit"]  # was "zustand"
+    assert analyze("Sicherheitsrat") == ["sicherheitsrat", "sicherheit", "rat"]
+    # Snowball keeps these whole already; -schaft, -nis and -ion it never cuts
+    assert analyze("Freiheit") == ["freiheit"]
+    assert analyze("Wirtschaft") == ["wirtschaft"]
+    assert analyze("Ergebnis") == ["ergebnis"]
+    assert analyze("Holzscheit") == ["holzscheit", "holz", "scheit"]  # no suffix -heit
+    assert derived_stem("sicherheit") == "sich"
+    assert derived_stem("moglichkeit") == "moglich"
+    assert derived_stem("freiheit") is None
+    # the other way: the compound lexicon's nouns that Snowball cut to the stem (the query keeps
+    # those the index holds)
+    assert "sicherheit" in derived_nouns("sich")
+    assert "moglichkeit" in derived_nouns("moglich")
+    assert "gesundheit" in derived_nouns("gesund")
+    assert derived_nouns("frei") == ()  # "Freiheit" was never cut to "frei"
+    # only the lexicon's nouns: by spelling alone "Zeit" had zeitheit, zeiterheit, zeitenheit,
+    # each a look-up in the index
+    assert derived_nouns("zeit") == derived_nouns("wahl") == derived_nouns("kind") == ()
+    assert derived_nouns("abtreib")[0] == "abtreibung"
+
+
+def test_the_query_noun_in_heit_weighs_its_adjective_far_below_itself() -> None:
+    weights = _term_weights
+    noun = weights("Sicherheit")
+    assert noun[("body", "sicherheit")] == 1.0
+    assert noun[("body", "sich")] == pytest.approx(DERIVED_WEIGHT)
+    adjective = weights("sicher")
+    assert adjective[("body", "sich")] == 1.0
+    assert adjective[("body", "sicherheit")] == pytest.approx(NOUN_WEIGHT)
+
+
+def test_the_second_stage_counts_the_noun_for_its_adjective_not_the_other_way() -> None:
+    from searchkit.rerank import query_concepts
+
+    assert query_concepts("sicher") == [("sich", "sicherheit")]
+    assert query_concepts("Sicherheit") == [("sicherheit",)]

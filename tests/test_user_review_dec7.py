@@ -178,3 +178,23 @@ def test_a_compound_no_text_writes_finds_its_parts_near_each_other(fresh_index: 
     ], enrich=None)
     result = fresh_index.search("Bürgergeld")
     assert not result.fell_back and [h.document.id for h in result.hits] == ["near"]
+
+
+def test_participles_in_ungen_keep_their_verb_and_or_means_any_word(fresh_index: Index) -> None:
+    """Found by the review of the session's commits: "eingedrungen" was read as a noun in -ung
+    ("eingedrung"), so "eindringen" no longer found it; and an OR asked for with a year made
+    the year's words optional, so a text with only "2015" was no longer found."""
+    from searchkit import Document
+    from searchkit.analysis import analyze
+
+    assert analyze("eingedrungen", mode="index") == analyze("eindringen", mode="index")
+    assert analyze("abgesprungen", mode="index") == analyze("abspringen", mode="index")
+    assert analyze("Finalisierung", mode="index") == ["finalisierung"]  # a noun in -ierung stays one
+    fresh_index.add([
+        Document(id="a", title="Einbruch", body="Die Täter sind in das Haus eingedrungen."),
+        Document(id="b", title="Rückblick", body="Das Jahr 2015 war ein besonderes."),
+        Document(id="c", title="Wahl", body="Trump gewann die Vorwahl."),
+    ], enrich=None)
+    assert [h.document.id for h in fresh_index.search("eindringen").hits] == ["a"]
+    found = fresh_index.search("Trump 2015", operator="or", parse_dates=False)
+    assert {h.document.id for h in found.hits} == {"b", "c"}
