@@ -204,8 +204,8 @@ class CompoundSplitter:
         if len(word) < self._min_word or not word.isalpha() or word in self._keep:
             return []
         parts = self._split(word, 0)
-        if len(parts) < 2 and word.isascii() and _UMLAUT_DIGRAPH.search(word):
-            read = _UMLAUT_DIGRAPH.sub(lambda m: _UMLAUT_OF[m[0]], word)
+        if len(parts) < 2 and word.isascii() and UMLAUT_DIGRAPH.search(word):
+            read = with_umlauts(word)
             if read not in self._keep:
                 parts = self._split(read, 0)
         return parts if len(parts) > 1 else []
@@ -222,9 +222,16 @@ class CompoundSplitter:
         return out
 
 
-#: ae, oe, ue standing for ä, ö, ü (not after a vowel or q: "Bauer", "Quelle" stay).
-_UMLAUT_DIGRAPH = re.compile(r"(?<![aeiouqAEIOUQ])(?:ae|oe|ue)")
+#: ae, oe, ue that may stand for ä, ö, ü: not the end of a diphthong or of "qu" ("Steuer",
+#: "Bauer", "Quelle" keep their letters). Also read so by prefix queries
+#: (``parsing._umlaut_patterns``) and the facet-value search (``facets.umlaut_reading``).
+UMLAUT_DIGRAPH = re.compile(r"(?<![aeiouqAEIOUQ])(?:ae|oe|ue)")
 _UMLAUT_OF = {"ae": "ä", "oe": "ö", "ue": "ü"}
+
+
+def with_umlauts(text: str) -> str:
+    """``text`` (lowercase) with each ae/oe/ue that may stand for ä/ö/ü written so."""
+    return UMLAUT_DIGRAPH.sub(lambda m: _UMLAUT_OF[m[0]], text)
 
 
 def read_lexicon(path: str | Path) -> CompoundSplitter:

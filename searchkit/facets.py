@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .compounds import with_umlauts
 from .entities.normalize import genitive_stem
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE, facet_key
 from .model import (
@@ -499,10 +500,6 @@ def shown_dates(
     return [i for i in display if i in kept]
 
 
-#: ae/oe/ue that may stand for ä/ö/ü: not the end of a diphthong or of "qu" (Bauer, Feuer and
-#: Quelle keep their letters). The rule of ``parsing._UMLAUT_SPELLING`` (prefix queries).
-_UMLAUT_DIGRAPH = re.compile(r"(?<![aeiouq])(?:ae|oe|ue)")
-_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
 _GERMAN_UMLAUTS = frozenset("äöü")
 
 
@@ -510,7 +507,7 @@ def umlaut_reading(name: str) -> str:
     """``name`` as a key with ae/oe/ue read as the umlauts they may stand for ("Koeln" → "köln",
     "Noel" → "nöl", "Bauer" stays). Unlike ``model.entity_key`` it keeps ä, ö and ü: with them
     folded to a, o and u, "Noel" read as "Nöl" would become "nol" and find Nolte."""
-    return _UMLAUT_DIGRAPH.sub(lambda m: _UMLAUTS[m[0]], _umlaut_key(name))
+    return with_umlauts(_umlaut_key(name))  # (ae/oe/ue after a vowel or q stay: "Bauer")
 
 
 def _umlaut_key(name: str) -> str:

@@ -31,6 +31,7 @@ from whoosh.qparser import (
 )
 
 from .analysis import analyze, clean_word, derived_nouns, derived_stem, fold_diacritics, wildcard_head
+from .compounds import UMLAUT_DIGRAPH, with_umlauts
 from .engines import OneWord
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
@@ -733,9 +734,9 @@ def _prefix_query(
         return _wildcard_query(field, text + "*", boost, vocabulary, index_words)
     words = vocabulary.starting_with(text.lower(), MAX_EXPANSION) if vocabulary is not None else None
     as_typed = _prefix_words_query(field, text, boost, words or [])
-    if words is not None and _UMLAUT_SPELLING.search(text.lower()):
+    if words is not None and UMLAUT_DIGRAPH.search(text.lower()):
         # perhaps written without umlauts ("Tuerkei*", "Koeln*")
-        umlauts = _with_umlauts(text.lower())
+        umlauts = with_umlauts(text.lower())
         umlaut_words = vocabulary.starting_with(umlauts, MAX_EXPANSION)
         if umlaut_words:
             read = _prefix_words_query(field, umlauts, boost, umlaut_words)
@@ -872,7 +873,7 @@ def _spelled_words(pattern: str, vocabulary: Any) -> list[str]:
 def _readings(pattern: str) -> list[str]:
     """``pattern`` (lowercase), and read with umlauts when it has an ae/oe/ue that may stand for
     one ("fluechtl*nge" → flüchtl*nge)."""
-    return [pattern, _with_umlauts(pattern)] if _UMLAUT_SPELLING.search(pattern) else [pattern]
+    return [pattern, with_umlauts(pattern)] if UMLAUT_DIGRAPH.search(pattern) else [pattern]
 
 
 def _hyphenated_words(pattern: str, vocabulary: Any) -> list[str] | None:
@@ -906,19 +907,6 @@ def _prefix_words_query(field: str, text: str, boost: float, words: list[str]) -
     stems = {analyzed[0] for analyzed in map(_index_words, words) if analyzed}
     terms = [query.Term(field, stem, boost=boost) for stem in sorted(stems) if not stem.startswith(prefix.text)]
     return query.Or([prefix, *terms]) if terms else prefix
-
-
-_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
-
-
-#: ae/oe/ue that may stand for ä/ö/ü: not the end of a diphthong or of "qu" (Steuer, Bauer,
-#: Quelle keep their letters: "Steuererhoehung*" is Steuererhöhung*)
-_UMLAUT_SPELLING = re.compile(r"(?<![aeiouq])(?:ae|oe|ue)")
-
-
-def _with_umlauts(text: str) -> str:
-    """``text`` (lowercase) with each ae/oe/ue that may stand for ä/ö/ü written so."""
-    return _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m[0]], text)
 
 
 @lru_cache(maxsize=65536)

@@ -11,15 +11,14 @@ from typing import Any
 import numpy as np
 
 from .analysis import analyze
+from .compounds import UMLAUT_DIGRAPH, with_umlauts
 from .errors import QueryError
 from .querywords import question_words
 from .parsing import (
     _BINARY_OPERATORS,
     _FIELD_NAMES,
-    _UMLAUT_SPELLING,
     FIELD_ALIASES,
     _is_keyword_query,
-    _with_umlauts,
     parse_query,
 )
 from .search import _WORD_LETTERS, _matching_mask, _resolve_leaves
@@ -194,9 +193,9 @@ class _Speller:
 
     def near(self, lower: str) -> list[Any]:
         found = self._near_as_written(lower)
-        if not found and _UMLAUT_SPELLING.search(lower):
+        if not found and UMLAUT_DIGRAPH.search(lower):
             # written without umlauts and mistyped ("Oestereich", "Fluechtlnge": a review)
-            umlauts = _with_umlauts(lower)
+            umlauts = with_umlauts(lower)
             if self.vocabulary.frequency(umlauts) > 0:
                 return []  # only the umlauts differ: the search reads it so already
             found = self._near_as_written(umlauts)
