@@ -350,12 +350,19 @@ def _interrupted_index(tmp_path: Path, *options: str) -> tuple[int, str, Path]:
             text = " ".join(rng.choice(words) for _ in range(60)) + f" Nummer {n}."
             out.write(json.dumps({"id": f"a{n}", "title": f"Bericht {n}", "text": text}, ensure_ascii=False) + "\n")
     folder = tmp_path / "index"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", str(folder), "--batch-size", "50",
-         "--quiet", *options],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,  # its own process group: the signal below reaches it and its workers only
-    )
+    # A process started in the background of a shell without job control (``pytest &``, nohup)
+    # inherits SIGINT as ignored, and so would the command: it would then rightly run on. The
+    # command starts as from a terminal instead: a handled signal is reset to the default by exec.
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", str(folder),
+             "--batch-size", "50", "--quiet", *options],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=True,  # its own process group: the signal below reaches it and its workers only
+        )
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None and not folder.exists():
