@@ -421,6 +421,8 @@ def search_command(  # noqa: PLR0913 - one flag each
     click.echo(f"{result.total} Treffer ({result.took_ms:.1f} ms), Seite {page} von {result.pages}")
     if result.date_words:
         click.echo(f"„{result.date_words}“ als Suchwörter gelesen: kein Treffer liegt in diesem Zeitraum.")
+    if result.unknown_fields_notice:
+        click.echo(result.unknown_fields_notice)
     if result.suggestion:
         mark = "" if result.suggestion.endswith("?") else "?"  # a question has its own
         click.echo(f"Meinten Sie: {result.suggestion}{mark}")

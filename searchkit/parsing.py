@@ -387,6 +387,174 @@ def _plain_colons(text: str) -> str:
     return _WORD_COLON.sub(field_colon, text)
 
 
+#: A name typed as a field's (``datum:2025``, ``foo:bar``, ``-datum:2025``): letters right before
+#: a colon, with a value right after it. No field has a digit or hyphen in its name, so
+#: "10kgnad:1" (an id) and "Ukraine-Krieg:Trump" are not among them, nor is a name inside an
+#: id or address ("id:abc:def", "…/a:b"); a space after the colon ("Ort: Berlin") is a
+#: headline's, and times and scores ("14:30", "2:1") have digits before the colon. A minus
+#: may stand before the name (``_EXCLUDED_TYPED_FIELD``).
+_TYPED_FIELD = re.compile(r'(?:(?<![\w:/.@-])|(?<=-)(?<![^\s(]-))([^\W\d_][^\W\d]*):(?=[^\W_]|["(\[{])')
+
+
+#: German's gender colon ("Lehrer:innen", "Bürger:in"): a word, not a field.
+_GENDER_COLON = re.compile(r"(?i)in(?:nen)?(?![^\W\d_])")
+
+
+#: Schemes of addresses people paste ("mailto:…", "doi:10.…"): text.
+_SCHEMES = frozenset({"http", "https", "ftp", "mailto", "tel", "urn", "doi", "isbn", "www"})
+
+
+#: A value after a field name: a phrase, a range, a group, or a word.
+_FIELD_VALUE = re.compile(r'"[^"]*"?|[\[{][^\]}]*[\]}]?|\([^)]*\)?|[^\s()"]+')
+
+
+def _unknown_field_matches(text: str) -> list[re.Match[str]]:
+    """The names in ``text`` typed as fields that do not exist (``_TYPED_FIELD``), outside
+    quotes, except a gender colon and an address's scheme."""
+    if ":" not in text:
+        return []
+    text = text.translate(_TYPOGRAPHIC_QUOTES)  # (one character for one: the spans stay)
+    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    return [
+        match for match in _TYPED_FIELD.finditer(text)
+        if match[1] not in _FIELD_NAMES
+        and match[1].lower() not in FIELD_ALIASES
+        and match[1].lower() not in _SCHEMES
+        and not _GENDER_COLON.match(text, match.end())
+        and not any(start < match.start() < end for start, end in quoted)
+    ]
+
+
+def _is_excluded(text: str, match: re.Match[str]) -> bool:
+    """Whether the typed field of ``match`` has a minus that excludes it (``-datum:2025``)."""
+    return match.start() > 0 and text[match.start() - 1] == "-"
+
+
+def _unknown_field_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` names fields that do not exist: the name and its colon ("datum:" of
+    "datum:2025"), or with a minus, the minus, name and value ("-datum:2025")."""
+    spans = []
+    for match in _unknown_field_matches(text):
+        if _is_excluded(text, match):
+            value = _FIELD_VALUE.match(text, match.end())
+            spans.append((match.start() - 1, value.end() if value else match.end()))
+        else:
+            spans.append(match.span())
+    return spans
+
+
+def _cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each of ``spans`` (in order, apart) a space."""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [text[last:start], " "]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _without_excluded_unknown_fields(text: str) -> str:
+    """``text`` without the exclusions of fields that do not exist: ``-datum:2025`` excludes
+    nothing (no document has such a field, as in Lucene). Read as words, the minus was text:
+    "Merz -datum:2025" required the words "datum" and "2025" beside Merz, and the fallback to
+    any word found every article with "2025"."""
+    matches = [m for m in _unknown_field_matches(text) if _is_excluded(text, m)] if "-" in text else []
+    if not matches:
+        return text
+    return _cut(text, [span for span in _unknown_field_spans(text) if text[span[0]] == "-"])
+
+
+def unknown_fields(text: str) -> list[str]:
+    """The names that the query ``text`` uses as fields although no field has them, each once,
+    as typed (``datum:2025``: "datum"). They are searched as words and their exclusions
+    dropped; ``unknown_field_notice`` says so."""
+    return list(dict.fromkeys(match[1] for match in _unknown_field_matches(text)))
+
+
+def unknown_field_notice(text: str) -> str | None:
+    """The German note on the query's unknown fields for the page, the CLI and the API, or None
+    when it has none: read silently, "datum:2025" found the articles with the words "Datum"
+    and "2025", and the user did not learn which fields there are."""
+    matches = _unknown_field_matches(text)
+    if not matches:
+        return None
+    names = list(dict.fromkeys(match[1] for match in matches))
+    excluded = {match[1] for match in matches if _is_excluded(text, match)}
+    shown = ", ".join(f"„{name}:“" for name in names)
+    subject = "Die Suchfelder" if len(names) > 1 else "Das Suchfeld"
+    if not excluded:
+        effect = "als Wörter gesucht"
+    elif excluded == set(names):
+        effect = "mit „-“ davor schließt es nichts aus" if len(names) == 1 else "mit „-“ davor schließen sie nichts aus"
+    else:
+        effect = "als Wörter gesucht, mit „-“ davor nichts ausgeschlossen"
+    return f"{subject} {shown} gibt es nicht: {effect}. Suchfelder: {_GERMAN_FIELDS}."
+
+
+#: Names people give fields that are not theirs, with the field they mean; a date's names mean
+#: the year or the month, by the value (``_meant_field``).
+_FIELD_SYNONYMS = {
+    "überschrift": "titel", "schlagzeile": "titel", "headline": "titel", "land": "ort", "stadt": "ort",
+    "inhalt": "text", "volltext": "text", "content": "text", "teaser": "vorspann",
+}
+
+
+_DATE_NAMES = frozenset({"datum", "date", "zeit", "zeitraum", "erschienen"})
+
+
+_MONTH_VALUE = re.compile(r"[0-9]{4}-[0-9]{1,2}|[0-9]{1,2}/[0-9]{4}|[^\W\d_]+\.? [0-9]{4}")
+
+
+def _meant_field(name: str, value: str) -> str | None:
+    """The field that ``name`` (no field's name) was probably typed for: a synonym, for a date's
+    name the year or month its value names, or a field name a typo away ("Ortt" → "Ort"),
+    capitalized as typed; None when none is near."""
+    lower = name.lower()
+    if lower in _DATE_NAMES:
+        from .dates import month_number
+
+        meant = (
+            "jahr" if re.fullmatch(r"[0-9]{4}", value)
+            else "monat" if _MONTH_VALUE.fullmatch(value) or month_number(value) is not None
+            else None
+        )
+    else:
+        import difflib
+
+        near = difflib.get_close_matches(lower, list(FIELD_ALIASES), n=1, cutoff=0.75)
+        meant = _FIELD_SYNONYMS.get(lower) or (near[0] if near else None)
+    if meant is None:
+        return None
+    return meant.capitalize() if name[:1].isupper() else meant
+
+
+def with_meant_fields(text: str) -> str | None:
+    """``text`` with each name typed as a field that does not exist replaced by the field it was
+    probably meant for (``_meant_field``: "datum:2025" → "jahr:2025", "Ortt:Baku" → "Ort:Baku"),
+    as typed otherwise; None when no such name has a near field."""
+    pieces, last, changed = [], 0, False
+    for match in _unknown_field_matches(text):
+        value = _FIELD_VALUE.match(text, match.end())
+        field = _meant_field(match[1], value[0].strip('"') if value else "")
+        if field is not None:
+            pieces += [text[last : match.start(1)], field]
+            last, changed = match.end(1), True
+    return "".join([*pieces, text[last:]]) if changed else None
+
+
+def suggestion_basis(text: str) -> str:
+    """The query as typed with what its search leaves out left out, for a spelling suggestion to
+    correct: operators with nothing to join ("Trump AND": "Meinten Sie: Trug AND?"), brackets
+    where no operator is left, the names typed as fields that do not exist (their values stay:
+    "datum:2025" is "2025"; corrected as a word, it gave "Meinten Sie: dazu:2025?") and
+    excluded ones with their values; ``text`` itself when nothing is left out."""
+    read = _tidy_operators(_cut(text, _unknown_field_spans(text)))
+    if "(" in read or ")" in read:
+        if not _OPERATORS.search(read):
+            read = _BRACKETS.sub(" ", read)
+    return " ".join(read.split()) if read != text else text
+
+
 #: German words for the operators. They stay words (German writes capitals for emphasis:
 #: "Österreich NICHT überfordert", "JA ODER NEIN"); ``operator_reading`` offers the reading
 #: with Whoosh's operators instead.
@@ -415,7 +583,7 @@ def _tidy_operators(text: str, operators: dict[str, str] | None = None) -> str:
     and found nothing. Rules, repeated until nothing changes: a binary operator needs an operand
     (or a closing bracket) before it and an operand, an opening bracket or NOT after it; NOT
     needs an operand or opening bracket after it ("NOT NOT x" is x). A query of nothing but
-    operators stays as typed (its words find nothing, rather than everything). ``operators``
+    operators stays as typed, and finds nothing rather than everything (``_only_operators``). ``operators``
     renames words to operators first (``operator_reading``)."""
     names = operators or {}
     if not any(op in text for op in ("AND", "OR", "NOT", *names)):
@@ -452,6 +620,15 @@ def _tidy_operators(text: str, operators: dict[str, str] | None = None) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def _only_operators(text: str) -> bool:
+    """Whether ``text`` has operators and brackets but nothing for them to join ("AND", "NOT",
+    "OR ( )"): such a query finds nothing, as one of stop words does. Read as words, "NOT" found
+    the texts with the English word "not" and "AND" none: operators alone are no search, and
+    everything (an empty query) is not what was typed either."""
+    kinds = [_token_kind(match[0]) for match in _QUERY_TOKEN.finditer(text)]
+    return "operand" not in kinds and ("binary" in kinds or "not" in kinds)
 
 
 #: A question mark that ends a word ("Wer sang die Nationalhymne?") or stands alone after one
@@ -616,7 +793,7 @@ def _genitive_without_apostrophe(match: re.Match[str]) -> str:
 def _read_user_words(text: str) -> str:
     text = text.translate(_TYPOGRAPHIC_QUOTES)
     if "-" in text:
-        text = _EXCLUDED_FIELD.sub("NOT ", text)
+        text = _without_excluded_unknown_fields(_EXCLUDED_FIELD.sub("NOT ", text))
     if "," in text or ";" in text or "+" in text:
         text = _GLUED_BY_PUNCTUATION.sub(lambda m: m[0] + " ", text)
     if "\u2013" in text or "\u2014" in text:
@@ -626,6 +803,8 @@ def _read_user_words(text: str) -> str:
     text = _LONE_STAR.sub(" ", _EXACT_SLOP.sub("", text))
     _check_modifiers(text)
     text = _tidy_operators(_plain_tildes(_plain_colons(_QUESTION_MARK.sub("", text))))
+    if _only_operators(text):
+        return ""
     if "(" in text or ")" in text:
         if not _OPERATORS.search(text):
             text = _BRACKETS.sub(" ", text)
@@ -673,6 +852,7 @@ def parse_query(index: Any, text: str, operator: str, *, fallback: bool = False)
     if parsed is query.NullQuery or isinstance(parsed, query.NullQuery.__class__):
         return None
     _check_fields(parsed)
+    _check_period_values(parsed)
     return _with_proximity(parsed, text, asking)
 
 
@@ -1105,6 +1285,70 @@ def _check_fields(q: query.Query) -> None:
                 f"field {name!r} cannot be searched; searchable fields: {allowed}",
                 german=f"Im Feld „{name}“ kann nicht gesucht werden; möglich sind {_GERMAN_FIELDS}.",
             )
+
+
+#: The value fields of periods: the year of publication, its month ("2025-04"), and the years
+#: a text mentions.
+_PERIOD_FIELDS = {"year": "Jahr", "month": "Monat", "mentioned": "Jahr"}
+
+
+def _check_period_values(q: query.Query) -> None:
+    """A year or month typed as something no period is (``jahr:abc``, ``monat:xyz``,
+    ``jahr:[abc TO 2025]``) is a ``QueryError``: it found nothing, with no word said. A number
+    is a year or month, also one the index has not ("jahr:99999": nothing found), and so is a
+    month's name or a part of a year ("monat:April", ``monat:"April 2025"``,
+    "monat:Frühling")."""
+    for sub in q.leaves():
+        name = getattr(sub, "fieldname", None)
+        if name not in _PERIOD_FIELDS:
+            continue
+        if isinstance(sub, query.TermRange):
+            # the bounds of a range are compared with the index's keys: numbers ("2025-04")
+            for bound in (sub.start, sub.end):
+                if bound and not _is_number_value(str(bound)):
+                    raise _period_error(name, str(bound), in_range=True)
+            continue
+        if isinstance(sub, (query.Prefix, query.Wildcard)):
+            values = [sub.text.strip("*?")] if sub.text.strip("*?") else []
+        else:
+            values = [sub.text] if isinstance(sub, query.Term) else list(getattr(sub, "words", []))
+        for value in map(str, values):
+            if not (_names_month(value) if name == "month" else _is_number_value(value)):
+                raise _period_error(name, value)
+
+
+def _is_number_value(value: str) -> bool:
+    return any(char.isdigit() for char in value)
+
+
+def _names_month(value: str) -> bool:
+    """Whether a ``monat:`` value may name months: a number or date, a month's name, or a part
+    of a year ("Frühling", which names no one month and finds nothing)."""
+    if _is_number_value(value):
+        return True
+    from .dates import month_number
+    from .dates.queries import _PART_MONTHS
+
+    return month_number(value) is not None or any(word in _PART_MONTHS for word in re.findall(r"\w+", value.lower()))
+
+
+def _period_error(field: str, value: str, *, in_range: bool = False) -> QueryError:
+    german = {"year": "jahr", "month": "monat"}.get(field, field)
+    if in_range:
+        example = "[2025-01 TO 2025-06]" if field == "month" else "[2020 TO 2025]"
+        return QueryError(
+            f"the bounds of a {field} range are numbers, as in {field}:{example}, not {value!r}",
+            german=f"Ein Bereich von {_PERIOD_FIELDS[field]}en nimmt Zahlen, etwa {german}:{example}, nicht „{value}“.",
+        )
+    if field == "month":
+        return QueryError(
+            f"{value!r} is no month: write month:2025-04, month:April or month:\"April 2025\"",
+            german=f"„{value}“ ist kein Monat: etwa monat:2025-04, monat:April oder monat:\"April 2025\".",
+        )
+    return QueryError(
+        f"{value!r} is no year: write {field}:2025 or {field}:[2020 TO 2025]",
+        german=f"„{value}“ ist kein Jahr: etwa {german}:2025 oder {german}:[2020 TO 2025] (ein Monat: monat:2025-04).",
+    )
 
 
 #: Up to this many content words a query is keywords (all must match, like a news search box);

@@ -536,6 +536,21 @@ class SearchResult:
         return next((f for f in self.facets if f.name == name), None)
 
     @property
+    def unknown_fields(self) -> list[str]:
+        """The names the query typed as fields although no field has them ("datum:2025":
+        "datum"), searched as words: the page, the CLI and the API say so."""
+        from .parsing import unknown_fields
+
+        return unknown_fields(self.request.query)
+
+    @property
+    def unknown_fields_notice(self) -> str:
+        """The German note on ``unknown_fields`` for the page and the CLI ("" when none)."""
+        from .parsing import unknown_field_notice
+
+        return unknown_field_notice(self.request.query) or ""
+
+    @property
     def fell_back(self) -> bool:
         """Whether keywords were answered with any of their words because no document has all
         of them (``operator`` auto): not for a question, which is read with any word anyway."""
@@ -557,6 +572,7 @@ class SearchResult:
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion,
             "date_words": self.date_words,
+            "unknown_fields": self.unknown_fields,
             "hits": [h.to_dict() for h in self.hits],
             "facets": [f.to_dict() for f in self.facets],
         }

@@ -251,7 +251,7 @@ def schemas() -> dict[str, dict[str, Any]]:
             "type": "object",
             "required": [
                 "query", "query_text", "operator", "date_filter", "filters", "sort", "page", "per_page", "pages",
-                "total", "took_ms", "suggestion", "date_words", "hits", "facets",
+                "total", "took_ms", "suggestion", "date_words", "unknown_fields", "hits", "facets",
             ],
             "properties": {
                 "query": string, "query_text": string, "operator": {"type": "string", "enum": ["and", "or"]},
@@ -262,6 +262,7 @@ def schemas() -> dict[str, dict[str, Any]]:
                 "took_ms": {"type": "number"},
                 "suggestion": _nullable(string),
                 "date_words": string,
+                "unknown_fields": {"type": "array", "items": string},
                 "hits": {"type": "array", "items": ref("Hit")},
                 "facets": {"type": "array", "items": ref("Facet")},
             },
