@@ -493,6 +493,9 @@ class DateFilter:
     end: PubDate | None
     phrase: str = ""
     label: str = ""
+    #: A year typed bare after the words ("Haushalt 2026") also takes the documents whose text
+    #: mentions it: the budget for 2026 is reported in 2025 (``search._date_filter``).
+    mentioned_year: int | None = None
 
     def shown(self) -> str:
         """What the page calls the period: the date phrase's label, else "März 2024 – …"."""
@@ -504,6 +507,7 @@ class DateFilter:
             "to": self.end.value if self.end else None,
             "phrase": self.phrase,
             "label": self.label,
+            "or_mentioned": self.mentioned_year is not None,
         }
 
 

@@ -494,7 +494,27 @@ def _date_filter(
                 label = interpreted.label
     if start is None and end is None:
         return text, None
-    return text, DateFilter(start, end, phrase, label)
+    mentioned = _bare_year(phrase) if request.date_from is None and request.date_to is None else None
+    if mentioned is not None:
+        label = f"{label or phrase.strip()} ({MENTIONED_LABEL})"
+    return text, DateFilter(start, end, phrase, label, mentioned)
+
+
+#: What the page adds to a bare year's period: its hits include other years' articles.
+MENTIONED_LABEL = "erschienen oder im Text erwähnt"
+
+_BARE_YEAR = re.compile(r"\s*(\d{4})\s*")
+
+
+def _bare_year(phrase: str) -> int | None:
+    """The year of a date phrase that is a year alone ("Haushalt 2026", "Baku 2024"), else None.
+
+    Such a year often names what the words are about, not when they were reported: the budget
+    for 2026 is passed in 2025, the elections of 2025 are campaigned for in 2024. A phrase
+    with a preposition or a month ("seit 2023", "im März 2025", "2020-2022") asks for the
+    time of publication and stays a filter on it alone."""
+    match = _BARE_YEAR.fullmatch(phrase)
+    return int(match.group(1)) if match else None
 
 
 def _check_nonempty(start: PubDate | None, end: PubDate | None) -> None:
@@ -561,10 +581,18 @@ class _Evaluation:
 
 
 def _date_mask(data: FacetData, date_filter: DateFilter) -> np.ndarray:
-    return data.date_mask(
+    """The documents published in the filter's period, and for a bare year also those whose
+    text mentions that year (``DateFilter.mentioned_year``)."""
+    mask = data.date_mask(
         date_filter.start.start() if date_filter.start else None,
         date_filter.end.end() if date_filter.end else None,
     )
+    if date_filter.mentioned_year is not None:
+        mentioned = data.fields["mentioned"]
+        value = mentioned.lookup.get(str(date_filter.mentioned_year))
+        if value is not None:
+            mask |= mentioned.mask([value], data.doc_count)
+    return mask
 
 
 def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:

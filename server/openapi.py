@@ -244,8 +244,12 @@ def schemas() -> dict[str, dict[str, Any]]:
         },
         "DateFilter": {
             "type": "object",
-            "required": ["from", "to", "phrase", "label"],
-            "properties": {"from": _nullable(string), "to": _nullable(string), "phrase": string, "label": string},
+            "required": ["from", "to", "phrase", "label", "or_mentioned"],
+            "properties": {
+                "from": _nullable(string), "to": _nullable(string), "phrase": string, "label": string,
+                # a bare year ("Haushalt 2026") also takes the documents whose text mentions it
+                "or_mentioned": boolean,
+            },
         },
         "SearchResult": {
             "type": "object",
