@@ -235,3 +235,23 @@ def test_any_query_searches_or_is_a_query_error(small: Index, pieces: list[str],
     assert result.total >= 0
     assert result.suggestion is None or not unknown_fields(result.suggestion)
     suggestion_basis(text), with_meant_fields(text), unknown_field_notice(text)
+
+
+# -- a query without a letter or digit ----------------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["🙂", "€", "%", "&", "!!!", "-", '""', "()", "„“", "…"])
+def test_a_query_without_a_letter_or_digit_finds_nothing(small: Index, typed: str) -> None:
+    """It listed every article ("5188 Treffer für „🙂“", found by a review), on both search paths."""
+    assert small.search(typed).total == 0
+    assert small.search(typed, facets=False).total == 0
+
+
+def test_the_star_alone_and_an_empty_query_still_list_everything(small: Index) -> None:
+    assert small.search("*").total == small.search("").total == small.search("  ").total == 4
+    assert small.search("seit 2025").total == 2  # a date phrase alone: the period's articles
+
+
+def test_the_page_and_the_api_answer_a_query_of_symbols_with_no_hits(client: FlaskClient) -> None:
+    assert client.get("/api/search", query_string={"q": "🙂"}).get_json()["total"] == 0
+    page = client.get("/", query_string={"q": "🙂"})
+    assert page.status_code == 200 and "0 Treffer" in page.get_data(as_text=True)

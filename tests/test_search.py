@@ -414,12 +414,13 @@ def test_a_stray_tagging_error_does_not_keep_a_name_from_its_genitive(fresh_inde
 
 def test_a_query_of_stop_words_only_finds_nothing(fresh_index: Index) -> None:
     """Found by a review: "die" or "der die das" (words the index does not hold) listed every
-    document, as if nothing had been typed. Punctuation alone, the empty query, ``*`` and a date
-    phrase with only stop words beside it still list the documents."""
+    document, as if nothing had been typed. The empty query, ``*`` and a date phrase with only
+    stop words beside it still list the documents; punctuation alone ("!") no longer does
+    (a later review: "5188 Treffer für „🙂“" said that every article matched the emoji)."""
     fresh_index.add([make("a", "Bahn", "Die Bahn streikt.", "2025-03"), make("b", "Wetter", "Der Regen kommt.", "2024-05")])
-    for typed in ("die", "der die das", "DIE"):
+    for typed in ("die", "der die das", "DIE", "!"):
         assert fresh_index.search(typed).total == 0, typed
-    for typed, expected in (("", 2), ("*", 2), ("!", 2), ("im März 2025", 1)):
+    for typed, expected in (("", 2), ("*", 2), ("im März 2025", 1)):
         assert fresh_index.search(typed).total == expected, typed
 
 
