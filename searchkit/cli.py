@@ -512,9 +512,11 @@ def optimize_command(index_path: Path | None, words: bool | None, quiet: bool) -
     words file anew when it is missing or outdated (or with --words)."""
     index = Index(index_path or default_index_path())
     before = index.segment_count()
-    index.optimize(words=False)
-    index.facet_data()
-    click.echo(f"{before} segment(s) merged into {index.segment_count()} — {len(index)} documents")
+    if index.optimize(words=False):
+        index.facet_data()
+        click.echo(f"{before} segment(s) merged into {index.segment_count()} — {len(index)} documents")
+    else:
+        click.echo(f"{before} segment(s), no deleted documents: nothing to merge — {len(index)} documents")
     _write_words(index, words=words, quiet=quiet, say=click.echo)
 
 

@@ -291,9 +291,24 @@ def test_optimize_merges_segments_and_keeps_every_document(fresh_index: Index) -
     for batch in range(3):
         fresh_index.add([Document(id=f"{batch}-{i}", title=f"Meldung {batch} {i}", body="Baku") for i in range(5)])
     assert fresh_index.segment_count() >= 2
-    fresh_index.optimize()
+    assert fresh_index.optimize() is True
     assert fresh_index.segment_count() == 1
     assert len(fresh_index) == 15 and fresh_index.search("Baku", per_page=0).total == 15
+
+
+def test_optimize_leaves_a_merged_index_as_it_is(fresh_index: Index) -> None:
+    """One segment without deleted documents is what a merge writes: a new generation would
+    only end every server's caches and ETags (found by a review: "1 segment(s) merged into 1")."""
+    fresh_index.add([Document(id=str(i), title=f"Meldung {i}", body="Baku") for i in range(4)])
+    fresh_index.optimize()
+    merged = fresh_index.generation()
+    assert fresh_index.optimize() is False
+    assert fresh_index.generation() == merged
+    fresh_index.delete("1")  # a deleted document: a merge drops it for good
+    deleted = fresh_index.generation()
+    assert fresh_index.optimize() is True
+    assert fresh_index.generation() != deleted and len(fresh_index) == 3
+    assert fresh_index.optimize() is False
 
 
 def test_facet_arrays_are_saved_per_generation_and_reused(fresh_index: Index) -> None:

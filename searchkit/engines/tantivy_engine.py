@@ -650,12 +650,13 @@ class TantivyWriter(Writer):
     def _rewrite(self) -> None:
         """tantivy merges segments by its own policy and offers no "merge everything" call to
         Python: optimizing rewrites the stored documents in one commit (one indexing thread, so
-        one segment unless the writer's memory budget fills)."""
+        one segment unless the writer's memory budget fills). One segment is rewritten too when
+        it holds deleted documents: tantivy drops them only where it merges."""
         from ..index import document_fields
         from ..model import Document
 
         snapshot = TantivySnapshot(self._engine)
-        if snapshot.segment_count() <= 1:
+        if snapshot.segment_count() <= 1 and snapshot.doc_space() == snapshot.doc_count():
             return
         self._writer.delete_all_documents()
         for stored in snapshot.iter_stored():
