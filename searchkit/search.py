@@ -494,7 +494,8 @@ def _date_filter(
                 label = interpreted.label
     if start is None and end is None:
         return text, None
-    mentioned = _bare_year(phrase) if request.date_from is None and request.date_to is None else None
+    own_bounds = request.date_from is not None or request.date_to is not None
+    mentioned = None if own_bounds or not _is_keyword_query(text) else _bare_year(phrase)
     if mentioned is not None:
         label = f"{label or phrase.strip()} ({MENTIONED_LABEL})"
     return text, DateFilter(start, end, phrase, label, mentioned)
@@ -512,7 +513,10 @@ def _bare_year(phrase: str) -> int | None:
     Such a year often names what the words are about, not when they were reported: the budget
     for 2026 is passed in 2025, the elections of 2025 are campaigned for in 2024. A phrase
     with a preposition or a month ("seit 2023", "im März 2025", "2020-2022") asks for the
-    time of publication and stays a filter on it alone."""
+    time of publication and stays a filter on it alone, and so does a question's year ("Was
+    präsentierte Stiglitz 2009?"): the facts it asks about are in texts that need not name
+    the year, and a year in running text is not always read as mentioned (XQuAD-de MRR@10
+    0.9316 → 0.9295 with questions included)."""
     match = _BARE_YEAR.fullmatch(phrase)
     return int(match.group(1)) if match else None
 

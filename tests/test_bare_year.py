@@ -76,3 +76,10 @@ def test_a_bare_year_over_the_api(budgets: Index) -> None:
     assert body["date_filter"]["or_mentioned"] is True
     page = client.get("/", query_string={"q": "Haushalt 2026"}).get_data(as_text=True)
     assert MENTIONED_LABEL in page
+
+
+def test_a_question_keeps_its_year_a_filter_on_publication(budgets: Index) -> None:
+    """A question's year is what it asks about, not what its answer's text must say."""
+    result = budgets.search("Wer beschloss 2026 den Haushalt?", today=TODAY)
+    assert result.date_filter is not None and result.date_filter.mentioned_year is None
+    assert _ids(result) == {"spent"}
