@@ -285,7 +285,8 @@ def build_histogram(index: Any, result: SearchResult, url: Any) -> Histogram | N
     df = result.date_filter
     if len(chosen_years) == 1 and chosen_years[0] != NO_DATE:
         single = chosen_years[0]
-    elif df and df.start and df.end and df.start.start().year == df.end.end().year:
+    elif df and df.start and df.end and df.start.start().year == df.end.end().year and df.mentioned_year is None:
+        # (a bare year's hits include other years' articles that mention it: per year then)
         single = str(df.start.start().year)
     elif not chosen_years and len(dated) == 1:
         single = dated[0].value

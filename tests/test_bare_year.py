@@ -83,3 +83,14 @@ def test_a_question_keeps_its_year_a_filter_on_publication(budgets: Index) -> No
     result = budgets.search("Wer beschloss 2026 den Haushalt?", today=TODAY)
     assert result.date_filter is not None and result.date_filter.mentioned_year is None
     assert _ids(result) == {"spent"}
+
+
+def test_the_page_charts_a_bare_years_hits_per_year(budgets: Index) -> None:
+    """"Treffer pro Monat 2026" left out the 2025 article that the year's filter found."""
+    from server import create_app
+
+    client = create_app(index_path=budgets.path).test_client()
+    page = client.get("/", query_string={"q": "Haushalt 2026"}).get_data(as_text=True)
+    assert "Treffer pro Jahr" in page and "Treffer pro Monat" not in page
+    page = client.get("/", query_string={"q": "Haushalt seit 2026"}).get_data(as_text=True)
+    assert "Treffer pro Monat 2026" in page
