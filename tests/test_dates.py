@@ -562,6 +562,11 @@ DATEISH = [
     "vergangenen", "kommenden", "Baku", "Erdogan", "G20", '"', "year:2024", "NOT", "-", "(", ")",
     "2025-04", "9999", "0000", "1900", "Jahres", "Vorjahr", "Euro", "der", "dem",
     "Sommer", "Winter", "Q1", "ersten", "Quartal", "Jahreshälfte", "2022/23", "[", "]", "{", "TO", "jahr:[2022",
+    # the query phrases of a later review: seasons, parts of "des Jahres", two-digit years,
+    # half years, calendar weeks, abbreviations without a dot, operators beside a phrase
+    "seit", "im", "letzten", "diesen", "vorletzten", "Herbst", "Anfang", "Mitte", "Ende", "des", "Sep",
+    "Sept.", "Mrz", "26", "'25", "H1", "H2", "KW", "10/2026", "AND", "OR", "ANDNOT", "Trump", "Ron",
+    "Festival", "Wasserstoff", "Tote", "Uhr",
 ]
 queries = st.one_of(
     st.text(max_size=200),

@@ -330,3 +330,52 @@ _RELATIVE_WORDS = {  # single words: (direction, unit)
     "heuer": (0, "year"), "folgejahr": (1, "year"), "jahresbeginn": (0, "year"),
     "jahresanfang": (0, "year"), "jahresmitte": (0, "year"), "jahresende": (0, "year"),
 }
+
+
+#: Seasons by their first month, three months each (meteorological, as ``_PART_MONTHS`` of a
+#: query): a season without a year ("seit Sommer", "letzten Winter") is resolved against today.
+_SEASON_FIRST_MONTHS = {"frühjahr": 3, "frühling": 3, "sommer": 6, "herbst": 9, "winter": 12}
+
+
+def _season_span(season: str, ref: _Ref, direction: int | None) -> _Span | None:
+    """The season meant by "im/seit Sommer" (``direction`` None: the latest one begun by the
+    reference month, as "im Mai" is the latest May), "letzten Sommer" (-1: the latest one over;
+    -2 "vorletzten": the one before), "diesen Sommer" (0: the one under way, else the one that
+    begins in the reference year) and "kommenden Sommer" (+1: the next one to begin). A winter
+    is named by the year it begins in, so "diesen Winter" in January is the one begun in December."""
+    first_month = _SEASON_FIRST_MONTHS.get(_key(season))
+    if first_month is None or ref.month is None:
+        return None
+    here = ref.year * 12 + ref.month - 1
+    begun = ref.year if first_month <= ref.month else ref.year - 1
+    over = here > begun * 12 + first_month + 1  # its third month lies before the reference month
+    latest_over = begun if over else begun - 1
+    year = {None: begun, 0: ref.year if over else begun, 1: begun + 1, -1: latest_over, -2: latest_over - 1}.get(direction)
+    if year is None or not _valid_year(year) or not _valid_year(year + 1):
+        return None
+    last_year, last_month = _add_months(year, first_month, 2)
+    last_day = calendar.monthrange(last_year, last_month)[1]
+    return _Span(date(year, first_month, 1), date(last_year, last_month, last_day), Precision.MONTH)
+
+
+def _iso_week_span(year: int, week: int) -> _Span | None:
+    """Monday to Sunday of the ISO calendar week ("KW 10 2026"): the week of the first
+    Thursday of the year is week 1, so week 1 may begin in December."""
+    if not _valid_year(year) or not 1 <= week <= 53:
+        return None
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError:  # week 53 of a year with 52
+        return None
+    sunday = _shift_days(monday, 6)
+    return _Span(monday, sunday, None) if sunday else None
+
+
+def _latest_iso_week(week: int, today: date) -> _Span | None:
+    """"KW 10" without a year: the latest such week begun by ``today`` (as "im Mai")."""
+    for year in (today.isocalendar()[0], today.isocalendar()[0] - 1, today.isocalendar()[0] - 2):
+        span = _iso_week_span(year, week) if _valid_year(year) else None
+        if span is not None and span.first <= today:
+            return span
+    return None
+

@@ -290,6 +290,22 @@ def _phrase_bound(text: str, today: date, side: str) -> PubDate | None:
     return reading.start if side == "start" else reading.end
 
 
+#: Numeric forms with a month: "2025-13", "2025-13-01", "2025/13", "13/2025", "13.2025", "01.13.2025".
+_NUMERIC_MONTH = re.compile(
+    r"[0-9]{4}[-/](?P<a>[0-9]{1,2})(?:[-/][0-9]{1,2})?|(?P<b>[0-9]{1,2})[./][0-9]{4}|[0-9]{1,2}\.(?P<c>[0-9]{1,2})\.(?:[0-9]{2}|[0-9]{4})"
+)
+
+
+def _impossible_month(text: str) -> int | None:
+    """The month number of a numeric date that no calendar has ("2025-13" → 13): a bound is then
+    wrong in its month, which "no such day" would not tell (found by a review)."""
+    found = _NUMERIC_MONTH.fullmatch(text.strip().rstrip("."))
+    if found is None:
+        return None
+    month = int(found["a"] or found["b"] or found["c"])
+    return None if 1 <= month <= 12 else month
+
+
 def parse_date_bound(text: str, *, today: date | None = None, side: str = "start") -> PubDate:
     """A ``from``/``to`` bound typed by a user (API, CLI): ISO or German forms, and relative
     words against ``today``. Raises :class:`DateError` with a message that says what is accepted,
@@ -321,6 +337,12 @@ def parse_date_bound(text: str, *, today: date | None = None, side: str = "start
             raise DateError(
                 f"invalid date {text.strip()!r}: only the years {MIN_YEAR} to {MAX_YEAR} are read",
                 german=f"Ungültiges Datum: „{text.strip()}“ – möglich sind die Jahre {MIN_YEAR} bis {MAX_YEAR}.",
+            )
+        month = _impossible_month(cleaned)
+        if month is not None:
+            raise DateError(
+                f"invalid date {text.strip()!r}: there is no month {month}",
+                german=f"Ungültiges Datum: „{text.strip()}“ gibt es im Kalender nicht, er hat keinen Monat {month}.",
             )
         raise DateError(
             f"invalid date {text.strip()!r}: no such day in the calendar",

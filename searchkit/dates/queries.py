@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +12,6 @@ from typing import Any
 from ..errors import DateError
 from ..model import Precision, PubDate
 from .lexicon import (
-    _BOOLEAN_OPERATORS,
     _LC,
     _MOD,
     _MON_ANY,
@@ -30,8 +30,8 @@ from .lexicon import (
     _number,
 )
 from .mentioned import (
-    _ABBR_KEYS,
     _TRIGGER,
+    _next_word,
     _non_overlapping,
     _prev_word,
     _quantity_follows,
@@ -45,6 +45,8 @@ from .periods import (
     _day_span,
     _day_year,
     _expand_two_digit,
+    _iso_week_span,
+    _latest_iso_week,
     _mk_day,
     _mk_month,
     _mk_year,
@@ -53,10 +55,12 @@ from .periods import (
     _predecessor,
     _Ref,
     _relative_period,
+    _season_span,
     _shift_days,
     _shift_months,
     _Span,
     _successor,
+    _valid_year,
     _unit,
     _weekday_date,
     _year_span,
@@ -99,6 +103,7 @@ class _QAtom:
     until: _Span | None = None  # year ranges "2020-2022": the second year
     rolling: bool = False  # "in den letzten 7 Tagen": already a start..today range
     since_only: bool = False  # "3 Tagen" after "seit"
+    season: bool = False  # "Sommer": may be the part of a following date ("Sommer 2024")
 
     @property
     def complete(self) -> bool:
@@ -124,14 +129,35 @@ class _QAtom:
         return value, value
 
 
+#: The words that name a part of a year or month (``_PART_MONTHS``, ``_part_months``).
+_PART = (
+    r"anfang|mitte|ende|beginn|jahresanfang|jahresbeginn|jahresmitte|jahresende|frühjahr|frühling|sommer|herbst"
+    r"|winter|q[1-4]|h[12]"
+    r"|(?:(?:erst|zweit|dritt|viert)e[nrs]?|[1-4]\.)\s+(?:quartals?|halbjahre?s?|jahreshälfte)"
+)
+#: After a month, what may follow a two-digit year ("März 26", "Sept. '25"): no word, time
+#: ("26:00") or decimal; "im März 26 Tote" is a count (``_two_digit_year_at``).
+_YY_END = r"(?![\w:]|[.,][0-9])"
+#: "vorletzte Woche", "vorletztes Jahr", "vorletzten Sommer": two periods back (``_query_direction``).
+_TWO_BACK = r"vorletzte[nrms]?"
+_SEASONS = r"frühjahr|frühling|sommer|herbst|winter"
+#: Date words of a query with neither digit nor month nor weekday, which ``_TRIGGER`` (built
+#: for running text) does not look for: "seit Sommer".
+_Q_TRIGGER = re.compile(_SEASONS, _LC)
+
 _Q_ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("day_named", re.compile(
-        rf"(?<![\w.])(?P<d>[0-9]{{1,2}})\.\s*(?P<mon>{_MON_ANY})(?:\s+(?P<y>[0-9]{{4}})(?!\w))?", _LC)),
+        rf"(?<![\w.])(?P<d>[0-9]{{1,2}})\.\s*(?P<mon>{_MON_ANY})"
+        rf"(?:\s+(?P<y>[0-9]{{4}})(?!\w)|(?:\s+'?|')(?P<yy>[0-9]{{2}}){_YY_END})?", _LC)),
     ("day_numeric", re.compile(
         r"(?<![\w.,])(?P<d>[0-9]{1,2})\.(?P<m>[0-9]{1,2})\.(?P<y>[0-9]{4}(?!\w)|[0-9]{2}(?!\w))?(?![\w]|\.[0-9])", _LC)),
     ("iso", re.compile(r"(?:(?<=\.\.)|(?<![\w.\-/]))(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})(?:-(?P<d>[0-9]{1,2}))?(?![\w\-])")),
     ("month_year", re.compile(
-        rf"(?<!\w)(?P<mon>{_MON_ANY})\s*(?P<y>[0-9]{{4}})(?!\w)|(?<![\w./])(?P<m>[0-9]{{1,2}})/(?P<y2>[0-9]{{4}})(?![\w/])", _LC)),
+        rf"(?<!\w)(?P<mon>{_MON_ANY})\s*(?P<y>[0-9]{{4}})(?!\w)|(?<![\w./])(?P<m>[0-9]{{1,2}})/(?P<y2>[0-9]{{4}})(?![\w/])"
+        rf"|(?<!\w)(?P<mon3>{_MON_ANY})(?:\s+'?|')(?P<yy>[0-9]{{2}}){_YY_END}", _LC)),
+    ("iso_week", re.compile(
+        r"(?<![\w.])(?:kw|kalenderwoche)\s*(?P<w>[0-9]{1,2})(?:\s*/\s*(?P<y>[0-9]{4}|[0-9]{2})|\s+(?P<y4>[0-9]{4}))?"
+        r"(?![\w/]|[.,][0-9])|(?<![\w.])(?P<w2>[0-9]{1,2})\.\s*(?:kw|kalenderwoche)(?:\s+(?P<y2>[0-9]{4}))?(?!\w)", _LC)),
     ("year_range", re.compile(
         r"(?<![\w.,/\-])(?P<y1>[0-9]{4})\s*[-–—/]\s*(?P<y2>[0-9]{4}|[0-9]{2})(?![\w]|[-.,][0-9])")),
     ("year", re.compile(r"(?<![\w.,/\-])(?P<y>[0-9]{4})(?![\w]|[.,][0-9]|-[0-9])")),
@@ -139,7 +165,7 @@ _Q_ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("bare_day", re.compile(r"(?<![\w.])(?P<d>[0-9]{1,2})\.(?=\s*(?:bis|-|–|und)\s)", _LC)),
     ("relative_day", re.compile(r"(?<![\w-])(?P<w>heute|gestern|vorgestern)(?![\w-])", _LC)),
     ("relative_period", re.compile(
-        rf"(?<!\w)(?P<mod>{_MOD})\s+(?P<unit>woche|monats?|jahr(?:e?s)?)(?!\w)"
+        rf"(?<!\w)(?P<mod>{_MOD}|{_TWO_BACK})\s+(?P<unit>woche|monats?|jahr(?:e?s)?)(?!\w)"
         rf"|(?<!\w)(?P<word>{_alt(_RELATIVE_WORDS)})(?!\w)(?!\s+[0-9]{{4}}(?![0-9]))", _LC)),
     ("ago", re.compile(
         rf"(?<!\w)vor\s+(?P<n>{_NUM})\s+(?P<unit>tagen|tag|wochen|woche|monaten|monat|jahren|jahr)(?!\w)", _LC)),
@@ -148,14 +174,10 @@ _Q_ATOMS: list[tuple[str, re.Pattern[str]]] = [
         rf"|vergangene|zurückliegenden)\s+(?P<n>{_NUM})\s+(?P<unit>tage|tagen|wochen|monate|monaten|jahre|jahren)(?!\w)", _LC)),
     ("count", re.compile(rf"(?<!\w)(?P<n>{_NUM})\s+(?P<unit>tagen|wochen|monaten|jahren)(?!\w)", _LC)),
     ("weekday", re.compile(rf"(?<!\w)(?:(?P<mod>{_MOD})\s+)?(?P<wd>{_WD})(?!\w)", _LC)),
+    ("season", re.compile(rf"(?<!\w)(?:(?P<mod>{_MOD}|{_TWO_BACK})\s+)?(?P<season>{_SEASONS})(?!\w)", _LC)),
+    ("year_part", re.compile(rf"(?<!\w)(?P<part>{_PART})\s+des\s+jahres(?!\w)(?!\s*'?[0-9])", _LC)),
 ]
 
-#: The words that name a part of a year or month (``_PART_MONTHS``, ``_part_months``).
-_PART = (
-    r"anfang|mitte|ende|beginn|jahresanfang|jahresbeginn|jahresmitte|jahresende|frühjahr|frühling|sommer|herbst"
-    r"|winter|q[1-4]"
-    r"|(?:(?:erst|zweit|dritt|viert)e[nrs]?|[1-4]\.)\s+(?:quartals?|halbjahre?s?|jahreshälfte)"
-)
 _Q_PREFIX = re.compile(
     r"(?:(?<!\S)(?P<op>zwischen|von|vom|seit|ab|nach|bis(?:\s+(?:zum|zur|einschließlich|einschl\.|inklusive|inkl\.))?"
     r"|vor|spätestens|frühestens|im|in|am|aus|um|während|innerhalb)\s+)?"
@@ -214,7 +236,9 @@ def _make_atom(kind: str, m: re.Match[str], query: str, ref: _Ref) -> _QAtom | N
         month = _MONTHS.get(_key(m["mon"]))
         if month is None or not 1 <= int(m["d"]) <= 31:
             return None
-        year = int(m["y"]) if m["y"] else None
+        year = int(m["y"]) if m["y"] else _two_digit_year_at(m, query, ref)
+        if m["yy"] and year is None:
+            e = m.end("mon")  # "am 5. März 26 Tote": the day without the count
         return _QAtom(s, e, 0 if year else 2, year is not None, year, month, int(m["d"]))
     if kind == "day_numeric":
         year = None
@@ -228,11 +252,15 @@ def _make_atom(kind: str, m: re.Match[str], query: str, ref: _Ref) -> _QAtom | N
             return None
         return _QAtom(s, e, 0, True, int(m["y"]), int(m["m"]), int(m["d"]) if m["d"] else None)
     if kind == "month_year":
-        if m["mon"]:
-            month = _MONTHS.get(_key(m["mon"]))
-            if month is None or (_key(m["mon"]) in _ABBR_KEYS and not m["mon"].endswith(".")):
+        name = m["mon"] or m["mon3"]
+        if name:
+            month = _MONTHS.get(_key(name))
+            if month is None or (_key(name) in _NAME_ABBRS and not name.endswith(".")):
                 return None
-            year = int(m["y"])
+            year_or_none = int(m["y"]) if m["y"] else _two_digit_year_at(m, query, ref)
+            if year_or_none is None:
+                return None
+            year = year_or_none
         else:
             month, year = int(m["m"]), int(m["y2"])
         if not 1 <= month <= 12:
@@ -255,6 +283,14 @@ def _make_atom(kind: str, m: re.Match[str], query: str, ref: _Ref) -> _QAtom | N
             return None
         strong = BARE_YEAR_RANGE[0] <= year <= BARE_YEAR_RANGE[1] and _prev_word(query, s) not in _NOT_YEAR_BEFORE
         return _QAtom(s, e, 1, strong, year)
+    if kind == "iso_week":
+        return _week_atom(m, s, e, ref)
+    if kind == "season":
+        span = _season_span(m["season"], ref, _query_direction(m["mod"]))
+        return _QAtom(s, e, 2, m["mod"] is not None, span=span, season=True) if span else None
+    if kind == "year_part":
+        span = _part_span(m["part"], ref.year)
+        return _QAtom(s, e, 0, True, span=span) if span else None
     if kind == "month":
         month = _MONTHS.get(_key(m["mon"]))
         return _QAtom(s, e, 2, False, None, month) if month else None
@@ -267,7 +303,7 @@ def _make_atom(kind: str, m: re.Match[str], query: str, ref: _Ref) -> _QAtom | N
         if m["word"]:
             direction, unit = _RELATIVE_WORDS[_key(m["word"])]
         else:
-            direction_or_none, unit_or_none = _mod_direction(m["mod"]), _unit(m["unit"])
+            direction_or_none, unit_or_none = _query_direction(m["mod"]), _unit(m["unit"])
             if direction_or_none is None or unit_or_none is None:
                 return None
             direction, unit = direction_or_none, unit_or_none
@@ -296,6 +332,54 @@ def _make_atom(kind: str, m: re.Match[str], query: str, ref: _Ref) -> _QAtom | N
         span = _day_span(_weekday_date(weekday, ref.day, pointing))
         return _QAtom(s, e, 2, m["mod"] is not None and pointing == -1, span=span) if span else None
     return None
+
+
+#: Abbreviations that are also first names ("Jan 2024" may be Jan Ullrich's): a month only with
+#: their dot. The others ("Sep 2025", "Mrz 2025") are months without one too.
+_NAME_ABBRS = {"jan"}
+
+
+def _two_digit_year_at(m: re.Match[str], query: str, ref: _Ref) -> int | None:
+    """The year of "März 26" ("yy" of ``m``): the century that puts it at most a year after
+    today; None without one, or when the number counts something ("im März 26 Tote", "am 5.
+    Mai 10 Uhr")."""
+    if not m["yy"]:
+        return None
+    end = m.end("yy")
+    if _quantity_follows(query, end) or _next_word(query, end) in {"uhr", "h"}:
+        return None
+    return _expand_two_digit(int(m["yy"]), ref.year, 1)
+
+
+def _week_atom(m: re.Match[str], start: int, end: int, ref: _Ref) -> _QAtom | None:
+    """"KW 10 2026", "KW 10/26", "10. KW 2026": that ISO week; "KW 10" alone the latest begun."""
+    week = int(m["w"] or m["w2"])
+    year_text = m["y"] or m["y4"] or m["y2"]
+    if year_text:
+        year = int(year_text) if len(year_text) == 4 else _expand_two_digit(int(year_text), ref.year, 1)
+        span = _iso_week_span(year, week)
+    else:
+        span = _latest_iso_week(week, ref.day) if ref.day else None
+    return _QAtom(start, end, 0, True, span=span) if span else None
+
+
+def _query_direction(mod: str | None) -> int | None:
+    """As ``_mod_direction``, and "vorletzte" two periods back (only queries read it: in running
+    text its reference, the article's day, is often unknown)."""
+    if mod and _key(mod).startswith("vorletzt"):
+        return -2
+    return _mod_direction(mod)
+
+
+def _part_span(part: str, year: int) -> _Span | None:
+    """The months of "Anfang/Mitte/Ende des Jahres", "Sommer des Jahres": of the current year,
+    as "Anfang dieses Jahres" (a query asks about its own time)."""
+    months = _part_months(part)
+    if months is None or not _valid_year(year) or not _valid_year(year + 1):
+        return None
+    last_year, last_month = _add_months(year, 1, months[1] - 1)
+    last_day = calendar.monthrange(last_year, last_month)[1]
+    return _Span(date(year, months[0], 1), date(last_year, last_month, last_day), Precision.MONTH)
 
 
 def _rolling_start(today: date, count: int, unit: str) -> date | None:
@@ -343,18 +427,59 @@ def _complete(atom: _QAtom, partner: _QAtom | None, ref: _Ref, is_start: bool) -
     return _QAtom(atom.start, atom.end, atom.priority, atom.strong, year_or_none, atom.month, atom.day)
 
 
+#: Operators that exclude what follows them: a filter on the period they negate would find
+#: its opposite ("Trump NOT seit März 2026" the articles since March).
+_NEGATING = {"NOT", "ANDNOT"}
+
+
 def _touches_syntax(query: str, start: int, end: int) -> bool:
-    """True when the phrase is glued to query syntax: "-2024", "(2024)", "2024*", "NOT 2024"."""
+    """True when the phrase is the user's query syntax rather than a period: glued to it
+    ("-2024", "(2024)", "2024*"), negated ("NOT 2024") or an alternative between others ("Baku OR
+    2024 OR Ankara"). Joined by AND, or at either end of an OR ("Trump AND seit März 2026",
+    "Trump seit März 2026 OR Merz"), it is the filter of the whole query: the operator is left
+    with nothing to join, and the query parser drops it (the phrase was searched as words and
+    found nothing: "Trump AND 2026" 4 of 5,188 articles, with the filter 384)."""
     before = query[start - 1] if start > 0 else " "
     after = query[end] if end < len(query) else " "
     if before in "+-(!^" or after in "*?~^)":
         return True
     words_before = query[:start].split()
     words_after = query[end:].split()
-    return bool(
-        (words_before and words_before[-1] in _BOOLEAN_OPERATORS)
-        or (words_after and words_after[0] in _BOOLEAN_OPERATORS)
-    )
+    previous = words_before[-1] if words_before else ""
+    following = words_after[0] if words_after else ""
+    return previous in _NEGATING or (previous == "OR" and following == "OR")
+
+
+def _alternative_dates(query: str, atoms: list[_QAtom], start: int, end: int) -> bool:
+    """Whether an OR parts the phrase from another date that may stand alone: alternatives
+    ("Wahl 2025 OR 2021", "Wahl 2025 OR Wahl 2021"), which one filter cannot hold (the second
+    year was the filter, the first a required word)."""
+    for atom in atoms:
+        if not atom.strong or start < atom.end and atom.start < end:
+            continue
+        between = query[atom.end : start] if atom.end <= start else query[end : atom.start]
+        if "OR" in between.split():
+            return True
+    return False
+
+
+def _without_leading_seasons(atoms: list[_QAtom], low: str) -> list[_QAtom]:
+    """Season atoms that name the part of a following date ("Sommer 2024", "Sommer letzten
+    Jahres") left out: that date reads the season as its part (``_Q_PREFIX``)."""
+    starts = {atom.start for atom in atoms}
+    return [
+        atom for atom in atoms
+        if not (atom.season and _leads_to(low, atom.end, starts))
+    ]
+
+
+_PART_GLUE = re.compile(r"\s+(?:(?:des|der|dem|den)\s+)?(?:jahres\s+)?")
+
+
+def _leads_to(low: str, end: int, starts: set[int]) -> bool:
+    """Whether only spaces and an article ("Sommer des Jahres 2024") part ``end`` from a date."""
+    glue = _PART_GLUE.match(low, end)
+    return glue is not None and glue.end() in starts
 
 
 #: The months a query means by a part of a year: (first, last), a last month past 12 lying in
@@ -367,7 +492,12 @@ def _touches_syntax(query: str, start: int, end: int) -> bool:
 #: Herbst September–November, Winter December–February): "Winter 2023" is the winter that
 #: begins in 2023, to February 2024, as a season is named by its start ("Winter 2023/24"),
 #: and "Winter 2022/23" is December 2022–February 2023. Quarters and halves are exact. An
-#: article dated only by its year still matches (overlap).
+#: article dated only by its year still matches (overlap). A part of a month keeps the month:
+#: "Ende März 2026" is March 2026, labelled "Ende März 2026 (März 2026)" so that the page says
+#: what was searched. Thirds of the month (21–31 March) would keep the articles dated by their
+#: month alone (they overlap every part) and drop only the day-dated ones near a border that
+#: the phrase leaves vague ("Ende März": the 19th?), in an archive where an article about the
+#: end of March is often dated in April.
 _PART_MONTHS = {
     "anfang": (1, 3), "beginn": (1, 3), "mitte": (5, 8), "ende": (10, 12),
     "jahresanfang": (1, 3), "jahresbeginn": (1, 3), "jahresmitte": (5, 8), "jahresende": (10, 12),
@@ -395,9 +525,9 @@ def _part_months(part: str) -> tuple[int, int] | None:
     words = _key(part).split()
     if words[0] in _PART_MONTHS:
         return _PART_MONTHS[words[0]]
-    if len(words) == 1:  # Q1–Q4
+    if len(words) == 1:  # Q1–Q4, H1–H2
         n = int(words[0][1])
-        return 3 * n - 2, 3 * n
+        return (6 * n - 5, 6 * n) if words[0][0] == "h" else (3 * n - 2, 3 * n)
     n = _ORDINAL_STEMS.get(re.sub(r"e[nrs]?$", "", words[0]), 0)
     if words[1].startswith("quartal") and 1 <= n <= 4:
         return 3 * n - 2, 3 * n
@@ -475,7 +605,7 @@ def _readings(query: str, atoms: list[_QAtom], ref: _Ref) -> _Reading | None:
         filled = _complete(atom, None, ref, True)
         if filled is None:
             continue
-        has_context = bool(op or (prefix and (prefix["part"] or prefix["jahr"])))
+        has_context = bool(op or (prefix and (prefix["part"] or prefix["jahr"]) and not atom.season))
         if not atom.strong and not has_context:
             continue  # "Mai", "1850", "Dienstag" alone stay query words
         if not has_context and _in_list(low, atoms, index):
@@ -485,7 +615,8 @@ def _readings(query: str, atoms: list[_QAtom], ref: _Ref) -> _Reading | None:
         first, last = filled.bounds()
         if first is None or last is None:
             continue
-        part = _part_of_year(prefix["part"] if prefix else None, first, last)  # "Ende 2023", "Q1 2023"
+        part_word = prefix["part"] if prefix else None
+        part = _part_of_year(part_word, first, last)  # "Ende 2023", "Q1 2023"
         if part is not None:
             first, last = part
         if op in _START_OPS:
@@ -503,7 +634,7 @@ def _readings(query: str, atoms: list[_QAtom], ref: _Ref) -> _Reading | None:
         if lower is None and upper is None:
             continue
         label = ""
-        if part is not None:
+        if part_word:  # "Ende 2023 (zwischen Oktober 2023 und Dezember 2023)", "Ende März 2026 (März 2026)"
             label = _part_label(query, phrase_start, atom.end, (lower, upper))
         elif filled.span is None:
             value = filled.value()
@@ -554,7 +685,7 @@ def _range_reading(
         lower, upper = second_bounds[0], first_bounds[1]
         if lower is None or upper is None:
             return None
-    label = _part_label(query, phrase_start, partner.end, (lower, upper)) if first_part or second_part else ""
+    label = _part_label(query, phrase_start, partner.end, (lower, upper)) if any(parts) else ""
     return _Reading(phrase_start, partner.end, lower, upper, label)
 
 
@@ -586,11 +717,16 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
     Sunday as DAY bounds), "letzten Monat", "dieses Jahr", "vor drei Tagen", "in den letzten 7
     Tagen" (today − 7 days … today), "am Dienstag" (the last Tuesday). A bare number is a year
     only in 1900–2100 and not next to a unit ("2000 Euro") or after a name ("Artikel 2024",
-    "Agenda 2030", "Euro 2024"); a month or a day without a year needs a preposition ("im Mai":
-    the most recent May not after today); quoted phrases, ``field:value`` terms, ranges in
-    brackets ("[2022 TO 2023]") and operands of boolean operators or ``-``/``+`` are left
-    alone. Only one phrase is interpreted; further ones stay query words. Nothing found → the
-    query unchanged with empty bounds. Never raises.
+    "Agenda 2030", "Euro 2024"); a month, a season or a day without a year needs a preposition
+    ("im Mai": the most recent May not after today; "seit Sommer"; ``_season_span``) or a
+    modifier ("letzten Sommer", "vorletztes Jahr"); also "Anfang des Jahres" (this year's),
+    "Sep 2025", "März 26", "H2 2025", "KW 10 2026" (Monday to Sunday), "Ende März 2026" (the
+    month, labelled with its part: ``_PART_MONTHS``). Quoted phrases, ``field:value`` terms,
+    ranges in brackets ("[2022 TO 2023]"), phrases glued to ``-``/``+``, negated by NOT or
+    one of several alternatives of OR are left alone (``_touches_syntax``); beside AND or at the
+    end of an OR the phrase is the filter, its operator left for the query parser to drop. Only
+    one phrase is interpreted; further ones stay query words. Nothing found → the query
+    unchanged with empty bounds. Never raises.
     """
     empty = DateQuery(query=query if isinstance(query, str) else "", start=None, end=None, phrase="", label="")
     if not isinstance(query, str) or not query.strip() or len(query) > 5000:
@@ -599,7 +735,7 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
         today = today.date()
     if not isinstance(today, date):
         today = date.today()
-    if not _TRIGGER.search(_lower(query)):
+    if not _TRIGGER.search(_lower(query)) and not _Q_TRIGGER.search(_lower(query)):
         return empty
     ref = _Ref(today.year, today.month, today)
     masked = _masked_spans(query)
@@ -608,7 +744,8 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
         for a in _query_atoms(query, today)
         if all(a.end <= s or a.start >= e for s, e in masked)
     ]
-    kept = _non_overlapping(atoms, lambda a: (a.start, a.end, a.priority))
+    kept = _without_leading_seasons(_non_overlapping(atoms, lambda a: (a.start, a.end, a.priority)), _lower(query))
+    every = list(kept)
     for _ in range(_MAX_READINGS):
         if not kept:
             break
@@ -622,6 +759,7 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
             (reading.lower is None and reading.upper is None)
             or any(reading.end > s and reading.start < e for s, e in masked)
             or _touches_syntax(query, reading.start, reading.end)
+            or _alternative_dates(query, every, reading.start, reading.end)
         ):
             kept = [k for k in kept if k.end > reading.end]
             continue
