@@ -11,8 +11,13 @@ from typing import Any
 from .errors import DocumentNotFoundError, QueryError
 from .model import Document
 
-#: Key terms taken from the document; more terms match more loosely related articles.
-KEY_TERMS = 12
+#: Key terms taken from the document (``Snapshot.more_like``). Measured by how many of the five
+#: similar articles of a 10kGNAD article share its section (Sport, Wirtschaft, …; 1,028
+#: articles alone / the 2,652 labelled ones among 5,188 real articles): 12 terms boosted by
+#: weight 0.591 / 0.615, unboosted 25 terms 0.652 / 0.661, 40 terms 0.669 / 0.673, 60 terms
+#: 0.677 / 0.683 at about 50 % more time than 40. Lucene and Elasticsearch take 25 by default,
+#: for documents of any length; a news article holds more topic words than that.
+KEY_TERMS = 40
 MAX_SIMILAR = 50
 
 

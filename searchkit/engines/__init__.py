@@ -235,10 +235,14 @@ class Snapshot(ABC):
         ranked search that needs no mask over every match."""
 
     def more_like(self, docnum: int, text: str, top: int, numterms: int) -> list[int]:
-        """Documents most like ``docnum`` by the key terms of ``text`` (tf·idf over the body
-        field, OR-ed with their weights), best first. One method for every engine: Whoosh's own
-        ``more_like`` chose words only this document has, which find nothing else, and gave
-        fewer articles than asked for and other ones than the tantivy engine (a review)."""
+        """Documents most like ``docnum`` by the key terms of ``text`` (the ``numterms`` of
+        highest tf·idf over the body field), OR-ed and ranked as any query is, best first. One
+        method for every engine: Whoosh's own ``more_like`` chose words only this document has,
+        which find nothing else, and gave fewer articles than asked for and other ones than the
+        tantivy engine (a review). The terms are not boosted by their weight, as in Lucene's
+        and Elasticsearch's MoreLikeThis by default: boosted, the one or two rarest words (a
+        coach's name, his club's city) decided alone, and a Bundesliga article's neighbours were
+        Hannover's weather and airport (a review; ``similar.KEY_TERMS`` gives the figures)."""
         from ..analysis import analyze
 
         total = self.doc_count()
@@ -250,8 +254,7 @@ class Snapshot(ABC):
         key_terms = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:numterms]
         if not key_terms:
             return []
-        top_weight = key_terms[0][1]
-        q = query.Or([query.Term("body", t, boost=w / top_weight) for t, w in key_terms])
+        q = query.Or([query.Term("body", t) for t, _ in key_terms])
         return [d for d, _ in self.ranked(q, None, top + 1) if d != docnum][:top]
 
     @abstractmethod
