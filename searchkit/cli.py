@@ -881,7 +881,7 @@ def demo_command(index_path: Path | None, host: str, port: int, no_serve: bool, 
 
 @main.group("eval")
 def eval_group() -> None:
-    """Quality evaluations: retrieval, spelling, entities, dates (pip install "searchkit[eval]")."""
+    """Quality evaluations: retrieval, spelling, similar articles, entities, dates (pip install "searchkit[eval]")."""
 
 
 def _require_extra(extra: str, *modules: str) -> None:
@@ -966,6 +966,25 @@ def eval_spelling(  # noqa: PLR0913 - one flag each
         docs, queries, seed=seed, limit=limit, enrich=not no_enrich, progress=not as_json, examples=examples
     )
     _report(result, format_spelling_table(result), as_json, output)
+
+
+@eval_group.command("similar")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--label", default="category", show_default=True, help="Metadata field that labels a document (10kGNAD's section).")
+@click.option("-k", "k", type=click.IntRange(1, 50), default=5, show_default=True, help="Similar articles per article.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Score only the first N labelled articles.")
+@click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None, help="Index engine (default: whoosh).")
+@click.option("--json", "as_json", is_flag=True)
+@OUTPUT_OPTION
+def eval_similar(  # noqa: PLR0913 - one flag each
+    paths: tuple[Path, ...], label: str, k: int, limit: int | None, engine: str | None, as_json: bool,
+    output: Path | None,
+) -> None:
+    """Precision@k of a label (a section) among each labelled article's similar articles."""
+    from .evaluate.similar import evaluate_similar, format_similar_table
+
+    result = evaluate_similar(list(paths), label=label, k=k, limit=limit, engine=engine, progress=not as_json)
+    _report(result, format_similar_table(result), as_json, output)
 
 
 @eval_group.command("entities")
