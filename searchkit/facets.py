@@ -547,7 +547,7 @@ def _without_diacritics(char: str) -> str:
 #: Saved facet arrays: ``facets-<generation>.npz`` in the index folder.
 CACHE_PREFIX = "facets-"
 #: Bumped when the saved layout or what is merged changes (older files are then rebuilt).
-CACHE_VERSION = 12
+CACHE_VERSION = 13
 
 
 def _save(path: Path, data: FacetData, generation: int) -> None:
@@ -714,6 +714,9 @@ def _read_field(
         for merge in (_merge_acronyms, _merge_nominatives):
             values, docs, merged = merge(fieldname, values, docs, labels)
             aliases = _chained(aliases, merged)
+        if fieldname == EntityType.ORGANISATION.value:
+            values, docs, merged = _merge_legal_forms(values, docs, aliases, labels)
+            aliases = _chained(aliases, merged)
     entry_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
     entry_value = (
         np.repeat(np.arange(len(values)), [len(d) for d in docs]) if docs else np.zeros(0, dtype=np.int64)
@@ -851,6 +854,74 @@ def _merge_leading_articles(
         kept = max(group, key=lambda key: (size[key], key == rest, key))
         aliases.update({key: kept for key in group if key != kept})
     return _joined(values, docs, aliases)
+
+
+#: Legal forms that end an organisation's name, as words of its facet key (the extractor drops a
+#: name's last dot and the "&": "Deutsche Bahn AG", "Henkel AG & Co. KGaA" → "henkel ag co
+#: kgaa", "ADAC e.V." → "adac e.v"). The legal forms of ``entities.retype.CLUB_AND_LEGAL_FORMS``
+#: and Austria's "OG", "GesmbH", Germany's "UG"; not "Holding", "Group" or "Konzern", which
+#: name a company of their own ("Porsche Holding" in Salzburg is not Porsche, "Erste Group" not
+#: "Das Erste"), nor "& Co." alone ("Apple, Google & Co.": Google and the like).
+LEGAL_FORMS = frozenset("""
+    ag se gmbh ggmbh mbh gesmbh ug kg kgaa ohg og eg e.v ev inc ltd llc plc corp n.v s.a spa s.p.a
+""".split())
+#: Words inside a run of legal forms ("GmbH & Co. KG").
+LEGAL_FORM_LINKS = frozenset(("co", "&", "cie"))
+
+
+def without_legal_form(key: str) -> tuple[str, str] | None:
+    """(name, legal form) of an organisation's key that ends in a legal form ("deutsche bahn
+    ag" → "deutsche bahn", "ag"; "muller gmbh co kg" → "muller", "gmbh co kg"), else None."""
+    words = key.split()
+    bare = [word.rstrip(".") for word in words]  # a name as given: "Henkel AG & Co. KGaA"
+    if len(words) < 2 or bare[-1] not in LEGAL_FORMS:
+        return None
+    cut = len(words) - 1
+    while cut > 1 and (bare[cut - 1] in LEGAL_FORMS or bare[cut - 1] in LEGAL_FORM_LINKS):
+        cut -= 1
+    if bare[cut - 1] in LEGAL_FORM_LINKS:
+        return None
+    return " ".join(words[:cut]), " ".join(word for word in bare[cut:] if word != "&")
+
+
+def _merge_legal_forms(
+    values: list[str], docs: list[np.ndarray], aliases: dict[str, str], labels: dict[tuple[str, str], str]
+) -> tuple[list[str], list[np.ndarray], dict[str, str]]:
+    """An organisation with its legal form ("Deutsche Bahn AG", 1 article of the review index)
+    counts for the organisation without it ("Deutsche Bahn", 36) when the facet holds that, as
+    written or as what an earlier step merged ("Deutschen Bahn AG" → "Deutschen Bahn", counted
+    for "Deutsche Bahn"; the key of the value's label, its nominative, is tried too). The facet
+    shows the form of more documents (on a tie the one without the legal form), as for a
+    leading article. A name the facet holds with two legal forms stays apart from both ("Porsche
+    AG" and "Porsche SE" are two companies: which one "Porsche" means is unknown). A place or a
+    person of that name is no match: only the organisation facet is searched, after the
+    archive's type votes (``_majority_types``) moved "Wien" to the places. Returns the merged
+    values and documents, and other key → merged key."""
+    facet = EntityType.ORGANISATION.value
+    present = set(values)
+
+    def merged_value(key: str) -> str | None:
+        value = key if key in present else aliases.get(key)
+        return value if value in present else None
+
+    forms: dict[str, dict[str, list[str]]] = {}  # bare value → legal form → values with it
+    for value in values:
+        for key in dict.fromkeys((value, facet_key(labels.get((facet, value), value)))):
+            split = without_legal_form(key)
+            bare = merged_value(split[0]) if split else None
+            if split and bare is not None and bare != value:
+                forms.setdefault(bare, {}).setdefault(split[1], []).append(value)
+                break
+    size = {value: len(ids) for value, ids in zip(values, docs)}
+    with_form = {value for by_form in forms.values() for group in by_form.values() for value in group}
+    merged: dict[str, str] = {}
+    for bare, by_form in forms.items():
+        if len(by_form) != 1 or bare in with_form:
+            continue
+        group = [bare, *dict.fromkeys(next(iter(by_form.values())))]
+        kept = max(group, key=lambda key: (size[key], key == bare, key))
+        merged.update({key: kept for key in group if key != kept})
+    return _joined(values, docs, merged)
 
 
 def _merge_declensions(
