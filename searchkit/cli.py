@@ -6,6 +6,7 @@ clear line on errors and exits non-zero. ``--json`` prints the same JSON as the 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -241,7 +242,7 @@ def index_command(  # noqa: PLR0913 - one flag each
 
     Formats, by suffix: text and seed files (.txt, .text), JSON Lines (.jsonl, .ndjson), CSV
     (.csv), HTML pages (.html, .htm) and RSS/Atom feeds (.xml, .rss, .atom). Inside a folder,
-    files of other suffixes are skipped.
+    files of other suffixes are left out, and counted by suffix in one line at the end.
 
     An existing index keeps the engine it was built with ($SEARCHKIT_ENGINE only chooses the
     engine of a new one); an --engine that names the other engine is an error: convert the
@@ -265,23 +266,30 @@ def index_command(  # noqa: PLR0913 - one flag each
         dates.forget_pending()
         file_errors.append(str(error))
 
+    skipped: list[Path] = []
     # The first document is read before the index is created (or rebuilt): with --strict a
     # first file that fails ends the command before anything is written.
-    docs = dates.documents(read_paths(paths, on_error=on_error))
+    docs = dates.documents(read_paths(paths, on_error=on_error, on_skip=skipped.append))
     first = next(docs, None)
     if first is None:
-        _nothing_to_index(path, file_errors, as_json=as_json)
+        _nothing_to_index(path, file_errors, as_json=as_json, skipped=skipped)
         return
+    created = not path.exists()
     index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
-    report = index_documents(
-        index,
-        itertools.chain([] if first is None else [first], docs),
-        enrich=not no_enrich,
-        batch_size=batch_size,
-        progress=not quiet,
-        workers=workers,
-        dask=dask_scheduler,
-    )
+    try:
+        report = index_documents(
+            index,
+            itertools.chain([] if first is None else [first], docs),
+            enrich=not no_enrich,
+            batch_size=batch_size,
+            progress=not quiet,
+            workers=workers,
+            dask=dask_scheduler,
+        )
+    except Exception:
+        if created:
+            _remove_if_empty(index, path)
+        raise
     report.failed += len(file_errors)
     report.errors = file_errors + report.errors
     if optimize or (optimize is None and is_bulk_import(report, len(index), batch_size)):
@@ -289,7 +297,8 @@ def index_command(  # noqa: PLR0913 - one flag each
     # the facet arrays of the new generation, saved for every reader that opens the index next
     index.facet_data()
     if as_json:
-        _echo_json(report.to_dict() | {"dropped_dates": dates.dropped, "documents": len(index)})
+        _echo_json(report.to_dict() | {"dropped_dates": dates.dropped, "documents": len(index),
+                                       "unknown_formats": _by_suffix(skipped)})
     else:
         click.echo(
             f"added {report.added}, updated {report.updated}, skipped {report.skipped},"
@@ -299,11 +308,47 @@ def index_command(  # noqa: PLR0913 - one flag each
         for line in report.errors:
             click.echo(f"  failed: {line}", err=True)
         dates.echo()
+        _echo_unknown_formats(skipped, quiet=quiet)
     if report.failed:
         sys.exit(1)
 
 
-def _nothing_to_index(path: Path, file_errors: list[str], *, as_json: bool) -> None:
+def _remove_if_empty(index: Index, path: Path) -> None:
+    """Take away an index this command created and could not write one document into (a
+    ``--dask`` address nobody answers at left an empty index behind, a review): a mistyped
+    argument leaves nothing, as a mistyped path does. Ctrl-C is not such a failure: the index
+    keeps what it committed."""
+    import shutil
+
+    try:
+        empty = len(index) == 0
+    finally:
+        index.close()
+    if empty:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _by_suffix(files: list[Path]) -> dict[str, int]:
+    """How many files of each unknown suffix were left out ("" for none), most first."""
+    counts = collections.Counter(file.suffix.lower() for file in files)
+    return dict(counts.most_common())
+
+
+def _echo_unknown_formats(files: list[Path], *, quiet: bool) -> None:
+    """One line on the files of a folder that no reader takes: a folder of ``.json`` arrays
+    said only "nothing to index" (found by a review)."""
+    if not files or quiet:
+        return
+    from .ingest import READERS
+
+    kinds = ", ".join(f"{suffix or '(no suffix)'} {count}" for suffix, count in _by_suffix(files).items())
+    click.echo(
+        f"left out {len(files)} file(s) of unknown formats ({kinds}); searchkit reads {', '.join(sorted(READERS))}",
+        err=True,
+    )
+
+
+def _nothing_to_index(path: Path, file_errors: list[str], *, as_json: bool, skipped: list[Path] | None = None) -> None:
     """The end of ``searchkit index`` when the inputs hold no document (files that all failed, an
     empty folder): the index is neither created nor rebuilt — ``--rebuild`` with files that
     exist but yield nothing emptied it (found by a review) — and the command says so; it fails
@@ -316,11 +361,13 @@ def _nothing_to_index(path: Path, file_errors: list[str], *, as_json: bool) -> N
         documents = 0
     report = IngestReport(failed=len(file_errors), errors=list(file_errors))
     if as_json:
-        _echo_json(report.to_dict() | {"dropped_dates": [], "documents": documents})
+        _echo_json(report.to_dict() | {"dropped_dates": [], "documents": documents,
+                                       "unknown_formats": _by_suffix(skipped or [])})
     else:
         click.echo(f"nothing to index: the paths hold no documents — {path} left as it is", err=True)
         for line in file_errors:
             click.echo(f"  failed: {line}", err=True)
+        _echo_unknown_formats(skipped or [], quiet=False)
     if file_errors:
         sys.exit(1)
 
@@ -368,7 +415,8 @@ _SCOPE_OPTIONS = (
     _filter_option("mentioned", "Filter by a year the text mentions (repeatable)."),
     click.option("--from", "date_from", default=None, help="Published on or after (2025, 2025-03, 2025-03-10)."),
     click.option("--to", "date_to", default=None, help="Published on or before."),
-    click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto"),
+    click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto", show_default=True,
+                 help="auto: keywords need every word (any, when no document has all), questions any word."),
 )
 
 
@@ -394,9 +442,9 @@ def _scope(
 @click.argument("query", default="")
 @INDEX_OPTION
 @scope_options
-@click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]), default="relevance")
-@click.option("--page", default=1, show_default=True)
-@click.option("--per-page", default=10, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]), default="relevance", show_default=True, help="Best match first, or by publication date, newest or oldest first.")
+@click.option("--page", default=1, show_default=True, help="Page of hits to print (1 is the first).")
+@click.option("--per-page", default=10, show_default=True, help="Hits per page (0: counts and facets only).")
 @click.option("--json", "as_json", is_flag=True, help="Print /api/search's JSON (without the toggle_url links, which belong to the server).")
 def search_command(  # noqa: PLR0913 - one flag each
     query: str,
@@ -474,7 +522,7 @@ def _value_label(facet: str, value: str) -> str:
 
 @main.command("info")
 @INDEX_OPTION
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def info_command(index_path: Path | None, as_json: bool) -> None:
     """Document count, date range and top facet values."""
     info = Index(index_path or default_index_path()).info()
@@ -617,7 +665,7 @@ class FacetName(click.ParamType):
 @click.argument("facet", type=FacetName(("person", "place", "organisation")))
 @click.argument("name")
 @INDEX_OPTION
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool) -> None:
     """An entity's documents over time and the entities seen with it.
 
@@ -643,10 +691,10 @@ def entity_command(facet: str, name: str, index_path: Path | None, as_json: bool
 @click.argument("facet")
 @click.argument("text", default="")
 @INDEX_OPTION
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, help="At most this many values.")
 @click.option("--query", "-q", default="", help="Count within the hits of this search (with the filters below).")
 @scope_options
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def facet_values_command(  # noqa: PLR0913 - one flag each
     facet: str, text: str, index_path: Path | None, limit: int, query: str, as_json: bool, **scope: Any
 ) -> None:
@@ -741,7 +789,8 @@ def _serve(index_path: Path, host: str, port: int, workers: int = 1, threads: in
 
 @main.command("serve")
 @INDEX_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST", show_envvar=True)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST", show_envvar=True,
+              help="Address to listen on (0.0.0.0: every interface of the machine).")
 @click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT", show_envvar=True,
               type=click.IntRange(0, 65535))
 @click.option(
@@ -857,7 +906,8 @@ def migrate_command(index_path: Path | None, engine: str | None, target: Path | 
 
 @main.command("demo")
 @INDEX_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST", show_envvar=True)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="SEARCHKIT_HOST", show_envvar=True,
+              help="Address to listen on (0.0.0.0: every interface of the machine).")
 @click.option("--port", default=5000, show_default=True, envvar="SEARCHKIT_PORT", show_envvar=True,
               type=click.IntRange(0, 65535))
 @click.option("--no-serve", is_flag=True, help="Only build the demo index.")
@@ -922,13 +972,14 @@ OUTPUT_OPTION = click.option(
 @click.option("--queries", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="QUERIES.tsv: query_id<TAB>text.")
 @click.option("--qrels", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="TREC qrels: query_id 0 doc_id relevance.")
 @click.option("--baselines", is_flag=True, help="Also run Whoosh standard, Whoosh LanguageAnalyzer('de') and tantivy.")
-@click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto", show_default=True)
+@click.option("--operator", type=click.Choice(["auto", "and", "or"]), default="auto", show_default=True,
+              help="auto: keywords need every word (any, when no document has all), questions any word.")
 @click.option("--no-enrich", is_flag=True, help="Index without entity and date extraction (measures the analyzer and index alone).")
 @click.option(
     "--no-analyzer-cost", is_flag=True,
     help="With --baselines: skip the analyzer-alone comparison with Whoosh LanguageAnalyzer('de').",
 )
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @OUTPUT_OPTION
 def eval_retrieval(  # noqa: PLR0913 - one flag each
     docs: Path, queries: Path, qrels: Path, baselines: bool, operator: str, no_enrich: bool, no_analyzer_cost: bool,
@@ -953,7 +1004,7 @@ def eval_retrieval(  # noqa: PLR0913 - one flag each
 @click.option("--no-enrich", is_flag=True, help="Index without entity and date extraction.")
 @click.option("--examples", type=click.IntRange(0), default=0, show_default=True,
               help="Also list this many false alarms and wrong guesses per kind of query (they quote the queries).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @OUTPUT_OPTION
 def eval_spelling(  # noqa: PLR0913 - one flag each
     docs: Path, queries: Path, seed: int, limit: int | None, no_enrich: bool, examples: int, as_json: bool,
@@ -974,7 +1025,7 @@ def eval_spelling(  # noqa: PLR0913 - one flag each
 @click.option("-k", "k", type=click.IntRange(1, 50), default=5, show_default=True, help="Similar articles per article.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Score only the first N labelled articles.")
 @click.option("--engine", type=click.Choice(["whoosh", "tantivy"]), default=None, help="Index engine (default: whoosh).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @OUTPUT_OPTION
 def eval_similar(  # noqa: PLR0913 - one flag each
     paths: tuple[Path, ...], label: str, k: int, limit: int | None, engine: str | None, as_json: bool,
@@ -989,7 +1040,7 @@ def eval_similar(  # noqa: PLR0913 - one flag each
 
 @eval_group.command("entities")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="GermEval 2014 TSV file.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @OUTPUT_OPTION
 def eval_entities(gold: Path, as_json: bool, output: Path | None) -> None:
     """Strict span P/R/F1 per type and micro over PER/LOC/ORG."""
@@ -1002,7 +1053,7 @@ def eval_entities(gold: Path, as_json: bool, output: Path | None) -> None:
 
 @eval_group.command("dates")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="TSV of labelled expressions (default: the shipped set).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @OUTPUT_OPTION
 def eval_dates(gold: Path | None, as_json: bool, output: Path | None) -> None:
     """Accuracy of date parsing (value and precision) on labelled German expressions."""

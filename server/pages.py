@@ -29,6 +29,7 @@ from searchkit.request import (
     SearchRequest,
     SearchResult,
     canonical_params,
+    filter_aliases,
     filter_facet,
     request_to_params,
     toggle_params,
@@ -393,9 +394,13 @@ def index():  # type: ignore[no-untyped-def]
         more_values = [v for v in params.pop(MORE_PARAM, []) if v]
         more = filter_facet(more_values[0]) if more_values else None  # "mehr=ort", as a filter may be named
         if len(more_values) > 1 or (more_values and more is None):
+            # the parameter is known, its value is not: say which values it takes (it said
+            # "Unbekannte Angabe „mehr“", found by a review)
+            names = f"{', '.join(filter_aliases())} oder {', '.join(FACETS)}"
             raise QueryError(
                 f"parameter {MORE_PARAM!r} takes one facet name: {', '.join(FACETS)}",
-                german="Unbekannte Angabe „mehr“ in der Adresse.",
+                german=(f"„mehr={more_values[0]}“: keine Filterliste; möglich sind {names}."
+                        if len(more_values) == 1 else f"„mehr“ steht mehrmals in der Adresse; möglich ist eine von {names}."),
             )
         value_searches = _value_searches(params)
         result = _search_or_past_depth(params)

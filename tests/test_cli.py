@@ -211,6 +211,7 @@ def test_a_bad_dask_address_is_a_clear_error(tmp_path: Path, seeds: Path) -> Non
     assert result.exit_code == 1
     assert "Error: cannot use the Dask scheduler 'notanaddress'" in result.output
     assert "Traceback" not in result.output
+    assert not (tmp_path / "idx").exists()  # no empty index left behind (a review)
 
 
 def test_a_port_that_is_no_dask_scheduler_is_a_clear_error_in_time(
@@ -238,9 +239,39 @@ def test_a_port_that_is_no_dask_scheduler_is_a_clear_error_in_time(
                  "--dask", f"tcp://127.0.0.1:{server.getsockname()[1]}")
     assert result.exit_code == 1 and "Error: cannot use the Dask scheduler" in result.output, result.output
     assert time.monotonic() - started < 30 and "Traceback" not in result.output
+    assert not (tmp_path / "idx").exists()
     server.close()
     empty = run("index", str(seeds), "--index", str(tmp_path / "idx2"), "--quiet", "--dask", "")
     assert empty.exit_code != 0 and "address" in empty.output
+
+
+def test_a_bad_dask_address_leaves_an_existing_index_as_it_was(tmp_path: Path, seeds: Path) -> None:
+    pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
+    index = tmp_path / "idx"
+    assert run("index", str(seeds), "--index", str(index), "--quiet", "--no-enrich").exit_code == 0
+    result = run("index", str(seeds), "--index", str(index), "--quiet", "--dask", "notanaddress")
+    assert result.exit_code == 1
+    from searchkit import Index
+
+    assert len(Index(index)) == 2
+
+
+def test_files_of_unknown_formats_in_a_folder_are_named(tmp_path: Path) -> None:
+    """A folder of .json arrays said only "nothing to index" (found by a review)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "array.json").write_text('[{"id": "a", "text": "Hallo"}]', encoding="utf-8")
+    (folder / "tabs.tsv").write_text("id\ttext\n1\tHallo\n", encoding="utf-8")
+    (folder / "notes.md").write_text("# Notizen", encoding="utf-8")
+    nothing = run("index", str(folder), "--index", str(tmp_path / "idx"), "--quiet")
+    assert nothing.exit_code == 0 and "nothing to index" in nothing.output
+    assert "left out 3 file(s) of unknown formats (.json 1, .md 1, .tsv 1); searchkit reads" in nothing.output
+    (folder / "a.txt").write_text(" date 2025-04\nTitel\nEin Text.\n", encoding="utf-8")
+    some = run("index", str(folder), "--index", str(tmp_path / "idx"), "--no-enrich")
+    assert some.exit_code == 0 and "left out 3 file(s)" in some.output
+    assert "left out" not in run("index", str(folder), "--index", str(tmp_path / "idx"), "--quiet").output
+    as_json = run("index", str(folder), "--index", str(tmp_path / "idx"), "--json")
+    assert json.loads(as_json.stdout)["unknown_formats"] == {".json": 1, ".md": 1, ".tsv": 1}
 
 
 def test_a_bulk_import_is_merged_into_one_segment(tmp_path: Path) -> None:

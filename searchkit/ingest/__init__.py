@@ -160,11 +160,14 @@ def read_paths(
     *,
     on_error: Callable[[Path, SearchkitError], None] | None = None,
     skip_unknown: bool = True,
+    on_skip: Callable[[Path], None] | None = None,
 ) -> Iterator[Document]:
     """Documents of every file under ``paths``. Files of unknown formats inside folders are
-    skipped; a file that fails (or a path that does not exist) is passed to ``on_error`` (or
-    raises when none is given), and reading goes on with the next file. One path alone is
-    read as that path (iterating a string would read each of its characters as a path)."""
+    skipped, each passed to ``on_skip`` (the CLI names them: a folder of ``.json`` files was
+    "nothing to index" without a word why, a review); a file that fails (or a path that does
+    not exist) is passed to ``on_error`` (or raises when none is given), and reading goes on
+    with the next file. One path alone is read as that path (iterating a string would read each
+    of its characters as a path)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     elif not isinstance(paths, Iterable):
@@ -181,6 +184,8 @@ def read_paths(
         given_file = len(files) == 1 and files[0][0] == Path(raw)
         for file, id_prefix in files:
             if file.suffix.lower() not in READERS and skip_unknown and not given_file:
+                if on_skip is not None:
+                    on_skip(file)
                 continue  # other files in a folder (notes, images); a file named explicitly fails
             try:
                 id_prefix = naming.prefix(file, id_prefix)
