@@ -219,3 +219,30 @@ def test_ordinary_words_never_become_a_date(query: str) -> None:
     if re.search(r"(Mitte|Ende|H2|Sommer|Herbst|Winter) des Jahres", query):  # a part: "H2 des Jahres" too
         return
     assert result == DateQuery(query=query)
+
+
+@pytest.mark.parametrize(("query", "label", "rest"), [
+    ("Was geschah seit März 2026?", "seit März 2026", "Was geschah ?"),
+    ("Trump im März 2026?", "März 2026", "Trump ?"),
+    ("Wer gewann 2025?!", "2025", "Wer gewann ?!"),
+])
+def test_a_question_mark_after_the_phrase_ends_the_question(query: str, label: str, rest: str) -> None:
+    """People type questions: "2026?" was read as a wildcard glued to the phrase, and "Was geschah
+    seit März 2026?" searched the words "seit", "März" and "2026?" (as the query parser reads
+    such a mark: punctuation, ``parsing._QUESTION_MARK``)."""
+    result = parse_query_dates(query, today=TODAY)
+    assert (result.label, result.query) == (label, rest)
+
+
+def test_a_question_mark_inside_a_word_stays_a_wildcard() -> None:
+    assert parse_query_dates("Wahl 2025?x", today=TODAY).start is None
+
+
+def test_the_question_mark_stays_after_a_word(fresh_index) -> None:  # type: ignore[no-untyped-def]
+    """"…, 1979?" left ", ?", a one-letter wildcard: the search was a QueryError."""
+    from searchkit import Document
+
+    query = "Wie verlief der Versuch, ein Regionalparlament einzurichten, 1979?"
+    assert parse_query_dates(query, today=TODAY).query == "Wie verlief der Versuch, ein Regionalparlament einzurichten ?"
+    fresh_index.add([Document(id="a", title="Schottland", body="Der Versuch, 1979 ein Regionalparlament einzurichten, scheiterte.")])
+    assert [hit.document.id for hit in fresh_index.search(query, today=TODAY).hits] == ["a"]

@@ -441,13 +441,21 @@ def _touches_syntax(query: str, start: int, end: int) -> bool:
     found nothing: "Trump AND 2026" 4 of 5,188 articles, with the filter 384)."""
     before = query[start - 1] if start > 0 else " "
     after = query[end] if end < len(query) else " "
-    if before in "+-(!^" or after in "*?~^)":
+    if before in "+-(!^" or after in "*~^)" or (after == "?" and not _ends_question(query, end)):
         return True
     words_before = query[:start].split()
     words_after = query[end:].split()
     previous = words_before[-1] if words_before else ""
     following = words_after[0] if words_after else ""
     return previous in _NEGATING or (previous == "OR" and following == "OR")
+
+
+def _ends_question(query: str, at: int) -> bool:
+    """Whether the "?" at ``at`` ends a question ("Was geschah seit März 2026?"): followed by
+    nothing, a space or more punctuation, as the query parser reads it (``parsing._QUESTION_MARK``),
+    not a wildcard glued to the phrase ("2026?5")."""
+    rest = query[at + 1 : at + 2]
+    return not rest or rest.isspace() or rest in "?!.\"'“”»«)"
 
 
 def _alternative_dates(query: str, atoms: list[_QAtom], start: int, end: int) -> bool:
@@ -765,7 +773,12 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
             continue
         end = _with_time_of_day(query, reading)
         phrase = " ".join(query[reading.start : end].split())
-        rest = " ".join((query[: reading.start] + " " + query[end:]).split())
+        before = query[: reading.start]
+        if query[end : end + 1] == "?":
+            # the question's mark stays after a word, where the parser reads it as punctuation:
+            # ", ?" of "…, 1979?" was a one-letter wildcard ("too broad", a QueryError)
+            before = before.rstrip().rstrip(",;:").rstrip()
+        rest = " ".join((before + " " + query[end:]).split())
         label = reading.label or _bounds_text(reading.lower, reading.upper)
         relative = any(
             k.span is not None and k.until is None and reading.start <= k.start < reading.end for k in kept
