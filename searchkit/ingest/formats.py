@@ -357,16 +357,24 @@ def read_text(path: Path, id_prefix: str) -> Iterator[Document]:
     yield make_document(id_prefix, title=title, body=body, source=path.name)
 
 
-#: JSON keys searchkit understands, in order of preference; every other key becomes metadata.
+#: JSON keys and CSV columns searchkit understands, in order of preference, matched whatever
+#: their case ("Title", "pubDate"); every other key becomes metadata. German exports name their
+#: columns in German ("titel", "datum"): without the aliases their title and date would land in
+#: metadata unnoticed, the title taken from the first sentence and the document undated.
 JSON_KEYS = {
     "id": ("id", "_id", "doc_id", "guid"),
-    "title": ("title", "headline"),
-    "lead": ("lead", "teaser", "summary", "description"),
-    "body": ("text", "body", "content", "article"),
-    "published": ("date", "published", "published_date", "pubDate", "datePublished", "gathered_date"),
+    "title": ("title", "headline", "titel", "überschrift", "schlagzeile"),
+    "lead": ("lead", "teaser", "summary", "description", "vorspann", "zusammenfassung"),
+    "body": ("text", "body", "content", "article", "inhalt"),
+    "published": (
+        "date", "published", "published_date", "pubDate", "datePublished", "gathered_date", "datum",
+        "veröffentlicht",
+    ),
     "url": ("url", "link"),
-    "source": ("source", "publisher"),
+    "source": ("source", "publisher", "quelle"),
 }
+#: Every known key, lower-case: a CSV's first line naming one of them in a whole cell is a header.
+KNOWN_KEYS = frozenset(key.casefold() for keys in JSON_KEYS.values() for key in keys)
 #: The keys of ``Document.to_dict`` — what ``searchkit export`` writes.
 EXPORT_KEYS = frozenset(
     ("id", "title", "lead", "body", "url", "source", "published", "published_precision", "entities", "mentioned", "metadata")
@@ -394,6 +402,35 @@ def document_from_export(row: dict[str, Any]) -> Document:
     return doc
 
 
+def _keys_by_preference(row: dict[str, Any], aliases: tuple[str, ...]) -> list[str]:
+    """The row's keys that name one field, best first: the aliases in ``JSON_KEYS`` order, and
+    for one alias its spelling there before other casings ("text" before "Text", which a file
+    joined from two sources may hold side by side), those in row order."""
+    ordered: list[str] = []
+    for alias in aliases:
+        folded = alias.casefold()
+        ordered.extend(key for key in sorted(
+            (key for key in row if isinstance(key, str) and key.strip().casefold() == folded),
+            key=lambda key: key != alias,
+        ) if key not in ordered)
+    return ordered
+
+
+def _pick_fields(row: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+    """The value of each field of ``JSON_KEYS`` (the first non-empty key of its aliases, see
+    ``_keys_by_preference``), and every key naming a field: those are not metadata, the unused
+    ones included (a second text, as "body" beside "text", would double the document's size)."""
+    picked: dict[str, Any] = {}
+    used: set[str] = set()
+    for name, aliases in JSON_KEYS.items():
+        keys = _keys_by_preference(row, aliases)
+        used.update(keys)
+        filled = next((key for key in keys if row[key] not in (None, "")), None)
+        if filled is not None:
+            picked[name] = row[filled]
+    return picked, used
+
+
 def document_from_mapping(row: dict[str, Any], fallback_id: str, *, strict_dates: bool = False) -> Document:
     """A document from a JSON object or CSV row with flexible key names (or a row of
     ``searchkit export``, read back as it was written).
@@ -403,20 +440,12 @@ def document_from_mapping(row: dict[str, Any], fallback_id: str, *, strict_dates
     correct and resend) it is a ``DocumentError`` instead."""
     if is_export_row(row):
         return document_from_export(row)
-    picked: dict[str, Any] = {}
-    used: set[str] = set()
-    for name, keys in JSON_KEYS.items():
-        for key in keys:
-            if row.get(key) not in (None, ""):
-                picked[name] = row[key]
-                used.update(k for k in keys if k in row)
-                break
-        else:
-            used.update(k for k in keys if k in row)
+    picked, used = _pick_fields(row)
     for name in ("title", "lead", "body", "url", "source"):
         if name in picked and not isinstance(picked[name], str):
             raise DocumentError(f"{name} must be a string, not {type(picked[name]).__name__}")
-    if "id" in picked and not isinstance(picked["id"], (str, int)):
+    # (bool is an int to Python: true would become the id "True")
+    if "id" in picked and (isinstance(picked["id"], bool) or not isinstance(picked["id"], (str, int))):
         raise DocumentError(f"id must be a string or a number, not {type(picked['id']).__name__}")
     # (read as it will be stored: a text of control characters or lone surrogates is no text)
     if not any(sanitize_text(str(picked.get(k, ""))).strip() for k in ("title", "lead", "body")):
@@ -512,6 +541,14 @@ def _csv_rows(
             start = row_start + 1
 
 
+def _names_a_column(line: str, delimiter: str) -> bool:
+    """Whether a whole cell of ``line`` is a known key: a first line that merely holds one
+    inside its text ("Der Präsident sprach in Wien" holds "id", "Kontext" "text") is data, and a
+    file without a header is refused rather than read with its first row as column names."""
+    cells = next(csv.reader([line], delimiter=delimiter), [])
+    return any(sanitize_text(cell).strip().lstrip("\ufeff").casefold() in KNOWN_KEYS for cell in cells)
+
+
 def read_csv(path: Path, id_prefix: str) -> Iterator[Document]:
     """CSV with a header (columns named like the JSON keys), or the 10kGNAD layout
     ``Category;'text'`` without header (the first sentence becomes the title). Rows with broken
@@ -537,13 +574,12 @@ def read_csv(path: Path, id_prefix: str) -> Iterator[Document]:
                 metadata={"category": sanitize_text(row[0])},
             )
     else:
-        first_line = sample.split("\n", 1)[0].lower()
-        if not any(key.lower() in first_line for keys in JSON_KEYS.values() for key in keys):
-            raise IngestError(f"{path}: CSV needs a header row naming its columns (e.g. id,title,text,date)")
         # The delimiter is the one the header uses most; quoting is standard ("" inside quotes).
         # (csv.Sniffer guesses doublequote=False from a header without quotes.)
         header_line = sample.split("\n", 1)[0]
         delimiter = max(",;\t", key=header_line.count)
+        if not _names_a_column(header_line, delimiter):
+            raise IngestError(f"{path}: CSV needs a header row naming its columns (e.g. id,title,text,date)")
         rows = _csv_rows(lines, "excel", bad, delimiter=delimiter)
         header: list[str] | None = None
         count = 1  # ids count the data rows from 2, the header being row 1 (as they always did)

@@ -1,24 +1,30 @@
 """Article text and metadata from an HTML page (lxml).
 
-Navigation, headers, footers, cookie banners and share bars are dropped (never the element that
-holds the article); the article text is the text of the ``<article>`` (else ``<main>``, else
-``<body>``), one paragraph per block, per container (``<div>``, ``<section>``) and per ``<br>``
-run. The publication date comes from ``article:published_time``, JSON-LD ``datePublished`` or the
-first ``<time datetime>``.
+Navigation, the site's header, footers, cookie banners and share bars are dropped (never the
+element that holds the article, nor the article's own header with its headline and teaser); the
+article text is the text of the ``<article>`` (else ``<main>``, else ``<body>``), one paragraph
+per block, per container (``<div>``, ``<section>``) and per ``<br>`` run. The title is the
+article's ``<h1>`` (a site's header has one too, its name), else ``og:title``, else another
+``<h1>``, else ``<title>``, without a site name appended ("… | tagesschau.de"). The publication
+date comes from ``article:published_time``, JSON-LD ``datePublished`` or the first
+``<time datetime>``.
 The parser never fetches anything: no network, no external entities.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from ..errors import IngestError
 from ..model import Document, PubDate
+from .clean import RELATED_HEADINGS
 from .formats import make_document, parse_pubdate
 
 BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form", "iframe", "svg", "button", "figure")
@@ -47,6 +53,23 @@ BOILERPLATE_WORDS = NEVER_ARTICLE_WORDS | LAYOUT_WORDS
 #: "paywalled" the text, "socialpolitik" a section: no "header", "paywall" or "social" here).
 BOILERPLATE_STARTS = ("cookie", "consent", "advert", "newsletter", "breadcrumb", "navigation")
 BOILERPLATE_ENDS = ("banner", "footer", "menu", "share", "navigation", "nav")
+#: Marks that name a header, which inside the article is its own (headline, teaser, date).
+ARTICLE_PART_WORDS = frozenset({"header"})
+#: Containers of the article: a ``<header>`` inside one is the article's, not the site's.
+CONTENT_TAGS = ("article", "main")
+#: Words of a class marking the kicker in a headline (``<h1><span class="kicker">Rente</span>
+#: <span>Kabinett beschließt …</span></h1>``), which is written "Kicker: Headline".
+KICKER_WORDS = frozenset({"kicker", "dachzeile", "topline", "overline", "roofline"})
+#: Headings that start a related-links block, and the share of a following element's text in
+#: links above which it is that block's list of links.
+RELATED_HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "p", "div", "strong")
+MOSTLY_LINKS = 0.8
+#: What stands between a headline and a site name appended in ``<title>`` or ``og:title``.
+TITLE_SEPARATOR = re.compile(r"\s+([|·»]|[-–—])\s+")
+#: A host name as a site name: "tagesschau.de", "derStandard.at › Inland".
+HOST_NAME = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,12}\b", re.IGNORECASE)
+#: A site name appended after "|" is at most this many words, each capitalised ("ZEIT ONLINE").
+MAX_SITE_NAME_WORDS = 4
 BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
 #: Elements that separate paragraphs in an HTML fragment (feed descriptions and contents).
 FRAGMENT_BLOCKS = BLOCKS + ("div", "h1", "h5", "h6", "pre", "td", "dd", "dt", "figcaption", "section", "article", "ul", "ol", "table", "tr", "br", "hr")
@@ -133,6 +156,11 @@ def _is_boilerplate_word(token: str, words: frozenset[str] = BOILERPLATE_WORDS) 
     ) or any(token.endswith(affix) for affix in BOILERPLATE_ENDS if affix in words)
 
 
+def _marks(element: Any) -> set[str]:
+    """The tokens of an element's class, id and role that mark it as boilerplate."""
+    return {token for token in _hint_tokens(element) if _is_boilerplate_word(token)}
+
+
 def _never_article(element: Any) -> bool:
     """Marked as comments, related links, a share bar or the like (``NEVER_ARTICLE_WORDS``)."""
     return any(_is_boilerplate_word(token, NEVER_ARTICLE_WORDS) for token in _hint_tokens(element))
@@ -172,18 +200,70 @@ def _drop_boilerplate(tree: Any) -> Any:
     however long they are, and so do menus, which are links.
     """
     for element in tree.xpath("|".join(f"//{tag}" for tag in BOILERPLATE_TAGS)):
+        if element.tag == "header" and _inside_content(element):
+            _drop_header_data(element)
+            continue
         element.drop_tree()
     marked = [element for element in tree.iter(tag=etree.Element) if _is_marked(element)]
     root = _content_root(tree, marked)
     around_root = {root, *root.iterancestors()}
     root_prose = _prose_length(root)
     for element in marked:
+        if _is_article_header(element, root):
+            _drop_header_data(element)
+            continue
         if element in around_root or (
             root_prose and not _never_article(element) and _prose_length(element) > MOST_OF_THE_TEXT * root_prose
         ):
             continue
         element.drop_tree()
+    _drop_related_links(root)
     return root
+
+
+def _drop_all(elements: Any) -> None:
+    for element in list(elements):
+        element.drop_tree()
+
+
+def _drop_header_data(header: Any) -> None:
+    """Remove the date and author standing on their own in the article's header: they are no
+    text, and would become its lead ("6. August 2025"). A date inside the teaser stays."""
+    _drop_all(
+        element for element in header.iter("time", "address")
+        if next(element.iterancestors(*BLOCKS), None) is None
+    )
+
+
+def _inside_content(element: Any) -> bool:
+    """Inside an ``<article>`` or ``<main>``: where HTML puts no site header (``<header>``
+    there holds the article's headline, teaser and date)."""
+    return next(element.iterancestors(*CONTENT_TAGS), None) is not None
+
+
+def _is_article_header(element: Any, root: Any) -> bool:
+    """Marked only as a header ("article-header") and inside the article: its own header."""
+    return root.tag in CONTENT_TAGS and _marks(element) <= ARTICLE_PART_WORDS and any(
+        ancestor is root for ancestor in element.iterancestors()
+    )
+
+
+def _drop_related_links(root: Any) -> None:
+    """Remove a "Zum Thema" heading with the lists of links that follow it: teasers for other
+    articles. (The text cleaning cuts such a block only in the second half of the text, where it
+    runs to the end; in the page it is marked by its links wherever it stands.)"""
+    for heading in list(root.iter(*RELATED_HEADING_TAGS)):
+        if heading.getparent() is None or not RELATED_HEADINGS.match(" ".join(heading.text_content().split())):
+            continue
+        links = list(itertools.takewhile(_is_link_list, heading.itersiblings()))
+        if links:
+            _drop_all([heading, *links])
+
+
+def _is_link_list(element: Any) -> bool:
+    """Whether nearly all of the element's text is link text (a list of teasers)."""
+    length = _text_length(element)
+    return length > 0 and sum(_text_length(link) for link in element.iter("a")) >= MOSTLY_LINKS * length
 
 
 def _prose_length(element: Any) -> int:
@@ -194,17 +274,18 @@ def _prose_length(element: Any) -> int:
     return max(_text_length(element) - listed, 0)
 
 
-def _paragraphs(root: Any) -> list[str]:
+def _paragraphs(root: Any, headline: Any = None) -> list[str]:
     """The text of the content root as paragraphs, in page order.
 
     Every block or container starts and ends a paragraph, so text that sits directly in a
     ``<div>`` or ``<section>`` is collected just like ``<p>`` text, and nested blocks
     (``<li><p>``) are not collected twice. ``<br>`` splits a container's text into paragraphs
-    but is only a space inside a paragraph block (``<p>Zeile<br>Zeile</p>``). ``<h1>`` is the
-    title, not article text.
+    but is only a space inside a paragraph block (``<p>Zeile<br>Zeile</p>``). The ``headline``
+    and every ``<h1>`` before it are the title, not article text; an ``<h1>`` after it heads a
+    section of the text, as ``<h2>`` does (without a headline in the text, every ``<h1>`` is
+    taken for a title).
     """
-    for heading in list(root.iter("h1")):
-        heading.drop_tree()
+    _drop_all(_title_headings(root, headline))
     for line_break in root.iter("br"):
         in_block = next(line_break.iterancestors(*BLOCKS), None) is not None
         line_break.tail = (" " if in_block else PARAGRAPH_MARK) + (line_break.tail or "")
@@ -213,6 +294,111 @@ def _paragraphs(root: Any) -> list[str]:
         element.tail = PARAGRAPH_MARK + (element.tail or "")
     paragraphs = (" ".join(part.split()) for part in root.text_content().split(PARAGRAPH_MARK))
     return [paragraph for paragraph in paragraphs if paragraph]
+
+
+def _title_headings(root: Any, headline: Any) -> list[Any]:
+    headings = list(root.iter("h1"))
+    if headline is None or not any(heading is headline for heading in headings):
+        return headings
+    return headings[: next(i for i, heading in enumerate(headings) if heading is headline) + 1]
+
+
+def _attached(element: Any, tree: Any) -> bool:
+    """Still in the page after boilerplate removal (``drop_tree`` detaches what it drops)."""
+    return element is tree or any(ancestor is tree for ancestor in element.iterancestors())
+
+
+def _heading_text(heading: Any) -> str:
+    """A headline's text, its kicker written "Kicker: Headline" (the page sets them apart by
+    layout only: "RentenpaketKabinett beschließt …" or "Rentenpaket Kabinett beschließt …")."""
+    text = " ".join(heading.text_content().split())
+    kicker = next((part for part in heading.iterdescendants() if _hint_tokens(part) & KICKER_WORDS), None)
+    kicker_text = " ".join(kicker.text_content().split()) if kicker is not None else ""
+    if not kicker_text or not text.startswith(kicker_text) or kicker_text.endswith(":"):
+        return text
+    rest = text[len(kicker_text):].lstrip(" :–—-|")
+    return f"{kicker_text}: {rest}" if rest else kicker_text
+
+
+def _site_names(tree: Any, url: str) -> list[str]:
+    """The names a site gives itself: ``og:site_name``, ``application-name`` and its host."""
+    host = urlsplit(url).netloc.lower().removeprefix("www.") if "://" in url else ""
+    return [name for name in (_meta(tree, "og:site_name", "application-name"), host) if name]
+
+
+def _folded(name: str) -> str:
+    return re.sub(r"\W+", "", name.casefold())
+
+
+def _repeats_site_name(tail: str, names: list[str]) -> bool:
+    """Whether ``tail`` is the site's name or host, written alike ("DER STANDARD" and
+    "derStandard.at", "tagesschau.de" and "tagesschau")."""
+    tail = _folded(tail)
+    return bool(tail) and any(
+        name and (tail == name or (min(len(tail), len(name)) >= 4 and (tail.startswith(name) or name.startswith(tail))))
+        for name in map(_folded, names)
+    )
+
+
+def _looks_like_site_name(tail: str, separator: str) -> bool:
+    """A tail no headline ends in: a host name, or after "|" a few capitalised words
+    ("Beispielzeitung", "ZEIT ONLINE"), after a dash only words in capitals ("DER SPIEGEL"):
+    a dash also joins a headline's parts, "Merz – der Kanzler", "Wahl – Union vorn"."""
+    words = tail.split()
+    if HOST_NAME.match(tail):
+        return True
+    if separator in "-–—":
+        return 2 <= len(words) <= MAX_SITE_NAME_WORDS and tail.isupper()
+    return len(words) <= MAX_SITE_NAME_WORDS and len(tail) <= 40 and all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def without_site_name(title: str, names: list[str]) -> str:
+    """``title`` without a site name appended ("Rente: Kabinett beschließt … | tagesschau.de"),
+    and without the section named before that one ("… - Politik - SZ.de")."""
+    parts = TITLE_SEPARATOR.split(title)  # headline, separator, part, separator, part ...
+    if len(parts) < 3:
+        return title
+    separator, tail = parts[-2], parts[-1]
+    if not (_repeats_site_name(tail, names) or _looks_like_site_name(tail, separator)):
+        return title
+    parts = parts[:-2]
+    section = parts[-1].split()
+    if len(parts) >= 3 and parts[-2] == separator and len(section) == 1 and section[0][0].isupper():
+        parts = parts[:-2]
+    return "".join(parts).strip()
+
+
+def _headline(tree: Any, root: Any, headings: dict[Any, str], url: str) -> tuple[Any, str]:
+    """The headline element (or None) and the title: the first ``<h1>`` of the article, else
+    ``og:title``, else the first ``<h1>`` left on the page, else ``<title>``; the site's name
+    cut off the last two. (The site header's ``<h1>`` names the site, and is gone with it.)"""
+    left = [heading for heading in headings if headings[heading] and _attached(heading, tree)]
+    in_article = [h for h in left if root.tag in CONTENT_TAGS and any(a is root for a in h.iterancestors())]
+    if in_article:
+        return in_article[0], headings[in_article[0]]
+    names = _site_names(tree, url)
+    og_title = without_site_name(_meta(tree, "og:title"), names)
+    if og_title or not left:
+        return None, og_title or without_site_name(" ".join(tree.xpath("string(//title)").split()), names)
+    return left[0], headings[left[0]]
+
+
+def _marked_lead(tree: Any) -> list[tuple[Any, str]]:
+    """Elements marked as the lead or teaser, with their text (read before boilerplate goes)."""
+    marked = tree.xpath(
+        "//*[contains(concat(' ', normalize-space(@class), ' '), ' lead ') or contains(@class, 'teaser')]"
+    )
+    return [(element, " ".join(element.text_content().split())) for element in marked]
+
+
+def _lead(tree: Any, root: Any, marked: list[tuple[Any, str]]) -> str:
+    """The first marked lead left on the page that does not hold the article (a teaser in a
+    dropped "related" box is another article's), else the page's description."""
+    around_root = {root, *root.iterancestors()}
+    for element, text in marked:
+        if text and element not in around_root and _attached(element, tree):
+            return text
+    return _meta(tree, "description", "og:description")
 
 
 #: An entity declaration in a document type definition: the stuff of "billion laughs" entity
@@ -264,14 +450,13 @@ def parse_html(text: str, doc_id: str, *, source: str = "", url: str = "", name:
         raise IngestError(f"{name}: empty HTML page")
     tree = _parse_tree(text, name)
     published = _published(tree)
-    title = _meta(tree, "og:title") or " ".join(tree.xpath("string(//h1)").split()) or " ".join(
-        tree.xpath("string(//title)").split()
-    )
     url = url or _meta(tree, "og:url") or next(iter(tree.xpath("//link[@rel='canonical']/@href")), "")
-    marked_lead = tree.xpath("//*[contains(concat(' ', normalize-space(@class), ' '), ' lead ') or contains(@class, 'teaser')]")
-    lead = " ".join(marked_lead[0].text_content().split()) if marked_lead else _meta(tree, "description", "og:description")
+    headings = {heading: _heading_text(heading) for heading in tree.iter("h1")}  # kickers go with boilerplate
+    marked_lead = _marked_lead(tree)
     root = _drop_boilerplate(tree)
-    paragraphs = [paragraph for paragraph in _paragraphs(root) if paragraph != title]
+    headline, title = _headline(tree, root, headings, url)
+    lead = _lead(tree, root, marked_lead)
+    paragraphs = [paragraph for paragraph in _paragraphs(root, headline) if paragraph != title]
     if not paragraphs and not title:
         raise IngestError(f"{name}: no article text found in the HTML page")
     lead_in_body = lead and paragraphs and " ".join(lead.split()) == paragraphs[0]
