@@ -820,6 +820,14 @@ folder that is removed at the end, Ctrl-C included.
   Plain Whoosh indexed in 17.7 s (23.4 s at 05:21) and raw tantivy in 1.0 s (1.5 s), so the
   index-step ratios of this run are lower than at 05:21 while searchkit's own times moved less
   (index step with 2 workers 10.1 s against 9.4 s).
+* **2026-12-07, 13:19** (below; code of commit f45e66d, a quiet machine: query handling of the
+  day's reviews, similar articles by 40 unweighted key terms, glued words split at cleaning,
+  the entity merges; no change aimed at speed): two words as the API answers 5.25 ms, 20.9×
+  raw tantivy (20.8× at 08:23), 1.96× plain Whoosh (2.1×); without facets and marks 1.23×
+  plain Whoosh (1.36×), one word 1.53× (1.68×). Every engine answered about a quarter slower
+  than at 08:23 (raw tantivy 0.25 ms against 0.20, plain Whoosh 2.68 ms), so the absolute times
+  are not comparable across the two runs; the ratios are. Index step with 2 workers 1.59×
+  plain Whoosh (13.0 s against 20.6 s), the full pipeline with 2 workers 0.50×.
 * **Growth to 100,000 documents**: `python -m bench.scale` (both engines, 1k → 10k → 100k:
   index step, size, cold open with the memory of that process, warm latency).
 
