@@ -186,3 +186,38 @@ def test_a_boolean_id_is_refused_by_row(tmp_path: Path, flag: str) -> None:
     with pytest.raises(IngestError, match=r"line 1: id must be a string or a number, not bool"):
         docs.extend(read_file(path))
     assert [d.id for d in docs] == ["7"]
+
+
+# -- a page's time stamp ------------------------------------------------------------------------
+
+STAMPED = """<html><head><title>Rente | tagesschau.de</title></head><body><main><article>
+<h1>Kabinett beschließt Rentenpaket</h1>
+<div class="metatextline">Stand: 06.08.2025 12:00 Uhr</div>
+<p>Die Bundesregierung hat das umstrittene Rentenpaket auf den Weg gebracht.</p>
+<p>Das Rentenniveau soll bis 2031 bei 48 Prozent gehalten werden.</p>
+</article></main></body></html>"""
+
+
+def test_a_pages_time_stamp_is_no_lead(tmp_path: Path) -> None:
+    """tagesschau.de prints "Stand: …" above the text: it became the lead of a page without a
+    marked teaser (found by a review)."""
+    path = tmp_path / "stand.html"
+    path.write_text(STAMPED, encoding="utf-8")
+    doc = next(read_file(path))
+    assert doc.lead == "Die Bundesregierung hat das umstrittene Rentenpaket auf den Weg gebracht."
+    assert "Stand" not in doc.body and doc.body.startswith("Das Rentenniveau")
+
+
+@pytest.mark.parametrize(("paragraph", "dropped"), [
+    ("Stand: 06.08.2025 12:00 Uhr", True),
+    ("Aktualisiert am 6. August 2025, 12:00 Uhr", True),
+    ("Veröffentlicht am 2025-08-06", True),
+    ("Stand 6.8.25 um 12.00 Uhr", True),
+    ("Stand: heute sind 40 Menschen gestorben.", False),  # a sentence that begins so
+    ("Der Stand: 06.08.2025 12:00 Uhr", False),
+])
+def test_only_a_whole_time_stamp_paragraph_goes(paragraph: str, dropped: bool) -> None:
+    from searchkit.ingest.clean import clean_body
+
+    body = clean_body(f"{paragraph}\n\nDer Bundestag stimmt im Herbst ab.")
+    assert (paragraph not in body) is dropped

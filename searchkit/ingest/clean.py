@@ -54,11 +54,25 @@ def _norm(paragraph: str) -> str:
 TEASER_LINE = re.compile(r"^(mehr zum thema|lesen sie auch|lesen sie mehr|mehr dazu|siehe auch)\s*:\s*\S", re.IGNORECASE)
 
 
+#: A page's time stamp standing as a paragraph of its own ("Stand: 06.08.2025 12:00 Uhr", as
+#: tagesschau.de prints it above the text; "Aktualisiert am 6. August 2025, 12:00 Uhr"): page
+#: furniture, which became the lead of an HTML page without a marked teaser (found by a review).
+#: Only the whole paragraph: "Stand: heute sind 40 Menschen …" or a time stamp inside a sentence
+#: stays.
+PAGE_TIME_STAMP = re.compile(
+    r"^(stand|aktualisiert|zuletzt aktualisiert|veröffentlicht|erstellt)(\s+am)?\s*:?\s*"
+    r"(\d{1,2}\.\s*(\d{1,2}\.|[^\W\d]+)\s*\d{2,4}|\d{4}-\d{2}-\d{2})"
+    r"(\s*,?\s*(um\s*)?\d{1,2}[:.]\d{2}(\s*uhr)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def drop_residue(paragraphs: list[str]) -> list[str]:
     return [
         p
         for p in paragraphs
-        if _norm(p).rstrip(":") not in RESIDUE_LINES and not (len(p) < 200 and TEASER_LINE.match(p))
+        if _norm(p).rstrip(":") not in RESIDUE_LINES
+        and not (len(p) < 200 and (TEASER_LINE.match(p) or PAGE_TIME_STAMP.match(p.strip())))
     ]
 
 

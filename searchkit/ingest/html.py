@@ -24,7 +24,7 @@ from lxml import html as lxml_html
 
 from ..errors import IngestError
 from ..model import Document, PubDate
-from .clean import RELATED_HEADINGS
+from .clean import RELATED_HEADINGS, drop_residue
 from .formats import make_document, parse_pubdate
 
 BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "script", "style", "noscript", "form", "iframe", "svg", "button", "figure")
@@ -456,7 +456,9 @@ def parse_html(text: str, doc_id: str, *, source: str = "", url: str = "", name:
     root = _drop_boilerplate(tree)
     headline, title = _headline(tree, root, headings, url)
     lead = _lead(tree, root, marked_lead)
-    paragraphs = [paragraph for paragraph in _paragraphs(root, headline) if paragraph != title]
+    # residue goes before the lead is chosen: a page's "Stand: 06.08.2025 12:00 Uhr" above the
+    # text was the lead of a page without a marked teaser (found by a review)
+    paragraphs = drop_residue([paragraph for paragraph in _paragraphs(root, headline) if paragraph != title])
     if not paragraphs and not title:
         raise IngestError(f"{name}: no article text found in the HTML page")
     lead_in_body = lead and paragraphs and " ".join(lead.split()) == paragraphs[0]
