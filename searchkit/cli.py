@@ -132,11 +132,11 @@ def index_documents(  # noqa: PLR0913 - one knob each
     batch_size: int = 500,
     progress: bool = True,
     workers: int = 1,
-    dask: str | None = None,
+    dask: Any = None,
 ) -> IngestReport:
     """Index in batches, one atomic commit per batch: an interrupt loses at most the current
     batch and never leaves a half-written index. With ``dask`` the NLP stage runs on that
-    Dask cluster and only the writing happens here."""
+    Dask cluster (an address or a ``distributed.Client``) and only the writing happens here."""
     from tqdm import tqdm
 
     from .pipeline import enrich as enrich_fn
@@ -274,22 +274,31 @@ def index_command(  # noqa: PLR0913 - one flag each
     if first is None:
         _nothing_to_index(path, file_errors, as_json=as_json, skipped=skipped)
         return
-    created = not path.exists()
-    index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
-    try:
-        report = index_documents(
-            index,
-            itertools.chain([] if first is None else [first], docs),
-            enrich=not no_enrich,
-            batch_size=batch_size,
-            progress=not quiet,
-            workers=workers,
-            dask=dask_scheduler,
-        )
-    except Exception:
-        if created:
-            _remove_if_empty(index, path)
-        raise
+    with contextlib.ExitStack() as stack:
+        scheduler: Any = dask_scheduler
+        if dask_scheduler is not None and not no_enrich:
+            # connected before the index is touched: --rebuild with an address nobody answers
+            # at emptied the index (a review)
+            from .pipeline import connect_scheduler
+
+            scheduler = connect_scheduler(dask_scheduler)
+            stack.callback(_close_quietly, scheduler)
+        created = not path.exists()
+        index = Index.rebuild(path, engine=engine) if rebuild else Index(path, create=True, engine=engine)
+        try:
+            report = index_documents(
+                index,
+                itertools.chain([] if first is None else [first], docs),
+                enrich=not no_enrich,
+                batch_size=batch_size,
+                progress=not quiet,
+                workers=workers,
+                dask=scheduler,
+            )
+        except Exception:
+            if created:
+                _remove_if_empty(index, path)
+            raise
     report.failed += len(file_errors)
     report.errors = file_errors + report.errors
     if optimize or (optimize is None and is_bulk_import(report, len(index), batch_size)):
@@ -311,6 +320,12 @@ def index_command(  # noqa: PLR0913 - one flag each
         _echo_unknown_formats(skipped, quiet=quiet)
     if report.failed:
         sys.exit(1)
+
+
+def _close_quietly(client: Any) -> None:
+    """Close a Dask client; a scheduler that is gone cannot be told goodbye."""
+    with contextlib.suppress(Exception):
+        client.close()
 
 
 def _remove_if_empty(index: Index, path: Path) -> None:

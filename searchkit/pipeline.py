@@ -34,14 +34,7 @@ def enrich_on_dask(
     with one writer. ``scheduler`` is an address such as ``tcp://10.0.0.5:8786`` or a
     ``distributed.Client``. The workers need searchkit installed (same version).
     """
-    from .errors import ClusterError
-
-    try:
-        from distributed import Client
-    except ImportError as error:
-        raise ClusterError('--dask needs Dask: pip install "searchkit[dask]"') from error
-
-    client = scheduler if isinstance(scheduler, Client) else _connect(scheduler)
+    client = scheduler if _is_client(scheduler) else connect_scheduler(scheduler)
     _quiet_abandoned_waits()
     try:
         batch: list[Document] = []
@@ -107,6 +100,28 @@ def _cancel_quietly(client: Any, futures: list[Any]) -> None:
         client.cancel(futures)
     except Exception:  # noqa: BLE001 - a lost scheduler has nothing left to cancel
         pass
+
+
+def _is_client(scheduler: Any) -> bool:
+    try:
+        from distributed import Client
+    except ImportError:
+        return False
+    return isinstance(scheduler, Client)
+
+
+def connect_scheduler(address: str) -> Any:
+    """A ``distributed.Client`` of the scheduler at ``address`` (``_connect``), or
+    ``ClusterError`` when Dask is missing or the scheduler cannot be reached. ``searchkit
+    index`` connects before it touches the index: ``--rebuild`` with an address nobody answers
+    at had emptied the index (a review)."""
+    from .errors import ClusterError
+
+    try:
+        import distributed  # noqa: F401
+    except ImportError as error:
+        raise ClusterError('--dask needs Dask: pip install "searchkit[dask]"') from error
+    return _connect(address)
 
 
 def _connect(address: str) -> Any:

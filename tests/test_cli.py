@@ -254,6 +254,10 @@ def test_a_bad_dask_address_leaves_an_existing_index_as_it_was(tmp_path: Path, s
     from searchkit import Index
 
     assert len(Index(index)) == 2
+    # --rebuild too: the scheduler is reached before the index is touched (it emptied it, a review)
+    rebuilt = run("index", str(seeds), "--index", str(index), "--quiet", "--rebuild", "--dask", "notanaddress")
+    assert rebuilt.exit_code == 1 and "Error: cannot use the Dask scheduler" in rebuilt.output
+    assert len(Index(index)) == 2
 
 
 def test_files_of_unknown_formats_in_a_folder_are_named(tmp_path: Path) -> None:
