@@ -790,8 +790,15 @@ def _genitive_without_apostrophe(match: re.Match[str]) -> str:
     return match[0] if match[0].startswith('"') else ""
 
 
+#: Lucene's open bound of a range, "*" ("jahr:[2025 TO *]", "[* TO 2024]"): Whoosh writes it
+#: as nothing ("[2025 TO]"), and read as a word "*" ends the range before every year.
+_STAR_BOUND = re.compile(r"(?<=[\[{])\s*\*\s+(?=TO\b)|(?<=\bTO)\s+\*\s*(?=[\]}])")
+
+
 def _read_user_words(text: str) -> str:
     text = text.translate(_TYPOGRAPHIC_QUOTES)
+    if "*" in text and "TO" in text:
+        text = _STAR_BOUND.sub("", text)
     if "-" in text:
         text = _without_excluded_unknown_fields(_EXCLUDED_FIELD.sub("NOT ", text))
     if "," in text or ";" in text or "+" in text:
@@ -1304,8 +1311,8 @@ def _check_period_values(q: query.Query) -> None:
             continue
         if isinstance(sub, query.TermRange):
             # the bounds of a range are compared with the index's keys: numbers ("2025-04")
-            for bound in (sub.start, sub.end):
-                if bound and not _is_number_value(str(bound)):
+            for bound in (sub.start, sub.end):  # ("*" is an open bound: jahr:[* TO 2025])
+                if bound and str(bound) != "*" and not _is_number_value(str(bound)):
                     raise _period_error(name, str(bound), in_range=True)
             continue
         if isinstance(sub, (query.Prefix, query.Wildcard)):

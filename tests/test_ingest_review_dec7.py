@@ -82,6 +82,14 @@ def test_without_a_headline_in_the_article_the_page_title_without_the_site_name(
     ("Merz – Kanzler", [], "Merz – Kanzler"),
     ("Ukraine-Krieg | Selenskyj trifft Trump", [], "Ukraine-Krieg | Selenskyj trifft Trump"),
     ("Bund - Länder - Gipfel", [], "Bund - Länder - Gipfel"),
+    # German capitalises its nouns: a few capitalised words after a bar are a headline's part
+    # (a review), and one word in capitals an abbreviation
+    ("Interview | Olaf Scholz", [], "Interview | Olaf Scholz"),
+    ("Gaza | Israel", [], "Gaza | Israel"),
+    ("Trump · Putin", [], "Trump · Putin"),
+    ("Nahost | 12.10.2025", [], "Nahost | 12.10.2025"),
+    ("Gaza | EU", [], "Gaza | EU"),
+    ("Rente | Beispielzeitung", ["Beispielzeitung"], "Rente"),
     ("Wahlabend in Berlin", [], "Wahlabend in Berlin"),
 ])
 def test_site_name_cut_from_a_page_title(title: str, names: list[str], expected: str) -> None:
@@ -221,3 +229,13 @@ def test_only_a_whole_time_stamp_paragraph_goes(paragraph: str, dropped: bool) -
 
     body = clean_body(f"{paragraph}\n\nDer Bundestag stimmt im Herbst ab.")
     assert (paragraph not in body) is dropped
+
+
+def test_a_german_key_with_a_value_that_is_no_text_stays_metadata(tmp_path: Path) -> None:
+    """{"quelle": {"name": "dpa"}} was refused ("source must be a string"); before the German
+    names were read it was metadata, and stays so (a review)."""
+    path = tmp_path / "rows.jsonl"
+    path.write_text('{"id": "q", "title": "Vier", "text": "Text vier.", "quelle": {"name": "dpa"}}\n', encoding="utf-8")
+    doc = next(read_file(path))
+    assert doc.source == ""
+    assert doc.metadata == {"quelle": {"name": "dpa"}}

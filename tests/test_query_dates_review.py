@@ -246,3 +246,10 @@ def test_the_question_mark_stays_after_a_word(fresh_index) -> None:  # type: ign
     assert parse_query_dates(query, today=TODAY).query == "Wie verlief der Versuch, ein Regionalparlament einzurichten ?"
     fresh_index.add([Document(id="a", title="Schottland", body="Der Versuch, 1979 ein Regionalparlament einzurichten, scheiterte.")])
     assert [hit.document.id for hit in fresh_index.search(query, today=TODAY).hits] == ["a"]
+
+
+@pytest.mark.parametrize("query", ["2025?", "März 2026?", "seit März 2026?", "2025?!"])
+def test_a_date_phrase_alone_with_a_question_mark_lists_its_period(query: str) -> None:
+    """The mark left alone was a one-letter wildcard: a QueryError ("zu allgemein", a review)."""
+    result = parse_query_dates(query, today=TODAY)
+    assert result.query == "" and result.start is not None

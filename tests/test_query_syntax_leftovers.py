@@ -255,3 +255,9 @@ def test_the_page_and_the_api_answer_a_query_of_symbols_with_no_hits(client: Fla
     assert client.get("/api/search", query_string={"q": "🙂"}).get_json()["total"] == 0
     page = client.get("/", query_string={"q": "🙂"})
     assert page.status_code == 200 and "0 Treffer" in page.get_data(as_text=True)
+
+
+def test_a_star_is_an_open_bound_of_a_year_range(small: Index) -> None:
+    """``jahr:[* TO 2025]`` was a QueryError ("'*' is no year") after the checks of adec654."""
+    assert ids(small.search("jahr:[* TO 2024]")) == ids(small.search("jahr:[TO 2024]")) == {"3", "4"}
+    assert ids(small.search("jahr:[2025 TO *]")) == {"1", "2"}

@@ -779,6 +779,8 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
             # ", ?" of "…, 1979?" was a one-letter wildcard ("too broad", a QueryError)
             before = before.rstrip().rstrip(",;:").rstrip()
         rest = " ".join((before + " " + query[end:]).split())
+        if not re.search(r"[^\s?!.]", rest):
+            rest = ""  # "2025?", "seit März 2026?": the period's articles, no lone wildcard
         label = reading.label or _bounds_text(reading.lower, reading.upper)
         relative = any(
             k.span is not None and k.until is None and reading.start <= k.start < reading.end for k in kept

@@ -373,6 +373,14 @@ JSON_KEYS = {
     "url": ("url", "link"),
     "source": ("source", "publisher", "quelle"),
 }
+#: The German names among ``JSON_KEYS``: a value of one that is not text ("quelle": {"name":
+#: "dpa"}) stays metadata, as before they were read (such a row was refused: "source must be a
+#: string", a review); the English names keep that error, which tells a schema's mistake.
+GERMAN_KEYS = frozenset(
+    ("titel", "überschrift", "schlagzeile", "vorspann", "zusammenfassung", "inhalt", "datum", "veröffentlicht", "quelle")
+)
+#: Fields whose value must be text.
+TEXT_FIELDS = frozenset(("title", "lead", "body", "url", "source"))
 #: Every known key, lower-case: a CSV's first line naming one of them in a whole cell is a header.
 KNOWN_KEYS = frozenset(key.casefold() for keys in JSON_KEYS.values() for key in keys)
 #: The keys of ``Document.to_dict`` — what ``searchkit export`` writes.
@@ -423,7 +431,10 @@ def _pick_fields(row: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     picked: dict[str, Any] = {}
     used: set[str] = set()
     for name, aliases in JSON_KEYS.items():
-        keys = _keys_by_preference(row, aliases)
+        keys = [
+            key for key in _keys_by_preference(row, aliases)
+            if name not in TEXT_FIELDS or key.strip().casefold() not in GERMAN_KEYS or isinstance(row[key], str)
+        ]
         used.update(keys)
         filled = next((key for key in keys if row[key] not in (None, "")), None)
         if filled is not None:

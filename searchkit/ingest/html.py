@@ -340,16 +340,17 @@ def _repeats_site_name(tail: str, names: list[str]) -> bool:
     )
 
 
-def _looks_like_site_name(tail: str, separator: str) -> bool:
-    """A tail no headline ends in: a host name, or after "|" a few capitalised words
-    ("Beispielzeitung", "ZEIT ONLINE"), after a dash only words in capitals ("DER SPIEGEL"):
-    a dash also joins a headline's parts, "Merz – der Kanzler", "Wahl – Union vorn"."""
+def _looks_like_site_name(tail: str) -> bool:
+    """A tail no headline ends in, without the page naming its site: a host name, or a few
+    words in capitals ("ZEIT ONLINE", "DER SPIEGEL"; one alone is an abbreviation: "Gaza | EU",
+    "Merz – CDU").
+    Not any capitalised words: German capitalises its nouns, and "Gaza | Israel", "Interview |
+    Olaf Scholz" are headlines (a review); a site named so is cut when the page names it
+    (``og:site_name``, its host, its header's heading: ``_repeats_site_name``)."""
     words = tail.split()
     if HOST_NAME.match(tail):
         return True
-    if separator in "-–—":
-        return 2 <= len(words) <= MAX_SITE_NAME_WORDS and tail.isupper()
-    return len(words) <= MAX_SITE_NAME_WORDS and len(tail) <= 40 and all(w[0].isupper() or w[0].isdigit() for w in words)
+    return 2 <= len(words) <= MAX_SITE_NAME_WORDS and tail.isupper() and any(c.isalpha() for c in tail)
 
 
 def without_site_name(title: str, names: list[str]) -> str:
@@ -359,7 +360,7 @@ def without_site_name(title: str, names: list[str]) -> str:
     if len(parts) < 3:
         return title
     separator, tail = parts[-2], parts[-1]
-    if not (_repeats_site_name(tail, names) or _looks_like_site_name(tail, separator)):
+    if not (_repeats_site_name(tail, names) or _looks_like_site_name(tail)):
         return title
     parts = parts[:-2]
     section = parts[-1].split()
@@ -376,7 +377,9 @@ def _headline(tree: Any, root: Any, headings: dict[Any, str], url: str) -> tuple
     in_article = [h for h in left if root.tag in CONTENT_TAGS and any(a is root for a in h.iterancestors())]
     if in_article:
         return in_article[0], headings[in_article[0]]
-    names = _site_names(tree, url)
+    # a heading that went with the boilerplate (the site header's <h1>) is the site's name
+    dropped = [text for heading, text in headings.items() if text and not _attached(heading, tree)]
+    names = _site_names(tree, url) + dropped
     og_title = without_site_name(_meta(tree, "og:title"), names)
     if og_title or not left:
         return None, og_title or without_site_name(" ".join(tree.xpath("string(//title)").split()), names)
