@@ -222,7 +222,7 @@ class _DroppedDates:
 @click.option("--optimize/--no-optimize", default=None, help="Merge the index into one segment afterwards. Default: when this run wrote several batches and at least half of the index's documents (a bulk import).")
 @ENGINE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress bar, and no line on files of unknown formats left out.")
 def index_command(  # noqa: PLR0913 - one flag each
     paths: tuple[Path, ...],
     index_path: Path | None,
