@@ -542,13 +542,22 @@ def with_meant_fields(text: str) -> str | None:
     return "".join([*pieces, text[last:]]) if changed else None
 
 
+#: A colon that ends the query ("datum:", "Merz datum:"): no field, as nothing follows it. (One
+#: before more words, "Ort: Berlin", is a pasted headline's and stays as typed.)
+_BARE_COLON = re.compile(r"(?<=[^\W_]):\s*$")
+
+
 def suggestion_basis(text: str) -> str:
     """The query as typed with what its search leaves out left out, for a spelling suggestion to
     correct: operators with nothing to join ("Trump AND": "Meinten Sie: Trug AND?"), brackets
     where no operator is left, the names typed as fields that do not exist (their values stay:
     "datum:2025" is "2025"; corrected as a word, it gave "Meinten Sie: dazu:2025?") and
-    excluded ones with their values; ``text`` itself when nothing is left out."""
+    excluded ones with their values, and a colon that ends the query ("datum:" is searched as
+    "datum"; it gave "Meinten Sie: darum:?", a review); ``text`` itself when nothing is left
+    out."""
     read = _tidy_operators(_cut(text, _unknown_field_spans(text)))
+    if ":" in read:
+        read = _BARE_COLON.sub("", read)
     if "(" in read or ")" in read:
         if not _OPERATORS.search(read):
             read = _BRACKETS.sub(" ", read)

@@ -261,3 +261,11 @@ def test_a_star_is_an_open_bound_of_a_year_range(small: Index) -> None:
     """``jahr:[* TO 2025]`` was a QueryError ("'*' is no year") after the checks of adec654."""
     assert ids(small.search("jahr:[* TO 2024]")) == ids(small.search("jahr:[TO 2024]")) == {"3", "4"}
     assert ids(small.search("jahr:[2025 TO *]")) == {"1", "2"}
+
+
+def test_a_colon_with_nothing_after_it_is_no_part_of_a_suggestion() -> None:
+    """"datum:" gave "Meinten Sie: darum:?" (a review): the colon is not searched either."""
+    assert suggestion_basis("datum:") == "datum"
+    assert suggestion_basis("Merz datum:") == "Merz datum"
+    assert suggestion_basis("Ort: Berlin") == "Ort: Berlin"  # a headline's colon, as typed
+    assert suggestion_basis("titel:Merz") == "titel:Merz"  # field syntax stays
