@@ -299,6 +299,7 @@ def test_analysis_pool_results_equal_in_process_analysis() -> None:
 def test_analysis_workers_release_the_lock_and_survive_a_dead_worker(tmp_path: Path) -> None:
     import os
     import signal
+    import time
 
     from searchkit.engines.tantivy_engine import analysis_pool
 
@@ -315,6 +316,11 @@ def test_analysis_workers_release_the_lock_and_survive_a_dead_worker(tmp_path: P
     for d in docs[30:]:
         writer.add_document(d)
     writer.commit()
+    # the executor's own thread marks the pool broken when it sees the dead process: at once
+    # when a chunk was sent to it, else a moment later (a whole-suite run saw it not yet set)
+    deadline = time.monotonic() + 10
+    while not pool._broken and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert pool._broken
     reference = Index(tmp_path / "reference", create=True, engine="tantivy")
     reference.add(docs[:25])
