@@ -458,10 +458,10 @@ def _without_excluded_unknown_fields(text: str) -> str:
     nothing (no document has such a field, as in Lucene). Read as words, the minus was text:
     "Merz -datum:2025" required the words "datum" and "2025" beside Merz, and the fallback to
     any word found every article with "2025"."""
-    matches = [m for m in _unknown_field_matches(text) if _is_excluded(text, m)] if "-" in text else []
-    if not matches:
+    if "-" not in text:
         return text
-    return _cut(text, [span for span in _unknown_field_spans(text) if text[span[0]] == "-"])
+    excluded = [span for span in _unknown_field_spans(text) if text[span[0]] == "-"]
+    return _cut(text, excluded) if excluded else text
 
 
 def unknown_fields(text: str) -> list[str]:

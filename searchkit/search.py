@@ -803,6 +803,8 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     text, date_filter = _date_filter(request, request.query, interpret=True)
     if date_filter is not None or not text.strip():
         return None
+    from .suggest import suggestion_for  # (it reads queries with this module's parser)
+
     snapshot = index.snapshot()
     start, stop = (request.page - 1) * request.per_page, request.page * request.per_page
     concepts = _proximity_concepts(text)
@@ -825,39 +827,8 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
                  namer=_entity_namer(index))
     return SearchResult(
         request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
-        _suggestion(index, text, total, operator, request.operator),
+        suggestion_for(index, text, total, operator, request.operator),
     )
-
-
-def _suggestion(
-    index: Any, text: str, total: int, operator: str, asked: str, within: np.ndarray | None = None
-) -> str | None:
-    """"Meinten Sie …?" for the query ``text``: with a field that does not exist, the field it was
-    probably meant for when that finds something ("datum:2025" → "jahr:2025"); else the
-    spelling suggestion for what the search read, never keeping what it left out (an operator
-    with nothing to join, a field that does not exist: "Trump AND" offered "Trug AND",
-    "datum:2025" "dazu:2025")."""
-    from .suggest import suggest, suggestion_for  # (it reads queries with this module's parser)
-
-    meant = parsing.with_meant_fields(text)
-    if meant is not None:
-        spelled = suggest(index, meant, within=within)
-        if spelled is not None or _finds(index, meant, within):
-            return spelled or meant
-    return suggestion_for(index, parsing.suggestion_basis(text), total, operator, asked, within)
-
-
-def _finds(index: Any, text: str, within: np.ndarray | None) -> bool:
-    """Whether ``text`` (read with every word required) finds a document of ``within``."""
-    data = index.facet_data()
-    try:
-        q = _resolve_leaves(parse_query(index, text, "and"), data.snapshot, index)
-    except QueryError:
-        return False
-    if q is None:
-        return False
-    found = _matching_mask(q, data.snapshot, data)
-    return bool((found & within).any() if within is not None else found.any())
 
 
 def _entity_namer(index: Any) -> Callable[[list[Entity]], list[Entity]]:
@@ -885,6 +856,8 @@ def run_search(index: Any, request: SearchRequest) -> SearchResult:
 
 
 def _run_search(index: Any, request: SearchRequest) -> SearchResult:
+    from .suggest import suggestion_for  # (it reads queries with this module's parser)
+
     started = time.perf_counter()
     if _is_plain(request):
         plain = _plain_search(index, request, started)
@@ -898,7 +871,7 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
     hits = _page(request, ev.data, ev.q, hits_mask, total, unfiltered=unfiltered, text=ev.text)
     # a date phrase searched as words ("seit gestern" over older articles) is spelt right: it
     # was no correction ("Meinten Sie: seit gelten?", found by a review)
-    suggestion = None if ev.date_words else _suggestion(index, ev.text, total, ev.operator, request.operator, ev.scope())
+    suggestion = None if ev.date_words else suggestion_for(index, ev.text, total, ev.operator, request.operator, ev.scope())
     if suggestion and ev.date_filter and ev.date_filter.phrase:
         # the corrected query keeps the date the user typed ("Bahnstriek 2024" → "Bahnstreik
         # 2024"): the API and the CLI showed it without (found by a review)

@@ -20,6 +20,8 @@ from .parsing import (
     FIELD_ALIASES,
     _is_keyword_query,
     parse_query,
+    suggestion_basis,
+    with_meant_fields,
 )
 from .search import _WORD_LETTERS, _matching_mask, _resolve_leaves
 
@@ -38,7 +40,17 @@ def suggestion_for(
 ) -> str | None:
     """A spelling suggestion for a query that found little, or whose keywords no document has
     all of (``asked`` auto, answered with any word): "Ukraine Krig" finds every article on the
-    Ukraine, and "Meinten Sie: Ukraine Krieg?" is the answer the user wanted."""
+    Ukraine, and "Meinten Sie: Ukraine Krieg?" is the answer the user wanted. A name typed as a
+    field that does not exist is replaced by the field it was probably meant for, when that
+    finds something ("datum:2025" → "jahr:2025"); otherwise the words are corrected as the
+    search read them, never keeping what it left out (``parsing.suggestion_basis``: "Trump
+    AND" offered "Trug AND", "datum:2025" "dazu:2025")."""
+    meant = with_meant_fields(text)
+    if meant is not None:
+        spelled = suggest(index, meant, within=within)
+        if spelled is not None or _Speller(index, "and").finds_more(meant, "and", within, 0):
+            return spelled or meant
+    text = suggestion_basis(text)
     if not text.strip():
         return None
     fell_back = asked == "auto" and operator == "or" and _is_keyword_query(text)
