@@ -410,17 +410,15 @@ def document_from_export(row: dict[str, Any]) -> Document:
     return doc
 
 
-def _keys_by_preference(row: dict[str, Any], aliases: tuple[str, ...]) -> list[str]:
+def _keys_by_preference(by_folded: dict[str, list[str]], aliases: tuple[str, ...]) -> list[str]:
     """The row's keys that name one field, best first: the aliases in ``JSON_KEYS`` order, and
     for one alias its spelling there before other casings ("text" before "Text", which a file
-    joined from two sources may hold side by side), those in row order."""
+    joined from two sources may hold side by side), those in row order. ``by_folded``: the
+    row's keys by their folded form (``_pick_fields``)."""
     ordered: list[str] = []
     for alias in aliases:
-        folded = alias.casefold()
-        ordered.extend(key for key in sorted(
-            (key for key in row if isinstance(key, str) and key.strip().casefold() == folded),
-            key=lambda key: key != alias,
-        ) if key not in ordered)
+        same = by_folded.get(alias.casefold(), [])
+        ordered.extend(key for key in sorted(same, key=lambda key: key != alias) if key not in ordered)
     return ordered
 
 
@@ -428,11 +426,15 @@ def _pick_fields(row: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
     """The value of each field of ``JSON_KEYS`` (the first non-empty key of its aliases, see
     ``_keys_by_preference``), and every key naming a field: those are not metadata, the unused
     ones included (a second text, as "body" beside "text", would double the document's size)."""
+    by_folded: dict[str, list[str]] = {}
+    for key in row:  # folded once a row, not once for each of the 30 aliases
+        if isinstance(key, str):
+            by_folded.setdefault(key.strip().casefold(), []).append(key)
     picked: dict[str, Any] = {}
     used: set[str] = set()
     for name, aliases in JSON_KEYS.items():
         keys = [
-            key for key in _keys_by_preference(row, aliases)
+            key for key in _keys_by_preference(by_folded, aliases)
             if name not in TEXT_FIELDS or key.strip().casefold() not in GERMAN_KEYS or isinstance(row[key], str)
         ]
         used.update(keys)
