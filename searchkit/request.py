@@ -526,6 +526,19 @@ class SearchResult:
     #: A date phrase of the query searched as words, because no match lies in its period
     #: ("Super Bowl 2015" over articles of 2016): the page says so ("" when none was).
     date_words: str = ""
+    #: Whether relevance orders the hits: the query has words of a text field to score. A
+    #: query of value fields alone (``person:Merz``, ``jahr:2023``) or none gives every match
+    #: one score and is listed newest first under "relevance" (``sort``).
+    ranked_by_words: bool = True
+
+    @property
+    def sort(self) -> str:
+        """The order the hits are in: the one asked for, except that "relevance" without words
+        to rank by is the newest first (the page marked "Relevanz" there, and the API said
+        "relevance", for hits in exactly the order of ``date_desc``; found by a review)."""
+        if self.request.sort == "relevance" and not self.ranked_by_words:
+            return "date_desc"
+        return self.request.sort
 
     @property
     def pages(self) -> int:
@@ -568,7 +581,7 @@ class SearchResult:
             "operator": self.operator,
             "date_filter": self.date_filter.to_dict() if self.date_filter else None,
             "filters": {name: list(values) for name, values in req.filters.items()},
-            "sort": req.sort,
+            "sort": self.sort,
             "page": req.page,
             "per_page": req.per_page,
             "pages": self.pages,

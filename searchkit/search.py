@@ -878,7 +878,8 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
         suggestion = f"{suggestion} {ev.date_filter.phrase}"
     took = (time.perf_counter() - started) * 1000
     return SearchResult(
-        request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion, ev.date_words
+        request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion, ev.date_words,
+        ranked_by_words=ev.q is not None and _ranks_by_words(ev.q),
     )
 
 

@@ -521,8 +521,8 @@ def index():  # type: ignore[no-untyped-def]
         more=more,
         active=active,
         date_filter_removed=date_filter_removed,
-        sort_labels=SORT_LABELS if result.query_text else {k: v for k, v in SORT_LABELS.items() if k != "relevance"},
-        current_sort="date_desc" if not result.query_text and req.sort == "relevance" else req.sort,
+        sort_labels=SORT_LABELS if result.ranked_by_words else {k: v for k, v in SORT_LABELS.items() if k != "relevance"},
+        current_sort=result.sort,
         first=(req.page - 1) * req.per_page + 1,
         form=_form_values(request_to_params(req) | typed_dates),
         hits_url=hits_url,
@@ -560,8 +560,8 @@ def _page_title(result: SearchResult, active: list[tuple[str, str, str]]) -> str
     parts += [f"{facet}: {label}" for facet, label, _ in active]
     if result.date_filter:
         parts.append(f"Zeitraum: {period(result.date_filter)}")
-    if result.request.sort != "relevance" and (result.query_text or result.request.sort != "date_desc"):
-        parts.append(SORT_LABELS[result.request.sort])
+    if result.sort != "relevance" and (result.ranked_by_words or result.sort != "date_desc"):
+        parts.append(SORT_LABELS[result.sort])
     if result.request.page > 1:
         parts.append(f"Seite {result.request.page}")
     return " · ".join(parts)
