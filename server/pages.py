@@ -344,11 +344,24 @@ def build_histogram(index: Any, result: SearchResult, url: Any) -> Histogram | N
     return Histogram(caption, bars, width, height, undated, undated_url, year_only, selection)
 
 
+def _value_search_facet(name: str) -> str | None:
+    """The entity facet a facet-value search parameter names (``person_suche``, also with the
+    German name of the filter, ``ort_suche``, as ``mehr=ort`` and ``?ort=`` take it: it was an
+    "Unbekannte Angabe", found by a review), or None."""
+    if not name.endswith(VALUE_SEARCH_SUFFIX):
+        return None
+    facet = filter_facet(name.removesuffix(VALUE_SEARCH_SUFFIX))
+    return facet if facet in ENTITY_FIELDS else None
+
+
 def _value_searches(params: dict[str, list[str]]) -> dict[str, str]:
     """Pop the facet-value search parameters (``person_suche`` …): facet → text."""
+    named: dict[str, list[str]] = {}
+    for name in [n for n in params if _value_search_facet(n)]:
+        named.setdefault(str(_value_search_facet(name)), []).extend(params.pop(name))
     searches = {}
     for facet in ENTITY_FIELDS:
-        values = [v.strip() for v in params.pop(facet + VALUE_SEARCH_SUFFIX, []) if v.strip()]
+        values = [v.strip() for v in named.get(facet, []) if v.strip()]
         if len(values) > 1:
             raise QueryError(f"parameter {facet + VALUE_SEARCH_SUFFIX!r} given more than once",
                              german="Die Namenssuche steht mehrmals in der Adresse.")
@@ -578,7 +591,10 @@ def back_url(text: str | None) -> str | None:
         return None
     allowed = set(PARAMS) | set(FACETS) | {MORE_PARAM} | {f + VALUE_SEARCH_SUFFIX for f in ENTITY_FIELDS}
     # a filter may be named in German there too ("ort"): the link names it as the page does
-    kept = canonical_params({name: values for name, values in params.items() if name in allowed or filter_facet(name)})
+    kept = canonical_params({
+        (f"{_value_search_facet(name)}{VALUE_SEARCH_SUFFIX}" if _value_search_facet(name) else name): values
+        for name, values in params.items() if name in allowed or filter_facet(name) or _value_search_facet(name)
+    })
     return url_for("pages.index", **kept) if kept else None
 
 

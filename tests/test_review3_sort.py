@@ -87,3 +87,36 @@ def test_page_marks_relevance_for_words(client: FlaskClient) -> None:
     current, links = _sort_nav(html)
     assert current == "Relevanz"
     assert "Neueste zuerst" in links
+
+
+# The facet-value search of the page takes the German name of its facet, as "mehr=ort" and
+# "?ort=" do ("ort_suche" was an "Unbekannte Angabe", found by the same review).
+
+def _found(html: str) -> str:
+    return html.split('<div class="found"', 1)[1].split("</div>", 1)[0]
+
+
+@pytest.mark.parametrize(("german", "english"), [("personen_suche", "person_suche"), ("Ort_suche", "place_suche"),
+                                                 ("org_suche", "organisation_suche")])
+def test_value_search_takes_german_facet_names(client: FlaskClient, german: str, english: str) -> None:
+    text = {"person_suche": "erd", "place_suche": "tür", "organisation_suche": "nato"}[english]
+    as_english = client.get("/", query_string={"q": "", english: text})
+    as_german = client.get("/", query_string={"q": "", german: text})
+    assert as_english.status_code == as_german.status_code == 200
+    found = _found(unescape(as_german.get_data(as_text=True)))
+    assert found == _found(unescape(as_english.get_data(as_text=True)))
+    assert "<li" in found
+
+
+def test_value_search_named_twice_in_two_languages_is_refused(client: FlaskClient) -> None:
+    response = client.get("/?person_suche=a&personen_suche=b")
+    assert response.status_code == 400
+    assert "Die Namenssuche steht mehrmals" in unescape(response.get_data(as_text=True))
+
+
+def test_back_link_keeps_a_german_value_search(client: FlaskClient) -> None:
+    from server.pages import back_url
+
+    with create_app(index_path=None, LOG_REQUESTS=False).test_request_context():
+        link = back_url("q=Gipfel&ort_suche=Bak")
+    assert link is not None and "place_suche=Bak" in link and "ort_suche" not in link
