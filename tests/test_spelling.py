@@ -250,3 +250,55 @@ def test_a_suggestion_takes_the_next_nearest_word_when_the_nearest_finds_nothing
     ])
     result = fresh_index.search("Olaf Schlz")
     assert result.suggestion == "Olaf Scholz"
+
+
+def _transliteration_index(index):  # type: ignore[no-untyped-def]
+    from searchkit import Document
+    from searchkit.pipeline import enrich
+
+    index.add([
+        *[Document(id=f"n{i}", title=f"Netanjahu reist nach Washington ({i})",
+                   body="Der israelische Ministerpräsident Benjamin Netanjahu sprach am Montag in Jerusalem.")
+          for i in range(25)],
+        Document(id="e1", title="Ein Interview auf Englisch",
+                 body="Der israelische Ministerpräsident Benjamin Netanyahu sagte am Montag in Jerusalem etwas."),
+        *[Document(id=f"z{i}", title=f"Selenskyj in Kiew ({i})",
+                   body="Der ukrainische Präsident Wolodymyr Selenskyj sprach am Montag in Kiew.") for i in range(5)],
+        Document(id="h1", title="Ein Fest in Bad Homburg", body="Die Stadt Bad Homburg feierte am Montag."),
+        *[Document(id=f"h{i}", title=f"Hafen in Hamburg ({i})", body="Die Stadt Hamburg baut den Hafen aus.")
+          for i in range(2, 40)],
+    ], enrich=enrich)
+    return index
+
+
+def test_a_rare_spelling_of_a_frequent_name_is_offered_the_frequent_one(fresh_index) -> None:  # type: ignore[no-untyped-def]
+    """Found by a review: "Netanyahu" (one article quotes the English spelling) found that one
+    article and offered no "Meinten Sie: Netanjahu?". A rare name of keywords is offered the
+    name that differs in one letter of a transliteration pair (y/j) and that twenty times as
+    many documents use; another name one edit away is no such spelling ("Homburg" is no
+    "Hamburg"), and a question keeps its rare words."""
+    index = _transliteration_index(fresh_index)
+    assert index.search("Netanyahu").total == 1
+    assert index.search("Netanyahu").suggestion == "Netanjahu"
+    assert index.search("Homburg").total == 1
+    assert index.search("Homburg").suggestion is None
+    assert index.search("Was sagte Netanyahu dazu?").suggestion is None  # a question: enough found
+
+
+def test_transliteration_pairs() -> None:
+    from searchkit.suggest import _transliterated
+
+    assert _transliterated("netanyahu", "netanjahu") and _transliterated("netanjahu", "netanyahu")
+    assert _transliterated("vladimir", "wladimir") and _transliterated("sergey", "sergej")
+    assert not _transliterated("homburg", "hamburg") and not _transliterated("angelo", "angela")
+    assert not _transliterated("zelensky", "selenskyj")  # two edits: the whole word list finds it
+    assert not _transliterated("netanyahu", "netanyahus")
+
+
+def test_an_unknown_long_word_is_compared_with_every_word_when_nothing_begins_like_it(fresh_index) -> None:  # type: ignore[no-untyped-def]
+    """Found by a review: "Zelensky" (another transliteration: two edits, one at the first letter)
+    found nothing and offered nothing; "Selenskyj" is found among all known words."""
+    index = _transliteration_index(fresh_index)
+    result = index.search("Zelensky")
+    assert result.total == 0 and result.suggestion == "Selenskyj"
+    assert index.search(result.suggestion).total == 5
