@@ -491,7 +491,7 @@ def search_command(  # noqa: PLR0913 - one flag each
         click.echo(f"Meinten Sie: {result.suggestion}{mark}")
     reading = operator_reading(result)
     if reading:
-        click.echo(f"Als Suchoperatoren lesen: „{reading}“ (ODER, UND, NICHT sind sonst Wörter)")
+        click.echo(f"Als Suchoperatoren lesen: „{reading}“ (sonst sind ODER, UND, NICHT Wörter, und ein „-“ schließt nichts aus)")
     if result.total and not result.hits and page > result.pages:
         click.echo(f"Seite {page} gibt es nicht: die letzte ist Seite {result.pages} (--page {result.pages}).")
     for number, hit in enumerate(result.hits, (page - 1) * per_page + 1):
@@ -523,16 +523,9 @@ def _facet_line(facet: Facet, chosen: list[str], size: int = 5) -> str:
 def _value_label(facet: str, value: str) -> str:
     """A selected value as its facet would name it ("März 2019", "ohne Datum"), for a value no
     document has, which the facet does not list with its label."""
-    import re
+    from .search import unlisted_value_label
 
-    from .facets import month_label
-    from .index import NO_DATE
-
-    if facet == "month" and re.fullmatch(r"[0-9]{4}-(?:0[1-9]|1[0-2])", value):
-        return month_label(value)
-    if facet in ("year", "mentioned") and value == NO_DATE:
-        return "ohne Datum"
-    return value
+    return unlisted_value_label(facet, value)
 
 
 @main.command("info")

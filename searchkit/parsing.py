@@ -338,6 +338,27 @@ FIELD_ALIASES = {
 _QUOTED = re.compile(r'"[^"]*"?')
 
 
+#: What may begin a field's value right after its colon, besides a letter or digit: a phrase,
+#: a group, a range (``jahr:[2024 TO 2025]``) and a wildcard (``ort:*``: every document with a
+#: place, as ``place:*``; read as text it found the 211 articles with the word "Ort", a review).
+_VALUE_STARTS = frozenset('"([{*?')
+
+
+#: Nothing after a field's colon but the end of the query or of a group ("Merz title:",
+#: "(ort:)").
+_NO_VALUE = re.compile(r"\s*(?:\)|$)")
+
+
+def _is_dangling_field(text: str, match: re.Match[str]) -> bool:
+    """Whether ``match`` (``_WORD_COLON``) is a field's name, English or German, with no value
+    after it: a field being typed ("title:" on the way to "title:Baku"), which searches
+    nothing. Read as a word, "title:" and "titel:" found the 99 articles with the word "Titel"
+    (a review). (A name that is no field's, "datum:", stays a word: ``suggestion_basis``.)"""
+    word = match.group(1)
+    named = word in _FIELD_NAMES or word.lower() in FIELD_ALIASES
+    return named and _NO_VALUE.match(text, match.end()) is not None
+
+
 #: ``id:10kgnad:1``: an id is one value up to the next space, colons included (ids made from
 #: sources and URLs have them); quoted, so that its colons are not read as fields.
 _ID_WITH_COLON = re.compile(r'(?<![\w-])(id:)([^\s"()]*:[^\s"()]*)')
@@ -364,9 +385,10 @@ def _quote_numbers_with_colons(text: str) -> str:
 
 
 def _plain_colons(text: str) -> str:
-    """``text`` with every colon that is not field syntax replaced by a space, and German or
-    capitalized field names (``FIELD_ALIASES``) before a word, quote, bracket or range replaced by
-    the field's name. Inside quotes nothing changes: ``"Jahr:2015"`` is a phrase, and
+    """``text`` with every colon that is not field syntax replaced by a space, German or
+    capitalized field names (``FIELD_ALIASES``) before a word, quote, bracket, range or wildcard
+    replaced by the field's name, and a field's name with nothing after it dropped
+    (``_is_dangling_field``). Inside quotes nothing changes: ``"Jahr:2015"`` is a phrase, and
     ``organisation:"4:2 Toronto Maple Leafs"`` names a value with a colon."""
     if ":" not in text:
         return text
@@ -376,11 +398,15 @@ def _plain_colons(text: str) -> str:
 
     def field_colon(match: re.Match[str]) -> str:
         word = match.group(1)
-        if word in _FIELD_NAMES or any(start < match.start() < end for start, end in quoted):
-            return match.group(0)  # field syntax, or a colon inside quotes: the phrase's own
+        if any(start < match.start() < end for start, end in quoted):
+            return match.group(0)  # a colon inside quotes: the phrase's own
+        if _is_dangling_field(text, match):
+            return " "
+        if word in _FIELD_NAMES:
+            return match.group(0)  # field syntax
         alias = FIELD_ALIASES.get(word.lower())
         after = text[match.end() : match.end() + 1]
-        if alias and (after.isalnum() or after in ('"', "(", "[", "{")):  # ranges too: jahr:[2024 TO 2025]
+        if alias and (after.isalnum() or after in _VALUE_STARTS):
             return alias + ":"
         return word + " "
 
@@ -547,15 +573,28 @@ def with_meant_fields(text: str) -> str | None:
 _BARE_COLON = re.compile(r"(?<=[^\W_]):\s*$")
 
 
+def _without_dangling_fields(text: str) -> str:
+    """``text`` without the field names that have no value (``_is_dangling_field``), outside
+    quotes, as the search leaves them out: "Merz title:" is "Merz"."""
+    if ":" not in text:
+        return text
+    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    spans = [
+        match.span() for match in _WORD_COLON.finditer(text)
+        if _is_dangling_field(text, match) and not any(start < match.start() < end for start, end in quoted)
+    ]
+    return _cut(text, spans) if spans else text
+
+
 def suggestion_basis(text: str) -> str:
     """The query as typed with what its search leaves out left out, for a spelling suggestion to
     correct: operators with nothing to join ("Trump AND": "Meinten Sie: Trug AND?"), brackets
     where no operator is left, the names typed as fields that do not exist (their values stay:
     "datum:2025" is "2025"; corrected as a word, it gave "Meinten Sie: dazu:2025?") and
-    excluded ones with their values, and a colon that ends the query ("datum:" is searched as
-    "datum"; it gave "Meinten Sie: darum:?", a review); ``text`` itself when nothing is left
-    out."""
-    read = _tidy_operators(_cut(text, _unknown_field_spans(text)))
+    excluded ones with their values, a field's name with no value ("Merz title:" is "Merz"),
+    and a colon that ends the query ("datum:" is searched as "datum"; it gave "Meinten Sie:
+    darum:?", a review); ``text`` itself when nothing is left out."""
+    read = _tidy_operators(_without_dangling_fields(_cut(text, _unknown_field_spans(text))))
     if ":" in read:
         read = _BARE_COLON.sub("", read)
     if "(" in read or ")" in read:
@@ -1323,14 +1362,32 @@ def _check_period_values(q: query.Query) -> None:
             for bound in (sub.start, sub.end):  # ("*" is an open bound: jahr:[* TO 2025])
                 if bound and str(bound) != "*" and not _is_number_value(str(bound)):
                     raise _period_error(name, str(bound), in_range=True)
+                if bound and name == "month":
+                    _check_month_number(str(bound))
             continue
         if isinstance(sub, (query.Prefix, query.Wildcard)):
+            # (no month check: "monat:2025-0*" is the months 01 to 09)
             values = [sub.text.strip("*?")] if sub.text.strip("*?") else []
         else:
             values = [sub.text] if isinstance(sub, query.Term) else list(getattr(sub, "words", []))
+            if name == "month":
+                for value in map(str, values):
+                    _check_month_number(value)
         for value in map(str, values):
             if not (_names_month(value) if name == "month" else _is_number_value(value)):
                 raise _period_error(name, value)
+
+
+def _check_month_number(value: str) -> None:
+    """A ``monat:`` value written as a date whose month no calendar has ("2025-13", "2025-00",
+    "13/2025") is a ``QueryError``, as the month filter's "2025-13" and a ``from`` bound's are:
+    it found nothing, with no word said (a review). A number without a month in it stays an
+    answer, as "jahr:99999" is."""
+    from .dates.published import _impossible_month
+
+    month = _impossible_month(value)
+    if month is not None:
+        raise _period_error("month", value, month=month)
 
 
 def _is_number_value(value: str) -> bool:
@@ -1348,8 +1405,13 @@ def _names_month(value: str) -> bool:
     return month_number(value) is not None or any(word in _PART_MONTHS for word in re.findall(r"\w+", value.lower()))
 
 
-def _period_error(field: str, value: str, *, in_range: bool = False) -> QueryError:
+def _period_error(field: str, value: str, *, in_range: bool = False, month: int | None = None) -> QueryError:
     german = {"year": "jahr", "month": "monat"}.get(field, field)
+    if month is not None:
+        return QueryError(
+            f"{value!r} is no month: there is no month {month}; write month:2025-04 or month:April",
+            german=f"„{value}“ ist kein Monat: es gibt keinen Monat {month}; etwa monat:2025-04 oder monat:April.",
+        )
     if in_range:
         example = "[2025-01 TO 2025-06]" if field == "month" else "[2020 TO 2025]"
         return QueryError(
@@ -1404,17 +1466,60 @@ _SYNTAX_ADVICE = (
 )
 
 
+#: A minus right before a word, after a space ("Merz -Koalition", "Klima* -Klimaschutz"): no
+#: syntax in the search (headlines write "Rafale -Jets"), but perhaps meant as an exclusion,
+#: which ``operator_reading`` offers.
+_MINUS_BEFORE_WORD = re.compile(r"(?<=\s)-(?=[^\W\d_])")
+
+
+#: Words after which a minus continues a compound (German's Ergänzungsstrich: "Privatpersonen
+#: und -organisationen", "Bundes-, Landes- oder -kommunalrecht"): no exclusion to offer.
+_SUSPENDING_WORDS = frozenset({"und", "oder", "sowie", "bzw.", "bzw", "&"})
+
+
+def _offers_exclusion(text: str, match: re.Match[str], quoted: list[tuple[int, int]]) -> bool:
+    """Whether the minus of ``match`` (``_MINUS_BEFORE_WORD``) may be meant as NOT: after a word
+    that is no conjunction and no comma (an Ergänzungsstrich follows those), outside quotes, and
+    not before field syntax ("-ort:Berlin" excludes already, "-datum:2025" excludes nothing)."""
+    before = text[: match.start()].split()
+    if not before or before[-1].lower() in _SUSPENDING_WORDS or before[-1].endswith((",", "-")):
+        return False
+    if any(start < match.start() < end for start, end in quoted):
+        return False
+    word = re.match(r'[^\s()"]*', text[match.end() :])
+    return ":" not in (word[0] if word else "").rstrip(":")
+
+
+def _minus_read_as_not(text: str) -> str:
+    """``text`` with each minus right before a word that may be meant as an exclusion
+    (``_offers_exclusion``) read as NOT: "Merz -Koalition" → "Merz NOT Koalition"."""
+    if "-" not in text:
+        return text
+    marked = text.translate(_TYPOGRAPHIC_QUOTES)  # (one character for one: the spans stay)
+    quoted = [m.span() for m in _QUOTED.finditer(marked)] if '"' in marked else []
+    pieces, last = [], 0
+    for match in _MINUS_BEFORE_WORD.finditer(marked):
+        if _offers_exclusion(marked, match, quoted):
+            pieces += [text[last : match.start()], "NOT "]
+            last = match.end()
+    return "".join([*pieces, text[last:]])
+
+
 def operator_reading(result: SearchResult) -> str | None:
     """The result's query with its German operator words read as operators ("Gas ODER Öl" →
-    "Gas OR Öl"), when it has any outside quotes that join something and the reading parses;
-    else None. The words are read in the query without its date phrase, which is kept as it
-    is ("Ukraine NICHT Russland seit 2024" → "Ukraine NOT Russland seit 2024"). The web page
-    and the CLI offer it: capitals are also emphasis in German, so the words are not operators
+    "Gas OR Öl") and a minus right before a word as NOT ("Merz -Koalition" → "Merz NOT
+    Koalition"; not after "und", "oder" or a comma, where it continues a compound:
+    "Privatpersonen und -organisationen"), when it has any outside quotes that join something
+    and the reading parses; else None. The words are read in the query without its date
+    phrase, which is kept as it is ("Ukraine NICHT Russland seit 2024" → "Ukraine NOT Russland
+    seit 2024"). The web page and the CLI offer it: capitals are also emphasis in German, and
+    a minus before a word also a lost hyphen ("Rafale -Jets"), so neither is an operator
     unasked."""
     text = result.query_text
-    if not any(word in text for word in GERMAN_OPERATORS):
+    excluded = _minus_read_as_not(text)
+    if excluded == text and not any(word in text for word in GERMAN_OPERATORS):
         return None
-    read = _tidy_operators(text, GERMAN_OPERATORS)
+    read = _tidy_operators(excluded, GERMAN_OPERATORS)
     if read == text or not _OPERATORS.search(_user_words(read)):
         return None
     try:

@@ -218,21 +218,50 @@ _PERIOD_LABEL = {"year": "Jahr", "month": "Monat", "mentioned": "Im Text erwähn
 _UNDATED_VALUES = (NO_DATE, "ohne datum")
 
 
+#: What "none" ("ohne Datum") selects in the filters that take it: for the year, the documents
+#: without a publication date (``search._resolve_filters``); for the years a text mentions, the
+#: texts that mention none. (The 400 said "or 'none' for undated" of both, and a text that
+#: mentions no year carries no value to select, so ``mentioned=none`` found nothing, a review;
+#: the search selects them once ``search._resolve_filters`` does.)
+_UNDATED_MEANING = {
+    "year": ("'none' for undated", "none für Artikel ohne Datum"),
+    "mentioned": ("'none' for texts that mention no year", "none für Texte, die kein Jahr erwähnen"),
+}
+
+
 def _check_period_values(name: str, values: list[str]) -> None:
     """A year filter (and one of the years a text mentions) takes years and a month filter
     ``2025-03``: "abc", "März" or "2025-13" selected nothing, silently (``monat:März`` in the
-    query takes month names)."""
+    query takes month names). The year is one a date can have (``dates.MIN_YEAR`` to
+    ``MAX_YEAR``), as in ``from``/``to``: "0000-01" selected nothing while ``from=0000`` was a
+    400. A month filter takes no "none" (``_UNDATED_MEANING``)."""
     pattern = _PERIOD_VALUE.get(name)
     if pattern is None:
         return
     for value in values:
-        if not pattern.fullmatch(value) and not (name != "month" and value.casefold() in _UNDATED_VALUES):
-            example = "2025-03" if name == "month" else "2025"
-            undated = "" if name == "month" else " (or 'none' for undated)"
-            raise QueryError(
-                f"filter {name!r} takes values such as {example!r}{undated}, not {value!r}",
-                german=f"Filter „{_PERIOD_LABEL[name]}“: Werte wie {example}, nicht „{value}“.",
-            )
+        undated = name in _UNDATED_MEANING and value.casefold() in _UNDATED_VALUES
+        if not undated and not (pattern.fullmatch(value) and _is_date_year(value[:4])):
+            raise _period_value_error(name, value)
+
+
+def _is_date_year(year: str) -> bool:
+    from .dates import MAX_YEAR, MIN_YEAR
+
+    return MIN_YEAR <= int(year) <= MAX_YEAR
+
+
+def _period_value_error(name: str, value: str) -> QueryError:
+    """The 400 of a bad period filter value: the values it takes, by example, and the years."""
+    from .dates import MAX_YEAR, MIN_YEAR
+
+    example = "2025-03" if name == "month" else "2025"
+    english, german = _UNDATED_MEANING.get(name, ("", ""))
+    return QueryError(
+        f"filter {name!r} takes values such as {example!r} (years {MIN_YEAR} to {MAX_YEAR})"
+        f"{f', or {english}' if english else ''}, not {value!r}",
+        german=f"Filter „{_PERIOD_LABEL[name]}“: Werte wie {example} (Jahre {MIN_YEAR} bis {MAX_YEAR})"
+        f"{f' oder {german}' if german else ''}, nicht „{value}“.",
+    )
 
 
 def _date_bound(name: str, value: object) -> PubDate | None:

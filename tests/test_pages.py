@@ -557,7 +557,7 @@ def test_a_period_of_equal_bounds_is_named_once(client: FlaskClient) -> None:
 
 def test_chips_of_values_without_articles_are_german(client: FlaskClient) -> None:
     for url, chip in (
-        ("/?mentioned=none", "Im Text erwähnte Jahre: ohne Datum"),
+        ("/?mentioned=none", "Im Text erwähnte Jahre: kein Jahr erwähnt"),
         ("/?month=2019-03", "Monat: März 2019"),
         ("/?year=1900", "Jahr: 1900"),
     ):
