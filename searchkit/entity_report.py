@@ -4,6 +4,7 @@ search (``run_search``) as every other answer, with the entity as its filter."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ import numpy as np
 
 from .errors import QueryError
 from .facets import FacetData
-from .index import ENTITY_FIELDS, NO_DATE, facet_key
+from .index import ENTITY_FIELDS, NO_DATE
 from .request import (
     FILTER_NAMES,
     MAX_PER_PAGE,
@@ -23,7 +24,6 @@ from .request import (
 from .search import (
     _evaluate,
     _facet_value,
-    _named_value_ids,
     _shown,
     run_search,
 )
@@ -73,17 +73,14 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
         # a name the archive counts under another type ("Donald Trump" was tagged as an
         # organisation in some articles): its report is that type's (old links keep working)
         facet = data.counted_as(facet, name)
-        lookup = data.fields[facet].lookup
-        if lookup.get(name, lookup.get(facet_key(name))) is None:
-            # one entity's report, not that of every value a name holds ("Olaf")
-            named = entity_candidates(data, facet, name)
-            if len(named) == 1:  # "Scholz" → Olaf Scholz, "Guttenbergs" → Karl-Theodor zu Guttenberg
-                return entity_report(index, *named[0], top=top)
-            labels = ", ".join(data.label(f, v) for f, v in named[:5])
+        entity = entity_named(data, facet, name)
+        if entity is None:  # one entity's report, not that of every value a name holds ("Olaf")
+            labels = ", ".join(data.label(f, v) for f, v in entity_candidates(data, facet, name)[:5])
             raise DocumentNotFoundError(
                 not_found_english(facet, name) + (f"; did you mean: {labels}?" if labels else ""),
                 german=not_found_german(facet, name) + (f" Meinten Sie: {labels}?" if labels else ""),
             )
+        facet, name = entity  # the value's key: the filter below selects that value alone
     result = run_search(
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
@@ -131,26 +128,47 @@ def _timeline(result: SearchResult) -> tuple[list[FacetValue], int]:
     return sorted(timeline, key=lambda v: v.value), undated
 
 
-def entity_candidates(data: FacetData, facet: str, name: str) -> list[tuple[str, str]]:
-    """(facet, value) of the entities ``name`` may mean where ``facet`` has no value of that
-    name: the value of that name of another type ("Europa" asked as a person is the place),
-    else those whose name holds ``name`` as words ("Scholz" → Olaf Scholz; a genitive too),
-    those of ``facet`` first, each type's most mentioned first. The entity page of a surname
-    found nothing, and one of a place asked as a person said no article mentions it (reviews)."""
-    key = facet_key(name)
-    others = [f for f in ENTITY_FIELDS if f != facet]
+def entity_named(data: FacetData, facet: str, name: str) -> tuple[str, str] | None:
+    """(facet, value) of the one entity ``name`` means, or None when it means none or several.
+    In ``facet``, what the filter ``facet=name`` selects (``FacetField.named``, the one
+    function for both): "Putins" is Wladimir Putin, "Israels" Israel (their pages were a 404
+    while the filter of the same name found 111 and 289 articles: a review), "Scholz" Olaf
+    Scholz, "Olaf" two people and so no one. Where that selects nothing, the value of that
+    whole name in another type ("Europa" asked as a person is the place), else the one value
+    of the other types whose name holds its words ("Scholz" asked as a place)."""
+    own = _named_values(data, facet, data.fields[facet].named(name, facet))
+    if own:
+        return own[0] if len(own) == 1 else None
+    others = [kind for kind in ENTITY_FIELDS if kind != facet]
     for kind in others:
-        idx = data.fields[kind].lookup.get(key)
-        if idx is not None and data.fields[kind].counts(data.live)[idx]:
-            return [(kind, data.fields[kind].values[idx])]
-    found = []
-    for kind in (facet, *others):
-        ffield = data.fields[kind]
-        ids = _named_value_ids(ffield, name, kind)
-        if ids:  # (a value whose documents were all deleted names nothing)
-            counts = ffield.counts(data.live)
-            found += [(kind, ffield.values[i]) for i in sorted(ids, key=lambda i: -int(counts[i])) if counts[i]]
-    return found
+        whole = _named_values(data, kind, [data.fields[kind].value_named(name)])
+        if whole:
+            return whole[0]
+    named = [found for kind in others
+             for found in _named_values(data, kind, data.fields[kind].named_by_words(name, kind))]
+    return named[0] if len(named) == 1 else None
+
+
+def entity_candidates(data: FacetData, facet: str, name: str) -> list[tuple[str, str]]:
+    """(facet, value) of the entities ``name`` may mean: what the filter of each type selects
+    by that name (``FacetField.named``: the value of that name, a genitive's too, else those
+    whose name holds its words, "Bahn" → Deutsche Bahn), those of ``facet`` first, each type's
+    most mentioned first: the "Meinten Sie" of a name that names several or another type. The
+    entity page of a surname found nothing, and one of a place asked as a person said no
+    article mentions it (reviews)."""
+    kinds = (facet, *(kind for kind in ENTITY_FIELDS if kind != facet))
+    return [found for kind in kinds for found in _named_values(data, kind, data.fields[kind].named(name, kind))]
+
+
+def _named_values(data: FacetData, kind: str, ids: Sequence[int | None]) -> list[tuple[str, str]]:
+    """(kind, value) of the values ``ids`` of facet ``kind`` that live documents mention, most
+    mentioned first (a value whose documents were all deleted names nothing)."""
+    found = [i for i in ids if i is not None]
+    if not found:
+        return []
+    ffield = data.fields[kind]
+    counts = ffield.counts(data.live)
+    return [(kind, ffield.values[i]) for i in sorted(found, key=lambda i: -int(counts[i])) if counts[i]]
 
 
 def _cooccurring(index: Any, request: SearchRequest, top: int) -> dict[str, list[FacetValue]]:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from .analysis import GERMAN_STOPWORDS
 from .compounds import with_umlauts
 from .entities.normalize import genitive_stem
 from .index import ENTITY_FIELDS, LABEL_SEP, NO_DATE, facet_key
@@ -91,6 +92,22 @@ class _NamePattern:
                 if all(word in name for word in self.words):
                     return all(start.search(name) for start in self.word_starts)
         return None
+
+
+#: A name whose key is at most this long is never read as a genitive: "Haus" is no "Hau"'s.
+#: (``search.MIN_GENITIVE_NAME`` is the same bound for the query's words.)
+MIN_GENITIVE_NAME = 4
+#: An apostrophe, or an apostrophe and s, ending a name ("Scholz’", "Merkel's").
+_APOSTROPHE_END = re.compile(r"['’´`]s?$")
+
+
+def _is_genitive(key: str) -> bool:
+    """Whether the key of a typed name may be a genitive, -s or -' ("israels", "putins")."""
+    return len(key) > MIN_GENITIVE_NAME and key[-1] in "s'"
+
+
+def _without_apostrophe(key: str) -> str:
+    return _APOSTROPHE_END.sub("", key)
 
 
 def _words_of(key: str) -> list[str]:
@@ -165,6 +182,43 @@ class FacetField:
             self._by_spelling = by_spelling
         found = self._by_spelling.get(spelling_key(name), set())
         return next(iter(found)) if len(found) == 1 else None
+
+    def named(self, text: str, kind: str) -> list[int]:
+        """The values of this facet (of ``kind``: person, place, organisation) that the name
+        ``text`` means: the value of that name (``value_named``: "Israels" → Israel), else every
+        value whose name holds its words (``named_by_words``: "Scholz" → Olaf Scholz). The one
+        reading of a typed name for the filter, the field syntax (``person:Putins``), the entity
+        page and the facet-value search: they disagreed ("Putins" filtered Wladimir Putin's 111
+        articles while his entity page was a 404; found by a review)."""
+        idx = self.value_named(text)
+        return [idx] if idx is not None else self.named_by_words(text, kind)
+
+    def value_named(self, text: str) -> int | None:
+        """The one value the whole name ``text`` names: in any spelling, case or alias; written
+        without umlauts ("Koeln"); with an apostrophe ("Scholz’", "Erdoğan's"); or as its
+        genitive ("Israels" → Israel, "Putins" → Wladimir Putin by his alias "putin")."""
+        key = facet_key(text)
+        idx = self.lookup.get(text, self.lookup.get(key))
+        if idx is None:  # written without umlauts ("ort:Koeln")
+            idx = self.spelled_as(text)
+        if idx is None and _APOSTROPHE_END.search(key):  # "Scholz’", "Erdoğan's" (a review)
+            idx = self.lookup.get(_APOSTROPHE_END.sub("", key))
+        if idx is None and _is_genitive(_without_apostrophe(key)):
+            idx = self.lookup.get(_without_apostrophe(key)[:-1])
+        return idx
+
+    def named_by_words(self, text: str, kind: str) -> list[int]:
+        """The values whose name holds the words of ``text`` (``named_with``: "Scholz" → Olaf
+        Scholz; "Netanjahus" → Benjamin Netanjahu), for places and organisations in any case
+        ("Bundesamt" → Statistisches Bundesamt, stored as "Statistischen Bundesamts"; a
+        person's name keeps its words). A stop word names no one ("von", "der": they stand in
+        many names)."""
+        key = _without_apostrophe(facet_key(text))
+        if not key or key in GERMAN_STOPWORDS:
+            return []
+        if kind != EntityType.PERSON.value:  # their words in any case ("Bundesamt", "Bundesamts")
+            return self.named_with_declined(key)
+        return self.named_with(key) or (self.named_with(key[:-1]) if _is_genitive(key) else [])
 
     def named_with(self, key: str) -> list[int]:
         """The values whose name holds the words of ``key`` (a facet key) in a row, a word
@@ -266,6 +320,11 @@ class FacetData:
     #: (facet, value id) → its names as keys / read with umlauts, joined (see ``find_values``)
     _search_keys: dict[tuple[str, int], str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _search_readings: dict[tuple[str, int], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    #: facet → every value's names as keys, in one text, and where each value's begin
+    #: (``values_matching``)
+    _names_texts: dict[str, tuple[str, np.ndarray]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
     #: (type, name as extracted) → the entity as the facets name it (``entity_names``)
@@ -429,7 +488,10 @@ class FacetData:
 
     def find_values(self, facet: str, text: str, counts: np.ndarray, limit: int) -> list[int]:
         """Ids of the counted values of ``facet`` with a name that contains ``text``, at most
-        ``limit``, in two groups, each most frequent first: names that contain it as typed
+        ``limit``, after the values the filter of that name selects (``FacetField.named``,
+        most frequent first: "Trumps" lists Donald Trump first, "Israels" Israel, which no name
+        contains as typed; found by a review: only "Israels Gaza-PläneDeutschland" and the like
+        were listed), in two groups, each most frequent first: names that contain it as typed
         (case and diacritics ignored: "Noel" finds Noël, "erd" Erdoğan), then names that contain
         it only with ae/oe/ue read as ä/ö/ü ("Koeln" finds Köln, "Mueller" Müller). Most names
         with "oe" or "ue" are written so (Noel, Joel, Manuel), so an umlaut reading must not push
@@ -444,10 +506,13 @@ class FacetData:
             umlauts = ""
         as_typed = _NamePattern(typed)
         as_read = _NamePattern(umlauts) if umlauts else None
+        named = self._named_values(facet, text, counts)[:limit]
         groups: tuple[list[int], list[int], list[int], list[int]] = ([], [], [], [])
         for idx in np.argsort(-counts, kind="stable").tolist():
-            if counts[idx] == 0 or len(groups[0]) >= limit:
+            if counts[idx] == 0 or len(named) + len(groups[0]) >= limit:
                 break
+            if idx in named:
+                continue
             at_start = as_typed.found_in(self._keys_of(facet, idx))
             if at_start is not None:
                 groups[0 if at_start else 2].append(idx)
@@ -455,16 +520,58 @@ class FacetData:
                 at_start = as_read.found_in(self._readings_of(facet, idx))
                 if at_start is not None:
                     groups[1 if at_start else 3].append(idx)
-        return [idx for group in groups for idx in group][:limit]
+        return [*named, *(idx for group in groups for idx in group)][:limit]
+
+    def _named_values(self, facet: str, text: str, counts: np.ndarray) -> list[int]:
+        """The counted values of entity facet ``facet`` that the filter ``facet=text`` selects,
+        most frequent first (none for the date facets, whose values are no names)."""
+        if facet not in ENTITY_FIELDS or not text.strip():
+            return []
+        named = [idx for idx in self.fields[facet].named(text, facet) if counts[idx]]
+        return sorted(named, key=lambda idx: (-int(counts[idx]), idx))
+
+    def values_matching(self, facet: str, pattern: str, limit: int) -> list[int]:
+        """Ids of the values of entity facet ``facet`` with a name (what the facet shows, its
+        key, an alias: ``_names_of``) that the wildcard ``pattern`` (``*``, ``?``; a prefix is
+        "put*") matches from the start of one of its words to the end of one, case and
+        diacritics ignored: "put*" is Wladimir Putin (also by "Putin" alone), "erd*" Recep
+        Tayyip Erdoğan, "europ*" Europäische Union and the "EU" it stands for. A word, not the
+        whole name, as ``person:Putin`` finds him by a word of his name (Lucene's prefix of a
+        keyword would have to start the name). At most ``limit`` + 1 values are looked for
+        (more is too many for a query). One regular expression over all names of the facet
+        (``_names_text``), not a Python loop over its values."""
+        text, starts = self._names_text(facet)
+        regex = _wildcard_regex(entity_key(pattern))
+        found: list[int] = []
+        position = 0
+        while len(found) <= limit and (match := regex.search(text, position)) is not None:
+            idx = int(np.searchsorted(starts, match.start(), side="right")) - 1
+            found.append(idx)
+            position = int(starts[idx + 1]) if idx + 1 < len(starts) else len(text)
+        return found
+
+    def _names_text(self, facet: str) -> tuple[str, np.ndarray]:
+        """Every value's names as keys (``_names_of``), one a line, the values one after the
+        other, and the position where each value's lines begin: built once per generation."""
+        if facet not in self._names_texts:
+            blocks = ["\n".join(self._names_of(facet, idx)) for idx in range(len(self.fields[facet].values))]
+            lengths = np.fromiter((len(block) + 1 for block in blocks), dtype=np.int64, count=len(blocks))
+            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+            self._names_texts[facet] = ("\n".join(blocks), starts)
+        return self._names_texts[facet]
+
+    def _names_of(self, facet: str, idx: int) -> list[str]:
+        """Every name of value ``idx`` (what the facet shows, its key, its aliases) as a key."""
+        ffield = self.fields[facet]
+        names = [self.label(facet, ffield.values[idx]), ffield.values[idx], *ffield.aliases(idx)]
+        return list(dict.fromkeys(map(entity_key, names)))
 
     def _keys_of(self, facet: str, idx: int) -> str:
-        """Every name of value ``idx`` (what the facet shows, its key, its aliases) as a key,
-        joined by newlines (which no text holds after ``entity_key``): one ``in`` tests them
-        all. Kept per generation: a search tries the same values again and again."""
+        """Every name of value ``idx`` (``_names_of``) joined by newlines (which no text holds
+        after ``entity_key``): one ``in`` tests them all. Kept per generation: a search tries
+        the same values again and again."""
         if (facet, idx) not in self._search_keys:
-            ffield = self.fields[facet]
-            names = [self.label(facet, ffield.values[idx]), ffield.values[idx], *ffield.aliases(idx)]
-            self._search_keys[(facet, idx)] = "\n".join(map(entity_key, names))
+            self._search_keys[(facet, idx)] = "\n".join(self._names_of(facet, idx))
         return self._search_keys[(facet, idx)]
 
     def _readings_of(self, facet: str, idx: int) -> str:
@@ -481,6 +588,23 @@ class FacetData:
                 written.append(_umlauts_from(value, shown))
             self._search_readings[(facet, idx)] = "\n".join(map(umlaut_reading, written))
         return self._search_readings[(facet, idx)]
+
+
+#: A character inside a word of the names of ``FacetData._names_text``: any but a space, a
+#: hyphen ("Karl-Theodor" has the words Karl and Theodor, as for ``FacetField.named_with``) and
+#: the newline between names.
+_IN_WORD = r"[^\s\-]"
+
+
+def _wildcard_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` (``*``: any letters, ``?``: one) as a regular expression over the lines of
+    ``FacetData._names_text``, from a word's start to a word's end; a star may span words
+    ("wla*putin"), never lines."""
+    body = "".join(
+        r"[^\n]*" if piece == "*" else r"[^\n]" if piece == "?" else re.escape(piece)
+        for piece in re.split(r"([*?])", pattern) if piece
+    )
+    return re.compile(f"(?<!{_IN_WORD}){body}(?!{_IN_WORD})")
 
 
 def shown_dates(

@@ -36,7 +36,7 @@ from .engines import OneWord
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS
-from .index import TEXT_FIELDS
+from .index import ENTITY_FIELDS, TEXT_FIELDS
 from .querywords import question_words
 
 if TYPE_CHECKING:
@@ -78,6 +78,12 @@ class GermanQueryParser(QueryParser):
     ):  # type: ignore[no-untyped-def]
         if fieldname not in QUERY_FIELDS:
             _check_fields(query.Term(fieldname, text))
+        if fieldname in ENTITY_FIELDS and termclass in (query.Prefix, query.Wildcard):
+            # a pattern over names, which the search matches against the facet's names
+            # (``search._entity_pattern_terms``); the texts' word lists and hyphen readings
+            # belong to the text fields ("person:Mueller*" lost Paul Mueller, "person:Karl-Th*"
+            # was read piece by piece)
+            return termclass(fieldname, clean_word(text), boost=boost)
         if termclass is query.Prefix:
             return _prefix_query(
                 fieldname, _without_thousands_dots(clean_word(text)), boost, self.vocabulary, self.index_words
