@@ -317,6 +317,27 @@ class _Speller:
         if not candidates:
             return word
         self.changed = True
-        ordered = sorted(candidates, key=self.order)
+        ordered = self._names_first(sorted(candidates, key=self.order), match)
         self.replaced.append((match.start(), match.end(), word, ordered))
         return _as_typed(ordered[0].word, word)
+
+    def _names_first(self, ordered: list[Any], match: re.Match[str]) -> list[Any]:
+        """``ordered`` with the nearest candidates that make a name with the word before or
+        after (a person's, place's or organisation's name in the facets) first: "Wann wurde
+        Olaf Schlz Kanzler?" offered "Olaf Schulz" (the more frequent of two words one edit
+        away) although the archive names Olaf Scholz, and no Olaf Schulz (a review)."""
+        nearest = [c for c in ordered if c.distance == ordered[0].distance]
+        if len(nearest) < 2:
+            return ordered
+        text = match.string
+        before = _WORD_LETTERS.findall(text[: match.start()])[-1:]
+        after = _WORD_LETTERS.findall(text[match.end() :])[:1]
+        if not before and not after:
+            return ordered
+        naming = [
+            c for c in nearest
+            if any(self._names(" ".join(words)) for words in (before + [c.word], [c.word] + after) if len(words) == 2)
+        ]
+        if not naming or len(naming) == len(nearest):
+            return ordered
+        return naming + [c for c in ordered if c not in naming]

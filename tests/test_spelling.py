@@ -302,3 +302,21 @@ def test_an_unknown_long_word_is_compared_with_every_word_when_nothing_begins_li
     result = index.search("Zelensky")
     assert result.total == 0 and result.suggestion == "Selenskyj"
     assert index.search(result.suggestion).total == 5
+
+
+def test_a_question_is_offered_the_word_that_makes_a_name_with_its_neighbour(fresh_index) -> None:  # type: ignore[no-untyped-def]
+    """Found by a review: "Wann wurde Olaf Schlz Kanzler?" offered "Olaf Schulz", the more
+    frequent of two words one edit away, where the archive names Olaf Scholz and no Olaf
+    Schulz. Among the nearest words, one that makes a person's, place's or organisation's name
+    with the word before or after comes first."""
+    from searchkit import Document
+    from searchkit.pipeline import enrich
+
+    fresh_index.add([
+        *[Document(id=f"s{i}", title=f"Martin Schulz spricht ({i})", body="Der SPD-Politiker Martin Schulz sprach in Berlin.")
+          for i in range(6)],
+        *[Document(id=f"o{i}", title=f"Olaf Scholz reist ({i})", body="Bundeskanzler Olaf Scholz reiste nach Paris.")
+          for i in range(3)],
+    ], enrich=enrich)
+    assert fresh_index.search("Wann wurde Olaf Schlz Kanzler?").suggestion == "Wann wurde Olaf Scholz Kanzler?"
+    assert fresh_index.search("Wann sprach Martin Schlz?").suggestion == "Wann sprach Martin Schulz?"
