@@ -720,3 +720,20 @@ def test_a_bound_takes_the_search_boxs_relative_phrases() -> None:
     for no_bound, side in (("seit Mai", "end"), ("März", "start"), ("Baku letzte Woche", "start")):
         with pytest.raises(DateError):
             parse_date_bound(no_bound, today=today, side=side)
+
+
+@pytest.mark.parametrize(("text", "side", "since"), [
+    ("März", "start", True), ("März", "end", False), ("Sommer", "start", True), ("Jan", "start", False),
+    ("Ende", "end", False),
+])
+def test_a_bound_without_a_year_says_so(text: str, side: str, since: bool) -> None:
+    """Found by a review: from=März was "Datum nicht erkannt", which did not tell what was
+    missing (while from="seit Mai" is read)."""
+    from searchkit.dates import parse_date_bound
+    from searchkit.errors import DateError
+
+    with pytest.raises(DateError) as error:
+        parse_date_bound(text, side=side)
+    assert "without a year" in str(error.value)
+    assert f"Datum ohne Jahr: „{text}“" in error.value.german
+    assert (f"„seit {text}“" in error.value.german) is since

@@ -306,6 +306,17 @@ def _impossible_month(text: str) -> int | None:
     return None if 1 <= month <= 12 else month
 
 
+def _without_year(text: str) -> bool:
+    """Whether ``text`` is a month's name or a part of a year alone ("März", "Sommer", "Ende"):
+    a bound that names no year, which "Datum nicht erkannt" did not tell (found by a review)."""
+    words = text.strip().lower().split()
+    return len(words) == 1 and (month_number(words[0]) is not None or words[0] in _PART_MONTH_WORDS)
+
+
+#: A part of a year named alone ("Sommer", "Anfang"): the words of the query's parts.
+_PART_MONTH_WORDS = frozenset({"anfang", "beginn", "mitte", "ende", "frühjahr", "frühling", "sommer", "herbst", "winter"})
+
+
 def parse_date_bound(text: str, *, today: date | None = None, side: str = "start") -> PubDate:
     """A ``from``/``to`` bound typed by a user (API, CLI): ISO or German forms, and relative
     words against ``today``. Raises :class:`DateError` with a message that says what is accepted,
@@ -350,6 +361,15 @@ def parse_date_bound(text: str, *, today: date | None = None, side: str = "start
         )
     if result is None:
         result = _phrase_bound(text, today or date.today(), side)
+    if result is None and _without_year(cleaned):
+        # "März", "Sommer": which one? ("seit März" is the last March: a phrase of the search box)
+        name = text.strip()
+        since = side == "start" and _phrase_bound(f"seit {name}", today or date.today(), side) is not None
+        raise DateError(
+            f"date without a year: {name!r}; write e.g. {name} 2025",
+            german=f"Datum ohne Jahr: „{name}“; bitte mit Jahr, z. B. „{name} 2025“"
+            + (f", oder „seit {name}“." if since else "."),
+        )
     if result is None:
         raise DateError(
             f"date not recognised: {text.strip()!r}; expected an ISO or German date such as 2025, 2025-04,"
