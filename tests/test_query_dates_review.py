@@ -42,9 +42,29 @@ def test_a_phrase_joined_by_and_or_at_the_end_of_an_or_is_the_filter(
     assert _read(query) == (rest, start, end)
 
 
+@pytest.mark.parametrize(("query", "rest", "start", "end", "label"), [
+    ("Trump NOT seit März 2026", "Trump", None, "2026-02", "nicht seit März 2026 (bis Februar 2026)"),
+    ("Trump ANDNOT seit März 2026", "Trump", None, "2026-02", "nicht seit März 2026 (bis Februar 2026)"),
+    ("Trump NOT vor 2020", "Trump", "2020", None, "nicht vor 2020 (ab 2020)"),
+    ("Trump NOT bis 2024 Merz", "Trump Merz", "2025", None, "nicht bis 2024 (ab 2025)"),
+    ("NOT nach 2023", "", None, "2023", "nicht nach 2023 (bis 2023)"),
+])
+def test_a_negated_half_open_period_is_the_bound_on_its_other_side(
+    query: str, rest: str, start: str | None, end: str | None, label: str
+) -> None:
+    """Read as words, "Trump NOT seit März 2026" found nothing (every article with Trump, März
+    and 2026 says "seit"; a review): the articles before March 2026 are what it asks for."""
+    assert _read(query) == (rest, start, end)
+    reading = parse_query_dates(query, today=TODAY)
+    assert reading.label == label
+    assert reading.phrase in query and reading.phrase.split()[0] in ("NOT", "ANDNOT")  # the suggestion keeps it
+
+
 @pytest.mark.parametrize("query", [
-    "Trump NOT seit März 2026",  # a filter would find the articles since March: the opposite
-    "Trump ANDNOT seit März 2026",
+    "Trump AND NOT 2026",  # a closed period would need two ranges: words
+    "Trump NOT März 2026",
+    'Trump NOT "seit März 2026"',
+    "Trump NOT (seit März 2026)",
     "Trump AND NOT 2026",
     "Trump NOT 2026",
     "Trump -2026",

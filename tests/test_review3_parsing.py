@@ -222,3 +222,17 @@ def test_mentioned_none_selects_the_texts_that_mention_no_year(small: Index) -> 
     assert facet is not None
     chosen = [v for v in facet.results if v.selected]
     assert [(v.label, v.count) for v in chosen] == [("kein Jahr erwähnt", 2)]
+
+
+# -- 5. a half-open period after NOT --------------------------------------------------------------
+
+def test_a_negated_half_open_period_filters_by_its_other_side(small: Index) -> None:
+    """"Trump NOT seit März 2026" found nothing (read as words, NOT seit AND März AND 2026; a
+    review): it lists the articles before that month, and says so."""
+    before = small.search("Merz NOT seit Juli 2025")
+    assert ids(before) == {"1"}  # April 2025; not July 2025, not the undated one
+    assert before.date_filter is not None and before.date_filter.label == "nicht seit Juli 2025 (bis Juni 2025)"
+    assert before.to_dict()["date_filter"]["to"] == "2025-06"
+    assert ids(small.search("Merz NOT vor Juli 2025")) == {"2"}
+    # a closed period stays words (two ranges): no text here writes "2025"
+    assert ids(small.search("Merz NOT 2025")) == {"1", "2", "4"}

@@ -428,7 +428,8 @@ def _complete(atom: _QAtom, partner: _QAtom | None, ref: _Ref, is_start: bool) -
 
 
 #: Operators that exclude what follows them: a filter on the period they negate would find
-#: its opposite ("Trump NOT seit März 2026" the articles since March).
+#: its opposite ("Trump NOT seit März 2026" the articles since March); a half-open period is
+#: read as the bound on its other side instead (``_negated_bound``).
 _NEGATING = {"NOT", "ANDNOT"}
 
 
@@ -448,6 +449,34 @@ def _touches_syntax(query: str, start: int, end: int) -> bool:
     previous = words_before[-1] if words_before else ""
     following = words_after[0] if words_after else ""
     return previous in _NEGATING or (previous == "OR" and following == "OR")
+
+
+def _negated_bound(query: str, reading: Any, masked: list[tuple[int, int]]) -> DateQuery | None:
+    """A half-open period negated by NOT as the bound on its other side: "Trump NOT seit März
+    2026" is Trump before March 2026 (up to February 2026), "NOT vor 2020" from 2020 on. Read as
+    words the negated phrase found nothing ("Trump AND NOT seit AND März AND 2026", a review).
+    A closed period ("NOT 2025", "NOT März 2025") would need two ranges and stays words; so does
+    a phrase glued to syntax, quoted, or an alternative of OR (``_touches_syntax``)."""
+    if (reading.lower is None) == (reading.upper is None):
+        return None
+    words_before = query[: reading.start].split()
+    if not words_before or words_before[-1] not in _NEGATING or query[reading.start - 1 : reading.start] != " ":
+        return None
+    if any(reading.end > s and reading.start < e for s, e in masked):
+        return None
+    after = query[reading.end] if reading.end < len(query) else " "
+    if after in "*~^)" or (after == "?" and not _ends_question(query, reading.end)):
+        return None
+    lower = _successor(reading.upper) if reading.lower is None else None
+    upper = _predecessor(reading.lower) if reading.upper is None else None
+    if lower is None and upper is None:
+        return None
+    operator_start = query.rindex(words_before[-1], 0, reading.start)
+    phrase = " ".join(query[operator_start : reading.end].split())
+    negated = " ".join(query[reading.start : reading.end].split())
+    rest = " ".join((query[:operator_start] + " " + query[reading.end :]).split())
+    label = f"nicht {negated} ({_bounds_text(lower, upper)})"
+    return DateQuery(query=rest, start=lower, end=upper, phrase=phrase, label=label)
 
 
 def _ends_question(query: str, at: int) -> bool:
@@ -730,8 +759,9 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
     modifier ("letzten Sommer", "vorletztes Jahr"); also "Anfang des Jahres" (this year's),
     "Sep 2025", "März 26", "H2 2025", "KW 10 2026" (Monday to Sunday), "Ende März 2026" (the
     month, labelled with its part: ``_PART_MONTHS``). Quoted phrases, ``field:value`` terms,
-    ranges in brackets ("[2022 TO 2023]"), phrases glued to ``-``/``+``, negated by NOT or
-    one of several alternatives of OR are left alone (``_touches_syntax``); beside AND or at the
+    ranges in brackets ("[2022 TO 2023]"), phrases glued to ``-``/``+``, negated by NOT (except
+    a half-open period: ``_negated_bound``) or one of several alternatives of OR are left alone
+    (``_touches_syntax``); beside AND or at the
     end of an OR the phrase is the filter, its operator left for the query parser to drop. Only
     one phrase is interpreted; further ones stay query words. Nothing found → the query
     unchanged with empty bounds. Never raises.
@@ -763,6 +793,9 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
             reading = None
         if reading is None:
             return empty
+        negated = _negated_bound(query, reading, masked)
+        if negated is not None:
+            return negated
         if (
             (reading.lower is None and reading.upper is None)
             or any(reading.end > s and reading.start < e for s, e in masked)
