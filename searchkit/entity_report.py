@@ -130,20 +130,22 @@ def _timeline(result: SearchResult) -> tuple[list[FacetValue], int]:
 
 def entity_named(data: FacetData, facet: str, name: str) -> tuple[str, str] | None:
     """(facet, value) of the one entity ``name`` means, or None when it means none or several.
-    In ``facet``, what the filter ``facet=name`` selects (``FacetField.named``, the one
-    function for both): "Putins" is Wladimir Putin, "Israels" Israel (their pages were a 404
-    while the filter of the same name found 111 and 289 articles: a review), "Scholz" Olaf
-    Scholz, "Olaf" two people and so no one. Where that selects nothing, the value of that
-    whole name in another type ("Europa" asked as a person is the place), else the one value
-    of the other types whose name holds its words ("Scholz" asked as a place)."""
-    own = _named_values(data, facet, data.fields[facet].named(name, facet))
-    if own:
-        return own[0] if len(own) == 1 else None
+    First the value of that whole name in ``facet``, as its filter reads it (``FacetField.
+    value_named``: any spelling, alias, genitive: "Putins" is Wladimir Putin, "Israels" Israel;
+    their pages were a 404 while the filter found 111 and 289 articles: a review); then the
+    value of that whole name in another type ("Europa" or "Berlin" asked as a person is the
+    place); then the one value whose name holds its words, in ``facet`` ("Scholz" → Olaf
+    Scholz; "Olaf", two people, is no one) and else in the other types. Words before other
+    types made "person/Berlin" the one article's "Tilo Berlin" and "organisation/Merz" the
+    "Merz-CDU" instead of the place Berlin and Friedrich Merz (found by a review)."""
     others = [kind for kind in ENTITY_FIELDS if kind != facet]
-    for kind in others:
+    for kind in (facet, *others):
         whole = _named_values(data, kind, [data.fields[kind].value_named(name)])
         if whole:
             return whole[0]
+    own = _named_values(data, facet, data.fields[facet].named_by_words(name, facet))
+    if own:
+        return own[0] if len(own) == 1 else None
     named = [found for kind in others
              for found in _named_values(data, kind, data.fields[kind].named_by_words(name, kind))]
     return named[0] if len(named) == 1 else None
