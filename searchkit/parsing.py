@@ -361,6 +361,8 @@ def _is_dangling_field(text: str, match: re.Match[str]) -> bool:
     nothing. Read as a word, "title:" and "titel:" found the 99 articles with the word "Titel"
     (a review). (A name that is no field's, "datum:", stays a word: ``suggestion_basis``.)"""
     word = match.group(1)
+    if word.startswith("-"):
+        word = word[1:]  # excluded ("Merz -title:": it searched "Titel" and offered "Merz -teilte")
     named = word in _FIELD_NAMES or word.lower() in FIELD_ALIASES
     return named and _NO_VALUE.match(text, match.end()) is not None
 
@@ -1372,7 +1374,7 @@ def _check_period_values(q: query.Query) -> None:
                     _check_month_number(str(bound))
             continue
         if isinstance(sub, (query.Prefix, query.Wildcard)):
-            # (no month check: "monat:2025-0*" is the months 01 to 09)
+            # (no month check: a pattern's digits name no month)
             values = [sub.text.strip("*?")] if sub.text.strip("*?") else []
         else:
             values = [sub.text] if isinstance(sub, query.Term) else list(getattr(sub, "words", []))
@@ -1493,7 +1495,9 @@ def _offers_exclusion(text: str, match: re.Match[str], quoted: list[tuple[int, i
     if any(start < match.start() < end for start, end in quoted):
         return False
     word = re.match(r'[^\s()"]*', text[match.end() :])
-    return ":" not in (word[0] if word else "").rstrip(":")
+    following = word[0] if word else ""
+    # not before an operator ("Merz -OR Ampel" offered "Merz OR Ampel") or a lone letter
+    return ":" not in following.rstrip(":") and following not in _BINARY_OPERATORS | {"NOT"} and len(following) > 1
 
 
 def _minus_read_as_not(text: str) -> str:

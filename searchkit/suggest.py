@@ -194,6 +194,7 @@ class _Speller:
         self.changed = False
         #: (start, end, word, candidates nearest first) of each word replaced
         self.replaced: list[tuple[int, int, str, list[Any]]] = []
+        self._near: dict[str, list[Any]] = {}
 
     def mask(self, text: str, operator: str = "and") -> np.ndarray | None:
         """The documents ``text`` finds, read as the search reads it (names in field syntax,
@@ -277,6 +278,14 @@ class _Speller:
         return found
 
     def _near_as_written(self, lower: str) -> list[Any]:
+        """The candidates of ``lower``, looked up once per query: a word typed 60 times
+        ("Zelensky " * 60) read the whole word list 60 times (found by a review)."""
+        found = self._near.get(lower)
+        if found is None:
+            found = self._near[lower] = self._look_up_near(lower)
+        return found
+
+    def _look_up_near(self, lower: str) -> list[Any]:
         vocabulary = self.vocabulary
         found = {c.word: c for c in vocabulary.similar(lower, 2 if len(lower) >= 5 else 1, prefix=1)}
         found.update((c.word, c) for c in vocabulary.first_letter_typos(lower))

@@ -80,7 +80,7 @@ def test_an_excluded_german_field_with_a_wildcard_excludes_the_field(small: Inde
     assert ids(small.search("Merz -ort:*")) == ids(small.search("Merz NOT place:*")) == {"4"}
 
 
-@pytest.mark.parametrize("typed", ["title:", "titel:", "Titel:", "ort:", "place: ", "jahr:", "(title:)", "org: )"])
+@pytest.mark.parametrize("typed", ["title:", "titel:", "Titel:", "ort:", "place: ", "jahr:", "(title:)", "org: )", "-title:"])
 def test_a_field_name_with_nothing_after_it_searches_nothing(small: Index, typed: str) -> None:
     """A field being typed: "title:" found the articles with the word "Titel" (99 in the
     review), while a name that is no field's ("datum:") stays a word."""
@@ -89,7 +89,8 @@ def test_a_field_name_with_nothing_after_it_searches_nothing(small: Index, typed
     assert _user_words(typed).strip() == ""
 
 
-@pytest.mark.parametrize("typed", ["Merz title:", "Merz titel:", "Merz Ort:", "Merz AND jahr:", "Merz (title:)"])
+@pytest.mark.parametrize("typed", ["Merz title:", "Merz titel:", "Merz Ort:", "Merz AND jahr:", "Merz (title:)",
+                                   "Merz -title:", "Merz -ort:"])
 def test_a_field_name_with_nothing_after_it_is_left_out_beside_words(small: Index, typed: str) -> None:
     assert ids(small.search(typed)) == ids(small.search("Merz")) == {"1", "2", "4"}
     assert suggestion_basis(typed) == "Merz"
@@ -136,6 +137,7 @@ def test_the_offered_exclusion_excludes(small: Index) -> None:
     '"Merz -Ankara"', "„Merz -Ankara“", "»Merz -Ankara«",  # inside quotes
     "-Ankara", "Merz - Ankara", "Merz-Ankara", "Merz -5", "Merz -(Ankara)",
     "Merz -ort:Ankara", "Merz -datum:2025",  # field syntax: excluded already, or nothing to exclude
+    "Merz -OR Ankara", "Merz -NOT Ankara", "Merz -ä",  # an operator ("Merz OR Ankara" was offered), a letter
 ])
 def test_no_exclusion_is_offered_where_the_minus_is_no_exclusion(small: Index, typed: str) -> None:
     assert operator_reading(small.search(typed)) is None
