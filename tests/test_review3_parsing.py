@@ -238,3 +238,16 @@ def test_a_negated_half_open_period_filters_by_its_other_side(small: Index) -> N
     assert ids(small.search("Merz NOT vor Juli 2025")) == {"2"}
     # a closed period stays words (two ranges): no text here writes "2025"
     assert ids(small.search("Merz NOT 2025")) == {"1", "2", "4"}
+
+
+# -- 6. a group right after a field's colon -------------------------------------------------------
+
+@pytest.mark.parametrize(("grouped", "plain"), [
+    ("person:(Merz)", "person:Merz"), ("ort:(Baku)", "place:Baku"), ("title:(Merz Ankara)", "title:Merz title:Ankara"),
+])
+def test_a_group_after_a_fields_colon_is_the_fields(small: Index, grouped: str, plain: str) -> None:
+    """Found by a review: a query without operators has its brackets read as an aside, which
+    made "person:(Merz)" the words "person Merz" (6 hits on the real archive, 319 for
+    person:Merz) and "ort:(Berlin)" nothing."""
+    assert ids(small.search(grouped)) == ids(small.search(plain))
+    assert ids(small.search(grouped))
