@@ -162,7 +162,7 @@ def test_the_cli_offers_the_exclusion(demo_index_path: Path) -> None:
 @pytest.mark.parametrize(("typed", "month"), [
     ("monat:2025-13", 13), ("monat:2025-00", 0), ("month:2025-13", 13), ("Monat:13/2025", 13),
     ('monat:"2025-13"', 13), ("monat:2025-13-01", 13), ("monat:[2025-01 TO 2025-13]", 13),
-    ("Merz -monat:2025-00", 0), ("monat:(2025-04 OR 2025-13)", 13),
+    ("Merz -monat:2025-00", 0), ("monat:(2025-04 OR 2025-13)", 13), ("monat:2025.13", 13),
 ])
 def test_a_month_no_calendar_has_is_a_query_error(small: Index, typed: str, month: int) -> None:
     """It found nothing, with no word said, while the month filter's "2025-13" is a 400."""
