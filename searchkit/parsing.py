@@ -594,6 +594,22 @@ def _without_dangling_fields(text: str) -> str:
     return _cut(text, spans) if spans else text
 
 
+def _without_unknown_fields(text: str) -> str:
+    """``text`` without the names typed as fields that do not exist, until none is left: a cut
+    can make one of the next ("datum:datum:2025" → "datum:2025"; a hypothesis test found
+    "datum:datum:ORdatum:" suggesting "datum:Datum")."""
+    for _ in range(MAX_FIELD_CUTS):
+        spans = _unknown_field_spans(text)
+        if not spans:
+            break
+        text = _cut(text, spans)
+    return text
+
+
+#: How often ``_without_unknown_fields`` cuts at most (each cut removes at least one name).
+MAX_FIELD_CUTS = 20
+
+
 def suggestion_basis(text: str) -> str:
     """The query as typed with what its search leaves out left out, for a spelling suggestion to
     correct: operators with nothing to join ("Trump AND": "Meinten Sie: Trug AND?"), brackets
@@ -602,7 +618,7 @@ def suggestion_basis(text: str) -> str:
     excluded ones with their values, a field's name with no value ("Merz title:" is "Merz"),
     and a colon that ends the query ("datum:" is searched as "datum"; it gave "Meinten Sie:
     darum:?", a review); ``text`` itself when nothing is left out."""
-    read = _tidy_operators(_without_dangling_fields(_cut(text, _unknown_field_spans(text))))
+    read = _tidy_operators(_without_dangling_fields(_without_unknown_fields(text)))
     if ":" in read:
         read = _BARE_COLON.sub("", read)
     if "(" in read or ")" in read:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from searchkit import Document, Index, PubDate, QueryError
@@ -225,6 +225,7 @@ PIECES = ["AND", "OR", "NOT", "(", ")", "Merz", "Baku", "jahr:", "monat:", "datu
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(PIECES), max_size=8), st.booleans())
+@example(["datum:", "datum:", "OR", "datum:"], True)  # suggested "datum:Datum" (a whole-suite run)
 def test_any_query_searches_or_is_a_query_error(small: Index, pieces: list[str], glued: bool) -> None:
     text = ("" if glued else " ").join(pieces)
     try:
