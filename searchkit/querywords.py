@@ -12,7 +12,7 @@ above the paragraph with the answer.
 the query parser gives each a small weight (``parsing.QUESTION_WORD_WEIGHT``) instead of dropping
 it, so that a question made only of such words still finds something. Only the closed classes
 of German grammar are listed (interrogatives, auxiliaries, contracted prepositions, verbs of
-naming) and the answer-type noun directly after "wie" or a form of "welch-": no word of any
+naming, the light verb "stattfinden") and the answer-type noun directly after "wie" or a form of "welch-": no word of any
 evaluation set's topics.
 
     >>> sorted(question_words("In welchem Jahr wurde die Universität gegründet?"))
@@ -37,8 +37,13 @@ FUNCTION_WORDS = frozenset(
     heißt hieß hießen heißen hiess hiessen heisst nennt nannte nannten nennen genannt bezeichnet
     lautet lautete lauteten
     beim ans ums aufs
+    statt anstatt stattfinden stattfindet stattfand stattfanden stattgefunden
     """.split()
 )
+#: Forms of "finden" that, with the particle "statt" in the same question, are the light verb
+#: "stattfinden" ("Wann findet die Wahl statt?"): asking, not the topic "finden" (a review found
+#: "Wann findet die Wahl statt?" ranking "… gefunden" and "Kooperation statt Konfrontation").
+_FINDEN = frozenset("findet fand fanden finden findest fände".split())
 #: Words that say what kind of answer is wanted when they follow "wie" or "welch-"
 #: ("wie viele", "wie lange", "in welchem Jahr", "welche Art von", "welcher Name").
 ANSWER_TYPES = frozenset(
@@ -58,6 +63,8 @@ def question_words(text: str) -> set[str]:
     """Lowercased words of ``text`` that ask rather than describe (see the module docstring)."""
     words = [w.lower() for w in _WORD.findall(text)]
     found = {w for w in words if w in FUNCTION_WORDS}
+    if "statt" in found:
+        found |= _FINDEN.intersection(words)
     for i, word in enumerate(words):
         if _ASKING.match(word) or word in FUNCTION_WORDS:
             follower = _asked_for(words, i)

@@ -815,6 +815,18 @@ def _with_named_entities(q: query.Query | None, text: str, index: Any) -> query.
     return query.AndMaybe(q, query.Or(list(terms.values())))
 
 
+def _ranked_with_year(q: query.Query | None, date_filter: DateFilter, index: Any) -> query.Query | None:
+    """``q`` with a bare year that also takes the texts mentioning it (``DateFilter.
+    mentioned_year``: "Haushalt 2026") as an optional word: the year is what the words are
+    about, and an article that writes it ranks above one that was only published in it ("Das
+    steckt im Haushalt 2027" ranked first, "Bundestag beschließt Haushalt 2026" fourth; a
+    review). It matches what ``q`` matches (the filter chose the documents)."""
+    if q is None or q is query.NullQuery or date_filter.mentioned_year is None:
+        return q
+    year = parse_query(index, str(date_filter.mentioned_year), "or")
+    return q if year is None else query.AndMaybe(q, year)
+
+
 def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool) -> _Evaluation:
     data = index.facet_data()
     snapshot = data.snapshot
@@ -825,6 +837,7 @@ def _evaluate_text(index: Any, request: SearchRequest, *, interpret_dates: bool)
     matched = _matching_mask(q, snapshot, data)
     if date_filter:
         matched &= _date_mask(data, date_filter)
+        q = _ranked_with_year(q, date_filter, index)
     selected_ids = _resolve_filters(request, data)
     masks = {name: data.fields[name].mask(ids, data.doc_count) for name, ids in selected_ids.items()}
     if _selects_no_mention(request):

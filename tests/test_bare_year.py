@@ -94,3 +94,17 @@ def test_the_page_charts_a_bare_years_hits_per_year(budgets: Index) -> None:
     assert "Treffer pro Jahr" in page and "Treffer pro Monat" not in page
     page = client.get("/", query_string={"q": "Haushalt seit 2026"}).get_data(as_text=True)
     assert "Treffer pro Monat 2026" in page
+
+
+def test_a_bare_year_ranks_the_texts_that_write_it_first(fresh_index: Index) -> None:
+    """Found by a review: "Haushalt 2026" ranked "Das steckt im Haushalt 2027" (published in
+    2026) first and "Bundestag beschließt Haushalt 2026" fourth: the year only filtered. It is
+    also an optional word of the ranking now; the hits stay those of the filter."""
+    fresh_index.add([
+        _doc("next", "Das steckt im Haushalt 2027", "Haushalt, Haushalt, Haushalt: der Plan für 2027.", "2026-07", ("2027",)),
+        _doc("passed", "Bundestag beschließt Haushalt 2026", "Der Etat steht.", "2025-11", ("2026",)),
+        _doc("home", "Haushalte ohne Strom", "Viele Haushalte in Berlin.", "2026-01"),
+    ], enrich=None)
+    result = fresh_index.search("Haushalt 2026", today=TODAY)
+    assert _ids(result) == {"next", "passed", "home"}
+    assert result.hits[0].document.id == "passed"

@@ -84,3 +84,14 @@ def test_a_boost_is_above_zero_and_at_most_the_maximum() -> None:
     assert parse_query(None, "Merz^0.5 Scholz", "and").subqueries[0].boost == 0.5
     assert parse_query(None, "Merz^.5 Scholz", "and").subqueries[0].boost == 0.5  # as Whoosh reads it (a review)
     assert parse_query(None, "^0 Merz", "and") is not None  # nothing before the caret: no boost
+
+
+def test_the_light_verb_stattfinden_asks() -> None:
+    """Found by a review: "Wann findet die Wahl statt?" ranked "… gefunden" and "Kooperation
+    statt Konfrontation" among the first ten: "statt" and, beside it, the forms of "finden"
+    are the light verb "stattfinden", which asks rather than names the topic."""
+    from searchkit.querywords import question_words
+
+    assert question_words("Wann findet die Wahl statt?") == {"wann", "findet", "statt"}
+    assert question_words("Wo fand der Anschlag statt?") == {"fand", "statt"}
+    assert question_words("Wer findet den Schatz?") == {"wer"}  # without "statt": the verb finden
