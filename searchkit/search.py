@@ -643,7 +643,10 @@ def _date_mask(data: FacetData, date_filter: DateFilter) -> np.ndarray:
 
 def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:
     evaluation = _evaluate_text(index, request, interpret_dates=True)
-    if evaluation.date_filter and evaluation.date_filter.phrase and not evaluation.matched.any():
+    if (
+        evaluation.date_filter and evaluation.date_filter.phrase and not evaluation.matched.any()
+        and not _negated_phrase(evaluation.date_filter.phrase)
+    ):
         # Read as a date filter, the date words leave nothing ("Super Bowl 2015" over undated
         # or older articles): they were meant as words, so search for them as words (the page
         # says so). Not when the other words find nothing themselves; and when keywords
@@ -665,6 +668,13 @@ def _evaluate(index: Any, request: SearchRequest) -> _Evaluation:
             as_words.date_words = evaluation.date_filter.phrase
             evaluation = as_words
     return evaluation
+
+
+def _negated_phrase(phrase: str) -> bool:
+    """Whether a date phrase was negated ("NOT seit 2010": ``dates.queries._negated_bound``):
+    read as words it would be the NOT of "seit" with "2010" required, no answer to the
+    question; an empty period is then the answer (nothing before 2010)."""
+    return phrase.split(maxsplit=1)[0] in ("NOT", "ANDNOT")
 
 
 def _no_word_typed(typed: str) -> bool:

@@ -236,6 +236,9 @@ def test_a_negated_half_open_period_filters_by_its_other_side(small: Index) -> N
     assert before.date_filter is not None and before.date_filter.label == "nicht seit Juli 2025 (bis Juni 2025)"
     assert before.to_dict()["date_filter"]["to"] == "2025-06"
     assert ids(small.search("Merz NOT vor Juli 2025")) == {"2"}
+    # a period that holds nothing is the answer, not a reason to search the words
+    empty = small.search("Merz NOT seit 2020")
+    assert empty.total == 0 and empty.date_words == "" and empty.date_filter is not None
     # a closed period stays words (two ranges): no text here writes "2025"
     assert ids(small.search("Merz NOT 2025")) == {"1", "2", "4"}
 
