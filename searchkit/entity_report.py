@@ -132,23 +132,35 @@ def entity_named(data: FacetData, facet: str, name: str) -> tuple[str, str] | No
     """(facet, value) of the one entity ``name`` means, or None when it means none or several.
     First the value of that whole name in ``facet``, as its filter reads it (``FacetField.
     value_named``: any spelling, alias, genitive: "Putins" is Wladimir Putin, "Israels" Israel;
-    their pages were a 404 while the filter found 111 and 289 articles: a review); then the
-    value of that whole name in another type ("Europa" or "Berlin" asked as a person is the
-    place); then the one value whose name holds its words, in ``facet`` ("Scholz" → Olaf
-    Scholz; "Olaf", two people, is no one) and else in the other types. Words before other
-    types made "person/Berlin" the one article's "Tilo Berlin" and "organisation/Merz" the
-    "Merz-CDU" instead of the place Berlin and Friedrich Merz (found by a review)."""
+    their pages were a 404 while the filter found 111 and 289 articles: a review). Else the
+    values whose name holds its words in ``facet`` ("Scholz" → Olaf Scholz, "Bidens" → Joe
+    Biden; "Olaf", two people, is no one), unless the whole name of another type is mentioned
+    more often than any of them ("person/Berlin" is the place of 219 articles, not the one
+    article's "Tilo Berlin"; "person/Bidens" stays Joe Biden over a "place" of one article;
+    found by two reviews); else that whole name, else the one value of the other types whose
+    name holds the words."""
     others = [kind for kind in ENTITY_FIELDS if kind != facet]
-    for kind in (facet, *others):
-        whole = _named_values(data, kind, [data.fields[kind].value_named(name)])
-        if whole:
-            return whole[0]
-    own = _named_values(data, facet, data.fields[facet].named_by_words(name, facet))
+    own = _named_values(data, facet, [data.fields[facet].value_named(name)])
     if own:
-        return own[0] if len(own) == 1 else None
+        return own[0]
+    whole = next((found[0] for kind in others
+                  if (found := _named_values(data, kind, [data.fields[kind].value_named(name)]))), None)
+    by_words = _named_values(data, facet, data.fields[facet].named_by_words(name, facet))
+    if by_words:
+        if whole is not None and _mentions(data, *whole) > _mentions(data, *by_words[0]):
+            return whole
+        return by_words[0] if len(by_words) == 1 else None
+    if whole is not None:
+        return whole
     named = [found for kind in others
              for found in _named_values(data, kind, data.fields[kind].named_by_words(name, kind))]
     return named[0] if len(named) == 1 else None
+
+
+def _mentions(data: FacetData, kind: str, value: str) -> int:
+    """In how many live documents the value ``value`` of facet ``kind`` is."""
+    ffield = data.fields[kind]
+    return int(ffield.counts(data.live)[ffield.lookup[value]])
 
 
 def entity_candidates(data: FacetData, facet: str, name: str) -> list[tuple[str, str]]:

@@ -97,6 +97,14 @@ class _NamePattern:
 #: The facet-value search puts the value a text names first from this many letters on
 #: (``FacetData._named_values``).
 MIN_PINNED_NAME = 3
+def _may_pin(text: str) -> bool:
+    """Whether the facet-value search may put the value ``text`` names first: a name of
+    ``MIN_PINNED_NAME`` letters or more, or an abbreviation typed in capitals ("UN", "EU": the
+    Union and the Europäische Union of more articles came first; a review)."""
+    stripped = text.strip()
+    return len(facet_key(stripped)) >= MIN_PINNED_NAME or (len(stripped) >= 2 and stripped.isupper())
+
+
 #: A name whose key is at most this long is never read as a genitive: "Haus" is no "Hau"'s.
 #: (``search.MIN_GENITIVE_NAME`` is the same bound for the query's words.)
 MIN_GENITIVE_NAME = 4
@@ -532,7 +540,7 @@ class FacetData:
         Trump), most frequent first; none for the date facets, whose values are no names. Not the values
         whose name merely holds ``text`` as a word: typed letter by letter, "a" put "Taleb A"
         and "Abdallah A" (one article each) before Alexander Dobrindt (found by a review)."""
-        if facet not in ENTITY_FIELDS or len(facet_key(text)) < MIN_PINNED_NAME:
+        if facet not in ENTITY_FIELDS or not _may_pin(text):
             return []  # (letters typed one by one: "a" is the surname of "Taleb A", an alias)
         ffield = self.fields[facet]
         idx = ffield.value_named(text)

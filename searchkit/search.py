@@ -203,6 +203,10 @@ def _only_genitive(term: str, genitive: str, vocabulary: Callable[[], Any]) -> b
     return all(word == genitive or _index_words(word)[:1] != (term,) for word in words)
 
 
+#: A month written with a dot after its year ("2025.12").
+_YEAR_DOT_MONTH = re.compile(r"([0-9]{4})\.(0?[1-9]|1[0-2])")
+
+
 def _month_terms(node: query.Term, snapshot: Any) -> query.Query:
     """The month keys (``2025-03``) a month written in words or another date form names (a year:
     its months); the term as typed when it names none (it then matches nothing)."""
@@ -211,6 +215,9 @@ def _month_terms(node: query.Term, snapshot: Any) -> query.Query:
     text = node.text.strip()
     if _PERIOD_VALUE["month"].fullmatch(text):
         return node
+    dotted = _YEAR_DOT_MONTH.fullmatch(text)
+    if dotted:  # "2025.12", as "2025-12" (a month no calendar has, "2025.13", is a 400 before)
+        return query.Term("month", f"{dotted[1]}-{int(dotted[2]):02d}", boost=node.boost)
     number = month_number(text)
     if number is not None:
         keys = [key for key, _ in snapshot.terms("month") if key.endswith(f"-{number:02d}")]
@@ -831,8 +838,8 @@ def _ranked_with_year(q: query.Query | None, date_filter: DateFilter, index: Any
     about, and an article that writes it ranks above one that was only published in it ("Das
     steckt im Haushalt 2027" ranked first, "Bundestag beschließt Haushalt 2026" fourth; a
     review). It matches what ``q`` matches (the filter chose the documents)."""
-    if q is None or q is query.NullQuery or date_filter.mentioned_year is None:
-        return q
+    if q is None or q is query.NullQuery or date_filter.mentioned_year is None or not _ranks_by_words(q):
+        return q  # (value fields alone are listed newest first: "person:Merz 2026")
     year = parse_query(index, str(date_filter.mentioned_year), "or")
     return q if year is None else query.AndMaybe(q, year)
 

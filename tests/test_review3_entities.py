@@ -242,3 +242,22 @@ def test_the_value_search_pins_no_value_for_a_word_typed_letter_by_letter(names:
                *(_article(f"3{i}", "Annalena Baerbock sprach.", ["Annalena Baerbock"]) for i in (1, 2))])
     labels = [value.label for value in names.facet_values("person", "a")]
     assert labels.index("Annalena Baerbock") < labels.index("Taleb A")  # both begin a word with "a"
+
+
+def test_an_entity_page_weighs_a_whole_name_of_another_type_by_its_mentions(names: Index) -> None:
+    """Found by the second review of e726558: a whole name of another type beat the asked
+    type's one person by words ("person/Bidens" became a "place" of one article, not Joe Biden);
+    the whole name wins only when it is mentioned more often."""
+    names.add([
+        *(_article(f"4{i}", "Biden spricht.", ["Joe Biden"]) for i in range(3)),
+        _article("44", "Ein Bericht.", places=["Bidens"]),
+    ])
+    report = names.entity("person", "Bidens")
+    assert (report.facet, report.name) == ("person", "Joe Biden")
+    report = names.entity("person", "Israel")  # no person by that word: the place
+    assert (report.facet, report.name) == ("place", "Israel")
+
+
+def test_the_value_search_pins_an_abbreviation_typed_in_capitals(names: Index) -> None:
+    names.add([_article("50", "Die UN tagen.", organisations=["UN"])])
+    assert [value.label for value in names.facet_values("organisation", "UN")][:1] == ["UN"]

@@ -236,6 +236,9 @@ def test_a_negated_half_open_period_filters_by_its_other_side(small: Index) -> N
     assert before.date_filter is not None and before.date_filter.label == "nicht seit Juli 2025 (bis Juni 2025)"
     assert before.to_dict()["date_filter"]["to"] == "2025-06"
     assert ids(small.search("Merz NOT vor Juli 2025")) == {"2"}
+    # logic around the NOT stays the user's: no bound
+    for typed in ("Merz OR NOT seit Juli 2025", "Merz NOT NOT seit Juli 2025", "Merz NOT seit Juli 2025 OR Baku"):
+        assert small.search(typed).date_filter is None, typed
     # a period that holds nothing is the answer, not a reason to search the words
     empty = small.search("Merz NOT seit 2020")
     assert empty.total == 0 and empty.date_words == "" and empty.date_filter is not None
@@ -254,3 +257,16 @@ def test_a_group_after_a_fields_colon_is_the_fields(small: Index, grouped: str, 
     person:Merz) and "ort:(Berlin)" nothing."""
     assert ids(small.search(grouped)) == ids(small.search(plain))
     assert ids(small.search(grouped))
+
+
+def test_a_month_written_with_a_dot_after_its_year_is_read(small: Index) -> None:
+    """"monat:2025.13" became a 400 (ab2c84f), while "monat:2025.04" found nothing (a review)."""
+    assert ids(small.search("monat:2025.04")) == ids(small.search("monat:2025-04")) == {"1"}
+    assert ids(small.search("monat:2025.4")) == {"1"}
+
+
+def test_value_fields_with_a_bare_year_stay_newest_first(small: Index) -> None:
+    """A bare year's optional ranking word must not make a query of value fields "relevance"
+    ordered (a review: "person:Merz 2026" was ranked by the year word)."""
+    result = small.search("person:Merz 2025")
+    assert not result.ranked_by_words and result.sort == "date_desc"

@@ -462,6 +462,9 @@ def _negated_bound(query: str, reading: Any, masked: list[tuple[int, int]]) -> D
     words_before = query[: reading.start].split()
     if not words_before or words_before[-1] not in _NEGATING or query[reading.start - 1 : reading.start] != " ":
         return None
+    words_after = query[reading.end :].split()
+    if (len(words_before) > 1 and words_before[-2] in {"OR", *_NEGATING}) or words_after[:1] == ["OR"]:
+        return None  # "Trump OR NOT seit …", "NOT NOT seit …", "NOT seit … OR Merz": logic, not one bound
     if any(reading.end > s and reading.start < e for s, e in masked):
         return None
     after = query[reading.end] if reading.end < len(query) else " "
