@@ -828,6 +828,15 @@ folder that is removed at the end, Ctrl-C included.
   than at 08:23 (raw tantivy 0.25 ms against 0.20, plain Whoosh 2.68 ms), so the absolute times
   are not comparable across the two runs; the ratios are. Index step with 2 workers 1.59×
   plain Whoosh (13.0 s against 20.6 s), the full pipeline with 2 workers 0.50×.
+* **2026-12-07, 16:58** (below; code of commit dda4c51, a quiet machine: the fifth session's
+  query syntax, entity patterns, suggestions and two ranking changes; no change aimed at
+  speed): two words as the API answers 3.96 ms, 21.5× raw tantivy (20.9× at 13:19), 2.00×
+  plain Whoosh (1.96×); without facets and marks 1.29× plain Whoosh (1.23×), one word 1.68×
+  (1.53×); faceted p95 1.43× the same query without facets (1.20×). Every engine answered
+  faster than at 13:19 (raw tantivy 0.18 ms against 0.25, plain Whoosh 1.97 against 2.68 ms),
+  and searchkit less so, so the ratios rose a little; whether that is the session's code or
+  the run's spread is not separated (no A/B was run). Index step with 2 workers 1.81× plain
+  Whoosh (9.6 s against 17.3 s), the full pipeline with 2 workers 0.55×.
 * **Growth to 100,000 documents**: `python -m bench.scale` (both engines, 1k → 10k → 100k:
   index step, size, cold open with the memory of that process, warm latency).
 
