@@ -499,33 +499,24 @@ def search_command(  # noqa: PLR0913 - one flag each
         date = doc.published.label() if doc.published else "ohne Datum"
         click.echo(f"{number:3d}. {doc.title}  [{date}]  ({doc.id})")
     for facet in result.facets:
-        values = _facet_line(facet, result.request.filters.get(facet.name, []))
+        values = _facet_line(facet)
         if values:
             click.echo(f"  {facet.label}: {values}")
 
 
-def _facet_line(facet: Facet, chosen: list[str], size: int = 5) -> str:
+def _facet_line(facet: Facet, size: int = 5) -> str:
     """The ``size`` most frequent values of a facet, in the facet's order (years and months are
     listed newest first: the first five dropped a frequent older year, found by a review), and
     every selected value, marked: a filter value outside the most frequent (``--place Baku``
-    with no hit) was not shown, and nothing told why nothing matched (a review). A selected
-    value the facet does not list (no document has it) is shown with 0, as the web page shows it."""
+    with no hit) was not shown, and nothing told why nothing matched (a review). The facet
+    lists a selected value no document has too, with its count (``search._facets``), as the web
+    page shows it."""
     top = set(map(id, sorted(facet.results, key=lambda v: -v.count)[:size]))
-    listed = {v.value for v in facet.results}
     shown = [
         f"{v.label} ({v.count}, ausgewählt)" if v.selected else f"{v.label} ({v.count})"
         for v in facet.results if v.selected or id(v) in top
     ]
-    shown += [f"{_value_label(facet.name, value)} (0, ausgewählt)" for value in chosen if value not in listed]
     return ", ".join(shown)
-
-
-def _value_label(facet: str, value: str) -> str:
-    """A selected value as its facet would name it ("März 2019", "ohne Datum"), for a value no
-    document has, which the facet does not list with its label."""
-    from .search import unlisted_value_label
-
-    return unlisted_value_label(facet, value)
 
 
 @main.command("info")

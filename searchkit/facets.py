@@ -97,6 +97,8 @@ class _NamePattern:
 #: The facet-value search puts the value a text names first from this many letters on
 #: (``FacetData._named_values``).
 MIN_PINNED_NAME = 3
+
+
 def _may_pin(text: str) -> bool:
     """Whether the facet-value search may put the value ``text`` names first: a name of
     ``MIN_PINNED_NAME`` letters or more, or an abbreviation typed in capitals ("UN", "EU": the
@@ -106,7 +108,7 @@ def _may_pin(text: str) -> bool:
 
 
 #: A name whose key is at most this long is never read as a genitive: "Haus" is no "Hau"'s.
-#: (``search.MIN_GENITIVE_NAME`` is the same bound for the query's words.)
+#: The search takes the same bound for the query's words (``search._may_be_genitive_pair``).
 MIN_GENITIVE_NAME = 4
 #: An apostrophe, or an apostrophe and s, ending a name ("Scholz’", "Merkel's").
 _APOSTROPHE_END = re.compile(r"['’´`]s?$")
@@ -212,10 +214,11 @@ class FacetField:
         idx = self.lookup.get(text, self.lookup.get(key))
         if idx is None:  # written without umlauts ("ort:Koeln")
             idx = self.spelled_as(text)
-        if idx is None and _APOSTROPHE_END.search(key):  # "Scholz’", "Erdoğan's" (a review)
-            idx = self.lookup.get(_APOSTROPHE_END.sub("", key))
-        if idx is None and _is_genitive(_without_apostrophe(key)):
-            idx = self.lookup.get(_without_apostrophe(key)[:-1])
+        bare = _without_apostrophe(key)
+        if idx is None and bare != key:  # "Scholz’", "Erdoğan's" (a review)
+            idx = self.lookup.get(bare)
+        if idx is None and _is_genitive(bare):
+            idx = self.lookup.get(bare[:-1])
         return idx
 
     def named_by_words(self, text: str, kind: str) -> list[int]:
@@ -499,10 +502,9 @@ class FacetData:
 
     def find_values(self, facet: str, text: str, counts: np.ndarray, limit: int) -> list[int]:
         """Ids of the counted values of ``facet`` with a name that contains ``text``, at most
-        ``limit``, after the values the filter of that name selects (``FacetField.named``,
-        most frequent first: "Trumps" lists Donald Trump first, "Israels" Israel, which no name
-        contains as typed; found by a review: only "Israels Gaza-PläneDeutschland" and the like
-        were listed), in two groups, each most frequent first: names that contain it as typed
+        ``limit``, after the value a whole name names (``_named_values``: "Trumps" lists Donald
+        Trump first, "Israels" Israel, which no name contains as typed; found by a review: only
+        "Israels Gaza-PläneDeutschland" and the like were listed), in two groups, each most frequent first: names that contain it as typed
         (case and diacritics ignored: "Noel" finds Noël, "erd" Erdoğan), then names that contain
         it only with ae/oe/ue read as ä/ö/ü ("Koeln" finds Köln, "Mueller" Müller). Most names
         with "oe" or "ue" are written so (Noel, Joel, Manuel), so an umlaut reading must not push

@@ -344,6 +344,16 @@ FIELD_ALIASES = {
 _QUOTED = re.compile(r'"[^"]*"?')
 
 
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text``'s quoted phrases stand (an open quote runs to the end)."""
+    return [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+
+
+def _in_quotes(quoted: list[tuple[int, int]], at: int) -> bool:
+    """Whether position ``at`` lies inside one of the ``quoted`` spans (``_quoted_spans``)."""
+    return any(start < at < end for start, end in quoted)
+
+
 #: What may begin a field's value right after its colon, besides a letter or digit: a phrase,
 #: a group, a range (``jahr:[2024 TO 2025]``) and a wildcard (``ort:*``: every document with a
 #: place, as ``place:*``; read as text it found the 211 articles with the word "Ort", a review).
@@ -382,10 +392,10 @@ _NUMBER_WITH_COLON = re.compile(r'(?<![^\s(])((?:[^\W\d]\w*:)?)([^\s"()]*\d:\d[^
 
 def _quote_numbers_with_colons(text: str) -> str:
     """``text`` with its scores and times (``_NUMBER_WITH_COLON``) quoted, outside quotes."""
-    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    quoted = _quoted_spans(text)
 
     def quote(match: re.Match[str]) -> str:
-        if any(start < match.start() < end for start, end in quoted):
+        if _in_quotes(quoted, match.start()):
             return match.group(0)
         return f'{match.group(1)}"{match.group(2)}"'
 
@@ -402,11 +412,11 @@ def _plain_colons(text: str) -> str:
         return text
     text = _ID_WITH_COLON.sub(r'\1"\2"', text)
     text = _quote_numbers_with_colons(text)
-    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    quoted = _quoted_spans(text)
 
     def field_colon(match: re.Match[str]) -> str:
         word = match.group(1)
-        if any(start < match.start() < end for start, end in quoted):
+        if _in_quotes(quoted, match.start()):
             return match.group(0)  # a colon inside quotes: the phrase's own
         if _is_dangling_field(text, match):
             return " "
@@ -448,14 +458,14 @@ def _unknown_field_matches(text: str) -> list[re.Match[str]]:
     if ":" not in text:
         return []
     text = text.translate(_TYPOGRAPHIC_QUOTES)  # (one character for one: the spans stay)
-    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    quoted = _quoted_spans(text)
     return [
         match for match in _TYPED_FIELD.finditer(text)
         if match[1] not in _FIELD_NAMES
         and match[1].lower() not in FIELD_ALIASES
         and match[1].lower() not in _SCHEMES
         and not _GENDER_COLON.match(text, match.end())
-        and not any(start < match.start() < end for start, end in quoted)
+        and not _in_quotes(quoted, match.start())
     ]
 
 
@@ -586,10 +596,10 @@ def _without_dangling_fields(text: str) -> str:
     quotes, as the search leaves them out: "Merz title:" is "Merz"."""
     if ":" not in text:
         return text
-    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    quoted = _quoted_spans(text)
     spans = [
         match.span() for match in _WORD_COLON.finditer(text)
-        if _is_dangling_field(text, match) and not any(start < match.start() < end for start, end in quoted)
+        if _is_dangling_field(text, match) and not _in_quotes(quoted, match.start())
     ]
     return _cut(text, spans) if spans else text
 
@@ -809,9 +819,9 @@ def _check_boosts(text: str) -> None:
     "Merz^0" weighed the word nothing (it still had to match, but counted for no rank) and
     "Merz^99999…" made scores infinite, both without a word said (found by a review). A caret
     inside quotes is the phrase's text, as Whoosh reads it."""
-    quoted = [m.span() for m in _QUOTED.finditer(text)] if '"' in text else []
+    quoted = _quoted_spans(text)
     for match in _BOOST_SYNTAX.finditer(text):
-        inside = any(start < match.start() < end for start, end in quoted)
+        inside = _in_quotes(quoted, match.start())
         if match[1] and not inside and not 0 < float(match[1]) <= MAX_BOOST:
             raise _boost_error(match[0])
 
@@ -1510,7 +1520,7 @@ def _offers_exclusion(text: str, match: re.Match[str], quoted: list[tuple[int, i
     before = text[: match.start()].split()
     if not before or before[-1].lower() in _SUSPENDING_WORDS or before[-1].endswith((",", "-")):
         return False
-    if any(start < match.start() < end for start, end in quoted):
+    if _in_quotes(quoted, match.start()):
         return False
     word = re.match(r'[^\s()"]*', text[match.end() :])
     following = word[0] if word else ""
@@ -1524,7 +1534,7 @@ def _minus_read_as_not(text: str) -> str:
     if "-" not in text:
         return text
     marked = text.translate(_TYPOGRAPHIC_QUOTES)  # (one character for one: the spans stay)
-    quoted = [m.span() for m in _QUOTED.finditer(marked)] if '"' in marked else []
+    quoted = _quoted_spans(marked)
     pieces, last = [], 0
     for match in _MINUS_BEFORE_WORD.finditer(marked):
         if _offers_exclusion(marked, match, quoted):

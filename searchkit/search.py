@@ -24,7 +24,7 @@ from .analysis import TOKEN_PATTERN, analyze
 from .compounds import UMLAUT_DIGRAPH, with_umlauts
 from .engines import OneWord
 from .errors import QueryError
-from .facets import FACETS, FacetData, FacetField, month_label, shown_dates
+from .facets import FACETS, MIN_GENITIVE_NAME, FacetData, FacetField, month_label, shown_dates
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
 from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
 from .model import Document, Entity, Precision, PubDate, load_stored
@@ -143,9 +143,9 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
 _S_KEPT_AFTER = frozenset("aiouyjpvw")
 
 
-#: Names shorter than this never take part: "Wei", "Rau", "Mau", "Mai" are names in news
-#: facets, and their -s forms are the stems of everyday words (Weise, raus, Maus, Mais).
-MIN_GENITIVE_NAME = 4
+#: (``facets.MIN_GENITIVE_NAME``: names shorter than it never take part: "Wei", "Rau", "Mau",
+#: "Mai" are names in news facets, and their -s forms are the stems of everyday words: Weise,
+#: raus, Maus, Mais.)
 
 
 def _may_be_genitive_pair(term: str) -> bool:
@@ -267,14 +267,6 @@ def _fuzzy_terms(node: query.FuzzyTerm, snapshot: Any) -> query.Query:
     return terms[0] if len(terms) == 1 else query.Or(terms)
 
 
-def _named_value_ids(facet: FacetField, text: str, kind: str) -> list[int]:
-    """The values of the entity facet ``facet`` (of ``kind``: person, place, organisation) that
-    the name ``text`` means (``FacetField.named``: the value of that name in any spelling, case,
-    alias or genitive, "Israels" → Israel; else every value whose name holds its words,
-    "Scholz" → Olaf Scholz). The filter, the field syntax and the entity page read a name so."""
-    return facet.named(text, kind)
-
-
 def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query.Query:
     """The index keys of the facet value ``text`` names: as the facet filter finds it (any
     spelling, case, alias; written without umlauts, "ort:Koeln"); else, so that typing a name
@@ -282,7 +274,7 @@ def _entity_terms(field: str, text: str, boost: float, data: FacetData) -> query
     nothing), its genitive's value ("Israels" → Israel) or every value whose name holds its
     words (``FacetField.named_with``: "Scholz" → Olaf Scholz)."""
     facet = data.fields[field]
-    keys = _value_keys(facet, _named_value_ids(facet, text, field)) or [facet_key(text)]
+    keys = _value_keys(facet, facet.named(text, field)) or [facet_key(text)]
     return _key_terms(field, keys, boost, data)
 
 
@@ -366,7 +358,7 @@ def _resolve_filters(request: SearchRequest, data: FacetData) -> dict[str, list[
             if idx is None and name in ENTITY_FIELDS:
                 # a name as ``person:`` reads it: "Scholz" selects Olaf Scholz (found by a
                 # review: the filter was exact while the field syntax and the entity page were not)
-                named = _named_value_ids(facet, value, name)
+                named = facet.named(value, name)
                 ids += named
                 canonical += [_facet_value(name, facet.values[i], data) for i in named] or [value]
                 continue

@@ -236,7 +236,7 @@ class _Speller:
         "Meinten Sie" (a review). Only for keywords (a question keeps its rare words)."""
         return (
             self.operator == "and" and len(lower) >= RARE_WORD_MIN_LETTERS and lower not in self.asking
-            and 0 < self.vocabulary.frequency(lower) <= RARE_WORD_DOCUMENTS and self._names(lower) > 0
+            and 0 < self.vocabulary.frequency(lower) <= RARE_WORD_DOCUMENTS and self._is_name(lower)
         )
 
     def popular_near(self, lower: str) -> list[Any]:
@@ -251,21 +251,25 @@ class _Speller:
         least = POPULAR_FACTOR * self.vocabulary.frequency(lower)
         return [
             c for c in self.vocabulary.similar(lower, 1, prefix=1)
-            if c.count >= least and _transliterated(lower, c.word) and 2 * self._names(c.word) >= c.count
+            if c.count >= least and _transliterated(lower, c.word) and 2 * self._name_documents(c.word) >= c.count
         ]
 
-    def _names(self, lower: str) -> int:
+    def _is_name(self, words: str) -> bool:
+        """Whether a person, place or organisation has ``words`` (lowercase) in its name."""
+        key = facet_key(words)
+        return any(self.data.fields[name].named_with(key) for name in ENTITY_FIELDS)
+
+    def _name_documents(self, lower: str) -> int:
         """In how many documents a person, place or organisation has ``lower`` as a word of
         its name (0: no name has it)."""
         key = facet_key(lower)
-        mask = None
+        mask = np.zeros(self.data.doc_count, dtype=bool)
         for name in ENTITY_FIELDS:
             facet = self.data.fields[name]
             values = facet.named_with(key)
             if values:
-                found = facet.mask(values, self.data.doc_count)
-                mask = found if mask is None else mask | found
-        return 0 if mask is None else int(mask.sum())
+                mask |= facet.mask(values, self.data.doc_count)
+        return int(mask.sum())
 
     def near(self, lower: str) -> list[Any]:
         found = self._near_as_written(lower)
@@ -345,7 +349,7 @@ class _Speller:
             return ordered
         naming = [
             c for c in nearest
-            if any(self._names(" ".join(words)) for words in (before + [c.word], [c.word] + after) if len(words) == 2)
+            if any(self._is_name(" ".join(words)) for words in (before + [c.word], [c.word] + after) if len(words) == 2)
         ]
         if not naming or len(naming) == len(nearest):
             return ordered

@@ -441,8 +441,7 @@ def _touches_syntax(query: str, start: int, end: int) -> bool:
     with nothing to join, and the query parser drops it (the phrase was searched as words and
     found nothing: "Trump AND 2026" 4 of 5,188 articles, with the filter 384)."""
     before = query[start - 1] if start > 0 else " "
-    after = query[end] if end < len(query) else " "
-    if before in "+-(!^" or after in "*~^)" or (after == "?" and not _ends_question(query, end)):
+    if before in "+-(!^" or _glued_after(query, end):
         return True
     words_before = query[:start].split()
     words_after = query[end:].split()
@@ -465,10 +464,7 @@ def _negated_bound(query: str, reading: Any, masked: list[tuple[int, int]]) -> D
     words_after = query[reading.end :].split()
     if (len(words_before) > 1 and words_before[-2] in {"OR", *_NEGATING}) or words_after[:1] == ["OR"]:
         return None  # "Trump OR NOT seit …", "NOT NOT seit …", "NOT seit … OR Merz": logic, not one bound
-    if any(reading.end > s and reading.start < e for s, e in masked):
-        return None
-    after = query[reading.end] if reading.end < len(query) else " "
-    if after in "*~^)" or (after == "?" and not _ends_question(query, reading.end)):
+    if _overlaps(masked, reading.start, reading.end) or _glued_after(query, reading.end):
         return None
     lower = _successor(reading.upper) if reading.lower is None else None
     upper = _predecessor(reading.lower) if reading.upper is None else None
@@ -480,6 +476,18 @@ def _negated_bound(query: str, reading: Any, masked: list[tuple[int, int]]) -> D
     rest = " ".join((query[:operator_start] + " " + query[reading.end :]).split())
     label = f"nicht {negated} ({_bounds_text(lower, upper)})"
     return DateQuery(query=rest, start=lower, end=upper, phrase=phrase, label=label)
+
+
+def _glued_after(query: str, end: int) -> bool:
+    """Whether syntax is glued to the end of a phrase: a wildcard, fuzzy or boost mark, a
+    closing bracket, or a "?" that does not end the question ("2024*", "2026?5")."""
+    after = query[end] if end < len(query) else " "
+    return after in "*~^)" or (after == "?" and not _ends_question(query, end))
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``start``…``end`` overlaps one of ``spans`` (quoted or field text)."""
+    return any(end > s and start < e for s, e in spans)
 
 
 def _ends_question(query: str, at: int) -> bool:
@@ -783,7 +791,7 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
     atoms = [
         a
         for a in _query_atoms(query, today)
-        if all(a.end <= s or a.start >= e for s, e in masked)
+        if not _overlaps(masked, a.start, a.end)
     ]
     kept = _without_leading_seasons(_non_overlapping(atoms, lambda a: (a.start, a.end, a.priority)), _lower(query))
     every = list(kept)
@@ -801,7 +809,7 @@ def parse_query_dates(query: str, *, today: date | None = None) -> DateQuery:
             return negated
         if (
             (reading.lower is None and reading.upper is None)
-            or any(reading.end > s and reading.start < e for s, e in masked)
+            or _overlaps(masked, reading.start, reading.end)
             or _touches_syntax(query, reading.start, reading.end)
             or _alternative_dates(query, every, reading.start, reading.end)
         ):
