@@ -25,6 +25,7 @@ from .errors import (
     QueryError,
     SearchkitError,
 )
+from .entities.aliases import AliasFileError
 from .index import Index, IngestReport
 from .ingest import read_file, read_paths
 from .model import Document, Entity, EntityType, Precision, PubDate
@@ -34,7 +35,7 @@ from .request import Facet, FacetValue, Hit, SearchRequest, SearchResult
 __version__ = "0.1.0"
 
 __all__ = [
-    "ArgumentError", "ClusterError", "ConfigError", "DateError", "Document", "DocumentError", "DocumentNotFoundError", "EngineError", "Entity", "EntityType",
+    "AliasFileError", "ArgumentError", "ClusterError", "ConfigError", "DateError", "Document", "DocumentError", "DocumentNotFoundError", "EngineError", "Entity", "EntityType",
     "Facet", "FacetValue", "Hit", "Index", "IndexDamagedError", "IndexLockedError", "IndexNotFoundError",
     "IndexVersionError", "IngestError", "IngestReport", "Precision", "PubDate", "QueryError",
     "SearchRequest", "SearchResult", "SearchkitError", "enrich", "read_file", "read_paths",

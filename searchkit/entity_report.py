@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import QueryError
+from .errors import QueryError, clipped, shown
 from .facets import FacetData
 from .index import ENTITY_FIELDS, NO_DATE
 from .request import (
@@ -65,22 +65,24 @@ def entity_report(index: Any, facet: str, name: str, *, top: int = 10) -> Entity
     if isinstance(facet, str):
         facet = FILTER_NAMES.get(facet.lower(), facet)  # "ort", "Personen", as a filter may be named
     if facet not in ENTITY_FIELDS:
-        raise QueryError(f"{facet!r} is not an entity facet; use one of {', '.join(ENTITY_FIELDS)}")
+        raise QueryError(f"{shown(facet)} is not an entity facet; use one of {', '.join(ENTITY_FIELDS)}")
     if not isinstance(top, int) or isinstance(top, bool) or not 1 <= top <= MAX_PER_PAGE:
         raise QueryError(f"top must be between 1 and {MAX_PER_PAGE}")
-    if isinstance(name, str):
-        data = index.facet_data()
-        # a name the archive counts under another type ("Donald Trump" was tagged as an
-        # organisation in some articles): its report is that type's (old links keep working)
-        facet = data.counted_as(facet, name)
-        entity = entity_named(data, facet, name)
-        if entity is None:  # one entity's report, not that of every value a name holds ("Olaf")
-            labels = ", ".join(data.label(f, v) for f, v in entity_candidates(data, facet, name)[:5])
-            raise DocumentNotFoundError(
-                not_found_english(facet, name) + (f"; did you mean: {labels}?" if labels else ""),
-                german=not_found_german(facet, name) + (f" Meinten Sie: {labels}?" if labels else ""),
-            )
-        facet, name = entity  # the value's key: the filter below selects that value alone
+    if not isinstance(name, str):
+        # None was "filter 'person' takes strings", 5 "no person named 5" (a review)
+        raise QueryError(f"the name of a {facet} must be a string, not {type(name).__name__}")
+    data = index.facet_data()
+    # a name the archive counts under another type ("Donald Trump" was tagged as an
+    # organisation in some articles): its report is that type's (old links keep working)
+    facet = data.counted_as(facet, name)
+    entity = entity_named(data, facet, name)
+    if entity is None:  # one entity's report, not that of every value a name holds ("Olaf")
+        labels = ", ".join(data.label(f, v) for f, v in entity_candidates(data, facet, name)[:5])
+        raise DocumentNotFoundError(
+            not_found_english(facet, name) + (f"; did you mean: {labels}?" if labels else ""),
+            german=not_found_german(facet, name) + (f" Meinten Sie: {labels}?" if labels else ""),
+        )
+    facet, name = entity  # the value's key: the filter below selects that value alone
     result = run_search(
         index, SearchRequest(filters={facet: [name]}, sort="date_desc", per_page=top, facet_size=1000)
     )
@@ -100,12 +102,12 @@ GERMAN_KIND = {"person": "Keine Person", "place": "Kein Ort", "organisation": "K
 def not_found_english(facet: str, name: str) -> str:
     """"no person named 'Bahn'": the archive has no entity of that type and name. Not "no
     documents mention 'Bahn'", which was false: many articles have the word (a review)."""
-    return f"no {facet} named {name!r}"
+    return f"no {facet} named {shown(name)}"
 
 
 def not_found_german(facet: str, name: str) -> str:
     """"Keine Person namens „Bahn“ gefunden." (see ``not_found_english``)."""
-    return f"{GERMAN_KIND.get(facet, 'Kein Eintrag')} namens „{name}“ gefunden."
+    return f"{GERMAN_KIND.get(facet, 'Kein Eintrag')} namens „{clipped(name)}“ gefunden."
 
 
 def _timeline(result: SearchResult) -> tuple[list[FacetValue], int]:

@@ -85,3 +85,21 @@ class ArgumentError(SearchkitError, ValueError):
 class ConfigError(SearchkitError):
     """A server setting (``SEARCHKIT_*`` or a ``create_app`` keyword) has a value that cannot
     be used: found when the server starts, not by the first request."""
+
+
+#: How many characters of a value an error message repeats: a message names what it refuses,
+#: it does not echo all of it (an id, a filter name or a date of 1 MB gave messages of 1 MB,
+#: into logs and HTTP answers; found by a review).
+SHOWN_CHARS = 100
+
+
+def clipped(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with "…" when cut: for messages that quote a value
+    in German quotation marks („…“) rather than as ``repr``."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def shown(value: object) -> str:
+    """``value`` as an error message shows it: the ``repr`` of a string cut to ``SHOWN_CHARS``
+    (``clipped``), of anything else the start of its ``repr``."""
+    return repr(clipped(value)) if isinstance(value, str) else clipped(repr(value))

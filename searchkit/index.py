@@ -33,8 +33,10 @@ from .errors import (
     IndexVersionError,
     QueryError,
     SearchkitError,
+    clipped,
+    shown,
 )
-from .model import completed_kicker_sentence, Document, Entity, EntityType, entity_key, nfc
+from .model import check_document, completed_kicker_sentence, Document, Entity, EntityType, entity_key, nfc
 from .spelling import Vocabulary
 
 if TYPE_CHECKING:
@@ -102,6 +104,31 @@ def _without_extraction(doc: Document) -> str:
 def default_index_path() -> Path:
     """``$SEARCHKIT_INDEX`` if set, else ``./index``."""
     return Path(os.environ.get(DEFAULT_INDEX_ENV) or DEFAULT_INDEX_DIR)
+
+
+def index_path(path: object) -> Path:
+    """The folder of an index from what a caller gave (None: ``default_index_path``), or an
+    ``ArgumentError`` said before anything is read or made: not a path (``Index.rebuild(5)``
+    was a TypeError), empty (it opened the current folder), with a NUL character (a
+    ValueError), or a path the system refuses to look at (a name too long, a file where a
+    folder should be: raw OSErrors; found by a review)."""
+    if path is None:
+        target = default_index_path()
+    else:
+        if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
+            raise ArgumentError(f"an index path is a string or a path, not {type(path).__name__}")
+        if not os.fspath(path):
+            raise ArgumentError("an index path cannot be empty (it opened the current folder)")
+        target = Path(path)
+    if "\x00" in str(target):
+        raise ArgumentError(f"an index path cannot hold a NUL character: {shown(str(target))}")
+    try:
+        os.stat(target)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise ArgumentError(f"cannot use {shown(str(target))} as an index folder: {error.strerror or error}") from None
+    return target
 
 
 def date_number(day: Any) -> int:
@@ -250,11 +277,9 @@ def read_metadata(path: Path, *, for_copy: bool = False) -> dict[str, Any]:
             " (or `searchkit demo`; in Python `Index(path, create=True)`)"
         )
     if not meta_file.exists():
-        if any(path.glob("*.toc")):
-            raise IndexVersionError(
-                f"{path} holds a Whoosh index that searchkit did not write: rebuild it with"
-                f" `searchkit index FILES --index {path} --rebuild`"
-            )
+        foreign = foreign_engine(path)
+        if foreign is not None:
+            raise foreign_index_error(path, foreign)
         raise IndexNotFoundError(
             f"no index at {path}: build one with `searchkit index FILES --index {path}`"
             " (in Python `Index(path, create=True)`)"
@@ -282,6 +307,27 @@ def read_metadata(path: Path, *, for_copy: bool = False) -> dict[str, Any]:
     return meta
 
 
+def foreign_engine(path: Path) -> str | None:
+    """The engine of an index in the folder ``path`` that has no searchkit metadata: "Whoosh"
+    (its ``*.toc`` files), "tantivy" (its ``meta.json``, in the folder or in ``tantivy/`` as
+    searchkit's tantivy engine keeps it), or None. Such a folder was said to hold no index,
+    and the advice to build one there failed (a tantivy folder: found by a review); ``rebuild``
+    replaces it."""
+    if any(path.glob("*.toc")):
+        return "Whoosh"
+    if (path / "meta.json").is_file() or (path / "tantivy" / "meta.json").is_file():
+        return "tantivy"
+    return None
+
+
+def foreign_index_error(path: Path, engine: str) -> IndexVersionError:
+    """Opening (or creating an index in) a folder with a ``foreign_engine`` index: rebuild it."""
+    return IndexVersionError(
+        f"{path} holds a {engine} index that searchkit did not write: rebuild it with"
+        f" `searchkit index FILES --index {path} --rebuild`"
+    )
+
+
 def write_metadata(path: Path, meta: dict[str, Any]) -> None:
     """Write metadata atomically (temp file + rename), so a crash never leaves half a file."""
     tmp = path / f"{METADATA_FILE}.{os.getpid()}-{os.urandom(4).hex()}.tmp"  # one per writer
@@ -300,9 +346,12 @@ def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
-def _documents_of(documents: Iterable[Document]) -> list[Document]:
+def _documents_of(documents: Iterable[Document], *, stored: bool = False) -> list[Document]:
     """``Index.add``'s argument as a list, or ``DocumentError`` naming what is not a document
-    (a dict from a JSON file, a string, None): before anything is written."""
+    (a dict from a JSON file, a string, None) or a document whose attributes were assigned
+    wrongly after it was made (``model.check_document``): before anything is written. Not the
+    latter for the index's own ``stored`` documents (``reextract``, ``migrate``), which may hold
+    an id stored before a check of ids existed."""
     if isinstance(documents, (str, bytes, Document)) or not isinstance(documents, Iterable):
         raise DocumentError(
             f"Index.add takes an iterable of Document objects, not {type(documents).__name__}"
@@ -315,14 +364,38 @@ def _documents_of(documents: Iterable[Document]) -> list[Document]:
                 f"item {position} given to Index.add is a {type(doc).__name__}, not a Document"
                 " (Document.from_dict reads a dict); nothing was added"
             )
+        if not stored:
+            try:
+                check_document(doc)
+            except DocumentError as error:
+                raise DocumentError(f"item {position} given to Index.add: {error}; nothing was added") from None
     return batch
+
+
+def _has_text(doc: Document) -> bool:
+    """Whether a document has a title, lead or body to find it by: one without was stored and
+    found by nothing, and every other one without text was skipped as its copy (one content
+    hash); the file readers and the write API refuse such a document ("no text")."""
+    return any(part.strip() for part in (doc.title, doc.lead, doc.body))
 
 
 def _check_count(name: str, value: int) -> None:
     """``batch_size`` and ``workers`` are whole numbers of at least one: a batch size below one
     would index nothing (or fail deep inside ``islice``), workers="2" failed inside the pool."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
+        raise ArgumentError(f"{name} must be a whole number of at least 1, not {shown(value)}")
+
+
+def _not_found(doc_id: str) -> DocumentNotFoundError:
+    """"no document with id …", the id cut (``errors.shown``): an id of 1 MB gave a message of
+    1 MB (found by a review)."""
+    return DocumentNotFoundError(
+        f"no document with id {shown(doc_id)}", german=f"Kein Artikel mit der Kennung „{clipped(doc_id)}“."
+    )
+
+
+#: How many unknown ids a refused ``delete`` names.
+MISSING_SHOWN = 10
 
 
 def _check_ids(ids: Iterable[object], hint: str = "") -> None:
@@ -330,6 +403,18 @@ def _check_ids(ids: Iterable[object], hint: str = "") -> None:
     wrong = [one for one in ids if not isinstance(one, str)]
     if wrong:
         raise DocumentError(f"document ids are strings, not {type(wrong[0]).__name__}{hint}")
+
+
+#: Why ``Index.add`` fails a document without text (``_has_text``): the words of the readers
+#: and the write API ("no text (expected a 'text', 'body', … field)").
+NO_TEXT = "no text (a document needs a title, lead or body)"
+
+
+def _fail(report: IngestReport, doc: Document, message: str) -> None:
+    """Count ``doc`` as failed in ``report``, with ``message``."""
+    report.failed += 1
+    report.errors.append(f"{doc.id}: {message}")
+    report.failed_ids.append(doc.id)
 
 
 def _fail_copies_of_failures(batch: list[Document], seen_hashes: dict[str, str], report: IngestReport) -> None:
@@ -358,15 +443,19 @@ def _check_enricher(enrich: object, *, required: bool = False) -> None:
         return
     if not callable(enrich):
         hint = " (without one, every document would lose its entities and dates)" if required else ""
-        raise ArgumentError(f"enrich must be a function of a Document such as searchkit.enrich, not {enrich!r}{hint}")
+        raise ArgumentError(f"enrich must be a function of a Document such as searchkit.enrich, not {shown(enrich)}{hint}")
 
 
 def _refuse_hit_options(method: str, options: dict[str, Any]) -> None:
-    from .request import HIT_OPTIONS
+    """``facets`` and ``facet_values`` take the options of a search that choose documents, not
+    those of its hits (``HIT_OPTIONS``); an unknown option is refused with the known ones, which
+    listed page, per_page and sort that these refuse (a review)."""
+    from .request import HIT_OPTIONS, check_options
 
     given = [name for name in HIT_OPTIONS if name in options]
     if given:
         raise QueryError(f"{method}() counts documents, it lists none: it takes no {', '.join(given)}")
+    check_options([name for name in options if name not in ("query", "request")], leave_out=HIT_OPTIONS)
 
 
 def _safe(enrich: Enricher, doc: Document) -> Document | SearchkitError:
@@ -381,7 +470,24 @@ def _safe(enrich: Enricher, doc: Document) -> Document | SearchkitError:
         return DocumentError(f"enrichment failed: {type(error).__name__}: {error}")
     if not isinstance(enriched, Document):
         return DocumentError(f"enrichment returned {type(enriched).__name__}, not a Document")
-    return enriched
+    return _enriched_problem(doc, enriched) or enriched
+
+
+def _enriched_problem(doc: Document, enriched: Document) -> DocumentError | None:
+    """Why the enricher's document cannot be written in place of ``doc``, or None. It must keep
+    the id: a new one was written with ``replaces=`` of the old one's number, which left two
+    documents with the new id (found by a review). And it must be valid
+    (``model.check_document``; its metadata completely when the enricher replaced it): a
+    string among its entities was an AttributeError that lost the batch."""
+    if enriched.id != doc.id:
+        return DocumentError(f"enrichment changed the document's id to {shown(enriched.id)}; an enricher must keep the id")
+    try:
+        check_document(enriched, new_id=False)  # its input's id: checked, or as the index stored it
+        if enriched.metadata is not doc.metadata:
+            enriched._check_metadata()
+    except DocumentError as error:
+        return DocumentError(f"enrichment returned an invalid document: {error}")
+    return None
 
 
 def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterator[Document | SearchkitError]:
@@ -442,13 +548,12 @@ class Index:
         engine: str | None = None,
         for_copy: bool = False,
     ) -> None:
-        if path is not None and not isinstance(path, (str, os.PathLike)):
-            raise ArgumentError(f"an index path is a string or a path, not {type(path).__name__}")
-        if path is not None and not os.fspath(path):
-            raise ArgumentError("an index path cannot be empty (it opened the current folder)")
+        for name, flag in (("create", create), ("for_copy", for_copy)):
+            if not isinstance(flag, bool):  # create="no" created an index (a review)
+                raise ArgumentError(f"{name} must be True or False, not {shown(flag)}")
         if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)) or not lock_timeout >= 0:
-            raise ArgumentError(f"lock_timeout is a number of seconds of at least 0, not {lock_timeout!r}")
-        self.path = Path(path) if path is not None else default_index_path()
+            raise ArgumentError(f"lock_timeout is a number of seconds of at least 0, not {shown(lock_timeout)}")
+        self.path = index_path(path)
         self.lock_timeout = lock_timeout
         if engine is not None:
             check_engine(engine)  # (opening an index with engine="lucene" proposed to migrate it)
@@ -487,14 +592,20 @@ class Index:
         if self._made_by_another():
             return
         if self.path.exists() and (not self.path.is_dir() or any(self.path.iterdir())):
+            foreign = foreign_engine(self.path) if self.path.is_dir() else None
+            if foreign is not None:  # (said to be no index folder, with no word of --rebuild)
+                raise foreign_index_error(self.path, foreign)
             raise IndexVersionError(
                 f"{self.path} exists and is not an empty folder or a searchkit index;"
                 " choose another folder (--index)"
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         fresh = self.path.with_name(f".{self.path.name}.create-{os.getpid()}-{os.urandom(4).hex()}")
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             fresh.mkdir()
+        except OSError as error:  # (a raw FileExistsError where a file stood in the path: a review)
+            raise ArgumentError(f"cannot create an index at {shown(str(self.path))}: {error.strerror or error}") from None
+        try:
             engine_class(engine).create(fresh)
             write_metadata(fresh, {"format": "searchkit", "schema_version": SCHEMA_VERSION, "engine": engine})
             self._move_into_place(fresh)
@@ -527,12 +638,12 @@ class Index:
         the engine it had unless ``engine`` says otherwise. ``IndexLockedError`` while another
         writer works on it (found by a review: the rebuild deleted the folder under a running
         writer, whose batches were lost, and a tantivy index came back as Whoosh)."""
-        target = Path(path) if path is not None else default_index_path()
+        target = index_path(path)
         if not target.exists() or (target.is_dir() and not any(target.iterdir())):
             return cls(target, create=True, engine=engine)
         import shutil
 
-        looks_like_index = (target / METADATA_FILE).exists() or any(target.glob("*.toc"))
+        looks_like_index = (target / METADATA_FILE).exists() or foreign_engine(target) is not None
         if not looks_like_index:
             raise IndexVersionError(f"refusing to replace {target}: it is not an index folder")
         try:
@@ -669,7 +780,7 @@ class Index:
             snapshot = self.snapshot()
             docnum = self._docnum(snapshot, doc_id)
             if docnum is None:
-                raise DocumentNotFoundError(f"no document with id {doc_id!r}", german=f"Kein Artikel mit der Kennung „{doc_id}“.")
+                raise _not_found(doc_id)
             return Document.from_stored(snapshot.stored(docnum))
 
     def documents(self) -> Iterator[Document]:
@@ -807,6 +918,8 @@ class Index:
         from .similar import similar_documents
 
         _check_ids([doc_id])
+        if doc_id not in self:  # said here, with the id cut (``similar`` repeated all of it)
+            raise _not_found(doc_id)
         return similar_documents(self, doc_id, limit)
 
     def reextract(
@@ -838,6 +951,9 @@ class Index:
 
     def info(self, *, top: int = 5) -> dict[str, Any]:
         """Document count, date range and top facet values: what ``searchkit info`` shows."""
+        if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= 1000:
+            # (its facet_size: the message named an argument the caller never gave, a review)
+            raise QueryError(f"top must be an integer between 1 and 1000, not {shown(top)}")
         data = self.facet_data()
         result = self.facets(facet_size=top)
         return {
@@ -872,6 +988,11 @@ class Index:
         unchanged ones too), in ``workers`` processes when more than one. If anything
         interrupts the call (Ctrl-C included) nothing of it is committed.
 
+        A document without text (no title, lead or body), or whose enrichment fails, changes
+        its id or returns an invalid document, fails alone (``IngestReport.failed``). Anything
+        that is no valid ``Document`` (also one whose attributes were set wrongly after it was
+        made) is a ``DocumentError`` before anything is written.
+
         The batch is held in memory (Whoosh cannot drop a document it has buffered, so duplicate
         ids are resolved first); feed large archives in batches, as the CLI does.
         """
@@ -897,7 +1018,8 @@ class Index:
         _check_enricher(enrich)
         _check_count("workers", workers)
         report = IngestReport()
-        batch = _documents_of(documents)
+        stored = exact or expected is not None  # the index's own documents, as it stored them
+        batch = _documents_of(documents, stored=stored)
         last_of_id = {doc.id: position for position, doc in enumerate(batch)}
         writer = self._writer(procs=workers)
         change = spelling.Change()
@@ -909,6 +1031,11 @@ class Index:
                 todo: list[tuple[Document, int | None]] = []
                 for position, doc in enumerate(batch):
                     if last_of_id[doc.id] == position:
+                        if not stored and not _has_text(doc):
+                            _fail(report, doc, NO_TEXT)
+                            if on_document:
+                                on_document(doc, "failed")
+                            continue
                         if expected is not None and not self._still_as_read(committed, doc.id, expected):
                             report.skipped += 1
                             outcome = "skipped"
@@ -954,9 +1081,7 @@ class Index:
                     report.added -= 1
                 else:
                     report.updated -= 1
-                report.failed += 1
-                report.errors.append(f"{doc.id}: {prepared}")
-                report.failed_ids.append(doc.id)
+                _fail(report, doc, str(prepared))
                 outcome = "failed"
             else:
                 old = Document.from_stored(committed.stored(existing)) if existing is not None else None
@@ -1035,7 +1160,9 @@ class Index:
         doc_ids = list(dict.fromkeys((doc_id, *more_ids)))
         missing = [one for one in doc_ids if one not in self]
         if missing:
-            listed = ", ".join(repr(one) for one in missing)
+            listed = ", ".join(shown(one) for one in missing[:MISSING_SHOWN])
+            if len(missing) > MISSING_SHOWN:
+                listed += f" and {len(missing) - MISSING_SHOWN} more"
             raise DocumentNotFoundError(f"no document with id {listed}" + ("; nothing deleted" if len(doc_ids) > 1 else ""))
         writer = self._writer()
         change = spelling.Change()

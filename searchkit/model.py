@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from enum import Enum
 from functools import lru_cache
@@ -21,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from .errors import DateError, DocumentError
+from .errors import ArgumentError, DateError, DocumentError, shown
 
 #: A lone surrogate ("\\ud800"): no text, cannot be stored as UTF-8 nor tagged.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -42,11 +43,6 @@ def max_id_chars() -> int:
     from .ingest.formats import MAX_ID_CHARS
 
     return MAX_ID_CHARS
-
-
-def _shown(text: str) -> str:
-    """The start of an over-long value for an error message (not all of its 100,000 characters)."""
-    return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
 class Precision(str, Enum):
@@ -82,13 +78,13 @@ class PubDate:
     def __post_init__(self) -> None:
         match = _ISO_PATTERNS[Precision(self.precision)].match(self.value)
         if not match:
-            raise DateError(f"{self.value!r} is not an ISO date of {self.precision} precision")
+            raise DateError(f"{shown(self.value)} is not an ISO date of {self.precision} precision")
         parts = [int(p) for p in match.groups()] + [1, 1, 0, 0]
         year, month, day, hour, minute = parts[:5]
         if not 1 <= year <= 9999 or not 1 <= month <= 12 or hour > 23 or minute > 59:
-            raise DateError(f"{self.value!r} is not a valid date")
+            raise DateError(f"{shown(self.value)} is not a valid date")
         if day > calendar.monthrange(year, month)[1] or day < 1:
-            raise DateError(f"{self.value!r} is not a valid date")
+            raise DateError(f"{shown(self.value)} is not a valid date")
         object.__setattr__(self, "precision", Precision(self.precision))
 
     @classmethod
@@ -96,7 +92,7 @@ class PubDate:
         """Parse ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` (seconds and zone
         are cut off)."""
         if not isinstance(text, str):
-            raise DateError(f"an ISO date is a string such as \"2025-04\", not {text!r}")
+            raise DateError(f"an ISO date is a string such as \"2025-04\", not {shown(text)}")
         return _pubdate_from_iso(cls, text)
 
     @classmethod
@@ -106,7 +102,7 @@ class PubDate:
             for precision, pattern in _ISO_PATTERNS.items():
                 if pattern.match(candidate):
                     return cls(candidate, precision)
-        raise DateError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise DateError(f"{shown(text)} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
     @classmethod
     def of_day(cls, day: date) -> PubDate:
@@ -371,7 +367,7 @@ class Entity:
                 object.__setattr__(self, "type", EntityType(self.type))
             except ValueError:
                 kinds = ", ".join(t.value for t in EntityType)
-                raise DocumentError(f"entity {self.name!r}: type must be one of {kinds}, not {self.type!r}") from None
+                raise DocumentError(f"entity {shown(self.name)}: type must be one of {kinds}, not {shown(self.type)}") from None
 
     def to_dict(self) -> dict[str, str]:
         return {"name": self.name, "type": self.type.value}
@@ -388,11 +384,11 @@ def check_entity_name(name: object) -> None:
     stored it and ``searchkit export`` failed on it; tantivy's ``add`` raised a raw
     UnicodeEncodeError: found by a review)."""
     if not isinstance(name, str) or not name.strip():
-        raise DocumentError(f"an entity's name must be a non-empty string, not {name!r}")
+        raise DocumentError(f"an entity's name must be a non-empty string, not {shown(name)}")
     if len(name) > MAX_ENTITY_CHARS:
-        raise DocumentError(f"entity name {_shown(name)} is longer than {MAX_ENTITY_CHARS} characters")
+        raise DocumentError(f"entity name {shown(name)} is longer than {MAX_ENTITY_CHARS} characters")
     if not name.isascii() and LONE_SURROGATE.search(name):
-        raise DocumentError(f"entity name {name!r} holds a lone surrogate (not valid Unicode text)")
+        raise DocumentError(f"entity name {shown(name)} holds a lone surrogate (not valid Unicode text)")
 
 
 def _published_of(doc_id: str, value: object) -> PubDate | None:
@@ -405,7 +401,7 @@ def _published_of(doc_id: str, value: object) -> PubDate | None:
         return PubDate.of_day(value if type(value) is date else value.date())  # type: ignore[attr-defined]
     if isinstance(value, str):
         return _iso_date(doc_id, "published", value)
-    raise DocumentError(f"document {doc_id!r}: published must be a PubDate, a date or an ISO string")
+    raise DocumentError(f"document {shown(doc_id)}: published must be a PubDate, a date or an ISO string")
 
 
 def _iso_date(doc_id: str, field_name: str, text: str) -> PubDate:
@@ -413,7 +409,7 @@ def _iso_date(doc_id: str, field_name: str, text: str) -> PubDate:
     try:
         return PubDate.from_iso(text)
     except DateError as error:
-        raise DocumentError(f"document {doc_id!r}: {field_name}: {error}") from error
+        raise DocumentError(f"document {shown(doc_id)}: {field_name}: {error}") from error
 
 
 #: Path segments that browsers and HTTP clients resolve in a URL's path (RFC 3986 "remove dot
@@ -428,7 +424,7 @@ def check_id_length(doc_id: str) -> None:
     (``from_stored``), so an index holding a longer one still opens and serves."""
     limit = max_id_chars()
     if len(doc_id) > limit:
-        raise DocumentError(f"document id {_shown(doc_id)} is longer than {limit} characters ({len(doc_id)})")
+        raise DocumentError(f"document id {shown(doc_id)} is longer than {limit} characters ({len(doc_id)})")
 
 
 def check_id_segments(doc_id: str) -> None:
@@ -439,23 +435,89 @@ def check_id_segments(doc_id: str) -> None:
     (``from_stored``): such an index still opens and serves."""
     if any(segment in DOT_SEGMENTS for segment in doc_id.split("/")):
         raise DocumentError(
-            f"document id {doc_id!r} has a '.' or '..' path segment, which web addresses resolve away"
+            f"document id {shown(doc_id)} has a '.' or '..' path segment, which web addresses resolve away"
             " (the document could not be reached over HTTP); use an id without such segments"
         )
 
 
-def _check_metadata(doc_id: str, metadata: dict[str, Any]) -> None:
-    """Refuse metadata that JSON cannot hold, or that holds a lone surrogate in a key or value
-    at any depth (the JSON text has every nested string): Whoosh stored such a document and
-    ``searchkit export`` then failed on it, tantivy's ``add`` raised a raw UnicodeEncodeError
-    (found by a review). Title, body and url drop lone surrogates instead: metadata is the
-    source's own data, which searchkit does not change."""
+def _check_metadata(doc_id: str, metadata: dict[str, Any], *, surrogates: bool = True) -> None:
+    """Refuse metadata that JSON cannot hold, or (``surrogates``) that holds a lone surrogate in
+    a key or value at any depth (the JSON text has every nested string): Whoosh stored such a
+    document and ``searchkit export`` then failed on it, tantivy's ``add`` raised a raw
+    UnicodeEncodeError (found by a review). Title, body and url drop lone surrogates instead:
+    metadata is the source's own data, which searchkit does not change."""
     try:
         text = json.dumps(metadata, ensure_ascii=False)
     except (TypeError, ValueError) as error:
-        raise DocumentError(f"document {doc_id!r}: metadata must be JSON values ({error})") from None
-    if not text.isascii() and LONE_SURROGATE.search(text):
-        raise DocumentError(f"document {doc_id!r}: metadata holds a lone surrogate (not valid Unicode text)")
+        raise DocumentError(f"document {shown(doc_id)}: metadata must be JSON values ({error})") from None
+    if surrogates and not text.isascii() and LONE_SURROGATE.search(text):
+        raise DocumentError(f"document {shown(doc_id)}: metadata holds a lone surrogate (not valid Unicode text)")
+
+
+#: The fields of a document that hold plain text (``checked_text``).
+STRING_FIELDS = ("title", "lead", "body", "url", "source")
+
+
+def checked_id(doc_id: object) -> str:
+    """A new document's id as it is stored (composed, NFC), or a ``DocumentError``: not a
+    non-empty string, a lone surrogate, a control character, too long (``check_id_length``), a
+    "." or ".." segment (``check_id_segments``). For ``Document.__post_init__``, an id changed
+    by ``Document.with_changes`` and every document ``Index.add`` is given (``check_document``:
+    one whose id was assigned directly)."""
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        raise DocumentError(f"a document needs a non-empty string id, not {shown(doc_id)}")
+    if LONE_SURROGATE.search(doc_id):
+        raise DocumentError(f"document id {shown(doc_id)} holds a lone surrogate (not valid Unicode text)")
+    if ID_CONTROL.search(doc_id):
+        # file ingest removes them (``clean_id``), so an export read back changed the id:
+        # refused here, an id is stored, exported and read back as it was given
+        raise DocumentError(f"document id {shown(doc_id)} holds a control character (a tab, a line break …)")
+    doc_id = nfc(doc_id)  # one id however it was composed
+    check_id_length(doc_id)
+    check_id_segments(doc_id)
+    return doc_id
+
+
+def checked_text(doc_id: str, name: str, value: object) -> str:
+    """The text field ``name`` as stored: a string, without lone surrogates, which cannot be
+    stored (UTF-8) nor tagged; file ingest already drops them, the Python API and a JSON
+    "\\ud800" escape let them in (found by a review)."""
+    if not isinstance(value, str):
+        raise DocumentError(f"document {shown(doc_id)}: {name} must be a string, not {type(value).__name__}")
+    if not value.isascii() and LONE_SURROGATE.search(value):
+        return LONE_SURROGATE.sub("", value)
+    return value
+
+
+def check_document(doc: Document, *, new_id: bool = True) -> None:
+    """The cheap checks ``Index.add`` makes of each document it is given, and of each document an
+    enricher returns: a document whose attributes were assigned after it was made (``doc.id =
+    None``, ``doc.entities = ["Merz"]``) skipped the checks of ``__post_init__``, and was stored
+    under the id "None", or broke the batch with an AttributeError (found by a review). The id
+    gets every check (``checked_id``; not with ``new_id=False``: an enriched document keeps the
+    id of its input, which may be one an index stored before a check existed), the other fields
+    only their types: the scans of ``__post_init__`` (lone surrogates in the text, entity names)
+    are not run again for every document of every batch."""
+    if new_id:
+        checked_id(doc.id)
+    for name in STRING_FIELDS:
+        if not isinstance(getattr(doc, name), str):
+            raise DocumentError(f"document {shown(doc.id)}: {name} must be a string, not {type(getattr(doc, name)).__name__}")
+    if doc.published is not None and not isinstance(doc.published, PubDate):
+        raise DocumentError(f"document {shown(doc.id)}: published must be a PubDate or None, not {type(doc.published).__name__}")
+    _check_items(doc.id, "entities", doc.entities, Entity)
+    _check_items(doc.id, "mentioned", doc.mentioned, PubDate)
+    if not isinstance(doc.metadata, dict):
+        raise DocumentError(f"document {shown(doc.id)}: metadata must be a dict, not {type(doc.metadata).__name__}")
+
+
+def _check_items(doc_id: str, name: str, items: object, kind: type) -> None:
+    """``items`` is a list (or tuple) of ``kind`` objects only."""
+    if not isinstance(items, (list, tuple)):
+        raise DocumentError(f"document {shown(doc_id)}: {name} must be a list of {kind.__name__} objects, not {type(items).__name__}")
+    for item in items:
+        if not isinstance(item, kind):
+            raise DocumentError(f"document {shown(doc_id)}: {name} must hold {kind.__name__} objects, not {shown(item)}")
 
 
 @dataclass
@@ -478,25 +540,9 @@ class Document:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.id, str) or not self.id.strip():
-            raise DocumentError("a document needs a non-empty string id")
-        if LONE_SURROGATE.search(self.id):
-            raise DocumentError(f"document id {self.id!r} holds a lone surrogate (not valid Unicode text)")
-        if ID_CONTROL.search(self.id):
-            # file ingest removes them (``clean_id``), so an export read back changed the id:
-            # refused here, an id is stored, exported and read back as it was given
-            raise DocumentError(f"document id {self.id!r} holds a control character (a tab, a line break …)")
-        self.id = nfc(self.id)  # one id however it was composed
-        check_id_length(self.id)
-        check_id_segments(self.id)
-        for name in ("title", "lead", "body", "url", "source"):
-            value = getattr(self, name)
-            if not isinstance(value, str):
-                raise DocumentError(f"document {self.id!r}: {name} must be a string")
-            if not value.isascii() and LONE_SURROGATE.search(value):
-                # a lone surrogate cannot be stored (UTF-8) nor tagged; file ingest already drops
-                # them, the Python API and a JSON "\ud800" escape let them in (found by a review)
-                setattr(self, name, LONE_SURROGATE.sub("", value))
+        self.id = checked_id(self.id)
+        for name in STRING_FIELDS:
+            setattr(self, name, checked_text(self.id, name, getattr(self, name)))
         self.published = _published_of(self.id, self.published)
         self._check_extracted()
 
@@ -504,25 +550,47 @@ class Document:
         """Entities, mentioned periods and metadata as ``Index.add`` writes them: a plain string
         among the entities or the dates, or metadata JSON cannot hold, was an AttributeError or
         TypeError inside ``add`` that lost the whole batch (a review)."""
+        self._check_entities()
+        self._check_mentioned()
+        self._check_metadata()
+
+    def _check_entities(self) -> None:
+        """``entities`` a list of Entity objects with names that can be written and found (None
+        was a raw TypeError: a review)."""
+        if not isinstance(self.entities, (list, tuple)):
+            raise DocumentError(
+                f"document {shown(self.id)}: entities must be a list of Entity objects, not {type(self.entities).__name__}"
+            )
         for entity in self.entities:
             if not isinstance(entity, Entity):
-                raise DocumentError(f"document {self.id!r}: entities must be Entity objects, not {entity!r}")
+                raise DocumentError(f"document {shown(self.id)}: entities must be Entity objects, not {shown(entity)}")
             try:
                 check_entity_name(entity.name)  # ``from_dict`` builds them unchecked (``_entity``)
             except DocumentError as error:
-                raise DocumentError(f"document {self.id!r}: {error}") from None
+                raise DocumentError(f"document {shown(self.id)}: {error}") from None
+        self.entities = list(self.entities)
+
+    def _check_mentioned(self) -> None:
+        """``mentioned`` a list of PubDate objects (ISO strings are read as such)."""
+        if not isinstance(self.mentioned, (list, tuple)):
+            raise DocumentError(
+                f"document {shown(self.id)}: mentioned must be a list of PubDate objects or ISO strings,"
+                f" not {type(self.mentioned).__name__}"
+            )
         mentioned = []
         for period in self.mentioned:
             if isinstance(period, str):
                 period = _iso_date(self.id, "mentioned", period)
             if not isinstance(period, PubDate):
-                raise DocumentError(f"document {self.id!r}: mentioned must hold PubDate objects or ISO strings, not {period!r}")
+                raise DocumentError(f"document {shown(self.id)}: mentioned must hold PubDate objects or ISO strings, not {shown(period)}")
             mentioned.append(period)
         self.mentioned = mentioned
+
+    def _check_metadata(self, *, surrogates: bool = True) -> None:
         if not isinstance(self.metadata, dict):
-            raise DocumentError(f"document {self.id!r}: metadata must be a dict")
+            raise DocumentError(f"document {shown(self.id)}: metadata must be a dict, not {type(self.metadata).__name__}")
         if self.metadata:
-            _check_metadata(self.id, self.metadata)
+            _check_metadata(self.id, self.metadata, surrogates=surrogates)
 
     @property
     def text(self) -> str:
@@ -560,22 +628,42 @@ class Document:
         try:
             fields = _document_fields(data)
         except DateError as error:
-            raise DocumentError(f"document {data.get('id')!r}: {error}") from error
+            raise DocumentError(f"document {shown(data.get('id'))}: {error}") from error
         except (KeyError, ValueError, TypeError, AttributeError) as error:
-            raise DocumentError(f"document {data.get('id')!r} is malformed: {error!r}") from error
+            raise DocumentError(f"document {shown(data.get('id'))} is malformed: {shown(error)}") from error
         return cls(**fields)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
     def with_changes(self, **changes: Any) -> Document:
-        """A copy with ``changes`` (its entities, its mentioned periods) and without the checks of
-        ``__post_init__``, which this document passed when it was made or stored: enrichment and
-        ``reextract`` replace those fields only. (``dataclasses.replace`` checked the whole
-        document again and refused an id that an index stored before the check of its
-        segments existed, halfway through a ``reextract``: found by a review.)"""
+        """A copy with ``changes`` (its entities, its mentioned periods), checked as
+        ``__post_init__`` checks those fields and only those: the rest this document passed when
+        it was made or stored. ``dataclasses.replace`` checked the whole document again and
+        refused an id that an index stored before the check of its segments existed, halfway
+        through a ``reextract`` (found by a review); so an id is checked only when it changes.
+        Unchecked, a copy with the id None was stored under "None", one with the id "x/../y"
+        or the title 5 was written or broke the batch (found by a review). Metadata is checked
+        for what JSON can hold: a copy may stand for a document as an index stored it before
+        its lone surrogates were refused (``Index.add`` refuses those where it writes them)."""
+        unknown = sorted(set(changes) - _DOCUMENT_FIELDS, key=str)
+        if unknown:
+            raise ArgumentError(f"a Document has no field {shown(unknown[0])}; its fields: {', '.join(_DOCUMENT_FIELDS_IN_ORDER)}")
         doc = copy.copy(self)
         doc.__dict__.update(changes)
+        if "id" in changes and changes["id"] != self.id:
+            doc.id = checked_id(changes["id"])
+        for name in STRING_FIELDS:
+            if name in changes:
+                setattr(doc, name, checked_text(doc.id, name, changes[name]))
+        if "published" in changes:
+            doc.published = _published_of(doc.id, doc.published)
+        if "entities" in changes:
+            doc._check_entities()
+        if "mentioned" in changes:
+            doc._check_mentioned()
+        if "metadata" in changes:
+            doc._check_metadata(surrogates=False)
         return doc
 
     @classmethod
@@ -599,6 +687,11 @@ class Document:
         except ValueError as error:  # (JSONDecodeError, and a lone surrogate's UnicodeError)
             raise DocumentError(f"a document's JSON cannot be read: {error}") from error
         return cls.from_dict(data)
+
+
+#: The field names of ``Document`` (what ``with_changes`` takes).
+_DOCUMENT_FIELDS_IN_ORDER = tuple(f.name for f in dataclass_fields(Document))
+_DOCUMENT_FIELDS = frozenset(_DOCUMENT_FIELDS_IN_ORDER)
 
 
 def load_stored(text: str | bytes) -> dict[str, Any]:

@@ -11,14 +11,19 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .errors import DocumentError, shown
 from .model import Document
 
 
 def enrich(doc: Document) -> Document:
-    """Add named entities and the periods the text mentions (keeps what the source already had)."""
+    """Add named entities and the periods the text mentions (keeps what the source already had).
+    Anything but a ``Document`` is a ``DocumentError`` (None and a string were AttributeErrors:
+    a review)."""
     from .dates import extract_mentioned_dates
     from .entities import extract_entities
 
+    if not isinstance(doc, Document):
+        raise DocumentError(f"enrich takes a Document, not {type(doc).__name__} (Document.from_dict reads a dict)")
     entities = doc.entities or extract_entities(doc.text, title=doc.title)
     mentioned = doc.mentioned or extract_mentioned_dates(doc.text, reference=doc.published)
     return doc.with_changes(entities=list(entities), mentioned=list(mentioned))
@@ -180,7 +185,7 @@ def _connect(address: str) -> Any:
     error = outcome.get("error")
     reason = f"{error or type(error).__name__}" if error is not None else f"no answer within {CONNECT_TIMEOUT + HANDSHAKE_GRACE} s"
     raise ClusterError(
-        f"cannot use the Dask scheduler {address!r}: {reason} (an address looks like tcp://10.0.0.5:8786;"
+        f"cannot use the Dask scheduler {shown(address)}: {reason} (an address looks like tcp://10.0.0.5:8786;"
         " is it the scheduler's port, not the dashboard's?)"
     ) from error
 

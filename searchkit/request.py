@@ -5,12 +5,12 @@ JSON API and the web page speak these objects; ``search.run_search`` turns one i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from .errors import QueryError
+from .errors import DateError, QueryError, clipped, shown
 from .facets import FACETS
 from .index import NO_DATE
 from .ingest.clean import sanitize_text
@@ -69,8 +69,8 @@ def facet_name(name: object, what: str = "filter") -> str:
     if facet is None:
         german = ", ".join(filter_aliases())
         raise QueryError(
-            f"unknown {what} {name!r}; known: {', '.join(FACETS)} (in German also {german})",
-            german=f"Unbekannter {'Filter' if what == 'filter' else 'Facette'} „{name}“; möglich sind {', '.join(FILTER_NAMES)}.",
+            f"unknown {what} {shown(name)}; known: {', '.join(FACETS)} (in German also {german})",
+            german=f"Unbekannter {'Filter' if what == 'filter' else 'Facette'} „{clipped(str(name))}“; möglich sind {', '.join(FILTER_NAMES)}.",
         )
     return facet
 
@@ -154,10 +154,10 @@ class SearchRequest:
             self.today = self.today.date()
         if self.today is not None and not isinstance(self.today, date):
             # a string was taken for the real today without a word (a review)
-            raise QueryError(f"today must be a datetime.date or None, not {self.today!r}")
+            raise QueryError(f"today must be a datetime.date or None, not {shown(self.today)}")
         self.filters = _clean_filters(self.filters)
         for name in ("date_from", "date_to"):
-            setattr(self, name, _date_bound(name, getattr(self, name)))
+            setattr(self, name, _date_bound(name, getattr(self, name), self.today))
 
 
 def _is_int(value: object) -> bool:
@@ -167,7 +167,7 @@ def _is_int(value: object) -> bool:
 def _not(value: object) -> str:
     """", not '10'" for a value of another type: ``per_page="10"`` was told "must be between 0
     and 100", which 10 is (found by a review)."""
-    return "" if _is_int(value) else f", not {value!r} ({type(value).__name__})"
+    return "" if _is_int(value) else f", not {shown(value)} ({type(value).__name__})"
 
 
 def _clean_filters(filters: object) -> dict[str, list[str]]:
@@ -188,13 +188,25 @@ def _clean_filters(filters: object) -> dict[str, list[str]]:
         if len(values) > MAX_FILTER_VALUES:
             raise _too_many_values()
         if not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
-            raise QueryError(f"filter {given!r} takes strings")
+            raise QueryError(f"filter {shown(given)} takes strings")
+        if any(isinstance(v, str) and not v.strip() for v in values):
+            raise _empty_value(name)
         if values:
             clean[name] = list(dict.fromkeys([*clean.get(name, []), *(str(v) for v in values)]))
             if len(clean[name]) > MAX_FILTER_VALUES:  # "ort" and "place" together
                 raise _too_many_values()
             _check_period_values(name, clean[name])
     return clean
+
+
+def _empty_value(name: str) -> QueryError:
+    """An empty filter value: it selected nothing, so the search found nothing without a word
+    (a review). (An empty URL parameter, ``?place=``, is no filter: ``request_from_params``
+    leaves it out, as a form sends every field.)"""
+    return QueryError(
+        f"filter {name!r} takes no empty value; leave the filter out to keep every {name}",
+        german=f"Filter „{FACETS[name][1]}“: ein leerer Wert wählt nichts aus.",
+    )
 
 
 def _too_many_values() -> QueryError:
@@ -258,26 +270,40 @@ def _period_value_error(name: str, value: str) -> QueryError:
     english, german = _UNDATED_MEANING.get(name, ("", ""))
     return QueryError(
         f"filter {name!r} takes values such as {example!r} (years {MIN_YEAR} to {MAX_YEAR})"
-        f"{f', or {english}' if english else ''}, not {value!r}",
+        f"{f', or {english}' if english else ''}, not {shown(value)}",
         german=f"Filter „{_PERIOD_LABEL[name]}“: Werte wie {example} (Jahre {MIN_YEAR} bis {MAX_YEAR})"
-        f"{f' oder {german}' if german else ''}, nicht „{value}“.",
+        f"{f' oder {german}' if german else ''}, nicht „{clipped(value)}“.",
     )
 
 
-def _date_bound(name: str, value: object) -> PubDate | None:
+#: Far longer than any date a bound is written as ("Anfang September 2025", "10.04.2025"): a
+#: longer one is refused before it is parsed, and its message does not repeat all of it.
+MAX_DATE_CHARS = 200
+
+
+def _date_bound(name: str, value: object, today: date | None = None) -> PubDate | None:
     """A publication-date bound from what a caller naturally has at hand: a string ("2025-04",
     "März 2025"), a ``date``/``datetime`` (day precision) or a year as a number. A blank string
-    is no bound, as an empty form field is (a space in "Von" was a 400 "Datum fehlt")."""
+    is no bound, as an empty form field is (a space in "Von" was a 400 "Datum fehlt"). A
+    relative one ("gestern") counts from the request's ``today`` (it counted from the real
+    today: a review)."""
     from .dates import parse_date_bound
 
     if value is None or isinstance(value, PubDate):
         return value
     if isinstance(value, str):  # (a part of a year: its first month "from", its last "to")
-        return parse_date_bound(value, side="end" if name == "date_to" else "start") if value.strip() else None
+        if not value.strip():
+            return None
+        if len(value.strip()) > MAX_DATE_CHARS:
+            raise DateError(
+                f"date not recognised: {shown(value.strip())} (longer than {MAX_DATE_CHARS} characters)",
+                german=f"Datum nicht erkannt: „{clipped(value.strip())}“ (länger als {MAX_DATE_CHARS} Zeichen).",
+            )
+        return parse_date_bound(value, today=today, side="end" if name == "date_to" else "start")
     if isinstance(value, date):  # datetime is a date too
-        return parse_date_bound(value.strftime("%Y-%m-%d"))
+        return parse_date_bound(value.strftime("%Y-%m-%d"), today=today)
     if isinstance(value, int) and not isinstance(value, bool):
-        return parse_date_bound(str(value))
+        return parse_date_bound(str(value), today=today)
     raise QueryError(f"{name} must be a date string, a date or a year, not {type(value).__name__}")
 
 
@@ -298,11 +324,19 @@ def make_request(query: str = "", request: SearchRequest | Mapping[str, Any] | N
             raise QueryError(f"request must be a SearchRequest or a mapping, not {type(request).__name__}")
         options = {**request, **options}
         query = options.pop("query", query)
-    known = {f.name for f in fields(SearchRequest)} - {"query"}
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise QueryError(f"unknown search option(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    check_options(options)
     return SearchRequest(query=query, **options)
+
+
+def check_options(options: Iterable[str], *, leave_out: Collection[str] = ()) -> None:
+    """A ``QueryError`` for the names among ``options`` that are no option of a search, listing
+    the known ones but those in ``leave_out`` (options the caller refuses itself: ``facets()``
+    takes no ``page``)."""
+    known = {f.name for f in fields(SearchRequest)} - {"query"}
+    unknown = sorted(set(options) - known, key=str)
+    if unknown:
+        listed = ", ".join(shown(name) if not isinstance(name, str) else clipped(name) for name in unknown)
+        raise QueryError(f"unknown search option(s): {listed}; known: {', '.join(sorted(known - set(leave_out)))}")
 
 
 #: URL/API parameter names besides the facet names.
@@ -341,8 +375,8 @@ def int_param(name: str, value: str | None, default: int) -> int:
     if _WHOLE_NUMBER.fullmatch(value):
         return int(value)
     raise QueryError(
-        f"parameter {name!r} must be an integer, not {value!r}",
-        german=f"{_GERMAN_PARAMS.get(name, name)} muss eine ganze Zahl sein, nicht „{value}“.",
+        f"parameter {name!r} must be an integer, not {shown(value)}",
+        german=f"{_GERMAN_PARAMS.get(name, name)} muss eine ganze Zahl sein, nicht „{clipped(value)}“.",
     )
 
 
@@ -366,7 +400,7 @@ def request_from_params(params: Mapping[str, list[str]], *, today: date | None =
     facet filter may be named in German as in the query language (``ort=Baku``, ``Jahr=2025``:
     ``filter_facet``); the request keeps the facet's own name, and two names of one facet are
     one filter (``ort=Baku&place=Ankara``: either)."""
-    unknown = sorted(name for name in params if name not in PARAMS and filter_facet(name) is None)
+    unknown = sorted(clipped(name) for name in params if name not in PARAMS and filter_facet(name) is None)
     if unknown:
         raise QueryError(
             f"unknown parameter(s): {', '.join(unknown)}; known: {', '.join(PARAMS + tuple(FACETS))}"
@@ -579,7 +613,10 @@ class SearchResult:
         return max(1, min(-(-self.total // per_page), MAX_RESULT_DEPTH // per_page))
 
     def facet(self, name: str) -> Facet | None:
-        return next((f for f in self.facets if f.name == name), None)
+        """The facet ``name``, also by its German name as a filter takes it ("ort": place;
+        ``filter_facet``), or None when the result has none of that name."""
+        wanted = (filter_facet(name) or name) if isinstance(name, str) else name
+        return next((f for f in self.facets if f.name == wanted), None)
 
     @property
     def unknown_fields(self) -> list[str]:

@@ -26,11 +26,16 @@ def _doc(doc_id: str, text: str = "Olaf Scholz traf in Baku den Präsidenten.") 
     return Document(id=doc_id, title=f"Bericht {doc_id}", body=text, published="2025-04")
 
 
-@pytest.fixture()
-def index(tmp_path: Path) -> Index:
-    ix = Index(tmp_path / "ix", create=True)
+def small_index(path: Path) -> Index:
+    """Two enriched articles (Scholz in Baku, Erdoğan in Ankara)."""
+    ix = Index(path, create=True)
     ix.add([_doc("a"), _doc("b", "Gipfel in Ankara mit Erdoğan.")], enrich=searchkit.enrich)
     return ix
+
+
+@pytest.fixture()
+def index(tmp_path: Path) -> Index:
+    return small_index(tmp_path / "ix")
 
 
 def test_reextract_without_an_enricher_is_refused_before_anything_changes(index: Index) -> None:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..errors import IngestError, SearchkitError
+from ..errors import ArgumentError, IngestError, SearchkitError
 from ..model import Document
 from .feeds import read_feed
 from .formats import not_a_file, read_csv, read_html, read_jsonl, read_text
@@ -146,8 +146,16 @@ class _Naming:
         return stems.get(file.stem, 0) > 1
 
 
+def _check_path(path: object) -> None:
+    """A path to read is a string or a path: None or a number was a TypeError from ``Path``
+    (found by a review)."""
+    if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
+        raise ArgumentError(f"a path to read is a string or a path, not {type(path).__name__}")
+
+
 def read_file(path: str | os.PathLike[str], id_prefix: str | None = None) -> Iterator[Document]:
     """Documents of one file (raises ``IngestError`` for an unknown format or unreadable file)."""
+    _check_path(path)
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -172,6 +180,9 @@ def read_paths(
         paths = [paths]
     elif not isinstance(paths, Iterable):
         raise IngestError(f"paths is a path or a list of paths, not {type(paths).__name__}")
+    paths = list(paths)  # each checked before the first file is read
+    for raw in paths:
+        _check_path(raw)
     naming = _Naming()
     for raw in paths:
         try:
