@@ -21,7 +21,7 @@ import click
 from click.core import ParameterSource
 
 from .engines import ENGINE_ENV, ENGINES
-from .errors import SearchkitError
+from .errors import IndexLockedError, SearchkitError
 from .facets import FACETS
 from .index import Index, IngestReport, batches, default_index_path
 from .model import Document
@@ -93,6 +93,44 @@ def _echo_json(data: Any) -> None:
 INTERRUPTED_STATUS = 130
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (``kill``, ``docker stop``, systemd, a closed terminal), raised where
+    the command is, as Ctrl-C is: the batch being written is cancelled and the command ends with
+    one line. Without it the process died at once with status 143 and no word, and left the
+    cancelled batch's files in the folder until the next commit (a review)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stop_signals_as_interrupts() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise ``Terminated`` within this block, where they would end the
+    process: not where the process ignores them (``nohup``) or something else handles them. The
+    children searchkit forks set them back (``processes.ignore_interrupts``)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, _frame: Any) -> None:
+        raise Terminated(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        stop = getattr(signal, name, None)
+        if stop is not None and signal.getsignal(stop) == signal.SIG_DFL:
+            previous[stop] = signal.signal(stop, interrupt)
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+
+
 class _Group(click.Group):
     """Turns searchkit errors, and the file errors of paths the user gave (a folder that does not
     exist, a file that is not UTF-8 text), into one line on stderr and exit code 1; a closed
@@ -102,18 +140,19 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             try:
-                return super().invoke(ctx)
+                with stop_signals_as_interrupts():
+                    return super().invoke(ctx)
             finally:
                 # what is still buffered (export writes without echo's flush) reaches a closed
                 # pipe here, where it is handled, not at interpreter exit
                 sys.stdout.flush()
         except BrokenPipeError:  # an OSError, but the reader leaving early is no error of ours
             _stdout_closed()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupt:
             # one line and the shell's status for Ctrl-C (click's own "Aborted!" exits 1);
             # every write is one atomic commit, so the index is as its last commit left it
             click.echo("Interrupted: the index keeps its last commit.", err=True)
-            sys.exit(INTERRUPTED_STATUS)
+            sys.exit(128 + interrupt.signum if isinstance(interrupt, Terminated) else INTERRUPTED_STATUS)
         except (SearchkitError, OSError, UnicodeError) as error:
             _fail(error)
 
@@ -152,21 +191,51 @@ def index_documents(  # noqa: PLR0913 - one knob each
             enrich = False
         bar = stack.enter_context(tqdm(desc="Indexing", unit=" docs", disable=not progress, file=sys.stderr))
         for batch in batches(docs, batch_size):
-            part = index.add(
-                batch, enrich=enrich_fn if enrich else None, workers=workers, on_document=lambda *_: bar.update()
-            )
+            try:
+                part = index.add(
+                    batch, enrich=enrich_fn if enrich else None, workers=workers, on_document=lambda *_: bar.update()
+                )
+            except IndexLockedError as error:
+                raise _stopped_after(error, report) from error
             report.merge(part)
             bar.set_postfix(added=report.added, updated=report.updated, skipped=report.skipped)
+            # Each batch takes the write lock anew: once this run has written, it waits for
+            # another writer's commit (the write API's, a one-file `searchkit index`) instead
+            # of giving up halfway through the import (a review). A second import started
+            # meanwhile still fails at once, at its first batch.
+            index.lock_timeout = max(index.lock_timeout, BATCH_LOCK_WAIT)
     return report
+
+
+#: Seconds a running import waits for the write lock between its batches (another writer's
+#: commit usually takes well under a second).
+BATCH_LOCK_WAIT = 60.0
+
+
+def _stopped_after(error: IndexLockedError, report: IngestReport) -> IndexLockedError:
+    """The lock error of a batch, saying what the run had written before it: the message alone
+    read as if nothing had been."""
+    written = report.added + report.updated
+    if not written:
+        return error
+    return IndexLockedError(
+        f"{error} (this run had written {written} documents before; running the same command again"
+        " writes the rest and skips what is indexed)"
+    )
 
 
 def is_bulk_import(report: IngestReport, documents: int, batch_size: int) -> bool:
     """Whether an import wrote enough to merge the index afterwards: more than one batch (one
     commit each, a segment each) and at least half of the documents the index now holds. A
     bulk import of 5,190 articles in batches of 500 left 11 segments, and queries took twice the
-    time of the merged index; adding a few files to a large index must not rewrite all of it."""
-    written = report.added + report.updated
-    return written > batch_size and 2 * written >= documents
+    time of the merged index; adding a few files to a large index must not rewrite all of it.
+
+    The documents skipped as indexed count too: running an interrupted import again writes only
+    what the interruption left out (or nothing, when it came during the merge), and left the 14
+    segments of the first run unmerged (a review); an index that is merged already is not
+    rewritten (``Index.optimize``)."""
+    handled = report.added + report.updated + report.skipped
+    return handled > batch_size and 2 * handled >= documents
 
 
 class _DroppedDates:
@@ -295,7 +364,7 @@ def index_command(  # noqa: PLR0913 - one flag each
                 workers=workers,
                 dask=scheduler,
             )
-        except Exception:
+        except BaseException:  # (Ctrl-C too: it had left an empty index behind, a review)
             if created:
                 _remove_if_empty(index, path)
             raise
@@ -331,8 +400,8 @@ def _close_quietly(client: Any) -> None:
 def _remove_if_empty(index: Index, path: Path) -> None:
     """Take away an index this command created and could not write one document into (a
     ``--dask`` address nobody answers at left an empty index behind, a review): a mistyped
-    argument leaves nothing, as a mistyped path does. Ctrl-C is not such a failure: the index
-    keeps what it committed."""
+    argument leaves nothing, as a mistyped path does. An index that holds documents stays: also
+    after Ctrl-C, it keeps what it committed."""
     import shutil
 
     try:
@@ -569,7 +638,11 @@ def optimize_command(index_path: Path | None, words: bool | None, quiet: bool) -
 
 def _optimize(index: Index, *, quiet: bool) -> None:
     """``Index.optimize`` as ``searchkit index`` runs it after a bulk import: the words file,
-    when it is missing, foreign or partial, with a progress bar (``_write_words``)."""
+    when it is missing, foreign or partial, with a progress bar (``_write_words``). A line says
+    what the seconds of merging after the progress bar are (there was none: a review)."""
+    segments = index.segment_count()
+    if not quiet and segments > 1:
+        click.echo(f"Merging {segments} segments into one …", err=True)
     index.optimize(words=False)
     _write_words(index, words=None, quiet=quiet, say=lambda text: None if quiet else click.echo(text, err=True))
 

@@ -1059,6 +1059,12 @@ class Index:
         except BaseException:
             writer.cancel()
             raise
+        if not report.added and not report.updated:
+            # nothing to write (every document skipped as indexed, or failed): no new
+            # generation, which would end every server's caches and ETags for nothing; running
+            # a finished import again committed once per batch (found by a review)
+            writer.cancel()
+            return report
         self._commit(writer, committed, base, change, learned=learned)
         return report
 

@@ -8,6 +8,10 @@ pool that lost a worker while starting may never finish terminating: a ``searchk
 *blocked* (the mask is inherited through ``fork``), ignores it first thing, and only then
 unblocks it; the parent unblocks it as soon as the children are started, and an interrupt that
 came meanwhile is delivered to the parent then.
+
+SIGTERM and SIGHUP, which the command line handles as Ctrl-C (``cli.stop_signals_as_interrupts``),
+are blocked the same way and set back to their default in the child: a pool ends its workers
+with SIGTERM, and a child must die of it, not raise the parent's interrupt.
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
+#: Ctrl-C, and what the command line handles like it (``kill``, ``docker stop``, a closed terminal).
+_STOP_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+
+
 @contextmanager
 def children_deaf_to_interrupts() -> Iterator[None]:
     """Within this block, processes started (forked) by this thread are born with SIGINT
@@ -24,7 +32,7 @@ def children_deaf_to_interrupts() -> Iterator[None]:
     if not hasattr(signal, "pthread_sigmask"):  # (Windows: no fork, no process groups)
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
         yield
     finally:
@@ -35,5 +43,7 @@ def ignore_interrupts() -> None:
     """In a child process: ignore Ctrl-C (the parent handles it), then take signals again (an
     interrupt that came while SIGINT was blocked is discarded, being ignored)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for stop in _STOP_SIGNALS - {signal.SIGINT}:
+        signal.signal(stop, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)

@@ -363,9 +363,10 @@ def test_index_reports_a_broken_link_and_a_named_pipe_and_never_waits_on_the_pip
 INTERRUPTED_LINE = "Interrupted: the index keeps its last commit."
 
 
-def _interrupted_index(tmp_path: Path, *options: str) -> tuple[int, str, Path]:
+def _interrupted_index(tmp_path: Path, *options: str, stop: str = "SIGINT") -> tuple[int, str, Path]:
     """``searchkit index`` over 20,000 generated articles in batches of 50, stopped with Ctrl-C
-    four seconds after it created the index: (exit status, stderr, index folder).
+    four seconds after it created the index (or with the signal ``stop``): (exit status,
+    stderr, index folder).
 
     SIGINT goes to the command's whole process group, as a terminal's Ctrl-C does: pool workers
     and Whoosh's writer processes get it too. Signalling only the parent did not show their
@@ -404,7 +405,7 @@ def _interrupted_index(tmp_path: Path, *options: str) -> tuple[int, str, Path]:
             time.sleep(0.1)
         time.sleep(4.0)
         assert process.poll() is None, f"the import ended before it could be interrupted: {process.communicate()}"
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, getattr(signal, stop))
         _, stderr = process.communicate(timeout=60)
     finally:
         if process.poll() is None:  # a hang fails the test instead of leaving processes behind
@@ -413,12 +414,12 @@ def _interrupted_index(tmp_path: Path, *options: str) -> tuple[int, str, Path]:
     return process.returncode, stderr, folder
 
 
-def _assert_interrupted_cleanly(status: int, stderr: str, folder: Path) -> None:
+def _assert_interrupted_cleanly(status: int, stderr: str, folder: Path, expected_status: int = 130) -> None:
     """Status 130, the one line and nothing else (no worker traceback, no Dask log), and an
     index that opens with whole batches: the first ``count`` articles, in input order."""
     from searchkit import DocumentNotFoundError, Index
 
-    assert status == 130, stderr
+    assert status == expected_status, stderr
     assert stderr.strip() == INTERRUPTED_LINE, stderr
     index = Index(folder)
     count = len(index)

@@ -99,7 +99,15 @@ def _same(kind: str, got: Any, want: Any) -> bool:
 
 
 def load_expressions(path: Path | None = None) -> list[dict[str, str]]:
-    """Rows of a date-expression TSV (header ``kind text reference expected``)."""
+    """Rows of a date-expression TSV (header ``kind text reference expected``); a file that is
+    not UTF-8 text is a ``DateError`` naming it, as the other evaluations name theirs."""
+    try:
+        return _read_expressions(path)
+    except UnicodeDecodeError as error:
+        raise DateError(f"{path or DEFAULT_PATH}: not UTF-8 text ({error.reason} at byte {error.start})") from error
+
+
+def _read_expressions(path: Path | None) -> list[dict[str, str]]:
     rows = []
     with open(path or DEFAULT_PATH, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
