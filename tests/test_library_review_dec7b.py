@@ -267,3 +267,19 @@ def test_create_is_a_bool_and_alias_file_errors_are_exported(tmp_path: Path) -> 
     assert not (tmp_path / "neu").exists()
     assert searchkit.AliasFileError is searchkit.entities.aliases.AliasFileError
     assert issubclass(searchkit.AliasFileError, SearchkitError) and "AliasFileError" in searchkit.__all__
+
+
+def test_similar_and_date_parsing_cut_long_values_too(index: Index) -> None:
+    """``similar_documents`` (which the API calls) and ``parse_date_bound`` had messages of their
+    own that repeated all of a long value."""
+    from searchkit.dates import parse_date_bound
+    from searchkit.errors import DateError
+    from searchkit.similar import similar_documents
+
+    big = "x" * 10**5
+    with pytest.raises(DocumentNotFoundError) as missing:
+        similar_documents(index, big)
+    with pytest.raises(DateError) as undated:
+        parse_date_bound(big)
+    for error in (missing.value, undated.value):
+        assert len(str(error)) < 400 and len(getattr(error, "german", "") or "") < 400

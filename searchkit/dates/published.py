@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from ..errors import DateError
+from ..errors import DateError, clipped, shown
 from ..model import Precision, PubDate
 from .lexicon import (
     _I,
@@ -347,18 +347,18 @@ def parse_date_bound(text: str, *, today: date | None = None, side: str = "start
         if any(not _valid_year(int(year)) for year in re.findall(r"(?<![0-9])[0-9]{3,}(?![0-9])", cleaned)):
             # "9999-12-31" is in the calendar, but no year of news
             raise DateError(
-                f"invalid date {text.strip()!r}: only the years {MIN_YEAR} to {MAX_YEAR} are read",
-                german=f"Ungültiges Datum: „{text.strip()}“ – möglich sind die Jahre {MIN_YEAR} bis {MAX_YEAR}.",
+                f"invalid date {shown(text.strip())}: only the years {MIN_YEAR} to {MAX_YEAR} are read",
+                german=f"Ungültiges Datum: „{clipped(text.strip())}“ – möglich sind die Jahre {MIN_YEAR} bis {MAX_YEAR}.",
             )
         month = _impossible_month(cleaned)
         if month is not None:
             raise DateError(
-                f"invalid date {text.strip()!r}: there is no month {month}",
-                german=f"Ungültiges Datum: „{text.strip()}“ gibt es im Kalender nicht, er hat keinen Monat {month}.",
+                f"invalid date {shown(text.strip())}: there is no month {month}",
+                german=f"Ungültiges Datum: „{clipped(text.strip())}“ gibt es im Kalender nicht, er hat keinen Monat {month}.",
             )
         raise DateError(
-            f"invalid date {text.strip()!r}: no such day in the calendar",
-            german=f"Ungültiges Datum: „{text.strip()}“ gibt es im Kalender nicht.",
+            f"invalid date {shown(text.strip())}: no such day in the calendar",
+            german=f"Ungültiges Datum: „{clipped(text.strip())}“ gibt es im Kalender nicht.",
         )
     if result is None:
         result = _phrase_bound(text, today or date.today(), side)
@@ -373,8 +373,8 @@ def parse_date_bound(text: str, *, today: date | None = None, side: str = "start
         )
     if result is None:
         raise DateError(
-            f"date not recognised: {text.strip()!r}; expected an ISO or German date such as 2025, 2025-04,"
+            f"date not recognised: {shown(text.strip())}; expected an ISO or German date such as 2025, 2025-04,"
             " 2025-04-10, 10.04.2025 or April 2025",
-            german=f"Datum nicht erkannt: „{text.strip()}“; erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
+            german=f"Datum nicht erkannt: „{clipped(text.strip())}“; erwartet z. B. 2025, April 2025, 10.04.2025 oder 2025-04-10.",
         )
     return result
