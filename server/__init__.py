@@ -156,7 +156,114 @@ def checked_settings(config: Any = None) -> dict[str, Any]:
     storage = str(config["RATE_LIMIT_STORAGE"])
     if storage.split("://", 1)[0] not in SCHEMES or "://" not in storage:
         raise fail("RATE_LIMIT_STORAGE", storage, "a storage address such as memory:// or redis://host:6379")
+    if limit is not None:
+        _check_storage(storage)
+    _check_api_key(config.get("API_KEY"))
+    _check_cors_origins(config.get("CORS_ORIGINS"))
+    _check_entity_files()
     return out
+
+
+def _check_storage(storage: str) -> None:
+    """Build the rate limit storage as the limiter will: redis:// without the redis package let
+    every gunicorn worker fail to boot with a 48-line traceback (a review). Building it does not
+    connect yet, so a server that is down is still found by the first request."""
+    from limits.storage import storage_from_string
+
+    from searchkit.errors import ConfigError
+
+    try:
+        storage_from_string(storage)
+    # limits' ConfigurationError names the missing package; a malformed address raises whatever
+    # the storage's client raises
+    except Exception as error:
+        raise ConfigError(f"SEARCHKIT_RATE_LIMIT_STORAGE={storage!r} cannot be used: {error}") from error
+
+
+def _check_api_key(value: Any) -> None:
+    """A key that no request can present is refused: the presented token is stripped of spaces
+    (``api._presented_key``) and headers arrive as latin-1, so a key with spaces around it or
+    with a character such as "ü" was accepted and then answered every write with 401."""
+    from searchkit.errors import ConfigError
+
+    key = str(value or "")
+    if key and (key != key.strip() or not key.isascii() or not key.isprintable()):
+        raise ConfigError(
+            "SEARCHKIT_API_KEY cannot be sent in an HTTP header as it is: use printable ASCII"
+            " characters without spaces before or after it"
+        )
+
+
+def _check_cors_origins(value: Any) -> None:
+    """Each CORS origin is "*" or scheme://host[:port] (http or https, no path): a browser sends
+    its Origin in that form, so anything else ("notanorigin", "https://a.example/") never matches
+    and CORS silently stayed off for it."""
+    from urllib.parse import urlsplit
+
+    from searchkit.errors import ConfigError
+
+    from .http import cors_origins
+
+    for origin in cors_origins(value):
+        if origin == "*":
+            continue
+        try:
+            parts = urlsplit(origin)
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:
+            parts, port_ok = None, False
+        if (
+            parts is None
+            or not port_ok
+            or parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path
+            or parts.query
+            or parts.fragment
+            or parts.username is not None
+            or origin.endswith(("?", "#"))
+        ):
+            raise ConfigError(
+                f"SEARCHKIT_CORS_ORIGINS: {origin!r} is not an origin: give \"*\" or scheme://host[:port]"
+                " (http or https, no path), separated by commas"
+            )
+
+
+def _check_entity_files() -> None:
+    """The alias file (``SEARCHKIT_ALIASES``) and the NER model (``SEARCHKIT_NER_MODEL``), which
+    the library reads from the environment when a write extracts entities: a missing or broken
+    file was only found by the first write, as a 200 with a failure per document (a review)."""
+    from searchkit.errors import ConfigError
+
+    aliases = os.environ.get("SEARCHKIT_ALIASES")
+    if aliases:
+        from searchkit.entities.aliases import AliasFileError, load_aliases
+
+        try:
+            load_aliases(aliases)
+        except AliasFileError as error:
+            raise ConfigError(f"SEARCHKIT_ALIASES={aliases!r} cannot be used: {error}") from error
+    model = os.environ.get("SEARCHKIT_NER_MODEL")
+    if model:
+        problem = _model_problem(model)
+        if problem:
+            raise ConfigError(f"SEARCHKIT_NER_MODEL={model!r} cannot be used: {problem}")
+
+
+def _model_problem(path: str) -> str | None:
+    """Why the CRF model at ``path`` cannot be used, or None. Opening it maps the file (about
+    10 ms for the shipped model); the lexicons the tagger also reads are left to its first use."""
+    if not Path(path).is_file():
+        return "there is no such file"
+    try:
+        import pycrfsuite
+    except ImportError:
+        return None  # the tagger says so itself, as without the setting
+    try:
+        pycrfsuite.Tagger().open(path)
+    except (OSError, ValueError) as error:
+        return f"it is not a readable crfsuite model ({error})"
+    return None
 
 
 def get_index() -> Index:

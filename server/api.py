@@ -294,7 +294,7 @@ def _rows_from_body() -> list[Any]:
     if mimetype != "application/json" and mimetype not in JSONL_TYPES:
         return _unsupported(mimetype)
     try:
-        text = request.get_data(cache=False).decode("utf-8")
+        text = _body_bytes().decode("utf-8")
     except UnicodeDecodeError:
         raise DocumentError("the request body is not UTF-8") from None
     if not text.strip():
@@ -305,6 +305,38 @@ def _rows_from_body() -> list[Any]:
     # Split at "\n" only (as `searchkit index` reads JSON Lines): str.splitlines() would also
     # split inside JSON strings at U+2028, U+0085 or \x1c, which JSON allows unescaped.
     return [_json_value(line, f"line {number}") for number, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+
+#: Bytes read from the request body at a time.
+BODY_CHUNK = 64 * 1024
+
+
+def _body_bytes() -> bytes:
+    """The request body, or 413 when it is longer than ``MAX_CONTENT_LENGTH``. A body with a
+    Content-Length over the limit is refused by Werkzeug; a chunked one is not: under a server
+    that terminates the input (gunicorn, waitress) Werkzeug's stream stops at the limit without
+    an error, so an NDJSON body was cut there and its first lines written (a review). Reading
+    one byte more than the limit from the server's stream tells the two apart."""
+    limit = request.max_content_length
+    if limit is None or "wsgi.input_terminated" not in request.environ or (request.content_length or 0) > limit:
+        # Werkzeug's stream ends at the Content-Length, and one over the limit is its 413
+        return request.get_data(cache=False)
+    stream = request.environ["wsgi.input"]
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = stream.read(min(BODY_CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > limit:
+        from werkzeug.exceptions import RequestEntityTooLarge
+
+        raise RequestEntityTooLarge(
+            f"the request body is larger than {limit} bytes (SEARCHKIT_MAX_CONTENT_LENGTH): nothing was"
+            " written; send fewer documents per request"
+        )
+    return b"".join(chunks)
 
 
 def _json_value(text: str, what: str) -> Any:

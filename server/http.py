@@ -264,9 +264,10 @@ def _float(text: str) -> float:
 
 
 def _gzip(response: Response) -> None:
+    # HEAD too: its headers are GET's (Content-Encoding, the compressed Content-Length); the
+    # server drops the body
     if (
         response.status_code != 200
-        or request.method == "HEAD"
         or "Content-Encoding" in response.headers
         or response.mimetype not in COMPRESSIBLE
     ):
@@ -352,4 +353,48 @@ def _init_rate_limit(app: Flask) -> None:
 
     @limiter.request_filter
     def exempt() -> bool:
-        return request.endpoint == "static" or (bool(exempt_loopback) and is_loopback(request.remote_addr))
+        # CORS preflights: a browser takes a 429 to OPTIONS as a failed preflight, and the page
+        # never sees the JSON 429 of its request; /healthz: a load balancer's checks would use
+        # up the budget of its address and take the server out of rotation
+        return (
+            request.endpoint in ("static", "api.healthz")
+            or request.method == "OPTIONS"
+            or (bool(exempt_loopback) and is_loopback(request.remote_addr))
+        )
+
+    app.register_error_handler(429, lambda error: too_many_requests(limiter))
+
+
+#: German names of the time units of a rate limit: (one, several).
+GERMAN_UNITS = {
+    "second": ("Sekunde", "Sekunden"),
+    "minute": ("Minute", "Minuten"),
+    "hour": ("Stunde", "Stunden"),
+    "day": ("Tag", "Tage"),
+    "month": ("Monat", "Monate"),
+    "year": ("Jahr", "Jahre"),
+}
+
+
+def too_many_requests(limiter: Any) -> Response:
+    """The 429 says what happened and when to try again ("5 per 1 minute" alone read like a
+    statement, not an error; a review), in English for the API and German for the page."""
+    from . import error_response
+
+    current = limiter.current_limit
+    wait = max(1, int(current.reset_at - time.time())) if current is not None else 1
+    item = current.limit if current is not None else None
+    english = german_limit = ""
+    if item is not None:
+        unit = item.GRANULARITY.name
+        english = f" (the limit is {item.amount} per {unit if item.multiples == 1 else f'{item.multiples} {unit}s'})"
+        one, several = GERMAN_UNITS.get(unit, (unit, unit))
+        period = one if item.multiples == 1 else f"{item.multiples} {several}"
+        german_limit = f" (erlaubt sind {item.amount} pro {period})"
+    seconds = "Sekunde" if wait == 1 else "Sekunden"
+    return error_response(
+        429,
+        f"too many requests from your address{english}: retry after {wait} second{'s' if wait != 1 else ''}",
+        german=f"Zu viele Anfragen in kurzer Zeit{german_limit}. Bitte versuchen Sie es in {wait} {seconds}"
+        " noch einmal.",
+    )
