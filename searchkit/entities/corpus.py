@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ..errors import IngestError
+
 FACET_TYPES = ("PER", "LOC", "ORG")
 
 Sentence = tuple[list[str], list[str]]
@@ -68,24 +70,39 @@ def to_bioes(tags: Sequence[str]) -> list[str]:
     return out
 
 
+def _germeval_columns(line: str, where: str) -> list[str]:
+    """The columns of one token line, ``index TAB token TAB outer [TAB inner]`` with a positive
+    integer index (empty columns after the tags are dropped: the test set ends one line with a
+    tab). Any other line is an ``IngestError`` naming ``where``: a line separated by spaces was
+    dropped without a word, and a ``token TAB POS TAB NER`` file was scored with its POS column
+    as the tokens (F1 0, exit 0; found by a review)."""
+    parts = line.split("\t")
+    while len(parts) > 3 and not parts[-1].strip():
+        parts.pop()
+    if not 3 <= len(parts) <= 4 or not parts[0].strip().isdigit() or int(parts[0]) < 1:
+        raise IngestError(
+            f"{where}: expected index<TAB>token<TAB>tag[<TAB>tag] (GermEval 2014, index a positive integer),"
+            f" got {line[:60]!r}"
+        )
+    return parts
+
+
 def _germeval_rows(path: Path | str) -> Iterator[list[list[str]]]:
     """The token lines of a GermEval 2014 file split into columns (``idx TAB token TAB outer TAB
-    inner``), one list per sentence; ``#`` comments and lines of fewer than three columns are
-    skipped."""
+    inner``), one list per sentence. A blank line ends a sentence and so does a ``#`` comment
+    line: GermEval starts every sentence with one, so a file without blank lines is still read
+    sentence by sentence (it was read as one sentence). A line of another shape is an
+    ``IngestError`` naming file and line (``_germeval_columns``)."""
     rows: list[list[str]] = []
     with open(path, encoding="utf-8-sig") as handle:
-        for line in handle:
+        for number, line in enumerate(handle, 1):
             line = line.rstrip("\n").rstrip("\r")
-            if line.startswith("#"):
-                continue
-            if not line.strip():
+            if line.startswith("#") or not line.strip():
                 if rows:
                     yield rows
                     rows = []
                 continue
-            parts = line.split("\t")
-            if len(parts) >= 3:
-                rows.append(parts)
+            rows.append(_germeval_columns(line, f"{path}:{number}"))
     if rows:
         yield rows
 
@@ -93,7 +110,8 @@ def _germeval_rows(path: Path | str) -> Iterator[list[list[str]]]:
 def read_germeval(path: Path | str, *, keep_oth: bool = False,
                   variants: bool = False) -> list[Sentence]:
     """Sentences of a GermEval 2014 file (``#`` comment lines, ``idx TAB token TAB outer TAB
-    inner``, blank line between sentences). Outer tags only."""
+    inner``, blank line between sentences). Outer tags only. A line of another shape is an
+    ``IngestError`` naming file and line."""
     return [
         ([row[1] for row in rows], repair_iob2([map_tag(row[2], keep_oth=keep_oth, variants=variants) for row in rows]))
         for rows in _germeval_rows(path)

@@ -98,6 +98,22 @@ def _same(kind: str, got: Any, want: Any) -> bool:
     return bool(got == want)
 
 
+def _prepare(row: dict[str, str], where: str) -> tuple[Any, Any]:
+    """The reference and the expectation of one row; a bad value is a ``DateError`` naming
+    ``where`` (file:line), as a wrong column count is (they named neither; found by a review)."""
+    kind = row["kind"]
+    try:
+        return _reference(kind, row["reference"]), _expected(kind, row["expected"])
+    except DateError as error:
+        raise DateError(f"{where}: {error}") from error
+
+
+def _rate(count: int, seconds: float) -> float | None:
+    """Expressions per second, ``None`` when too fast to time: ``inf`` became ``Infinity`` in
+    the JSON, which strict JSON readers reject (found by a review)."""
+    return count / seconds if seconds > 0 else None
+
+
 def load_expressions(path: Path | None = None) -> list[dict[str, str]]:
     """Rows of a date-expression TSV (header ``kind text reference expected``); a file that is
     not UTF-8 text is a ``DateError`` naming it, as the other evaluations name theirs."""
@@ -131,14 +147,15 @@ def evaluate_dates(path: Path | None = None) -> dict[str, Any]:
 
     Returns ``{"path", "total", "correct", "accuracy", "per_kind": {kind: {"total", "correct",
     "accuracy", "seconds", "expressions_per_second"}}, "failures": [{"line", "kind", "text",
-    "reference", "expected", "got"}], "seconds", "expressions_per_second"}``. Accepts any file
-    in the same layout; a malformed one raises :class:`DateError`.
+    "reference", "expected", "got"}], "seconds", "expressions_per_second"}`` (a rate is ``None``
+    when the time was too short to measure). Accepts any file in the same layout; a malformed
+    one, or one without expressions, raises :class:`DateError` (naming file and line).
     """
     rows = load_expressions(path)
-    prepared = []
-    for row in rows:
-        kind = row["kind"]
-        prepared.append((row, _reference(kind, row["reference"]), _expected(kind, row["expected"])))
+    if not rows:
+        # accuracy 0.0 of nothing read as a result (found by a review)
+        raise DateError(f"no expressions in {path or DEFAULT_PATH}")
+    prepared = [(row, *_prepare(row, f"{path or DEFAULT_PATH}:{row['line']}")) for row in rows]
     # Warm up (compiled grammar, dateparser's lazy import) so the speed is the steady state.
     parse_date("1. Juli 2020")
     parse_date("zz2020zz")  # loads the guarded dateparser fallback
@@ -174,20 +191,24 @@ def evaluate_dates(path: Path | None = None) -> dict[str, Any]:
         "path": str(path or DEFAULT_PATH),
         "total": total,
         "correct": correct,
-        "accuracy": correct / total if total else 0.0,
+        "accuracy": correct / total,
         "per_kind": {
             kind: {
                 **counts,
                 "accuracy": counts["correct"] / counts["total"],
-                "expressions_per_second": counts["total"] / counts["seconds"] if counts["seconds"] > 0 else float("inf"),
+                "expressions_per_second": _rate(counts["total"], counts["seconds"]),
             }
             for kind, counts in per_kind.items()
             if counts["total"]
         },
         "failures": failures,
         "seconds": elapsed,
-        "expressions_per_second": total / elapsed if elapsed > 0 else float("inf"),
+        "expressions_per_second": _rate(total, elapsed),
     }
+
+
+def _show_rate(rate: float | None) -> str:
+    return "–" if rate is None else f"{rate:,.0f}"
 
 
 def format_date_table(result: dict[str, Any], *, max_failures: int = 20) -> str:
@@ -196,11 +217,11 @@ def format_date_table(result: dict[str, Any], *, max_failures: int = 20) -> str:
     for kind, counts in result["per_kind"].items():
         lines.append(
             f"{kind:<12} {counts['total']:>5} {counts['correct']:>8} {counts['accuracy']:>9.3f}"
-            f" {counts['expressions_per_second']:>14,.0f}"
+            f" {_show_rate(counts['expressions_per_second']):>14}"
         )
     lines.append(
         f"{'overall':<12} {result['total']:>5} {result['correct']:>8} {result['accuracy']:>9.3f}"
-        f" {result['expressions_per_second']:>14,.0f}"
+        f" {_show_rate(result['expressions_per_second']):>14}"
     )
     lines.append(f"time: {result['seconds'] * 1000:.1f} ms for {result['total']} expressions")
     failures = result["failures"]

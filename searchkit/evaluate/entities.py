@@ -39,6 +39,9 @@ def evaluate_entities(gold: Path | str) -> dict[str, Any]:
         raise IngestError(f"{gold}: not UTF-8 text ({error.reason} at byte {error.start})") from error
     if not sentences:
         raise IngestError(f"{gold}: no sentences in GermEval TSV layout")
+    if not any(tag != "O" for _, tags in sentences for tag in _facet_only(tags)):
+        # seqeval would warn (numpy) and give F1 0.0: a file without names measures nothing
+        raise IngestError(f"{gold}: no PER, LOC or ORG span in the gold file")
     loaded = time.perf_counter()
     get_tagger()
     load_seconds = time.perf_counter() - loaded

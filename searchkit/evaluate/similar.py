@@ -32,7 +32,11 @@ def evaluate_similar(
     """Index the documents of ``paths`` (no enrichment: the method reads words only) in a
     temporary folder and score ``similar_documents`` for every labelled one (the first
     ``limit``): precision@k of the label among the similar articles that have one, the share
-    of those that have none, and the chance level (the share of same-label pairs)."""
+    of those that have none, and the chance level (the share of same-label pairs).
+
+    Only the documents the index holds count: one whose text repeats another's is skipped by
+    ``Index.add`` (``"skipped"`` counts those and the failed ones); asking for its similar
+    articles aborted the run ("no document with id …", found by a review)."""
     from ..index import Index
     from ..ingest import read_paths
     from ..similar import similar_documents
@@ -41,12 +45,17 @@ def evaluate_similar(
     labels = {doc.id: str(doc.metadata.get(label)) for doc in docs if doc.metadata.get(label)}
     if not labels:
         raise IngestError(f"no document of {', '.join(map(str, paths))} has the label {label!r} in its metadata")
-    queries = sorted(labels)[:limit] if limit else sorted(labels)
     with tempfile.TemporaryDirectory(prefix="searchkit-eval-similar-") as tmp:
         index = Index(Path(tmp) / "index", create=True, **({"engine": engine} if engine else {}))
         try:
-            index.add(docs, enrich=None)
+            report = index.add(docs, enrich=None)
             held = len(index)
+            stored = set(report.stored(doc.id for doc in docs))
+            skipped = sum(1 for one in labels if one not in stored)
+            labels = {one: value for one, value in labels.items() if one in stored}
+            if not labels:
+                raise IngestError(f"the index holds none of the documents with the label {label!r}")
+            queries = sorted(labels)[:limit] if limit else sorted(labels)
             same = labelled = unlabelled = 0
             started = time.perf_counter()
             with _bar(progress, total=len(queries), desc="similar articles", unit=" docs") as bar:
@@ -64,7 +73,8 @@ def evaluate_similar(
     counts = Counter(labels.values())
     chance = sum(n * (n - 1) for n in counts.values()) / max(1, len(labels) * (len(labels) - 1))
     return {
-        "documents": held, "labelled": len(labels), "queries": len(queries), "label": label, "k": k,
+        "documents": held, "labelled": len(labels), "skipped": skipped, "queries": len(queries), "label": label,
+        "k": k,
         "engine": engine or "default",
         f"precision@{k}": round(same / labelled, 4) if labelled else None,
         "unlabelled_share": round(unlabelled / max(1, labelled + unlabelled), 4),
@@ -76,6 +86,7 @@ def evaluate_similar(
 
 def format_similar_table(result: dict[str, Any]) -> str:
     k = result["k"]
+    skipped = result.get("skipped")
     return "\n".join([
         f"Similar articles: {result['queries']} labelled articles of {result['documents']}, "
         f"label {result['label']!r}, {k} similar each",
@@ -83,4 +94,6 @@ def format_similar_table(result: dict[str, Any]) -> str:
         f"  chance (same-label pairs)   {result['chance']}",
         f"  similar without a label     {result['unlabelled_share']}",
         f"  time per article            {result['ms_per_article']} ms",
+        *([f"  note: {skipped} labelled document(s) not indexed (a copy of another's text, or no text)"]
+          if skipped else []),
     ])
