@@ -104,6 +104,10 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+def _raise_terminated(signum: int, _frame: Any) -> None:
+    raise Terminated(signum)
+
+
 @contextlib.contextmanager
 def stop_signals_as_interrupts() -> Iterator[None]:
     """SIGTERM and SIGHUP raise ``Terminated`` within this block, where they would end the
@@ -115,15 +119,11 @@ def stop_signals_as_interrupts() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def interrupt(signum: int, _frame: Any) -> None:
-        raise Terminated(signum)
-
     previous = {}
     for name in ("SIGTERM", "SIGHUP"):
         stop = getattr(signal, name, None)
         if stop is not None and signal.getsignal(stop) == signal.SIG_DFL:
-            previous[stop] = signal.signal(stop, interrupt)
+            previous[stop] = signal.signal(stop, _raise_terminated)
     try:
         yield
     finally:
@@ -190,6 +190,7 @@ def index_documents(  # noqa: PLR0913 - one knob each
             docs = stack.enter_context(contextlib.closing(enrich_on_dask(docs, dask)))
             enrich = False
         bar = stack.enter_context(tqdm(desc="Indexing", unit=" docs", disable=not progress, file=sys.stderr))
+        stack.callback(setattr, index, "lock_timeout", index.lock_timeout)  # the caller's, afterwards
         for batch in batches(docs, batch_size):
             try:
                 part = index.add(
@@ -203,7 +204,8 @@ def index_documents(  # noqa: PLR0913 - one knob each
             # another writer's commit (the write API's, a one-file `searchkit index`) instead
             # of giving up halfway through the import (a review). A second import started
             # meanwhile still fails at once, at its first batch.
-            index.lock_timeout = max(index.lock_timeout, BATCH_LOCK_WAIT)
+            if report.added or report.updated:
+                index.lock_timeout = max(index.lock_timeout, BATCH_LOCK_WAIT)
     return report
 
 
@@ -851,12 +853,28 @@ def _serve(index_path: Path, host: str, port: int, workers: int = 1, threads: in
     from server.serving import check_address, choose_server, serve
 
     checked_settings()  # a wrong SEARCHKIT_* setting: one Error: line now, not 500s later
+    _stop_signals_as_before()
 
     kind = choose_server()
     check_address(host, port, kind)  # a port in use: one Error: line, before the banner
     how = f"gunicorn, {workers} worker(s) × {threads} threads" if kind == "gunicorn" else f"waitress, {threads} threads"
     click.echo(f"searchkit: serving {index_path} on http://{host}:{port}/ ({how}; Ctrl-C to stop)")
     serve(index_path, host, port, workers=workers, threads=threads)
+
+
+def _stop_signals_as_before() -> None:
+    """SIGTERM and SIGHUP back to their default while a server runs: gunicorn installs its own
+    handlers, and waitress took the interrupt they raise (``stop_signals_as_interrupts``) as
+    Ctrl-C, shut down and returned, so `serve` ended with status 0 where a killed server ends
+    with 143 (a review). (The command's own handlers are restored when it ends anyway.)"""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            stop = getattr(signal, name, None)
+            if stop is not None and signal.getsignal(stop) is _raise_terminated:
+                signal.signal(stop, signal.SIG_DFL)
 
 
 @main.command("serve")

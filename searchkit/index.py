@@ -346,12 +346,16 @@ def batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
-def _documents_of(documents: Iterable[Document], *, stored: bool = False) -> list[Document]:
+def _documents_of(
+    documents: Iterable[Document], *, stored: bool = False, known: Callable[[str], bool] = lambda _id: False
+) -> list[Document]:
     """``Index.add``'s argument as a list, or ``DocumentError`` naming what is not a document
     (a dict from a JSON file, a string, None) or a document whose attributes were assigned
     wrongly after it was made (``model.check_document``): before anything is written. Not the
     latter for the index's own ``stored`` documents (``reextract``, ``migrate``), which may hold
-    an id stored before a check of ids existed."""
+    an id stored before a check of ids existed; nor the id checks for an id the index holds
+    (``known``): a document read from the index and changed is written back under its old id
+    (refusing it was found by a review of the check)."""
     if isinstance(documents, (str, bytes, Document)) or not isinstance(documents, Iterable):
         raise DocumentError(
             f"Index.add takes an iterable of Document objects, not {type(documents).__name__}"
@@ -366,10 +370,22 @@ def _documents_of(documents: Iterable[Document], *, stored: bool = False) -> lis
             )
         if not stored:
             try:
-                check_document(doc)
+                _check_given(doc, known)
             except DocumentError as error:
                 raise DocumentError(f"item {position} given to Index.add: {error}; nothing was added") from None
     return batch
+
+
+def _check_given(doc: Document, known: Callable[[str], bool]) -> None:
+    """``check_document`` of a document given to ``Index.add``: every id check for a new id,
+    for one the index holds only that it is a non-empty string (asked only when a check fails,
+    so the usual document costs no look-up)."""
+    try:
+        check_document(doc)
+    except DocumentError:
+        check_document(doc, new_id=False)
+        if not known(doc.id):
+            raise
 
 
 def _has_text(doc: Document) -> bool:
@@ -1019,7 +1035,7 @@ class Index:
         _check_count("workers", workers)
         report = IngestReport()
         stored = exact or expected is not None  # the index's own documents, as it stored them
-        batch = _documents_of(documents, stored=stored)
+        batch = _documents_of(documents, stored=stored, known=self.__contains__)
         last_of_id = {doc.id: position for position, doc in enumerate(batch)}
         writer = self._writer(procs=workers)
         change = spelling.Change()

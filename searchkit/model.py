@@ -500,6 +500,8 @@ def check_document(doc: Document, *, new_id: bool = True) -> None:
     are not run again for every document of every batch."""
     if new_id:
         checked_id(doc.id)
+    elif not isinstance(doc.id, str) or not doc.id.strip():
+        raise DocumentError(f"a document needs a non-empty string id, not {shown(doc.id)}")
     for name in STRING_FIELDS:
         if not isinstance(getattr(doc, name), str):
             raise DocumentError(f"document {shown(doc.id)}: {name} must be a string, not {type(getattr(doc, name)).__name__}")

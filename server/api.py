@@ -318,7 +318,7 @@ def _body_bytes() -> bytes:
     an error, so an NDJSON body was cut there and its first lines written (a review). Reading
     one byte more than the limit from the server's stream tells the two apart."""
     limit = request.max_content_length
-    if limit is None or "wsgi.input_terminated" not in request.environ or (request.content_length or 0) > limit:
+    if limit is None or not request.environ.get("wsgi.input_terminated") or (request.content_length or 0) > limit:
         # Werkzeug's stream ends at the Content-Length, and one over the limit is its 413
         return request.get_data(cache=False)
     stream = request.environ["wsgi.input"]

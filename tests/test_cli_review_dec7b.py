@@ -139,3 +139,26 @@ def test_dates_evaluation_names_a_file_that_is_no_text(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "dates", "--gold", str(gold)])
     assert result.exit_code == 1
     assert f"{gold}: not UTF-8 text" in result.output
+
+
+def test_the_lock_wait_starts_after_a_batch_that_wrote_and_ends_with_the_import(tmp_path: Path) -> None:
+    index = Index(tmp_path / "idx", create=True)
+    index.add(_docs(2))
+    index_documents(index, iter(_docs(2)), enrich=False, batch_size=2, progress=False)  # all skipped
+    assert index.lock_timeout == 0.0
+    index_documents(index, iter(_docs(4)), enrich=False, batch_size=2, progress=False)
+    assert index.lock_timeout == 0.0  # the caller's own again
+
+
+def test_serve_leaves_sigterm_to_the_server() -> None:
+    """waitress took the interrupt that SIGTERM raises in a command as Ctrl-C and returned, so
+    `serve` ended with status 0 instead of 143 (a review): the server gets the default back."""
+    import signal
+
+    from searchkit.cli import _raise_terminated, _stop_signals_as_before, stop_signals_as_interrupts
+
+    with stop_signals_as_interrupts():
+        assert signal.getsignal(signal.SIGTERM) is _raise_terminated
+        _stop_signals_as_before()
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL

@@ -283,3 +283,19 @@ def test_similar_and_date_parsing_cut_long_values_too(index: Index) -> None:
         parse_date_bound(big)
     for error in (missing.value, undated.value):
         assert len(str(error)) < 400 and len(getattr(error, "german", "") or "") < 400
+
+
+def test_a_document_read_back_keeps_an_id_stored_before_its_check_existed(index: Index) -> None:
+    """``add`` checks the ids of the documents it is given; one the index holds already (stored
+    by an older version, before the rule against "." segments) is written back under it, as
+    ``with_changes`` keeps it (a review of the check found the batch refused)."""
+    legacy = _doc("x")
+    legacy.id = "a/./b"
+    index._add([legacy], exact=True)  # as ``migrate`` copies an older index's documents
+    stored = index.get("a/./b")
+    report = index.add([stored.with_changes(title="Neu")])
+    assert report.updated == 1 and index.get("a/./b").title == "Neu"
+    fresh = _doc("y")
+    fresh.id = "c/./d"  # not in the index: refused as before
+    with pytest.raises(DocumentError, match="path segment"):
+        index.add([fresh])
