@@ -7,6 +7,7 @@ directly in the index folder, beside searchkit's metadata.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import itertools
@@ -14,6 +15,7 @@ import errno
 import os
 import pickle
 import struct
+import threading
 import time
 import traceback
 import zlib
@@ -114,6 +116,37 @@ def _text(term: Any) -> str:
 COARSE_CLOCK_NS = 2_000_000_000
 
 
+#: (segment id, field) → the field's terms in that segment with their document numbers, deleted
+#: documents included (deletions change, a written segment never does), least recently used
+#: first: the facet arrays of a new generation read only the segments a commit wrote.
+_SEGMENT_POSTINGS: collections.OrderedDict[tuple[str, str], list[tuple[bytes, np.ndarray]]] = collections.OrderedDict()
+_SEGMENT_POSTINGS_LOCK = threading.Lock()
+#: Entries kept (a field of a segment each: the facet fields of some 30 segments).
+SEGMENT_POSTINGS_ENTRIES = 256
+
+
+def _segment_postings(sub: Any, field: str) -> list[tuple[bytes, np.ndarray]]:
+    """``field``'s terms in one segment with their document numbers (the segment's own), read
+    once per process and segment."""
+    key = (sub.segment().segment_id(), field)
+    with _SEGMENT_POSTINGS_LOCK:
+        found = _SEGMENT_POSTINGS.get(key)
+        if found is not None:
+            _SEGMENT_POSTINGS.move_to_end(key)
+            return found
+    lists: list[tuple[bytes, np.ndarray]] = []
+    if field in sub.schema and sub.doc_count_all():
+        format_ = sub.schema[field].format
+        for term in sub.lexicon(field):
+            matcher = sub._terms.matcher(field, term, format_)  # (``postings`` drops the deleted)
+            lists.append((term, np.fromiter(matcher.all_ids(), dtype=np.int64)))
+    with _SEGMENT_POSTINGS_LOCK:
+        _SEGMENT_POSTINGS[key] = lists
+        while len(_SEGMENT_POSTINGS) > SEGMENT_POSTINGS_ENTRIES:
+            _SEGMENT_POSTINGS.popitem(last=False)
+    return lists
+
+
 class WhooshSnapshot(Snapshot):
     def __init__(self, searcher: Any, folder: Path | None = None) -> None:
         self.searcher = searcher
@@ -159,12 +192,30 @@ class WhooshSnapshot(Snapshot):
         return self.searcher.document_number(**{field: value})  # type: ignore[no-any-return]
 
     def postings(self, field: str) -> Iterator[tuple[str, np.ndarray]]:
+        """Every term of ``field`` with its live documents, in term order, read segment by
+        segment through ``_segment_postings``: after a commit only the new segments are read.
+        Reading every term of the index (the facet arrays of a new generation) had made each
+        worker's first search after a commit wait 1–3.6 s on 5,188 articles (a review)."""
+        merged = self._merged_segments(field)
+        for term in sorted(merged):
+            arrays = [ids for ids in merged[term] if len(ids)]
+            if arrays:
+                yield _text(term), arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
+
+    def _merged_segments(self, field: str, *, live_only: bool = True) -> dict[bytes, list[np.ndarray]]:
+        """term → its document numbers in each segment (offset to the index's numbering), the
+        deleted ones left out unless ``live_only`` is False."""
+        merged: dict[bytes, list[np.ndarray]] = {}
         if field not in self.reader.indexed_field_names():
-            return
-        for term in self.reader.lexicon(field):
-            ids = np.fromiter(self.reader.postings(field, term).all_ids(), dtype=np.int64)
-            if len(ids):
-                yield _text(term), ids
+            return merged
+        for sub, offset in self.reader.leaf_readers():
+            deleted = sub.deleted_docs_set if live_only else frozenset()
+            dead = np.fromiter(deleted, dtype=np.int64, count=len(deleted)) if deleted else None
+            for term, ids in _segment_postings(sub, field):
+                if dead is not None:
+                    ids = ids[~np.isin(ids, dead)]
+                merged.setdefault(term, []).append(ids + offset if offset else ids)
+        return merged
 
     def column(self, field: str) -> np.ndarray:
         count = self.doc_space()
@@ -175,6 +226,12 @@ class WhooshSnapshot(Snapshot):
 
     def terms(self, field: str, prefix: str = "") -> Iterator[tuple[str, int]]:
         if field not in self.reader.indexed_field_names():
+            return
+        if not prefix:  # every term (the facets' spellings): per segment, as ``postings``
+            merged = self._merged_segments(field, live_only=False)
+            for term in sorted(merged):
+                # Whoosh's document frequency: every posting, deleted documents included
+                yield _text(term), sum(len(ids) for ids in merged[term])
             return
         for term in self.reader.expand_prefix(field, prefix):
             yield _text(term), self.reader.doc_frequency(field, term)
