@@ -139,7 +139,9 @@ def _segment_postings(sub: Any, field: str) -> list[tuple[bytes, np.ndarray]]:
         format_ = sub.schema[field].format
         for term in sub.lexicon(field):
             matcher = sub._terms.matcher(field, term, format_)  # (``postings`` drops the deleted)
-            lists.append((term, np.fromiter(matcher.all_ids(), dtype=np.int64)))
+            ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
+            ids.flags.writeable = False  # shared by every later generation: never changed in place
+            lists.append((term, ids))
     with _SEGMENT_POSTINGS_LOCK:
         _SEGMENT_POSTINGS[key] = lists
         while len(_SEGMENT_POSTINGS) > SEGMENT_POSTINGS_ENTRIES:
