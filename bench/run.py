@@ -837,6 +837,15 @@ folder that is removed at the end, Ctrl-C included.
   and searchkit less so, so the ratios rose a little; whether that is the session's code or
   the run's spread is not separated (no A/B was run). Index step with 2 workers 1.81× plain
   Whoosh (9.6 s against 17.3 s), the full pipeline with 2 workers 0.55×.
+* **2026-12-07, 19:31** (below; code of commit 093bd50, a quiet machine: the sixth session's
+  checks of each document `Index.add` is given, per-segment postings for the facet arrays of
+  a new generation, the CLI's and server's fixes; nothing aimed at query speed): two words as
+  the API answers 4.08 ms, 21.9× raw tantivy (21.5× at 16:58), 1.97× plain Whoosh (2.00×);
+  without facets and marks 1.33× plain Whoosh (1.29×), one word 1.70× (1.68×); faceted p95
+  1.45× the same query without facets (1.43×). Index step with 2 workers 1.72× plain Whoosh
+  (10.8 s against 18.5 s; 1.81× at 16:58), the full pipeline with 2 workers 0.54× (0.55×). All
+  within the spread of the day's runs. The entity tagger measured 30,100 tokens/s (39,700 at
+  16:58; the model is unchanged since the morning: the machine's spread).
 * **Growth to 100,000 documents**: `python -m bench.scale` (both engines, 1k → 10k → 100k:
   index step, size, cold open with the memory of that process, warm latency).
 
