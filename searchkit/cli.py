@@ -116,13 +116,14 @@ def stop_signals_as_interrupts() -> Iterator[None]:
     import signal
     import threading
 
+    from .processes import TERMINATING_SIGNALS
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        stop = getattr(signal, name, None)
-        if stop is not None and signal.getsignal(stop) == signal.SIG_DFL:
+    for stop in TERMINATING_SIGNALS:
+        if signal.getsignal(stop) == signal.SIG_DFL:
             previous[stop] = signal.signal(stop, _raise_terminated)
     try:
         yield
@@ -870,10 +871,11 @@ def _stop_signals_as_before() -> None:
     import signal
     import threading
 
+    from .processes import TERMINATING_SIGNALS
+
     if threading.current_thread() is threading.main_thread():
-        for name in ("SIGTERM", "SIGHUP"):
-            stop = getattr(signal, name, None)
-            if stop is not None and signal.getsignal(stop) is _raise_terminated:
+        for stop in TERMINATING_SIGNALS:
+            if signal.getsignal(stop) is _raise_terminated:
                 signal.signal(stop, signal.SIG_DFL)
 
 

@@ -103,3 +103,11 @@ def shown(value: object) -> str:
     """``value`` as an error message shows it: the ``repr`` of a string cut to ``SHOWN_CHARS``
     (``clipped``), of anything else the start of its ``repr``."""
     return repr(clipped(value)) if isinstance(value, str) else clipped(repr(value))
+
+
+def document_not_found(doc_id: str) -> DocumentNotFoundError:
+    """"no document with id …", in English and German, the id cut (``shown``): an id of 1 MB gave
+    a message of 1 MB (found by a review)."""
+    return DocumentNotFoundError(
+        f"no document with id {shown(doc_id)}", german=f"Kein Artikel mit der Kennung „{clipped(doc_id)}“."
+    )

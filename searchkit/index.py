@@ -33,7 +33,7 @@ from .errors import (
     IndexVersionError,
     QueryError,
     SearchkitError,
-    clipped,
+    document_not_found,
     shown,
 )
 from .model import check_document, completed_kicker_sentence, Document, Entity, EntityType, entity_key, nfc
@@ -400,14 +400,6 @@ def _check_count(name: str, value: int) -> None:
     would index nothing (or fail deep inside ``islice``), workers="2" failed inside the pool."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ArgumentError(f"{name} must be a whole number of at least 1, not {shown(value)}")
-
-
-def _not_found(doc_id: str) -> DocumentNotFoundError:
-    """"no document with id …", the id cut (``errors.shown``): an id of 1 MB gave a message of
-    1 MB (found by a review)."""
-    return DocumentNotFoundError(
-        f"no document with id {shown(doc_id)}", german=f"Kein Artikel mit der Kennung „{clipped(doc_id)}“."
-    )
 
 
 #: How many unknown ids a refused ``delete`` names.
@@ -796,7 +788,7 @@ class Index:
             snapshot = self.snapshot()
             docnum = self._docnum(snapshot, doc_id)
             if docnum is None:
-                raise _not_found(doc_id)
+                raise document_not_found(doc_id)
             return Document.from_stored(snapshot.stored(docnum))
 
     def documents(self) -> Iterator[Document]:
@@ -934,8 +926,6 @@ class Index:
         from .similar import similar_documents
 
         _check_ids([doc_id])
-        if doc_id not in self:  # said here, with the id cut (``similar`` repeated all of it)
-            raise _not_found(doc_id)
         return similar_documents(self, doc_id, limit)
 
     def reextract(

@@ -464,8 +464,7 @@ def checked_id(doc_id: object) -> str:
     "." or ".." segment (``check_id_segments``). For ``Document.__post_init__``, an id changed
     by ``Document.with_changes`` and every document ``Index.add`` is given (``check_document``:
     one whose id was assigned directly)."""
-    if not isinstance(doc_id, str) or not doc_id.strip():
-        raise DocumentError(f"a document needs a non-empty string id, not {shown(doc_id)}")
+    _check_id_is_text(doc_id)
     if LONE_SURROGATE.search(doc_id):
         raise DocumentError(f"document id {shown(doc_id)} holds a lone surrogate (not valid Unicode text)")
     if ID_CONTROL.search(doc_id):
@@ -476,6 +475,11 @@ def checked_id(doc_id: object) -> str:
     check_id_length(doc_id)
     check_id_segments(doc_id)
     return doc_id
+
+
+def _check_id_is_text(doc_id: object) -> None:
+    if not isinstance(doc_id, str) or not doc_id.strip():
+        raise DocumentError(f"a document needs a non-empty string id, not {shown(doc_id)}")
 
 
 def checked_text(doc_id: str, name: str, value: object) -> str:
@@ -500,8 +504,8 @@ def check_document(doc: Document, *, new_id: bool = True) -> None:
     are not run again for every document of every batch."""
     if new_id:
         checked_id(doc.id)
-    elif not isinstance(doc.id, str) or not doc.id.strip():
-        raise DocumentError(f"a document needs a non-empty string id, not {shown(doc.id)}")
+    else:
+        _check_id_is_text(doc.id)
     for name in STRING_FIELDS:
         if not isinstance(getattr(doc, name), str):
             raise DocumentError(f"document {shown(doc.id)}: {name} must be a string, not {type(getattr(doc, name)).__name__}")
@@ -519,7 +523,7 @@ def _check_items(doc_id: str, name: str, items: object, kind: type) -> None:
         raise DocumentError(f"document {shown(doc_id)}: {name} must be a list of {kind.__name__} objects, not {type(items).__name__}")
     for item in items:
         if not isinstance(item, kind):
-            raise DocumentError(f"document {shown(doc_id)}: {name} must hold {kind.__name__} objects, not {shown(item)}")
+            raise DocumentError(f"document {shown(doc_id)}: {name} must be {kind.__name__} objects, not {shown(item)}")
 
 
 @dataclass
@@ -559,13 +563,8 @@ class Document:
     def _check_entities(self) -> None:
         """``entities`` a list of Entity objects with names that can be written and found (None
         was a raw TypeError: a review)."""
-        if not isinstance(self.entities, (list, tuple)):
-            raise DocumentError(
-                f"document {shown(self.id)}: entities must be a list of Entity objects, not {type(self.entities).__name__}"
-            )
+        _check_items(self.id, "entities", self.entities, Entity)
         for entity in self.entities:
-            if not isinstance(entity, Entity):
-                raise DocumentError(f"document {shown(self.id)}: entities must be Entity objects, not {shown(entity)}")
             try:
                 check_entity_name(entity.name)  # ``from_dict`` builds them unchecked (``_entity``)
             except DocumentError as error:

@@ -21,8 +21,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
-#: Ctrl-C, and what the command line handles like it (``kill``, ``docker stop``, a closed terminal).
-_STOP_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+#: What the command line handles like Ctrl-C (``kill``, ``docker stop``, a closed terminal).
+TERMINATING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: Ctrl-C and those.
+_STOP_SIGNALS = {signal.SIGINT, *TERMINATING_SIGNALS}
 
 
 @contextmanager
@@ -43,7 +45,7 @@ def ignore_interrupts() -> None:
     """In a child process: ignore Ctrl-C (the parent handles it), then take signals again (an
     interrupt that came while SIGINT was blocked is discarded, being ignored)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for stop in _STOP_SIGNALS - {signal.SIGINT}:
+    for stop in TERMINATING_SIGNALS:
         signal.signal(stop, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)

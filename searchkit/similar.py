@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import DocumentNotFoundError, QueryError, clipped, shown
+from .errors import QueryError, document_not_found
 from .model import Document
 
 #: Key terms taken from the document (``Snapshot.more_like``). Measured by how many of the five
@@ -32,7 +32,7 @@ def similar_documents(index: Any, doc_id: str, limit: int = 5) -> list[Document]
         snapshot = index.snapshot()
         docnum = index._docnum(snapshot, doc_id)
         if docnum is None:
-            raise DocumentNotFoundError(f"no document with id {shown(doc_id)}", german=f"Kein Artikel mit der Kennung „{clipped(doc_id)}“.")
+            raise document_not_found(doc_id)
         doc = Document.from_stored(snapshot.stored(docnum))
         text = "\n\n".join(part for part in (doc.title, doc.lead, doc.body) if part)
         if not text.strip():

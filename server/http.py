@@ -365,15 +365,17 @@ def _init_rate_limit(app: Flask) -> None:
     app.register_error_handler(429, lambda error: too_many_requests(limiter))
 
 
-#: German names of the time units of a rate limit: (one, several).
-GERMAN_UNITS = {
-    "second": ("Sekunde", "Sekunden"),
-    "minute": ("Minute", "Minuten"),
-    "hour": ("Stunde", "Stunden"),
-    "day": ("Tag", "Tage"),
-    "month": ("Monat", "Monate"),
-    "year": ("Jahr", "Jahre"),
+#: Units of a rate limit (``limits`` granularity): singular, dative plural.
+RATE_UNITS = {
+    "second": ("Sekunde", "Sekunden"), "minute": ("Minute", "Minuten"), "hour": ("Stunde", "Stunden"),
+    "day": ("Tag", "Tagen"), "month": ("Monat", "Monaten"), "year": ("Jahr", "Jahren"),
 }
+
+
+def german_period(item: Any) -> str:
+    """The period of one rate limit (a ``limits`` item) in German: "pro Minute", "in 5 Minuten"."""
+    one, many = RATE_UNITS[item.GRANULARITY.name]
+    return f"pro {one}" if item.multiples == 1 else f"in {item.multiples} {many}"
 
 
 def too_many_requests(limiter: Any) -> Response:
@@ -388,10 +390,8 @@ def too_many_requests(limiter: Any) -> Response:
     if item is not None:
         unit = item.GRANULARITY.name
         english = f" (the limit is {item.amount} per {unit if item.multiples == 1 else f'{item.multiples} {unit}s'})"
-        one, several = GERMAN_UNITS.get(unit, (unit, unit))
-        period = one if item.multiples == 1 else f"{item.multiples} {several}"
-        german_limit = f" (erlaubt sind {item.amount} pro {period})"
-    seconds = "Sekunde" if wait == 1 else "Sekunden"
+        german_limit = f" (erlaubt sind {item.amount} {german_period(item)})"
+    seconds = RATE_UNITS["second"][0 if wait == 1 else 1]  # ("in 1 Sekunde", "in 5 Sekunden")
     return error_response(
         429,
         f"too many requests from your address{english}: retry after {wait} second{'s' if wait != 1 else ''}",

@@ -39,7 +39,7 @@ from searchkit.similar import similar_documents
 
 from . import error_response, get_index
 from .api import search_from_request
-from .http import rate_limit_of
+from .http import german_period, rate_limit_of
 from .openapi import LIMITS_TEXT, build_spec
 from .serving import LIMIT_REQUEST_LINE
 
@@ -799,13 +799,6 @@ def _each_once(params: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list({(p["name"], p["in"]): p for p in params}.values())
 
 
-#: Units of a rate limit (``limits`` granularity): singular, dative plural.
-RATE_UNITS = {
-    "second": ("Sekunde", "Sekunden"), "minute": ("Minute", "Minuten"), "hour": ("Stunde", "Stunden"),
-    "day": ("Tag", "Tagen"), "month": ("Monat", "Monaten"), "year": ("Jahr", "Jahren"),
-}
-
-
 def rate_limit_german(limit: str | None) -> str:
     """The configured rate limit in words: "120/minute" → "120 Anfragen pro Minute", several
     limits joined by "und" ("" when there is none)."""
@@ -815,9 +808,7 @@ def rate_limit_german(limit: str | None) -> str:
 
     parts = []
     for item in parse_many(limit):  # checked at start (``checked_settings``)
-        one, many = RATE_UNITS[item.GRANULARITY.name]
-        per = f"pro {one}" if item.multiples == 1 else f"in {item.multiples} {many}"
-        parts.append(f"{item.amount} {'Anfrage' if item.amount == 1 else 'Anfragen'} {per}")
+        parts.append(f"{item.amount} {'Anfrage' if item.amount == 1 else 'Anfragen'} {german_period(item)}")
     return _german_list(parts)
 
 

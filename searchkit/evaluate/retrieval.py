@@ -127,11 +127,13 @@ def read_documents(path: Path) -> list[EvalDocument]:
     return docs
 
 
-def read_queries(path: Path) -> dict[str, str]:
+def read_queries(path: Path, *, extra_columns: list[int] | None = None) -> dict[str, str]:
     """Query id → text of a QUERIES.tsv file (``query_id<TAB>text``). Raises ``QueryError``
     naming file and line for a line without a tab, an empty id or text, or a repeated id. Further
     tabs are taken as spaces of the query text (tests/test_eval_retrieval.py holds the readers to
-    that); ``evaluate_retrieval`` notes such lines (``_extra_columns``)."""
+    that); the numbers of lines with more than two non-empty columns go into ``extra_columns``,
+    which ``evaluate_retrieval`` notes (a third column of labels had been searched for without a
+    word: a review)."""
     queries: dict[str, str] = {}
     lines: dict[str, int] = {}
     for number, line in _lines(path, QueryError):
@@ -141,6 +143,8 @@ def read_queries(path: Path) -> dict[str, str]:
         if "\t" not in line:
             raise QueryError(f"{where}: expected query_id<TAB>query text, found no tab")
         qid, text = line.split("\t", 1)
+        if extra_columns is not None and len([c for c in text.split("\t") if c.strip()]) > 1:
+            extra_columns.append(number)
         qid, text = qid.strip(), " ".join(text.split())
         if not qid:
             raise QueryError(f"{where}: empty query id")
@@ -152,13 +156,6 @@ def read_queries(path: Path) -> dict[str, str]:
     if not queries:
         raise QueryError(f"{path}: no queries")
     return queries
-
-
-def _extra_columns(path: Path) -> list[int]:
-    """Lines of a QUERIES.tsv file with more than two non-empty tab-separated columns: their
-    further columns become query text, which went without a word (a review: a third column
-    of labels was searched for)."""
-    return [number for number, line in _lines(path, QueryError) if len([c for c in line.split("\t") if c.strip()]) > 2]
 
 
 def read_qrels(path: Path) -> dict[str, dict[str, int]]:
@@ -594,7 +591,8 @@ def evaluate_retrieval(
     ``LanguageAnalyzer("de")`` alone (``analyzer_cost``), the figure of issue 4's speed limit.
     """
     documents = read_documents(Path(docs))
-    query_texts = read_queries(Path(queries))
+    extra: list[int] = []
+    query_texts = read_queries(Path(queries), extra_columns=extra)
     judgments = read_qrels(Path(qrels))
     _check_qrels(Path(qrels), judgments, query_texts, {d.id for d in documents})
     judged = {qid: text for qid, text in query_texts.items() if any(r > 0 for r in judgments.get(qid, {}).values())}
@@ -620,7 +618,6 @@ def evaluate_retrieval(
             if progress:
                 print(f"{LABELS.get(system.name, system.name)}: MRR@10 {results[system.name]['mrr@10']:.3f}", file=sys.stderr)
     searchkit = next(s for s in systems if isinstance(s, SearchkitSystem))
-    extra = _extra_columns(Path(queries))
     if extra:
         notes.append(
             f"{queries}: {len(extra)} line(s) have more than two tab-separated columns (first: line {extra[0]});"
