@@ -26,10 +26,18 @@ def _docs(count: int, start: int = 0) -> list[Document]:
 def test_sigterm_ends_an_import_like_ctrl_c(tmp_path: Path) -> None:
     """``kill``, ``docker stop`` and systemd send SIGTERM: the process died at once with
     status 143 and no word, and left the cancelled batch's files behind. Now it ends as
-    Ctrl-C does, with 128 + SIGTERM; the pool workers die of it quietly."""
+    Ctrl-C does, with 128 + SIGTERM; the pool workers die of it quietly.
+
+    On the Whoosh engine, named: the test's engine otherwise came from whichever engine the
+    session's parametrized tests had set last. On the tantivy engine the analysis pool's
+    workers die of a SIGTERM sent to the whole group too, and once in a full run under load
+    Python 3.11's ProcessPoolExecutor then printed an InvalidStateError traceback of its own
+    (it marks the futures the parent had cancelled as broken); docs/reliability.md."""
     import signal
 
-    status, stderr, folder = _interrupted_index(tmp_path, "--workers", "2", "--no-enrich", stop="SIGTERM")
+    status, stderr, folder = _interrupted_index(
+        tmp_path, "--workers", "2", "--no-enrich", "--engine", "whoosh", stop="SIGTERM"
+    )
     _assert_interrupted_cleanly(status, stderr, folder, expected_status=128 + signal.SIGTERM)
     assert not list(folder.glob("*.tmp")) and not list(folder.glob("*_WRITELOCK.tmp"))
 
