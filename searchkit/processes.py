@@ -17,8 +17,10 @@ with SIGTERM, and a child must die of it, not raise the parent's interrupt.
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 #: What the command line handles like Ctrl-C (``kill``, ``docker stop``, a closed terminal).
@@ -49,3 +51,39 @@ def ignore_interrupts() -> None:
         signal.signal(stop, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+_race_guard_lock = threading.Lock()
+_race_guarded = False
+
+
+def quiet_broken_pool_race() -> None:
+    """Keep a broken process pool from printing a traceback for a future the caller cancelled.
+
+    When a ``ProcessPoolExecutor``'s workers die (a SIGTERM sent to the whole process group
+    reaches them too) while it still holds a future the caller cancelled (a cancelled batch),
+    Python before 3.12 raises ``InvalidStateError`` in the pool's manager thread: it sets the
+    ``BrokenProcessPool`` on that cancelled future (CPython gh-107219; 3.12 ignores exactly this
+    error there). The thread prints a traceback after the command's own one line and ends
+    before terminating the workers still alive. This hook (installed once) drops that one error
+    of that one thread, terminates those workers as the thread would have, and passes every
+    other thread exception on."""
+    global _race_guarded
+    with _race_guard_lock:
+        if _race_guarded:
+            return
+        from concurrent.futures import InvalidStateError
+        from concurrent.futures.process import _ExecutorManagerThread
+
+        previous = threading.excepthook
+
+        def hook(args: Any) -> None:
+            if isinstance(args.thread, _ExecutorManagerThread) and isinstance(args.exc_value, InvalidStateError):
+                for process in list(getattr(args.thread, "processes", {}).values()):
+                    if process.is_alive():
+                        process.terminate()
+                return
+            previous(args)
+
+        threading.excepthook = hook
+        _race_guarded = True

@@ -37,3 +37,40 @@ def test_a_child_is_born_with_interrupts_blocked_and_then_ignores_them() -> None
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # the parent hears it again
     child.join(timeout=20)
     assert queue.get() is True and queue.get() == "alive" and child.exitcode == 0
+
+
+def test_a_broken_pool_holding_a_cancelled_future_prints_no_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+    """A group SIGTERM during a tantivy import with ``--workers 2`` killed the analysis pool's
+    workers while the cancelled batch's futures were still queued: Python 3.11's pool then
+    raised InvalidStateError in its own thread and printed a traceback after the command's one
+    line (CPython gh-107219), and its other workers ran on and kept the process from exiting.
+    Reproduced here: one worker
+    busy, one killed, queued futures cancelled."""
+    import concurrent.futures
+    import multiprocessing
+    import time
+
+    from searchkit.processes import quiet_broken_pool_race
+
+    quiet_broken_pool_race()
+    pool = concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    busy = [pool.submit(time.sleep, 30) for _ in range(2)]
+    deadline = time.monotonic() + 30
+    while not all(f.running() for f in busy) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    queued = [pool.submit(time.sleep, 30) for _ in range(6)]
+    time.sleep(0.2)
+    assert any(f.cancel() for f in queued)  # still waiting for a worker: cancellable
+    workers = list(pool._processes.values())
+    try:
+        os.kill(workers[0].pid, signal.SIGKILL)
+        pool._executor_manager_thread.join(30)
+        for worker in workers:
+            worker.join(10)
+        assert not pool._executor_manager_thread.is_alive()
+        # the survivor was terminated too (left running, it kept the interpreter from exiting)
+        assert not any(worker.is_alive() for worker in workers)
+        assert "InvalidStateError" not in capfd.readouterr().err
+    finally:
+        for worker in workers:
+            worker.kill()

@@ -34,7 +34,7 @@ from .. import engines, known_words
 from ..analysis import index_words, learning, load_word_lists, wildcard_head, wildcard_regex, writing_for
 from ..errors import EngineError, IndexDamagedError, IndexLockedError, QueryError
 from ..index import TEXT_FIELDS, document_fields
-from ..processes import children_deaf_to_interrupts, ignore_interrupts
+from ..processes import children_deaf_to_interrupts, ignore_interrupts, quiet_broken_pool_race
 from . import Engine, OneWord, ScoredCache, Snapshot, Writer
 
 SUBDIR = "tantivy"
@@ -447,7 +447,9 @@ def analysis_pool(workers: int) -> Any:
         # whose memo the children inherit: a word they know is not sent back for ``known_words``)
         load_word_lists()
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        # The workers ignore Ctrl-C: the parent handles it (it cancels the batch).
+        # The workers ignore Ctrl-C: the parent handles it (it cancels the batch); a batch
+        # cancelled as a group SIGTERM kills them prints no traceback of Python's own.
+        quiet_broken_pool_race()
         with children_deaf_to_interrupts():
             executor = concurrent.futures.ProcessPoolExecutor(
                 workers, mp_context=multiprocessing.get_context(method), initializer=ignore_interrupts
