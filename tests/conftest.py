@@ -43,10 +43,35 @@ def engine(request: pytest.FixtureRequest) -> Iterator[str]:
     before = os.environ.get(ENGINE_ENV)
     os.environ[ENGINE_ENV] = name
     yield name
-    if before is None:
+    _set_engine_env(before)
+
+
+#: ``SEARCHKIT_ENGINE`` as the session found it.
+_ENGINE_OUTSIDE_TESTS = os.environ.get(ENGINE_ENV)
+
+
+@pytest.fixture(autouse=True)
+def _engine_only_where_asked(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that does not ask for ``engine`` sees ``SEARCHKIT_ENGINE`` as the session found
+    it. The session-scoped ``engine`` stays set between the parametrized tests, and a test of
+    the default engine that ran among them had quietly run on tantivy (the SIGTERM import test,
+    2026-12-07)."""
+    if "engine" in request.fixturenames:
+        yield
+        return
+    during = os.environ.get(ENGINE_ENV)
+    _set_engine_env(_ENGINE_OUTSIDE_TESTS)
+    try:
+        yield
+    finally:
+        _set_engine_env(during)
+
+
+def _set_engine_env(value: str | None) -> None:
+    if value is None:
         os.environ.pop(ENGINE_ENV, None)
     else:
-        os.environ[ENGINE_ENV] = before
+        os.environ[ENGINE_ENV] = value
 
 
 def require(path: Path) -> Path:
