@@ -974,6 +974,12 @@ class Index:
 
     # -- writing ----------------------------------------------------------------------------
     def _writer(self, procs: int = 1) -> Writer:
+        """A writer of the index at this path as it is now: after another process rebuilt it or
+        migrated it in place, the old engine's writer failed (a server's write answered 500 or
+        423 until a read reopened the folder) or, on a rebuilt index that had reached the same
+        generation, started from the replaced index's spelling list (found by a review)."""
+        with self._snapshot_lock:
+            self._reopen_if_replaced()
         return self._engine.writer(timeout=self.lock_timeout, procs=procs)
 
     def add(
