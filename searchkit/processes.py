@@ -16,6 +16,7 @@ with SIGTERM, and a child must die of it, not raise the parent's interrupt.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from collections.abc import Iterator
@@ -58,32 +59,46 @@ _race_guarded = False
 
 
 def quiet_broken_pool_race() -> None:
-    """Keep a broken process pool from printing a traceback for a future the caller cancelled.
+    """Let a broken process pool fail every future it holds, also after the caller cancelled
+    some of them (installed once).
 
     When a ``ProcessPoolExecutor``'s workers die (a SIGTERM sent to the whole process group
     reaches them too) while it still holds a future the caller cancelled (a cancelled batch),
     Python before 3.12 raises ``InvalidStateError`` in the pool's manager thread: it sets the
-    ``BrokenProcessPool`` on that cancelled future (CPython gh-107219; 3.12 ignores exactly this
-    error there). The thread prints a traceback after the command's own one line and ends
-    before terminating the workers still alive. This hook (installed once) drops that one error
-    of that one thread, terminates those workers as the thread would have, and passes every
-    other thread exception on."""
+    ``BrokenProcessPool`` on that cancelled future (CPython gh-107219). The thread printed a
+    traceback after the command's own one line and ended there: the futures after that one
+    never finished, the surviving workers were not terminated, and the queue's feeder thread
+    could stay blocked on the pipe, so that the process never exited. This is the fix 3.12
+    made, done from outside: while the pool marks its futures broken, a cancelled one takes
+    the error silently, and the rest of its cleanup runs as written."""
     global _race_guarded
     with _race_guard_lock:
         if _race_guarded:
             return
         from concurrent.futures import InvalidStateError
-        from concurrent.futures.process import _ExecutorManagerThread
+        from concurrent.futures import process as pool_module
 
-        previous = threading.excepthook
+        manager = getattr(pool_module, "_ExecutorManagerThread", None)
+        original = getattr(manager, "terminate_broken", None)
+        if original is None:  # (another Python: nothing to mend)
+            _race_guarded = True
+            return
 
-        def hook(args: Any) -> None:
-            if isinstance(args.thread, _ExecutorManagerThread) and isinstance(args.exc_value, InvalidStateError):
-                for process in list(getattr(args.thread, "processes", {}).values()):
-                    if process.is_alive():
-                        process.terminate()
-                return
-            previous(args)
+        class _Settable:
+            """A pending future as ``terminate_broken`` sees it: failed unless cancelled."""
 
-        threading.excepthook = hook
+            def __init__(self, future: Any) -> None:
+                self.future = future
+
+            def set_exception(self, error: BaseException) -> None:
+                with contextlib.suppress(InvalidStateError):
+                    self.future.set_exception(error)
+
+        def terminate_broken(self: Any, cause: Any) -> None:
+            for item in list(getattr(self, "pending_work_items", {}).values()):
+                if not isinstance(item.future, _Settable):
+                    item.future = _Settable(item.future)
+            original(self, cause)
+
+        manager.terminate_broken = terminate_broken
         _race_guarded = True

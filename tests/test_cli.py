@@ -420,13 +420,13 @@ def _interrupted_index(
 
 def _committed(folder: Path, after_commit: bool) -> bool:
     """Whether the import's index exists and, with ``after_commit``, holds a committed batch."""
-    from searchkit import Index, SearchkitError
+    from searchkit import Index
 
     if not folder.exists() or not after_commit:
         return folder.exists()
     try:
         return len(Index(folder)) > 0
-    except SearchkitError:  # (being created or renamed into place)
+    except Exception:  # noqa: BLE001 - (being created or renamed into place)
         return False
 
 

@@ -39,16 +39,21 @@ def test_a_child_is_born_with_interrupts_blocked_and_then_ignores_them() -> None
     assert queue.get() is True and queue.get() == "alive" and child.exitcode == 0
 
 
-def test_a_broken_pool_holding_a_cancelled_future_prints_no_traceback(capfd: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("item_bytes", [10, 1_000_000])
+def test_a_broken_pool_holding_a_cancelled_future_fails_the_rest_and_ends(
+    capfd: pytest.CaptureFixture[str], item_bytes: int
+) -> None:
     """A group SIGTERM during a tantivy import with ``--workers 2`` killed the analysis pool's
     workers while the cancelled batch's futures were still queued: Python 3.11's pool then
     raised InvalidStateError in its own thread and printed a traceback after the command's one
-    line (CPython gh-107219), and its other workers ran on and kept the process from exiting.
-    Reproduced here: one worker
-    busy, one killed, queued futures cancelled."""
+    line (CPython gh-107219); the futures after the cancelled one never finished, its other
+    workers ran on, and with large items its queue's feeder stayed blocked on the pipe: the
+    process never exited. Reproduced here: two workers busy, one killed, queued futures
+    cancelled and not; items of 1 MB fill the pipe (a review of the first fix)."""
     import concurrent.futures
     import multiprocessing
     import time
+    from concurrent.futures.process import BrokenProcessPool
 
     from searchkit.processes import quiet_broken_pool_race
 
@@ -58,10 +63,12 @@ def test_a_broken_pool_holding_a_cancelled_future_prints_no_traceback(capfd: pyt
     deadline = time.monotonic() + 30
     while not all(f.running() for f in busy) and time.monotonic() < deadline:
         time.sleep(0.01)
-    queued = [pool.submit(time.sleep, 30) for _ in range(6)]
+    queued = [pool.submit(len, b"x" * item_bytes) for _ in range(8)]
     time.sleep(0.2)
-    assert any(f.cancel() for f in queued)  # still waiting for a worker: cancellable
+    cancelled = [f for f in queued[:4] if f.cancel()]
+    assert cancelled  # still waiting for a worker: cancellable
     workers = list(pool._processes.values())
+    feeder = pool._call_queue._thread
     try:
         os.kill(workers[0].pid, signal.SIGKILL)
         pool._executor_manager_thread.join(30)
@@ -70,6 +77,12 @@ def test_a_broken_pool_holding_a_cancelled_future_prints_no_traceback(capfd: pyt
         assert not pool._executor_manager_thread.is_alive()
         # the survivor was terminated too (left running, it kept the interpreter from exiting)
         assert not any(worker.is_alive() for worker in workers)
+        for future in queued[4:]:  # not cancelled: failed as broken, not pending for ever
+            with pytest.raises(BrokenProcessPool):
+                future.result(timeout=10)
+        if feeder is not None:
+            feeder.join(10)
+            assert not feeder.is_alive()  # the pipe's writer, which exit waits for
         assert "InvalidStateError" not in capfd.readouterr().err
     finally:
         for worker in workers:
