@@ -977,10 +977,29 @@ class Index:
         """A writer of the index at this path as it is now: after another process rebuilt it or
         migrated it in place, the old engine's writer failed (a server's write answered 500 or
         423 until a read reopened the folder) or, on a rebuilt index that had reached the same
-        generation, started from the replaced index's spelling list (found by a review)."""
-        with self._snapshot_lock:
-            self._reopen_if_replaced()
-        return self._engine.writer(timeout=self.lock_timeout, procs=procs)
+        generation, started from the replaced index's spelling list (found by a review). Also
+        when the folder is swapped while the write waits for the lock (a migration holds it
+        while it copies): the writer is then given up and taken anew (a review of that fix)."""
+        for last_try in (False, True):
+            with self._snapshot_lock:
+                self._reopen_if_replaced()
+            try:
+                writer = self._engine.writer(timeout=self.lock_timeout, procs=procs)
+            except Exception:
+                if last_try or not self._replaced():
+                    raise
+                continue  # the old engine's writer failed on the new folder
+            if last_try or not self._replaced():
+                return writer
+            # swapped while this write waited for the lock (the migration holds it while it
+            # copies): the writer holds the new folder's lock through the old engine
+            writer.cancel()
+        raise AssertionError("unreachable")
+
+    def _replaced(self) -> bool:
+        """Whether another folder stands at this index's path now."""
+        identity = _folder_identity(self.path)
+        return identity is not None and identity != self._folder_id
 
     def add(
         self,

@@ -71,3 +71,49 @@ def test_a_write_after_a_rebuild_starts_from_the_rebuilt_index_spelling_list(tmp
     assert {"theater", "spiel"} <= words
     assert "quarkstrudelfabrikant" not in words
     assert Index(path).search("Theatr").suggestion is not None
+
+
+@pytest.mark.parametrize("target", ["whoosh", "tantivy"])
+def test_a_write_waiting_for_the_lock_during_an_in_place_migration_goes_to_the_migrated_index(
+    tmp_path: Path, engine: str, target: str
+) -> None:
+    """A write that arrived while ``migrate`` held the lock and swapped the folder got the lock
+    through the old engine (Whoosh → tantivy: "Index 'MAIN' does not exist" after 1 s;
+    tantivy → Whoosh: "locked by another writer" when its wait ran out). Found by a review
+    of the first fix, which checked the folder only before waiting. The steps are those of
+    ``searchkit migrate`` (``cli.migrate_command``), with the write in a server's thread."""
+    import shutil
+    import threading
+    import time
+
+    pytest.importorskip("tantivy", reason='the tantivy engine needs pip install "searchkit[fast]"')
+    if target == engine:
+        pytest.skip("a migration to the index's own engine leaves it as it is")
+    path = tmp_path / "index"
+    Index(path, create=True).add([_doc("a", "Hafen", "Der alte Hafen von Hamburg.")])
+    server = Index(path, lock_timeout=4)
+    assert server.search("Hafen").total == 1
+    source = Index(path, for_copy=True)
+    outcome: dict[str, object] = {}
+
+    def write() -> None:
+        try:
+            outcome["report"] = server.add([_doc("b", "Werft", "Die neue Werft an der Elbe.")])
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            outcome["error"] = error
+
+    copy_path, old = tmp_path / f"index.{target}-migrating", tmp_path / "index.migrated"
+    with source.write_lock():
+        writing = threading.Thread(target=write)
+        writing.start()
+        time.sleep(0.5)  # the write waits for the lock the migration holds
+        source.migrate(copy_path, engine=target).close()
+        path.rename(old)
+        copy_path.rename(path)
+    source.close()
+    shutil.rmtree(old)
+    writing.join(60)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["report"].added == 1
+    fresh = Index(path)
+    assert fresh.engine_name == target and sorted(d.id for d in fresh.documents()) == ["a", "b"]
