@@ -58,3 +58,24 @@ def test_a_fuzzy_word_finds_at_least_what_the_word_finds(tmp_path: Path) -> None
     for fuzzy in ("Bürgergeld~", "Bürgergeld~2", "Bürgergelt~"):
         found = {hit.document.id for hit in index.search(fuzzy, per_page=100).hits}
         assert found >= ({"b1"} if fuzzy == "Bürgergelt~" else exact), fuzzy
+
+
+def test_a_fuzzy_word_scores_a_document_once(tmp_path: Path) -> None:
+    """The word itself is within the edits too: summing both readings weighed a fuzzy word 1.7
+    times the query's other words and changed the order of "Bürgergeld~ Reform" (a review).
+    A document scores the better of the two."""
+    index = _index(tmp_path)
+    exact = {hit.document.id: hit.score for hit in index.search("Bürgergeld", per_page=100).hits}
+    fuzzy = {hit.document.id: hit.score for hit in index.search("Bürgergeld~", per_page=100).hits}
+    for doc_id, score in exact.items():
+        assert fuzzy[doc_id] == pytest.approx(score), doc_id
+
+
+def test_whether_a_date_phrase_is_one_depends_on_the_day() -> None:
+    """"am 29. Februar" is a date only in a leap year's reach: the count of words beside a
+    date phrase is kept per day, not once for the process (a review)."""
+    from searchkit.parsing import _words_beside_date_phrase_on
+
+    text = "Schaltjahr Feier am 29. Februar"
+    assert _words_beside_date_phrase_on(text, date(2024, 3, 1)) == 2
+    assert _words_beside_date_phrase_on(text, date(2026, 12, 7)) > 3

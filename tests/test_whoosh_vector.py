@@ -158,6 +158,7 @@ trees = st.recursive(
         st.builds(lambda qs, b: query.Or(qs, boost=b), st.lists(children, min_size=1, max_size=4), boosts)
         | st.builds(lambda qs, b: query.And(qs, boost=b), st.lists(children, min_size=1, max_size=3), boosts)
         | st.builds(query.AndMaybe, children, children)
+        | st.builds(lambda qs, b: query.DisjunctionMax(qs, boost=b), st.lists(children, min_size=1, max_size=3), boosts)
         | st.builds(query.AndNot, children, children)
         | st.builds(query.Require, children, children)
     ),
@@ -181,6 +182,8 @@ def _reference(snapshot, q: query.Query) -> dict[int, float]:  # type: ignore[no
                 return a, sa + (sb if b else 0.0)
             return (a and not b, sa) if isinstance(q, query.AndNot) else (a and b, sa)
         found = [node(sub, child, doc) for child in q.subqueries]
+        if isinstance(q, query.DisjunctionMax):  # the best child's score (tiebreak 0)
+            return any(f for f, _ in found), max((score for f, score in found if f), default=0.0) * q.boost
         hit = any(f for f, _ in found) if isinstance(q, query.Or) else all(f for f, _ in found)
         return hit, sum(score for f, score in found if f) * q.boost
 

@@ -307,6 +307,21 @@ class _Leaf:
         ids, scores = _summed([p for p in parts if len(p[0])])
         return ids, _boosted(scores, q)
 
+    def best_of(self, q: query.DisjunctionMax, within: np.ndarray | None) -> Scored:
+        """Every match of any child, scored by its best child plus ``tiebreak`` times the
+        others (Whoosh's and tantivy's disjunction max: a fuzzy word and the word itself)."""
+        parts = [p for p in (self.scored(sub, within) for sub in q.subqueries) if len(p[0])]
+        if not parts:
+            return _EMPTY_IDS, _EMPTY_SCORES
+        ids = np.unique(np.concatenate([part_ids for part_ids, _ in parts]))
+        best = np.zeros(len(ids), dtype=np.float64)
+        for part_ids, part_scores in parts:  # (each child's ids are unique)
+            at = np.searchsorted(ids, part_ids)
+            best[at] = np.maximum(best[at], part_scores)
+        if q.tiebreak:
+            best += q.tiebreak * (_summed(parts)[1] - best)
+        return ids, _boosted(best, q)
+
     def intersection(self, q: query.And, within: np.ndarray | None) -> Scored:
         if not q.subqueries:
             return _EMPTY_IDS, _EMPTY_SCORES
@@ -402,6 +417,7 @@ _HANDLERS: dict[type, Callable[[_Leaf, Any, np.ndarray | None], Scored]] = {
     query.Term: _Leaf.term,
     query.Phrase: _Leaf.phrase,
     query.Or: _Leaf.union,
+    query.DisjunctionMax: _Leaf.best_of,
     query.And: _Leaf.intersection,
     query.AndMaybe: _Leaf.and_maybe,
     query.AndNot: _Leaf.and_not,
