@@ -507,18 +507,35 @@ def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterato
         for doc in docs:
             yield _safe(enrich, doc)
         return
+    import concurrent.futures
     import functools
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
-    from .processes import children_deaf_to_interrupts, ignore_interrupts
+    from .processes import children_deaf_to_interrupts, ignore_interrupts, quiet_broken_pool_race
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    # The workers ignore Ctrl-C (the parent handles it: the pool ends with its ``with`` block,
-    # the batch is not committed); each printed a traceback.
+    quiet_broken_pool_race()
+    # The workers ignore Ctrl-C (the parent handles it: the pool is shut down, the batch is not
+    # committed); each printed a traceback. They start with the first tasks, inside the block.
     with children_deaf_to_interrupts():
-        pool = multiprocessing.get_context(method).Pool(workers, initializer=ignore_interrupts)
-    with pool:
-        yield from pool.imap(functools.partial(_safe, enrich), docs, chunksize=8)
+        pool = concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context(method), initializer=ignore_interrupts
+        )
+        results = pool.map(functools.partial(_safe, enrich), docs, chunksize=8)
+    done = 0
+    try:
+        for result in results:
+            yield result
+            done += 1
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory). multiprocessing's Pool, used before, never
+        # returned its tasks and the import hung for ever, also after a SIGTERM (a review):
+        # the rest is enriched here, which gives the same documents.
+        for doc in docs[done:]:
+            yield _safe(enrich, doc)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 #: The snapshot a request of this thread reads (``Index._one_generation``), with its index.
