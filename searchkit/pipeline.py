@@ -7,24 +7,29 @@ multiprocessing pool or on Dask workers.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import DocumentError, shown
 from .model import Document
 
+if TYPE_CHECKING:
+    from .entities.aliases import Aliases
 
-def enrich(doc: Document) -> Document:
+
+def enrich(doc: Document, *, aliases: Aliases | None = None) -> Document:
     """Add named entities and the periods the text mentions (keeps what the source already had).
     Anything but a ``Document`` is a ``DocumentError`` (None and a string were AttributeErrors:
-    a review)."""
+    a review). ``aliases``: the alias file's rules to apply (None: the file
+    ``$SEARCHKIT_ALIASES`` names, if any)."""
     from .dates import extract_mentioned_dates
     from .entities import extract_entities
 
     if not isinstance(doc, Document):
         raise DocumentError(f"enrich takes a Document, not {type(doc).__name__} (Document.from_dict reads a dict)")
-    entities = doc.entities or extract_entities(doc.text, title=doc.title)
+    entities = doc.entities or extract_entities(doc.text, title=doc.title, aliases=aliases)
     mentioned = doc.mentioned or extract_mentioned_dates(doc.text, reference=doc.published)
     return doc.with_changes(entities=list(entities), mentioned=list(mentioned))
 
@@ -37,19 +42,25 @@ def enrich_on_dask(
     Only the expensive NLP stage (entities, mentioned dates) runs on the workers; reading the
     sources and writing the index stay on this machine, because a Whoosh index is one folder
     with one writer. ``scheduler`` is an address such as ``tcp://10.0.0.5:8786`` or a
-    ``distributed.Client``. The workers need searchkit installed (same version).
+    ``distributed.Client``. The workers need searchkit installed (same version). The alias
+    file (``$SEARCHKIT_ALIASES``, ``--aliases``) is read here and its rules go to the workers
+    with each task: they have no access to this machine's files (``--aliases`` had no effect
+    on the cluster's documents; a review).
     """
+    from .entities.aliases import load_aliases
+
     client = scheduler if _is_client(scheduler) else connect_scheduler(scheduler)
     _quiet_abandoned_waits()
+    task = functools.partial(enrich, aliases=load_aliases())
     try:
         batch: list[Document] = []
         for doc in docs:
             batch.append(doc)
             if len(batch) >= batch_size:
-                yield from _gathered(client, batch)
+                yield from _gathered(client, task, batch)
                 batch = []
         if batch:
-            yield from _gathered(client, batch)
+            yield from _gathered(client, task, batch)
     finally:
         if client is not scheduler:
             try:
@@ -58,7 +69,7 @@ def enrich_on_dask(
                 pass
 
 
-def _gathered(client: Any, batch: list[Document]) -> list[Document]:
+def _gathered(client: Any, task: Callable[[Document], Document], batch: list[Document]) -> list[Document]:
     """The batch enriched on the cluster; ``ClusterError`` when the cluster is lost meanwhile
     (a killed scheduler gave three tracebacks: found by a review). The batches before it are
     committed by then."""
@@ -66,7 +77,7 @@ def _gathered(client: Any, batch: list[Document]) -> list[Document]:
 
     from .errors import ClusterError
 
-    futures = client.map(enrich, batch, pure=False)
+    futures = client.map(task, batch, pure=False)
     try:
         return list(client.gather(futures))
     except KeyboardInterrupt:

@@ -37,6 +37,30 @@ def test_dask_local_cluster_gives_the_same_index(tmp_path: Path, demo_index: Ind
     assert facet_counts(on_dask) == facet_counts(demo_index)
 
 
+@pytest.mark.slow
+def test_the_alias_file_reaches_the_dask_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--aliases`` sets ``$SEARCHKIT_ALIASES`` in this process only: the cluster's workers
+    (started before it, elsewhere in a real cluster) extracted without it, and an index built
+    with ``--dask`` differed from the one the other paths build (a review). The rules now travel
+    with each task."""
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is the 'dask' extra")
+    from searchkit import Document
+    from searchkit.cli import _use_aliases, index_documents
+    from searchkit.entities.aliases import ALIASES_ENV
+
+    text = "Bundeskanzler Friedrich Merz traf Donald Trump in Washington. Merz sprach über Zölle."
+    docs = [Document(id=f"d{n}", title=f"Treffen {n}", body=f"{text} Termin {n}.") for n in range(4)]
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[alias]\n"Friedrich Merz" = "Fritz Merz"\n\n[ignore]\nnames = ["Donald Trump"]\n', encoding="utf-8")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        monkeypatch.delenv(ALIASES_ENV, raising=False)
+        _use_aliases(aliases)  # what --aliases does, after the workers started
+        on_dask = Index(tmp_path / "dask", create=True)
+        index_documents(on_dask, docs, progress=False, dask=cluster.scheduler_address)
+    names = {e.name for doc in on_dask.documents() for e in doc.entities}
+    assert "Fritz Merz" in names and not names & {"Friedrich Merz", "Donald Trump"}
+
+
 def test_a_lost_scheduler_is_a_cluster_error() -> None:
     """Found by a review: a scheduler killed during a run gave three tracebacks. Killing a
     scheduler at the right moment is not reproducible in a test, so the client's failure is
@@ -53,7 +77,7 @@ def test_a_lost_scheduler_is_a_cluster_error() -> None:
             raise distributed.client.FutureCancelledError("enrich-1", reason="scheduler-connection-lost")
 
     with pytest.raises(ClusterError, match="lost the Dask scheduler"):
-        _gathered(LostClient(), [Document(id="a", body="Text.")])
+        _gathered(LostClient(), enrich, [Document(id="a", body="Text.")])
 
 
 def _clients(distributed) -> int:  # type: ignore[no-untyped-def]

@@ -18,7 +18,8 @@ TOML (or the same structure as JSON)::
 Keys are matched like facet values (case, diacritics and spacing ignored). The file is read from
 the ``aliases=`` argument, else from the path in ``SEARCHKIT_ALIASES``; ``searchkit index
 --aliases FILE`` and ``searchkit reextract --aliases FILE`` set that variable, so process-pool
-and Dask workers see the same file.
+workers see the same file; Dask workers get the rules read here with each task
+(``pipeline.enrich_on_dask``).
 """
 
 from __future__ import annotations
