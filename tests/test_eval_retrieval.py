@@ -26,7 +26,8 @@ from searchkit.evaluate.retrieval import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# beside the project, or where $SEARCHKIT_SHARED says (as for every other data test)
+from conftest import DATA as SHARED_DATA  # noqa: E402
 
 DOCS = [
     {"id": "hochwasser", "title": "Hochwasser in Passau", "text": "Die Donau ist in Passau über die Ufer getreten. Die Altstadt steht unter Wasser."},
