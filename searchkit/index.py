@@ -524,18 +524,27 @@ def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterato
         )
         results = pool.map(functools.partial(_safe, enrich), docs, chunksize=8)
     done = 0
+    finished = False
     try:
         for result in results:
             yield result
             done += 1
+        finished = True
     except BrokenProcessPool:
         # A worker died (killed, out of memory). multiprocessing's Pool, used before, never
         # returned its tasks and the import hung for ever, also after a SIGTERM (a review):
         # the rest is enriched here, which gives the same documents.
         for doc in docs[done:]:
             yield _safe(enrich, doc)
+        finished = True
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if not finished:
+            # Ctrl-C, or the batch given up: the workers (deaf to Ctrl-C) would finish their
+            # chunks first, and the interpreter waits for them on exit: 16 s for long articles,
+            # and a second Ctrl-C then hung it for good (a review)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+        pool.shutdown(wait=finished, cancel_futures=True)
 
 
 #: The snapshot a request of this thread reads (``Index._one_generation``), with its index.

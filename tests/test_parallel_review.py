@@ -62,3 +62,50 @@ def test_an_import_whose_enrichment_worker_is_killed_completes(tmp_path: Path) -
     index = Index(folder)
     assert len(index) == count
     assert index.get(f"a{count - 1}").title == f"Bericht {count - 1}"
+
+
+@pytest.mark.slow
+def test_ctrl_c_ends_an_import_with_workers_at_once_also_with_long_articles(tmp_path: Path) -> None:
+    """The enrichment workers ignore Ctrl-C; when the pool was only shut down, the interpreter
+    waited on exit for the chunks they were running (8 long articles each: 16 s), and a second
+    Ctrl-C then hung the command for good (a review). The workers are terminated now."""
+    import random
+
+    rng = random.Random(8)
+    syllables = ["ba", "ker", "lin", "mo", "sta", "ter", "gen", "hau", "wer", "rup", "dor", "fel", "kin", "pra"]
+
+    def word() -> str:  # words the tagger has not seen: each costs it its features
+        made = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        return made.capitalize() if rng.random() < 0.3 else made
+
+    corpus = tmp_path / "long.jsonl"
+    with corpus.open("w", encoding="utf-8") as out:
+        for n in range(120):
+            text = " ".join(word() + ("." if rng.random() < 0.07 else "") for _ in range(9000))
+            out.write(json.dumps({"id": f"l{n}", "title": f"Langer Bericht {n}", "text": text}, ensure_ascii=False) + "\n")
+    folder = tmp_path / "index"
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "searchkit.cli", "index", str(corpus), "--index", str(folder),
+             "--workers", "2", "--quiet"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, inherited)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None and len(_children(process.pid)) < 2:
+            time.sleep(0.2)
+        time.sleep(3.0)  # the workers are in their first chunks
+        assert process.poll() is None, process.communicate()
+        os.killpg(process.pid, signal.SIGINT)
+        signalled = time.monotonic()
+        _, stderr = process.communicate(timeout=60)
+        took = time.monotonic() - signalled
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 130, stderr
+    assert took < 5.0, f"exit took {took:.1f} s after Ctrl-C"
