@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -47,11 +48,13 @@ def enrich_on_dask(
     with each task: they have no access to this machine's files (``--aliases`` had no effect
     on the cluster's documents; a review).
     """
-    from .entities.aliases import load_aliases
+    from .entities.aliases import ALIASES_ENV, load_aliases
 
     client = scheduler if _is_client(scheduler) else connect_scheduler(scheduler)
     _quiet_abandoned_waits()
-    task = functools.partial(enrich, aliases=load_aliases())
+    # without a file here, a worker's own $SEARCHKIT_ALIASES applies, as before
+    configured = os.environ.get(ALIASES_ENV)
+    task = functools.partial(enrich, aliases=load_aliases(configured)) if configured else enrich
     try:
         batch: list[Document] = []
         for doc in docs:

@@ -309,7 +309,9 @@ class _Leaf:
 
     def best_of(self, q: query.DisjunctionMax, within: np.ndarray | None) -> Scored:
         """Every match of any child, scored by its best child plus ``tiebreak`` times the
-        others (Whoosh's and tantivy's disjunction max: a fuzzy word and the word itself)."""
+        others, as tantivy's and Lucene's disjunction max (a fuzzy word and the word itself).
+        Whoosh's own matcher takes the larger score of two children that stand on different
+        documents (``DisjunctionMaxMatcher.score``), so it is not the reference here."""
         parts = [p for p in (self.scored(sub, within) for sub in q.subqueries) if len(p[0])]
         if not parts:
             return _EMPTY_IDS, _EMPTY_SCORES
