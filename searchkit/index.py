@@ -541,9 +541,13 @@ def _map(enrich: Enricher | None, docs: list[Document], workers: int) -> Iterato
         if not finished:
             # Ctrl-C, or the batch given up: the workers (deaf to Ctrl-C) would finish their
             # chunks first, and the interpreter waits for them on exit: 16 s for long articles,
-            # and a second Ctrl-C then hung it for good (a review)
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
+            # and a second Ctrl-C then hung it for good (a review). They are waited for: forked
+            # while the writer held the index's lock, they hold tantivy's lock file too.
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            for process in workers:
                 process.terminate()
+            for process in workers:
+                process.join(10)
         pool.shutdown(wait=finished, cancel_futures=True)
 
 
