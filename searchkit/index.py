@@ -754,8 +754,8 @@ class Index:
         """Open the index again when its folder was replaced (``rebuild``, an in-place
         ``migrate`` to another engine): a server kept serving the deleted index, or answered 500
         until restarted (found by a review)."""
-        identity = _folder_identity(self.path)
-        if identity is None or identity == self._folder_id:
+        identity = self._another_folder()
+        if identity is None:
             return
         self.metadata = read_metadata(self.path, for_copy=self.for_copy)
         self.engine_name = check_engine(self.metadata.get("engine", "whoosh"))
@@ -1010,26 +1010,28 @@ class Index:
         generation, started from the replaced index's spelling list (found by a review). Also
         when the folder is swapped while the write waits for the lock (a migration holds it
         while it copies): the writer is then given up and taken anew (a review of that fix)."""
-        for last_try in (False, True):
-            with self._snapshot_lock:
-                self._reopen_if_replaced()
-            try:
-                writer = self._engine.writer(timeout=self.lock_timeout, procs=procs)
-            except Exception:
-                if last_try or not self._replaced():
-                    raise
-                continue  # the old engine's writer failed on the new folder
-            if last_try or not self._replaced():
+        with self._snapshot_lock:
+            self._reopen_if_replaced()
+        try:
+            writer = self._engine.writer(timeout=self.lock_timeout, procs=procs)
+        except Exception:
+            if self._another_folder() is None:
+                raise
+            # the old engine's writer failed on the new folder
+        else:
+            if self._another_folder() is None:
                 return writer
             # swapped while this write waited for the lock (the migration holds it while it
             # copies): the writer holds the new folder's lock through the old engine
             writer.cancel()
-        raise AssertionError("unreachable")
+        with self._snapshot_lock:
+            self._reopen_if_replaced()
+        return self._engine.writer(timeout=self.lock_timeout, procs=procs)
 
-    def _replaced(self) -> bool:
-        """Whether another folder stands at this index's path now."""
+    def _another_folder(self) -> tuple[int, int] | None:
+        """The identity of another folder that stands at this index's path now, or None."""
         identity = _folder_identity(self.path)
-        return identity is not None and identity != self._folder_id
+        return identity if identity is not None and identity != self._folder_id else None
 
     def add(
         self,

@@ -41,6 +41,7 @@ from .index import ENTITY_FIELDS, TEXT_FIELDS
 from .querywords import question_words
 
 if TYPE_CHECKING:
+    from .dates.queries import DateQuery
     from .search import SearchResult
 
 
@@ -968,12 +969,10 @@ OPTIONAL_DATE_WORDS = True
 def _date_words_apart(text: str) -> tuple[str, str] | None:
     """(the other words, the date phrase) of plain keywords (``_is_keyword_query``) that have a
     date phrase (``dates.parse_query_dates``) and other content words; None otherwise."""
-    if not OPTIONAL_DATE_WORDS or not _is_plain_text(text) or not _is_keyword_query(text):
+    if not OPTIONAL_DATE_WORDS or not _is_keyword_query(text):
         return None
-    from .dates import parse_query_dates
-
-    dated = parse_query_dates(text)
-    if not (dated.start or dated.end) or not dated.phrase or not _is_plain_text(dated.phrase):
+    dated = _plain_date_phrase(text)
+    if dated is None or not _is_plain_text(dated.phrase):
         return None
     if not analyze(dated.query, mode="query") or not analyze(dated.phrase, mode="query"):
         return None
@@ -1512,12 +1511,19 @@ def _words_beside_date_phrase_on(text: str, today: date) -> int:
     as natural language, where any word and any part of a compound counts (346 hits with
     "höchstem Stand seit …", against the 6 flood articles of "Hochwasser seit 2027"; a review).
     A large number for text without a date phrase."""
+    dated = _plain_date_phrase(text, today)
+    return len(text) if dated is None else _content_word_count(dated.query)
+
+
+def _plain_date_phrase(text: str, today: date | None = None) -> DateQuery | None:
+    """Plain text's date phrase with the rest of its words (``dates.parse_query_dates``), or
+    None when the text has syntax or no date phrase."""
     from .dates import parse_query_dates
 
-    dated = parse_query_dates(text, today=today) if _is_plain_text(text) else None
-    if dated is None or not (dated.start or dated.end) or not dated.phrase:
-        return len(text)
-    return _content_word_count(dated.query)
+    if not _is_plain_text(text):
+        return None
+    dated = parse_query_dates(text, today=today)
+    return dated if (dated.start or dated.end) and dated.phrase else None
 
 
 def _only_stopwords(text: str) -> bool:

@@ -529,7 +529,8 @@ def _is_genitive_name(word: str, written: set[str], lexicon: Mapping[str, str]) 
     lexicon's names) and that is no name itself."""
     if not word.endswith("s") or len(word) <= MIN_GENITIVE_HEAD or not _is_capitalized(word):
         return False
-    if _ANY_NAME_FLAGS.intersection(_flags(lexicon, word)) or "N" in _flags(lexicon, word):
+    flags = _flags(lexicon, word)
+    if _ANY_NAME_FLAGS.intersection(flags) or "N" in flags:
         return False
     stem = word[:-1]
     return stem in written or bool(_ANY_NAME_FLAGS.intersection(_flags(lexicon, stem)))
