@@ -240,3 +240,81 @@ def test_an_optional_clause_over_a_cached_query_scores_as_one_evaluation(index: 
         assert ids.tolist() == whole[0].tolist(), text
         assert scores.tolist() == pytest.approx(whole[1].tolist(), rel=1e-12), text
     assert raised >= 3  # the clause matched and added to scores
+
+
+def _postings_of_every_term(index: Index):  # type: ignore[no-untyped-def]
+    """(reader, field, term) of every term of the text and entity fields, segment by segment."""
+    snapshot = index.snapshot()
+    for sub, _ in snapshot.searcher.leaf_searchers():
+        reader = sub.reader()
+        for field in ("title", "body", "person", "place", "year"):
+            for term in reader.lexicon(field):
+                yield reader, field, term
+
+
+def test_postings_read_from_the_file_are_whooshs(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_stored_blocks`` reads the postings file itself: the document numbers, weights and
+    positions of the live documents are those of Whoosh's own matcher (the fallback when it
+    does not apply), for every term of positional and keyword fields. (Deleted documents may
+    stay in either: the evaluation drops them. Whoosh's matcher has skipped a first block of
+    deleted documents only; the file holds them.)"""
+    direct = []
+    for reader, field, term in _postings_of_every_term(index):
+        assert whoosh_vector._stored_blocks(reader, field, term) is not None
+        direct.append(whoosh_vector._Postings(reader, field, term))
+    monkeypatch.setattr(whoosh_vector, "_stored_blocks", lambda *args: None)
+    for postings, (reader, field, term) in zip(direct, _postings_of_every_term(index)):
+        expected = whoosh_vector._Postings(reader, field, term)
+        live = ~np.isin(postings.ids, list(reader.deleted_docs_set))
+        assert set(expected.ids.tolist()) <= set(postings.ids.tolist())
+        live_expected = ~np.isin(expected.ids, list(reader.deleted_docs_set))
+        assert postings.ids[live].tolist() == expected.ids[live_expected].tolist()
+        assert postings.weights[live].tolist() == expected.weights[live_expected].tolist()
+        if field in ("title", "body"):
+            assert postings.positions(postings.ids[live]) == expected.positions(expected.ids[live_expected])
+
+
+def test_postings_of_a_term_the_segment_lacks(index: Index) -> None:
+    reader = next(sub for sub, _ in index.snapshot().searcher.leaf_searchers()).reader()
+    with pytest.raises(whoosh_vector.TermNotFound):
+        whoosh_vector._stored_blocks(reader, "body", b"zzzunbekanntzzz")
+    assert whoosh_vector._stored_blocks(reader, "nofield", b"a") is None  # Whoosh's own answer:
+    with pytest.raises(whoosh_vector.TermNotFound):
+        whoosh_vector._Postings(reader, "nofield", b"a")
+
+
+def test_postings_of_another_layout_are_read_by_whoosh(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Where the postings are not a layout ``_stored_blocks`` reads (another reader; a term's
+    postings inlined in the term table; an unexpected header), Whoosh's matcher reads them."""
+    from whoosh import fields, index as whoosh_index
+    from whoosh.codec import whoosh3
+
+    schema = fields.Schema(body=fields.TEXT(), tag=fields.KEYWORD())
+    ix = whoosh_index.create_in(str(tmp_path), schema)
+    writer = ix.writer()
+    for n in range(300):  # Whoosh's own writer: protocol 2, every block compressed
+        writer.add_document(body=f"wort{n % 7} gemeinsam gemeinsam", tag=f"t{n % 3}")
+    writer.commit()
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        found = whoosh_vector._Postings(reader, "body", b"gemeinsam")
+        assert found.ids.tolist() == list(range(300)) and set(found.weights.tolist()) == {2.0}
+        assert len(found._blocks or ()) > 1  # (Whoosh's blocks hold 128 postings)
+        assert found.positions(np.array([0, 299])) == {0: [1, 2], 299: [1, 2]}
+        assert whoosh_vector._Postings(reader, "tag", b"t1").ids.tolist() == list(range(1, 300, 3))
+
+        monkeypatch.setattr(whoosh3.W3TermInfo, "is_inlined", lambda self: True)
+        assert whoosh_vector._stored_blocks(reader, "body", b"gemeinsam") is None
+        monkeypatch.undo()
+        monkeypatch.setattr(whoosh3, "WHOOSH3_HEADER_MAGIC", b"XXXX")
+        assert whoosh_vector._stored_blocks(reader, "body", b"gemeinsam") is None
+        monkeypatch.undo()
+
+        class Other(type(reader)):  # type: ignore[misc]
+            pass
+
+        reader.__class__ = Other
+        assert whoosh_vector._stored_blocks(reader, "body", b"gemeinsam") is None
+        fallback = whoosh_vector._Postings(reader, "body", b"gemeinsam")
+        assert fallback.ids.tolist() == found.ids.tolist() and fallback.weights.tolist() == found.weights.tolist()
+        assert fallback.positions(np.array([0, 299])) == {0: [1, 2], 299: [1, 2]}
