@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from whoosh import query
 from whoosh.qparser import (
     AndGroup,
+    FieldAliasPlugin,
     FuzzyTermPlugin,
     MultifieldPlugin,
     OrGroup,
@@ -37,7 +38,7 @@ from .engines import OneWord
 from .engines.whoosh_engine import query_schema
 from .errors import QueryError
 from .facets import FACETS
-from .index import ENTITY_FIELDS, TEXT_FIELDS
+from .index import ENTITY_FIELDS, HEADLINE, TEXT_FIELDS
 from .querywords import question_words
 
 if TYPE_CHECKING:
@@ -1250,6 +1251,9 @@ def _parser(
     parser.index_words = index_words
     parser.phraseclass = _Phrase
     parser.add_plugin(MultifieldPlugin(list(FIELD_BOOSTS), fieldboosts=FIELD_BOOSTS))
+    # ``title:`` typed is the title as shown (``index.HEADLINE``); the words searched in every
+    # field stay in the ranking's ``title`` (this runs before either: Whoosh's fields plugin)
+    parser.add_plugin(FieldAliasPlugin({HEADLINE: ["title"]}))
     parser.add_plugin(GermanFuzzyPlugin())
     parser.remove_plugin_class(WildcardPlugin)
     parser.add_plugin(WildcardRunPlugin())

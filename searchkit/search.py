@@ -26,7 +26,7 @@ from .engines import OneWord
 from .errors import QueryError
 from .facets import FACETS, MIN_GENITIVE_NAME, FacetData, FacetField, month_label, shown_dates
 from .highlight import SNIPPET_CHARS, SNIPPET_LEAD, Highlighter, one_search  # noqa: F401 - re-exported
-from .index import ENTITY_FIELDS, NO_DATE, TEXT_FIELDS, facet_key
+from .index import ENTITY_FIELDS, HEADLINE, NO_DATE, TEXT_FIELDS, facet_key
 from .model import Document, Entity, Precision, PubDate, load_stored
 from .parsing import (
     _EXPLICIT_SYNTAX,
@@ -82,6 +82,11 @@ def _check_expansion(q: query.Query, snapshot: Any) -> None:
                 )
 
 
+#: The text fields whose prefixes are scored as their words and whose names also find their
+#: genitive: the searched fields and the title as shown (``title:``).
+_TITLE_LIKE_FIELDS = frozenset(FIELD_BOOSTS) | {HEADLINE}
+
+
 def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Query | None:
     """The parsed query with the leaves the index cannot look up as typed made into terms it has:
 
@@ -108,7 +113,7 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
         if isinstance(node, query.FuzzyTerm):
             return _fuzzy_terms(node, snapshot)
         field = getattr(node, "fieldname", None)
-        if field in FIELD_BOOSTS and isinstance(node, (query.Prefix, query.Wildcard)):
+        if field in _TITLE_LIKE_FIELDS and isinstance(node, (query.Prefix, query.Wildcard)):
             return _scored_wildcard(node, snapshot)
         if field in ENTITY_FIELDS and isinstance(node, (query.Term, query.Phrase)):
             data = data or index.facet_data()
@@ -123,7 +128,7 @@ def _resolve_leaves(q: query.Query | None, snapshot: Any, index: Any) -> query.Q
             # open upwards ("jahr:[2025 TO]"): up to the last year, not to the undated documents,
             # whose key "none" sorts after every year
             return query.TermRange(field, node.start, "9999-99", startexcl=node.startexcl, boost=node.boost)
-        if field in FIELD_BOOSTS and isinstance(node, query.Term) and _may_be_genitive_pair(node.text):
+        if field in _TITLE_LIKE_FIELDS and isinstance(node, query.Term) and _may_be_genitive_pair(node.text):
             data = data or index.facet_data()
             return _genitive_terms(node, data.name_words(), index.spelling)
         return node

@@ -58,6 +58,7 @@ def build_schema() -> Schema:
         lead=TEXT(analyzer=analyzer, phrase=True),
         body=TEXT(analyzer=analyzer, phrase=True),
         names=TEXT(analyzer=analyzer, phrase=True),
+        headline=TEXT(analyzer=analyzer, phrase=True),
         year=ID(),
         month=ID(),
         mentioned=KEYWORD(**facet),
