@@ -897,7 +897,7 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight, text=text,
                  namer=_entity_namer(index))
     return SearchResult(
-        request, hits, total, [], (time.perf_counter() - started) * 1000, text.strip(), operator, None,
+        request, hits, total, [], (time.perf_counter() - started) * 1000, parsing._tidy_operators(text).strip(), operator, None,
         suggestion_for(index, text, total, operator, request.operator),
     )
 
@@ -948,8 +948,11 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
         # 2024"): the API and the CLI showed it without (found by a review)
         suggestion = f"{suggestion} {ev.date_filter.phrase}"
     took = (time.perf_counter() - started) * 1000
+    # the words searched: without the date phrase, nor an operator with nothing to join, which
+    # the search drops ("Trump AND seit März 2026" searched "Trump" and said "Trump AND"; a review)
+    words = parsing._tidy_operators(ev.text).strip()
     return SearchResult(
-        request, hits, total, facets, took, ev.text.strip(), ev.operator, ev.date_filter, suggestion, ev.date_words,
+        request, hits, total, facets, took, words, ev.operator, ev.date_filter, suggestion, ev.date_words,
         ranked_by_words=ev.q is not None and _ranks_by_words(ev.q),
     )
 

@@ -278,3 +278,11 @@ def test_a_colon_with_nothing_after_it_is_no_part_of_a_suggestion() -> None:
     assert suggestion_basis("Merz datum:") == "Merz datum"
     assert suggestion_basis("Ort: Berlin") == "Ort: Berlin"  # a headline's colon, as typed
     assert suggestion_basis("titel:Merz") == "titel:Merz"  # field syntax stays
+
+
+@pytest.mark.parametrize("typed", ["Merz AND seit 2025", "Merz AND", "seit 2025 AND Merz", "Merz OR"])
+def test_the_words_searched_are_told_without_a_dangling_operator(small: Index, typed: str) -> None:
+    """"Trump AND seit März 2026" searched "Trump" and told "Trump AND" as its words (the date
+    phrase taken out left the AND with nothing to join; a review of the docs)."""
+    assert small.search(typed).to_dict()["query_text"] == "Merz"
+    assert small.search(typed, facets=False).to_dict()["query_text"] == "Merz"
