@@ -18,6 +18,7 @@ from dataclasses import fields as dataclass_fields
 from datetime import date
 from enum import Enum
 from functools import lru_cache
+from types import ModuleType
 from typing import Any
 
 import orjson
@@ -187,11 +188,20 @@ def without_title(text: str, title: str, *, cut_sentence: bool = False) -> str:
     return text[len(repeated):].lstrip() if repeated else text
 
 
+@lru_cache(maxsize=1)
+def _clean() -> ModuleType:
+    """``ingest.clean`` (which imports this module), imported on first use: a relative import
+    inside the functions below ran for both texts of every hit a page shows, a twentieth of a
+    plain one-word query on the tantivy engine."""
+    from .ingest import clean
+
+    return clean
+
+
 def _title_copy(text: str, title: str, cut_sentence: bool) -> str:
     """The start of ``text`` that repeats ``title`` (or the sentence that completed its kicker),
     or ""."""
-    from .ingest.clean import first_sentence
-
+    first_sentence = _clean().first_sentence
     for repeated in _title_forms(text, title):
         cut = repeated.endswith("…")
         head = repeated.removesuffix("…").rstrip() if cut else repeated
@@ -224,14 +234,13 @@ def completed_kicker_sentence(text: str, title: str) -> str:
     sentence (``ingest.clean.title_with_kicker``: "Nahost: Benjamin Netanjahu plant …"), else "".
     Exactly that sentence, as that function cut it: a headline "Analyse: Der Iran" over a text
     that begins "Der Iran hat …" is no kicker and its text loses nothing (found by a review)."""
-    from .ingest.clean import KICKER_SENTENCE_CHARS, first_sentence
-
     kicker, colon, sentence = title.partition(": ")
     if not (colon and kicker and sentence):
         return ""
     if not text.startswith(sentence.split(" ", 1)[0], _LEADING_SPACE.match(text).end()):  # type: ignore[union-attr]
         return ""  # (most such titles: the text does not begin with their first word)
-    return sentence if sentence == first_sentence(text, KICKER_SENTENCE_CHARS) else ""
+    clean = _clean()
+    return sentence if sentence == clean.first_sentence(text, clean.KICKER_SENTENCE_CHARS) else ""
 
 
 def nfc(text: str) -> str:
