@@ -897,9 +897,24 @@ def _plain_search(index: Any, request: SearchRequest, started: float) -> SearchR
     hits = _hits(snapshot, q, ranked[start:stop], documents, highlight=request.highlight, text=text,
                  namer=_entity_namer(index))
     return SearchResult(
-        request, hits, total, [], (time.perf_counter() - started) * 1000, parsing._tidy_operators(text).strip(), operator, None,
+        request, hits, total, [], (time.perf_counter() - started) * 1000, _words_searched(text), operator, None,
         suggestion_for(index, text, total, operator, request.operator),
     )
+
+
+_SPACES = re.compile(r"\s+")
+_SPACE_INSIDE_BRACKETS = re.compile(r"(?<=\()\s+|\s+(?=\))")
+
+
+def _words_searched(text: str, *, dated: bool = False) -> str:
+    """The query's words as searched (``SearchResult.query_text``, "Treffer für „…“"): without
+    the date phrase (``dated``: one was taken out of ``text``), nor an operator with nothing to
+    join, which the search drops ("Trump AND seit März 2026" searched "Trump" and said "Trump
+    AND"; "(Trump AND)" said "(Trump  )"; reviews). Operators alone beside a date phrase are
+    nothing searched ("AND seit März 2025" lists the period); typed alone they stay, as they
+    find nothing."""
+    words = _SPACE_INSIDE_BRACKETS.sub("", _SPACES.sub(" ", parsing._tidy_operators(text))).strip()
+    return "" if dated and parsing._only_operators(words) else words
 
 
 def _entity_namer(index: Any) -> Callable[[list[Entity]], list[Entity]]:
@@ -948,9 +963,7 @@ def _run_search(index: Any, request: SearchRequest) -> SearchResult:
         # 2024"): the API and the CLI showed it without (found by a review)
         suggestion = f"{suggestion} {ev.date_filter.phrase}"
     took = (time.perf_counter() - started) * 1000
-    # the words searched: without the date phrase, nor an operator with nothing to join, which
-    # the search drops ("Trump AND seit März 2026" searched "Trump" and said "Trump AND"; a review)
-    words = parsing._tidy_operators(ev.text).strip()
+    words = _words_searched(ev.text, dated=ev.date_filter is not None and bool(ev.date_filter.phrase))
     return SearchResult(
         request, hits, total, facets, took, words, ev.operator, ev.date_filter, suggestion, ev.date_words,
         ranked_by_words=ev.q is not None and _ranks_by_words(ev.q),

@@ -168,7 +168,7 @@ SEARCH_TIPS: list[tuple[tuple[str, ...], Markup]] = [
     (("Selenskij~",), Markup("unscharf: ein Tippfehler erlaubt (<code>~2</code>: zwei)")),
     (("Gas OR Öl", "Merz NOT Koalition"), Markup("oder, ohne (auch <code>AND</code> und Klammern)")),
     (("titel:Erdoğan", "ort:Baku"), Markup(
-        "nur in eigenen Überschriften (nicht in einem ersten Satz, der als Titel dient); nur Artikel mit diesem"
+        "nur in der Überschrift, wie sie der Treffer zeigt; nur Artikel mit diesem"
         " Ort (ebenso <code>person:</code>, <code>org:</code>; englisch <code>title:</code>, <code>place:</code>)")),
     (("Ukraine seit März 2025", "monat:März"), Markup(
         "Zeitangaben werden zum Datumsfilter; Artikel aus einem März jedes Jahres (ebenso <code>jahr:2025</code>)")),

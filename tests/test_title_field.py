@@ -76,3 +76,21 @@ def test_an_index_without_the_field_asks_for_migrate(fresh_index: Index, tmp_pat
     copy = Index(fresh_index.path, for_copy=True).migrate(tmp_path / "neu", engine=fresh_index.engine_name)
     assert json.loads((copy.path / METADATA_FILE).read_text())["schema_version"] == SCHEMA_VERSION
     assert ids(copy.search("title:Baku")) == {"a"}
+
+
+@pytest.mark.parametrize("typed", ["headline:Baku", "Headline:Baku", "Baku -headline:Baku", "Baku NOT headline:Baku"])
+def test_the_fields_own_name_is_no_field_a_user_types(titled: Index, typed: str) -> None:
+    """``title:`` reaches the field; its own name typed is an unknown field, as before it
+    existed: searched as words, told in ``unknown_fields`` and corrected to "titel:" (typed,
+    "-headline:Baku" silently excluded nothing and "headline:Baku" was a field; a review)."""
+    result = titled.search(typed)
+    assert [name.lower() for name in result.unknown_fields] == ["headline"]
+    assert result.suggestion is not None and "titel:" in result.suggestion.lower()
+
+
+def test_the_fields_own_name_is_not_listed_as_searchable(titled: Index) -> None:
+    from searchkit.errors import QueryError
+
+    with pytest.raises(QueryError) as raised:
+        titled.search("content_hash:x")
+    assert "headline" not in str(raised.value) and "title" in str(raised.value)
