@@ -1035,3 +1035,20 @@ def test_a_genitive_head_keeps_the_person_after_the_nouns() -> None:
     # a place's genitive in a person's span is the place
     words = ["Russlands", "Präsident", "Wladimir", "Putin", "schwieg"]
     assert _cut_genitive_heads(words, [(0, 4, "PER")], set()) == [(0, 1, "LOC"), (2, 4, "PER")]
+
+
+def test_initials_before_a_surname_after_a_role_stay_with_the_person() -> None:
+    """Found by a review of the docs: README.md and docs/entities.md promise the person "JD
+    Vance" for "US-Vizepräsident JD Vance", but the tagger began the span at "Vance" (the
+    lexicon knows "JD" only as part of a company's name) and the facet counted "Vance". Capitals
+    that are a known abbreviation ("EU", "CDU") are no initials, and without a role the tagger's
+    span stands."""
+    from searchkit.entities import extract_entities
+
+    def persons(text: str) -> list[str]:
+        return [e.name for e in extract_entities(text) if e.type.value == "person"]
+
+    assert persons("US-Vizepräsident JD Vance reiste nach München.") == ["JD Vance"]
+    assert persons("Autorin JK Rowling schreibt ein neues Buch.") == ["JK Rowling"]
+    assert "Merz" in persons("Kanzler CDU Merz sagte am Montag etwas.")
+    assert "CDU Merz" not in persons("Kanzler CDU Merz sagte am Montag etwas.")
