@@ -21,7 +21,7 @@ title field); every one is a distractor for all the other queries. At most ``--p
 queries per source are drawn with a fixed seed (default 1,000 each), so the set is the same on
 every machine.
 
-    python scripts/make_title_eval.py --data ../shared/data     # → build/title-eval/
+    python scripts/make_title_eval.py --data ../shared/data     # → build/title-eval/ of the project
     searchkit eval retrieval --docs build/title-eval/docs.jsonl \
         --queries build/title-eval/queries.tsv --qrels build/title-eval/qrels.txt
 
@@ -140,7 +140,10 @@ def build(data: Path, out: Path, per_source: int, seed: int) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"shared data folder (default: {DEFAULT_DATA})")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/title-eval/)")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT,
+        help=f"output folder (default: {DEFAULT_OUT}, build/title-eval/ of the project folder, from any current folder)",
+    )
     parser.add_argument("--per-source", type=int, default=1000, help="queries drawn per source (default: 1000)")
     parser.add_argument("--seed", type=int, default=4, help="seed of the query sample (default: 4)")
     args = parser.parse_args(argv)

@@ -5,7 +5,7 @@ two digits, e.g. ``xq-03-2``) plus, as distractors, the 10kGNAD test articles (`
 and the zeitgeist news items (``zg-<line>``, title + content as one text). Queries: the 1,190 XQuAD
 questions; each one's single relevant document is the paragraph it was asked about.
 
-    python scripts/make_xquad_eval.py                       # → build/xquad-eval/
+    python scripts/make_xquad_eval.py                       # → build/xquad-eval/ of the project
     searchkit eval retrieval --docs build/xquad-eval/docs.jsonl \
         --queries build/xquad-eval/queries.tsv --qrels build/xquad-eval/qrels.txt --baselines
 
@@ -109,7 +109,10 @@ def build(data: Path, out: Path) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"shared data folder (default: {DEFAULT_DATA})")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/xquad-eval/)")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT,
+        help=f"output folder (default: {DEFAULT_OUT}, build/xquad-eval/ of the project folder, from any current folder)",
+    )
     args = parser.parse_args(argv)
     counts = build(args.data, args.out)
     print(

@@ -443,15 +443,17 @@ def _nothing_to_index(path: Path, file_errors: list[str], *, as_json: bool, skip
     from .errors import IndexNotFoundError
 
     try:
-        documents = len(Index(path))
+        documents, exists = len(Index(path)), True
     except IndexNotFoundError:
-        documents = 0
+        documents, exists = 0, False
     report = IngestReport(failed=len(file_errors), errors=list(file_errors))
     if as_json:
         _echo_json(report.to_dict() | {"dropped_dates": [], "documents": documents,
                                        "unknown_formats": _by_suffix(skipped or [])})
     else:
-        click.echo(f"nothing to index: the paths hold no documents — {path} left as it is", err=True)
+        # "left as it is" only of an index there is (a review: said of a folder never created)
+        outcome = f"{path} left as it is" if exists else f"no index created at {path}"
+        click.echo(f"nothing to index: the paths hold no documents — {outcome}", err=True)
         for line in file_errors:
             click.echo(f"  failed: {line}", err=True)
         _echo_unknown_formats(skipped or [], quiet=False)

@@ -10,8 +10,10 @@ bypasses the page's Content-Security-Policy.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -167,15 +169,61 @@ def test_sort_links(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_pagination_moves_through_all_hits(page) -> None:  # type: ignore[no-untyped-def]
+    check_pagination(page)
+
+
+def check_pagination(page) -> None:  # type: ignore[no-untyped-def]
+    """Page 2 of the hits and back. A click returns once its navigation has begun, not when the
+    next page is there: the hits are read after the new page has loaded (``wait_for_url`` waits
+    for its load event). Read at once, they came from page 1 when the server answered late (a
+    failure under load, 2026-12)."""
     page.goto(page.base + "/?sort=date_desc")
     first = hit_titles(page)
     assert len(first) == 10
-    page.get_by_role("navigation", name="Seiten").get_by_role("link", name="Weiter ›").click()
+    pages = page.get_by_role("navigation", name="Seiten")
+    pages.get_by_role("link", name="Weiter ›").click()
+    page.wait_for_url(re.compile(r"[?&]page=2(?:&|$)"))
     second = hit_titles(page)
     assert second and not set(first) & set(second)
     assert page.locator(".pagination [aria-current=page]").inner_text().endswith("2")
     page.get_by_role("navigation", name="Seiten").get_by_role("link", name="‹ Zurück").click()
+    page.wait_for_url(re.compile(r"[?&]page=1(?:&|$)"))
+    assert page.locator(".pagination [aria-current=page]").inner_text().endswith("1")
     assert hit_titles(page) == first
+
+
+@pytest.fixture(scope="module")
+def slow_base_url(demo_index_path: Path) -> Iterator[str]:
+    """The demo served as under load: a page of hits asked for by its number arrives in two
+    parts, the second a second late (the browser shows the first part meanwhile)."""
+    app = create_app(index_path=demo_index_path, LOG_REQUESTS=False)
+    wsgi = app.wsgi_app
+
+    def late(environ, start_response):  # type: ignore[no-untyped-def]
+        body = b"".join(wsgi(environ, start_response))
+        if not re.search(r"(?:^|&)page=", environ.get("QUERY_STRING", "")):
+            return [body]
+
+        def parts() -> Iterator[bytes]:
+            yield body[: len(body) // 2]
+            time.sleep(1)
+            yield body[len(body) // 2 :]
+
+        return parts()
+
+    app.wsgi_app = late  # type: ignore[method-assign]
+    yield from serve(app)
+
+
+def test_pagination_waits_for_a_slow_server(browser, slow_base_url) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base = slow_base_url
+    try:
+        check_pagination(page)
+    finally:
+        context.close()
 
 
 def test_facet_show_more_and_less(page) -> None:  # type: ignore[no-untyped-def]

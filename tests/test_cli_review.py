@@ -191,6 +191,7 @@ def test_inputs_that_hold_no_document_leave_the_index_as_it_is(tmp_path: Path) -
     assert result.exit_code == 1 and "nothing to index" in result.stderr and "bad.jsonl" in result.stderr
     result = run("index", str(empty), "--index", str(index), "--quiet", "--rebuild")
     assert result.exit_code == 0 and "nothing to index" in result.stderr
+    assert f"{index} left as it is" in result.stderr
     assert listing(index) == before
     with Index(index) as opened:
         assert len(opened) == 2
@@ -199,3 +200,15 @@ def test_inputs_that_hold_no_document_leave_the_index_as_it_is(tmp_path: Path) -
     assert not fresh.exists()
     as_json = run("index", str(empty), "--index", str(index), "--json")
     assert as_json.exit_code == 0 and json.loads(as_json.stdout)["documents"] == 2
+
+
+def test_an_empty_folder_for_a_new_index_says_that_no_index_was_created(tmp_path: Path) -> None:
+    """Found by a review of the docs: ``searchkit index EMPTY_DIR --index NEW`` said "… NEW left
+    as it is" of a folder that never existed; it says that no index was created there."""
+    empty = tmp_path / "leer"
+    empty.mkdir()
+    fresh = tmp_path / "new"
+    result = run("index", str(empty), "--index", str(fresh), "--quiet")
+    assert result.exit_code == 0 and "nothing to index" in result.stderr
+    assert f"no index created at {fresh}" in result.stderr and "left as it is" not in result.stderr
+    assert not fresh.exists()

@@ -391,3 +391,42 @@ def test_news_set_keeps_its_figures(tmp_path: Path) -> None:
     assert result["queries"] == 1958
     assert figures["mrr@10"] >= 0.74, figures
     assert figures["recall@100"] >= 0.925, figures
+
+
+@pytest.mark.parametrize("script, folder", [("make_xquad_eval.py", "xquad-eval"), ("make_title_eval.py", "title-eval")])
+def test_eval_set_scripts_name_the_folder_they_write_by_default(script: str, folder: str, tmp_path: Path) -> None:
+    """Found by a review of the docs: ``--help`` said "default: build/xquad-eval/", read as a
+    folder of the current one, but the scripts write into the project's ``build/`` wherever
+    they are run from; the help names that folder."""
+    import os
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), "--help"], cwd=tmp_path, capture_output=True, text=True,
+        check=True, env={**os.environ, "COLUMNS": "1000"},
+    )
+    assert f"(default: {ROOT / 'build' / folder}, build/{folder}/ of the project folder" in result.stdout
+
+
+@pytest.mark.slow  # numba compiles ranx's metrics anew: about 40 s
+def test_scoring_does_not_print_numba_warnings_of_ranx(tmp_path: Path) -> None:
+    """Found by a review of the docs: ``searchkit eval retrieval`` printed "NumbaTypeSafetyWarning:
+    unsafe cast from uint64 to int64" and a line of ranx's source to stderr when numba compiled
+    ranx's metrics (a cold cache: here a new ``NUMBA_CACHE_DIR``). The warning is ignored where
+    the scores are computed, not in the whole process (``-W always`` still shows others)."""
+    import os
+
+    code = (
+        "import warnings\n"
+        "import ranx\n"  # (numba adds filters of its own on import)
+        "from searchkit.evaluate.retrieval import score_run\n"
+        "before = list(warnings.filters)\n"
+        "print(score_run({'q1': {'a': 1, 'b': 2}, 'q2': {'c': 1}}, {'q1': ['b', 'x', 'a'], 'q2': ['y']}))\n"
+        "assert list(warnings.filters) == before\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "always", "-c", code], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "mrr@10" in result.stdout
+    assert "NumbaTypeSafetyWarning" not in result.stderr

@@ -29,7 +29,9 @@ import re
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -531,8 +533,26 @@ def score_run(qrels: dict[str, dict[str, int]], run: dict[str, list[str]]) -> di
     if not any(run_dict.values()):
         return {name: 0.0 for name in METRICS}  # no query found anything (ranx rejects that)
     # make_comparable: a query without any hit scores 0 instead of being an error.
-    scores = evaluate(Qrels(qrels_dict), Run(run_dict), list(METRICS), make_comparable=True)
+    with _quiet_numba():
+        scores = evaluate(Qrels(qrels_dict), Run(run_dict), list(METRICS), make_comparable=True)
     return {name: float(scores[name]) for name in METRICS}
+
+
+@contextmanager
+def _quiet_numba() -> Iterator[None]:
+    """ranx's metrics, compiled by numba on first use (when its cache is cold: a new install, a
+    new ``NUMBA_CACHE_DIR``), warned "NumbaTypeSafetyWarning: unsafe cast from uint64 to int64"
+    with a line of ranx's source on stderr of ``searchkit eval retrieval`` (a review). The cast
+    is ranx's own (ranks and judgments are small numbers): that warning, and only there, is
+    ignored; the process's warning filters are as they were afterwards."""
+    try:
+        from numba.core.errors import NumbaTypeSafetyWarning
+    except ImportError:  # ranx without numba (it needs it today)
+        yield
+        return
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=NumbaTypeSafetyWarning)
+        yield
 
 
 def run_system(
