@@ -846,6 +846,21 @@ folder that is removed at the end, Ctrl-C included.
   (10.8 s against 18.5 s; 1.81× at 16:58), the full pipeline with 2 workers 0.54× (0.55×). All
   within the spread of the day's runs. The entity tagger measured 30,100 tokens/s (39,700 at
   16:58; the model is unchanged since the morning: the machine's spread).
+* **2026-12-08, 01:13** (below; code of commit 9146777: the eighth session's query path — a
+  term's postings read straight from Whoosh's postings file, a word's scores computed once per
+  evaluation, hyphen-cut words looked for from the first hyphen before a space, `ingest.clean`
+  imported once for the hits' snippets — and the field `headline` that `title:` searches, which
+  makes the index 5 % larger: 47.99 against 45.60 MB for the one-worker build): two words as the
+  API answers 5.59 ms, **18.7×** raw tantivy (21.9× at 19:31), 1.97× plain Whoosh (1.97×);
+  without facets and marks 1.34× plain Whoosh (1.33×), one word 1.53× (1.70×); faceted p95
+  1.42× the same query without facets (1.45×). Every engine answered slower than at 19:31 (raw
+  tantivy 0.30 ms against 0.19, plain Whoosh 2.83 against 2.07 ms), raw tantivy most: the ratio
+  to tantivy fell by more than searchkit's own cost, which for two words is unchanged against
+  plain Whoosh in this run. Old and new code alternated on the same indexes (three alternations
+  each, the same process order) measured 8–13 % less time for two words and 2–6 % for one word.
+  Index step with 2 workers 1.61× plain Whoosh (13.6 s against 22.0 s), the full pipeline with
+  2 workers 0.60× (0.54×). A run at 00:56, with the test suite on the same two cores, is not
+  reported: its two-worker builds were no faster than one worker.
 * **Growth to 100,000 documents**: `python -m bench.scale` (both engines, 1k → 10k → 100k:
   index step, size, cold open with the memory of that process, warm latency).
 
