@@ -70,6 +70,7 @@ def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) 
         SEARCHKIT_INDEX=str(index_path or default_index_path()),
         JSON_SORT_KEYS=False,
     )
+    _check_known(config, app.config)
     app.config.from_prefixed_env("SEARCHKIT")
     for name in _RAW_ENV:
         if f"SEARCHKIT_{name}" in os.environ:
@@ -96,6 +97,21 @@ def create_app(index_path: str | os.PathLike[str] | None = None, **config: Any) 
 
     load_word_lists()
     return app
+
+
+def _check_known(given: dict[str, Any], known: Any) -> None:
+    """``ConfigError`` for a keyword of ``create_app`` that is neither a searchkit setting
+    (``DEFAULTS``) nor Flask's: a misspelt ``RATE_LIMT="10/minute"`` was taken silently and the
+    limit stayed 120/minute (a review)."""
+    import difflib
+
+    from searchkit.errors import ConfigError
+
+    unknown = sorted(name for name in given if name not in known)
+    if unknown:
+        near = difflib.get_close_matches(unknown[0].upper(), [str(name) for name in known], n=1)
+        hint = f" (did you mean {near[0]}?)" if near else f"; searchkit's settings: {', '.join(DEFAULTS)}"
+        raise ConfigError(f"unknown setting {unknown[0]}{hint}")
 
 
 #: Settings that are whole numbers, with their smallest value.

@@ -308,3 +308,13 @@ def test_settings_from_the_environment_take_their_types(demo_index_path: Path, m
     app = create_app(index_path=demo_index_path)
     assert app.config["CACHE_MAX_AGE"] == 60 and app.config["LOG_REQUESTS"] is False
     assert "max-age=60" in app.test_client().get("/api/search?q=Baku").headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("given, named", [({"RATE_LIMT": "10/minute"}, "RATE_LIMIT"), ({"api_key": "x"}, "API_KEY")])
+def test_an_unknown_setting_of_create_app_is_refused(demo_index_path: Path, given: dict, named: str) -> None:  # type: ignore[type-arg]
+    """A misspelt keyword was taken silently and the setting kept its default (a review)."""
+    from searchkit import ConfigError
+
+    with pytest.raises(ConfigError, match=f"unknown setting {next(iter(given))} \\(did you mean {named}\\?\\)"):
+        create_app(index_path=demo_index_path, **given)
+    assert create_app(index_path=demo_index_path, TESTING=True, RATE_LIMIT="off").config["RATE_LIMIT"] == "off"
