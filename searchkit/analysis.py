@@ -174,7 +174,14 @@ def suspended_words(value: str) -> dict[int, str]:
     that the word itself stays a part ("Corona- und Grippewelle" still holds "Corona"). A review
     found "Bundesregierung" not finding "Bundes- und Landesregierung". Where the next word has
     no such part ("Ein- und Ausfuhr"), the word stays as written."""
-    found: dict[int, str] = {}
+    return {start: whole for start, whole, _ in suspensions(value)}
+
+
+def suspensions(value: str) -> list[tuple[int, str, str]]:
+    """(start offset, whole word, the partner after "und"/"oder" as written) of each word cut off
+    by a hyphen (``suspended_words``): "Bundes- und Landesregierung" → [(0, "Bundes-regierung",
+    "Landesregierung")]."""
+    found: list[tuple[int, str, str]] = []
     first = _suspension_start(value)
     if first == -1:
         return found  # most words, whose analysis asks this too, and most texts
@@ -183,7 +190,7 @@ def suspended_words(value: str) -> dict[int, str]:
         before = _WORD_BEFORE.search(value, max(0, start - MAX_TOKEN_LENGTH), start)
         head = match.group(2)[1:] if match.group(2) else _compound_head(match.group(1))
         if before and head:
-            found[before.start(1)] = f"{before.group(1)}-{head}"
+            found.append((before.start(1), f"{before.group(1)}-{head}", match.group(1) + (match.group(2) or "")))
     return found
 
 

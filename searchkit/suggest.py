@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import _SUSPENSION, analyze, suspended_words
+from .analysis import analyze, suspended_words, suspensions
 from .compounds import UMLAUT_DIGRAPH, with_umlauts
 from .errors import QueryError
 from .index import ENTITY_FIELDS, facet_key
@@ -188,13 +188,7 @@ def _same_as_partner(text: str) -> int:
     """How many words of ``text`` cut off by a hyphen ("Bundes-") read, completed
     (``analysis.suspended_words``: Bundes-regierung), as the word after "und"/"oder" does
     ("Bundes- und Bundesregierung": 1)."""
-    same = 0
-    for start, whole in suspended_words(text).items():
-        cut = whole.split("-", 1)[0]
-        partner = _SUSPENSION.match(text, start + len(cut))
-        if partner is not None and analyze(whole, mode="query") == analyze(partner.group(1) + (partner.group(2) or ""), mode="query"):
-            same += 1
-    return same
+    return sum(analyze(whole, mode="query") == analyze(partner, mode="query") for _, whole, partner in suspensions(text))
 
 
 def _is_field_name(word: str) -> bool:
