@@ -8,6 +8,7 @@ the server or subprocesses) declare ``pytestmark = pytest.mark.usefixtures("engi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -72,6 +73,18 @@ def _set_engine_env(value: str | None) -> None:
         os.environ.pop(ENGINE_ENV, None)
     else:
         os.environ[ENGINE_ENV] = value
+
+
+def set_schema_version(index_path: Path, version: int) -> dict:  # type: ignore[type-arg]
+    """Mark the index at ``index_path`` as written by a searchkit of schema ``version`` (how the
+    tests make an index of an older version); returns its metadata."""
+    from searchkit.index import METADATA_FILE
+
+    meta_file = index_path / METADATA_FILE
+    meta = json.loads(meta_file.read_text())
+    meta["schema_version"] = version
+    meta_file.write_text(json.dumps(meta))
+    return meta  # type: ignore[no-any-return]
 
 
 def require(path: Path) -> Path:

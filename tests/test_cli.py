@@ -12,6 +12,8 @@ from click.testing import CliRunner
 
 from searchkit.cli import main
 
+from conftest import set_schema_version
+
 # every test here runs once per engine (see conftest.py)
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -498,9 +500,7 @@ def test_migrate_without_engine_re_indexes_an_index_of_the_previous_schema(tmp_p
     index = tmp_path / "idx"
     assert run("index", str(seeds), "--index", str(index), "--quiet").exit_code == 0
     meta_file = index / "searchkit.json"
-    meta = json.loads(meta_file.read_text())
-    meta["schema_version"] = 3  # before "Kılıçdaroğlu" was folded to "kilicdaroglu"
-    meta_file.write_text(json.dumps(meta))
+    meta = set_schema_version(index, 3)  # before "Kılıçdaroğlu" was folded to "kilicdaroglu"
     refused = CliRunner().invoke(main, ["search", "Baku", "--index", str(index)])
     assert refused.exit_code == 1 and f"searchkit migrate --index {index}" in refused.output
     migrated = run("migrate", "--index", str(index), "--quiet")

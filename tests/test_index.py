@@ -23,6 +23,8 @@ from searchkit import (
 )
 from searchkit.index import METADATA_FILE, SCHEMA_VERSION
 
+from conftest import set_schema_version
+
 # every test here runs once per engine (see conftest.py)
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -155,9 +157,7 @@ def test_second_writer_gets_a_clear_error(fresh_index: Index) -> None:
 
 def test_schema_version_is_checked(fresh_index: Index) -> None:
     meta_file = fresh_index.path / METADATA_FILE
-    meta = json.loads(meta_file.read_text())
-    meta["schema_version"] = 0
-    meta_file.write_text(json.dumps(meta))
+    set_schema_version(fresh_index.path, 0)
     with pytest.raises(IndexVersionError, match="--rebuild"):
         Index(fresh_index.path)
     meta_file.write_text("{broken")
@@ -175,10 +175,7 @@ def test_an_index_of_the_previous_schema_is_re_indexed_from_its_stored_documents
             published=PubDate.from_iso("2023-01")),
         doc("b", "Bayern siegte 2:5 gegen Mainz."),
     ])
-    meta_file = fresh_index.path / METADATA_FILE
-    meta = json.loads(meta_file.read_text())
-    meta["schema_version"] = 2  # numbers were split at their separators then
-    meta_file.write_text(json.dumps(meta))
+    set_schema_version(fresh_index.path, 2)  # numbers were split at their separators then
     fresh_index.close()
     with pytest.raises(IndexVersionError, match="searchkit migrate --index"):
         Index(fresh_index.path)
@@ -188,8 +185,7 @@ def test_an_index_of_the_previous_schema_is_re_indexed_from_its_stored_documents
     assert [h.document.id for h in copy.search("2,5").hits] == ["a"]  # analysed anew
     stored = copy.get("a")
     assert stored.entities == [Entity("Berlin", EntityType.PLACE)] and stored.published == PubDate.from_iso("2023-01")
-    meta["schema_version"] = 1  # what no longer can be read is not opened, also for a copy
-    meta_file.write_text(json.dumps(meta))
+    set_schema_version(fresh_index.path, 1)  # what no longer can be read is not opened, also for a copy
     with pytest.raises(IndexVersionError, match="--rebuild"):
         Index(fresh_index.path, for_copy=True)
 

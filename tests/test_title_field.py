@@ -14,6 +14,8 @@ from searchkit import Document, Index
 from searchkit.errors import IndexVersionError
 from searchkit.index import METADATA_FILE, SCHEMA_VERSION, document_fields, indexed_title
 
+from conftest import set_schema_version
+
 
 def ids(result) -> set[str]:  # type: ignore[no-untyped-def]
     return {hit.document.id for hit in result.hits}
@@ -67,10 +69,7 @@ def test_the_words_searched_everywhere_still_rank_with_the_ranking_title(titled:
 def test_an_index_without_the_field_asks_for_migrate(fresh_index: Index, tmp_path: Path) -> None:
     fresh_index.add([Document(id="a", title="In Baku tagt man.", body="In Baku tagt man. Mehr folgt.")])
     fresh_index.close()
-    meta_file = fresh_index.path / METADATA_FILE
-    meta = json.loads(meta_file.read_text())
-    meta["schema_version"] = 5
-    meta_file.write_text(json.dumps(meta))
+    set_schema_version(fresh_index.path, 5)
     with pytest.raises(IndexVersionError, match="searchkit migrate"):
         Index(fresh_index.path)
     copy = Index(fresh_index.path, for_copy=True).migrate(tmp_path / "neu", engine=fresh_index.engine_name)
