@@ -64,7 +64,7 @@ NO_DATE = "none"
 #: Separates type, key and spelling in the entity-label field.
 LABEL_SEP = "\x1f"
 ENTITY_FIELDS = tuple(t.value for t in EntityType)
-#: The title as every hit shows it, for ``title:`` in a query (``parsing.FIELD_ALIASES``): the
+#: The title as every hit shows it, for ``title:`` in a query (the parser's ``FieldAliasPlugin``): the
 #: ranking's ``title`` field leaves out a title taken from the first sentence and a kicker's
 #: completing sentence (``indexed_title``), so "title:Baku" missed 44 of the demo's 50
 #: articles, whose shown titles say "Baku" (a review of the docs). Not a default field: the
